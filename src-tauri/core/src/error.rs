@@ -1,0 +1,109 @@
+//! One error type for the whole core. Every variant carries a human message
+//! (its `Display`) and a stable machine `code` that the CLI, the IPC layer and
+//! scripts can branch on.
+
+use std::path::PathBuf;
+
+/// Everything the core can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user gave a value the core cannot accept. The message names the
+    /// field and says what is allowed.
+    #[error("{0}")]
+    InvalidInput(String),
+
+    /// No entry, platform or viewing with that id.
+    #[error("there is no {what} with id {id}")]
+    NotFound { what: &'static str, id: i64 },
+
+    /// A name that must be unique is already taken.
+    #[error("{0}")]
+    Conflict(String),
+
+    /// The file was written by a newer Watchlog; opening it would risk the
+    /// user's data, so it is left untouched.
+    #[error(
+        "{path} was written by a newer version of Watchlog (library format {found}; this version reads up to {supported}). Update Watchlog to open it; the file was not changed."
+    )]
+    NewerDatabase {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    /// A readable SQLite file that belongs to some other program.
+    #[error("{path} is not a Watchlog library (it is a database of another program); the file was not changed")]
+    NotALibrary { path: PathBuf },
+
+    /// Not an SQLite file at all, or one damaged beyond reading.
+    #[error("{path} is not a Watchlog library or is damaged ({detail}); the file was not changed")]
+    Corrupt { path: PathBuf, detail: String },
+
+    /// A file could not be read or written.
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// An unexpected SQLite failure.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl Error {
+    /// A short, stable identifier for the kind of failure.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidInput(_) => "invalid_input",
+            Error::NotFound { .. } => "not_found",
+            Error::Conflict(_) => "conflict",
+            Error::NewerDatabase { .. } => "newer_database",
+            Error::NotALibrary { .. } => "not_a_library",
+            Error::Corrupt { .. } => "corrupt_database",
+            Error::Io { .. } => "io",
+            Error::Database(_) => "database",
+        }
+    }
+
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidInput(msg.into())
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+impl From<rusqlite_migration::Error> for Error {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::Database(err),
+            other => Error::InvalidInput(format!("library upgrade failed: {other}")),
+        }
+    }
+}
+
+/// The one shape an error takes when it leaves the core: over IPC to the UI
+/// and in the CLI's JSON output.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&Error> for ErrorPayload {
+    fn from(e: &Error) -> Self {
+        ErrorPayload {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,86 @@
+//! The one Markdown renderer. Reviews and notes are written in Markdown and
+//! shown as HTML in the app's preview and, later, in the HTML export; both go
+//! through here, so nothing a review contains can run: pulldown-cmark turns
+//! the text into HTML and ammonia keeps only a safe allow-list of tags,
+//! attributes and URL schemes.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{html, Options, Parser};
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        // Links open outside the app; keep only schemes that cannot run code.
+        b.url_schemes(HashSet::from(["http", "https", "mailto"]))
+            .link_rel(Some("noopener noreferrer nofollow"))
+            // Remote images would leak that the page was opened and break
+            // offline use; reviews keep text, not pictures.
+            .rm_tags(["img"]);
+        b
+    })
+}
+
+/// Renders Markdown to sanitised HTML.
+pub fn render(markdown: &str) -> String {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_TASKLISTS);
+    let parser = Parser::new_ext(markdown, options);
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, parser);
+    sanitizer().clean(&unsafe_html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn renders_markdown() {
+        let html = render("**Great** OST.\n\n> quiet *and* warm");
+        assert!(html.contains("<strong>Great</strong>"), "{html}");
+        assert!(html.contains("<blockquote>"), "{html}");
+        assert!(html.contains("<em>and</em>"), "{html}");
+    }
+
+    #[test]
+    fn hostile_review_renders_inert() {
+        let hostile = concat!(
+            "<script>alert(1)</script>\n\n",
+            "<img src=x onerror=\"alert(2)\">\n\n",
+            "[click](javascript:alert(3))\n\n",
+            "<a href=\"javascript:alert(4)\">a</a>\n\n",
+            "<div onclick=\"alert(5)\" style=\"position:fixed\">x</div>\n\n",
+            "<iframe src=\"https://example.com\"></iframe>\n\n",
+            "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCg2KTwvc2NyaXB0Pg==)"
+        );
+        let html = render(hostile).to_ascii_lowercase();
+        for needle in [
+            "<script",
+            "onerror",
+            "onclick",
+            "javascript:",
+            "<iframe",
+            "<img",
+            "data:",
+            "style=",
+        ] {
+            assert!(
+                !html.contains(needle),
+                "'{needle}' survived sanitising: {html}"
+            );
+        }
+    }
+
+    #[test]
+    fn keeps_safe_links() {
+        let html = render("[TVmaze](https://www.tvmaze.com/)");
+        assert!(html.contains("href=\"https://www.tvmaze.com/\""), "{html}");
+        assert!(html.contains("noopener"), "{html}");
+    }
+}

@@ -1,0 +1,451 @@
+//! The data model: what a title is (catalogue facts), what an entry is (the
+//! user's own record of a title), and the values that go with them. These
+//! types cross every boundary — SQLite rows, CLI JSON, IPC to the UI — so
+//! their serde shape is part of the public contract (snake_case keys, ISO
+//! dates, ratings as 0–100 integers).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::rating::{Rating, RatingScale};
+
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+/// Declares a string-valued enum once: its serde names, its parser (which
+/// accepts `-` or `_` and any case) and its list of values.
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(TS))]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and serialised word.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self> {
+                let norm = s.trim().to_ascii_lowercase().replace('-', "_");
+                match norm.as_str() {
+                    $($word => Ok($name::$variant),)+
+                    _ => Err(Error::invalid(format!(
+                        "'{}' is not a {} (use one of: {})",
+                        s.trim(),
+                        $what,
+                        [$($word.replace('_', "-")),+].join(", ")
+                    ))),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+word_enum!(
+    /// What sort of title this is.
+    Kind, "kind" {
+        Series = "series",
+        Miniseries = "miniseries",
+        Film = "film",
+        Special = "special",
+    }
+);
+
+word_enum!(
+    /// Where the user is with a title.
+    Status, "status" {
+        PlanToWatch = "plan_to_watch",
+        Watching = "watching",
+        Completed = "completed",
+        OnHold = "on_hold",
+        Dropped = "dropped",
+    }
+);
+
+impl Status {
+    /// The CLI's spelling (`plan-to-watch`).
+    pub fn cli_word(self) -> String {
+        self.as_str().replace('_', "-")
+    }
+
+    /// The words a person reads ("Plan to watch").
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::PlanToWatch => "Plan to watch",
+            Status::Watching => "Watching",
+            Status::Completed => "Completed",
+            Status::OnHold => "On hold",
+            Status::Dropped => "Dropped",
+        }
+    }
+}
+
+word_enum!(
+    /// Whether a series is still airing.
+    Airing, "airing status" {
+        Running = "running",
+        Ended = "ended",
+        Upcoming = "upcoming",
+    }
+);
+
+word_enum!(
+    /// What a credited person did.
+    Role, "role" {
+        Writer = "writer",
+        Director = "director",
+        Cast = "cast",
+    }
+);
+
+word_enum!(
+    /// The colour theme of the app.
+    Theme, "theme" {
+        System = "system",
+        Light = "light",
+        Dark = "dark",
+    }
+);
+
+word_enum!(
+    /// Orders a library listing.
+    SortKey, "sort key" {
+        Title = "title",
+        Year = "year",
+        Rating = "rating",
+        Added = "added",
+        Finished = "finished",
+    }
+);
+
+impl Default for Status {
+    fn default() -> Self {
+        Status::PlanToWatch
+    }
+}
+
+impl Default for Kind {
+    fn default() -> Self {
+        Kind::Series
+    }
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme::System
+    }
+}
+
+/// A person credited on a title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Person {
+    pub name: String,
+    pub role: Role,
+    /// The part played, for cast.
+    pub character: Option<String>,
+}
+
+/// A title's ids in online catalogues.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ExternalIds {
+    pub tvmaze: Option<String>,
+    pub tmdb: Option<String>,
+    pub imdb: Option<String>,
+    pub tvdb: Option<String>,
+    pub mydramalist: Option<String>,
+}
+
+impl ExternalIds {
+    pub(crate) fn pairs(&self) -> [(&'static str, Option<&String>); 5] {
+        [
+            ("tvmaze", self.tvmaze.as_ref()),
+            ("tmdb", self.tmdb.as_ref()),
+            ("imdb", self.imdb.as_ref()),
+            ("tvdb", self.tvdb.as_ref()),
+            ("mydramalist", self.mydramalist.as_ref()),
+        ]
+    }
+
+    pub(crate) fn set(&mut self, provider: &str, value: String) {
+        let slot = match provider {
+            "tvmaze" => &mut self.tvmaze,
+            "tmdb" => &mut self.tmdb,
+            "imdb" => &mut self.imdb,
+            "tvdb" => &mut self.tvdb,
+            "mydramalist" => &mut self.mydramalist,
+            _ => return,
+        };
+        *slot = Some(value);
+    }
+}
+
+/// Catalogue facts about a title: everything a provider can refresh without
+/// touching the user's own record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TitleFacts {
+    pub kind: Kind,
+    pub name: String,
+    /// The title in its own script (사운드트랙 #2).
+    pub original_name: Option<String>,
+    pub year: Option<i32>,
+    /// ISO 3166-1 alpha-2 country of origin, upper case.
+    pub country: Option<String>,
+    /// ISO 639-1 original language, lower case.
+    pub language: Option<String>,
+    /// Network or streaming channel that made it.
+    pub network: Option<String>,
+    pub genres: Vec<String>,
+    pub seasons: Option<u32>,
+    pub episodes: Option<u32>,
+    pub runtime_minutes: Option<u32>,
+    pub airing: Option<Airing>,
+    pub synopsis: Option<String>,
+    pub poster_url: Option<String>,
+    pub people: Vec<Person>,
+    pub external_ids: ExternalIds,
+}
+
+/// A title as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Title {
+    pub id: i64,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub facts: TitleFacts,
+}
+
+/// Optional finer ratings beside the overall one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SubScores {
+    pub story: Option<Rating>,
+    pub acting: Option<Rating>,
+    pub music: Option<Rating>,
+    pub rewatch_value: Option<Rating>,
+}
+
+/// One more watch of a title, with its own dates, platform and progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Viewing {
+    pub id: i64,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub details: ViewingDetails,
+}
+
+/// What a viewing records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ViewingDetails {
+    pub started_on: Option<NaiveDate>,
+    pub finished_on: Option<NaiveDate>,
+    pub platform: Option<String>,
+    pub progress: u32,
+}
+
+/// The user's editable fields of an entry. The app's editor sends the whole
+/// of it on save; the CLI reads, changes one field and writes it back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EntryFields {
+    pub status: Status,
+    pub rating: Option<Rating>,
+    pub scores: SubScores,
+    /// Markdown.
+    pub review: Option<String>,
+    /// The review gives away the plot; it is hidden until asked for.
+    pub review_spoiler: bool,
+    pub notes: Option<String>,
+    pub platform: Option<String>,
+    /// Episodes watched in the current viewing.
+    pub progress: u32,
+    pub favorite: bool,
+    pub tags: Vec<String>,
+    pub started_on: Option<NaiveDate>,
+    pub finished_on: Option<NaiveDate>,
+}
+
+/// A title to add together with the user's first record of it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct NewEntry {
+    pub title: TitleFacts,
+    pub fields: EntryFields,
+}
+
+/// An entry with everything known about it: what `show` prints and the
+/// editor displays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Entry {
+    pub id: i64,
+    pub title: Title,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub fields: EntryFields,
+    /// The rating on the 10-point scale, for readers who do not want to divide.
+    pub rating_10: Option<f64>,
+    /// Rewatches after the first viewing, oldest first.
+    pub viewings: Vec<Viewing>,
+    /// Derived from `viewings`, never typed in.
+    pub rewatch_count: u32,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub added_at: DateTime<Utc>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One row of a library listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EntrySummary {
+    pub id: i64,
+    pub kind: Kind,
+    pub name: String,
+    pub original_name: Option<String>,
+    pub year: Option<i32>,
+    pub country: Option<String>,
+    pub status: Status,
+    pub rating: Option<Rating>,
+    pub rating_10: Option<f64>,
+    pub progress: u32,
+    pub episodes: Option<u32>,
+    pub platform: Option<String>,
+    pub favorite: bool,
+    pub poster_url: Option<String>,
+    pub finished_on: Option<NaiveDate>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub added_at: DateTime<Utc>,
+}
+
+/// What a library listing asks for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ListQuery {
+    pub status: Option<Status>,
+    pub platform: Option<String>,
+    /// Matches title and original title, substrings in any script.
+    pub search: Option<String>,
+    /// `None` orders by relevance when searching, else by date added.
+    pub sort: Option<SortKey>,
+    /// Reverse the natural order (titles A→Z; everything else newest or
+    /// highest first).
+    pub reverse: bool,
+    pub limit: Option<u32>,
+}
+
+/// How many entries each status tab holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StatusCounts {
+    pub all: u32,
+    pub plan_to_watch: u32,
+    pub watching: u32,
+    pub completed: u32,
+    pub on_hold: u32,
+    pub dropped: u32,
+}
+
+/// A streaming service or channel the user watches on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Platform {
+    pub id: i64,
+    pub name: String,
+    /// The user pays for it ("I subscribe").
+    pub subscribed: bool,
+    /// How many entries name it.
+    pub entries: u32,
+}
+
+/// The user's preferences, stored in the library file so the CLI and the app
+/// agree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Settings {
+    pub rating_scale: RatingScale,
+    pub theme: Theme,
+    pub default_platform: Option<String>,
+}
+
+/// One labelled number in a breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Count {
+    pub label: String,
+    pub count: u32,
+}
+
+/// Numbers about the whole library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Stats {
+    pub titles: u32,
+    pub by_status: StatusCounts,
+    pub by_kind: Vec<Count>,
+    pub by_platform: Vec<Count>,
+    pub by_country: Vec<Count>,
+    /// How many entries have each rating on the 10-point scale, 0 to 10 in halves.
+    pub rating_distribution: Vec<Count>,
+    pub average_rating: Option<f64>,
+    pub episodes_watched: u32,
+    /// Episodes watched times their runtime, where the runtime is known.
+    pub hours_watched: f64,
+    /// Titles finished per month, "YYYY-MM", oldest first.
+    pub finished_per_month: Vec<Count>,
+    pub reviews: u32,
+    pub favorites: u32,
+}
+
+/// Facts about the library file, for `doctor` and the settings screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LibraryInfo {
+    pub path: String,
+    pub schema_version: i64,
+    pub supported_version: i64,
+    /// "ok", or the problems SQLite's integrity check found.
+    pub integrity: Vec<String>,
+    pub entries: u32,
+    pub size_bytes: u64,
+}
+
+/// Parses a calendar date the way people type it in the CLI and forms:
+/// ISO `YYYY-MM-DD`, and only real days (`2023-02-30` is refused).
+pub fn parse_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::invalid(format!(
+            "'{}' is not a date (write it as YYYY-MM-DD, a day that exists)",
+            text.trim()
+        ))
+    })
+}
+
+/// The 10-point value shown beside a stored rating.
+pub(crate) fn rating_10(r: Option<Rating>) -> Option<f64> {
+    r.map(|r| r.value_in(RatingScale::Ten))
+}

@@ -1,0 +1,201 @@
+//! The SQLite library file: opening it safely, upgrading its schema, and
+//! every read and write of the user's data. One `Library` owns one
+//! connection; every multi-row write runs in one transaction.
+
+mod entries;
+mod platforms;
+mod schema;
+mod search;
+mod settings;
+mod stats;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use crate::error::{Error, Result};
+use crate::model::LibraryInfo;
+
+pub use schema::{APPLICATION_ID, LATEST_VERSION};
+
+/// An open Watchlog library.
+pub struct Library {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Library").field("path", &self.path).finish()
+    }
+}
+
+impl Library {
+    /// Opens the library at `path`, creating it (and its folder) if it does
+    /// not exist. A file that is not a Watchlog library, is damaged, or was
+    /// written by a newer Watchlog is refused before anything is written to
+    /// it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let exists = match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(Error::invalid(format!(
+                    "{} is a folder; give the path of a library file",
+                    path.display()
+                )))
+            }
+            Ok(m) => m.len() > 0,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
+        };
+        if exists {
+            inspect(path)?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("cannot create the folder {}", dir.display()), e))?;
+        }
+        let conn = Connection::open(path).map_err(|e| classify(path, e))?;
+        let mut lib = Library {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        lib.configure()?;
+        lib.migrate()?;
+        Ok(lib)
+    }
+
+    /// A library that lives only in memory, for tests and previews.
+    pub fn open_in_memory() -> Result<Self> {
+        let mut lib = Library {
+            conn: Connection::open_in_memory()?,
+            path: None,
+        };
+        lib.configure()?;
+        lib.migrate()?;
+        Ok(lib)
+    }
+
+    /// Per-connection settings, all in one place.
+    fn configure(&self) -> Result<()> {
+        // WAL lets the app read while the CLI (or a backup) writes.
+        // synchronous=NORMAL is the deliberate choice for WAL: a crash or
+        // power cut can never corrupt the file, and at worst loses the last
+        // transaction that was not yet checkpointed, for far fewer fsyncs.
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        schema::migrations().to_latest(&mut self.conn)?;
+        Ok(())
+    }
+
+    /// The file this library lives in (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The schema version of the file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// SQLite's full integrity check: `["ok"]` or the problems found.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What `doctor` reports.
+    pub fn info(&self) -> Result<LibraryInfo> {
+        let entries: u32 = self
+            .conn
+            .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))?;
+        let size_bytes = self
+            .path
+            .as_ref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map_or(0, |m| m.len());
+        Ok(LibraryInfo {
+            path: self
+                .path
+                .as_ref()
+                .map_or_else(|| ":memory:".into(), |p| p.display().to_string()),
+            schema_version: self.schema_version()?,
+            supported_version: LATEST_VERSION,
+            integrity: self.integrity_check()?,
+            entries,
+            size_bytes,
+        })
+    }
+
+    /// The raw connection, for code in this crate that needs SQL the store
+    /// does not wrap (exports, benchmarks).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Looks at an existing file without writing to it: is it an SQLite file,
+/// is it Watchlog's, and can this version read it?
+fn inspect(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| classify(path, e))?;
+    let read = || -> rusqlite::Result<(i32, i64, i64)> {
+        let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok((app_id, version, tables))
+    };
+    let (app_id, version, tables) = read().map_err(|e| classify(path, e))?;
+    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0 || version != 0) {
+        return Err(Error::NotALibrary {
+            path: path.to_path_buf(),
+        });
+    }
+    if version > LATEST_VERSION {
+        return Err(Error::NewerDatabase {
+            path: path.to_path_buf(),
+            found: version,
+            supported: LATEST_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// Turns SQLite's "not a database" and "malformed" into the user-facing
+/// corrupt-file error.
+fn classify(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt {
+            path: path.to_path_buf(),
+            detail: "SQLite cannot read it as a database".into(),
+        },
+        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => Error::Io {
+            context: format!("cannot open {}", path.display()),
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, e.to_string()),
+        },
+        _ => Error::Database(e),
+    }
+}
+
+/// Where the desktop app keeps its library, and so the CLI's default: the
+/// app's data folder for its identifier (`$XDG_DATA_HOME/<identifier>` on
+/// Linux), the same folder Tauri resolves.
+pub fn default_library_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join(crate::APP_IDENTIFIER).join("watchlog.db"))
+}

@@ -1,0 +1,174 @@
+//! The library file's schema, as ordered, append-only migrations. Never edit
+//! a migration that has shipped: add a new one. `user_version` records how
+//! many have been applied; `application_id` marks the file as Watchlog's.
+
+use rusqlite_migration::{Migrations, M};
+
+/// "WTLG": lets `open` tell a Watchlog library from another program's SQLite file.
+pub const APPLICATION_ID: i32 = 0x5754_4C47;
+
+const V1: &str = r#"
+PRAGMA application_id = 1465142343;
+
+CREATE TABLE platforms (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    subscribed  INTEGER NOT NULL DEFAULT 0 CHECK (subscribed IN (0, 1)),
+    position    INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE titles (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL CHECK (kind IN ('series', 'miniseries', 'film', 'special')),
+    name            TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    -- Lower-cased, accents and leading articles removed: the title sort key.
+    sort_name       TEXT NOT NULL,
+    original_name   TEXT,
+    year            INTEGER CHECK (year BETWEEN 1800 AND 2200),
+    country         TEXT,
+    language        TEXT,
+    network         TEXT,
+    seasons         INTEGER CHECK (seasons >= 0),
+    episodes        INTEGER CHECK (episodes >= 0),
+    runtime_minutes INTEGER CHECK (runtime_minutes >= 0),
+    airing          TEXT CHECK (airing IN ('running', 'ended', 'upcoming')),
+    synopsis        TEXT,
+    poster_url      TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+
+CREATE TABLE title_genres (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    genre    TEXT NOT NULL,
+    PRIMARY KEY (title_id, genre)
+) WITHOUT ROWID;
+CREATE INDEX title_genres_genre ON title_genres(genre);
+
+CREATE TABLE title_people (
+    title_id  INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    role      TEXT NOT NULL CHECK (role IN ('writer', 'director', 'cast')),
+    name      TEXT NOT NULL,
+    character TEXT,
+    PRIMARY KEY (title_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE external_ids (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL CHECK (provider IN ('tvmaze', 'tmdb', 'imdb', 'tvdb', 'mydramalist')),
+    value    TEXT NOT NULL,
+    PRIMARY KEY (title_id, provider),
+    UNIQUE (provider, value)
+);
+
+CREATE TABLE episodes (
+    title_id        INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    season          INTEGER NOT NULL,
+    number          INTEGER NOT NULL,
+    name            TEXT,
+    airdate         TEXT,
+    runtime_minutes INTEGER,
+    PRIMARY KEY (title_id, season, number)
+) WITHOUT ROWID;
+
+CREATE TABLE entries (
+    id             INTEGER PRIMARY KEY,
+    title_id       INTEGER NOT NULL UNIQUE REFERENCES titles(id) ON DELETE CASCADE,
+    status         TEXT NOT NULL CHECK (status IN ('plan_to_watch', 'watching', 'completed', 'on_hold', 'dropped')),
+    rating         INTEGER CHECK (rating BETWEEN 0 AND 100),
+    score_story    INTEGER CHECK (score_story BETWEEN 0 AND 100),
+    score_acting   INTEGER CHECK (score_acting BETWEEN 0 AND 100),
+    score_music    INTEGER CHECK (score_music BETWEEN 0 AND 100),
+    score_rewatch  INTEGER CHECK (score_rewatch BETWEEN 0 AND 100),
+    review         TEXT,
+    review_spoiler INTEGER NOT NULL DEFAULT 0 CHECK (review_spoiler IN (0, 1)),
+    notes          TEXT,
+    platform_id    INTEGER REFERENCES platforms(id) ON DELETE SET NULL,
+    progress       INTEGER NOT NULL DEFAULT 0 CHECK (progress >= 0),
+    favorite       INTEGER NOT NULL DEFAULT 0 CHECK (favorite IN (0, 1)),
+    started_on     TEXT,
+    finished_on    TEXT,
+    added_at       TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX entries_status ON entries(status);
+CREATE INDEX entries_platform ON entries(platform_id);
+
+CREATE TABLE viewings (
+    id          INTEGER PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    started_on  TEXT,
+    finished_on TEXT,
+    platform_id INTEGER REFERENCES platforms(id) ON DELETE SET NULL,
+    progress    INTEGER NOT NULL DEFAULT 0 CHECK (progress >= 0)
+);
+CREATE INDEX viewings_entry ON viewings(entry_id);
+
+CREATE TABLE tags (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE entry_tags (
+    entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    tag_id   INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (entry_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX entry_tags_tag ON entry_tags(tag_id);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Full-text index of each entry, kept in step by the store in the same
+-- transaction as every write. The trigram tokenizer gives substring search
+-- in every script (Hangul, kana and hanzi have no spaces to split on) and
+-- folds case and accents.
+CREATE VIRTUAL TABLE entry_search USING fts5(
+    name, original_name, people, review, notes,
+    tokenize = 'trigram remove_diacritics 1'
+);
+
+INSERT INTO platforms (name, subscribed, position) VALUES
+    ('Netflix', 0, 1),
+    ('Disney+', 0, 2),
+    ('Prime Video', 0, 3),
+    ('Apple TV+', 0, 4),
+    ('Viki', 0, 5),
+    ('Wavve', 0, 6),
+    ('TVING', 0, 7),
+    ('Coupang Play', 0, 8),
+    ('iQIYI', 0, 9),
+    ('WeTV', 0, 10),
+    ('Youku', 0, 11),
+    ('Crunchyroll', 0, 12),
+    ('Max', 0, 13),
+    ('Hulu', 0, 14),
+    ('Paramount+', 0, 15),
+    ('Kocowa', 0, 16),
+    ('U-NEXT', 0, 17),
+    ('Cinema', 0, 18),
+    ('TV broadcast', 0, 19),
+    ('Blu-ray / DVD', 0, 20);
+"#;
+
+/// Every migration, oldest first.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+/// The schema version this build writes: the number of migrations.
+pub const LATEST_VERSION: i64 = 1;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations()
+            .validate()
+            .expect("migrations apply cleanly");
+        assert_eq!(super::APPLICATION_ID, 1_465_142_343);
+    }
+}

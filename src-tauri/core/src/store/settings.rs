@@ -1,0 +1,63 @@
+//! User preferences, kept in the library file so the app and the CLI agree.
+
+use rusqlite::params;
+
+use super::Library;
+use crate::error::Result;
+use crate::model::Settings;
+
+impl Library {
+    /// The saved settings; anything never set has its default.
+    pub fn settings(&self) -> Result<Settings> {
+        let mut s = Settings::default();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, value FROM settings")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let value: String = r.get(1)?;
+            // A value this version cannot read falls back to the default
+            // rather than making the whole library unreadable.
+            match key.as_str() {
+                "rating_scale" => s.rating_scale = value.parse().unwrap_or_default(),
+                "theme" => s.theme = value.parse().unwrap_or_default(),
+                "default_platform" => s.default_platform = Some(value),
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    /// Saves the settings. A default platform must be one of the platforms.
+    pub fn save_settings(&mut self, s: &Settings) -> Result<Settings> {
+        let default_platform = match s.default_platform.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => {
+                let id = super::entries::platform_id(&self.conn, name)?;
+                Some(self.conn.query_row(
+                    "SELECT name FROM platforms WHERE id = ?1",
+                    [id],
+                    |r| r.get::<_, String>(0),
+                )?)
+            }
+            _ => None,
+        };
+        let tx = self.conn.transaction()?;
+        let put = |k: &str, v: Option<&str>| -> Result<()> {
+            match v {
+                Some(v) => tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    params![k, v],
+                )?,
+                None => tx.execute("DELETE FROM settings WHERE key = ?1", [k])?,
+            };
+            Ok(())
+        };
+        put("rating_scale", Some(s.rating_scale.as_str()))?;
+        put("theme", Some(s.theme.as_str()))?;
+        put("default_platform", default_platform.as_deref())?;
+        tx.commit()?;
+        self.settings()
+    }
+}
