@@ -1,1 +1,74 @@
+//! The Watchlog desktop app: a thin Tauri shell over `watchlog-core`. It
+//! opens the library, registers the commands the UI calls and the plugins a
+//! desktop user expects, and nothing else.
 
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime};
+
+pub use state::AppState;
+
+/// The library file the app opens: `WATCHLOG_DB` if set (as for the CLI),
+/// else `watchlog.db` in the app's data folder, the CLI's default too.
+pub fn library_path<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {
+    if let Some(p) = std::env::var_os(watchlog_core::DB_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    Ok(app.path().app_data_dir()?.join("watchlog.db"))
+}
+
+/// Registers every command on a builder; shared by the app and the tests.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::library_info,
+        commands::list_entries,
+        commands::status_counts,
+        commands::get_entry,
+        commands::add_entry,
+        commands::update_entry,
+        commands::update_title,
+        commands::add_episode,
+        commands::delete_entry,
+        commands::add_viewing,
+        commands::delete_viewing,
+        commands::render_markdown,
+        commands::list_platforms,
+        commands::add_platform,
+        commands::update_platform,
+        commands::delete_platform,
+        commands::get_settings,
+        commands::save_settings,
+        commands::load_sample,
+        commands::stats,
+        commands::open_url,
+    ])
+}
+
+/// Starts the app.
+pub fn run() {
+    let builder = tauri::Builder::default()
+        // First, so a second launch hands over to the running window before
+        // anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            let path = library_path(app.handle())?;
+            app.manage(AppState::open(&path));
+            Ok(())
+        });
+    with_commands(builder)
+        .run(tauri::generate_context!())
+        .expect("error while running Watchlog");
+}

@@ -20,7 +20,7 @@ const MAX_TEXT: usize = 1 << 20;
 impl Library {
     /// Adds a title and the user's entry for it; returns the entry id.
     pub fn add_entry(&mut self, new: &NewEntry) -> Result<i64> {
-        self.add_entry_on(new, Utc::now().date_naive())
+        self.add_entry_on(new, today())
     }
 
     /// `add_entry` with "today" given, so status-driven dates are testable.
@@ -33,7 +33,7 @@ impl Library {
 
     /// Adds several entries in one transaction: all of them or none.
     pub fn add_entries(&mut self, new: &[NewEntry]) -> Result<Vec<i64>> {
-        let today = Utc::now().date_naive();
+        let today = today();
         let tx = self.conn.transaction()?;
         let ids = new
             .iter()
@@ -128,7 +128,7 @@ impl Library {
         )?;
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT genre FROM title_genres WHERE title_id = ?1 ORDER BY rowid")?;
+            .prepare_cached("SELECT genre FROM title_genres WHERE title_id = ?1 ORDER BY position")?;
         facts.genres = stmt
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -192,7 +192,7 @@ impl Library {
     /// empty start date with today; moving to Completed fills an empty
     /// finish date and, when the episode count is known, the progress.
     pub fn update_entry(&mut self, id: i64, fields: &EntryFields) -> Result<Entry> {
-        self.update_entry_on(id, fields, Utc::now().date_naive())
+        self.update_entry_on(id, fields, today())
     }
 
     /// `update_entry` with "today" given.
@@ -486,6 +486,12 @@ impl Library {
     }
 }
 
+/// The user's calendar day: a title finished at 1 a.m. in Seoul was finished
+/// that day, not the UTC day before.
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 /// Inserts a title, its entry and its search row inside `tx`.
 fn insert_entry(tx: &Transaction, new: &NewEntry, today: NaiveDate) -> Result<i64> {
     let facts = clean_facts(&new.title)?;
@@ -710,10 +716,11 @@ fn clean_facts(facts: &TitleFacts) -> Result<TitleFacts> {
 }
 
 fn write_title_children(tx: &Transaction, title_id: i64, facts: &TitleFacts) -> Result<()> {
-    let mut g =
-        tx.prepare_cached("INSERT OR IGNORE INTO title_genres (title_id, genre) VALUES (?1, ?2)")?;
-    for genre in &facts.genres {
-        g.execute(params![title_id, genre.trim()])?;
+    let mut g = tx.prepare_cached(
+        "INSERT OR IGNORE INTO title_genres (title_id, position, genre) VALUES (?1, ?2, ?3)",
+    )?;
+    for (i, genre) in facts.genres.iter().enumerate() {
+        g.execute(params![title_id, i as i64, genre.trim()])?;
     }
     let mut p = tx.prepare_cached(
         "INSERT INTO title_people (title_id, position, role, name, character) VALUES (?1, ?2, ?3, ?4, ?5)",

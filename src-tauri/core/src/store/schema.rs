@@ -40,8 +40,10 @@ CREATE TABLE titles (
 
 CREATE TABLE title_genres (
     title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
     genre    TEXT NOT NULL,
-    PRIMARY KEY (title_id, genre)
+    PRIMARY KEY (title_id, position),
+    UNIQUE (title_id, genre)
 ) WITHOUT ROWID;
 CREATE INDEX title_genres_genre ON title_genres(genre);
 

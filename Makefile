@@ -1,0 +1,54 @@
+# Every developer task has one entry point here; CI runs `make test`.
+# `make run` sets up a fresh Debian/Ubuntu machine and starts the app.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+CARGO_FEATURES := --features watchlog-core/ts
+
+.PHONY: setup ui run cli test test-rust test-ui lint fmt bindings deb screenshots clean
+
+setup:
+	./scripts/setup.sh
+
+# The app embeds ui/dist at compile time, so the UI is built first.
+ui:
+	npm --prefix ui run build
+
+run: setup ui
+	cargo run -p watchlog-app
+
+cli:
+	cargo build -p watchlog-cli --release
+	@echo "built target/release/watchlog"
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets $(CARGO_FEATURES) -- -D warnings
+
+test-ui:
+	npm --prefix ui test
+
+# Rust tests, the end-to-end ones included: those need a display, so the
+# whole run is under Xvfb.
+test-rust:
+	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace $(CARGO_FEATURES)
+
+test: setup ui lint test-ui test-rust
+
+fmt:
+	cargo fmt --all
+
+# Rewrites the TypeScript bindings in ui/src/lib/bindings from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p watchlog-core $(CARGO_FEATURES) --test bindings
+
+# Refreshes the screenshots in docs/screenshots from the end-to-end run.
+screenshots: setup ui
+	WATCHLOG_SCREENSHOTS=$(CURDIR)/docs/screenshots xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p watchlog-app --test e2e
+
+deb: setup ui
+	ui/node_modules/.bin/tauri build --bundles deb
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

@@ -1,0 +1,219 @@
+//! The app's commands driven through Tauri's mock runtime with the real
+//! configuration and capabilities: argument names as the UI sends them, the
+//! `{ code, message }` error shape, and the permission system refusing what
+//! the window was not granted.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+use watchlog_app::{with_commands, AppState};
+
+struct TestApp {
+    _app: tauri::App<tauri::test::MockRuntime>,
+    window: WebviewWindow<tauri::test::MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+fn app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let app = with_commands(mock_builder())
+        .manage(AppState::open(&dir.path().join("watchlog.db")))
+        .build(tauri::generate_context!())
+        .expect("the app builds on the mock runtime");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    TestApp {
+        _app: app,
+        window,
+        _dir: dir,
+    }
+}
+
+fn invoke(
+    window: &WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+fn soundtrack() -> Value {
+    json!({
+        "title": {
+            "kind": "series", "name": "Soundtrack #2", "original_name": "사운드트랙 #2",
+            "year": 2023, "country": "KR", "language": "ko", "network": "Disney+",
+            "genres": ["Romance"], "seasons": 1, "episodes": 6, "runtime_minutes": 50,
+            "airing": "ended", "synopsis": null, "poster_url": null, "people": [],
+            "external_ids": { "tvmaze": null, "tmdb": null, "imdb": null, "tvdb": null, "mydramalist": null }
+        },
+        "fields": {
+            "status": "plan_to_watch", "rating": null,
+            "scores": { "story": null, "acting": null, "music": null, "rewatch_value": null },
+            "review": null, "review_spoiler": false, "notes": null, "platform": "Disney+",
+            "progress": 0, "favorite": false, "tags": [], "started_on": null, "finished_on": null
+        }
+    })
+}
+
+#[test]
+fn add_edit_and_list_through_ipc() {
+    let t = app();
+    let added =
+        invoke(&t.window, "add_entry", json!({ "entry": soundtrack() })).expect("add_entry");
+    let id = added["id"].as_i64().unwrap();
+    assert_eq!(added["title"]["original_name"], "사운드트랙 #2");
+
+    let mut fields = added.clone();
+    for key in [
+        "id",
+        "title",
+        "rating_10",
+        "viewings",
+        "rewatch_count",
+        "added_at",
+        "updated_at",
+    ] {
+        fields.as_object_mut().unwrap().remove(key);
+    }
+    fields["status"] = json!("completed");
+    fields["rating"] = json!(85);
+    fields["finished_on"] = json!("2023-12-27");
+    let updated = invoke(
+        &t.window,
+        "update_entry",
+        json!({ "id": id, "fields": fields }),
+    )
+    .expect("update_entry");
+    assert_eq!(updated["rating_10"], json!(8.5));
+    assert_eq!(
+        updated["progress"],
+        json!(6),
+        "completing fills the progress"
+    );
+
+    let page = invoke(
+        &t.window,
+        "list_entries",
+        json!({ "query": { "status": null, "platform": null, "search": "사운드", "sort": null, "reverse": false, "limit": 50 } }),
+    )
+    .expect("list_entries");
+    assert_eq!(
+        page.as_array().unwrap().len(),
+        1,
+        "Hangul substring search finds the entry: {page}"
+    );
+
+    // The UI sends camelCase argument names; `viewingId` reaches `viewing_id`.
+    let err = invoke(&t.window, "delete_viewing", json!({ "viewingId": 999 })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+}
+
+#[test]
+fn errors_have_one_shape() {
+    let t = app();
+    let err = invoke(&t.window, "get_entry", json!({ "id": 42 })).unwrap_err();
+    assert_eq!(
+        err,
+        json!({ "code": "not_found", "message": "there is no entry with id 42" })
+    );
+
+    let mut bad = soundtrack();
+    bad["title"]["country"] = json!("Korea");
+    let err = invoke(&t.window, "add_entry", json!({ "entry": bad })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(
+        err["message"].as_str().unwrap().contains("country code"),
+        "{err}"
+    );
+}
+
+#[test]
+fn markdown_preview_is_sanitised() {
+    let t = app();
+    let html = invoke(
+        &t.window,
+        "render_markdown",
+        json!({ "markdown": "**ok** <img src=x onerror=alert(1)><script>alert(2)</script>" }),
+    )
+    .unwrap();
+    let html = html.as_str().unwrap();
+    assert!(html.contains("<strong>ok</strong>"), "{html}");
+    assert!(
+        !html.contains("onerror") && !html.contains("<script"),
+        "{html}"
+    );
+}
+
+#[test]
+fn commands_outside_the_capability_are_denied() {
+    let t = app();
+    // The window is granted the app's own commands only: no plugin command
+    // (here, the file dialog) may be called from the webview.
+    let err = invoke(&t.window, "plugin:dialog|open", json!({ "options": {} })).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("not allowed") || text.contains("not found"),
+        "a plugin command outside the capability must be refused, got {text}"
+    );
+
+    // A window the capability does not name may call nothing.
+    let other = WebviewWindowBuilder::new(&t._app, "other", Default::default())
+        .build()
+        .unwrap();
+    let err = invoke(&other, "status_counts", json!({})).unwrap_err();
+    assert!(err.to_string().contains("not allowed"), "got {err}");
+}
+
+#[test]
+fn a_library_from_a_newer_version_is_reported_not_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    {
+        let conn = rusqlite_conn(&path);
+        conn.execute_batch(
+            "PRAGMA application_id = 1465142343; PRAGMA user_version = 99; CREATE TABLE x (y);",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let app = with_commands(mock_builder())
+        .manage(AppState::open(&path))
+        .build(tauri::generate_context!())
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let err = invoke(&window, "status_counts", json!({})).unwrap_err();
+    assert_eq!(err["code"], "newer_database", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("newer version of Watchlog"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the newer file must be left untouched"
+    );
+}
+
+fn rusqlite_conn(path: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}

@@ -1,0 +1,270 @@
+//! Drives the real app in the real webview: tauri-driver in front of
+//! WebKitWebDriver, one private data folder per test, screenshots on request.
+
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use thirtyfour::prelude::*;
+use thirtyfour::Capabilities;
+
+/// Whether the end-to-end tools are here. On CI they must be; elsewhere a
+/// missing tool skips the test with a reason.
+pub fn tools_present() -> bool {
+    let missing: Vec<&str> = ["tauri-driver", "WebKitWebDriver"]
+        .into_iter()
+        .filter(|tool| which(tool).is_none())
+        .collect();
+    let no_display = std::env::var_os("DISPLAY").is_none();
+    if missing.is_empty() && !no_display {
+        return true;
+    }
+    let why = format!(
+        "end-to-end test needs {}{}",
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!("{} on PATH", missing.join(" and "))
+        },
+        if no_display {
+            " and a DISPLAY (run it under xvfb-run, as `make test` does)"
+        } else {
+            ""
+        }
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}");
+    }
+    eprintln!("skipping: {why}");
+    false
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(tool)).find(|p| p.is_file())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A private home for the app: its own data, config and cache folders.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["data", "config", "cache"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        Home { dir }
+    }
+
+    pub fn library(&self) -> PathBuf {
+        self.dir
+            .path()
+            .join("data/app.watchlog.desktop/watchlog.db")
+    }
+}
+
+/// One running app under tauri-driver, with a WebDriver session on it.
+pub struct App {
+    pub driver: WebDriver,
+    tauri_driver: Child,
+}
+
+impl App {
+    pub async fn start(home: &Home) -> App {
+        let port = free_port();
+        let native_port = free_port();
+        let log = std::fs::File::create(home.dir.path().join(format!("tauri-driver-{port}.log")))
+            .unwrap();
+        let tauri_driver = Command::new(which("tauri-driver").unwrap())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("XDG_DATA_HOME", home.dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.dir.path().join("config"))
+            .env("XDG_CACHE_HOME", home.dir.path().join("cache"))
+            .env_remove("WATCHLOG_DB")
+            .stdin(Stdio::null())
+            // Never a pipe: WebKitWebDriver inherits it and would keep the
+            // test's output open after the test ends.
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start tauri-driver");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not start listening"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry").unwrap();
+        caps.set(
+            "tauri:options",
+            json!({ "application": env!("CARGO_BIN_EXE_watchlog-app") }),
+        )
+        .unwrap();
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .expect("a WebDriver session on the app");
+        let app = App {
+            driver,
+            tauri_driver,
+        };
+        app.wait_for("[data-testid=library-nav]").await;
+        app
+    }
+
+    /// Closes the app and stops the drivers.
+    pub async fn quit(self) {
+        let App {
+            driver,
+            mut tauri_driver,
+        } = self;
+        let _ = driver.quit().await;
+        stop(&mut tauri_driver);
+    }
+
+    pub fn css(testid: &str) -> String {
+        if testid.starts_with('[') || testid.contains(' ') {
+            testid.to_string()
+        } else {
+            format!("[data-testid={testid}]")
+        }
+    }
+
+    /// The first element matching, waiting up to 20 s for it to appear.
+    pub async fn wait_for(&self, selector: &str) -> WebElement {
+        self.driver
+            .query(By::Css(Self::css(selector)))
+            .wait(Duration::from_secs(20), Duration::from_millis(100))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("'{selector}' never appeared: {e}"))
+    }
+
+    pub async fn click(&self, selector: &str) {
+        let el = self.wait_for(selector).await;
+        el.wait_until()
+            .clickable()
+            .await
+            .unwrap_or_else(|e| panic!("'{selector}' is not clickable: {e}"));
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking '{selector}': {e}"));
+    }
+
+    /// Replaces a field's text the way a user would, through the input
+    /// events the UI listens to. Text is set by script: WebKitWebDriver
+    /// cannot type characters outside the basic keyboard (Hangul).
+    pub async fn fill(&self, selector: &str, text: &str) {
+        let el = self.wait_for(selector).await;
+        self.driver
+            .execute(
+                r#"const el = arguments[0];
+                   const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype
+                       : el instanceof HTMLSelectElement ? HTMLSelectElement.prototype
+                       : HTMLInputElement.prototype;
+                   Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, arguments[1]);
+                   el.dispatchEvent(new Event('input', { bubbles: true }));
+                   el.dispatchEvent(new Event('change', { bubbles: true }));"#,
+                vec![el.to_json().unwrap(), json!(text)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("filling '{selector}': {e}"));
+    }
+
+    pub async fn text(&self, selector: &str) -> String {
+        self.wait_for(selector).await.text().await.unwrap()
+    }
+
+    pub async fn value(&self, selector: &str) -> String {
+        self.wait_for(selector)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Waits until `check` holds, polling; panics with `what` after 20 s.
+    pub async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !check().await {
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    pub async fn count(&self, selector: &str) -> usize {
+        self.driver
+            .find_all(By::Css(Self::css(selector)))
+            .await
+            .unwrap()
+            .len()
+    }
+
+    /// Saves a screenshot into `WATCHLOG_SCREENSHOTS` (if set) or
+    /// `target/e2e-screenshots`.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = std::env::var_os("WATCHLOG_SCREENSHOTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots")
+            });
+        std::fs::create_dir_all(&dir).unwrap();
+        self.driver
+            .screenshot(&dir.join(format!("{name}.png")))
+            .await
+            .unwrap();
+    }
+}
+
+/// SIGTERM, so tauri-driver stops WebKitWebDriver too (SIGKILL would orphan it).
+fn stop(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        // Reached only when a test panicked before `quit`.
+        stop(&mut self.tauri_driver);
+    }
+}
