@@ -1,1 +1,58 @@
-fn main() {}
+//! `watchlog`, the command-line face of Watchlog: the same library file as
+//! the desktop app, for scripting, quick edits and JSON output. Each command
+//! parses its arguments, calls `watchlog-core` and prints; nothing here knows
+//! SQL or rating arithmetic.
+
+mod args;
+mod commands;
+mod error;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::Parser;
+
+use crate::args::Cli;
+use crate::error::CliError;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit)
+        }
+    }
+}
+
+/// Help and version go to stdout as clap writes them; real usage errors are
+/// folded to the same one-line `watchlog: …` shape as every other error.
+fn usage_error(e: clap::Error) -> ExitCode {
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            ExitCode::from(error::EXIT_BAD_INPUT)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let rendered = e.render().to_string();
+    // clap's message is the first paragraph; the rest is usage and a hint.
+    let first = rendered.split("\n\n").next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    eprintln!(
+        "{} (see watchlog --help)",
+        CliError::bad_input(message.trim_end_matches('.'))
+    );
+    ExitCode::from(error::EXIT_BAD_INPUT)
+}

@@ -137,18 +137,24 @@ word_enum!(
     }
 );
 
+// Written out rather than derived: `word_enum!` shares one derive list with
+// enums that have no default (Airing, Role, SortKey), so it cannot derive
+// `Default` for some of them only.
+#[allow(clippy::derivable_impls)]
 impl Default for Status {
     fn default() -> Self {
         Status::PlanToWatch
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for Kind {
     fn default() -> Self {
         Kind::Series
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for Theme {
     fn default() -> Self {
         Theme::System

@@ -74,15 +74,22 @@ impl Rating {
         match scale {
             RatingScale::Hundred if halves % 2 != 0 => Err(bad()),
             _ if halves > scale.max_halves() => Err(bad()),
-            _ => Ok(Rating((halves * scale.stored_per_half()) as u8)),
+            // Exact: halves is even on the 100-point scale, and 100 is a
+            // multiple of the other scales' half-step counts.
+            _ => Ok(Rating(
+                (halves * u32::from(Rating::MAX) / scale.max_halves()) as u8,
+            )),
         }
     }
 
     /// The value in `scale`, in halves (so 8.5/10 is 17). Stored values
     /// between two steps of a coarse scale round half up to the nearest step.
     pub fn halves_in(self, scale: RatingScale) -> u32 {
-        let per = scale.stored_per_half();
-        (u32::from(self.0) + per / 2) / per
+        // Scaled by 100 to stay in integers: the 100-point scale has two
+        // halves per stored point, so "stored points per half" is not whole
+        // there (it was once computed as 100 / 200 = 0 and divided by it).
+        let max = u32::from(Rating::MAX);
+        (u32::from(self.0) * scale.max_halves() + max / 2) / max
     }
 
     /// The value in `scale` as a number for display and JSON (8.5, 4.5, 85).
@@ -139,11 +146,6 @@ impl RatingScale {
             RatingScale::Ten => 20,
             RatingScale::Hundred => 200,
         }
-    }
-
-    /// How many stored points one half-step of this scale is worth.
-    fn stored_per_half(self) -> u32 {
-        u32::from(Rating::MAX) / self.max_halves()
     }
 
     pub fn max(self) -> u32 {
@@ -271,7 +273,7 @@ mod tests {
         fn stored_values_settle_after_one_conversion(v in 0u8..=100, scale_ix in 0usize..3) {
             let scale = RatingScale::ALL[scale_ix];
             let once = Rating::parse_in(&Rating(v).format_in(scale), scale).unwrap();
-            prop_assert!((i32::from(once.get()) - i32::from(v)).abs() <= (scale.stored_per_half() / 2) as i32);
+            prop_assert!((i32::from(once.get()) - i32::from(v)).abs() <= (50 / scale.max_halves()) as i32);
             let twice = Rating::parse_in(&once.format_in(scale), scale).unwrap();
             prop_assert_eq!(once, twice);
         }

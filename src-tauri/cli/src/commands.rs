@@ -1,0 +1,347 @@
+//! One function per command: finish checking the input, open the library,
+//! call the core, hand the result to `output`. Everything that can be
+//! checked without the library is checked before it is opened, and a command
+//! that fails leaves no new library file behind.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use watchlog_core::{
+    EntryFields, Library, ListQuery, NewEntry, Rating, TitleFacts, ViewingDetails, DB_ENV,
+};
+
+use crate::args::{
+    AddArgs, Cli, Command, ListArgs, PlatformCommand, RateArgs, ReviewArgs, RewatchArgs, SetArgs,
+    SettingsArgs,
+};
+use crate::error::CliError;
+use crate::output::Out;
+
+type Result<T, E = CliError> = std::result::Result<T, E>;
+
+pub fn run(cli: Cli) -> Result<()> {
+    let db = resolve_db(cli.db)?;
+    let out = Out { json: cli.json };
+    match cli.command {
+        Command::Add(a) => add(&db, &out, a),
+        Command::List(a) => list(&db, &out, a),
+        Command::Show { id } => existing(&db, |lib| out.entry(&lib.entry(id)?, &lib.settings()?)),
+        Command::Set(a) => set(&db, &out, a),
+        Command::Rate(a) => rate(&db, &out, a),
+        Command::Review(a) => review(&db, &out, a),
+        Command::Delete { id } => existing(&db, |lib| {
+            let name = lib.entry(id)?.title.facts.name;
+            lib.delete_entry(id)?;
+            out.deleted(id, &name)
+        }),
+        Command::Episode { id } => existing(&db, |lib| {
+            let entry = lib.add_episode(id)?;
+            out.changed(&entry, &lib.settings()?)
+        }),
+        Command::Rewatch(a) => rewatch(&db, &out, a),
+        Command::Stats => existing(&db, |lib| out.stats(&lib.stats()?, &lib.settings()?)),
+        Command::Doctor => existing(&db, |lib| {
+            let info = lib.info()?;
+            out.doctor(&info)?;
+            if info.integrity != ["ok"] {
+                return Err(CliError::failure(format!(
+                    "{} is damaged: {}",
+                    info.path,
+                    info.integrity.join("; ")
+                )));
+            }
+            Ok(())
+        }),
+        Command::Platform(p) => platform(&db, &out, p),
+        Command::Settings(a) => settings(&db, &out, a),
+        Command::Sample => creating(&db, |lib| {
+            let added = lib.load_sample()?;
+            out.sample(added, &db)
+        }),
+    }
+}
+
+/// `--db`, else `$WATCHLOG_DB` (an empty value counts as unset), else the
+/// desktop app's library.
+fn resolve_db(flag: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(p) = flag {
+        return Ok(p);
+    }
+    if let Some(p) = std::env::var_os(DB_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    watchlog_core::default_library_path().ok_or_else(|| {
+        CliError::failure(format!(
+            "cannot find a data folder for the library; give --db PATH or set {DB_ENV}"
+        ))
+    })
+}
+
+/// Runs `f` on a library that must already exist: reading or editing a
+/// library that is not there is a mistaken path, not a reason to make one.
+fn existing<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
+    if !path.exists() {
+        return Err(CliError::failure(format!(
+            "there is no library at {} (create one with `watchlog add` or `watchlog sample`, or give --db)",
+            path.display()
+        )));
+    }
+    let mut lib = Library::open(path)?;
+    f(&mut lib)
+}
+
+/// Runs `f` on the library, creating it if needed. If it was created here and
+/// `f` fails, the new file is removed again, so a refused command leaves the
+/// disk as it found it.
+fn creating<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
+    let existed = path.exists();
+    let result = Library::open(path)
+        .map_err(CliError::from)
+        .and_then(|mut lib| f(&mut lib));
+    if result.is_err() && !existed {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    result
+}
+
+fn add(db: &Path, out: &Out, a: AddArgs) -> Result<()> {
+    let new = NewEntry {
+        title: TitleFacts {
+            kind: a.kind,
+            name: a.title,
+            original_name: a.original_title,
+            year: a.year,
+            country: a.country,
+            episodes: a.episodes,
+            poster_url: a.poster_url,
+            ..Default::default()
+        },
+        fields: EntryFields {
+            status: a.status,
+            platform: a.platform,
+            ..Default::default()
+        },
+    };
+    creating(db, |lib| {
+        let mut new = new;
+        if new.fields.platform.is_none() {
+            new.fields.platform = lib.settings()?.default_platform;
+        }
+        let id = lib.add_entry(&new)?;
+        out.added(id)
+    })
+}
+
+fn list(db: &Path, out: &Out, a: ListArgs) -> Result<()> {
+    let query = ListQuery {
+        status: a.status,
+        platform: a.platform,
+        search: a.search,
+        sort: a.sort,
+        reverse: a.reverse,
+        limit: a.limit,
+    };
+    existing(db, |lib| out.list(&lib.list(&query)?, &lib.settings()?))
+}
+
+fn set(db: &Path, out: &Out, a: SetArgs) -> Result<()> {
+    let nothing = a.status.is_none()
+        && a.progress.is_none()
+        && a.platform.is_none()
+        && a.started.is_none()
+        && a.finished.is_none()
+        && a.tags.is_none()
+        && a.favorite.is_none()
+        && a.notes.is_none();
+    if nothing {
+        return Err(CliError::bad_input(
+            "nothing to change: give at least one of --status, --progress, --platform, --started, --finished, --tags, --favorite, --notes",
+        ));
+    }
+    let tags = a.tags.as_deref().map(split_tags);
+    existing(db, |lib| {
+        let mut f = lib.entry(a.id)?.fields;
+        if let Some(s) = a.status {
+            f.status = s;
+        }
+        if let Some(p) = a.progress {
+            f.progress = p;
+        }
+        if let Some(p) = a.platform {
+            f.platform = Some(p).filter(|p| !p.trim().is_empty());
+        }
+        if let Some(d) = a.started {
+            f.started_on = d.0;
+        }
+        if let Some(d) = a.finished {
+            f.finished_on = d.0;
+        }
+        if let Some(t) = tags {
+            f.tags = t;
+        }
+        if let Some(v) = a.favorite {
+            f.favorite = v;
+        }
+        if let Some(n) = a.notes {
+            f.notes = Some(n);
+        }
+        // The core refuses this too; saying which flag to add is friendlier,
+        // since the stored start is often one filled in by `--status watching`.
+        if let (Some(s), Some(fin)) = (f.started_on, f.finished_on) {
+            if fin < s {
+                let hint = if a.started.is_none() {
+                    " (give --started as well)"
+                } else {
+                    ""
+                };
+                return Err(CliError::bad_input(format!(
+                    "the finish date {fin} is before the start date {s}{hint}"
+                )));
+            }
+        }
+        let entry = lib.update_entry(a.id, &f)?;
+        out.changed(&entry, &lib.settings()?)
+    })
+}
+
+fn split_tags(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn rate(db: &Path, out: &Out, a: RateArgs) -> Result<()> {
+    let clear = a.value.trim().eq_ignore_ascii_case("none");
+    // With --scale the value is checked before the library is opened; without
+    // it the scale comes from the library, which is only read until the
+    // value has been accepted.
+    let early = match a.scale {
+        Some(scale) if !clear => Some(Rating::parse_in(&a.value, scale)?),
+        _ => None,
+    };
+    existing(db, |lib| {
+        let rating = if clear {
+            None
+        } else if let Some(r) = early {
+            Some(r)
+        } else {
+            Some(Rating::parse_in(&a.value, lib.settings()?.rating_scale)?)
+        };
+        let mut f = lib.entry(a.id)?.fields;
+        f.rating = rating;
+        let entry = lib.update_entry(a.id, &f)?;
+        out.changed(&entry, &lib.settings()?)
+    })
+}
+
+fn review(db: &Path, out: &Out, a: ReviewArgs) -> Result<()> {
+    let text = if let Some(t) = a.text {
+        t
+    } else if let Some(path) = a.file {
+        std::fs::read_to_string(&path).map_err(|e| {
+            CliError::bad_input(format!(
+                "cannot read the review from {}: {e}",
+                path.display()
+            ))
+        })?
+    } else {
+        let mut t = String::new();
+        std::io::stdin()
+            .read_to_string(&mut t)
+            .map_err(|e| CliError::bad_input(format!("cannot read the review from stdin: {e}")))?;
+        t
+    };
+    let text = text.trim_end().to_string();
+    existing(db, |lib| {
+        let mut f = lib.entry(a.id)?.fields;
+        f.review_spoiler = a.spoiler && !text.is_empty();
+        f.review = Some(text).filter(|t| !t.trim().is_empty());
+        let entry = lib.update_entry(a.id, &f)?;
+        out.changed(&entry, &lib.settings()?)
+    })
+}
+
+fn rewatch(db: &Path, out: &Out, a: RewatchArgs) -> Result<()> {
+    let viewing = ViewingDetails {
+        started_on: a.started,
+        finished_on: a.finished,
+        platform: a.platform.filter(|p| !p.trim().is_empty()),
+        progress: a.progress,
+    };
+    if let (Some(s), Some(f)) = (viewing.started_on, viewing.finished_on) {
+        if f < s {
+            return Err(CliError::bad_input(format!(
+                "the finish date {f} is before the start date {s}"
+            )));
+        }
+    }
+    existing(db, |lib| {
+        let entry = lib.add_viewing(a.id, &viewing)?;
+        out.changed(&entry, &lib.settings()?)
+    })
+}
+
+fn platform(db: &Path, out: &Out, cmd: PlatformCommand) -> Result<()> {
+    match cmd {
+        PlatformCommand::List => existing(db, |lib| out.platforms(&lib.platforms()?)),
+        PlatformCommand::Add { name, subscribed } => creating(db, |lib| {
+            let p = lib.add_platform(&name, subscribed)?;
+            out.platform_added(&p)
+        }),
+        PlatformCommand::Set {
+            id,
+            name,
+            subscribed,
+        } => {
+            if name.is_none() && subscribed.is_none() {
+                return Err(CliError::bad_input(
+                    "nothing to change: give --name or --subscribed",
+                ));
+            }
+            existing(db, |lib| {
+                let old = lib.platforms()?.into_iter().find(|p| p.id == id).ok_or(
+                    watchlog_core::Error::NotFound {
+                        what: "platform",
+                        id,
+                    },
+                )?;
+                let p = lib.update_platform(
+                    id,
+                    name.as_deref().unwrap_or(&old.name),
+                    subscribed.unwrap_or(old.subscribed),
+                )?;
+                out.platform_changed(&p)
+            })
+        }
+        PlatformCommand::Remove { id } => existing(db, |lib| {
+            lib.delete_platform(id)?;
+            out.platform_removed(id)
+        }),
+    }
+}
+
+fn settings(db: &Path, out: &Out, a: SettingsArgs) -> Result<()> {
+    if a.is_empty() {
+        return existing(db, |lib| out.settings(&lib.settings()?));
+    }
+    creating(db, |lib| {
+        let mut s = lib.settings()?;
+        if let Some(scale) = a.rating_scale {
+            s.rating_scale = scale;
+        }
+        if let Some(theme) = a.theme {
+            s.theme = theme;
+        }
+        if let Some(p) = a.default_platform {
+            s.default_platform = Some(p).filter(|p| !p.trim().is_empty());
+        }
+        let saved = lib.save_settings(&s)?;
+        out.settings(&saved)
+    })
+}

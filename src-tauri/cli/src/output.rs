@@ -1,0 +1,611 @@
+//! Everything the CLI prints on stdout: pretty JSON in the core types' own
+//! serde shape with `--json`, else tables and blocks for people. Columns are
+//! aligned on display width, so Hangul and kana titles (two columns per
+//! character) line up with Latin ones.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use watchlog_core::{
+    Entry, EntrySummary, LibraryInfo, Platform, Rating, RatingScale, Role, Settings, Stats,
+};
+
+use crate::error::CliError;
+
+type Result<T = (), E = CliError> = std::result::Result<T, E>;
+
+/// The widest a title cell may grow before it is cut with an ellipsis; the
+/// full title is in `show` and `--json`.
+const TITLE_WIDTH: usize = 56;
+
+pub struct Out {
+    pub json: bool,
+}
+
+impl Out {
+    pub fn added(&self, id: i64) -> Result {
+        if self.json {
+            return json(&serde_json::json!({ "id": id }));
+        }
+        emit(&format!("{id}\n"))
+    }
+
+    pub fn list(&self, rows: &[EntrySummary], settings: &Settings) -> Result {
+        if self.json {
+            return json(&rows);
+        }
+        if rows.is_empty() {
+            return emit("No entries.\n");
+        }
+        let scale = settings.rating_scale;
+        let mut t = Table::new(&[
+            ("ID", Align::Right),
+            ("STATUS", Align::Left),
+            ("TITLE", Align::Left),
+            ("YEAR", Align::Left),
+            ("CC", Align::Left),
+            ("EPS", Align::Right),
+            (&format!("/{}", scale.max()), Align::Right),
+            ("PLATFORM", Align::Left),
+        ]);
+        for r in rows {
+            t.row(vec![
+                r.id.to_string(),
+                r.status.cli_word(),
+                truncate(
+                    &title_with_original(&r.name, r.original_name.as_deref()),
+                    TITLE_WIDTH,
+                ),
+                opt(r.year),
+                r.country.clone().unwrap_or_default(),
+                progress(r.progress, r.episodes),
+                rating(r.rating, scale),
+                r.platform.clone().unwrap_or_default(),
+            ]);
+        }
+        emit(&t.render())
+    }
+
+    pub fn entry(&self, e: &Entry, settings: &Settings) -> Result {
+        if self.json {
+            return json(e);
+        }
+        emit(&entry_block(e, settings.rating_scale))
+    }
+
+    /// After an edit: the whole entry as JSON, or one line saying where it
+    /// stands now.
+    pub fn changed(&self, e: &Entry, settings: &Settings) -> Result {
+        if self.json {
+            return json(e);
+        }
+        let f = &e.fields;
+        let facts = &e.title.facts;
+        let mut parts = vec![
+            f.status.cli_word(),
+            format!("{} episodes", progress(f.progress, facts.episodes)),
+        ];
+        if let Some(r) = f.rating {
+            let scale = settings.rating_scale;
+            parts.push(format!("{}/{}", r.format_in(scale), scale.max()));
+        }
+        if let Some(p) = &f.platform {
+            parts.push(p.clone());
+        }
+        if e.rewatch_count > 0 {
+            parts.push(plural(e.rewatch_count, "rewatch", "rewatches"));
+        }
+        emit(&format!("{} {}: {}\n", e.id, facts.name, parts.join(" · ")))
+    }
+
+    pub fn deleted(&self, id: i64, name: &str) -> Result {
+        if self.json {
+            return json(&serde_json::json!({ "deleted": id }));
+        }
+        emit(&format!("Deleted {id} {name}\n"))
+    }
+
+    pub fn sample(&self, added: usize, path: &Path) -> Result {
+        if self.json {
+            return json(
+                &serde_json::json!({ "added": added, "path": path.display().to_string() }),
+            );
+        }
+        emit(&format!(
+            "Loaded {added} sample titles into {}\n",
+            path.display()
+        ))
+    }
+
+    pub fn stats(&self, s: &Stats, settings: &Settings) -> Result {
+        if self.json {
+            return json(s);
+        }
+        let scale = settings.rating_scale;
+        let c = &s.by_status;
+        let mut out = String::new();
+        let mut kv = Kv::new(14);
+        kv.line(
+            "Titles",
+            format!(
+                "{} (plan-to-watch {} · watching {} · completed {} · on-hold {} · dropped {})",
+                s.titles, c.plan_to_watch, c.watching, c.completed, c.on_hold, c.dropped
+            ),
+        );
+        if let Some(avg) = s.average_rating {
+            // The core reports the average on the 10-point scale.
+            let v = avg * f64::from(scale.max()) / 10.0;
+            kv.line("Average", format!("{v:.1}/{}", scale.max()));
+        }
+        kv.line(
+            "Watched",
+            format!(
+                "{} episodes · {} hours",
+                s.episodes_watched, s.hours_watched
+            ),
+        );
+        kv.line(
+            "Reviews",
+            format!("{} · favorites {}", s.reviews, s.favorites),
+        );
+        let counts = |v: &[watchlog_core::Count]| {
+            v.iter()
+                .map(|c| format!("{} {}", c.label, c.count))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        };
+        kv.line("By kind", counts(&s.by_kind));
+        kv.line("By platform", counts(&s.by_platform));
+        kv.line("By country", counts(&s.by_country));
+        out.push_str(&kv.0);
+        let ratings: Vec<_> = s
+            .rating_distribution
+            .iter()
+            .filter(|c| c.count > 0)
+            .collect();
+        if !ratings.is_empty() {
+            out.push_str("\nRatings (10-point scale)\n");
+            out.push_str(&bars(ratings.iter().map(|c| (c.label.as_str(), c.count))));
+        }
+        if !s.finished_per_month.is_empty() {
+            out.push_str("\nFinished per month\n");
+            out.push_str(&bars(
+                s.finished_per_month
+                    .iter()
+                    .map(|c| (c.label.as_str(), c.count)),
+            ));
+        }
+        emit(&out)
+    }
+
+    pub fn doctor(&self, info: &LibraryInfo) -> Result {
+        if self.json {
+            return json(info);
+        }
+        let mut kv = Kv::new(11);
+        kv.line("Library", info.path.clone());
+        kv.line(
+            "Schema",
+            format!(
+                "version {} (this watchlog reads up to {})",
+                info.schema_version, info.supported_version
+            ),
+        );
+        kv.line("Integrity", info.integrity.join("; "));
+        kv.line("Entries", info.entries.to_string());
+        kv.line("Size", human_size(info.size_bytes));
+        emit(&kv.0)
+    }
+
+    pub fn platforms(&self, list: &[Platform]) -> Result {
+        if self.json {
+            return json(&list);
+        }
+        let mut t = Table::new(&[
+            ("ID", Align::Right),
+            ("NAME", Align::Left),
+            ("SUBSCRIBED", Align::Left),
+            ("ENTRIES", Align::Right),
+        ]);
+        for p in list {
+            t.row(vec![
+                p.id.to_string(),
+                p.name.clone(),
+                if p.subscribed { "yes" } else { "" }.into(),
+                p.entries.to_string(),
+            ]);
+        }
+        emit(&t.render())
+    }
+
+    pub fn platform_added(&self, p: &Platform) -> Result {
+        if self.json {
+            return json(p);
+        }
+        emit(&format!("{}\n", p.id))
+    }
+
+    pub fn platform_changed(&self, p: &Platform) -> Result {
+        if self.json {
+            return json(p);
+        }
+        let sub = if p.subscribed {
+            "subscribed"
+        } else {
+            "not subscribed"
+        };
+        emit(&format!("{} {}: {sub}\n", p.id, p.name))
+    }
+
+    pub fn platform_removed(&self, id: i64) -> Result {
+        if self.json {
+            return json(&serde_json::json!({ "removed": id }));
+        }
+        emit(&format!("Removed platform {id}\n"))
+    }
+
+    pub fn settings(&self, s: &Settings) -> Result {
+        if self.json {
+            return json(s);
+        }
+        // Labelled with the flag names, so what is shown is what to type.
+        let mut kv = Kv::new(18);
+        kv.line("rating-scale", s.rating_scale.to_string());
+        kv.line("theme", s.theme.to_string());
+        kv.line(
+            "default-platform",
+            s.default_platform
+                .clone()
+                .unwrap_or_else(|| "(none)".into()),
+        );
+        emit(&kv.0)
+    }
+}
+
+fn entry_block(e: &Entry, scale: RatingScale) -> String {
+    let facts = &e.title.facts;
+    let f = &e.fields;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        title_with_original(&facts.name, facts.original_name.as_deref())
+    );
+    let mut line: Vec<String> = vec![facts.kind.to_string()];
+    line.extend(facts.year.map(|y| y.to_string()));
+    line.extend(facts.country.clone());
+    line.extend(facts.language.clone());
+    line.extend(facts.network.clone());
+    line.extend(facts.seasons.map(|s| plural(s, "season", "seasons")));
+    line.extend(facts.episodes.map(|n| plural(n, "episode", "episodes")));
+    line.extend(facts.runtime_minutes.map(|m| format!("{m} min")));
+    line.extend(facts.airing.map(|a| a.to_string()));
+    let _ = writeln!(out, "{}", line.join(" · "));
+    if !facts.genres.is_empty() {
+        let _ = writeln!(out, "{}", facts.genres.join(", "));
+    }
+    out.push('\n');
+
+    let mut kv = Kv::new(13);
+    kv.line("Id", e.id.to_string());
+    kv.line("Status", f.status.cli_word());
+    kv.line(
+        "Progress",
+        format!("{} episodes", progress(f.progress, facts.episodes)),
+    );
+    kv.line("Rating", rating_long(f.rating, scale));
+    let subs: Vec<String> = [
+        ("story", f.scores.story),
+        ("acting", f.scores.acting),
+        ("music", f.scores.music),
+        ("rewatch value", f.scores.rewatch_value),
+    ]
+    .into_iter()
+    .filter_map(|(name, r)| r.map(|r| format!("{name} {}", r.format_in(scale))))
+    .collect();
+    if !subs.is_empty() {
+        kv.line("Sub-scores", subs.join(" · "));
+    }
+    kv.line("Platform", f.platform.clone().unwrap_or_default());
+    kv.line("Started", opt(f.started_on));
+    kv.line("Finished", opt(f.finished_on));
+    kv.line("Favorite", if f.favorite { "yes" } else { "no" }.into());
+    kv.line("Tags", f.tags.join(", "));
+    kv.line("Rewatches", e.rewatch_count.to_string());
+    kv.line("Added", e.added_at.format("%Y-%m-%d %H:%M UTC").to_string());
+    kv.line(
+        "Updated",
+        e.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    );
+    if let Some(url) = &facts.poster_url {
+        kv.line("Poster", url.clone());
+    }
+    for (provider, id) in [
+        ("TVmaze", &facts.external_ids.tvmaze),
+        ("TMDB", &facts.external_ids.tmdb),
+        ("IMDb", &facts.external_ids.imdb),
+        ("TVDB", &facts.external_ids.tvdb),
+        ("MyDramaList", &facts.external_ids.mydramalist),
+    ] {
+        if let Some(id) = id {
+            kv.line(provider, id.clone());
+        }
+    }
+    for (role, label) in [
+        (Role::Writer, "Written by"),
+        (Role::Director, "Directed by"),
+        (Role::Cast, "Cast"),
+    ] {
+        let names: Vec<String> = facts
+            .people
+            .iter()
+            .filter(|p| p.role == role)
+            .map(|p| match &p.character {
+                Some(c) => format!("{} ({c})", p.name),
+                None => p.name.clone(),
+            })
+            .collect();
+        if !names.is_empty() {
+            kv.line(label, names.join(", "));
+        }
+    }
+    out.push_str(&kv.0);
+
+    if let Some(s) = &facts.synopsis {
+        section(&mut out, "Synopsis", s);
+    }
+    if let Some(r) = &f.review {
+        let heading = if f.review_spoiler {
+            "Review (contains spoilers)"
+        } else {
+            "Review"
+        };
+        section(&mut out, heading, r);
+    }
+    if let Some(n) = &f.notes {
+        section(&mut out, "Notes", n);
+    }
+    if !e.viewings.is_empty() {
+        out.push_str("\nRewatches\n");
+        let mut t = Table::new(&[
+            ("ID", Align::Right),
+            ("STARTED", Align::Left),
+            ("FINISHED", Align::Left),
+            ("EPS", Align::Right),
+            ("PLATFORM", Align::Left),
+        ]);
+        for v in &e.viewings {
+            let d = &v.details;
+            t.row(vec![
+                v.id.to_string(),
+                opt(d.started_on),
+                opt(d.finished_on),
+                progress(d.progress, facts.episodes),
+                d.platform.clone().unwrap_or_default(),
+            ]);
+        }
+        for l in t.render().lines() {
+            let _ = writeln!(out, "  {l}");
+        }
+    }
+    out
+}
+
+/// A headed block of the user's own text, Markdown kept as typed.
+fn section(out: &mut String, heading: &str, body: &str) {
+    let _ = writeln!(out, "\n{heading}");
+    for l in body.lines() {
+        if l.trim().is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "  {l}");
+        }
+    }
+}
+
+fn title_with_original(name: &str, original: Option<&str>) -> String {
+    match original.filter(|o| *o != name) {
+        Some(o) => format!("{name} ({o})"),
+        None => name.to_string(),
+    }
+}
+
+fn progress(done: u32, episodes: Option<u32>) -> String {
+    match episodes {
+        Some(n) => format!("{done}/{n}"),
+        None => format!("{done}/?"),
+    }
+}
+
+fn rating(r: Option<Rating>, scale: RatingScale) -> String {
+    r.map(|r| r.format_in(scale)).unwrap_or_default()
+}
+
+fn rating_long(r: Option<Rating>, scale: RatingScale) -> String {
+    match r {
+        Some(r) => format!("{}/{}", r.format_in(scale), scale.max()),
+        None => "not rated".into(),
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn plural(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn human_size(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KIB {
+        format!("{bytes} bytes")
+    } else if b < KIB * KIB {
+        format!("{:.1} KiB", b / KIB)
+    } else {
+        format!("{:.1} MiB", b / KIB / KIB)
+    }
+}
+
+fn bars<'a>(items: impl Iterator<Item = (&'a str, u32)>) -> String {
+    let items: Vec<_> = items.collect();
+    let label_w = items.iter().map(|(l, _)| l.width()).max().unwrap_or(0);
+    let max = items.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    let mut out = String::new();
+    for (label, n) in items {
+        // Scaled to 30 cells so a big library still fits a terminal.
+        let len = (n * 30).div_ceil(max) as usize;
+        let _ = writeln!(
+            out,
+            "  {}{}  {} {n}",
+            " ".repeat(label_w - label.width()),
+            label,
+            "█".repeat(len)
+        );
+    }
+    out
+}
+
+/// Cuts `text` to at most `max` display columns, marking the cut with "…".
+fn truncate(text: &str, max: usize) -> String {
+    if text.width() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > max - 1 {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// A plain text table: a header row, columns two spaces apart, no trailing
+/// blanks.
+struct Table {
+    headers: Vec<(String, Align)>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn new(headers: &[(&str, Align)]) -> Self {
+        Table {
+            headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    fn render(&self) -> String {
+        let header: Vec<String> = self.headers.iter().map(|(h, _)| h.clone()).collect();
+        let all: Vec<&Vec<String>> = std::iter::once(&header).chain(&self.rows).collect();
+        let widths: Vec<usize> = (0..self.headers.len())
+            .map(|i| all.iter().map(|r| r[i].width()).max().unwrap_or(0))
+            .collect();
+        let mut out = String::new();
+        for r in all {
+            let mut line = String::new();
+            for (i, cell) in r.iter().enumerate() {
+                if i > 0 {
+                    line.push_str("  ");
+                }
+                let pad = " ".repeat(widths[i] - cell.width());
+                match self.headers[i].1 {
+                    Align::Left => {
+                        line.push_str(cell);
+                        line.push_str(&pad);
+                    }
+                    Align::Right => {
+                        line.push_str(&pad);
+                        line.push_str(cell);
+                    }
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Label-value lines with the values in one column.
+struct Kv(String, usize);
+
+impl Kv {
+    fn new(label_width: usize) -> Self {
+        Kv(String::new(), label_width)
+    }
+
+    fn line(&mut self, label: &str, value: String) {
+        let pad = " ".repeat(self.1.saturating_sub(label.width()).max(1));
+        let _ = writeln!(self.0, "{}", format!("{label}{pad}{value}").trim_end());
+    }
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> Result {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failure(format!("cannot write JSON: {e}")))?;
+    text.push('\n');
+    emit(&text)
+}
+
+/// Writes to stdout. A reader that stops early (`watchlog list | head`) is
+/// not an error worth a message.
+fn emit(text: &str) -> Result {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::failure(format!("cannot write the output: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hangul_aligns_by_display_width() {
+        let mut t = Table::new(&[("TITLE", Align::Left), ("CC", Align::Left)]);
+        t.row(vec!["사운드트랙 #2".into(), "KR".into()]);
+        t.row(vec!["Parasite".into(), "KR".into()]);
+        let text = t.render();
+        let cols: Vec<usize> = text
+            .lines()
+            .map(|l| l[..l.find("KR").or_else(|| l.find("CC")).unwrap()].width())
+            .collect();
+        assert!(
+            cols.windows(2).all(|w| w[0] == w[1]),
+            "the CC column starts at different display columns {cols:?}:\n{text}"
+        );
+    }
+
+    #[test]
+    fn truncates_on_display_width() {
+        let cut = truncate("응답하라 1988 응답하라 1988", 10);
+        assert!(cut.width() <= 10, "'{cut}' is wider than 10 columns");
+        assert!(cut.ends_with('…'), "'{cut}' does not show it was cut");
+        assert_eq!(truncate("Parasite", 10), "Parasite");
+    }
+}

@@ -1,0 +1,724 @@
+//! The real `watchlog` binary on real library files: the Soundtrack #2 story
+//! end to end, bad input refused with one clear line and the file's bytes
+//! unchanged, files that are not ours left alone, and how the library file
+//! is found.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+use unicode_width::UnicodeWidthStr;
+
+struct Lib {
+    dir: TempDir,
+    path: PathBuf,
+}
+
+impl Lib {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("watchlog.db");
+        Lib { dir, path }
+    }
+
+    /// `watchlog --db <this file>`, isolated from the environment: no
+    /// `WATCHLOG_DB`, and a data folder inside the temp dir so nothing can
+    /// reach a real library.
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = bare(self.dir.path());
+        c.arg("--db").arg(&self.path).args(args);
+        c
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "`watchlog {}` failed with {:?}: {}",
+            args.join(" "),
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("stdout is UTF-8")
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        let text = self.ok(&a);
+        serde_json::from_str(&text).unwrap_or_else(|e| {
+            panic!(
+                "`watchlog {}` printed invalid JSON ({e}): {text}",
+                a.join(" ")
+            )
+        })
+    }
+
+    /// Runs a command that must fail with `code`, a one-line message holding
+    /// `keyword`, and the library file exactly as it was.
+    fn refused(&self, args: &[&str], code: i32, keyword: &str) {
+        let before = digest(&self.path);
+        let out = self.cmd(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let shown = format!("`watchlog {}`", args.join(" "));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{shown} should exit {code}; stderr: {stderr}"
+        );
+        assert_one_line_error(&stderr, keyword, &shown);
+        assert!(
+            out.stdout.is_empty(),
+            "{shown} failed but printed on stdout: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert_eq!(
+            digest(&self.path),
+            before,
+            "{shown} was refused but changed the library file"
+        );
+    }
+}
+
+fn bare(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_watchlog"));
+    c.env_remove("WATCHLOG_DB")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"));
+    c
+}
+
+fn assert_one_line_error(stderr: &str, keyword: &str, shown: &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "{shown} should print exactly one line on stderr, got: {stderr}"
+    );
+    assert!(
+        lines[0].starts_with("watchlog: "),
+        "{shown}: the error should start with 'watchlog: ': {stderr}"
+    );
+    assert!(
+        lines[0].to_lowercase().contains(&keyword.to_lowercase()),
+        "{shown}: the error should mention '{keyword}': {stderr}"
+    );
+}
+
+fn side_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// The SHA-256 of the library file. Each command has exited before this is
+/// taken, and a clean close checkpoints the WAL into the file and deletes
+/// it; that is asserted here, so the hash is of the whole library.
+fn digest(path: &Path) -> String {
+    for suffix in ["-wal", "-shm"] {
+        assert!(
+            !side_file(path, suffix).exists(),
+            "{suffix} file left beside {} after watchlog exited",
+            path.display()
+        );
+    }
+    let bytes =
+        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+const REVIEW: &str = "A small, warm love triangle told through songs.\n\n**Spoiler:** the final song is the one they never finished writing together.";
+
+/// Adds Soundtrack #2 the way the product story tells it; returns its id.
+fn soundtrack(lib: &Lib) -> String {
+    let out = lib.ok(&[
+        "add",
+        "Soundtrack #2",
+        "--kind",
+        "series",
+        "--year",
+        "2023",
+        "--country",
+        "KR",
+        "--episodes",
+        "6",
+        "--platform",
+        "Disney+",
+        "--original-title",
+        "사운드트랙 #2",
+    ]);
+    let id = out.trim().to_string();
+    assert!(
+        id.parse::<i64>().is_ok(),
+        "`add` should print just the new id, printed {out:?}"
+    );
+    id
+}
+
+#[test]
+fn soundtrack_story_end_to_end() {
+    let lib = Lib::new();
+    let id = soundtrack(&lib);
+    let id = id.as_str();
+    // Watching started on the 20th: said explicitly, since "today" is long
+    // after the finish date below and a start after the finish is refused.
+    lib.ok(&["set", id, "--status", "watching", "--started", "2023-12-20"]);
+    lib.ok(&["set", id, "--progress", "6"]);
+    lib.ok(&[
+        "set",
+        id,
+        "--status",
+        "completed",
+        "--finished",
+        "2023-12-27",
+    ]);
+    lib.ok(&["rate", id, "8.5"]);
+    lib.ok(&["review", id, "--text", REVIEW, "--spoiler"]);
+
+    let e = lib.json(&["show", id]);
+    let t = &e["title"];
+    assert_eq!(t["name"], "Soundtrack #2");
+    assert_eq!(t["original_name"], "사운드트랙 #2");
+    assert_eq!(t["kind"], "series");
+    assert_eq!(t["year"], 2023);
+    assert_eq!(t["country"], "KR");
+    assert_eq!(t["episodes"], 6);
+    assert_eq!(e["platform"], "Disney+");
+    assert_eq!(e["status"], "completed");
+    assert_eq!(e["progress"], 6);
+    assert_eq!(e["rating"], 85, "8.5/10 is stored as 85");
+    assert_eq!(e["rating_10"], 8.5);
+    assert_eq!(e["review"], REVIEW);
+    assert_eq!(e["review_spoiler"], true);
+    assert_eq!(e["started_on"], "2023-12-20");
+    assert_eq!(e["finished_on"], "2023-12-27");
+    assert_eq!(e["rewatch_count"], 0);
+    assert_eq!(e["id"].to_string(), id);
+
+    lib.ok(&[
+        "rewatch",
+        id,
+        "--started",
+        "2024-03-01",
+        "--finished",
+        "2024-03-05",
+        "--platform",
+        "Disney+",
+        "--progress",
+        "6",
+    ]);
+    let e = lib.json(&["show", id]);
+    assert_eq!(e["rewatch_count"], 1);
+    let v = &e["viewings"][0];
+    assert_eq!(
+        (
+            &v["started_on"],
+            &v["finished_on"],
+            &v["platform"],
+            &v["progress"]
+        ),
+        (
+            &Value::from("2024-03-01"),
+            &Value::from("2024-03-05"),
+            &Value::from("Disney+"),
+            &Value::from(6)
+        ),
+        "the rewatch should be recorded as given: {v}"
+    );
+    assert_eq!(
+        e["finished_on"], "2023-12-27",
+        "a rewatch must not touch the first viewing's dates"
+    );
+
+    let found = lib.json(&["list", "--search", "사운드"]);
+    let found = found.as_array().expect("list --json prints an array");
+    assert_eq!(
+        found.len(),
+        1,
+        "searching 사운드 should find one entry: {found:?}"
+    );
+    assert_eq!(found[0]["name"], "Soundtrack #2");
+    assert_eq!(found[0]["rating"], 85);
+
+    // The human block shows the review as the Markdown that was typed.
+    let shown = lib.ok(&["show", id]);
+    for needle in [
+        "Soundtrack #2 (사운드트랙 #2)",
+        "8.5/10",
+        "2023-12-27",
+        "contains spoilers",
+        "**Spoiler:** the final song",
+        "2024-03-01",
+    ] {
+        assert!(shown.contains(needle), "`show` lacks '{needle}':\n{shown}");
+    }
+}
+
+#[test]
+fn a_finish_before_the_automatic_start_is_refused_with_a_hint() {
+    let lib = Lib::new();
+    let id = soundtrack(&lib);
+    // "watching" without --started starts today, which is after 2023.
+    lib.ok(&["set", &id, "--status", "watching"]);
+    lib.refused(
+        &[
+            "set",
+            &id,
+            "--status",
+            "completed",
+            "--finished",
+            "2023-12-27",
+        ],
+        2,
+        "give --started as well",
+    );
+    lib.ok(&[
+        "set",
+        &id,
+        "--status",
+        "completed",
+        "--started",
+        "2023-12-20",
+        "--finished",
+        "2023-12-27",
+    ]);
+}
+
+#[test]
+fn bad_input_is_refused_and_changes_nothing() {
+    let lib = Lib::new();
+    let id = soundtrack(&lib);
+    let id = id.as_str();
+    lib.ok(&["rate", id, "7"]);
+    let cases: &[(&[&str], &str)] = &[
+        (&["set", id, "--status", "finished"], "status"),
+        (&["list", "--status", "finished"], "status"),
+        (&["add", "Other", "--status", "finished"], "status"),
+        (&["add", "Other", "--kind", "opera"], "kind"),
+        (&["rate", id, "11"], "rating"),
+        (&["rate", id, "8.3"], "rating"),
+        (&["rate", id, "-1"], "rating"),
+        (&["rate", id, "101", "--scale", "100"], "rating"),
+        (&["rate", id, "8", "--scale", "7"], "scale"),
+        (&["set", id, "--started", "2023-02-30"], "2023-02-30"),
+        (&["set", id, "--finished", "27/12/2023"], "date"),
+        (&["rewatch", id, "--started", "2023-02-30"], "2023-02-30"),
+        (
+            &[
+                "rewatch",
+                id,
+                "--started",
+                "2024-03-05",
+                "--finished",
+                "2024-03-01",
+            ],
+            "before",
+        ),
+        (&["set", id, "--progress", "7"], "episodes"),
+        (&["set", id, "--platform", "Nowhere+"], "platform"),
+        (&["set", id, "--favorite", "maybe"], "favorite"),
+        (&["set", id], "nothing to change"),
+        (&["add", "Other", "--country", "Korea"], "country"),
+        (&["add", "Other", "--platform", "Nowhere+"], "platform"),
+        (
+            &["add", "Other", "--poster-url", "javascript:alert(1)"],
+            "poster",
+        ),
+        (&["add", "Other", "--year", "twenty"], "year"),
+        (&["show", "999"], "no entry with id 999"),
+        (
+            &["set", "999", "--status", "watching"],
+            "no entry with id 999",
+        ),
+        (&["rate", "999", "8"], "no entry with id 999"),
+        (&["delete", "999"], "no entry with id 999"),
+        (&["episode", "999"], "no entry with id 999"),
+        (&["review", "999", "--text", "x"], "no entry with id 999"),
+        (&["rewatch", "999"], "no entry with id 999"),
+        (&["show", "abc"], "invalid value"),
+        (&["review", id], "required"),
+        (&["frobnicate"], "frobnicate"),
+        (&["platform", "add", "netflix"], "already"),
+        (&["platform", "remove", "999"], "no platform with id 999"),
+        (&["settings", "--rating-scale", "7"], "scale"),
+        (&["settings", "--default-platform", "Nowhere+"], "platform"),
+    ];
+    for (args, keyword) in cases {
+        lib.refused(args, 2, keyword);
+    }
+    let e = lib.json(&["show", id]);
+    assert_eq!(e["rating"], 70, "the rating survived every refused command");
+    assert_eq!(e["status"], "plan_to_watch");
+}
+
+#[test]
+fn json_errors_stay_plain_text_on_stderr() {
+    let lib = Lib::new();
+    soundtrack(&lib);
+    lib.refused(&["show", "42", "--json"], 2, "no entry with id 42");
+}
+
+fn newer_library(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "application_id", 0x5754_4C47)
+        .unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    conn.execute_batch("CREATE TABLE entries (id INTEGER PRIMARY KEY)")
+        .unwrap();
+}
+
+fn foreign_database(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('mine');")
+        .unwrap();
+}
+
+fn random_bytes(path: &Path) {
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let bytes: Vec<u8> = (0..12_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn files_that_are_not_our_library_are_left_alone() {
+    type MakeFile = fn(&Path);
+    let cases: [(&str, MakeFile, &str); 3] = [
+        ("newer", newer_library, "newer version"),
+        ("random", random_bytes, "damaged"),
+        ("foreign", foreign_database, "another program"),
+    ];
+    for (name, make, keyword) in cases {
+        let lib = Lib::new();
+        make(&lib.path);
+        for args in [
+            &["list"][..],
+            &["show", "1"],
+            &["add", "Soundtrack #2"],
+            &["rate", "1", "8.5"],
+            &["doctor"],
+            &["sample"],
+            &["settings", "--theme", "dark"],
+            &["list", "--json"],
+        ] {
+            lib.refused(args, 1, keyword);
+        }
+        let left: Vec<_> = std::fs::read_dir(lib.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            left,
+            vec!["watchlog.db"],
+            "the {name} file should be alone in its folder"
+        );
+    }
+}
+
+#[test]
+fn a_missing_library_is_only_created_by_commands_that_write() {
+    let lib = Lib::new();
+    for args in [&["list"][..], &["show", "1"], &["stats"], &["doctor"]] {
+        let out = lib.cmd(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?} on a missing library");
+        assert_one_line_error(
+            &String::from_utf8_lossy(&out.stderr),
+            "no library",
+            &format!("{args:?}"),
+        );
+        assert!(!lib.path.exists(), "{args:?} created a library file");
+    }
+    // A refused first `add` leaves no empty library behind either.
+    let out = lib
+        .cmd(&["add", "X", "--platform", "Nowhere+"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let left: Vec<_> = std::fs::read_dir(lib.dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "a refused add left files: {left:?}");
+    soundtrack(&lib);
+    assert!(lib.path.exists());
+}
+
+#[test]
+fn db_flag_beats_the_environment_which_beats_the_default() {
+    let home = tempfile::tempdir().unwrap();
+    let flag = home.path().join("flag.db");
+    let env = home.path().join("env.db");
+    let count = |path: &Path| -> usize {
+        let out = bare(home.path())
+            .args(["--db"])
+            .arg(path)
+            .args(["list", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Vec<Value>>(&out.stdout)
+            .unwrap()
+            .len()
+    };
+
+    let ok = |c: &mut Command| {
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(bare(home.path())
+        .env("WATCHLOG_DB", &env)
+        .arg("--db")
+        .arg(&flag)
+        .args(["add", "From the flag"]));
+    assert!(
+        flag.exists() && !env.exists(),
+        "--db should win over WATCHLOG_DB"
+    );
+
+    ok(bare(home.path())
+        .env("WATCHLOG_DB", &env)
+        .args(["add", "From the environment"]));
+    assert_eq!(count(&env), 1, "WATCHLOG_DB should be used without --db");
+    assert_eq!(count(&flag), 1, "the flag's library got nothing more");
+
+    let doctor: Value = serde_json::from_slice(
+        &bare(home.path())
+            .env("WATCHLOG_DB", &env)
+            .args(["doctor", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(doctor["path"], env.display().to_string());
+
+    // With neither, the app's library in the data folder (XDG on Linux).
+    if cfg!(target_os = "linux") {
+        ok(bare(home.path())
+            .env("WATCHLOG_DB", "")
+            .args(["add", "From the default"]));
+        let default = home
+            .path()
+            .join("data")
+            .join("app.watchlog.desktop")
+            .join("watchlog.db");
+        assert!(
+            default.exists(),
+            "an empty WATCHLOG_DB should fall back to {}",
+            default.display()
+        );
+    }
+}
+
+#[test]
+fn doctor_reports_the_library() {
+    let lib = Lib::new();
+    lib.ok(&["sample"]);
+    let d = lib.json(&["doctor"]);
+    assert_eq!(d["path"], lib.path.display().to_string());
+    assert_eq!(d["schema_version"], 1);
+    assert_eq!(d["supported_version"], 1);
+    assert_eq!(d["integrity"], serde_json::json!(["ok"]));
+    assert_eq!(d["entries"], 14);
+    assert_eq!(
+        d["size_bytes"].as_u64(),
+        Some(std::fs::metadata(&lib.path).unwrap().len()),
+        "size_bytes should be the file's size"
+    );
+    let human = lib.ok(&["doctor"]);
+    assert!(human.contains("Integrity  ok"), "{human}");
+}
+
+#[test]
+fn set_clears_with_empty_values() {
+    let lib = Lib::new();
+    let id = soundtrack(&lib);
+    let id = id.as_str();
+    let e = lib.json(&[
+        "set",
+        id,
+        "--tags",
+        "music, short",
+        "--favorite",
+        "true",
+        "--notes",
+        "headphones",
+        "--started",
+        "2023-12-20",
+    ]);
+    assert_eq!(e["tags"], serde_json::json!(["music", "short"]));
+    assert_eq!(
+        (&e["favorite"], &e["notes"]),
+        (&Value::from(true), &Value::from("headphones"))
+    );
+    let e = lib.json(&[
+        "set",
+        id,
+        "--tags",
+        "",
+        "--platform",
+        "",
+        "--started",
+        "",
+        "--notes",
+        "",
+        "--favorite",
+        "false",
+    ]);
+    assert_eq!(
+        e["tags"],
+        serde_json::json!([]),
+        "--tags \"\" clears the tags"
+    );
+    assert_eq!(e["platform"], Value::Null, "--platform \"\" clears it");
+    assert_eq!(e["started_on"], Value::Null, "--started \"\" clears it");
+    assert_eq!(e["notes"], Value::Null);
+    assert_eq!(e["favorite"], false);
+}
+
+#[test]
+fn ratings_follow_the_scale() {
+    let lib = Lib::new();
+    let id = soundtrack(&lib);
+    let id = id.as_str();
+    assert_eq!(
+        lib.json(&["rate", id, "85", "--scale", "100"])["rating"],
+        85
+    );
+    assert_eq!(lib.json(&["rate", id, "none"])["rating"], Value::Null);
+    let s = lib.json(&["settings", "--rating-scale", "5"]);
+    assert_eq!(s["rating_scale"], "5");
+    assert_eq!(
+        lib.json(&["rate", id, "4.5"])["rating"],
+        90,
+        "4.5 stars is 90 once the scale is 5"
+    );
+    lib.refused(&["rate", id, "6"], 2, "5-star");
+    let list = lib.ok(&["list"]);
+    assert!(
+        list.lines().next().unwrap().contains("/5") && list.contains("4.5"),
+        "the list shows ratings in stars:\n{list}"
+    );
+}
+
+#[test]
+fn review_from_stdin_and_file() {
+    let lib = Lib::new();
+    let id = soundtrack(&lib);
+    let out = lib
+        .cmd(&["review", &id, "-", "--json"])
+        .write_stdin("From **stdin**.\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let e: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(e["review"], "From **stdin**.");
+    assert_eq!(e["review_spoiler"], false);
+
+    let file = lib.dir.path().join("review.md");
+    std::fs::write(&file, "From a file.\n").unwrap();
+    let e = lib.json(&["review", &id, "--file", file.to_str().unwrap()]);
+    assert_eq!(e["review"], "From a file.");
+    lib.refused(
+        &["review", &id, "--file", "/no/such/review.md"],
+        2,
+        "cannot read",
+    );
+    assert_eq!(
+        lib.json(&["review", &id, "--text", ""])["review"],
+        Value::Null
+    );
+}
+
+#[test]
+fn episodes_delete_and_platforms() {
+    let lib = Lib::new();
+    let id = soundtrack(&lib);
+    let e = lib.json(&["episode", &id]);
+    assert_eq!(
+        (&e["progress"], &e["status"]),
+        (&Value::from(1), &Value::from("watching"))
+    );
+
+    let p = lib.json(&["platform", "add", "Laftel", "--subscribed"]);
+    assert_eq!(
+        (&p["name"], &p["subscribed"]),
+        (&Value::from("Laftel"), &Value::from(true))
+    );
+    let pid = p["id"].to_string();
+    let p = lib.json(&[
+        "platform",
+        "set",
+        &pid,
+        "--name",
+        "Laftel+",
+        "--subscribed",
+        "false",
+    ]);
+    assert_eq!(
+        (&p["name"], &p["subscribed"]),
+        (&Value::from("Laftel+"), &Value::from(false))
+    );
+    let all = lib.json(&["platform", "list"]);
+    assert!(all
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|q| q["name"] == "Laftel+"));
+    lib.ok(&["platform", "remove", &pid]);
+    let all = lib.json(&["platform", "list"]);
+    assert!(!all
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|q| q["name"] == "Laftel+"));
+
+    assert_eq!(lib.json(&["delete", &id])["deleted"].to_string(), id);
+    lib.refused(&["show", &id], 2, "no entry");
+}
+
+#[test]
+fn the_list_table_aligns_hangul() {
+    let lib = Lib::new();
+    lib.ok(&["sample"]);
+    let table = lib.ok(&["list", "--sort", "title"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 15, "a header and 14 rows:\n{table}");
+    // Every row's year column starts at the same display column as the
+    // header's YEAR, whatever script the title is in.
+    let year_col = lines[0][..lines[0].find("YEAR").unwrap()].width();
+    for l in &lines[1..] {
+        let at = l.find(" 20").or_else(|| l.find(" 19")).unwrap() + 1;
+        assert_eq!(
+            l[..at].width(),
+            year_col,
+            "the year is out of line in:\n{table}"
+        );
+    }
+    assert!(
+        lines.iter().all(|l| l == &l.trim_end()),
+        "no trailing blanks:\n{table}"
+    );
+}
