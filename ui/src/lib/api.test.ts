@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError, api, setTransport, toApiError } from './api';
+
+afterEach(() => setTransport(null));
+
+describe('toApiError', () => {
+  it('keeps the backend payload', () => {
+    const e = toApiError({ code: 'not_found', message: 'there is no entry with id 9' });
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.code).toBe('not_found');
+    expect(e.message).toBe('there is no entry with id 9');
+  });
+
+  it('wraps strings, errors and junk', () => {
+    expect(toApiError('command list_entries not found').message).toBe('command list_entries not found');
+    expect(toApiError(new TypeError('boom')).code).toBe('app');
+    expect(toApiError(undefined).message).toMatch(/went wrong/);
+    expect(toApiError({ code: 1 }).code).toBe('app');
+  });
+});
+
+describe('api', () => {
+  it('sends camelCase arguments to the named command', async () => {
+    const calls: Array<[string, unknown]> = [];
+    setTransport(async <T,>(cmd: string, args?: Record<string, unknown>) => {
+      calls.push([cmd, args]);
+      return null as T;
+    });
+    await api.deleteViewing(7);
+    await api.updatePlatform(2, 'Viki', true);
+    expect(calls).toEqual([
+      ['delete_viewing', { viewingId: 7 }],
+      ['update_platform', { id: 2, name: 'Viki', subscribed: true }],
+    ]);
+  });
+
+  it('rejects with ApiError', async () => {
+    setTransport(async () => {
+      throw { code: 'invalid_input', message: "'8.3' is not a rating" };
+    });
+    await expect(api.getEntry(1)).rejects.toMatchObject({ name: 'ApiError', code: 'invalid_input' });
+  });
+});

@@ -1,0 +1,75 @@
+/** Words and small formatting helpers shared by the views. */
+import type { Kind } from './bindings/Kind';
+import type { Status } from './bindings/Status';
+import type { Role } from './bindings/Role';
+
+export const STATUS_LABELS: Record<Status, string> = {
+  plan_to_watch: 'Plan to watch',
+  watching: 'Watching',
+  completed: 'Completed',
+  on_hold: 'On hold',
+  dropped: 'Dropped',
+};
+
+export const KIND_LABELS: Record<Kind, string> = {
+  series: 'Series',
+  miniseries: 'Miniseries',
+  film: 'Film',
+  special: 'Special',
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  writer: 'Writer',
+  director: 'Director',
+  cast: 'Cast',
+};
+
+let regionNames: Intl.DisplayNames | null = null;
+
+/** "South Korea" for "KR"; the code itself when the name is unknown. */
+export function countryName(code: string | null | undefined): string {
+  if (!code) return '';
+  try {
+    regionNames ??= new Intl.DisplayNames(undefined, { type: 'region' });
+    return regionNames.of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** "2023 · KR" with whatever is known. */
+export function yearCountry(year: number | null, country: string | null): string {
+  return [year, country].filter((x) => x !== null && x !== '').join(' · ');
+}
+
+/** "3 / 16", "3 eps" when the total is unknown. */
+export function progressText(progress: number, episodes: number | null): string {
+  return episodes ? `${progress} / ${episodes}` : `${progress} ep${progress === 1 ? '' : 's'}`;
+}
+
+/** A calendar date ("2023-12-27") in the user's locale, without time-zone shifts. */
+export function formatDate(date: string | null | undefined): string {
+  if (!date) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  if (!m) return date;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** Today's calendar date as "YYYY-MM-DD" in local time. */
+export function todayIso(now: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}

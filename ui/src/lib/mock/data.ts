@@ -1,0 +1,93 @@
+/** MOCK_BACKEND sample titles for `npm run dev:mock` only. */
+import type { NewEntry } from '../bindings/NewEntry';
+import type { Kind } from '../bindings/Kind';
+import type { Status } from '../bindings/Status';
+import type { Person } from '../bindings/Person';
+
+type Row = [
+  kind: Kind,
+  name: string,
+  original: string,
+  year: number,
+  country: string,
+  network: string,
+  genres: string[],
+  episodes: number,
+  runtime: number,
+  status: Status,
+  platform: string,
+  progress: number,
+  rating: number | null,
+  started: string | null,
+  finished: string | null,
+  review: string | null,
+  spoiler: boolean,
+  tags: string[],
+  favorite: boolean,
+  people?: Person[],
+];
+
+const ROWS: Row[] = [
+  ['series', 'Soundtrack #2', '사운드트랙 #2', 2023, 'KR', 'Disney+', ['Romance', 'Music', 'Drama'], 6, 50, 'completed', 'Disney+', 6, 85, '2023-12-20', '2023-12-27',
+    'A small, warm love triangle told through songs. Six episodes is *exactly* the right length, and **Geum Sae-rok** carries every scene.\n\n> The songs do the talking.\n\n**Spoiler:** the final song is the one they never finished writing together, and it lands.', true, ['music', 'short'], false,
+    [
+      { name: 'Jung Hye-seung', role: 'writer', character: null },
+      { name: 'Choi Jung-kyu', role: 'director', character: null },
+      { name: 'Kim Hee-won', role: 'director', character: null },
+      { name: 'Geum Sae-rok', role: 'cast', character: null },
+      { name: 'Noh Sang-hyun', role: 'cast', character: null },
+      { name: 'DEMIAN', role: 'cast', character: null },
+    ]],
+  ['series', 'Reply 1988', '응답하라 1988', 2015, 'KR', 'tvN', ['Comedy', 'Family', 'Romance'], 20, 90, 'completed', 'Netflix', 20, 100, '2021-01-03', '2021-02-14',
+    'Five families in one alley in Ssangmun-dong. Less a story than a place you get to live in for twenty episodes.', false, ['comfort', 'family'], true],
+  ['series', 'My Mister', '나의 아저씨', 2018, 'KR', 'tvN', ['Drama'], 16, 75, 'completed', 'Netflix', 16, 95, '2022-03-01', '2022-03-20',
+    'Quiet, bruised and kind.', false, ['slow burn'], true],
+  ['series', 'Crash Landing on You', '사랑의 불시착', 2019, 'KR', 'tvN', ['Romance', 'Comedy'], 16, 80, 'completed', 'Netflix', 16, 90, '2020-02-01', '2020-02-23', null, false, ['romance'], false],
+  ['series', 'Move to Heaven', '무브 투 헤븐', 2021, 'KR', 'Netflix', ['Drama', 'Family'], 10, 55, 'watching', 'Netflix', 4, null, '2024-11-02', null, null, false, [], false],
+  ['series', 'The Untamed', '陈情令', 2019, 'CN', 'Tencent Video', ['Fantasy', 'Wuxia', 'Mystery'], 50, 45, 'watching', 'WeTV', 12, null, '2024-10-15', null, null, false, ['wuxia'], false],
+  ['series', 'Nirvana in Fire', '琅琊榜', 2015, 'CN', 'Beijing TV', ['Historical', 'Political'], 54, 45, 'plan_to_watch', 'Viki', 0, null, null, null, null, false, ['historical'], false],
+  ['series', 'Midnight Diner: Tokyo Stories', '深夜食堂 -Tokyo Stories-', 2016, 'JP', 'Netflix', ['Drama', 'Food'], 10, 25, 'on_hold', 'Netflix', 3, null, '2024-06-01', null, null, false, ['food', 'comfort'], false],
+  ['series', 'The King: Eternal Monarch', '더 킹: 영원의 군주', 2020, 'KR', 'SBS', ['Fantasy', 'Romance'], 16, 70, 'dropped', 'Netflix', 6, 50, '2020-05-01', null,
+    'Parallel worlds, product placement and not much chemistry.', false, [], false],
+  ['film', 'Parasite', '기생충', 2019, 'KR', 'CJ Entertainment', ['Thriller', 'Comedy', 'Drama'], 1, 132, 'completed', 'Prime Video', 1, 95, '2019-10-12', '2019-10-12',
+    'Every staircase in this film means something.', false, ['thriller'], true],
+  ['film', 'Shoplifters', '万引き家族', 2018, 'JP', 'Gaga', ['Drama', 'Family'], 1, 121, 'completed', 'Prime Video', 1, 90, '2023-04-08', '2023-04-08', null, false, ['family'], false],
+  ['film', 'Bad Genius', 'ฉลาดเกมส์โกง', 2017, 'TH', 'GDH 559', ['Thriller', 'Crime'], 1, 130, 'completed', 'Netflix', 1, 80, '2024-01-20', '2024-01-20', null, false, ['thriller'], false],
+  ['film', 'Little Forest', '리틀 포레스트', 2018, 'KR', 'Megabox Plus M', ['Drama', 'Food'], 1, 103, 'plan_to_watch', 'Prime Video', 0, null, null, null, null, false, ['food'], false],
+  ['series', 'Extraordinary Attorney Woo', '이상한 변호사 우영우', 2022, 'KR', 'ENA', ['Legal', 'Comedy', 'Drama'], 16, 70, 'watching', 'Netflix', 3, null, '2025-01-02', null, null, false, ['legal'], false],
+];
+
+export const SAMPLE: NewEntry[] = ROWS.map((r) => ({
+  title: {
+    kind: r[0],
+    name: r[1],
+    original_name: r[2],
+    year: r[3],
+    country: r[4],
+    language: null,
+    network: r[5],
+    genres: r[6],
+    seasons: r[0] === 'film' ? null : 1,
+    episodes: r[7],
+    runtime_minutes: r[8],
+    airing: 'ended',
+    synopsis: null,
+    poster_url: null,
+    people: r[19] ?? [],
+    external_ids: { tvmaze: null, tmdb: null, imdb: null, tvdb: null, mydramalist: null },
+  },
+  fields: {
+    status: r[9],
+    platform: r[10],
+    progress: r[11],
+    rating: r[12],
+    scores: r[1] === 'Soundtrack #2' ? { story: 80, acting: 90, music: 100, rewatch_value: 70 } : { story: null, acting: null, music: null, rewatch_value: null },
+    started_on: r[13],
+    finished_on: r[14],
+    review: r[15],
+    review_spoiler: r[16],
+    notes: null,
+    tags: r[17],
+    favorite: r[18],
+  },
+}));

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_VIEW,
+  LatestOnly,
+  buildQuery,
+  directionLabel,
+  parseView,
+  serializeView,
+  type LibraryView,
+} from './query';
+
+describe('buildQuery', () => {
+  it('asks for everything on the All tab', () => {
+    expect(buildQuery(DEFAULT_VIEW, '')).toEqual({
+      status: null,
+      platform: null,
+      search: null,
+      sort: 'added',
+      reverse: false,
+      limit: null,
+    });
+  });
+
+  it('passes tab, platform, sort and direction through', () => {
+    const view: LibraryView = { tab: 'watching', platform: 'Disney+', sort: 'rating', reverse: true, layout: 'list' };
+    expect(buildQuery(view, '')).toMatchObject({
+      status: 'watching',
+      platform: 'Disney+',
+      sort: 'rating',
+      reverse: true,
+    });
+  });
+
+  it('trims the search text and keeps Hangul as typed', () => {
+    expect(buildQuery(DEFAULT_VIEW, '  사운드트랙 ').search).toBe('사운드트랙');
+    expect(buildQuery(DEFAULT_VIEW, '   ').search).toBeNull();
+  });
+
+  it('treats a blank platform as no filter', () => {
+    expect(buildQuery({ ...DEFAULT_VIEW, platform: ' ' }, '').platform).toBeNull();
+  });
+});
+
+describe('directionLabel', () => {
+  it('names the natural order of each key', () => {
+    expect(directionLabel('title', false)).toBe('A → Z');
+    expect(directionLabel('title', true)).toBe('Z → A');
+    expect(directionLabel('rating', false)).toBe('Highest first');
+    expect(directionLabel('finished', true)).toBe('Oldest first');
+  });
+});
+
+describe('saved view', () => {
+  it('round-trips', () => {
+    const view: LibraryView = { tab: 'completed', platform: 'Netflix', sort: 'finished', reverse: true, layout: 'list' };
+    expect(parseView(serializeView(view))).toEqual(view);
+  });
+
+  it('falls back to defaults for missing, broken or stale values', () => {
+    expect(parseView(null)).toEqual(DEFAULT_VIEW);
+    expect(parseView('{not json')).toEqual(DEFAULT_VIEW);
+    expect(parseView('"a string"')).toEqual(DEFAULT_VIEW);
+    expect(parseView(JSON.stringify({ tab: 'archived', sort: 'popularity', layout: 'cards', reverse: 'yes' }))).toEqual(
+      DEFAULT_VIEW,
+    );
+    expect(parseView(JSON.stringify({ tab: 'on_hold' }))).toEqual({ ...DEFAULT_VIEW, tab: 'on_hold' });
+  });
+});
+
+describe('LatestOnly', () => {
+  it('drops answers that arrive after a newer request was made', async () => {
+    const latest = new LatestOnly();
+    let resolveSlow!: (v: string) => void;
+    const slow = latest.run(() => new Promise<string>((r) => (resolveSlow = r)));
+    const fast = latest.run(async () => 'soundtrack');
+    resolveSlow('sou');
+    expect(await fast).toEqual({ current: true, value: 'soundtrack' });
+    expect(await slow).toEqual({ current: false });
+  });
+
+  it('cancel makes a pending request stale', async () => {
+    const latest = new LatestOnly();
+    const p = latest.run(async () => 1);
+    latest.cancel();
+    expect(await p).toEqual({ current: false });
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * The library's view state (tab, platform, sort, layout) and how it becomes a
+ * `ListQuery` for the backend. Kept free of Svelte so it can be unit tested.
+ */
+import type { ListQuery } from './bindings/ListQuery';
+import type { SortKey } from './bindings/SortKey';
+import type { Status } from './bindings/Status';
+
+export type Tab = 'all' | Status;
+export type Layout = 'grid' | 'list';
+
+export interface LibraryView {
+  tab: Tab;
+  platform: string | null;
+  sort: SortKey;
+  reverse: boolean;
+  layout: Layout;
+}
+
+export const TABS: Tab[] = ['all', 'plan_to_watch', 'watching', 'completed', 'on_hold', 'dropped'];
+export const SORT_KEYS: SortKey[] = ['added', 'title', 'year', 'rating', 'finished'];
+
+export const SORT_LABELS: Record<SortKey, string> = {
+  added: 'Date added',
+  title: 'Title',
+  year: 'Year',
+  rating: 'Rating',
+  finished: 'Date finished',
+};
+
+export const DEFAULT_VIEW: LibraryView = {
+  tab: 'all',
+  platform: null,
+  sort: 'added',
+  reverse: false,
+  layout: 'grid',
+};
+
+/** The query for a view and the text in the search box. */
+export function buildQuery(view: LibraryView, search: string): ListQuery {
+  const text = search.trim();
+  return {
+    status: view.tab === 'all' ? null : view.tab,
+    platform: view.platform && view.platform.trim() ? view.platform : null,
+    search: text === '' ? null : text,
+    sort: view.sort,
+    reverse: view.reverse,
+    limit: null,
+  };
+}
+
+/**
+ * Which way the list runs, in words. The backend's natural order is A→Z
+ * for titles and newest or highest first for everything else.
+ */
+export function directionLabel(sort: SortKey, reverse: boolean): string {
+  switch (sort) {
+    case 'title':
+      return reverse ? 'Z → A' : 'A → Z';
+    case 'rating':
+      return reverse ? 'Lowest first' : 'Highest first';
+    case 'year':
+    case 'added':
+    case 'finished':
+      return reverse ? 'Oldest first' : 'Newest first';
+  }
+}
+
+export const VIEW_STORAGE_KEY = 'watchlog.libraryView';
+
+/** Reads a saved view, keeping only values that are still valid. */
+export function parseView(raw: string | null): LibraryView {
+  if (!raw) return { ...DEFAULT_VIEW };
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ...DEFAULT_VIEW };
+  }
+  if (typeof data !== 'object' || data === null) return { ...DEFAULT_VIEW };
+  const d = data as Record<string, unknown>;
+  return {
+    tab: TABS.includes(d.tab as Tab) ? (d.tab as Tab) : DEFAULT_VIEW.tab,
+    platform: typeof d.platform === 'string' && d.platform !== '' ? d.platform : null,
+    sort: SORT_KEYS.includes(d.sort as SortKey) ? (d.sort as SortKey) : DEFAULT_VIEW.sort,
+    reverse: typeof d.reverse === 'boolean' ? d.reverse : DEFAULT_VIEW.reverse,
+    layout: d.layout === 'list' || d.layout === 'grid' ? d.layout : DEFAULT_VIEW.layout,
+  };
+}
+
+export function serializeView(view: LibraryView): string {
+  return JSON.stringify({
+    tab: view.tab,
+    platform: view.platform,
+    sort: view.sort,
+    reverse: view.reverse,
+    layout: view.layout,
+  });
+}
+
+/**
+ * Runs the latest of a series of async requests and drops answers to older
+ * ones, so a slow answer to "sou" never replaces the answer to "soundtrack".
+ */
+export class LatestOnly {
+  private seq = 0;
+
+  async run<T>(request: () => Promise<T>): Promise<{ current: true; value: T } | { current: false }> {
+    const mine = ++this.seq;
+    const value = await request();
+    return mine === this.seq ? { current: true, value } : { current: false };
+  }
+
+  /** Makes every request in flight stale. */
+  cancel(): void {
+    this.seq++;
+  }
+}
