@@ -42,7 +42,10 @@ async fn soundtrack_story_survives_a_restart() {
     if app.count("entry-title").await == 0 {
         card.click().await.unwrap();
     }
-    assert_eq!(app.text("entry-title").await, "Soundtrack #2");
+    app.eventually("the editor shows the new title", || async {
+        app.text("entry-title").await == "Soundtrack #2"
+    })
+    .await;
 
     app.click("status-watching").await;
     for _ in 0..6 {
@@ -59,7 +62,9 @@ async fn soundtrack_story_survives_a_restart() {
     })
     .await;
 
-    app.fill("rating-input", "8.5").await;
+    // On the 10-point scale the rating control's values are the stored
+    // 0–100 numbers: 8.5 is 85.
+    app.fill("rating-input", "85").await;
     app.fill(
         "review-text",
         "Six episodes of songs and longing.\n\n**Spoiler:** they finish the song together.",
@@ -75,7 +80,9 @@ async fn soundtrack_story_survives_a_restart() {
     })
     .await;
     app.click("save-entry").await;
+    app.wait_for("review-read").await;
     app.screenshot("entry-editor").await;
+    app.click("close-entry").await;
 
     // Search by a Hangul substring of the original title.
     app.click("library-nav").await;
@@ -97,9 +104,15 @@ async fn soundtrack_story_survives_a_restart() {
     let app = App::start(&home).await;
     app.click(&format!("[data-testid=entry-card][data-entry-id='{id}']"))
         .await;
-    assert_eq!(app.text("entry-title").await, "Soundtrack #2");
-    assert_eq!(app.value("rating-input").await, "8.5");
+    app.eventually("the editor opens on the entry", || async {
+        app.text("entry-title").await == "Soundtrack #2"
+    })
+    .await;
+    assert_eq!(app.value("rating-input").await, "85");
     assert_eq!(app.value("finished-date").await, today);
+    // A saved spoiler review is shown read-only first, behind its veil.
+    app.wait_for("show-spoiler").await;
+    app.click("review-edit").await;
     assert!(app
         .value("review-text")
         .await
@@ -136,6 +149,9 @@ async fn sample_library_and_a_hostile_review() {
     app.screenshot("library-grid").await;
 
     app.click("entry-card").await;
+    if app.count("review-edit").await > 0 {
+        app.click("review-edit").await;
+    }
     let hostile = "<img src=x onerror=\"window.__pwned = 1\">\n\n<script>window.__pwned = 2</script>\n\n[link](javascript:window.__pwned=3)";
     app.fill("review-text", hostile).await;
     app.eventually("the preview has rendered", || async {
@@ -145,43 +161,50 @@ async fn sample_library_and_a_hostile_review() {
             .is_ok()
     })
     .await;
-    app.click("save-entry").await;
-    // Clicking the sanitised link must not run anything either.
-    let _ = app
-        .driver
-        .find(thirtyfour::By::Css("[data-testid=review-preview] a"))
-        .await
-        .unwrap()
-        .click()
-        .await;
     let preview = app
         .wait_for("review-preview")
         .await
         .inner_html()
         .await
         .unwrap();
-    assert!(
-        !preview.contains("onerror")
-            && !preview.contains("<script")
-            && !preview.contains("javascript:"),
-        "{preview}"
-    );
-    let pwned = app
+    app.click("save-entry").await;
+    // Saved, the review is shown read-only; clicking its defused link must
+    // not run anything either.
+    let read = app.wait_for("review-read").await;
+    read.find(thirtyfour::By::Css("a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let shown = read.inner_html().await.unwrap();
+    for html in [&preview, &shown] {
+        assert!(
+            !html.contains("onerror") && !html.contains("<script") && !html.contains("javascript:"),
+            "hostile markup survived sanitising: {html}"
+        );
+    }
+    let untouched = app
         .driver
         .execute("return window.__pwned === undefined", vec![])
         .await
         .unwrap();
     assert_eq!(
-        pwned.json(),
+        untouched.json(),
         &serde_json::json!(true),
         "a script in a review ran"
     );
+    app.click("close-entry").await;
 
     // The dark theme, for the screenshots.
     app.click("settings-nav").await;
     app.fill("theme-select", "dark").await;
     app.click("library-nav").await;
+    app.wait_for("entry-card").await;
     app.screenshot("library-dark").await;
+    app.click("entry-card").await;
+    app.wait_for("entry-title").await;
+    app.screenshot("entry-dark").await;
     app.quit().await;
 }
 

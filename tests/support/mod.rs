@@ -138,13 +138,9 @@ impl App {
     }
 
     /// Closes the app and stops the drivers.
-    pub async fn quit(self) {
-        let App {
-            driver,
-            mut tauri_driver,
-        } = self;
-        let _ = driver.quit().await;
-        stop(&mut tauri_driver);
+    pub async fn quit(mut self) {
+        let _ = self.driver.clone().quit().await;
+        stop(&mut self.tauri_driver);
     }
 
     pub fn css(testid: &str) -> String {
