@@ -47,6 +47,15 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A catalogue or other web service could not be used: offline, too
+    /// slow, refused, or answered nonsense. The message names the service
+    /// and says what to do; the kind gives the code.
+    #[error("{message}")]
+    Network {
+        kind: crate::net::NetErrorKind,
+        message: String,
+    },
+
     /// An unexpected SQLite failure.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
@@ -63,6 +72,7 @@ impl Error {
             Error::NotALibrary { .. } => "not_a_library",
             Error::Corrupt { .. } => "corrupt_database",
             Error::Io { .. } => "io",
+            Error::Network { kind, .. } => kind.code(),
             Error::Database(_) => "database",
         }
     }

@@ -3,15 +3,19 @@
 //! desktop app and the `watchlog` CLI are both thin faces on this crate; it
 //! has no Tauri dependency and builds and tests without a webview.
 
+pub mod backup;
 #[cfg(feature = "ts")]
 pub mod bindings;
+pub mod catalog;
 pub mod error;
 pub mod markdown;
 pub mod model;
+pub mod net;
 pub mod rating;
 pub mod sample;
 pub mod store;
 pub mod text;
+pub mod transfer;
 
 pub use error::{Error, ErrorPayload, Result};
 pub use model::*;

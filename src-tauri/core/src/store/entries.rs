@@ -126,9 +126,9 @@ impl Library {
                 })
             },
         )?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT genre FROM title_genres WHERE title_id = ?1 ORDER BY position")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT genre FROM title_genres WHERE title_id = ?1 ORDER BY position",
+        )?;
         facts.genres = stmt
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -488,12 +488,12 @@ impl Library {
 
 /// The user's calendar day: a title finished at 1 a.m. in Seoul was finished
 /// that day, not the UTC day before.
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
 /// Inserts a title, its entry and its search row inside `tx`.
-fn insert_entry(tx: &Transaction, new: &NewEntry, today: NaiveDate) -> Result<i64> {
+pub(super) fn insert_entry(tx: &Transaction, new: &NewEntry, today: NaiveDate) -> Result<i64> {
     let facts = clean_facts(&new.title)?;
     let mut fields = new.fields.clone();
     apply_status_change(None, &mut fields, facts.episodes, today);
@@ -617,7 +617,7 @@ fn apply_status_change(
     }
 }
 
-fn validate_fields(f: &EntryFields, episodes: Option<u32>) -> Result<()> {
+pub(super) fn validate_fields(f: &EntryFields, episodes: Option<u32>) -> Result<()> {
     validate_progress(f.progress, episodes)?;
     validate_dates(f.started_on, f.finished_on)?;
     for (name, text) in [("review", &f.review), ("notes", &f.notes)] {
@@ -636,7 +636,7 @@ fn validate_fields(f: &EntryFields, episodes: Option<u32>) -> Result<()> {
     Ok(())
 }
 
-fn validate_progress(progress: u32, episodes: Option<u32>) -> Result<()> {
+pub(super) fn validate_progress(progress: u32, episodes: Option<u32>) -> Result<()> {
     match episodes {
         Some(eps) if progress > eps => Err(Error::invalid(format!(
             "progress {progress} is more than the {eps} episodes this title has"
@@ -648,7 +648,10 @@ fn validate_progress(progress: u32, episodes: Option<u32>) -> Result<()> {
     }
 }
 
-fn validate_dates(started: Option<NaiveDate>, finished: Option<NaiveDate>) -> Result<()> {
+pub(super) fn validate_dates(
+    started: Option<NaiveDate>,
+    finished: Option<NaiveDate>,
+) -> Result<()> {
     match (started, finished) {
         (Some(s), Some(f)) if f < s => Err(Error::invalid(format!(
             "the finish date {f} is before the start date {s}"
@@ -659,7 +662,7 @@ fn validate_dates(started: Option<NaiveDate>, finished: Option<NaiveDate>) -> Re
 
 /// Trims the facts and checks what the schema would otherwise reject with a
 /// less helpful message.
-fn clean_facts(facts: &TitleFacts) -> Result<TitleFacts> {
+pub(super) fn clean_facts(facts: &TitleFacts) -> Result<TitleFacts> {
     let mut f = facts.clone();
     f.name = f.name.trim().to_string();
     if f.name.is_empty() {
@@ -715,7 +718,11 @@ fn clean_facts(facts: &TitleFacts) -> Result<TitleFacts> {
     Ok(f)
 }
 
-fn write_title_children(tx: &Transaction, title_id: i64, facts: &TitleFacts) -> Result<()> {
+pub(super) fn write_title_children(
+    tx: &Transaction,
+    title_id: i64,
+    facts: &TitleFacts,
+) -> Result<()> {
     let mut g = tx.prepare_cached(
         "INSERT OR IGNORE INTO title_genres (title_id, position, genre) VALUES (?1, ?2, ?3)",
     )?;
@@ -745,7 +752,7 @@ fn write_title_children(tx: &Transaction, title_id: i64, facts: &TitleFacts) -> 
     Ok(())
 }
 
-fn write_fields(tx: &Transaction, id: i64, f: &EntryFields) -> Result<()> {
+pub(super) fn write_fields(tx: &Transaction, id: i64, f: &EntryFields) -> Result<()> {
     let platform = resolve_platform(tx, f.platform.as_deref())?;
     let blank = |s: &Option<String>| {
         s.as_deref()
@@ -816,14 +823,14 @@ pub(super) fn platform_id(conn: &rusqlite::Connection, name: &str) -> Result<i64
     })
 }
 
-fn resolve_platform(tx: &Transaction, name: Option<&str>) -> Result<Option<i64>> {
+pub(super) fn resolve_platform(tx: &Transaction, name: Option<&str>) -> Result<Option<i64>> {
     match name.map(str::trim).filter(|n| !n.is_empty()) {
         Some(n) => Ok(Some(platform_id(tx, n)?)),
         None => Ok(None),
     }
 }
 
-fn find_by_external_ids(tx: &Transaction, ids: &ExternalIds) -> Result<Option<i64>> {
+pub(super) fn find_by_external_ids(tx: &Transaction, ids: &ExternalIds) -> Result<Option<i64>> {
     let mut stmt = tx.prepare_cached(
         "SELECT e.id FROM external_ids x JOIN entries e ON e.title_id = x.title_id
          WHERE x.provider = ?1 AND x.value = ?2",

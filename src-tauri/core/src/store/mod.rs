@@ -3,6 +3,8 @@
 //! connection; every multi-row write runs in one transaction.
 
 mod entries;
+mod episodes;
+pub(crate) mod import;
 mod platforms;
 mod schema;
 mod search;
@@ -145,12 +147,8 @@ impl Library {
 
 /// Looks at an existing file without writing to it: is it an SQLite file,
 /// is it Watchlog's, and can this version read it?
-fn inspect(path: &Path) -> Result<()> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| classify(path, e))?;
+pub(crate) fn inspect(path: &Path) -> Result<()> {
+    let conn = open_for_inspection(path).map_err(|e| classify(path, e))?;
     let read = || -> rusqlite::Result<(i32, i64, i64)> {
         let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -177,9 +175,51 @@ fn inspect(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Opens `path` read-only without leaving anything beside it. A read-only
+/// connection to a WAL-mode file creates `-wal` and `-shm` files and, unable
+/// to checkpoint, never removes them: a refused newer library would not be
+/// left as it was. With no `-wal` file the main file holds everything, and
+/// `immutable=1` reads it with no side files at all. With one (the app has
+/// the library open, or a crash left it) the latest header may be in it, so
+/// it is read normally; the side files were there already.
+pub(crate) fn open_for_inspection(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if Path::new(&wal).exists() {
+        return Connection::open_with_flags(path, flags);
+    }
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    Connection::open_with_flags(immutable_uri(&abs), flags | OpenFlags::SQLITE_OPEN_URI)
+}
+
+/// `file:` URI for `path` with `immutable=1`. Every byte outside the
+/// unreserved set is percent-encoded, so `?`, `#` and `%` in a file name
+/// cannot be read as URI syntax.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if cfg!(windows) && bytes.get(1) == Some(&b':') {
+        // SQLite wants `file:/C:/...` for a drive path.
+        uri.push('/');
+    }
+    for &b in bytes {
+        match b {
+            b'\\' if cfg!(windows) => uri.push('/'),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(b as char)
+            }
+            b':' if cfg!(windows) => uri.push(':'),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
 /// Turns SQLite's "not a database" and "malformed" into the user-facing
 /// corrupt-file error.
-fn classify(path: &Path, e: rusqlite::Error) -> Error {
+pub(crate) fn classify(path: &Path, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt {
             path: path.to_path_buf(),

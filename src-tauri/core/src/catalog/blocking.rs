@@ -1,0 +1,58 @@
+//! The catalogue for callers without an async runtime (the CLI): the same
+//! calls as [`Catalog`], each run to completion on a small current-thread
+//! runtime this value owns. It keeps its own HTTP client, because pooled
+//! connections belong to the runtime that opened them.
+
+use tokio::runtime::{Builder, Runtime};
+
+use super::{
+    Catalog, CatalogConfig, CatalogRef, Details, MatchOutcome, MatchQuery, Provider, SearchResult,
+};
+use crate::error::{Error, Result};
+use crate::model::ExternalIds;
+
+/// [`Catalog`], blocking.
+pub struct BlockingCatalog {
+    runtime: Runtime,
+    catalog: Catalog,
+}
+
+impl std::fmt::Debug for BlockingCatalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.catalog.fmt(f)
+    }
+}
+
+impl BlockingCatalog {
+    pub fn new(config: CatalogConfig) -> Result<Self> {
+        let runtime = Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::io("cannot start the network runtime", e))?;
+        // The client is built inside the runtime so its pool lives there.
+        let catalog = runtime.block_on(async { Catalog::new(config) })?;
+        Ok(BlockingCatalog { runtime, catalog })
+    }
+
+    /// The async catalogue underneath, for code that has a runtime.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn search(&self, provider: Provider, query: &str) -> Result<Vec<SearchResult>> {
+        self.runtime.block_on(self.catalog.search(provider, query))
+    }
+
+    pub fn details(&self, show: &CatalogRef) -> Result<Details> {
+        self.runtime.block_on(self.catalog.details(show))
+    }
+
+    pub fn lookup(&self, ids: &ExternalIds) -> Result<Option<Details>> {
+        self.runtime.block_on(self.catalog.lookup(ids))
+    }
+
+    pub fn match_title(&self, provider: Provider, query: &MatchQuery) -> Result<MatchOutcome> {
+        self.runtime
+            .block_on(self.catalog.match_title(provider, query))
+    }
+}

@@ -1,0 +1,423 @@
+//! TMDB v3 (<https://developer.themoviedb.org/reference>) with the user's
+//! own credentials: a v3 API key goes in the `api_key` query parameter, a v4
+//! read-access token (a long JWT) in `Authorization: Bearer`. The key never
+//! appears in a message or a log: every error is built from our own words
+//! and the key is redacted from anything else.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::{non_empty, parse_json, year_of, Catalog, Details, Provider, SearchResult};
+use crate::error::{Error, Result};
+use crate::model::{Airing, ExternalIds, Kind, Person, Role, TitleFacts};
+use crate::net::{NetErrorKind, RequestOptions};
+
+const SERVICE: &str = "TMDB";
+const MAX_CAST: usize = 12;
+
+#[derive(Debug, Deserialize)]
+struct Page {
+    results: Vec<Hit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Hit {
+    id: u64,
+    name: Option<String>,
+    original_name: Option<String>,
+    first_air_date: Option<String>,
+    #[serde(default)]
+    origin_country: Vec<String>,
+    poster_path: Option<String>,
+    overview: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Show {
+    id: u64,
+    name: String,
+    original_name: Option<String>,
+    first_air_date: Option<String>,
+    #[serde(default)]
+    origin_country: Vec<String>,
+    original_language: Option<String>,
+    #[serde(default)]
+    networks: Vec<Named>,
+    #[serde(default)]
+    genres: Vec<Named>,
+    number_of_seasons: Option<u32>,
+    number_of_episodes: Option<u32>,
+    #[serde(default)]
+    episode_run_time: Vec<u32>,
+    last_episode_to_air: Option<LastEpisode>,
+    status: Option<String>,
+    overview: Option<String>,
+    poster_path: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    created_by: Vec<Named>,
+    external_ids: Option<Ids>,
+    credits: Option<Credits>,
+    #[serde(rename = "watch/providers")]
+    watch_providers: Option<WatchProviders>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Named {
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct LastEpisode {
+    runtime: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Ids {
+    imdb_id: Option<String>,
+    tvdb_id: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Credits {
+    #[serde(default)]
+    cast: Vec<CastCredit>,
+    #[serde(default)]
+    crew: Vec<CrewCredit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CastCredit {
+    name: String,
+    character: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CrewCredit {
+    name: String,
+    job: Option<String>,
+}
+
+/// `watch/providers`: per country, who offers it how.
+#[derive(Debug, Deserialize)]
+pub(super) struct WatchProviders {
+    #[serde(default)]
+    results: BTreeMap<String, CountryOffers>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CountryOffers {
+    #[serde(default)]
+    flatrate: Vec<Offer>,
+    #[serde(default)]
+    free: Vec<Offer>,
+    #[serde(default)]
+    ads: Vec<Offer>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Offer {
+    provider_name: String,
+    display_priority: Option<i64>,
+}
+
+/// TMDB's error body: `{"status_code": 7, "status_message": "..."}` or
+/// `{"errors": ["..."]}`.
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    status_code: Option<i64>,
+    status_message: Option<String>,
+    #[serde(default)]
+    errors: Vec<String>,
+}
+
+/// How the user's credential is sent.
+enum Auth<'a> {
+    ApiKey(&'a str),
+    Bearer(&'a str),
+}
+
+fn auth(catalog: &Catalog) -> Result<Auth<'_>> {
+    let key = catalog
+        .config()
+        .tmdb_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            Error::net(
+                NetErrorKind::KeyMissing,
+                "searching TMDB needs your own API key; add it in Settings (or set WATCHLOG_TMDB_KEY)",
+            )
+        })?;
+    // v3 keys are 32 hex digits; v4 read-access tokens are JWTs, hundreds
+    // of characters with two dots.
+    if key.len() > 64 || key.matches('.').count() == 2 {
+        Ok(Auth::Bearer(key))
+    } else {
+        Ok(Auth::ApiKey(key))
+    }
+}
+
+/// `url` with the credential attached, and the options to send it with.
+fn authorised<'a>(url: String, auth: &Auth<'a>) -> (String, RequestOptions<'a>) {
+    match *auth {
+        Auth::ApiKey(k) => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            (
+                format!("{url}{sep}api_key={}", encode(k)),
+                RequestOptions {
+                    service: SERVICE,
+                    bearer: None,
+                    secret: Some(k),
+                },
+            )
+        }
+        Auth::Bearer(t) => (
+            url,
+            RequestOptions {
+                service: SERVICE,
+                bearer: Some(t),
+                secret: Some(t),
+            },
+        ),
+    }
+}
+
+fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn base(catalog: &Catalog) -> &str {
+    catalog.config().tmdb_url.trim_end_matches('/')
+}
+
+fn image(catalog: &Catalog, size: &str, path: Option<&str>) -> Option<String> {
+    let path = non_empty(path)?;
+    let base = catalog.config().tmdb_image_url.trim_end_matches('/');
+    Some(format!("{base}/{size}/{}", path.trim_start_matches('/')))
+}
+
+/// Turns a non-2xx answer into words, using TMDB's own error body.
+fn status_error(status: u16, body: &[u8], what: &str, secret: Option<&str>) -> Error {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    let code = parsed.as_ref().and_then(|b| b.status_code);
+    if status == 401 || matches!(code, Some(3) | Some(7) | Some(10) | Some(14)) {
+        return Error::net(
+            NetErrorKind::KeyRefused,
+            "TMDB refused the API key; check it in Settings",
+        );
+    }
+    if status == 404 || code == Some(34) {
+        return Error::net(NetErrorKind::NotFound, format!("TMDB has no {what}"));
+    }
+    let said = parsed
+        .map(|b| {
+            let mut parts = b.errors;
+            parts.extend(b.status_message);
+            parts.join("; ")
+        })
+        .filter(|s| !s.is_empty())
+        .map(|s| format!(": {}", crate::net::redact(&s, secret)))
+        .unwrap_or_default();
+    Error::net(
+        NetErrorKind::ProviderError,
+        format!("TMDB refused the request for {what} (HTTP {status}){said}"),
+    )
+}
+
+pub(super) async fn search(catalog: &Catalog, query: &str) -> Result<Vec<SearchResult>> {
+    let auth = auth(catalog)?;
+    let url = format!(
+        "{}/search/tv?query={}&include_adult=false",
+        base(catalog),
+        encode(query)
+    );
+    let (url, opts) = authorised(url, &auth);
+    let (status, body, html) = catalog.fetch(&url, opts).await?;
+    if !(200..300).contains(&status) {
+        return Err(status_error(status, &body, "search results", opts.secret));
+    }
+    let page: Page = parse_json(SERVICE, &body, html, "a show list")?;
+    Ok(page
+        .results
+        .into_iter()
+        .filter_map(|h| {
+            let name = non_empty(h.name.as_deref()).or(non_empty(h.original_name.as_deref()))?;
+            let original = non_empty(h.original_name.as_deref()).filter(|o| *o != name);
+            Some(SearchResult {
+                provider: Provider::Tmdb,
+                provider_id: h.id.to_string(),
+                original_name: original,
+                year: year_of(h.first_air_date.as_deref()),
+                country: first_country(&h.origin_country),
+                network: None,
+                kind: Kind::Series,
+                poster_thumb_url: image(catalog, "w342", h.poster_path.as_deref()),
+                summary: non_empty(h.overview.as_deref()),
+                name,
+            })
+        })
+        .collect())
+}
+
+pub(super) async fn details(catalog: &Catalog, id: &str) -> Result<Details> {
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::invalid(format!("'{id}' is not a TMDB show id")));
+    }
+    let auth = auth(catalog)?;
+    let url = format!(
+        "{}/tv/{id}?append_to_response=external_ids,credits,watch/providers",
+        base(catalog)
+    );
+    let (url, opts) = authorised(url, &auth);
+    let (status, body, html) = catalog.fetch(&url, opts).await?;
+    if !(200..300).contains(&status) {
+        return Err(status_error(
+            status,
+            &body,
+            &format!("show with id {id}"),
+            opts.secret,
+        ));
+    }
+    let show: Show = parse_json(SERVICE, &body, html, "a show")?;
+    Ok(to_details(catalog, show))
+}
+
+fn first_country(codes: &[String]) -> Option<String> {
+    codes
+        .iter()
+        .map(|c| c.trim())
+        .find(|c| c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()))
+        .map(str::to_ascii_uppercase)
+}
+
+fn airing(status: Option<&str>) -> Option<Airing> {
+    match status?.to_ascii_lowercase().as_str() {
+        "returning series" => Some(Airing::Running),
+        "ended" | "canceled" | "cancelled" => Some(Airing::Ended),
+        "in production" | "planned" | "pilot" => Some(Airing::Upcoming),
+        _ => None,
+    }
+}
+
+fn to_details(catalog: &Catalog, show: Show) -> Details {
+    let credits = show.credits.unwrap_or_default();
+    let mut people: Vec<Person> = Vec::new();
+    let mut add = |name: &str, role: Role, character: Option<String>| {
+        let name = name.trim();
+        if !name.is_empty() && !people.iter().any(|p| p.name == name && p.role == role) {
+            people.push(Person {
+                name: name.to_string(),
+                role,
+                character,
+            });
+        }
+    };
+    for c in &credits.crew {
+        match c.job.as_deref() {
+            Some("Director") => add(&c.name, Role::Director, None),
+            Some("Writer") | Some("Screenplay") | Some("Teleplay") => {
+                add(&c.name, Role::Writer, None)
+            }
+            _ => {}
+        }
+    }
+    // TMDB's "created by" is the writer of most dramas; used when the crew
+    // names none.
+    if !credits.crew.iter().any(|c| {
+        matches!(
+            c.job.as_deref(),
+            Some("Writer") | Some("Screenplay") | Some("Teleplay")
+        )
+    }) {
+        for c in &show.created_by {
+            add(&c.name, Role::Writer, None);
+        }
+    }
+    for c in credits.cast.iter().take(MAX_CAST) {
+        add(&c.name, Role::Cast, non_empty(c.character.as_deref()));
+    }
+    let ids = show.external_ids.as_ref();
+    let name = show.name.trim().to_string();
+    let facts = TitleFacts {
+        kind: match show.kind.as_deref() {
+            Some("Miniseries") => Kind::Miniseries,
+            _ => Kind::Series,
+        },
+        original_name: non_empty(show.original_name.as_deref()).filter(|o| *o != name),
+        year: year_of(show.first_air_date.as_deref()),
+        country: first_country(&show.origin_country),
+        language: non_empty(show.original_language.as_deref())
+            .filter(|l| l.len() == 2)
+            .map(|l| l.to_ascii_lowercase()),
+        network: show.networks.first().and_then(|n| non_empty(Some(&n.name))),
+        genres: show
+            .genres
+            .iter()
+            .map(|g| g.name.trim().to_string())
+            .collect(),
+        seasons: show.number_of_seasons,
+        episodes: show.number_of_episodes,
+        runtime_minutes: show
+            .episode_run_time
+            .first()
+            .copied()
+            .or(show.last_episode_to_air.as_ref().and_then(|e| e.runtime)),
+        airing: airing(show.status.as_deref()),
+        synopsis: non_empty(show.overview.as_deref()),
+        poster_url: image(catalog, "w780", show.poster_path.as_deref()),
+        people,
+        external_ids: ExternalIds {
+            tmdb: Some(show.id.to_string()),
+            imdb: ids.and_then(|i| non_empty(i.imdb_id.as_deref())),
+            tvdb: ids.and_then(|i| i.tvdb_id).map(|v| v.to_string()),
+            ..Default::default()
+        },
+        name,
+    };
+    Details {
+        facts,
+        episodes: Vec::new(),
+        poster_url: image(catalog, "original", show.poster_path.as_deref()),
+        providers: show
+            .watch_providers
+            .map(|w| providers(&w))
+            .unwrap_or_default(),
+    }
+}
+
+/// (country, service) pairs for subscription, free and ad-supported
+/// offers, by country and then TMDB's display order.
+pub(super) fn providers(w: &WatchProviders) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (country, offers) in &w.results {
+        let mut all: Vec<&Offer> = offers
+            .flatrate
+            .iter()
+            .chain(&offers.free)
+            .chain(&offers.ads)
+            .collect();
+        all.sort_by_key(|o| o.display_priority.unwrap_or(i64::MAX));
+        let mut seen: Vec<&str> = Vec::new();
+        for o in all {
+            let name = o.provider_name.trim();
+            if !name.is_empty() && !seen.contains(&name) {
+                seen.push(name);
+                out.push((country.to_ascii_uppercase(), name.to_string()));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,521 @@
+//! The one HTTP client of the whole app: catalogue lookups use it today, the
+//! poster pipeline will reuse it. Every request goes through the same
+//! guards, so no caller can forget one:
+//!
+//! - rustls only (no OpenSSL), connect timeout 5 s, total timeout 20 s,
+//!   at most 5 redirects and only to `http`/`https` addresses;
+//! - the body is read in chunks and refused as soon as it passes the size
+//!   cap, whatever `Content-Length` claimed;
+//! - a polite client: a descriptive User-Agent, a per-host rate limit
+//!   (TVmaze allows about 20 calls in 10 s), and bounded retries with
+//!   backoff on 429 (honouring `Retry-After`) and 5xx.
+//!
+//! **Why async.** The store is synchronous (rusqlite), but a network call is
+//! the one thing a user wants to abandon half-way: the app's Add dialog
+//! drops a search as the user keeps typing, and a dropped future is the
+//! cancellation, with no flag to thread through. Tauri already runs a tokio
+//! runtime, so its commands simply `.await` these functions. The CLI has no
+//! runtime; [`crate::catalog::blocking::BlockingCatalog`] owns a small
+//! current-thread runtime and blocks on the same async code, so there is one
+//! implementation, not a sync and an async copy that drift apart.
+//! (`reqwest::blocking` would have served the CLI but could not be cancelled
+//! in the app without a thread per search.)
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{redirect, StatusCode, Url};
+
+use crate::error::{Error, Result};
+
+/// The User-Agent every request carries, so providers can tell who calls.
+pub const USER_AGENT: &str = "Watchlog/0.1 (+local-first watchlist)";
+
+/// Why a network call failed; each is a stable `code` the UI can branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetErrorKind {
+    /// No connection could be made (no network, DNS failure, refused).
+    Offline,
+    /// The server did not answer in time.
+    Timeout,
+    /// The server kept saying "too many requests".
+    RateLimited,
+    /// The server answered with an error of its own (5xx, unexpected 4xx).
+    ProviderError,
+    /// The answer was not what the API documents (not JSON, wrong shape,
+    /// too large).
+    BadResponse,
+    /// The provider refused the API key.
+    KeyRefused,
+    /// The provider needs a key and none is set.
+    KeyMissing,
+    /// The provider has no such show.
+    NotFound,
+}
+
+impl NetErrorKind {
+    /// The machine code carried in `ErrorPayload.code`.
+    pub fn code(self) -> &'static str {
+        match self {
+            NetErrorKind::Offline => "offline",
+            NetErrorKind::Timeout => "timeout",
+            NetErrorKind::RateLimited => "rate_limited",
+            NetErrorKind::ProviderError => "provider_error",
+            NetErrorKind::BadResponse => "bad_response",
+            NetErrorKind::KeyRefused => "key_refused",
+            NetErrorKind::KeyMissing => "key_missing",
+            NetErrorKind::NotFound => "not_found",
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn net(kind: NetErrorKind, message: impl Into<String>) -> Self {
+        Error::Network {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// At most `requests` calls to one host in any window of `per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub per: Duration,
+}
+
+/// The client's limits. `Default` is what the app uses; tests shorten the
+/// timeouts and backoff so they stay fast.
+#[derive(Debug, Clone)]
+pub struct NetConfig {
+    pub connect_timeout: Duration,
+    /// Whole request, body included.
+    pub timeout: Duration,
+    /// Largest body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Tries per request, the first included, for 429 and 5xx answers.
+    pub max_attempts: u32,
+    /// Wait before the second try; doubled for each further one.
+    pub backoff: Duration,
+    /// A `Retry-After` longer than this is not waited out: the call fails
+    /// as rate-limited instead of hanging the user's search.
+    pub max_retry_after: Duration,
+    /// Per-host limit; `None` disables it.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        NetConfig {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(20),
+            max_body_bytes: 8 << 20,
+            max_attempts: 3,
+            backoff: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(30),
+            rate_limit: Some(RateLimit {
+                requests: 20,
+                per: Duration::from_secs(10),
+            }),
+        }
+    }
+}
+
+/// A successful (or deliberately not retried) answer, body fully read.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Whether the server says the body is JSON (providers that fail often
+    /// answer with an HTML page instead).
+    pub fn looks_like_html(&self) -> bool {
+        let ct = self
+            .content_type
+            .as_deref()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let head = String::from_utf8_lossy(&self.body[..self.body.len().min(256)])
+            .trim_start()
+            .to_ascii_lowercase();
+        ct.contains("html") || head.starts_with("<!doctype html") || head.starts_with("<html")
+    }
+}
+
+/// What one call asks for, beyond the URL.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestOptions<'a> {
+    /// The service's name as users know it ("TVmaze"), for messages.
+    pub service: &'a str,
+    /// `Authorization: Bearer` token.
+    pub bearer: Option<&'a str>,
+    /// A secret that may appear in the URL (an API key); it is cut out of
+    /// every message.
+    pub secret: Option<&'a str>,
+}
+
+/// The shared client. Cheap to clone: clones share the connection pool and
+/// the rate limiter.
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    config: Arc<NetConfig>,
+    limiter: Arc<Mutex<HashMap<String, VecDeque<Instant>>>>,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl HttpClient {
+    /// Builds a client with `config`. Needs no runtime; requests must be
+    /// awaited on a tokio runtime.
+    pub fn new(config: NetConfig) -> Result<Self> {
+        let max_redirects = 5;
+        let policy = redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= max_redirects {
+                attempt.error("more than 5 redirects")
+            } else if !matches!(attempt.url().scheme(), "http" | "https") {
+                attempt.error("redirect to an address that is not http or https")
+            } else {
+                attempt.follow()
+            }
+        });
+        let inner = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .redirect(policy)
+            .build()
+            .map_err(|e| {
+                Error::net(
+                    NetErrorKind::Offline,
+                    format!("cannot set up the network client: {}", e.without_url()),
+                )
+            })?;
+        Ok(HttpClient {
+            inner,
+            config: Arc::new(config),
+            limiter: Arc::new(Mutex::new(HashMap::new())),
+        })
+    }
+
+    /// The process-wide client with the default limits. The app and the
+    /// poster pipeline share it, so they share one rate limit per host.
+    pub fn shared() -> Result<Self> {
+        static SHARED: std::sync::OnceLock<HttpClient> = std::sync::OnceLock::new();
+        if let Some(c) = SHARED.get() {
+            return Ok(c.clone());
+        }
+        let c = HttpClient::new(NetConfig::default())?;
+        Ok(SHARED.get_or_init(|| c).clone())
+    }
+
+    pub fn config(&self) -> &NetConfig {
+        &self.config
+    }
+
+    /// GETs `url`, retrying 429 and 5xx politely. Answers other than those
+    /// are returned (a 404 or 401 body tells the caller what went wrong); a
+    /// 429 or 5xx that outlasts the retries is an error.
+    pub async fn get(&self, url: &str, opts: RequestOptions<'_>) -> Result<Response> {
+        let service = if opts.service.is_empty() {
+            "the server"
+        } else {
+            opts.service
+        };
+        let parsed = Url::parse(url).map_err(|_| {
+            Error::invalid(format!(
+                "'{}' is not a web address",
+                redact(url, opts.secret)
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::invalid(format!(
+                "'{}' must start with http:// or https://",
+                redact(url, opts.secret)
+            )));
+        }
+        let host = parsed.host_str().unwrap_or("").to_string();
+        let cfg = &self.config;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.wait_turn(&host).await;
+            let resp = self.send_once(&parsed, opts, service).await?;
+            let retryable =
+                resp.status == 429 || (500..600).contains(&resp.status) && resp.status != 501;
+            if !retryable {
+                return Ok(resp.into_response());
+            }
+            let last = attempt >= cfg.max_attempts.max(1);
+            let wait = resp
+                .retry_after
+                .unwrap_or_else(|| cfg.backoff * 2u32.saturating_pow(attempt - 1));
+            if resp.status == 429 && (last || wait > cfg.max_retry_after) {
+                return Err(Error::net(
+                    NetErrorKind::RateLimited,
+                    format!(
+                        "{service} is receiving too many requests from Watchlog; wait {} and try again",
+                        human_wait(wait)
+                    ),
+                ));
+            }
+            if last {
+                return Err(Error::net(
+                    NetErrorKind::ProviderError,
+                    format!(
+                        "{service} answered with a server error (HTTP {}) {attempt} times; it may be down, try again later",
+                        resp.status
+                    ),
+                ));
+            }
+            tokio::time::sleep(wait.min(cfg.max_retry_after)).await;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        url: &Url,
+        opts: RequestOptions<'_>,
+        service: &str,
+    ) -> Result<RawResponse> {
+        let mut req = self.inner.get(url.clone());
+        if let Some(token) = opts.bearer {
+            let mut v = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                Error::invalid(format!("the {service} token has invalid characters"))
+            })?;
+            v.set_sensitive(true);
+            req = req.header(reqwest::header::AUTHORIZATION, v);
+        }
+        let mut resp = req
+            .header(reqwest::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|e| transport_error(&e, service, &self.config, opts.secret))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let cap = self.config.max_body_bytes;
+        let too_large = || {
+            Error::net(
+                NetErrorKind::BadResponse,
+                format!(
+                    "{service} sent more than {} MB; the answer was refused",
+                    (cap as f64 / (1 << 20) as f64).max(0.01)
+                ),
+            )
+        };
+        if content_length(&headers).is_some_and(|n| n > cap as u64) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| transport_error(&e, service, &self.config, opts.secret))?
+        {
+            if body.len() + chunk.len() > cap {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse {
+            status: status.as_u16(),
+            content_type: headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            retry_after: retry_after(&headers, status),
+            body,
+        })
+    }
+
+    /// Waits until `host` may be called again under the rate limit. Safe to
+    /// cancel: a dropped waiter has taken no slot.
+    async fn wait_turn(&self, host: &str) {
+        let Some(limit) = self.config.rate_limit else {
+            return;
+        };
+        loop {
+            let wait = {
+                let mut map = self.limiter.lock().unwrap_or_else(|p| p.into_inner());
+                let window = map.entry(host.to_string()).or_default();
+                let now = Instant::now();
+                while window
+                    .front()
+                    .is_some_and(|&t| now.duration_since(t) >= limit.per)
+                {
+                    window.pop_front();
+                }
+                if window.len() < limit.requests.max(1) as usize {
+                    window.push_back(now);
+                    return;
+                }
+                let oldest = *window.front().expect("a full window is not empty");
+                limit.per.saturating_sub(now.duration_since(oldest))
+            };
+            tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
+        }
+    }
+}
+
+struct RawResponse {
+    status: u16,
+    content_type: Option<String>,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+impl RawResponse {
+    fn into_response(self) -> Response {
+        Response {
+            status: self.status,
+            content_type: self.content_type,
+            body: self.body,
+        }
+    }
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| s.trim().parse().ok())
+}
+
+/// `Retry-After` as seconds or an HTTP date; only meaningful on 429/503.
+fn retry_after(headers: &HeaderMap, status: StatusCode) -> Option<Duration> {
+    if status != StatusCode::TOO_MANY_REQUESTS && status != StatusCode::SERVICE_UNAVAILABLE {
+        return None;
+    }
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let secs = (at.timestamp() - chrono::Utc::now().timestamp()).max(0);
+    Some(Duration::from_secs(secs as u64))
+}
+
+fn transport_error(
+    e: &reqwest::Error,
+    service: &str,
+    cfg: &NetConfig,
+    secret: Option<&str>,
+) -> Error {
+    if e.is_timeout() {
+        return Error::net(
+            NetErrorKind::Timeout,
+            format!(
+                "{service} did not answer within {}",
+                human_wait(cfg.timeout)
+            ),
+        );
+    }
+    if e.is_redirect() {
+        return Error::net(
+            NetErrorKind::BadResponse,
+            format!(
+                "{service} sent Watchlog round in redirects or to an address it will not follow"
+            ),
+        );
+    }
+    if e.is_connect() {
+        return Error::net(
+            NetErrorKind::Offline,
+            format!("cannot reach {service}; check your internet connection"),
+        );
+    }
+    // Anything else: the connection broke mid-answer. reqwest's message
+    // carries the URL (and so a key); `without_url` drops it.
+    let detail = redact(&cut_url(e), secret);
+    Error::net(
+        NetErrorKind::Offline,
+        format!("the connection to {service} failed ({detail})"),
+    )
+}
+
+fn cut_url(e: &reqwest::Error) -> String {
+    let mut msg = e.to_string();
+    if let Some(url) = e.url() {
+        msg = msg.replace(&format!(" for url ({url})"), "");
+        msg = msg.replace(url.as_str(), "");
+    }
+    msg.trim().to_string()
+}
+
+/// Cuts `secret` out of `text`.
+pub(crate) fn redact(text: &str, secret: Option<&str>) -> String {
+    match secret.filter(|s| !s.is_empty()) {
+        Some(s) => text.replace(s, "***"),
+        None => text.to_string(),
+    }
+}
+
+/// "20 seconds", "1 minute", "250 ms".
+fn human_wait(d: Duration) -> String {
+    let secs = d.as_secs();
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else if secs < 120 {
+        format!("{secs} second{}", if secs == 1 { "" } else { "s" })
+    } else {
+        format!("{} minutes", secs.div_ceil(60))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_read_as_people_say_them() {
+        assert_eq!(human_wait(Duration::from_secs(20)), "20 seconds");
+        assert_eq!(human_wait(Duration::from_secs(1)), "1 second");
+        assert_eq!(human_wait(Duration::from_millis(250)), "250 ms");
+        assert_eq!(human_wait(Duration::from_secs(600)), "10 minutes");
+    }
+
+    #[test]
+    fn secrets_are_cut_out() {
+        assert_eq!(
+            redact("https://x/tv?api_key=abc123&q=1", Some("abc123")),
+            "https://x/tv?api_key=***&q=1"
+        );
+        assert_eq!(redact("no key", None), "no key");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(
+            retry_after(&h, StatusCode::TOO_MANY_REQUESTS),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(retry_after(&h, StatusCode::INTERNAL_SERVER_ERROR), None);
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(
+            retry_after(&h, StatusCode::TOO_MANY_REQUESTS),
+            Some(Duration::ZERO),
+            "a date in the past means: try now"
+        );
+    }
+}

@@ -1,0 +1,198 @@
+//! Titles that come from a catalogue: adding one with its episode list, and
+//! refreshing its facts later without touching anything the user wrote.
+
+use chrono::Utc;
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::entries::{
+    clean_facts, find_by_external_ids, insert_entry, today, write_title_children,
+};
+use super::{search, Library};
+use crate::catalog::{Details, Episode};
+use crate::error::{Error, Result};
+use crate::model::{Entry, EntryFields, NewEntry, TitleFacts};
+use crate::text;
+
+impl Library {
+    /// Adds a catalogue show (facts, ids, episode list) with the user's
+    /// first record of it, in one transaction; returns the entry id. A show
+    /// already in the library (same catalogue id) is a conflict.
+    pub fn add_from_catalog(&mut self, details: &Details, fields: &EntryFields) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        let new = NewEntry {
+            title: details.facts.clone(),
+            fields: fields.clone(),
+        };
+        let entry_id = insert_entry(&tx, &new, today())?;
+        let title_id = title_id(&tx, entry_id)?;
+        replace_episodes(&tx, title_id, &details.episodes)?;
+        tx.commit()?;
+        Ok(entry_id)
+    }
+
+    /// Re-applies a catalogue's facts to an entry's title, in one
+    /// transaction. The user's fields (status, progress, rating, review…)
+    /// are never touched. Where the catalogue is silent (no original title,
+    /// no poster, no cast) the stored value stays: refreshing a show added
+    /// from TMDB against TVmaze must not drop its Hangul title. Catalogue
+    /// ids are merged, the new ones winning. The episode list is replaced
+    /// when the catalogue has one.
+    ///
+    /// If the catalogue now lists fewer episodes than the user has watched
+    /// (a provider renumbering, or a wrong match), the count is raised to
+    /// the progress rather than refusing the refresh or lowering the
+    /// progress: what the user recorded wins.
+    pub fn refresh_title(&mut self, entry_id: i64, details: &Details) -> Result<Entry> {
+        let stored = self.entry(entry_id)?;
+        let facts = merged(&stored.title.facts, &details.facts, stored.fields.progress);
+        let facts = clean_facts(&facts)?;
+        let tx = self.conn.transaction()?;
+        if let Some(other) =
+            find_by_external_ids(&tx, &facts.external_ids)?.filter(|&other| other != entry_id)
+        {
+            return Err(Error::Conflict(format!(
+                "those catalogue ids already belong to entry {other}"
+            )));
+        }
+        let title_id = stored.title.id;
+        tx.execute(
+            "UPDATE titles SET kind = ?2, name = ?3, sort_name = ?4, original_name = ?5, year = ?6,
+                country = ?7, language = ?8, network = ?9, seasons = ?10, episodes = ?11,
+                runtime_minutes = ?12, airing = ?13, synopsis = ?14, poster_url = ?15,
+                updated_at = ?16
+             WHERE id = ?1",
+            params![
+                title_id,
+                facts.kind.as_str(),
+                facts.name,
+                text::sort_key(&facts.name),
+                facts.original_name,
+                facts.year,
+                facts.country,
+                facts.language,
+                facts.network,
+                facts.seasons,
+                facts.episodes,
+                facts.runtime_minutes,
+                facts.airing.map(|a| a.as_str()),
+                facts.synopsis,
+                facts.poster_url,
+                Utc::now(),
+            ],
+        )?;
+        for table in ["title_genres", "title_people", "external_ids"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE title_id = ?1"),
+                [title_id],
+            )?;
+        }
+        write_title_children(&tx, title_id, &facts)?;
+        if !details.episodes.is_empty() {
+            replace_episodes(&tx, title_id, &details.episodes)?;
+        }
+        search::reindex(&tx, entry_id)?;
+        tx.commit()?;
+        self.entry(entry_id)
+    }
+
+    /// The episode list stored for an entry's title, in airing order.
+    pub fn episodes(&self, entry_id: i64) -> Result<Vec<Episode>> {
+        let title_id: i64 = self
+            .conn
+            .query_row(
+                "SELECT title_id FROM entries WHERE id = ?1",
+                [entry_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(Error::NotFound {
+                what: "entry",
+                id: entry_id,
+            })?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT season, number, name, airdate, runtime_minutes FROM episodes
+             WHERE title_id = ?1 ORDER BY season, number",
+        )?;
+        let rows = stmt.query_map([title_id], |r| {
+            Ok(Episode {
+                season: r.get(0)?,
+                number: r.get(1)?,
+                name: r.get(2)?,
+                airdate: r.get(3)?,
+                runtime_minutes: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn title_id(tx: &Transaction, entry_id: i64) -> Result<i64> {
+    Ok(tx.query_row(
+        "SELECT title_id FROM entries WHERE id = ?1",
+        [entry_id],
+        |r| r.get(0),
+    )?)
+}
+
+fn replace_episodes(tx: &Transaction, title_id: i64, episodes: &[Episode]) -> Result<()> {
+    tx.execute("DELETE FROM episodes WHERE title_id = ?1", [title_id])?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO episodes (title_id, season, number, name, airdate, runtime_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for e in episodes {
+        stmt.execute(params![
+            title_id,
+            e.season,
+            e.number,
+            e.name.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+            e.airdate,
+            e.runtime_minutes
+        ])?;
+    }
+    Ok(())
+}
+
+/// The catalogue's facts over the stored ones: the catalogue wins where it
+/// says something, the stored value stays where it is silent.
+fn merged(stored: &TitleFacts, fresh: &TitleFacts, progress: u32) -> TitleFacts {
+    let mut f = fresh.clone();
+    let keep = |new: &mut Option<String>, old: &Option<String>| {
+        if new.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            new.clone_from(old);
+        }
+    };
+    keep(&mut f.original_name, &stored.original_name);
+    keep(&mut f.country, &stored.country);
+    keep(&mut f.language, &stored.language);
+    keep(&mut f.network, &stored.network);
+    keep(&mut f.synopsis, &stored.synopsis);
+    keep(&mut f.poster_url, &stored.poster_url);
+    f.year = f.year.or(stored.year);
+    f.seasons = f.seasons.or(stored.seasons);
+    f.episodes = f.episodes.or(stored.episodes);
+    f.runtime_minutes = f.runtime_minutes.or(stored.runtime_minutes);
+    f.airing = f.airing.or(stored.airing);
+    if f.genres.is_empty() {
+        f.genres.clone_from(&stored.genres);
+    }
+    if f.people.is_empty() {
+        f.people.clone_from(&stored.people);
+    }
+    for (provider, value) in stored.external_ids.pairs() {
+        let has_new = f
+            .external_ids
+            .pairs()
+            .iter()
+            .any(|(p, v)| *p == provider && v.is_some());
+        if let (Some(v), false) = (value, has_new) {
+            f.external_ids.set(provider, v.clone());
+        }
+    }
+    if let Some(eps) = f.episodes {
+        if progress > eps {
+            f.episodes = Some(progress);
+        }
+    }
+    f
+}

