@@ -1,0 +1,298 @@
+//! The raw writes an import needs and the everyday editor does not: putting
+//! an entry in with its own dates and timestamps (a restore must not invent
+//! "today"), keeping a file's entry id when it is free, replacing a matched
+//! entry wholesale. The checks are the editor's own (`clean_facts`,
+//! `validate_fields`), so an import cannot store what the editor would
+//! refuse. Everything here runs inside the caller's transaction.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::entries::{
+    clean_facts, resolve_platform, validate_dates, validate_fields, validate_progress,
+    write_fields, write_title_children,
+};
+use super::{search, Library};
+use crate::error::{Error, Result};
+use crate::model::{ExternalIds, Kind, TitleFacts};
+use crate::text;
+use crate::transfer::import::IncomingEntry;
+
+impl Library {
+    /// Runs `f` inside one transaction on this library's connection. It
+    /// commits only when `commit` is true and `f` succeeded; otherwise
+    /// every write `f` made is rolled back. A preview runs the real import
+    /// with `commit = false`, so it reports exactly what applying would do.
+    pub(crate) fn in_transaction<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&Library, &Transaction) -> Result<T>,
+    ) -> Result<T> {
+        // `unchecked_transaction` borrows the connection shared, so `f` can
+        // read through the library (which sees the uncommitted writes: same
+        // connection) while the transaction is open. `&mut self` keeps
+        // anyone else in this process from using the connection meanwhile.
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(self, &tx)?;
+        if commit {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        Ok(out)
+    }
+}
+
+/// One existing title's matching key: folded name, year and kind.
+pub(crate) struct TitleKey {
+    pub entry_id: i64,
+    pub folded_name: String,
+    pub year: Option<i32>,
+    pub kind: Kind,
+}
+
+/// Every entry's matching key, oldest entry first.
+pub(crate) fn title_keys(tx: &Transaction) -> Result<Vec<TitleKey>> {
+    let mut stmt = tx.prepare(
+        "SELECT e.id, t.name, t.year, t.kind FROM entries e JOIN titles t ON t.id = e.title_id
+         ORDER BY e.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(TitleKey {
+            entry_id: r.get(0)?,
+            folded_name: text::fold(r.get::<_, String>(1)?.trim()),
+            year: r.get(2)?,
+            kind: super::entries::word(r, 3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The entry holding any of these catalogue ids, if one does. Two
+/// different entries holding them is refused: merging them is the user's
+/// call, not an import's.
+pub(crate) fn entry_by_external_ids(tx: &Transaction, ids: &ExternalIds) -> Result<Option<i64>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT e.id FROM external_ids x JOIN entries e ON e.title_id = x.title_id
+         WHERE x.provider = ?1 AND x.value = ?2",
+    )?;
+    let mut found: Option<(i64, &str, &str)> = None;
+    for (provider, value) in ids.pairs() {
+        let Some(v) = value else { continue };
+        let owner: Option<i64> = stmt
+            .query_row(params![provider, v.trim()], |r| r.get(0))
+            .optional()?;
+        match (owner, found) {
+            (Some(o), Some((f, fp, fv))) if o != f => {
+                return Err(Error::Conflict(format!(
+                    "its {fp} id {fv} belongs to entry {f} but its {provider} id {v} to entry {o}; \
+                     these look like the same title recorded twice: merge them first"
+                )))
+            }
+            (Some(o), None) => found = Some((o, provider, v)),
+            _ => {}
+        }
+    }
+    Ok(found.map(|(id, _, _)| id))
+}
+
+/// Adds a platform by name unless one (in any case) exists; a file's
+/// "I subscribe" only ever turns the flag on, never off.
+pub(crate) fn ensure_platform(tx: &Transaction, name: &str, subscribed: bool) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("a platform in the file has no name"));
+    }
+    if name.chars().count() > 60 {
+        return Err(Error::invalid(format!(
+            "the platform name '{name}' is longer than 60 characters"
+        )));
+    }
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM platforms WHERE name = ?1 COLLATE NOCASE",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(id) if subscribed => {
+            tx.execute("UPDATE platforms SET subscribed = 1 WHERE id = ?1", [id])?;
+        }
+        Some(_) => {}
+        None => {
+            tx.execute(
+                "INSERT INTO platforms (name, subscribed, position)
+                 VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM platforms))",
+                params![name, subscribed],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks an incoming entry the way the editor would, returning its
+/// cleaned facts.
+fn check(inc: &IncomingEntry) -> Result<TitleFacts> {
+    let facts = clean_facts(&inc.title)?;
+    validate_fields(&inc.fields, facts.episodes)?;
+    for v in &inc.viewings {
+        validate_dates(v.started_on, v.finished_on)?;
+        validate_progress(v.progress, facts.episodes)?;
+    }
+    Ok(facts)
+}
+
+/// Inserts a new title and entry, keeping `inc.id` as the entry id when no
+/// entry has it (so a library restored from its own export keeps its ids).
+pub(crate) fn insert_incoming(
+    tx: &Transaction,
+    inc: &IncomingEntry,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let facts = check(inc)?;
+    tx.execute(
+        "INSERT INTO titles (kind, name, sort_name, original_name, year, country, language,
+            network, seasons, episodes, runtime_minutes, airing, synopsis, poster_url,
+            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+        params![
+            facts.kind.as_str(),
+            facts.name,
+            text::sort_key(&facts.name),
+            facts.original_name,
+            facts.year,
+            facts.country,
+            facts.language,
+            facts.network,
+            facts.seasons,
+            facts.episodes,
+            facts.runtime_minutes,
+            facts.airing.map(|a| a.as_str()),
+            facts.synopsis,
+            facts.poster_url,
+            now,
+        ],
+    )?;
+    let title_id = tx.last_insert_rowid();
+    write_title_children(tx, title_id, &facts)?;
+    let free_id = match inc.id.filter(|&id| id > 0) {
+        Some(id) => {
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM entries WHERE id = ?1)",
+                [id],
+                |r| r.get(0),
+            )?;
+            (!taken).then_some(id)
+        }
+        None => None,
+    };
+    let added = inc.added_at.unwrap_or(now);
+    let updated = inc.updated_at.unwrap_or(added);
+    tx.execute(
+        "INSERT INTO entries (id, title_id, status, added_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![free_id, title_id, inc.fields.status.as_str(), added, updated],
+    )?;
+    let entry_id = tx.last_insert_rowid();
+    write_fields(tx, entry_id, &inc.fields)?;
+    write_viewings(tx, entry_id, inc)?;
+    search::reindex(tx, entry_id)?;
+    Ok(entry_id)
+}
+
+/// Replaces a matched entry's facts, fields, tags and viewings with the
+/// file's. Catalogue ids are merged (the file's win for the same
+/// catalogue), so an id the library knows and the file does not survives.
+pub(crate) fn overwrite_incoming(
+    tx: &Transaction,
+    entry_id: i64,
+    inc: &IncomingEntry,
+) -> Result<()> {
+    let mut facts = check(inc)?;
+    let title_id: i64 = tx.query_row(
+        "SELECT title_id FROM entries WHERE id = ?1",
+        [entry_id],
+        |r| r.get(0),
+    )?;
+    let mut stmt =
+        tx.prepare_cached("SELECT provider, value FROM external_ids WHERE title_id = ?1")?;
+    let mut rows = stmt.query([title_id])?;
+    while let Some(r) = rows.next()? {
+        let provider: String = r.get(0)?;
+        if facts
+            .external_ids
+            .pairs()
+            .iter()
+            .any(|(p, v)| *p == provider && v.is_none())
+        {
+            facts.external_ids.set(&provider, r.get(1)?);
+        }
+    }
+    drop(rows);
+    tx.execute(
+        "UPDATE titles SET kind = ?2, name = ?3, sort_name = ?4, original_name = ?5, year = ?6,
+            country = ?7, language = ?8, network = ?9, seasons = ?10, episodes = ?11,
+            runtime_minutes = ?12, airing = ?13, synopsis = ?14, poster_url = ?15
+         WHERE id = ?1",
+        params![
+            title_id,
+            facts.kind.as_str(),
+            facts.name,
+            text::sort_key(&facts.name),
+            facts.original_name,
+            facts.year,
+            facts.country,
+            facts.language,
+            facts.network,
+            facts.seasons,
+            facts.episodes,
+            facts.runtime_minutes,
+            facts.airing.map(|a| a.as_str()),
+            facts.synopsis,
+            facts.poster_url,
+        ],
+    )?;
+    for table in ["title_genres", "title_people", "external_ids"] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE title_id = ?1"),
+            [title_id],
+        )?;
+    }
+    write_title_children(tx, title_id, &facts)?;
+    write_fields(tx, entry_id, &inc.fields)?;
+    tx.execute("DELETE FROM viewings WHERE entry_id = ?1", [entry_id])?;
+    write_viewings(tx, entry_id, inc)?;
+    if let Some(added) = inc.added_at {
+        tx.execute(
+            "UPDATE entries SET added_at = ?2 WHERE id = ?1",
+            params![entry_id, added],
+        )?;
+    }
+    search::reindex(tx, entry_id)?;
+    Ok(())
+}
+
+/// Sets when an entry was last changed.
+pub(crate) fn touch(tx: &Transaction, entry_id: i64, at: DateTime<Utc>) -> Result<()> {
+    tx.execute(
+        "UPDATE entries SET updated_at = ?2 WHERE id = ?1",
+        params![entry_id, at],
+    )?;
+    tx.execute(
+        "UPDATE titles SET updated_at = ?2 WHERE id = (SELECT title_id FROM entries WHERE id = ?1)",
+        params![entry_id, at],
+    )?;
+    Ok(())
+}
+
+fn write_viewings(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> Result<()> {
+    for v in &inc.viewings {
+        let platform = resolve_platform(tx, v.platform.as_deref())?;
+        tx.execute(
+            "INSERT INTO viewings (entry_id, started_on, finished_on, platform_id, progress)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![entry_id, v.started_on, v.finished_on, platform, v.progress],
+        )?;
+    }
+    Ok(())
+}

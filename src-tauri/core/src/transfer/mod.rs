@@ -1,0 +1,555 @@
+//! Getting a library out to files and back in: exports (Watchlog JSON, CSV,
+//! a Markdown review list, a self-contained HTML review page, Letterboxd's
+//! import CSV) and imports (Watchlog JSON for now), one file per format
+//! under `export/` and `import/`.
+//!
+//! Every export goes through [`export`]: one entry point taking a format, a
+//! set of [`ExportOptions`] (shared filters and per-format choices) and any
+//! writer, so the CLI can write to stdout and the app to a file chosen in a
+//! dialog. Files are written with [`write_atomically`]: a failed export never
+//! leaves half a file or damages the one that was there.
+
+pub mod export;
+pub mod import;
+
+use std::fmt;
+use std::io::{self, Write};
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{Entry, Status};
+use crate::rating::{Rating, RatingScale};
+use crate::store::Library;
+
+/// The formats a library can be exported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportFormat {
+    /// Everything, lossless and versioned; Watchlog imports it back.
+    WatchlogJson,
+    /// One row per entry, for spreadsheets.
+    Csv,
+    /// The user's reviews as a Markdown document.
+    Markdown,
+    /// The user's reviews as one self-contained, printable web page.
+    Html,
+    /// Letterboxd's import CSV (films and miniseries only).
+    Letterboxd,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 5] = [
+        ExportFormat::WatchlogJson,
+        ExportFormat::Csv,
+        ExportFormat::Markdown,
+        ExportFormat::Html,
+        ExportFormat::Letterboxd,
+    ];
+
+    /// The CLI's and settings' word for the format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::WatchlogJson => "watchlog-json",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Markdown => "markdown",
+            ExportFormat::Html => "html",
+            ExportFormat::Letterboxd => "letterboxd",
+        }
+    }
+
+    /// The usual file extension, for save dialogs and default file names.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::WatchlogJson => "json",
+            ExportFormat::Csv | ExportFormat::Letterboxd => "csv",
+            ExportFormat::Markdown => "md",
+            ExportFormat::Html => "html",
+        }
+    }
+}
+
+impl FromStr for ExportFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let norm = s.trim().to_ascii_lowercase().replace('_', "-");
+        let found = match norm.as_str() {
+            "watchlog-json" | "watchlog" | "json" => Some(ExportFormat::WatchlogJson),
+            "csv" => Some(ExportFormat::Csv),
+            "markdown" | "md" => Some(ExportFormat::Markdown),
+            "html" => Some(ExportFormat::Html),
+            "letterboxd" => Some(ExportFormat::Letterboxd),
+            _ => None,
+        };
+        found.ok_or_else(|| {
+            Error::invalid(format!(
+                "'{}' is not an export format (use one of: {})",
+                s.trim(),
+                ExportFormat::ALL.map(ExportFormat::as_str).join(", ")
+            ))
+        })
+    }
+}
+
+impl fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which entries an export includes. Every part is optional; an empty
+/// filter keeps everything.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExportFilter {
+    /// Keep only these statuses (empty: all).
+    pub statuses: Vec<Status>,
+    /// Lowest rating kept, inclusive; unrated entries are dropped when set.
+    pub min_rating: Option<Rating>,
+    /// Highest rating kept, inclusive; unrated entries are dropped when set.
+    pub max_rating: Option<Rating>,
+    /// Watched on this platform (any case).
+    pub platform: Option<String>,
+    /// Carrying this tag (any case).
+    pub tag: Option<String>,
+    /// Finished on or after this day; unfinished entries are dropped when set.
+    pub finished_from: Option<NaiveDate>,
+    /// Finished on or before this day; unfinished entries are dropped when set.
+    pub finished_to: Option<NaiveDate>,
+    /// Only entries with a written review.
+    pub only_with_review: bool,
+}
+
+impl ExportFilter {
+    /// Whether `e` passes every part of the filter.
+    pub fn matches(&self, e: &Entry) -> bool {
+        let f = &e.fields;
+        let in_range = |r: Option<Rating>| match (r, self.min_rating, self.max_rating) {
+            (_, None, None) => true,
+            (None, _, _) => false,
+            (Some(r), lo, hi) => lo.is_none_or(|lo| r >= lo) && hi.is_none_or(|hi| r <= hi),
+        };
+        let finished = match (f.finished_on, self.finished_from, self.finished_to) {
+            (_, None, None) => true,
+            (None, _, _) => false,
+            (Some(d), from, to) => from.is_none_or(|x| d >= x) && to.is_none_or(|x| d <= x),
+        };
+        (self.statuses.is_empty() || self.statuses.contains(&f.status))
+            && in_range(f.rating)
+            && finished
+            && self.platform.as_deref().is_none_or(|p| {
+                f.platform
+                    .as_deref()
+                    .is_some_and(|fp| fp.trim().eq_ignore_ascii_case(p.trim()))
+            })
+            && self.tag.as_deref().is_none_or(|t| {
+                f.tags
+                    .iter()
+                    .any(|ft| ft.trim().eq_ignore_ascii_case(t.trim()))
+            })
+            && (!self.only_with_review || has_review(e))
+    }
+}
+
+/// How a review list (Markdown, HTML) is ordered and grouped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewOrder {
+    /// Highest rated first, one section per rating.
+    #[default]
+    Rating,
+    /// Most recently finished first, one section per year.
+    Finished,
+    /// One section per status, titles A→Z within each.
+    Status,
+}
+
+impl FromStr for ReviewOrder {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "rating" => Ok(ReviewOrder::Rating),
+            "finished" | "date" => Ok(ReviewOrder::Finished),
+            "status" => Ok(ReviewOrder::Status),
+            other => Err(Error::invalid(format!(
+                "'{other}' is not a way to order reviews (use rating, finished or status)"
+            ))),
+        }
+    }
+}
+
+/// What a review list does with reviews marked as spoilers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpoilerMode {
+    /// Inside a collapsed "Spoiler" block the reader opens on purpose.
+    #[default]
+    Hide,
+    /// Left out of the export altogether (the title and rating stay).
+    Omit,
+}
+
+impl FromStr for SpoilerMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "hide" => Ok(SpoilerMode::Hide),
+            "omit" => Ok(SpoilerMode::Omit),
+            other => Err(Error::invalid(format!(
+                "'{other}' is not a spoiler choice (use hide or omit)"
+            ))),
+        }
+    }
+}
+
+/// Everything an export can be told. Serialisable so the app can send it
+/// over IPC and remember the user's last choices.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExportOptions {
+    pub filter: ExportFilter,
+    /// The scale ratings are shown in; `None` uses the library's setting.
+    pub scale: Option<RatingScale>,
+    /// Review lists: order and sections.
+    pub order: ReviewOrder,
+    /// Review lists: spoiler reviews hidden or left out.
+    pub spoilers: SpoilerMode,
+    /// Review lists: the heading of the page (default "My reviews").
+    pub heading: Option<String>,
+    /// The moment recorded in the export; `None` is now. Tests fix it so
+    /// output is byte-for-byte stable.
+    pub exported_at: Option<DateTime<Utc>>,
+}
+
+/// One entry an export could not hold, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedRow {
+    pub entry_id: i64,
+    pub title: String,
+    pub reason: String,
+}
+
+/// What an export wrote, and what it could not write or had to change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportReport {
+    pub format: ExportFormat,
+    /// Rows (or entries) written.
+    pub written: usize,
+    /// Entries the filter left out.
+    pub filtered_out: usize,
+    /// Entries that passed the filter but the format cannot hold.
+    pub skipped: Vec<SkippedRow>,
+    /// Entries written with something changed or dropped (a rating rounded
+    /// to half stars, a spoiler review left out).
+    pub notes: Vec<SkippedRow>,
+}
+
+impl ExportReport {
+    fn new(format: ExportFormat) -> Self {
+        ExportReport {
+            format,
+            written: 0,
+            filtered_out: 0,
+            skipped: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn skip(&mut self, e: &Entry, reason: impl Into<String>) {
+        self.skipped.push(SkippedRow {
+            entry_id: e.id,
+            title: e.title.facts.name.clone(),
+            reason: reason.into(),
+        });
+    }
+
+    fn note(&mut self, e: &Entry, what: impl Into<String>) {
+        self.notes.push(SkippedRow {
+            entry_id: e.id,
+            title: e.title.facts.name.clone(),
+            reason: what.into(),
+        });
+    }
+}
+
+/// An image to embed for one entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Poster {
+    /// `image/jpeg`, `image/png`, `image/webp`, `image/gif` or `image/avif`;
+    /// anything else is ignored and the placeholder drawn instead.
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Where the HTML page gets poster thumbnails. The poster cache implements
+/// it; until then (and for titles with no poster) the page draws a
+/// placeholder. Any `Fn(&Entry) -> Option<Poster>` closure is one.
+pub trait PosterSource {
+    fn poster(&self, entry: &Entry) -> Option<Poster>;
+}
+
+impl<F: Fn(&Entry) -> Option<Poster>> PosterSource for F {
+    fn poster(&self, entry: &Entry) -> Option<Poster> {
+        self(entry)
+    }
+}
+
+/// No posters: every entry gets its placeholder.
+pub struct NoPosters;
+
+impl PosterSource for NoPosters {
+    fn poster(&self, _: &Entry) -> Option<Poster> {
+        None
+    }
+}
+
+/// Exports `lib` in `format` to `out` (a file, stdout, a buffer). Returns
+/// what was written and what was left out.
+pub fn export(
+    lib: &Library,
+    format: ExportFormat,
+    options: &ExportOptions,
+    out: &mut dyn Write,
+) -> Result<ExportReport> {
+    export_with_posters(lib, format, options, &NoPosters, out)
+}
+
+/// [`export`], with poster thumbnails for the HTML page.
+pub fn export_with_posters(
+    lib: &Library,
+    format: ExportFormat,
+    options: &ExportOptions,
+    posters: &dyn PosterSource,
+    out: &mut dyn Write,
+) -> Result<ExportReport> {
+    let all = all_entries(lib)?;
+    let total = all.len();
+    let entries: Vec<Entry> = all
+        .into_iter()
+        .filter(|e| options.filter.matches(e))
+        .collect();
+    let mut report = ExportReport::new(format);
+    report.filtered_out = total - entries.len();
+    let scale = match options.scale {
+        Some(s) => s,
+        None => lib.settings()?.rating_scale,
+    };
+    let ctx = Context {
+        entries: &entries,
+        scale,
+        options,
+        exported_at: options.exported_at.unwrap_or_else(Utc::now),
+    };
+    let mut out = ErrorTracking::new(out);
+    let result = match format {
+        ExportFormat::WatchlogJson => {
+            export::watchlog_json::write(&ctx, &lib.platforms()?, &mut out, &mut report)
+        }
+        ExportFormat::Csv => export::csv::write(&ctx, &mut out, &mut report),
+        ExportFormat::Markdown => export::markdown::write(&ctx, &mut out, &mut report),
+        ExportFormat::Html => export::html::write(&ctx, posters, &mut out, &mut report),
+        ExportFormat::Letterboxd => export::letterboxd::write(&ctx, &mut out, &mut report),
+    };
+    let result = result.and_then(|()| out.flush().map_err(|e| write_error(format, e)));
+    // Serializers (csv, serde_json) wrap the writer's io::Error in their
+    // own; prefer the original so "disk full" reads as such.
+    match (result, out.take_error()) {
+        (Err(_), Some(io)) => Err(write_error(format, io)),
+        (r, _) => r.map(|()| report),
+    }
+}
+
+/// What every exporter gets: the filtered entries, in id order, and the
+/// choices that apply to all formats.
+pub(crate) struct Context<'a> {
+    pub entries: &'a [Entry],
+    pub scale: RatingScale,
+    pub options: &'a ExportOptions,
+    pub exported_at: DateTime<Utc>,
+}
+
+/// Every entry, by id: the order every export starts from, so output is
+/// stable.
+fn all_entries(lib: &Library) -> Result<Vec<Entry>> {
+    let mut stmt = lib
+        .connection()
+        .prepare("SELECT id FROM entries ORDER BY id")?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.into_iter().map(|id| lib.entry(id)).collect()
+}
+
+pub(crate) fn has_review(e: &Entry) -> bool {
+    e.fields
+        .review
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty())
+}
+
+pub(crate) fn write_error(format: ExportFormat, e: io::Error) -> Error {
+    Error::io(
+        format!("could not write the {format} export{}", disk_hint(&e)),
+        e,
+    )
+}
+
+/// A few words for the failures people can fix themselves.
+fn disk_hint(e: &io::Error) -> &'static str {
+    match e.kind() {
+        io::ErrorKind::StorageFull => " (the disk is full; free some space and try again)",
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            " (you may not write to that folder; choose another)"
+        }
+        io::ErrorKind::NotFound => " (the folder does not exist)",
+        _ => "",
+    }
+}
+
+/// Remembers the first I/O error of the underlying writer, which the csv
+/// and JSON serializers otherwise bury in their own error types.
+struct ErrorTracking<'a> {
+    inner: &'a mut dyn Write,
+    error: Option<io::Error>,
+}
+
+impl<'a> ErrorTracking<'a> {
+    fn new(inner: &'a mut dyn Write) -> Self {
+        ErrorTracking { inner, error: None }
+    }
+
+    fn take_error(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+
+    fn keep<T>(&mut self, r: io::Result<T>) -> io::Result<T> {
+        if let Err(e) = &r {
+            if self.error.is_none() {
+                self.error = Some(io::Error::new(e.kind(), e.to_string()));
+            }
+        }
+        r
+    }
+}
+
+impl Write for ErrorTracking<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.keep(r)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        let r = self.inner.flush();
+        self.keep(r)
+    }
+}
+
+/// Writes a file so that it is either wholly there or not at all: `write`
+/// fills a temporary file in the same folder, which is flushed, synced to
+/// disk and only then renamed over `path`. If anything fails (the disk
+/// fills, `write` returns an error) the temporary file is removed and a
+/// file already at `path` is left exactly as it was.
+pub fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(Error::invalid(format!(
+            "{} is a folder; give the path of a file to write",
+            path.display()
+        )));
+    }
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::invalid(format!(
+                "{} is not a folder, so {} cannot be written there",
+                dir.display(),
+                path.display()
+            )))
+        }
+        Err(e) => {
+            return Err(Error::io(
+                format!(
+                    "cannot write {}: the folder {} does not exist or cannot be read",
+                    path.display(),
+                    dir.display()
+                ),
+                e,
+            ))
+        }
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".watchlog-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            Error::io(
+                format!(
+                    "cannot write to the folder {}{}",
+                    dir.display(),
+                    disk_hint(&e)
+                ),
+                e,
+            )
+        })?;
+    let value = {
+        let mut buf = io::BufWriter::new(tmp.as_file_mut());
+        let value = write(&mut buf)?;
+        buf.flush().map_err(|e| {
+            Error::io(
+                format!("could not write {}{}", path.display(), disk_hint(&e)),
+                e,
+            )
+        })?;
+        value
+    };
+    tmp.as_file().sync_all().map_err(|e| {
+        Error::io(
+            format!("could not save {}{}", path.display(), disk_hint(&e)),
+            e,
+        )
+    })?;
+    tmp.persist(path).map_err(|e| {
+        Error::io(
+            format!(
+                "could not put {} in place{}",
+                path.display(),
+                disk_hint(&e.error)
+            ),
+            e.error,
+        )
+    })?;
+    sync_dir(dir);
+    Ok(value)
+}
+
+/// Makes a rename durable. Best effort: not every platform can open a
+/// folder for syncing, and the data itself is already on disk.
+pub(crate) fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Exports to the file at `path`, atomically.
+pub fn export_to_path(
+    lib: &Library,
+    format: ExportFormat,
+    options: &ExportOptions,
+    posters: &dyn PosterSource,
+    path: &Path,
+) -> Result<ExportReport> {
+    write_atomically(path, |w| {
+        export_with_posters(lib, format, options, posters, w)
+    })
+}
