@@ -1,7 +1,4 @@
-//! The commands the UI calls. Each is a few lines: take the arguments, call
-//! the core, map the error. They are async so that no database work runs on
-//! the window's main thread, and generic over the runtime so the tests can
-//! drive them through Tauri's mock runtime.
+//! Reading and editing the library: entries, platforms, settings, stats.
 
 use tauri::{Runtime, State};
 use tauri_plugin_opener::OpenerExt;

@@ -1,0 +1,7 @@
+//! The commands the UI calls, one file per area. Each command is a few
+//! lines: take the arguments, call the core, map the error. They are async so
+//! that no database or network work runs on the window's main thread, and
+//! generic over the runtime where they need the app handle, so the tests can
+//! drive them through Tauri's mock runtime.
+
+pub mod library;
