@@ -25,7 +25,10 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    LAST_MODIFIED, RETRY_AFTER,
+};
 use reqwest::{redirect, StatusCode, Url};
 
 use crate::error::{Error, Result};
@@ -130,6 +133,9 @@ pub struct Response {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// Validators for a later conditional request (posters revalidate).
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
 }
 
 impl Response {
@@ -162,6 +168,19 @@ pub struct RequestOptions<'a> {
     /// A secret that may appear in the URL (an API key); it is cut out of
     /// every message.
     pub secret: Option<&'a str>,
+}
+
+/// Extra request headers for callers that are not JSON APIs: what to
+/// `Accept`, and the validators of a cached copy so the server can answer
+/// `304 Not Modified` instead of sending the body again.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Conditional<'a> {
+    /// `Accept` header; `application/json` when `None`.
+    pub accept: Option<&'a str>,
+    /// `If-None-Match`: the ETag of the cached copy.
+    pub etag: Option<&'a str>,
+    /// `If-Modified-Since`: the Last-Modified of the cached copy.
+    pub last_modified: Option<&'a str>,
 }
 
 /// The shared client. Cheap to clone: clones share the connection pool and
@@ -233,6 +252,19 @@ impl HttpClient {
     /// are returned (a 404 or 401 body tells the caller what went wrong); a
     /// 429 or 5xx that outlasts the retries is an error.
     pub async fn get(&self, url: &str, opts: RequestOptions<'_>) -> Result<Response> {
+        self.get_conditional(url, opts, Conditional::default())
+            .await
+    }
+
+    /// [`HttpClient::get`] with an `Accept` of the caller's choice and the
+    /// validators of a cached copy; a `304` comes back as a response with
+    /// an empty body for the caller to recognise.
+    pub async fn get_conditional(
+        &self,
+        url: &str,
+        opts: RequestOptions<'_>,
+        cond: Conditional<'_>,
+    ) -> Result<Response> {
         let service = if opts.service.is_empty() {
             "the server"
         } else {
@@ -256,7 +288,7 @@ impl HttpClient {
         loop {
             attempt += 1;
             self.wait_turn(&host).await;
-            let resp = self.send_once(&parsed, opts, service).await?;
+            let resp = self.send_once(&parsed, opts, cond, service).await?;
             let retryable =
                 resp.status == 429 || (500..600).contains(&resp.status) && resp.status != 501;
             if !retryable {
@@ -292,6 +324,7 @@ impl HttpClient {
         &self,
         url: &Url,
         opts: RequestOptions<'_>,
+        cond: Conditional<'_>,
         service: &str,
     ) -> Result<RawResponse> {
         let mut req = self.inner.get(url.clone());
@@ -302,8 +335,21 @@ impl HttpClient {
             v.set_sensitive(true);
             req = req.header(reqwest::header::AUTHORIZATION, v);
         }
+        // Validators come from an earlier answer; one that is not a valid
+        // header value is simply not sent (the body is fetched again).
+        for (name, value) in [
+            (IF_NONE_MATCH, cond.etag),
+            (IF_MODIFIED_SINCE, cond.last_modified),
+        ] {
+            if let Some(v) = value.and_then(|v| HeaderValue::from_str(v).ok()) {
+                req = req.header(name, v);
+            }
+        }
         let mut resp = req
-            .header(reqwest::header::ACCEPT, "application/json")
+            .header(
+                reqwest::header::ACCEPT,
+                cond.accept.unwrap_or("application/json"),
+            )
             .send()
             .await
             .map_err(|e| transport_error(&e, service, &self.config, opts.secret))?;
@@ -340,6 +386,8 @@ impl HttpClient {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
             retry_after: retry_after(&headers, status),
+            etag: header_text(&headers, ETAG),
+            last_modified: header_text(&headers, LAST_MODIFIED),
             body,
         })
     }
@@ -377,6 +425,8 @@ struct RawResponse {
     status: u16,
     content_type: Option<String>,
     retry_after: Option<Duration>,
+    etag: Option<String>,
+    last_modified: Option<String>,
     body: Vec<u8>,
 }
 
@@ -386,8 +436,17 @@ impl RawResponse {
             status: self.status,
             content_type: self.content_type,
             body: self.body,
+            etag: self.etag,
+            last_modified: self.last_modified,
         }
     }
+}
+
+fn header_text(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn content_length(headers: &HeaderMap) -> Option<u64> {

@@ -156,13 +156,53 @@ INSERT INTO platforms (name, subscribed, position) VALUES
     ('Blu-ray / DVD', 0, 20);
 "#;
 
+/// The poster cache's index: one row per title that has a poster address.
+/// The image files live in the cache folder, named by `hash` (BLAKE3 of the
+/// downloaded bytes), so titles sharing a poster share the files. `error`
+/// holds the reason the last fetch failed, for the user; `hash` is NULL
+/// until a fetch succeeds or after the files were pruned.
+const V2: &str = r#"
+CREATE TABLE posters (
+    title_id      INTEGER PRIMARY KEY REFERENCES titles(id) ON DELETE CASCADE,
+    source_url    TEXT NOT NULL,
+    hash          TEXT,
+    width         INTEGER,
+    height        INTEGER,
+    sizes         TEXT,
+    bytes         INTEGER NOT NULL DEFAULT 0,
+    fetched_at    TEXT,
+    last_used_at  TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    error         TEXT,
+    attempted_at  TEXT
+);
+CREATE INDEX posters_hash ON posters(hash);
+"#;
+
+/// Indexes for the library view at 100,000 titles: one per sort order,
+/// shaped exactly like its ORDER BY (the "is it missing" flag first, so
+/// titles without a year or rating stay last), and one per filter that
+/// would otherwise scan. Orders on title columns end with the title's id,
+/// which every index on `titles` carries.
+const V3: &str = r#"
+CREATE INDEX titles_sort_name ON titles(sort_name);
+CREATE INDEX titles_year_order ON titles(year IS NULL, year DESC, sort_name);
+CREATE INDEX titles_country ON titles(country);
+CREATE INDEX title_genres_genre_nocase ON title_genres(genre COLLATE NOCASE);
+CREATE INDEX entries_added ON entries(added_at);
+CREATE INDEX entries_rating_order ON entries(rating IS NULL, rating DESC);
+CREATE INDEX entries_finished_order ON entries(finished_on IS NULL, finished_on DESC);
+CREATE INDEX entries_favorite ON entries(favorite) WHERE favorite = 1;
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 1;
+pub const LATEST_VERSION: i64 = 3;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,670 @@
+//! The poster pipeline against a real local HTTP server (a raw TCP listener
+//! on 127.0.0.1, so it can also misbehave in ways a library server will not:
+//! an endless slow body, a body past the cap with no Content-Length, a
+//! connection reset), serving the real images in `../shared/fixtures/images/`:
+//! real posters, decompression bombs, corrupt files and edge cases.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use watchlog_core::net::{HttpClient, NetConfig};
+use watchlog_core::posters::thumbs::{self, SIZES};
+use watchlog_core::posters::{
+    fetch_all_blocking, CancelToken, PosterCache, PosterOutcome, PosterResult, PosterSelection,
+};
+use watchlog_core::{Kind, Library, NewEntry, Status, TitleFacts};
+
+// ---------------------------------------------------------------- fixtures
+
+fn images_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/images")
+}
+
+/// The fixture folder, or `None` (test skipped, reason printed) when it is
+/// missing, except under CI where that fails the test.
+fn fixtures() -> Option<PathBuf> {
+    let dir = images_dir();
+    let probe = dir.join("bomb/spark_225000x225000.png");
+    if probe.is_file() {
+        return Some(dir);
+    }
+    let msg = format!("image fixtures are missing ({} not found)", probe.display());
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg} (CI=true: fixtures must be present)");
+    }
+    eprintln!("skipping: {msg}");
+    None
+}
+
+fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(images_dir().join(rel)).unwrap_or_else(|e| panic!("fixture {rel}: {e}"))
+}
+
+/// Every real poster file.
+fn poster_files() -> Vec<String> {
+    let mut out = Vec::new();
+    for sub in ["cc_by_blender", "derived", "public_domain_vintage"] {
+        let dir = images_dir().join("posters").join(sub);
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            out.push(format!("posters/{sub}/{}", e.file_name().to_string_lossy()));
+        }
+    }
+    out.sort();
+    out
+}
+
+// ------------------------------------------------------------------ server
+
+/// A minimal HTTP/1.1 server on a free loopback port; one thread per
+/// connection. Paths:
+/// - `/img/<fixture path>`: the file, always labelled `image/jpeg` (the
+///   pipeline must sniff, not trust the label); ETag `"<len>"`, answering
+///   `304` to a matching `If-None-Match`;
+/// - `/404`, `/500`, `/loop` (redirects to itself), `/html`, `/slow` (one
+///   byte every 200 ms, forever), `/huge` (no Content-Length, more than the
+///   cap), `/reset` (closes without reading: the kernel sends RST).
+struct Server {
+    base: String,
+    seen: Arc<Seen>,
+}
+
+/// Each request's path and `If-None-Match`, in order.
+type Seen = Mutex<Vec<(String, Option<String>)>>;
+
+impl Server {
+    fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let seen: Arc<Seen> = Arc::default();
+        let log = seen.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let log = log.clone();
+                thread::spawn(move || {
+                    let _ = serve(stream, &log);
+                });
+            }
+        });
+        Server { base, seen }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+fn serve(mut stream: TcpStream, log: &Seen) -> std::io::Result<()> {
+    // `/reset` must be recognised before the request is read: closing a
+    // socket with unread data makes Linux answer with RST.
+    let mut peek = [0u8; 32];
+    let n = stream.peek(&mut peek)?;
+    if peek[..n].starts_with(b"GET /reset") {
+        drop(stream);
+        return Ok(());
+    }
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut if_none_match = None;
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h)?;
+        if h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(v.trim().to_string());
+            }
+        }
+    }
+    log.lock()
+        .unwrap()
+        .push((path.clone(), if_none_match.clone()));
+    let head = |status: &str, extra: &str, len: Option<usize>| {
+        let len = len.map_or(String::new(), |l| format!("Content-Length: {l}\r\n"));
+        format!("HTTP/1.1 {status}\r\n{extra}{len}Connection: close\r\n\r\n")
+    };
+    match path.as_str() {
+        p if p.starts_with("/img/") => {
+            let body = std::fs::read(images_dir().join(&p[5..]));
+            let Ok(body) = body else {
+                stream.write_all(head("404 Not Found", "", Some(0)).as_bytes())?;
+                return Ok(());
+            };
+            let etag = format!("\"{}\"", body.len());
+            if if_none_match.as_deref() == Some(etag.as_str()) {
+                stream.write_all(
+                    head("304 Not Modified", &format!("ETag: {etag}\r\n"), None).as_bytes(),
+                )?;
+                return Ok(());
+            }
+            let extra = format!("Content-Type: image/jpeg\r\nETag: {etag}\r\n");
+            stream.write_all(head("200 OK", &extra, Some(body.len())).as_bytes())?;
+            stream.write_all(&body)?;
+        }
+        "/500" => stream.write_all(head("500 Internal Server Error", "", Some(0)).as_bytes())?,
+        "/loop" => {
+            stream.write_all(head("302 Found", "Location: /loop\r\n", Some(0)).as_bytes())?
+        }
+        "/html" => {
+            let body = b"<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>";
+            stream.write_all(
+                head("200 OK", "Content-Type: text/html\r\n", Some(body.len())).as_bytes(),
+            )?;
+            stream.write_all(body)?;
+        }
+        "/slow" => {
+            stream.write_all(
+                head("200 OK", "Content-Type: image/jpeg\r\n", Some(1 << 20)).as_bytes(),
+            )?;
+            stream.write_all(&[0xFF, 0xD8])?;
+            loop {
+                thread::sleep(Duration::from_millis(200));
+                stream.write_all(&[0])?;
+            }
+        }
+        "/huge" => {
+            stream.write_all(head("200 OK", "Content-Type: image/jpeg\r\n", None).as_bytes())?;
+            let chunk = vec![0u8; 64 << 10];
+            for _ in 0..((10 << 20) / chunk.len()) {
+                stream.write_all(&chunk)?;
+            }
+        }
+        _ => stream.write_all(head("404 Not Found", "", Some(0)).as_bytes())?,
+    }
+    stream.flush()
+}
+
+// ------------------------------------------------------------------- setup
+
+/// A client with short limits so the failure tests stay fast: 1.5 s total
+/// timeout, the default 8 MB cap, no rate limit.
+fn client() -> HttpClient {
+    HttpClient::new(NetConfig {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_millis(1500),
+        max_body_bytes: 8 << 20,
+        max_attempts: 2,
+        backoff: Duration::from_millis(10),
+        max_retry_after: Duration::from_secs(1),
+        rate_limit: None,
+    })
+    .unwrap()
+}
+
+struct Setup {
+    lib: Library,
+    cache: PosterCache,
+    _dir: tempfile::TempDir,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    Setup {
+        lib: Library::open(dir.path().join("lib.db")).unwrap(),
+        cache: PosterCache::new(dir.path().join("posters")),
+        _dir: dir,
+    }
+}
+
+fn add(lib: &mut Library, name: &str, url: &str) -> i64 {
+    lib.add_entry(&NewEntry {
+        title: TitleFacts {
+            kind: Kind::Series,
+            name: name.into(),
+            poster_url: Some(url.into()),
+            ..Default::default()
+        },
+        fields: watchlog_core::EntryFields {
+            status: Status::PlanToWatch,
+            ..Default::default()
+        },
+    })
+    .unwrap()
+}
+
+fn run(s: &Setup, sel: PosterSelection) -> Vec<PosterOutcome> {
+    let plan = s.lib.poster_plan(&sel, &s.cache).unwrap();
+    let outcomes =
+        fetch_all_blocking(&client(), &s.cache, plan.jobs, 4, None, &CancelToken::new()).unwrap();
+    for o in &outcomes {
+        s.lib.record_poster(o).unwrap();
+    }
+    outcomes
+}
+
+fn reason(o: &PosterOutcome) -> &str {
+    match &o.result {
+        PosterResult::Failed { reason } => reason,
+        other => panic!("{} should have failed, got {other:?}", o.job.name),
+    }
+}
+
+/// Names in the cache folder: no temp file may be left behind.
+fn cache_files(cache: &PosterCache) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(cache.dir())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn webp_dims(path: &Path) -> (u32, u32) {
+    let img = image::load_from_memory(&std::fs::read(path).unwrap()).unwrap();
+    (img.width(), img.height())
+}
+
+// ------------------------------------------------------------------- tests
+
+#[test]
+fn every_real_poster_becomes_two_thumbnails_in_the_cache() {
+    let Some(_) = fixtures() else { return };
+    let server = Server::start();
+    let mut s = setup();
+    let files = poster_files();
+    assert!(
+        files.len() >= 25,
+        "expected the real poster set, found {}",
+        files.len()
+    );
+    for f in &files {
+        add(&mut s.lib, f, &server.url(&format!("/img/{f}")));
+    }
+    let outcomes = run(&s, PosterSelection::Missing);
+    assert_eq!(outcomes.len(), files.len());
+    for o in &outcomes {
+        let PosterResult::Fetched {
+            hash,
+            width,
+            height,
+            bytes,
+            etag,
+            ..
+        } = &o.result
+        else {
+            panic!("{}: {:?}", o.job.name, o.result)
+        };
+        assert!(
+            *width >= 436 && *height >= 695,
+            "{}: {width}×{height}",
+            o.job.name
+        );
+        assert!(etag.is_some(), "the ETag is kept for revalidation");
+        let mut total = 0;
+        for size in SIZES {
+            let p = s.cache.path(hash, size);
+            let (w, h) = webp_dims(&p);
+            assert_eq!(w, size.min(*width).min(w), "{}", o.job.name);
+            assert!(w <= size, "{}: never wider than {size}", o.job.name);
+            assert_eq!(h, (w as f64 * 1.5).round() as u32, "{}: 2:3", o.job.name);
+            total += std::fs::metadata(&p).unwrap().len();
+        }
+        assert_eq!(total, *bytes);
+    }
+    let status = s.lib.poster_status(&s.cache).unwrap();
+    assert_eq!(
+        (
+            status.with_address,
+            status.cached,
+            status.missing,
+            status.failed
+        ),
+        (files.len() as u32, files.len() as u32, 0, 0)
+    );
+    assert!(cache_files(&s.cache).iter().all(|n| n.ends_with(".webp")));
+    // The grid's listing carries the opaque id of each cached poster.
+    let listed = s.lib.list(&Default::default()).unwrap();
+    assert!(listed.iter().all(|e| e
+        .poster
+        .as_deref()
+        .is_some_and(watchlog_core::posters::is_hash)));
+    // Nothing is missing now.
+    assert!(s
+        .lib
+        .poster_plan(&PosterSelection::Missing, &s.cache)
+        .unwrap()
+        .jobs
+        .is_empty());
+}
+
+#[test]
+fn decompression_bombs_are_refused_at_the_header() {
+    let Some(_) = fixtures() else { return };
+    // Decoded directly: refused without allocating the claimed pixels.
+    let t = Instant::now();
+    let err = thumbs::decode(&read("bomb/spark_225000x225000.png")).unwrap_err();
+    assert!(err.to_string().contains("larger than 12000×12000"), "{err}");
+    let err = thumbs::decode(&read("bomb/pillow_decompression_bomb.gif")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("GIF image; Watchlog accepts JPEG, PNG and WebP"),
+        "{err}"
+    );
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "refused quickly: {:?}",
+        t.elapsed()
+    );
+
+    // And through the whole pipeline: per-title failures, nothing cached.
+    let server = Server::start();
+    let mut s = setup();
+    add(
+        &mut s.lib,
+        "Spark",
+        &server.url("/img/bomb/spark_225000x225000.png"),
+    );
+    add(
+        &mut s.lib,
+        "Gif",
+        &server.url("/img/bomb/pillow_decompression_bomb.gif"),
+    );
+    let out = run(&s, PosterSelection::All);
+    assert!(
+        reason(&out[0]).contains("larger than"),
+        "{}",
+        reason(&out[0])
+    );
+    assert!(reason(&out[1]).contains("GIF"), "{}", reason(&out[1]));
+    assert!(
+        cache_files(&s.cache).is_empty(),
+        "{:?}",
+        cache_files(&s.cache)
+    );
+    let status = s.lib.poster_status(&s.cache).unwrap();
+    assert_eq!((status.failed, status.cached), (2, 0));
+    assert_eq!(
+        status.failures[0].reason,
+        reason(&out[1]),
+        "failures are listed by name"
+    );
+}
+
+#[test]
+fn corrupt_images_are_refused_or_decoded_honestly() {
+    let Some(_) = fixtures() else { return };
+    let cases = [
+        ("corrupt/pillars-1024x1024-truncated.jpg", "incomplete"),
+        ("corrupt/pillars-1024x1024-truncated.png", ""),
+        ("corrupt/png_x_ihdr_missing.png", ""),
+        ("corrupt/png_x_unexpected_eof.png", ""),
+        ("corrupt/pillow_broken.png", ""),
+        (
+            "corrupt/nonsense_random_bytes.bin",
+            "did not return an image",
+        ),
+    ];
+    for (file, words) in cases {
+        match thumbs::process(&read(file)) {
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(
+                    msg.starts_with("the poster"),
+                    "{file}: a user's sentence: {msg}"
+                );
+                assert!(msg.contains(words), "{file}: {msg}");
+            }
+            Ok(p) => panic!(
+                "{file} should be refused, decoded as {}×{}",
+                p.width, p.height
+            ),
+        }
+    }
+}
+
+#[test]
+fn edge_cases_decode_correctly() {
+    let Some(_) = fixtures() else { return };
+    use image::{DynamicImage, ImageDecoder, ImageReader};
+    // EXIF orientation 2 is a horizontal mirror: the pipeline's pixels must
+    // equal the raw decode mirrored, not the raw decode.
+    let bytes = read("edge_cases/jpeg_exif_orientation_portrait_2.jpg");
+    let mut dec = ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .unwrap()
+        .into_decoder()
+        .unwrap();
+    assert_eq!(
+        dec.orientation().unwrap(),
+        image::metadata::Orientation::FlipHorizontal
+    );
+    let raw = DynamicImage::from_decoder(dec).unwrap().to_rgb8();
+    let ours = thumbs::decode(&bytes).unwrap().to_rgb8();
+    let mirrored = image::imageops::flip_horizontal(&raw);
+    assert_eq!(ours.dimensions(), raw.dimensions());
+    assert_ne!(ours, raw, "the orientation was applied");
+    assert_eq!(ours, mirrored, "as a horizontal mirror");
+
+    let progressive = thumbs::process(&read("edge_cases/jpeg_progressive_3.jpg")).unwrap();
+    assert!(progressive.width > 0 && progressive.thumbs.len() == 2);
+
+    // Animated WebP: the first frame.
+    let anim = thumbs::decode(&read("edge_cases/webp_animated.webp")).unwrap();
+    assert!(anim.width() > 0 && anim.height() > 0);
+
+    // Alpha survives into the thumbnails.
+    let alpha = thumbs::process(&read("edge_cases/webp_lossy_alpha.webp")).unwrap();
+    let back = image::load_from_memory(&alpha.thumbs[0].data).unwrap();
+    assert!(back.color().has_alpha(), "alpha kept");
+
+    let lossless = thumbs::process(&read("edge_cases/webp_lossless_simple.webp")).unwrap();
+    assert_eq!(lossless.thumbs.len(), 2);
+}
+
+#[test]
+fn each_server_failure_is_a_clear_per_title_error_and_the_rest_go_on() {
+    let Some(_) = fixtures() else { return };
+    let server = Server::start();
+    let mut s = setup();
+    let good = "/img/posters/derived/spring_500x750.jpg";
+    let cases = [
+        ("Missing", "/404", "no image at this address"),
+        ("Broken", "/500", "server error (HTTP 500) 2 times"),
+        ("Loop", "/loop", "redirects"),
+        ("Page", "/html", "web page, not an image"),
+        ("Slow", "/slow", "did not answer within"),
+        ("Huge", "/huge", "more than 8 MB"),
+        ("Reset", "/reset", "connection"),
+        ("Good", good, ""),
+    ];
+    for (name, path, _) in cases {
+        add(&mut s.lib, name, &server.url(path));
+    }
+    let t = Instant::now();
+    let out = run(&s, PosterSelection::All);
+    assert!(
+        t.elapsed() < Duration::from_secs(10),
+        "bounded by the timeout: {:?}",
+        t.elapsed()
+    );
+    for ((name, _, words), o) in cases.iter().zip(&out) {
+        assert_eq!(&o.job.name, name);
+        if *name == "Good" {
+            assert!(
+                matches!(o.result, PosterResult::Fetched { .. }),
+                "{:?}",
+                o.result
+            );
+        } else {
+            assert!(reason(o).contains(words), "{name}: {}", reason(o));
+        }
+    }
+    // Only the good poster's two files; no temp file from the failures.
+    let files = cache_files(&s.cache);
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files.iter().all(|f| !f.starts_with(".tmp")));
+    let status = s.lib.poster_status(&s.cache).unwrap();
+    assert_eq!((status.cached, status.failed), (1, 7));
+}
+
+#[test]
+fn a_refresh_revalidates_with_the_etag_and_keeps_the_poster_offline() {
+    let Some(_) = fixtures() else { return };
+    let server = Server::start();
+    let mut s = setup();
+    let id = add(
+        &mut s.lib,
+        "Spring",
+        &server.url("/img/posters/derived/spring_500x750.webp"),
+    );
+    let first = run(&s, PosterSelection::Entries(vec![id]));
+    assert!(matches!(first[0].result, PosterResult::Fetched { .. }));
+    let second = run(&s, PosterSelection::Entries(vec![id]));
+    assert_eq!(second[0].result, PosterResult::NotModified);
+    let seen = server.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].1, None);
+    assert!(seen[1].1.is_some(), "the second request was conditional");
+    // A failed refresh (server gone) keeps the cached poster.
+    let hash = s.lib.poster_id(id).unwrap().expect("cached");
+    s.lib
+        .record_poster(&PosterOutcome {
+            job: second[0].job.clone(),
+            result: PosterResult::Failed {
+                reason: "offline".into(),
+            },
+        })
+        .unwrap();
+    assert_eq!(s.lib.poster_id(id).unwrap(), Some(hash.clone()));
+    let resolved = s.cache.resolve(&format!("{hash}-342")).expect("served");
+    assert!(resolved.starts_with(s.cache.dir()));
+    // Ids that are not a hash and a size never resolve.
+    for bad in [
+        "../lib.db",
+        &format!("{hash}-100"),
+        &format!("{hash}/342"),
+        "x-342",
+        "",
+    ] {
+        assert!(s.cache.resolve(bad).is_none(), "{bad}");
+    }
+}
+
+#[test]
+fn pruning_removes_the_least_recently_used_first() {
+    let Some(_) = fixtures() else { return };
+    let server = Server::start();
+    let mut s = setup();
+    let files = [
+        "posters/derived/spring_500x750.jpg",
+        "posters/derived/the-flirt_500x750.jpg",
+        "posters/derived/good-references_500x750.jpg",
+    ];
+    let ids: Vec<i64> = files
+        .iter()
+        .map(|f| add(&mut s.lib, f, &server.url(&format!("/img/{f}"))))
+        .collect();
+    run(&s, PosterSelection::All);
+    let hashes: Vec<String> = ids
+        .iter()
+        .map(|&i| s.lib.poster_id(i).unwrap().unwrap())
+        .collect();
+    // Shown in the order 1, 2, 0: poster 1 is now the least recently used.
+    for i in [1, 2, 0] {
+        thread::sleep(Duration::from_millis(5));
+        s.lib.touch_poster(&hashes[i]).unwrap();
+    }
+    // A stray temp file, as a crash would leave.
+    std::fs::write(s.cache.dir().join(".tmp-crash"), b"partial").unwrap();
+    let sizes: Vec<u64> = hashes
+        .iter()
+        .map(|h| {
+            SIZES
+                .iter()
+                .map(|&z| std::fs::metadata(s.cache.path(h, z)).unwrap().len())
+                .sum()
+        })
+        .collect();
+    let budget = sizes[0] + sizes[2];
+    let r = s.lib.prune_posters(&s.cache, budget).unwrap();
+    assert_eq!(r.removed_posters, 1);
+    assert_eq!(r.freed_bytes, sizes[1] + 7);
+    assert_eq!(r.kept_bytes, budget);
+    assert!(!s.cache.has(&hashes[1]) && s.cache.has(&hashes[0]) && s.cache.has(&hashes[2]));
+    assert_eq!(s.lib.poster_id(ids[1]).unwrap(), None);
+    let missing = s
+        .lib
+        .poster_plan(&PosterSelection::Missing, &s.cache)
+        .unwrap();
+    assert_eq!(
+        missing.jobs.iter().map(|j| j.entry_id).collect::<Vec<_>>(),
+        vec![ids[1]]
+    );
+    assert_eq!(s.lib.poster_status(&s.cache).unwrap().missing, 1);
+}
+
+#[test]
+fn cancelling_stops_the_run_and_reports_the_rest_cancelled() {
+    let Some(_) = fixtures() else { return };
+    let server = Server::start();
+    let mut s = setup();
+    for i in 0..6 {
+        add(&mut s.lib, &format!("Slow {i}"), &server.url("/slow"));
+    }
+    let plan = s.lib.poster_plan(&PosterSelection::All, &s.cache).unwrap();
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    thread::spawn(move || {
+        thread::sleep(Duration::from_millis(200));
+        c2.cancel();
+    });
+    let t = Instant::now();
+    let out = fetch_all_blocking(&client(), &s.cache, plan.jobs, 2, None, &cancel).unwrap();
+    assert!(
+        t.elapsed() < Duration::from_millis(1200),
+        "stopped before the timeout: {:?}",
+        t.elapsed()
+    );
+    assert!(
+        out.iter().all(|o| o.result == PosterResult::Cancelled),
+        "{out:?}"
+    );
+    for o in &out {
+        s.lib.record_poster(o).unwrap();
+    }
+    assert_eq!(
+        s.lib.poster_status(&s.cache).unwrap().missing,
+        6,
+        "nothing recorded"
+    );
+}
+
+#[test]
+fn entries_without_a_poster_address_are_skipped_with_a_reason() {
+    let mut s = setup();
+    let id = s
+        .lib
+        .add_entry(&NewEntry {
+            title: TitleFacts {
+                kind: Kind::Film,
+                name: "No Poster".into(),
+                ..Default::default()
+            },
+            fields: Default::default(),
+        })
+        .unwrap();
+    let plan = s
+        .lib
+        .poster_plan(&PosterSelection::Entries(vec![id]), &s.cache)
+        .unwrap();
+    assert!(plan.jobs.is_empty());
+    assert_eq!(
+        plan.skipped,
+        vec![(id, "No Poster has no poster address".to_string())]
+    );
+    let err = s
+        .lib
+        .poster_plan(&PosterSelection::Entries(vec![999]), &s.cache)
+        .unwrap_err();
+    assert_eq!(err.code(), "not_found");
+}

@@ -1,0 +1,205 @@
+//! The poster cache in the app: the `poster://` protocol that serves cached
+//! thumbnails to the webview, and the commands behind Settings → Posters
+//! (status, fetch with progress and cancel, prune).
+//!
+//! The protocol maps an opaque id, `<content hash>-<size>`, to a file in the
+//! cache folder; no filesystem path ever crosses IPC, and anything that is
+//! not a known id is a 404. It only reads the disk, so the grid never waits
+//! on the network: a title without a cached poster shows its placeholder.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use tauri::http::{header, Response, StatusCode};
+use tauri::ipc::Channel;
+use tauri::{Manager, Runtime, State, UriSchemeContext, UriSchemeResponder};
+use watchlog_core::net::HttpClient;
+use watchlog_core::posters::{
+    fetch_all, CancelToken, FetchProgress, FetchSummary, PosterCache, PosterSelection,
+    PosterStatus, PruneReport, DEFAULT_BUDGET_BYTES, DEFAULT_CONCURRENCY,
+};
+
+use crate::error::{CommandError, CommandResult};
+use crate::AppState;
+
+/// The URI scheme: `poster://localhost/<id>` on Linux and macOS,
+/// `http://poster.localhost/<id>` on Windows and Android.
+pub const SCHEME: &str = "poster";
+
+/// The poster side of the app's state.
+pub struct PosterState {
+    cache: PosterCache,
+    /// The running fetch's token, so Cancel can reach it.
+    cancel: Mutex<Option<CancelToken>>,
+    /// Posters already marked as used this session: one write per poster
+    /// per session is enough for least-recently-used pruning.
+    touched: Mutex<HashSet<String>>,
+}
+
+impl PosterState {
+    pub fn new(cache: PosterCache) -> Self {
+        PosterState {
+            cache,
+            cancel: Mutex::new(None),
+            touched: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// The cache in the user's cache folder (a temp folder if the system
+    /// has none, so the app still starts).
+    pub fn default_cache() -> PosterCache {
+        PosterCache::new(
+            PosterCache::default_dir()
+                .unwrap_or_else(|| std::env::temp_dir().join("watchlog-posters")),
+        )
+    }
+}
+
+/// Adds the protocol and the poster state to a builder.
+pub fn with_posters<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .manage(PosterState::new(PosterState::default_cache()))
+        .register_asynchronous_uri_scheme_protocol(SCHEME, serve)
+}
+
+fn serve<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: tauri::http::Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let app = ctx.app_handle().clone();
+    let id = request.uri().path().trim_start_matches('/').to_string();
+    // Reading a file is blocking work: keep it off the webview's thread.
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<PosterState>();
+        let file = state.cache.resolve(&id).and_then(|p| std::fs::read(p).ok());
+        let response = match file {
+            Some(bytes) => {
+                let hash = id.rsplit_once('-').map_or("", |(h, _)| h).to_string();
+                let first = state
+                    .touched
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(hash.clone());
+                if first {
+                    if let Ok(lib) = app.state::<AppState>().library() {
+                        let _ = lib.touch_poster(&hash);
+                    }
+                }
+                Response::builder()
+                    .status(StatusCode::OK)
+                    .header(header::CONTENT_TYPE, "image/webp")
+                    // Content-addressed: the bytes behind an id never change.
+                    .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
+                    .body(bytes)
+            }
+            None => Response::builder()
+                .status(StatusCode::NOT_FOUND)
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(b"no such poster".to_vec()),
+        };
+        responder.respond(response.unwrap_or_else(|_| Response::new(Vec::new())));
+    });
+}
+
+/// The opaque id of an entry's cached poster (for the detail view's large
+/// poster), `null` when none is cached.
+#[tauri::command]
+pub async fn entry_poster(state: State<'_, AppState>, id: i64) -> CommandResult<Option<String>> {
+    Ok(state.library()?.poster_id(id)?)
+}
+
+/// Counts, failures and the cache's size, for Settings.
+#[tauri::command]
+pub async fn poster_status(
+    state: State<'_, AppState>,
+    posters: State<'_, PosterState>,
+) -> CommandResult<PosterStatus> {
+    Ok(state.library()?.poster_status(&posters.cache)?)
+}
+
+/// Fetches posters: `entries` when given (after adding a title), else the
+/// missing ones (`all` revalidates every cached one too). Progress goes to
+/// `on_progress` after each title; the results are recorded when the run
+/// ends, a cancelled run included, so it keeps what it finished. One run at
+/// a time.
+#[tauri::command]
+pub async fn fetch_posters(
+    state: State<'_, AppState>,
+    posters: State<'_, PosterState>,
+    entries: Option<Vec<i64>>,
+    all: Option<bool>,
+    on_progress: Channel<FetchProgress>,
+) -> CommandResult<FetchSummary> {
+    let sel = match (entries, all.unwrap_or(false)) {
+        (Some(ids), _) => PosterSelection::Entries(ids),
+        (None, true) => PosterSelection::All,
+        (None, false) => PosterSelection::Missing,
+    };
+    let plan = state.library()?.poster_plan(&sel, &posters.cache)?;
+    let cancel = {
+        let mut slot = posters.cancel.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.as_ref().is_some_and(|c| !c.is_cancelled()) {
+            return Err(CommandError::new(
+                "busy",
+                "posters are already being fetched; wait for that to finish or cancel it",
+            ));
+        }
+        let c = CancelToken::new();
+        *slot = Some(c.clone());
+        c
+    };
+    let client = HttpClient::shared()?;
+    let outcomes = fetch_all(
+        &client,
+        &posters.cache,
+        plan.jobs,
+        DEFAULT_CONCURRENCY,
+        Some(std::sync::Arc::new(move |p, _| {
+            let _ = on_progress.send(p);
+        })),
+        &cancel,
+    )
+    .await;
+    let result = (|| -> CommandResult<FetchSummary> {
+        let lib = state.library()?;
+        for o in &outcomes {
+            lib.record_poster(o)?;
+        }
+        lib.prune_posters(&posters.cache, DEFAULT_BUDGET_BYTES)?;
+        Ok(FetchSummary::of(&outcomes))
+    })();
+    // A newer run may have started after this one was cancelled: only
+    // this run's own token is cleared.
+    let mut slot = posters.cancel.lock().unwrap_or_else(|p| p.into_inner());
+    if slot.as_ref().is_some_and(|c| c.same(&cancel)) {
+        *slot = None;
+    }
+    result
+}
+
+/// Stops the running fetch, if any.
+#[tauri::command]
+pub async fn cancel_poster_fetch(posters: State<'_, PosterState>) -> CommandResult<()> {
+    if let Some(c) = posters
+        .cancel
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+    {
+        c.cancel();
+    }
+    Ok(())
+}
+
+/// Shrinks the cache to `max_bytes` (the default budget when absent).
+#[tauri::command]
+pub async fn prune_posters(
+    state: State<'_, AppState>,
+    posters: State<'_, PosterState>,
+    max_bytes: Option<u64>,
+) -> CommandResult<PruneReport> {
+    Ok(state
+        .library()?
+        .prune_posters(&posters.cache, max_bytes.unwrap_or(DEFAULT_BUDGET_BYTES))?)
+}

@@ -1,0 +1,24 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { posterSrc } from './api';
+
+describe('posterSrc', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('is null without a cached poster, so the placeholder shows', () => {
+    expect(posterSrc(null)).toBeNull();
+    expect(posterSrc(undefined)).toBeNull();
+    expect(posterSrc('')).toBeNull();
+  });
+
+  it('names the poster protocol with the opaque id and the size', () => {
+    vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15' });
+    expect(posterSrc('ab12', 342)).toBe('poster://localhost/ab12-342');
+    expect(posterSrc('ab12', 780)).toBe('poster://localhost/ab12-780');
+    expect(posterSrc('ab12')).toBe('poster://localhost/ab12-342');
+  });
+
+  it('uses the http form on Windows WebView2', () => {
+    vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/120' });
+    expect(posterSrc('ab12', 780)).toBe('http://poster.localhost/ab12-780');
+  });
+});
