@@ -12,6 +12,7 @@
 
 pub mod blocking;
 mod matching;
+mod refresh;
 mod tmdb;
 mod tvmaze;
 
@@ -29,6 +30,7 @@ use crate::model::{ExternalIds, Kind, TitleFacts};
 use crate::net::{HttpClient, NetConfig, NetErrorKind, RequestOptions};
 
 pub use matching::{MatchOutcome, MatchQuery};
+pub use refresh::{refresh_source, RefreshProgress, RefreshSummary};
 
 #[cfg(feature = "ts")]
 use ts_rs::TS;
@@ -39,6 +41,9 @@ pub const TVMAZE_URL_ENV: &str = "WATCHLOG_TVMAZE_URL";
 pub const TMDB_URL_ENV: &str = "WATCHLOG_TMDB_URL";
 /// Environment variable holding the user's TMDB key or read-access token.
 pub const TMDB_KEY_ENV: &str = "WATCHLOG_TMDB_KEY";
+/// Environment variable setting the whole-request timeout, in seconds
+/// (slow proxies want more; tests want less).
+pub const NET_TIMEOUT_ENV: &str = "WATCHLOG_NET_TIMEOUT";
 
 pub const DEFAULT_TVMAZE_URL: &str = "https://api.tvmaze.com";
 pub const DEFAULT_TMDB_URL: &str = "https://api.themoviedb.org/3";
@@ -194,6 +199,24 @@ pub struct Details {
     pub providers: Vec<(String, String)>,
 }
 
+/// The answer to one search typed in the app: the request number the UI
+/// sent comes back with the results, so an answer to an older query that
+/// arrives late is recognised and dropped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SearchAnswer {
+    pub request: u32,
+    pub results: Vec<SearchResult>,
+}
+
+/// What the UI needs to know about the catalogues, the key itself excepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CatalogStatus {
+    /// A TMDB key is saved (or given in the environment).
+    pub tmdb_key_set: bool,
+}
+
 /// Where the catalogues are and how to reach them.
 #[derive(Debug, Clone)]
 pub struct CatalogConfig {
@@ -222,8 +245,8 @@ impl Default for CatalogConfig {
 }
 
 impl CatalogConfig {
-    /// The defaults, with `WATCHLOG_TVMAZE_URL`, `WATCHLOG_TMDB_URL` and
-    /// `WATCHLOG_TMDB_KEY` applied when set.
+    /// The defaults, with `WATCHLOG_TVMAZE_URL`, `WATCHLOG_TMDB_URL`,
+    /// `WATCHLOG_TMDB_KEY` and `WATCHLOG_NET_TIMEOUT` applied when set.
     pub fn from_env() -> Self {
         let var = |name: &str| {
             std::env::var(name)
@@ -239,6 +262,13 @@ impl CatalogConfig {
             cfg.tmdb_url = u;
         }
         cfg.tmdb_key = var(TMDB_KEY_ENV);
+        let timeout = var(NET_TIMEOUT_ENV)
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s > 0.0 && *s <= 600.0);
+        if let Some(secs) = timeout {
+            cfg.net.timeout = Duration::from_secs_f64(secs);
+            cfg.net.connect_timeout = cfg.net.connect_timeout.min(cfg.net.timeout);
+        }
         cfg
     }
 }

@@ -1,0 +1,264 @@
+//! `watchlog search`, `watchlog add --from` and `watchlog refresh`: the
+//! online catalogues (TVmaze, TMDB) from the command line.
+//!
+//! Every network call happens before the library is written, and each
+//! write is one core transaction, so a catalogue that times out or answers
+//! garbage leaves the library exactly as it was. The TMDB key comes from
+//! `$WATCHLOG_TMDB_KEY`, else from the library (`watchlog settings
+//! --tmdb-key`); it is never printed.
+
+use std::path::Path;
+
+use clap::{ArgGroup, Args};
+use serde::Serialize;
+use watchlog_core::catalog::blocking::BlockingCatalog;
+use watchlog_core::catalog::{refresh_source, CatalogConfig, CatalogRef, Provider, SearchResult};
+use watchlog_core::{EntryFields, Library, ListQuery, Status};
+
+use crate::commands::{creating, existing};
+use crate::error::CliError;
+use crate::output::{emit, json, truncate, Align, Out, Table};
+
+type Result<T = (), E = CliError> = std::result::Result<T, E>;
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// tvmaze (no key needed) or tmdb (needs your API key: `watchlog settings --tmdb-key`).
+    #[arg(long, default_value = "tvmaze", value_parser = provider)]
+    pub provider: Provider,
+    /// Part of the title; several words are searched together.
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("which").required(true).args(["ids", "all"])))]
+pub struct RefreshArgs {
+    /// Entry ids to refresh.
+    #[arg(value_name = "ID")]
+    pub ids: Vec<i64>,
+    /// Every entry that has a TVmaze or TMDB id.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Parses `tvmaze:ID` / `tmdb:ID` with the core's parser (for `add --from`).
+pub fn catalog_ref(text: &str) -> Result<CatalogRef, String> {
+    text.parse()
+        .map_err(|e: watchlog_core::Error| e.to_string())
+}
+
+fn provider(text: &str) -> Result<Provider, String> {
+    text.parse()
+        .map_err(|e: watchlog_core::Error| e.to_string())
+}
+
+/// The catalogue settings: the environment first (it is what a user sets
+/// for one run), then the key saved in the library, when there is one.
+fn catalog(db: &Path) -> Result<BlockingCatalog> {
+    let mut config = CatalogConfig::from_env();
+    if config.tmdb_key.is_none() && db.exists() {
+        config.tmdb_key = Library::open(db)?.tmdb_key()?;
+    }
+    Ok(BlockingCatalog::new(config)?)
+}
+
+pub fn search(db: &Path, out: &Out, a: SearchArgs) -> Result {
+    let query = a.query.join(" ");
+    let results = catalog(db)?.search(a.provider, &query)?;
+    if out.json {
+        return json(&results);
+    }
+    if results.is_empty() {
+        return emit(&format!(
+            "{} has no show matching \"{}\"\n",
+            a.provider.label(),
+            query.trim()
+        ));
+    }
+    emit(&results_table(&results))
+}
+
+fn results_table(results: &[SearchResult]) -> String {
+    let mut t = Table::new(&[
+        ("ID", Align::Left),
+        ("NAME", Align::Left),
+        ("ORIGINAL", Align::Left),
+        ("YEAR", Align::Right),
+        ("CC", Align::Left),
+        ("NETWORK", Align::Left),
+        ("KIND", Align::Left),
+    ]);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    for r in results {
+        // The original name is only worth a column when it differs.
+        let original = r.original_name.clone().filter(|o| *o != r.name);
+        t.row(vec![
+            r.catalog_ref().to_string(),
+            truncate(&r.name, 40),
+            truncate(&original.unwrap_or_default(), 30),
+            r.year.map(|y| y.to_string()).unwrap_or_default(),
+            opt(&r.country),
+            truncate(&opt(&r.network), 24),
+            r.kind.as_str().to_string(),
+        ]);
+    }
+    t.render()
+}
+
+/// `add --from tvmaze:ID`: the complete title (facts, ids, episodes) and
+/// the user's first record of it, in one write.
+pub fn add_from(
+    db: &Path,
+    out: &Out,
+    from: &CatalogRef,
+    status: Status,
+    platform: Option<String>,
+) -> Result {
+    // Fetched before the library is touched: a failure here writes nothing.
+    let details = catalog(db)?.details(from)?;
+    creating(db, |lib| {
+        let platform = match platform {
+            Some(p) => Some(p),
+            None => lib.settings()?.default_platform,
+        };
+        let fields = EntryFields {
+            status,
+            platform,
+            ..Default::default()
+        };
+        // The core fills today's dates for watching/completed, as `set` does.
+        let id = lib.add_from_catalog(&details, &fields)?;
+        out.added(id)?;
+        // A stored poster address is what the poster cache works from: the
+        // title is now among `posters fetch --missing`. Said on stderr so
+        // stdout stays the id alone.
+        if details.facts.poster_url.is_some() {
+            eprintln!("poster queued: `watchlog posters fetch --missing` downloads it");
+        }
+        Ok(())
+    })
+}
+
+/// One title's outcome, for `--json`.
+#[derive(Debug, Serialize)]
+struct Refreshed {
+    id: i64,
+    name: String,
+    /// The catalogue show it was refreshed from.
+    from: Option<String>,
+    ok: bool,
+    /// Why it was not refreshed.
+    error: Option<String>,
+}
+
+/// `refresh`: each title is fetched and written on its own, so one failure
+/// is reported and the others still refresh. The user's fields are never
+/// written (the core's `refresh_title` only touches catalogue facts).
+pub fn refresh(db: &Path, out: &Out, a: RefreshArgs) -> Result {
+    let catalog = catalog(db)?;
+    existing(db, |lib| {
+        let ids: Vec<i64> = if a.all {
+            let mut all = lib.list(&ListQuery::default())?;
+            all.sort_by_key(|e| e.id);
+            all.into_iter().map(|e| e.id).collect()
+        } else {
+            // Unknown ids are a mistyped command: say so before any fetch.
+            for &id in &a.ids {
+                lib.entry(id)?;
+            }
+            a.ids.clone()
+        };
+        let mut done = Vec::new();
+        let mut targets = Vec::new();
+        for id in ids {
+            let entry = lib.entry(id)?;
+            match refresh_source(&entry) {
+                Some(r) => targets.push((entry, r)),
+                // `--all` quietly passes over titles typed in by hand; a
+                // title asked for by id is told why nothing happened.
+                None if !a.all => done.push(Refreshed {
+                    id,
+                    name: entry.title.facts.name.clone(),
+                    from: None,
+                    ok: false,
+                    error: Some("it has no TVmaze or TMDB id (it was added by hand)".into()),
+                }),
+                None => {}
+            }
+        }
+        if targets.is_empty() && done.is_empty() {
+            return emit_or_json(
+                out,
+                &done,
+                "no entry has a TVmaze or TMDB id to refresh from\n",
+            );
+        }
+        let total = targets.len();
+        for (n, (entry, from)) in targets.into_iter().enumerate() {
+            let name = entry.title.facts.name.clone();
+            let result = catalog
+                .details(&from)
+                .and_then(|d| lib.refresh_title(entry.id, &d));
+            let line = match &result {
+                Ok(e) => format!(
+                    "[{}/{total}] {} {}: refreshed from {from}{}",
+                    n + 1,
+                    entry.id,
+                    e.title.facts.name,
+                    e.title
+                        .facts
+                        .episodes
+                        .map(|n| format!(" ({n} episodes)"))
+                        .unwrap_or_default()
+                ),
+                Err(err) => format!(
+                    "[{}/{total}] {} {name}: not refreshed: {err}",
+                    n + 1,
+                    entry.id
+                ),
+            };
+            if !out.json {
+                emit(&format!(
+                    "{}\n",
+                    line.split_whitespace().collect::<Vec<_>>().join(" ")
+                ))?;
+            }
+            done.push(Refreshed {
+                id: entry.id,
+                name,
+                from: Some(from.to_string()),
+                ok: result.is_ok(),
+                error: result.err().map(|e| e.to_string()),
+            });
+        }
+        if out.json {
+            json(&done)?;
+        } else {
+            for r in done.iter().filter(|r| r.from.is_none()) {
+                emit(&format!(
+                    "{} {}: not refreshed: {}\n",
+                    r.id,
+                    r.name,
+                    r.error.as_deref().unwrap_or_default()
+                ))?;
+            }
+        }
+        let failed = done.iter().filter(|r| !r.ok).count();
+        if failed > 0 {
+            return Err(CliError::failure(format!(
+                "{failed} of {} titles could not be refreshed (the others were)",
+                done.len()
+            )));
+        }
+        Ok(())
+    })
+}
+
+fn emit_or_json(out: &Out, done: &[Refreshed], text: &str) -> Result {
+    if out.json {
+        json(done)
+    } else {
+        emit(text)
+    }
+}

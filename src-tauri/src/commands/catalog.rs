@@ -1,0 +1,260 @@
+//! Catalogue lookup from the app: search TVmaze or TMDB as the user types,
+//! add a show in one step, refresh one title or all of them in the
+//! background with progress and cancel, and keep the TMDB key.
+//!
+//! **Stale searches.** The Add dialog searches on every pause in typing, so
+//! an older query can still be in flight when a newer one starts. Each
+//! search runs as its own task; starting one aborts the previous task,
+//! which drops its HTTP request (the core's calls are cancel-safe), and the
+//! aborted call answers with the code `cancelled`. The UI also sends a
+//! request number that comes back with the results, and ignores any answer
+//! that is not for its latest query — the two together mean a late answer
+//! can neither waste the network nor overwrite newer results.
+//!
+//! **No lock across the network.** The library's mutex is never held while
+//! waiting for a catalogue: facts are fetched first, then the library is
+//! locked for the one write transaction.
+
+use std::sync::{Arc, Mutex};
+
+use tauri::async_runtime;
+use tauri::ipc::Channel;
+use tauri::State;
+use tokio::task::AbortHandle;
+use watchlog_core::catalog::{
+    refresh_source, Catalog, CatalogConfig, CatalogRef, CatalogStatus, Details, Provider,
+    RefreshProgress, RefreshSummary, SearchAnswer,
+};
+use watchlog_core::net::HttpClient;
+use watchlog_core::{Entry, EntryFields, Library, ListQuery};
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+
+/// The app's catalogue and the background work on it.
+#[derive(Default)]
+pub struct CatalogState {
+    /// Built on first use, rebuilt when the TMDB key changes. Clones share
+    /// the HTTP client, its rate limit and the response cache.
+    catalog: Mutex<Option<Catalog>>,
+    /// The search in flight, aborted when a newer one starts.
+    search: Mutex<Option<AbortHandle>>,
+    /// The refresh in flight, aborted by `cancel_refresh`.
+    refresh: Mutex<Option<AbortHandle>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl CatalogState {
+    /// The catalogue, reading the TMDB key from the library the first time.
+    fn catalog(&self, app: &AppState) -> CommandResult<Catalog> {
+        if let Some(c) = lock(&self.catalog).as_ref() {
+            return Ok(c.clone());
+        }
+        let key = app.library()?.tmdb_key()?;
+        let c = build(key)?;
+        *lock(&self.catalog) = Some(c.clone());
+        Ok(c)
+    }
+}
+
+/// `$WATCHLOG_TMDB_KEY` wins over the saved key (it is what a user sets for
+/// one run, and what tests use); the addresses come from the environment.
+fn build(saved_key: Option<String>) -> CommandResult<Catalog> {
+    let mut config = CatalogConfig::from_env();
+    if config.tmdb_key.is_none() {
+        config.tmdb_key = saved_key;
+    }
+    Ok(Catalog::with_client(HttpClient::shared()?, config))
+}
+
+fn cancelled(what: &str) -> CommandError {
+    CommandError::new("cancelled", format!("{what} was cancelled"))
+}
+
+/// Shows matching `query`. A newer call cancels this one (`cancelled`).
+#[tauri::command]
+pub async fn catalog_search(
+    state: State<'_, AppState>,
+    catalog_state: State<'_, CatalogState>,
+    provider: Provider,
+    query: String,
+    request: u32,
+) -> CommandResult<SearchAnswer> {
+    let catalog = catalog_state.catalog(&state)?;
+    let task = async_runtime::spawn(async move { catalog.search(provider, &query).await });
+    if let Some(older) = lock(&catalog_state.search).replace(task.inner().abort_handle()) {
+        older.abort();
+    }
+    // An aborted task ends with a join error: a newer search took over.
+    let results = task.await.map_err(|_| cancelled("this search"))??;
+    Ok(SearchAnswer { request, results })
+}
+
+/// Everything the catalogue knows about one show, for a preview.
+#[tauri::command]
+pub async fn catalog_details(
+    state: State<'_, AppState>,
+    catalog_state: State<'_, CatalogState>,
+    reference: CatalogRef,
+) -> CommandResult<Details> {
+    let catalog = catalog_state.catalog(&state)?;
+    Ok(catalog.details(&reference).await?)
+}
+
+/// Adds a catalogue show (facts, ids, episodes; the poster address is
+/// stored) with the user's first record of it, in one write.
+#[tauri::command]
+pub async fn add_from_catalog(
+    state: State<'_, AppState>,
+    catalog_state: State<'_, CatalogState>,
+    reference: CatalogRef,
+    fields: EntryFields,
+) -> CommandResult<Entry> {
+    let catalog = catalog_state.catalog(&state)?;
+    let details = catalog.details(&reference).await?;
+    let mut lib = state.library()?;
+    let id = lib.add_from_catalog(&details, &fields)?;
+    Ok(lib.entry(id)?)
+}
+
+/// Re-fetches one entry's facts; the user's fields never change.
+#[tauri::command]
+pub async fn refresh_entry(
+    state: State<'_, AppState>,
+    catalog_state: State<'_, CatalogState>,
+    id: i64,
+) -> CommandResult<Entry> {
+    let catalog = catalog_state.catalog(&state)?;
+    let source = refresh_source(&state.library()?.entry(id)?).ok_or_else(|| {
+        CommandError::new(
+            "invalid_input",
+            "this title has no TVmaze or TMDB id to refresh from (it was added by hand)",
+        )
+    })?;
+    let details = catalog.details(&source).await?;
+    Ok(state.library()?.refresh_title(id, &details)?)
+}
+
+/// Refreshes every entry that came from a catalogue, one at a time,
+/// sending a progress message after each. A failure is reported in its
+/// message and the others continue. Ends when all are done or
+/// `cancel_refresh` is called; titles already refreshed stay refreshed.
+#[tauri::command]
+pub async fn refresh_all(
+    state: State<'_, AppState>,
+    catalog_state: State<'_, CatalogState>,
+    on_progress: Channel<RefreshProgress>,
+) -> CommandResult<RefreshSummary> {
+    let catalog = catalog_state.catalog(&state)?;
+    let targets: Vec<(i64, String, CatalogRef)> = {
+        let lib = state.library()?;
+        let mut ids: Vec<i64> = lib
+            .list(&ListQuery::default())?
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        ids.sort_unstable();
+        let mut t = Vec::new();
+        for id in ids {
+            let e = lib.entry(id)?;
+            if let Some(r) = refresh_source(&e) {
+                t.push((id, e.title.facts.name, r));
+            }
+        }
+        t
+    };
+    let summary = Arc::new(Mutex::new(RefreshSummary::default()));
+    let path = state.path().to_path_buf();
+    let counts = summary.clone();
+    let task = async_runtime::spawn(async move {
+        let total = targets.len() as u32;
+        for (n, (id, name, source)) in targets.into_iter().enumerate() {
+            let result = match catalog.details(&source).await {
+                // Its own connection: the app's library stays free for the
+                // user meanwhile, and SQLite's WAL lets both work at once.
+                Ok(d) => Library::open(&path).and_then(|mut lib| lib.refresh_title(id, &d)),
+                Err(e) => Err(e),
+            };
+            {
+                let mut s = lock(&counts);
+                if result.is_ok() {
+                    s.refreshed += 1;
+                } else {
+                    s.failed += 1;
+                }
+            }
+            let _ = on_progress.send(RefreshProgress {
+                done: n as u32 + 1,
+                total,
+                entry_id: id,
+                name,
+                error: result.err().map(|e| e.to_string()),
+            });
+        }
+    });
+    {
+        let mut slot = lock(&catalog_state.refresh);
+        if slot.as_ref().is_some_and(|h| !h.is_finished()) {
+            task.abort();
+            return Err(CommandError::new(
+                "busy",
+                "a refresh is already running; wait for it or cancel it",
+            ));
+        }
+        *slot = Some(task.inner().abort_handle());
+    }
+    let finished = task.await.is_ok();
+    lock(&catalog_state.refresh).take();
+    let mut s = lock(&summary).clone();
+    s.cancelled = !finished;
+    Ok(s)
+}
+
+/// Stops a running refresh after the title in progress (a title being
+/// written is finished; one being fetched is abandoned).
+#[tauri::command]
+pub async fn cancel_refresh(catalog_state: State<'_, CatalogState>) -> CommandResult<bool> {
+    Ok(match lock(&catalog_state.refresh).take() {
+        Some(h) if !h.is_finished() => {
+            h.abort();
+            true
+        }
+        _ => false,
+    })
+}
+
+/// Whether a TMDB key is set; the key itself never goes back to the UI.
+#[tauri::command]
+pub async fn catalog_status(
+    state: State<'_, AppState>,
+    catalog_state: State<'_, CatalogState>,
+) -> CommandResult<CatalogStatus> {
+    let catalog = catalog_state.catalog(&state)?;
+    Ok(CatalogStatus {
+        tmdb_key_set: catalog.config().tmdb_key.is_some(),
+    })
+}
+
+/// Saves (or, with `null` or "", removes) the TMDB key and rebuilds the
+/// catalogue with it.
+#[tauri::command]
+pub async fn set_tmdb_key(
+    state: State<'_, AppState>,
+    catalog_state: State<'_, CatalogState>,
+    key: Option<String>,
+) -> CommandResult<CatalogStatus> {
+    let saved = {
+        let mut lib = state.library()?;
+        lib.set_tmdb_key(key.as_deref())?;
+        lib.tmdb_key()?
+    };
+    let catalog = build(saved)?;
+    let status = CatalogStatus {
+        tmdb_key_set: catalog.config().tmdb_key.is_some(),
+    };
+    *lock(&catalog_state.catalog) = Some(catalog);
+    Ok(status)
+}
