@@ -1,5 +1,6 @@
 //! The app's shared state: the open library, or why it could not be opened.
 
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -11,17 +12,40 @@ use crate::error::{CommandError, CommandResult};
 /// newer Watchlog wrote it, it is damaged, it is another program's), the app
 /// still starts and every command answers with that reason, so the window
 /// can say what is wrong instead of vanishing.
+///
+/// The library sits inside the mutex (rather than the mutex inside a
+/// fixed result) so a restore can close it, replace the file and open the
+/// new one while every other command waits.
 pub struct AppState {
-    library: Result<Mutex<Library>, ErrorPayload>,
+    library: Mutex<Result<Library, ErrorPayload>>,
     path: PathBuf,
+}
+
+/// The locked library, for the length of one command.
+pub struct LibraryGuard<'a>(MutexGuard<'a, Result<Library, ErrorPayload>>);
+
+impl Deref for LibraryGuard<'_> {
+    type Target = Library;
+    fn deref(&self) -> &Library {
+        // `AppState::library` only hands out guards over an open library.
+        self.0.as_ref().expect("an open library")
+    }
+}
+
+impl DerefMut for LibraryGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Library {
+        self.0.as_mut().expect("an open library")
+    }
+}
+
+fn open(path: &Path) -> Result<Library, ErrorPayload> {
+    Library::open(path).map_err(|e| ErrorPayload::from(&e))
 }
 
 impl AppState {
     pub fn open(path: &Path) -> Self {
         AppState {
-            library: Library::open(path)
-                .map(Mutex::new)
-                .map_err(|e| ErrorPayload::from(&e)),
+            library: Mutex::new(open(path)),
             path: path.to_path_buf(),
         }
     }
@@ -30,13 +54,37 @@ impl AppState {
         &self.path
     }
 
+    fn lock(&self) -> MutexGuard<'_, Result<Library, ErrorPayload>> {
+        // A panic while holding the lock cannot leave SQLite half-written
+        // (every write is a transaction), so a poisoned lock is safe to reuse.
+        self.library.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The library, locked for the length of one command.
-    pub fn library(&self) -> CommandResult<MutexGuard<'_, Library>> {
-        match &self.library {
-            // A panic while holding the lock cannot leave SQLite half-written
-            // (every write is a transaction), so a poisoned lock is safe to reuse.
-            Ok(m) => Ok(m.lock().unwrap_or_else(|p| p.into_inner())),
+    pub fn library(&self) -> CommandResult<LibraryGuard<'_>> {
+        let guard = self.lock();
+        match &*guard {
+            Ok(_) => Ok(LibraryGuard(guard)),
             Err(e) => Err(CommandError(e.clone())),
         }
+    }
+
+    /// Closes the library, runs `f` on its path (which may replace the
+    /// file), then opens the file again, whether `f` succeeded or not. Other
+    /// commands wait meanwhile. Used by restore, which must not replace a
+    /// file the app still holds open.
+    pub fn with_library_closed<T>(
+        &self,
+        f: impl FnOnce(&Path) -> watchlog_core::Result<T>,
+    ) -> CommandResult<T> {
+        let mut guard = self.lock();
+        // Dropping the old value closes its connection (and its WAL).
+        *guard = Err(ErrorPayload {
+            code: "busy".into(),
+            message: "the library is being replaced".into(),
+        });
+        let result = f(&self.path);
+        *guard = open(&self.path);
+        Ok(result?)
     }
 }

@@ -464,3 +464,69 @@ impl Drop for RemoveOnDrop {
         let _ = std::fs::remove_file(&self.0);
     }
 }
+
+/// One automatic backup as the CLI and the app list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BackupFile {
+    /// The file name inside the backup folder (`watchlog-20261124-183000.db`);
+    /// the app restores by this name, so no path crosses IPC.
+    pub name: String,
+    pub size_bytes: u64,
+    /// When it was taken, read from its name (UTC).
+    pub taken_at: Option<DateTime<Utc>>,
+}
+
+impl BackupFile {
+    /// Describes the backup at `path` (an automatic one or any other file).
+    pub fn describe(path: &Path) -> BackupFile {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        BackupFile {
+            taken_at: taken_at(&name),
+            size_bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
+            name,
+        }
+    }
+}
+
+/// The moment in an automatic backup's name, if it is one.
+fn taken_at(name: &str) -> Option<DateTime<Utc>> {
+    if !is_auto_backup(name) {
+        return None;
+    }
+    let stamp = &name["watchlog-".len().."watchlog-".len() + 15];
+    chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// The automatic backups in `dir`, newest first, described. A folder that
+/// does not exist yet holds none.
+pub fn describe_backups(dir: &Path) -> Result<Vec<BackupFile>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut all: Vec<BackupFile> = list_backups(dir)?
+        .iter()
+        .map(|p| BackupFile::describe(p))
+        .collect();
+    all.reverse();
+    Ok(all)
+}
+
+/// The automatic backup called `name` in `dir`. Only names that
+/// [`list_backups`] would list are accepted, so a name can never reach
+/// outside the backup folder.
+pub fn find_backup(dir: &Path, name: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    if !is_auto_backup(name) || !path.is_file() {
+        return Err(Error::invalid(format!(
+            "there is no backup called '{name}' in {}",
+            dir.display()
+        )));
+    }
+    Ok(path)
+}

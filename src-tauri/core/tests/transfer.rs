@@ -1082,3 +1082,148 @@ fn restore_refuses_while_the_library_is_open() {
         before
     );
 }
+
+// ------------------------------------------------------------ CSV read-back
+
+mod csv_read_back {
+    use super::*;
+    use watchlog_core::transfer::import::watchlog_csv;
+
+    /// The small library plus the awkward cases: a review with commas,
+    /// quotes and paragraphs, a Hangul title, a rating not on whole points.
+    fn library() -> Library {
+        let mut lib = small_library();
+        let id = add(
+            &mut lib,
+            "Move to Heaven",
+            Kind::Series,
+            EntryFields {
+                status: Status::Completed,
+                rating: Some(Rating::new(87).unwrap()),
+                review: Some("Tears, \"quietly\".\n\nSecond paragraph; with a semicolon.".into()),
+                review_spoiler: true,
+                notes: Some("  keeps its spaces".into()),
+                favorite: true,
+                tags: vec!["grief".into(), "found family".into()],
+                finished_on: Some(day("2021-06-01")),
+                ..Default::default()
+            },
+        );
+        let mut t = lib.entry(id).unwrap().title.facts;
+        t.original_name = Some("무브 투 헤븐".into());
+        t.country = Some("KR".into());
+        t.external_ids.imdb = Some("tt14444186".into());
+        lib.update_title(id, &t).unwrap();
+        fix_timestamps(&lib);
+        lib
+    }
+
+    #[test]
+    fn export_parse_apply_export_is_identical() {
+        let lib = library();
+        let first = export_string(&lib, ExportFormat::Csv, &options());
+        let incoming = watchlog_csv::parse(first.as_bytes()).unwrap();
+        assert_eq!(incoming.entries.len(), 5);
+        let mut fresh = Library::open_in_memory().unwrap();
+        let report = import::apply(&mut fresh, &incoming).unwrap();
+        assert_eq!(report.added, 5, "{report:?}");
+        let second = export_string(&fresh, ExportFormat::Csv, &options());
+        assert_eq!(
+            first, second,
+            "CSV export → import → export changed the file"
+        );
+        // The exact 0–100 value came back, not the rounded shown one.
+        let heaven = fresh
+            .list(&Default::default())
+            .unwrap()
+            .into_iter()
+            .find(|e| e.name == "Move to Heaven")
+            .unwrap();
+        assert_eq!(
+            fresh
+                .entry(heaven.id)
+                .unwrap()
+                .fields
+                .rating
+                .map(Rating::get),
+            Some(87)
+        );
+        // Importing the same CSV again matches every row and changes nothing.
+        let again = import::apply(&mut fresh, &incoming).unwrap();
+        assert_eq!(
+            (again.added, again.updated, again.unchanged),
+            (0, 0, 5),
+            "{again:?}"
+        );
+    }
+
+    #[test]
+    fn columns_are_found_by_name_in_any_order() {
+        let text = "\u{feff}Status,Title,rating,rating_scale,tags,favourite\ncompleted,Parasite,4.5,5,thriller; class,yes\n";
+        let inc = watchlog_csv::parse(text.as_bytes()).unwrap();
+        let e = &inc.entries[0];
+        assert_eq!(e.title.name, "Parasite");
+        assert_eq!(e.fields.status, Status::Completed);
+        assert_eq!(e.fields.rating.map(Rating::get), Some(90));
+        assert_eq!(e.fields.tags, ["thriller", "class"]);
+        assert!(e.fields.favorite);
+    }
+
+    #[test]
+    fn bad_rows_name_their_line_and_column_and_change_nothing() {
+        let cases: [(&str, &str); 8] = [
+            ("name,year\nParasite,2019\n", "no 'title' column"),
+            (
+                "title,year\nParasite,twenty\n",
+                "line 2, column 'year': 'twenty' is not a whole number",
+            ),
+            (
+                "title,status\nA,completed\nB,finished\n",
+                "line 3, column 'status': 'finished' is not a status",
+            ),
+            (
+                "title,finished\nA,2023-02-30\n",
+                "line 2, column 'finished': '2023-02-30' is not a date",
+            ),
+            ("title,rating_100\nA,101\n", "line 2, column 'rating_100'"),
+            (
+                "title,rating,rating_scale\nA,8.3,10\n",
+                "line 2, column 'rating': '8.3' is not a rating",
+            ),
+            (
+                "title,year\nA,2019,extra\n",
+                "line 2 has 3 fields where the header has 2",
+            ),
+            (
+                "title,year\n,2019\n",
+                "line 2, column 'title': every row needs a title",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = watchlog_csv::parse(text.as_bytes())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(expected),
+                "for {text:?} expected '{expected}' in: {err}"
+            );
+        }
+        let err = watchlog_csv::parse(&[b't', b'i', 0xff, b'\n'][..])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not UTF-8"), "{err}");
+
+        // A row the core refuses (progress beyond the episodes) stops the
+        // whole import, and the library is as it was.
+        let mut lib = small_library();
+        let before = export_string(&lib, ExportFormat::WatchlogJson, &options());
+        let text = "title,episodes,progress\nNew One,6,3\nBroken,6,9\n";
+        let inc = watchlog_csv::parse(text.as_bytes()).unwrap();
+        let err = import::apply(&mut lib, &inc).unwrap_err().to_string();
+        assert!(err.contains("entry 2 of the file ('Broken')"), "{err}");
+        assert_eq!(
+            export_string(&lib, ExportFormat::WatchlogJson, &options()),
+            before
+        );
+    }
+}

@@ -26,6 +26,7 @@ use crate::rating::{Rating, RatingScale};
 use crate::store::Library;
 
 /// The formats a library can be exported to.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExportFormat {
@@ -70,6 +71,32 @@ impl ExportFormat {
             ExportFormat::Html => "html",
         }
     }
+
+    /// The file name a save dialog suggests: `watchlog-reviews-2026-11-24.html`.
+    pub fn default_file_name(self, day: NaiveDate) -> String {
+        let what = match self {
+            ExportFormat::WatchlogJson | ExportFormat::Csv => "library",
+            ExportFormat::Markdown | ExportFormat::Html => "reviews",
+            ExportFormat::Letterboxd => "letterboxd",
+        };
+        format!("watchlog-{what}-{day}.{}", self.extension())
+    }
+
+    /// [`Self::default_file_name`] for today, on the user's calendar.
+    pub fn suggested_file_name(self) -> String {
+        self.default_file_name(chrono::Local::now().date_naive())
+    }
+
+    /// What a save dialog's filter calls the format.
+    pub fn file_kind(self) -> &'static str {
+        match self {
+            ExportFormat::WatchlogJson => "Watchlog JSON",
+            ExportFormat::Csv => "CSV",
+            ExportFormat::Markdown => "Markdown",
+            ExportFormat::Html => "Web page",
+            ExportFormat::Letterboxd => "Letterboxd CSV",
+        }
+    }
 }
 
 impl FromStr for ExportFormat {
@@ -102,6 +129,7 @@ impl fmt::Display for ExportFormat {
 
 /// Which entries an export includes. Every part is optional; an empty
 /// filter keeps everything.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ExportFilter {
@@ -155,6 +183,7 @@ impl ExportFilter {
 }
 
 /// How a review list (Markdown, HTML) is ordered and grouped.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewOrder {
@@ -182,6 +211,7 @@ impl FromStr for ReviewOrder {
 }
 
 /// What a review list does with reviews marked as spoilers.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpoilerMode {
@@ -207,6 +237,7 @@ impl FromStr for SpoilerMode {
 
 /// Everything an export can be told. Serialisable so the app can send it
 /// over IPC and remember the user's last choices.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ExportOptions {
@@ -225,6 +256,7 @@ pub struct ExportOptions {
 }
 
 /// One entry an export could not hold, and why.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedRow {
     pub entry_id: i64,
@@ -233,6 +265,7 @@ pub struct SkippedRow {
 }
 
 /// What an export wrote, and what it could not write or had to change.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportReport {
     pub format: ExportFormat,

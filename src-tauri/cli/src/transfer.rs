@@ -1,0 +1,282 @@
+//! `watchlog export`, `watchlog backup` and `watchlog restore`: getting the
+//! library out as a file someone can read or another service can import,
+//! and copying the library file itself aside and back.
+//!
+//! Exports write to stdout unless `--out` is given (then atomically: a
+//! failed export leaves no partial file); the report of what was written
+//! and what was left out always goes to stderr, so it never mixes with the
+//! exported data.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use watchlog_core::backup::{self, BackupFile};
+use watchlog_core::transfer::{
+    self, ExportFilter, ExportFormat, ExportOptions, ExportReport, ReviewOrder, SpoilerMode,
+};
+use watchlog_core::{Rating, Status};
+
+use crate::commands::existing;
+use crate::error::CliError;
+use crate::output::Out;
+
+type Result<T = (), E = CliError> = std::result::Result<T, E>;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// watchlog-json (everything, imports back), csv (a spreadsheet),
+    /// markdown or html (your reviews as a document or a web page),
+    /// letterboxd (Letterboxd's import CSV: films and miniseries).
+    #[arg(value_parser = word::<ExportFormat>)]
+    pub format: ExportFormat,
+    /// Write to this file instead of stdout (replaced only once complete).
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Only these statuses; repeat the flag or separate with commas.
+    #[arg(long, value_name = "S", value_delimiter = ',', value_parser = word::<Status>)]
+    pub status: Vec<Status>,
+    /// Lowest rating kept, in your scale (unrated entries are left out).
+    #[arg(long, value_name = "V")]
+    pub min_rating: Option<String>,
+    /// Highest rating kept, in your scale (unrated entries are left out).
+    #[arg(long, value_name = "V")]
+    pub max_rating: Option<String>,
+    /// Only entries watched on this platform.
+    #[arg(long, value_name = "NAME")]
+    pub platform: Option<String>,
+    /// Only entries with this tag.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Only entries finished on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub finished_from: Option<NaiveDate>,
+    /// Only entries finished on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub finished_to: Option<NaiveDate>,
+    /// Only entries with a written review.
+    #[arg(long)]
+    pub with_review: bool,
+    /// Review lists: rating (best first), finished (newest first) or status.
+    #[arg(long, value_parser = word::<ReviewOrder>, default_value = "rating")]
+    pub order: ReviewOrder,
+    /// Review lists: hide spoiler reviews behind a click, or omit them.
+    #[arg(long, value_parser = word::<SpoilerMode>, default_value = "hide")]
+    pub spoilers: SpoilerMode,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupArgs {
+    #[command(subcommand)]
+    pub command: Option<BackupCommand>,
+    /// Where to write the backup [default: a new timestamped file in the
+    /// `backups` folder beside the library, keeping the newest 10].
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// The automatic backups beside the library, newest first.
+    List,
+}
+
+fn word<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr<Err = watchlog_core::Error>,
+{
+    text.parse()
+        .map_err(|e: watchlog_core::Error| e.to_string())
+}
+
+fn date(text: &str) -> Result<NaiveDate, String> {
+    watchlog_core::parse_date(text).map_err(|e| e.to_string())
+}
+
+pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
+    if let (Some(from), Some(to)) = (a.finished_from, a.finished_to) {
+        if to < from {
+            return Err(CliError::bad_input(format!(
+                "--finished-to {to} is before --finished-from {from}"
+            )));
+        }
+    }
+    existing(db, |lib| {
+        // Ratings are typed in the user's scale, which lives in the library.
+        let scale = lib.settings()?.rating_scale;
+        let rating = |flag: &str, v: &Option<String>| -> Result<Option<Rating>> {
+            v.as_deref()
+                .map(|v| {
+                    Rating::parse_in(v, scale)
+                        .map_err(|e| CliError::bad_input(format!("{flag}: {e}")))
+                })
+                .transpose()
+        };
+        let options = ExportOptions {
+            filter: ExportFilter {
+                statuses: a.status.clone(),
+                min_rating: rating("--min-rating", &a.min_rating)?,
+                max_rating: rating("--max-rating", &a.max_rating)?,
+                platform: a.platform.clone(),
+                tag: a.tag.clone(),
+                finished_from: a.finished_from,
+                finished_to: a.finished_to,
+                only_with_review: a.with_review,
+            },
+            order: a.order,
+            spoilers: a.spoilers,
+            ..Default::default()
+        };
+        let report = match &a.out {
+            Some(path) => {
+                transfer::export_to_path(lib, a.format, &options, &transfer::NoPosters, path)?
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut w = std::io::BufWriter::new(stdout.lock());
+                let report = transfer::export(lib, a.format, &options, &mut w)?;
+                w.flush().map_err(|e| {
+                    CliError::failure(format!("could not write the export to stdout: {e}"))
+                })?;
+                report
+            }
+        };
+        eprint!("{}", report_text(&report, a.out.as_deref()));
+        // With --out, stdout is free for the report as JSON.
+        if out.json && a.out.is_some() {
+            json(&report)?;
+        }
+        Ok(())
+    })
+}
+
+/// The report for people: what was written, then every row left out or
+/// changed, with the reason.
+fn report_text(r: &ExportReport, path: Option<&Path>) -> String {
+    let plural = |n: usize| if n == 1 { "entry" } else { "entries" };
+    let mut s = format!(
+        "Exported {} {} as {}",
+        r.written,
+        plural(r.written),
+        r.format
+    );
+    if let Some(p) = path {
+        s.push_str(&format!(" to {}", p.display()));
+    }
+    s.push('\n');
+    if r.filtered_out > 0 {
+        s.push_str(&format!(
+            "Left out by the filters: {} {}\n",
+            r.filtered_out,
+            plural(r.filtered_out)
+        ));
+    }
+    if !r.skipped.is_empty() {
+        s.push_str(&format!(
+            "Skipped {} {}:\n",
+            r.skipped.len(),
+            plural(r.skipped.len())
+        ));
+        for row in &r.skipped {
+            s.push_str(&format!(
+                "  {} {}: {}\n",
+                row.entry_id, row.title, row.reason
+            ));
+        }
+    }
+    if !r.notes.is_empty() {
+        s.push_str("Written with changes:\n");
+        for row in &r.notes {
+            s.push_str(&format!(
+                "  {} {}: {}\n",
+                row.entry_id, row.title, row.reason
+            ));
+        }
+    }
+    s
+}
+
+pub fn backup(db: &Path, out: &Out, a: BackupArgs) -> Result {
+    if let Some(BackupCommand::List) = a.command {
+        return list(db, out);
+    }
+    existing(db, |lib| {
+        let info = match &a.path {
+            Some(p) => lib.backup_to(p)?,
+            None => backup::backup_auto(lib, None, None)?,
+        };
+        if out.json {
+            return json(&info);
+        }
+        let mut s = format!(
+            "Backed up to {} ({})\n",
+            info.path.display(),
+            size(info.size_bytes)
+        );
+        for p in &info.pruned {
+            s.push_str(&format!("Removed the old backup {}\n", p.display()));
+        }
+        print(&s)
+    })
+}
+
+fn list(db: &Path, out: &Out) -> Result {
+    let dir = backup::default_backup_dir(db);
+    let all = backup::describe_backups(&dir)?;
+    if out.json {
+        return json(&all);
+    }
+    if all.is_empty() {
+        return print(&format!("No backups in {}\n", dir.display()));
+    }
+    let mut s = format!("Backups in {}\n", dir.display());
+    for BackupFile {
+        name,
+        size_bytes,
+        taken_at,
+    } in &all
+    {
+        let when =
+            taken_at.map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+        s.push_str(&format!("  {name}  {when}  {:>10}\n", size(*size_bytes)));
+    }
+    print(&s)
+}
+
+pub fn restore(db: &Path, out: &Out, path: &Path) -> Result {
+    let info = backup::restore(db, path)?;
+    if out.json {
+        return json(&info);
+    }
+    let mut s = format!("Restored {} from {}\n", db.display(), path.display());
+    if let Some(p) = &info.previous_kept_at {
+        s.push_str(&format!(
+            "The library it replaced is kept at {}\n",
+            p.display()
+        ));
+    }
+    print(&s)
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+fn print(text: &str) -> Result {
+    let mut o = std::io::stdout().lock();
+    o.write_all(text.as_bytes())
+        .and_then(|()| o.flush())
+        .map_err(|e| CliError::failure(format!("could not write to stdout: {e}")))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failure(format!("could not write JSON: {e}")))?;
+    print(&format!("{text}\n"))
+}

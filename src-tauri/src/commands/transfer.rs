@@ -1,0 +1,116 @@
+//! Exports, backups and restores. The save and open dialogs are opened
+//! here, in Rust, so the webview never handles a file path: it sends the
+//! format and options and gets back a report, or `null` when the user
+//! cancelled the dialog.
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use watchlog_core::backup::{self, BackupFile};
+use watchlog_core::transfer::{self, ExportFormat, ExportOptions, ExportReport};
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::AppState;
+
+/// Asks where to save, then exports there atomically. `None`: cancelled.
+///
+/// A large library takes a few seconds (see docs/BENCHMARKS.md); the UI
+/// shows a busy state for as long as this call runs.
+#[tauri::command]
+pub async fn export_library<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    format: ExportFormat,
+    options: ExportOptions,
+) -> CommandResult<Option<ExportReport>> {
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Export")
+        .set_file_name(format.suggested_file_name())
+        .add_filter(format.file_kind(), &[format.extension()])
+        .blocking_save_file();
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    let path = dialog_path(path)?;
+    export_to(&state, format, &options, &path).map(Some)
+}
+
+/// The export itself, once a path is known; the integration tests call it
+/// directly since a native dialog cannot be driven from them.
+pub fn export_to(
+    state: &AppState,
+    format: ExportFormat,
+    options: &ExportOptions,
+    path: &std::path::Path,
+) -> CommandResult<ExportReport> {
+    let lib = state.library()?;
+    Ok(transfer::export_to_path(
+        &lib,
+        format,
+        options,
+        &transfer::NoPosters,
+        path,
+    )?)
+}
+
+/// Takes a backup into the `backups` folder beside the library, keeping
+/// the newest few.
+#[tauri::command]
+pub async fn backup_now(state: State<'_, AppState>) -> CommandResult<BackupFile> {
+    let lib = state.library()?;
+    let info = backup::backup_auto(&lib, None, None)?;
+    Ok(BackupFile::describe(&info.path))
+}
+
+/// The automatic backups, newest first.
+#[tauri::command]
+pub async fn list_backups(state: State<'_, AppState>) -> CommandResult<Vec<BackupFile>> {
+    Ok(backup::describe_backups(&backup::default_backup_dir(
+        state.path(),
+    ))?)
+}
+
+/// Replaces the library with a backup: one from the list by its `name`, or,
+/// with no name, a file the user picks. The library is closed for the swap
+/// and opened again after. Returns `false` when the user cancelled.
+#[tauri::command]
+pub async fn restore_backup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: Option<String>,
+) -> CommandResult<bool> {
+    let dir = backup::default_backup_dir(state.path());
+    let source = match name {
+        Some(name) => backup::find_backup(&dir, &name)?,
+        None => {
+            let mut dialog = app
+                .dialog()
+                .file()
+                .set_title("Restore a backup")
+                .add_filter("Watchlog library", &["db"]);
+            if dir.is_dir() {
+                dialog = dialog.set_directory(&dir);
+            }
+            match dialog.blocking_pick_file() {
+                Some(p) => dialog_path(p)?,
+                None => return Ok(false),
+            }
+        }
+    };
+    // Checked before the library is closed, so a bad file costs nothing.
+    backup::check_backup(&source)?;
+    state.with_library_closed(|path| backup::restore(path, &source))?;
+    Ok(true)
+}
+
+fn dialog_path(p: tauri_plugin_dialog::FilePath) -> CommandResult<PathBuf> {
+    p.into_path().map_err(|e| {
+        CommandError::new(
+            "invalid_input",
+            format!("that location cannot be used: {e}"),
+        )
+    })
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { blankExportForm, exportOptions, FORMATS, isReviewList } from './exportForm';
+
+describe('exportOptions', () => {
+  it('turns an untouched form into an unfiltered export', () => {
+    const r = exportOptions(blankExportForm(), '10');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.options.filter).toEqual({
+      statuses: [],
+      min_rating: null,
+      max_rating: null,
+      platform: null,
+      tag: null,
+      finished_from: null,
+      finished_to: null,
+      only_with_review: false,
+    });
+    expect(r.options.order).toBe('rating');
+    expect(r.options.spoilers).toBe('hide');
+  });
+
+  it('reads ratings in the user scale', () => {
+    const form = { ...blankExportForm(), minRating: '4.5', maxRating: '5' };
+    const r = exportOptions(form, '5');
+    expect(r.ok && r.options.filter.min_rating).toBe(90);
+    expect(r.ok && r.options.filter.max_rating).toBe(100);
+  });
+
+  it('names the field that is wrong', () => {
+    const r = exportOptions({ ...blankExportForm(), minRating: '8.3' }, '10');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.minRating).toMatch(/0 to 10/);
+    const swapped = exportOptions({ ...blankExportForm(), minRating: '9', maxRating: '7' }, '10');
+    expect(!swapped.ok && swapped.errors.maxRating).toMatch(/below/);
+    const dates = exportOptions(
+      { ...blankExportForm(), finishedFrom: '2024-02-01', finishedTo: '2024-01-01' },
+      '10',
+    );
+    expect(!dates.ok && dates.errors.finishedTo).toMatch(/before/);
+  });
+
+  it('trims text filters and keeps statuses', () => {
+    const r = exportOptions({ ...blankExportForm(), platform: ' Disney+ ', tag: '  ', statuses: ['completed'] }, '10');
+    expect(r.ok && r.options.filter.platform).toBe('Disney+');
+    expect(r.ok && r.options.filter.tag).toBe(null);
+    expect(r.ok && r.options.filter.statuses).toEqual(['completed']);
+  });
+});
+
+describe('formats', () => {
+  it('lists each core format once, with an explanation', () => {
+    expect(FORMATS.map((f) => f.value).sort()).toEqual(['csv', 'html', 'letterboxd', 'markdown', 'watchlog-json']);
+    for (const f of FORMATS) expect(f.about.length).toBeGreaterThan(20);
+    expect(isReviewList('html')).toBe(true);
+    expect(isReviewList('csv')).toBe(false);
+  });
+});

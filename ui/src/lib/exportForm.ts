@@ -1,0 +1,98 @@
+/**
+ * The export dialog's form: what each format is for, and turning the
+ * fields the user typed (ratings in their scale, dates) into the core's
+ * `ExportOptions`, with a message per field when something is wrong.
+ */
+import type { ExportFormat } from './bindings/ExportFormat';
+import type { ExportOptions } from './bindings/ExportOptions';
+import type { RatingScale } from './bindings/RatingScale';
+import type { ReviewOrder } from './bindings/ReviewOrder';
+import type { SpoilerMode } from './bindings/SpoilerMode';
+import type { Status } from './bindings/Status';
+import { parseRating } from './rating';
+
+export const FORMATS: Array<{ value: ExportFormat; label: string; about: string }> = [
+  { value: 'html', label: 'Web page', about: 'Your ratings and reviews as one self-contained page to share or print. Spoilers stay hidden until opened.' },
+  { value: 'markdown', label: 'Markdown', about: 'Your ratings and reviews as a text document for notes apps, blogs and forums.' },
+  { value: 'csv', label: 'CSV', about: 'One row per title for spreadsheets. Watchlog can read it back.' },
+  { value: 'watchlog-json', label: 'Watchlog JSON', about: 'Everything, without loss: the file to keep or to move your library to another computer.' },
+  { value: 'letterboxd', label: 'Letterboxd', about: 'Letterboxd’s import file: watched films and miniseries only; the report lists what it cannot hold.' },
+];
+
+/** Review lists (Markdown, HTML) are the formats order and spoilers apply to. */
+export function isReviewList(f: ExportFormat): boolean {
+  return f === 'html' || f === 'markdown';
+}
+
+export interface ExportForm {
+  format: ExportFormat;
+  statuses: Status[];
+  minRating: string;
+  maxRating: string;
+  platform: string;
+  tag: string;
+  finishedFrom: string;
+  finishedTo: string;
+  onlyWithReview: boolean;
+  order: ReviewOrder;
+  spoilers: SpoilerMode;
+}
+
+export type ExportField = 'minRating' | 'maxRating' | 'finishedTo';
+
+export function blankExportForm(): ExportForm {
+  return {
+    format: 'html',
+    statuses: [],
+    minRating: '',
+    maxRating: '',
+    platform: '',
+    tag: '',
+    finishedFrom: '',
+    finishedTo: '',
+    onlyWithReview: false,
+    order: 'rating',
+    spoilers: 'hide',
+  };
+}
+
+export type ExportValidated =
+  | { ok: true; options: ExportOptions }
+  | { ok: false; errors: Partial<Record<ExportField, string>> };
+
+/** The options the core takes, or what to fix. */
+export function exportOptions(form: ExportForm, scale: RatingScale): ExportValidated {
+  const errors: Partial<Record<ExportField, string>> = {};
+  const min = parseRating(form.minRating, scale);
+  const max = parseRating(form.maxRating, scale);
+  if (!min.ok) errors.minRating = min.error;
+  if (!max.ok) errors.maxRating = max.error;
+  if (min.ok && max.ok && min.value !== null && max.value !== null && min.value > max.value) {
+    errors.maxRating = 'The highest rating is below the lowest.';
+  }
+  if (form.finishedFrom && form.finishedTo && form.finishedTo < form.finishedFrom) {
+    errors.finishedTo = 'This day is before the first one.';
+  }
+  if (Object.keys(errors).length > 0 || !min.ok || !max.ok) return { ok: false, errors };
+  const text = (s: string) => (s.trim() === '' ? null : s.trim());
+  return {
+    ok: true,
+    options: {
+      filter: {
+        statuses: [...form.statuses],
+        min_rating: min.value,
+        max_rating: max.value,
+        platform: text(form.platform),
+        tag: text(form.tag),
+        finished_from: text(form.finishedFrom),
+        finished_to: text(form.finishedTo),
+        only_with_review: form.onlyWithReview,
+      },
+      scale: null,
+      order: form.order,
+      spoilers: form.spoilers,
+      heading: null,
+      exported_at: null,
+    },
+  };
+}
