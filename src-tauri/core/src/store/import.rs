@@ -41,6 +41,22 @@ impl Library {
         }
         Ok(out)
     }
+
+    /// [`Library::in_transaction`] where `f` decides, from what it did,
+    /// whether to commit (an import that changed nothing writes nothing).
+    pub(crate) fn in_transaction_deciding<T>(
+        &mut self,
+        f: impl FnOnce(&Library, &Transaction) -> Result<(T, bool)>,
+    ) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let (out, commit) = f(self, &tx)?;
+        if commit {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
+        Ok(out)
+    }
 }
 
 /// One existing title's matching key: folded name, year and kind.

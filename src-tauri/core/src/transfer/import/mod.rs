@@ -10,9 +10,21 @@
 //! "pokemon" match). A matched entry whose content would not change is left
 //! alone, so importing the same file twice changes nothing the second time.
 
+pub mod formats;
+pub mod imdb;
+pub mod input;
+pub mod letterboxd;
+pub mod mdl;
+pub mod merge;
+pub mod simkl;
+pub mod tmdb;
+pub mod trakt;
+pub mod undo;
+pub mod watchlog_csv;
 pub mod watchlog_json;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
@@ -55,6 +67,7 @@ pub struct IncomingEntry {
 }
 
 /// What happens to one incoming entry.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportAction {
@@ -64,27 +77,71 @@ pub enum ImportAction {
     Updated,
     /// An existing entry the file agrees with; not touched.
     Unchanged,
+    /// More than one entry could be meant (same name and year, or catalogue
+    /// ids that point at two entries); left alone for the user to settle.
+    Ambiguous,
+    /// Not imported, for the reason given (e.g. the file names it twice).
+    Skipped,
 }
 
 /// One line of an import report.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportItem {
     pub action: ImportAction,
     /// The entry in the library. For a planned addition, the id it would
-    /// get if applied now.
+    /// get if applied now; 0 for an ambiguous or skipped line.
     pub entry_id: i64,
     pub title: String,
+    /// For an update: what changes, in words ("rating 70/100 → 80/100").
+    #[serde(default)]
+    pub changes: Vec<String>,
+    /// For an ambiguous or skipped line: why.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// What an import did (from [`apply`]) or would do (from [`plan`]).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ImportReport {
     /// True once the changes are saved in the library.
     pub applied: bool,
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Lines that could mean more than one entry; not imported.
+    pub ambiguous: usize,
+    /// Lines not imported (the reader's skips included), each with a reason.
+    pub skipped: usize,
     pub items: Vec<ImportItem>,
+    /// The format read (`letterboxd`, `trakt`…), when known.
+    pub format: Option<String>,
+    /// How conflicts are settled, in words; `None` when the file replaces
+    /// entries wholesale (Watchlog's own formats).
+    pub policy: Option<String>,
+    /// What the reader noticed: a file read as Latin-1, ids not kept…
+    pub notes: Vec<String>,
+    /// The automatic backup taken before applying (its file name), which
+    /// "undo last import" restores.
+    pub backup: Option<String>,
+}
+
+/// How an import runs beyond the file itself.
+#[derive(Default, Clone, Copy)]
+pub struct RunOptions<'a> {
+    /// `Some`: fold the file into matched entries under this policy (other
+    /// services' partial exports). `None`: the file replaces matched
+    /// entries wholesale (Watchlog's own lossless formats).
+    pub merge: Option<merge::Prefer>,
+    /// Called with (entries done, entries in all) inside the transaction.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// Set from anywhere to stop; the transaction is then rolled back.
+    pub cancel: Option<&'a AtomicBool>,
+    /// Written (in the same transaction) as the backup "undo last import"
+    /// restores.
+    pub record_backup: Option<&'a str>,
 }
 
 /// Works out what importing `incoming` would do, without changing the
@@ -92,7 +149,41 @@ pub struct ImportReport {
 /// rolled back, so the preview cannot disagree with [`apply`]. A file that
 /// cannot be imported fails here with the same message `apply` would give.
 pub fn plan(lib: &mut Library, incoming: &Incoming) -> Result<ImportReport> {
-    lib.in_transaction(false, |lib, tx| run(lib, tx, incoming, Utc::now()))
+    plan_with(lib, incoming, &RunOptions::default())
+}
+
+/// [`plan`] with a merge policy, progress and cancellation.
+pub fn plan_with(
+    lib: &mut Library,
+    incoming: &Incoming,
+    opts: &RunOptions,
+) -> Result<ImportReport> {
+    lib.in_transaction(false, |lib, tx| run(lib, tx, incoming, Utc::now(), opts))
+}
+
+/// [`apply`] with a merge policy, progress and cancellation.
+pub fn apply_with(
+    lib: &mut Library,
+    incoming: &Incoming,
+    opts: &RunOptions,
+) -> Result<ImportReport> {
+    let mut report = lib.in_transaction_deciding(|lib, tx| {
+        let report = run(lib, tx, incoming, Utc::now(), opts)?;
+        // Nothing to change: commit nothing, so a second import of the same
+        // file leaves the library file exactly as it was.
+        let changed = report.added + report.updated > 0;
+        if changed {
+            if let Some(name) = opts.record_backup {
+                undo::record(tx, name)?;
+            }
+        }
+        Ok((report, changed))
+    })?;
+    report.applied = true;
+    if report.added + report.updated > 0 {
+        report.backup = opts.record_backup.map(str::to_string);
+    }
+    Ok(report)
 }
 
 /// Imports `incoming` in one transaction: every entry or, on any error,
@@ -107,7 +198,9 @@ pub fn apply_at(
     incoming: &Incoming,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
-    let mut report = lib.in_transaction(true, |lib, tx| run(lib, tx, incoming, now))?;
+    let mut report = lib.in_transaction(true, |lib, tx| {
+        run(lib, tx, incoming, now, &RunOptions::default())
+    })?;
     report.applied = true;
     Ok(report)
 }
@@ -117,6 +210,7 @@ fn run(
     tx: &Transaction,
     incoming: &Incoming,
     now: DateTime<Utc>,
+    opts: &RunOptions,
 ) -> Result<ImportReport> {
     for p in &incoming.platforms {
         raw::ensure_platform(tx, &p.name, p.subscribed)?;
@@ -131,12 +225,44 @@ fn run(
     // Name matching is against what the library held before: two entries
     // of the file sharing a name and year are two titles (remakes, or the
     // user's own duplicates), not one.
-    let existing = raw::title_keys(tx)?;
+    let keys = raw::title_keys(tx)?;
+    // By folded name, so matching a big file is not a scan per line.
+    let mut existing: HashMap<&str, Vec<&raw::TitleKey>> = HashMap::new();
+    for k in &keys {
+        existing.entry(k.folded_name.as_str()).or_default().push(k);
+    }
     let mut claimed: HashSet<i64> = HashSet::new();
     let mut added: HashSet<i64> = HashSet::new();
-    let mut report = ImportReport::default();
+    let mut report = ImportReport {
+        policy: opts.merge.map(|p| p.describe()),
+        ..Default::default()
+    };
+    let total = incoming.entries.len();
     for (n, inc) in incoming.entries.iter().enumerate() {
+        if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(Error::Cancelled(
+                "the import was cancelled; the library is as it was".into(),
+            ));
+        }
+        if let Some(p) = opts.progress {
+            p(n, total);
+        }
         let name = inc.title.name.trim().to_string();
+        if let Some(prefer) = opts.merge {
+            let item = merge_one(
+                lib,
+                tx,
+                inc,
+                &name,
+                now,
+                prefer,
+                &existing,
+                &mut claimed,
+                &mut report,
+            )?;
+            report.items.push(item);
+            continue;
+        }
         let context = |e: Error| match e {
             Error::InvalidInput(m) | Error::Conflict(m) => Error::InvalidInput(format!(
                 "entry {} of the file ('{name}'): {m}; nothing was imported",
@@ -150,10 +276,11 @@ fn run(
                 None => {
                     let folded = text::fold(&name);
                     existing
-                        .iter()
+                        .get(folded.as_str())
+                        .into_iter()
+                        .flatten()
                         .find(|k| {
                             !claimed.contains(&k.entry_id)
-                                && k.folded_name == folded
                                 && k.year == inc.title.year
                                 && k.kind == inc.title.kind
                         })
@@ -176,6 +303,8 @@ fn run(
                     action: ImportAction::Added,
                     entry_id: id,
                     title: name,
+                    changes: Vec::new(),
+                    reason: None,
                 }
             }
             Some(id) => {
@@ -191,6 +320,8 @@ fn run(
                         action: ImportAction::Unchanged,
                         entry_id: id,
                         title: name,
+                        changes: Vec::new(),
+                        reason: None,
                     }
                 } else {
                     raw::touch(tx, id, inc.updated_at.unwrap_or(now))?;
@@ -200,13 +331,116 @@ fn run(
                         action: ImportAction::Updated,
                         entry_id: id,
                         title: name,
+                        changes: merge::describe_changes(&before, &after),
+                        reason: None,
                     }
                 }
             }
         };
         report.items.push(item);
     }
+    if let Some(p) = opts.progress {
+        p(total, total);
+    }
     Ok(report)
+}
+
+/// One entry of another service's export: matched (catalogue ids, then
+/// name + year + kind, then name + year of any kind when only one entry
+/// fits), then merged into what the library has. What cannot be matched
+/// with certainty is reported, not guessed.
+#[allow(clippy::too_many_arguments)]
+fn merge_one(
+    lib: &Library,
+    tx: &Transaction,
+    inc: &IncomingEntry,
+    name: &str,
+    now: DateTime<Utc>,
+    prefer: merge::Prefer,
+    existing: &HashMap<&str, Vec<&raw::TitleKey>>,
+    claimed: &mut HashSet<i64>,
+    report: &mut ImportReport,
+) -> Result<ImportItem> {
+    let item = |action, entry_id, changes, reason: Option<String>| ImportItem {
+        action,
+        entry_id,
+        title: name.to_string(),
+        changes,
+        reason,
+    };
+    let target = match raw::entry_by_external_ids(tx, &inc.title.external_ids) {
+        Ok(Some(id)) => Some(id),
+        Ok(None) => {
+            let folded = text::fold(name);
+            // A file without years (MyDramaList's) matches on the name alone.
+            let candidates = existing.get(folded.as_str()).map_or(&[][..], |v| &v[..]);
+            let same = |k: &&&raw::TitleKey| inc.title.year.is_none() || k.year == inc.title.year;
+            let exact: Vec<i64> = candidates
+                .iter()
+                .filter(|k| same(k) && k.kind == inc.title.kind)
+                .map(|k| k.entry_id)
+                .collect();
+            let loose: Vec<i64> = candidates.iter().filter(same).map(|k| k.entry_id).collect();
+            let pick = if exact.is_empty() { &loose } else { &exact };
+            match pick.len() {
+                0 => None,
+                1 => Some(pick[0]),
+                _ => {
+                    report.ambiguous += 1;
+                    let ids: Vec<String> = pick.iter().map(|i| i.to_string()).collect();
+                    return Ok(item(
+                        ImportAction::Ambiguous,
+                        0,
+                        Vec::new(),
+                        Some(format!(
+                            "entries {} share this name and year; add a catalogue id to one of them or import it by hand",
+                            ids.join(", ")
+                        )),
+                    ));
+                }
+            }
+        }
+        Err(Error::Conflict(m)) => {
+            report.ambiguous += 1;
+            return Ok(item(ImportAction::Ambiguous, 0, Vec::new(), Some(m)));
+        }
+        Err(e) => return Err(e),
+    };
+    let context = |e: Error| match e {
+        Error::InvalidInput(m) | Error::Conflict(m) => {
+            Error::InvalidInput(format!("'{name}': {m}; nothing was imported"))
+        }
+        other => other,
+    };
+    let Some(id) = target else {
+        let id = raw::insert_incoming(tx, inc, now).map_err(context)?;
+        claimed.insert(id);
+        report.added += 1;
+        return Ok(item(ImportAction::Added, id, Vec::new(), None));
+    };
+    // Two lines of one export naming the same title (by different ids or
+    // names) are the same title spoken of twice: both are merged in.
+    claimed.insert(id);
+    let before = lib.entry(id)?;
+    let merged = merge::merge(&merge::from_entry(&before), inc, prefer);
+    tx.execute_batch("SAVEPOINT import_entry")?;
+    raw::overwrite_incoming(tx, id, &merged).map_err(context)?;
+    let after = lib.entry(id)?;
+    if same_content(&before, &after) {
+        tx.execute_batch("ROLLBACK TO import_entry; RELEASE import_entry")?;
+        report.unchanged += 1;
+        Ok(item(ImportAction::Unchanged, id, Vec::new(), None))
+    } else {
+        raw::touch(tx, id, merged.updated_at.unwrap_or(now))?;
+        tx.execute_batch("RELEASE import_entry")?;
+        report.updated += 1;
+        Ok(item(
+            ImportAction::Updated,
+            id,
+            merge::describe_changes(&before, &after),
+            None,
+        ))
+    }
 }
 
 /// Same title facts, user fields, rewatches and date added: everything an

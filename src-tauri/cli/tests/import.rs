@@ -1,0 +1,255 @@
+//! `watchlog import` as a user runs it: the plan by default, `--apply`,
+//! `--json`, `--prefer`, `import undo`, every real export sample, bad files
+//! refused with the library file unchanged, and the process killed with
+//! SIGKILL in the middle of a big import leaving the library exactly as it
+//! was.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+fn exports(rel: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/exports")
+        .join(rel);
+    if p.exists() {
+        return Some(p);
+    }
+    let msg = format!("fixture {} is missing", p.display());
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg} (CI=true: fixtures must be present)");
+    }
+    eprintln!("skipping: {msg}");
+    None
+}
+
+struct Lib {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Lib {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("watchlog.db");
+        Lib { dir, path }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_watchlog"));
+        c.env_remove("WATCHLOG_DB")
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("HOME", self.dir.path())
+            .arg("--db")
+            .arg(&self.path)
+            .args(args);
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.cmd(args).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let (code, out, err) = self.run(args);
+        assert_eq!(code, 0, "`watchlog {}` failed: {err}", args.join(" "));
+        out
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        let text = self.ok(&a);
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON ({e}): {text}"))
+    }
+
+    fn hash(&self) -> String {
+        hex(&Sha256::digest(std::fs::read(&self.path).unwrap()))
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn plan_then_apply_then_nothing_left_to_do() {
+    let Some(dir) = exports("letterboxd") else {
+        return;
+    };
+    let l = Lib::new();
+    l.ok(&["sample"]);
+    let before = l.hash();
+    let plan = l.ok(&["import", "letterboxd", p(&dir)]);
+    assert!(plan.contains("nothing changed yet"), "{plan}");
+    assert!(plan.contains("add       Filipiñana"), "{plan}");
+    assert!(
+        plan.contains("Conflicts: ratings: the more recent one wins"),
+        "{plan}"
+    );
+    assert_eq!(before, l.hash(), "the plan changed the library");
+    let r = l.json(&["import", "auto", p(&dir), "--apply"]);
+    assert_eq!(r["applied"], true);
+    assert_eq!(r["format"], "letterboxd");
+    let added = r["added"].as_u64().unwrap();
+    assert!(added >= 8, "{r}");
+    assert!(r["backup"].as_str().unwrap().starts_with("watchlog-"));
+    let again = l.json(&["import", "letterboxd", p(&dir), "--apply"]);
+    assert_eq!(
+        (again["added"].as_u64(), again["updated"].as_u64()),
+        (Some(0), Some(0)),
+        "{again}"
+    );
+    assert!(
+        again["backup"].is_null(),
+        "no backup is kept for an import that changed nothing"
+    );
+    let list = l.json(&["list", "--search", "Filipiñana"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn every_sample_imports_and_undo_puts_the_library_back() {
+    let l = Lib::new();
+    l.ok(&["sample"]);
+    let list_before = l.json(&["list"]);
+    let mut n = 0;
+    for (format, rel) in [
+        ("letterboxd", "letterboxd"),
+        ("trakt", "trakt/export"),
+        ("trakt", "trakt/api"),
+        ("imdb", "imdb/imdb_list_export.csv"),
+        ("tmdb", "tmdb"),
+    ] {
+        let Some(path) = exports(rel) else { return };
+        let r = l.json(&[
+            "import",
+            format,
+            p(&path),
+            "--apply",
+            "--prefer",
+            "existing",
+        ]);
+        assert_eq!(r["applied"], true, "{format}: {r}");
+        n += 1;
+    }
+    assert_eq!(n, 5);
+    let list_after = l.json(&["list"]);
+    assert!(list_after.as_array().unwrap().len() > list_before.as_array().unwrap().len());
+    // Undo steps back one import at a time.
+    for _ in 0..5 {
+        let out = l.ok(&["import", "undo"]);
+        assert!(out.contains("Undid the last import"), "{out}");
+    }
+    assert_eq!(
+        l.json(&["list"]),
+        list_before,
+        "five undos give back the library from before"
+    );
+    let (code, _, err) = l.run(&["import", "undo"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no import to undo"), "{err}");
+}
+
+#[test]
+fn bad_files_and_flags_are_refused_and_the_library_unchanged() {
+    let l = Lib::new();
+    l.ok(&["sample"]);
+    let before = l.hash();
+    let bad = l.dir.path().join("ratings.csv");
+    std::fs::write(
+        &bad,
+        "Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,\"Broken,2020,x,3\n",
+    )
+    .unwrap();
+    let (code, out, err) = l.run(&["import", "letterboxd", p(&bad), "--apply"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.starts_with("watchlog: ratings.csv, line 2, column 12"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+    let (code, _, err) = l.run(&["import", "myspace", p(&bad)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not an import format"), "{err}");
+    let (code, _, err) = l.run(&["import", "letterboxd", p(&bad), "--prefer", "loudest"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a conflict choice"), "{err}");
+    let (code, _, err) = l.run(&["import", "trakt", p(&l.dir.path().join("missing.json"))]);
+    assert_ne!(code, 0);
+    assert!(err.contains("missing.json"), "{err}");
+    assert_eq!(before, l.hash());
+}
+
+/// Kills `watchlog import --apply` with SIGKILL while its transaction is
+/// running (it has printed a progress line) and checks the library file is
+/// byte-for-byte what it was, and reads back the same.
+#[cfg(unix)]
+#[test]
+fn sigkill_in_the_middle_of_a_big_import_leaves_the_library_as_it_was() {
+    let l = Lib::new();
+    l.ok(&["sample"]);
+    let list_before = l.json(&["list"]);
+    let before = l.hash();
+    // 40 000 films: long enough to be caught in the middle.
+    let big = l.dir.path().join("ratings.csv");
+    let mut text = String::from("Date,Name,Year,Letterboxd URI,Rating\n");
+    for i in 0..40_000 {
+        text.push_str(&format!(
+            "2024-01-01,Film number {i},{},https://boxd.it/{i},{}\n",
+            1950 + i % 70,
+            0.5 + (i % 10) as f64 / 2.0
+        ));
+    }
+    std::fs::write(&big, text).unwrap();
+    let mut child = l
+        .cmd(&["import", "letterboxd", p(&big), "--apply"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    // The second progress line: well inside the transaction.
+    let mut seen = 0;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.starts_with("importing: ") {
+            seen += 1;
+            if seen == 2 {
+                break;
+            }
+        }
+    }
+    assert_eq!(seen, 2, "the import never reported progress");
+    let killed = Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the import finished before it was killed"
+    );
+    assert_eq!(before, l.hash(), "the library file changed");
+    assert_eq!(
+        l.json(&["list"]),
+        list_before,
+        "the library reads back differently"
+    );
+    let (code, _, err) = l.run(&["import", "undo"]);
+    assert_eq!(code, 2, "a killed import is not recorded for undo: {err}");
+}

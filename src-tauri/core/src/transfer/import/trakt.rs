@@ -1,0 +1,295 @@
+//! Reads a Trakt account export: JSON files, possibly paged
+//! (`watched-history-1.json`, `-2.json`…). Understood: `watched-history`,
+//! `watched-movies` / `watched-shows`, `ratings-movies` / `ratings-shows`
+//! (and season / episode ratings, which are reported and left out: Watchlog
+//! keeps one rating per title), `lists-watchlist` and other `lists-*` files
+//! (their titles get the list's name as a tag).
+//!
+//! Ids: TMDB, IMDb and TVDB ids are kept as catalogue ids. Trakt's own id
+//! has no place in Watchlog's catalogue ids and is not kept (matching uses
+//! the others). TMDB numbers films and series separately, so a film's TMDB
+//! id is kept as `movie/<id>`, a series' as the bare number the catalogue
+//! lookup also writes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::formats::Parsed;
+use super::input::{parse_when, SourceFile};
+use super::merge::{keys, Gather};
+use super::IncomingEntry;
+use crate::error::{Error, Result};
+use crate::model::{EntryFields, ExternalIds, Kind, Status, TitleFacts, ViewingDetails};
+use crate::rating::Rating;
+
+/// The file's kind, from its name with any page number removed.
+fn kind_of(base: &str) -> String {
+    let stem = base.trim_end_matches(".json");
+    match stem.rsplit_once('-') {
+        Some((head, tail)) if !tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit()) => {
+            head.to_string()
+        }
+        _ => stem.to_string(),
+    }
+}
+
+pub fn read(files: &[SourceFile]) -> Result<Parsed> {
+    let mut parsed = Parsed::default();
+    let mut gather = Gather::default();
+    let mut episode_ratings = 0usize;
+    let mut episodes_seen: HashMap<String, std::collections::HashSet<(i64, i64)>> = HashMap::new();
+    let mut read_any = false;
+    for f in files.iter().filter(|f| f.base_name().ends_with(".json")) {
+        let kind = kind_of(&f.base_name());
+        let text = parsed.text(f);
+        let v: Value = serde_json::from_str(&text).map_err(|e| {
+            Error::invalid(format!(
+                "{}, line {}, column {}: this is not valid JSON ({e}); nothing was imported",
+                f.name,
+                e.line(),
+                e.column()
+            ))
+        })?;
+        // Files renamed by the user (or API dumps) are known by their items.
+        let kind = if ["watched", "ratings", "lists"]
+            .iter()
+            .any(|k| kind.starts_with(k))
+        {
+            kind
+        } else {
+            let first = v.as_array().and_then(|a| a.first());
+            let has = |k: &str| first.is_some_and(|i| i.get(k).is_some());
+            if has("rated_at") || has("rating") {
+                "ratings".to_string()
+            } else if has("plays") || has("watched_at") || has("last_watched_at") {
+                "watched".to_string()
+            } else if has("listed_at") {
+                "lists-watchlist".to_string()
+            } else {
+                continue;
+            }
+        };
+        if kind == "lists-lists" {
+            continue;
+        }
+        let Value::Array(items) = v else {
+            return Err(Error::invalid(format!(
+                "{}: a Trakt export file holds a list ([…]) of items, this one does not; nothing was imported",
+                f.name
+            )));
+        };
+        read_any = true;
+        let list_tag = kind
+            .strip_prefix("lists-")
+            .filter(|k| *k != "watchlist")
+            .map(|k| k.replace('-', " "));
+        for (i, item) in items.iter().enumerate() {
+            let bad = |what: &str| {
+                Error::invalid(format!(
+                    "{}, item {}: {what}; nothing was imported",
+                    f.name,
+                    i + 1
+                ))
+            };
+            if !item.is_object() {
+                return Err(bad("each item must be an object with a movie or a show"));
+            }
+            let ty = item.get("type").and_then(Value::as_str).unwrap_or_else(|| {
+                if item.get("movie").is_some() {
+                    "movie"
+                } else {
+                    "show"
+                }
+            });
+            let date = |k: &str| -> Result<Option<DateTime<Utc>>> {
+                match item.get(k).and_then(Value::as_str) {
+                    Some(s) => parse_when(s).map(Some).map_err(|m| bad(&m)),
+                    None => Ok(None),
+                }
+            };
+            let (media, is_movie) = match ty {
+                "movie" => (item.get("movie"), true),
+                "show" | "season" | "episode" => (item.get("show"), false),
+                other => {
+                    parsed.skip(
+                        other.to_string(),
+                        format!(
+                            "{}: Trakt item of type '{other}' (not a film or series)",
+                            f.name
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let Some(media) = media.filter(|m| m.is_object()) else {
+                return Err(bad(&format!(
+                    "a '{ty}' item without its {}",
+                    if is_movie { "movie" } else { "show" }
+                )));
+            };
+            let title = facts(media, is_movie).map_err(|m| bad(&m))?;
+            let mut fields = EntryFields::default();
+            let mut viewings = Vec::new();
+            let mut when = None;
+            if kind.starts_with("ratings") {
+                if ty == "season" || ty == "episode" {
+                    episode_ratings += 1;
+                    continue;
+                }
+                let r = item
+                    .get("rating")
+                    .and_then(Value::as_f64)
+                    .ok_or_else(|| bad("a rating item without a rating"))?;
+                if !(1.0..=10.0).contains(&r) {
+                    return Err(bad(&format!("the rating {r} is outside Trakt's 1–10")));
+                }
+                fields.rating = Some(Rating::new((r * 10.0).round() as u8)?);
+                fields.status = Status::Completed;
+                when = date("rated_at")?;
+            } else if kind.starts_with("lists") {
+                fields.status = Status::PlanToWatch;
+                fields.notes = item
+                    .get("notes")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                fields.tags = list_tag.iter().cloned().collect();
+                when = date("listed_at")?;
+            } else if kind.starts_with("watched") {
+                // watched-history: one line per play; watched-shows/movies:
+                // one line per title with plays and seasons.
+                let watched = date("watched_at")?.or(date("last_watched_at")?);
+                when = watched;
+                if is_movie {
+                    fields.status = Status::Completed;
+                    fields.progress = 1;
+                    let plays = item
+                        .get("plays")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(1)
+                        .min(100);
+                    fields.finished_on = watched.map(|w| w.date_naive());
+                    for _ in 1..plays {
+                        viewings.push(ViewingDetails {
+                            progress: 1,
+                            ..Default::default()
+                        });
+                    }
+                } else {
+                    let key = keys(&title).remove(0);
+                    let seen = episodes_seen.entry(key).or_default();
+                    if let Some(ep) = item.get("episode") {
+                        let s = ep.get("season").and_then(Value::as_i64).unwrap_or(0);
+                        let n = ep.get("number").and_then(Value::as_i64).unwrap_or(0);
+                        seen.insert((s, n));
+                    }
+                    for season in item
+                        .get("seasons")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let s = season.get("number").and_then(Value::as_i64).unwrap_or(0);
+                        for ep in season
+                            .get("episodes")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                        {
+                            seen.insert((s, ep.get("number").and_then(Value::as_i64).unwrap_or(0)));
+                        }
+                    }
+                    // Specials (season 0) do not count towards progress.
+                    let mut count = seen.iter().filter(|(s, _)| *s > 0).count() as u32;
+                    if let Some(total) = title.episodes {
+                        count = count.min(total);
+                    }
+                    fields.progress = count;
+                    fields.status = match title.episodes {
+                        Some(total) if total > 0 && count >= total => Status::Completed,
+                        _ => Status::Watching,
+                    };
+                    if fields.status == Status::Completed {
+                        fields.finished_on = watched.map(|w| w.date_naive());
+                    }
+                }
+            }
+            gather.add(
+                keys(&title),
+                IncomingEntry {
+                    id: None,
+                    title,
+                    fields,
+                    viewings,
+                    added_at: when,
+                    updated_at: when,
+                },
+            );
+        }
+    }
+    if !read_any {
+        return Err(Error::invalid(
+            "this Trakt export holds none of watched-history, watched-movies, watched-shows, ratings-* or lists-* JSON files",
+        ));
+    }
+    if episode_ratings > 0 {
+        parsed.notes.push(format!(
+            "{episode_ratings} season or episode ratings were left out: Watchlog keeps one rating per title"
+        ));
+    }
+    parsed.notes.push(
+        "Trakt's own ids are not kept; titles are matched by their TMDB, IMDb and TVDB ids".into(),
+    );
+    parsed.incoming.entries = gather.into_entries();
+    Ok(parsed)
+}
+
+fn facts(media: &Value, is_movie: bool) -> std::result::Result<TitleFacts, String> {
+    let name = media
+        .get("title")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or("a title without a name")?;
+    let year = match media.get("year") {
+        Some(Value::Number(n)) => {
+            let y = n.as_i64().ok_or("the year is not a whole number")?;
+            if !(1800..=2200).contains(&y) {
+                return Err(format!("{y} is not a plausible year"));
+            }
+            Some(y as i32)
+        }
+        Some(Value::Null) | None => None,
+        Some(_) => return Err("the year is not a number".into()),
+    };
+    let ids = media.get("ids");
+    let id = |k: &str| -> Option<String> {
+        match ids?.get(k)? {
+            Value::Number(n) => Some(n.to_string()),
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            _ => None,
+        }
+    };
+    let tmdb = id("tmdb").map(|t| if is_movie { format!("movie/{t}") } else { t });
+    Ok(TitleFacts {
+        kind: if is_movie { Kind::Film } else { Kind::Series },
+        name: name.trim().to_string(),
+        year,
+        episodes: if is_movie {
+            Some(1)
+        } else {
+            media
+                .get("aired_episodes")
+                .and_then(Value::as_u64)
+                .filter(|n| *n > 0 && *n < 100_000)
+                .map(|n| n as u32)
+        },
+        external_ids: ExternalIds {
+            tmdb,
+            imdb: id("imdb").filter(|i| i.starts_with("tt")),
+            tvdb: if is_movie { None } else { id("tvdb") },
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+}

@@ -1,0 +1,791 @@
+//! Imports from other services: every real export sample in
+//! `../shared/fixtures/exports/`, the Simkl and MyDramaList samples in
+//! `tests/data/import/` (no real ones exist), idempotence, merging across
+//! services, conflict policy, undo, cancellation, and bad input that must
+//! leave the library file byte-for-byte as it was.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use proptest::prelude::*;
+use watchlog_core::transfer::import::formats::{execute, read_files, read_path, ImportFormat};
+use watchlog_core::transfer::import::input::SourceFile;
+use watchlog_core::transfer::import::merge::Prefer;
+use watchlog_core::transfer::import::{undo, ImportAction, ImportReport};
+use watchlog_core::{Entry, Kind, Library, ListQuery, Status};
+
+fn exports_dir() -> PathBuf {
+    // The repository root is two levels above this crate; fixtures live
+    // beside the repository.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/exports")
+}
+
+/// A fixture path, or `None` (with the reason printed) when it is missing
+/// outside CI; under CI a missing fixture fails.
+fn fixture(rel: &str) -> Option<PathBuf> {
+    let p = exports_dir().join(rel);
+    if p.exists() {
+        return Some(p);
+    }
+    let msg = format!("fixture {} is missing", p.display());
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg} (CI=true: fixtures must be present)");
+    }
+    eprintln!("skipping: {msg}");
+    None
+}
+
+fn data(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/import")
+        .join(rel)
+}
+
+struct Lib {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    lib: Library,
+}
+
+fn new_lib() -> Lib {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("watchlog.db");
+    let lib = Library::open(&path).unwrap();
+    Lib {
+        _dir: dir,
+        path,
+        lib,
+    }
+}
+
+fn import(l: &mut Lib, format: Option<ImportFormat>, path: &Path, apply: bool) -> ImportReport {
+    import_prefer(l, format, path, apply, Prefer::Newer)
+}
+
+fn import_prefer(
+    l: &mut Lib,
+    format: Option<ImportFormat>,
+    path: &Path,
+    apply: bool,
+    prefer: Prefer,
+) -> ImportReport {
+    let (format, parsed) =
+        read_path(format, path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    execute(&mut l.lib, format, &parsed, prefer, apply, None, None)
+        .unwrap_or_else(|e| panic!("importing {}: {e}", path.display()))
+}
+
+fn all(lib: &Library) -> Vec<Entry> {
+    lib.list(&ListQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|s| lib.entry(s.id).unwrap())
+        .collect()
+}
+
+fn find<'a>(entries: &'a [Entry], name: &str) -> &'a Entry {
+    entries
+        .iter()
+        .find(|e| e.title.facts.name == name)
+        .unwrap_or_else(|| panic!("no entry named {name}"))
+}
+
+/// Imports, then imports again and asserts the second changes nothing,
+/// not even a byte of the file.
+fn twice(l: &mut Lib, format: Option<ImportFormat>, path: &Path) -> ImportReport {
+    let first = import(l, format, path, true);
+    let bytes = snapshot(l);
+    let second = import(l, format, path, true);
+    assert_eq!(
+        second.added + second.updated,
+        0,
+        "second import of {} changed things: {second:#?}",
+        path.display()
+    );
+    assert_eq!(
+        bytes,
+        snapshot(l),
+        "second import of {} changed the file",
+        path.display()
+    );
+    first
+}
+
+/// The library file's bytes after a checkpoint (the WAL folded in).
+fn snapshot(l: &Lib) -> Vec<u8> {
+    l.lib
+        .connection()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    std::fs::read(&l.path).unwrap()
+}
+
+#[test]
+fn letterboxd_csvs_import_with_utf8_names_ratings_reviews_and_rewatches() {
+    let Some(dir) = fixture("letterboxd") else {
+        return;
+    };
+    let mut l = new_lib();
+    let preview = import(&mut l, None, &dir, false);
+    assert_eq!(preview.format.as_deref(), Some("letterboxd"));
+    assert!(!preview.applied);
+    assert!(all(&l.lib).is_empty(), "a preview must not write");
+    let r = twice(&mut l, None, &dir);
+    assert_eq!(r.added, preview.added, "the preview said what applying did");
+    let entries = all(&l.lib);
+    assert_eq!(entries.len(), r.added);
+    let f = find(&entries, "Filipiñana");
+    assert_eq!(f.title.facts.year, Some(2026));
+    assert_eq!(f.title.facts.kind, Kind::Film);
+    assert_eq!(f.fields.rating.map(|r| r.get()), Some(40), "2 stars of 5");
+    assert_eq!(f.fields.status, Status::Completed);
+    let g2 = find(&entries, "The Godfather Part II");
+    assert_eq!(g2.fields.review.as_deref(), Some("test review"));
+    assert_eq!(
+        g2.viewings.len(),
+        1,
+        "the Rewatch line is a viewing of its own"
+    );
+    assert_eq!(
+        g2.viewings[0].details.finished_on.unwrap().to_string(),
+        "2025-02-24"
+    );
+    let oak = find(&entries, "The End of Oak Street");
+    assert_eq!(oak.fields.rating.map(|r| r.get()), Some(70), "3.5 stars");
+    assert_eq!(
+        find(&entries, "The Godfather")
+            .fields
+            .rating
+            .map(|r| r.get()),
+        Some(100)
+    );
+    // Every film appears once although it is in several files.
+    let mut names: Vec<_> = entries
+        .iter()
+        .map(|e| (&e.title.facts.name, e.title.facts.year))
+        .collect();
+    names.sort();
+    let n = names.len();
+    names.dedup();
+    assert_eq!(n, names.len(), "a film was imported twice");
+}
+
+#[test]
+fn letterboxd_zip_and_lists_with_metadata_block() {
+    let Some(dir) = fixture("letterboxd") else {
+        return;
+    };
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for f in ["diary.csv", "ratings.csv", "reviews.csv", "watched.csv"] {
+        zip.start_file(format!("letterboxd-user-2026/{f}"), opts)
+            .unwrap();
+        std::io::Write::write_all(&mut zip, &std::fs::read(dir.join(f)).unwrap()).unwrap();
+    }
+    zip.start_file("letterboxd-user-2026/lists/k-films.csv", opts)
+        .unwrap();
+    std::io::Write::write_all(
+        &mut zip,
+        b"Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2026-01-01,Korean cinema,,https://boxd.it/x,\"Mine, all mine\"\n\nPosition,Name,Year,URL,Description\n1,Train to Busan,2016,https://boxd.it/a,\n2,Boiling Point,2023,https://boxd.it/b,\n",
+    )
+    .unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let mut l = new_lib();
+    let zpath = l._dir.path().join("letterboxd.zip");
+    std::fs::write(&zpath, bytes).unwrap();
+    twice(&mut l, None, &zpath);
+    let entries = all(&l.lib);
+    let busan = find(&entries, "Train to Busan");
+    assert_eq!(busan.fields.status, Status::PlanToWatch);
+    assert_eq!(busan.fields.tags, vec!["Korean cinema".to_string()]);
+    let bp = find(&entries, "Boiling Point");
+    assert_eq!(
+        bp.fields.status,
+        Status::Completed,
+        "a list does not move a watched film back"
+    );
+    assert!(bp.fields.tags.contains(&"Korean cinema".to_string()));
+}
+
+#[test]
+fn trakt_export_and_api_shapes() {
+    let Some(export) = fixture("trakt/export") else {
+        return;
+    };
+    let Some(api) = fixture("trakt/api") else {
+        return;
+    };
+    let mut l = new_lib();
+    let r = twice(&mut l, Some(ImportFormat::Trakt), &export);
+    assert!(
+        r.notes.iter().any(|n| n.contains("Trakt's own ids")),
+        "{:?}",
+        r.notes
+    );
+    let entries = all(&l.lib);
+    let frieren = find(&entries, "Frieren: Beyond Journey's End");
+    assert_eq!(frieren.fields.rating.map(|r| r.get()), Some(80));
+    assert_eq!(
+        frieren.title.facts.external_ids.imdb.as_deref(),
+        Some("tt22248376")
+    );
+    assert_eq!(
+        frieren.title.facts.external_ids.tvdb.as_deref(),
+        Some("424536")
+    );
+    let blue = find(&entries, "Perfect Blue");
+    assert_eq!(blue.fields.status, Status::PlanToWatch);
+    assert_eq!(
+        blue.title.facts.external_ids.tmdb.as_deref(),
+        Some("movie/10494")
+    );
+    twice(&mut l, Some(ImportFormat::Trakt), &api);
+    let entries = all(&l.lib);
+    let sp = find(&entries, "South Park");
+    assert!(sp.fields.progress > 0, "watched episodes count as progress");
+    assert_eq!(sp.fields.status, Status::Watching);
+    assert_eq!(
+        find(&entries, "Pulp Fiction")
+            .fields
+            .rating
+            .map(|r| r.get()),
+        Some(80)
+    );
+}
+
+#[test]
+fn imdb_list_classifies_kinds_and_skips_what_is_not_a_title() {
+    let Some(f) = fixture("imdb/imdb_list_export.csv") else {
+        return;
+    };
+    let mut l = new_lib();
+    let r = twice(&mut l, None, &f);
+    assert_eq!(r.format.as_deref(), Some("imdb"));
+    let entries = all(&l.lib);
+    let dk = find(&entries, "The Dark Knight");
+    assert_eq!(
+        dk.fields.rating.map(|r| r.get()),
+        Some(80),
+        "the two Dark Knight lines are one title"
+    );
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.title.facts.name == "The Dark Knight")
+            .count(),
+        1
+    );
+    assert_eq!(
+        find(&entries, "Chernobyl").title.facts.kind,
+        Kind::Miniseries
+    );
+    assert_eq!(
+        find(&entries, "Game of Thrones").title.facts.kind,
+        Kind::Series
+    );
+    assert_eq!(
+        find(&entries, "Game of Thrones").fields.status,
+        Status::PlanToWatch
+    );
+    let henry = find(&entries, "The Wonderful Story of Henry Sugar");
+    assert_eq!(
+        henry.title.facts.external_ids.imdb.as_deref(),
+        Some("tt16968450")
+    );
+    let skipped: Vec<_> = r
+        .items
+        .iter()
+        .filter(|i| i.action == ImportAction::Skipped)
+        .collect();
+    for name in [
+        "Breaking Bad: Ozymandias",
+        "The Last of Us",
+        "Dan Carlin's Hardcore History",
+    ] {
+        assert!(
+            skipped.iter().any(|i| i.title == name),
+            "{name} should be skipped: {skipped:#?}"
+        );
+    }
+    assert!(skipped
+        .iter()
+        .all(|i| i.reason.as_deref().is_some_and(|r| r.contains("line"))));
+}
+
+#[test]
+fn imdb_localised_title_types_and_reordered_columns() {
+    let mut l = new_lib();
+    let p = l._dir.path().join("ratings.csv");
+    std::fs::write(&p, "Title Type,Your Rating,Title,Year,Const,Date Rated\nSerie TV,9,Il Trono di Spade,2011,tt0944947,2024-01-02\nMini serie TV,8,Chernobyl,2019,tt7366338,2024-01-03\nFilm,7,La vita è bella,1997,tt0118799,2024-01-04\n").unwrap();
+    twice(&mut l, Some(ImportFormat::Imdb), &p);
+    let entries = all(&l.lib);
+    assert_eq!(
+        find(&entries, "Il Trono di Spade").title.facts.kind,
+        Kind::Series
+    );
+    assert_eq!(
+        find(&entries, "Chernobyl").title.facts.kind,
+        Kind::Miniseries
+    );
+    assert_eq!(
+        find(&entries, "La vita è bella")
+            .fields
+            .rating
+            .map(|r| r.get()),
+        Some(70)
+    );
+}
+
+#[test]
+fn tmdb_ratings_and_watchlist() {
+    let Some(dir) = fixture("tmdb") else { return };
+    let mut l = new_lib();
+    let r = twice(&mut l, Some(ImportFormat::Tmdb), &dir);
+    let entries = all(&l.lib);
+    assert_eq!(
+        find(&entries, "부산행").fields.rating.map(|r| r.get()),
+        Some(70)
+    );
+    assert_eq!(
+        find(&entries, "부산행")
+            .title
+            .facts
+            .external_ids
+            .tmdb
+            .as_deref(),
+        Some("movie/396535")
+    );
+    assert_eq!(
+        find(&entries, "Breaking Bad").fields.status,
+        Status::PlanToWatch
+    );
+    assert!(r
+        .items
+        .iter()
+        .any(|i| i.action == ImportAction::Skipped && i.title == "Friends S1E1"));
+}
+
+#[test]
+fn simkl_csv_and_json_are_the_same_library() {
+    let mut l = new_lib();
+    let r = twice(&mut l, None, &data("simkl.csv"));
+    assert_eq!(r.format.as_deref(), Some("simkl"));
+    assert_eq!(r.added, 4);
+    let entries = all(&l.lib);
+    let st = find(&entries, "Soundtrack #2");
+    assert_eq!(st.fields.rating.map(|r| r.get()), Some(90));
+    assert_eq!(st.fields.notes.as_deref(), Some("Loved the duet, twice"));
+    assert_eq!(find(&entries, "Kingdom").fields.status, Status::PlanToWatch);
+    // The JSON backup of the same account merges into the same entries.
+    let r = import(&mut l, None, &data("simkl.json"), true);
+    assert_eq!(r.added, 0, "{r:#?}");
+    assert_eq!(all(&l.lib).len(), 4);
+}
+
+#[test]
+fn mydramalist_tsv() {
+    let mut l = new_lib();
+    let r = twice(&mut l, None, &data("mdl.tsv"));
+    assert_eq!(r.format.as_deref(), Some("mdl"));
+    let entries = all(&l.lib);
+    let st = find(&entries, "Soundtrack #2");
+    assert_eq!(st.fields.rating.map(|r| r.get()), Some(85));
+    assert_eq!(st.title.facts.country.as_deref(), Some("KR"));
+    assert_eq!(st.viewings.len(), 1, "Re-watched 1");
+    assert_eq!(
+        find(&entries, "Never Let Me Go").title.facts.kind,
+        Kind::Film
+    );
+    assert_eq!(
+        find(&entries, "Never Let Me Go")
+            .fields
+            .finished_on
+            .unwrap()
+            .to_string(),
+        "2023-04-10"
+    );
+    assert_eq!(find(&entries, "Filipiñana").fields.status, Status::Dropped);
+}
+
+#[test]
+fn trakt_then_letterboxd_then_imdb_merge_the_same_film() {
+    let mut l = new_lib();
+    let dir = l._dir.path().to_path_buf();
+    std::fs::write(dir.join("ratings-movies.json"), r#"[{"rated_at":"2024-01-01T00:00:00Z","rating":6,"type":"movie","movie":{"title":"Parasite","year":2019,"ids":{"trakt":1,"imdb":"tt6751668","tmdb":496243}}}]"#).unwrap();
+    std::fs::write(
+        dir.join("ratings.csv"),
+        "Date,Name,Year,Letterboxd URI,Rating\n2025-06-01,Parasite,2019,https://boxd.it/x,4.5\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("imdb.csv"), "Const,Your Rating,Date Rated,Title,Title Type,Year\ntt6751668,7,2023-01-01,Parasite,Movie,2019\n").unwrap();
+    import(
+        &mut l,
+        Some(ImportFormat::Trakt),
+        &dir.join("ratings-movies.json"),
+        true,
+    );
+    let r = import(
+        &mut l,
+        Some(ImportFormat::Letterboxd),
+        &dir.join("ratings.csv"),
+        true,
+    );
+    assert_eq!((r.added, r.updated), (0, 1), "{r:#?}");
+    assert!(
+        r.items[0]
+            .changes
+            .iter()
+            .any(|c| c.starts_with("rating 60/100 → 90/100")),
+        "{:?}",
+        r.items[0].changes
+    );
+    // IMDb's rating is older than Letterboxd's: under "newer" it loses.
+    let r = import(
+        &mut l,
+        Some(ImportFormat::Imdb),
+        &dir.join("imdb.csv"),
+        true,
+    );
+    assert_eq!(r.added, 0);
+    let entries = all(&l.lib);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].fields.rating.map(|r| r.get()), Some(90));
+    // "incoming" makes the file win.
+    let r = import_prefer(
+        &mut l,
+        Some(ImportFormat::Imdb),
+        &dir.join("imdb.csv"),
+        false,
+        Prefer::Incoming,
+    );
+    assert!(r.policy.as_deref().unwrap().contains("the file's win"));
+    assert_eq!(r.updated, 1);
+    // "existing" keeps the library's.
+    let r = import_prefer(
+        &mut l,
+        Some(ImportFormat::Imdb),
+        &dir.join("imdb.csv"),
+        false,
+        Prefer::Existing,
+    );
+    assert_eq!(r.updated, 0);
+}
+
+#[test]
+fn two_entries_with_one_name_are_reported_ambiguous() {
+    let mut l = new_lib();
+    for _ in 0..2 {
+        l.lib
+            .add_entry(&watchlog_core::NewEntry {
+                title: watchlog_core::TitleFacts {
+                    kind: Kind::Film,
+                    name: "Oldboy".into(),
+                    year: Some(2003),
+                    ..Default::default()
+                },
+                fields: Default::default(),
+            })
+            .unwrap();
+    }
+    let p = l._dir.path().join("ratings.csv");
+    std::fs::write(
+        &p,
+        "Date,Name,Year,Letterboxd URI,Rating\n2025-06-01,Oldboy,2003,https://boxd.it/x,5\n",
+    )
+    .unwrap();
+    let r = import(&mut l, Some(ImportFormat::Letterboxd), &p, true);
+    assert_eq!((r.added, r.updated, r.ambiguous), (0, 0, 1), "{r:#?}");
+}
+
+#[test]
+fn undo_restores_the_library_from_before_the_import() {
+    let Some(dir) = fixture("letterboxd") else {
+        return;
+    };
+    let mut l = new_lib();
+    l.lib
+        .add_entry(&watchlog_core::NewEntry {
+            title: watchlog_core::TitleFacts {
+                kind: Kind::Series,
+                name: "Soundtrack #2".into(),
+                year: Some(2023),
+                ..Default::default()
+            },
+            fields: Default::default(),
+        })
+        .unwrap();
+    let r = import(&mut l, None, &dir, true);
+    let backup = r
+        .backup
+        .clone()
+        .expect("an applied import names its backup");
+    assert_eq!(
+        undo::last_import_backup(&l.lib).unwrap().as_deref(),
+        Some(backup.as_str())
+    );
+    assert!(all(&l.lib).len() > 1);
+    let path = l.path.clone();
+    drop(std::mem::replace(
+        &mut l.lib,
+        Library::open_in_memory().unwrap(),
+    ));
+    let u = undo::undo_last_import(&path).unwrap();
+    assert_eq!(u.restored, backup);
+    l.lib = Library::open(&path).unwrap();
+    let entries = all(&l.lib);
+    assert_eq!(entries.len(), 1, "only the entry from before the import");
+    drop(std::mem::replace(
+        &mut l.lib,
+        Library::open_in_memory().unwrap(),
+    ));
+    let e = undo::undo_last_import(&path).unwrap_err();
+    assert!(e.to_string().contains("no import to undo"), "{e}");
+}
+
+#[test]
+fn cancelling_rolls_back_and_progress_is_reported() {
+    let Some(dir) = fixture("letterboxd") else {
+        return;
+    };
+    let mut l = new_lib();
+    let before = snapshot(&l);
+    let (format, parsed) = read_path(None, &dir).unwrap();
+    let cancel = AtomicBool::new(false);
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress = |done: usize, total: usize| {
+        seen.lock().unwrap().push((done, total));
+        if done == 3 {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let e = execute(
+        &mut l.lib,
+        format,
+        &parsed,
+        Prefer::Newer,
+        true,
+        Some(&progress),
+        Some(&cancel),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "cancelled");
+    assert!(seen.lock().unwrap().len() >= 4);
+    assert!(all(&l.lib).is_empty());
+    assert_eq!(
+        before,
+        snapshot(&l),
+        "a cancelled import leaves the file as it was"
+    );
+    assert_eq!(undo::last_import_backup(&l.lib).unwrap(), None);
+}
+
+// ------------------------------------------------------------ bad input
+
+/// Reads and applies `bytes` as `name`; the error must mention every
+/// string in `expect`, and the library file must be byte-identical.
+fn refused(format: Option<ImportFormat>, name: &str, bytes: &[u8], expect: &[&str]) {
+    let mut l = new_lib();
+    l.lib
+        .add_entry(&watchlog_core::NewEntry {
+            title: watchlog_core::TitleFacts {
+                kind: Kind::Film,
+                name: "Keep me".into(),
+                ..Default::default()
+            },
+            fields: Default::default(),
+        })
+        .unwrap();
+    let before = snapshot(&l);
+    let files = vec![SourceFile {
+        name: name.into(),
+        bytes: bytes.to_vec(),
+    }];
+    let result = read_files(format, files)
+        .and_then(|(f, p)| execute(&mut l.lib, f, &p, Prefer::Newer, true, None, None));
+    let e = match result {
+        Err(e) => e.to_string(),
+        Ok(r) => panic!("{name} was accepted: {r:#?}"),
+    };
+    for x in expect {
+        assert!(e.contains(x), "error for {name} should mention {x:?}: {e}");
+    }
+    assert_eq!(before, snapshot(&l), "{name}: the library changed");
+}
+
+#[test]
+fn bad_csv_gets_file_line_and_column() {
+    let lb = Some(ImportFormat::Letterboxd);
+    refused(lb, "ratings.csv", b"Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,\"Oops,2020,x,3\n2024-01-02,Fine,2020,y,3\n", &["ratings.csv", "line 2", "column 12", "unbalanced"]);
+    refused(
+        lb,
+        "ratings.csv",
+        b"Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Film,2020,x,3,extra,more\n",
+        &["line 2", "column 6", "fields"],
+    );
+    refused(
+        lb,
+        "ratings.csv",
+        b"Date,Title,Year\n2024-01-01,Film,2020\n",
+        &["ratings.csv", "line 1", "'name'"],
+    );
+    refused(
+        lb,
+        "ratings.csv",
+        b"Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,Film,2020,x,7\n",
+        &["line 2", "column 5 (rating)", "outside 0.5"],
+    );
+    refused(lb, "diary.csv", b"Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n2024-01-01,Film,2020,x,3,,,03/04/2024\n", &["line 2", "watched date", "not a date"]);
+    refused(
+        Some(ImportFormat::Imdb),
+        "r.csv",
+        b"Const,Title,Your Rating\nxx12,Film,5\n",
+        &["line 2", "const", "not an IMDb id"],
+    );
+    refused(
+        Some(ImportFormat::Mdl),
+        "l.tsv",
+        b"Title\tStatus\tRating\nA\tFinished\t5\n",
+        &["line 2", "status"],
+    );
+    refused(
+        None,
+        "mystery.csv",
+        b"foo,bar\n1,2\n",
+        &["cannot tell which service"],
+    );
+}
+
+#[test]
+fn bom_crlf_semicolons_and_latin1_are_read() {
+    let mut l = new_lib();
+    let dir = l._dir.path().to_path_buf();
+    // BOM + CRLF + semicolons (a spreadsheet in a European locale).
+    std::fs::write(dir.join("ratings.csv"), b"\xEF\xBB\xBFDate;Name;Year;Letterboxd URI;Rating\r\n2024-01-01;Am\xC3\xA9lie;2001;x;4,5\r\n").unwrap();
+    let r = import(
+        &mut l,
+        Some(ImportFormat::Letterboxd),
+        &dir.join("ratings.csv"),
+        true,
+    );
+    assert_eq!(r.added, 1);
+    let e = all(&l.lib);
+    assert_eq!(find(&e, "Amélie").fields.rating.map(|r| r.get()), Some(90));
+    // Latin-1: read, and said so.
+    std::fs::write(
+        dir.join("watched.csv"),
+        b"Date,Name,Year,Letterboxd URI\n2024-01-01,Filipi\xF1ana,2026,x\n",
+    )
+    .unwrap();
+    let r = import(
+        &mut l,
+        Some(ImportFormat::Letterboxd),
+        &dir.join("watched.csv"),
+        true,
+    );
+    assert!(
+        r.notes.iter().any(|n| n.contains("Latin-1")),
+        "{:?}",
+        r.notes
+    );
+    assert!(all(&l.lib)
+        .iter()
+        .any(|e| e.title.facts.name == "Filipiñana"));
+}
+
+#[test]
+fn wrong_json_shape_and_bad_ratings() {
+    let t = Some(ImportFormat::Trakt);
+    refused(
+        t,
+        "ratings-movies.json",
+        b"{\"not\": \"a list\"}",
+        &["ratings-movies.json", "list"],
+    );
+    refused(
+        t,
+        "ratings-movies.json",
+        b"[{\"rating\": 8, \"type\": \"movie\"",
+        &["line 1", "column", "not valid JSON"],
+    );
+    refused(
+        t,
+        "ratings-movies.json",
+        b"[{\"rating\": 11, \"type\": \"movie\", \"movie\": {\"title\": \"X\", \"year\": 2000}}]",
+        &["item 1", "outside"],
+    );
+    refused(
+        t,
+        "ratings-movies.json",
+        b"[{\"rating\": 5, \"type\": \"movie\", \"movie\": {\"title\": \"X\", \"year\": 99999}}]",
+        &["item 1", "year"],
+    );
+    refused(
+        Some(ImportFormat::Simkl),
+        "s.json",
+        b"{\"shows\": 3}",
+        &["not a list"],
+    );
+}
+
+fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, opts).unwrap();
+        std::io::Write::write_all(&mut zip, bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn hostile_zips_are_refused() {
+    let lb = Some(ImportFormat::Letterboxd);
+    let traversal = zip_of(&[("../../etc/ratings.csv", b"Date,Name,Year\n".to_vec())]);
+    refused(lb, "export.zip", &traversal, &["outside the export"]);
+    // 300 MiB of zeros compresses to a few hundred KiB.
+    let bomb = zip_of(&[("ratings.csv", vec![0u8; 300 << 20])]);
+    assert!(bomb.len() < 2 << 20);
+    let mut l = new_lib();
+    let p = l._dir.path().join("bomb.zip");
+    std::fs::write(&p, &bomb).unwrap();
+    let e = read_path(lb, &p).unwrap_err().to_string();
+    assert!(e.contains("larger than"), "{e}");
+    let before = snapshot(&l);
+    assert!(all(&l.lib).is_empty());
+    assert_eq!(before, snapshot(&l));
+    let _ = &mut l;
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// No reader panics on arbitrary bytes; each either reads or refuses.
+    #[test]
+    fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), pick in 0usize..8) {
+        let format = ImportFormat::ALL[pick];
+        let name = match format {
+            ImportFormat::Trakt | ImportFormat::WatchlogJson => "ratings-movies.json",
+            ImportFormat::Simkl => "backup.json",
+            ImportFormat::Mdl => "list.tsv",
+            _ => "ratings.csv",
+        };
+        let _ = read_files(Some(format), vec![SourceFile { name: name.into(), bytes: bytes.clone() }]);
+        let _ = read_files(None, vec![SourceFile { name: name.into(), bytes }]);
+    }
+
+    /// Text that looks like each CSV format, with arbitrary cells.
+    #[test]
+    fn csv_readers_never_panic(cells in proptest::collection::vec("[ -~\t\"\n,;ñ]{0,12}", 0..40)) {
+        for header in [
+            "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date,Review\n",
+            "Const,Title,Title Type,Your Rating,Date Rated,Year,Runtime (mins)\n",
+            "TMDb ID,IMDb ID,Type,Name,Release Date,Season Number,Episode Number,Rating,Your Rating,Date Rated\n",
+            "SIMKL_ID,Title,Type,Year,Watchlist,LastEpWatched,WatchedDate,Rating,Memo,TVDB,TMDB,IMDB\n",
+            "Title\tStatus\tEpisodes watched\tTotal episodes\tCountry of Origin\tShow type\tRating\tStarted on\tEnded on\tRe-watched\n",
+        ] {
+            let text = format!("{header}{}", cells.join(","));
+            let _ = read_files(None, vec![SourceFile { name: "x.csv".into(), bytes: text.into_bytes() }]);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { actionLabel, formatArg, itemDetail, percent, visibleItems } from './importView';
+import type { ImportItem } from './bindings/ImportItem';
+
+const item = (over: Partial<ImportItem>): ImportItem => ({
+  action: 'added',
+  entry_id: 1,
+  title: 'Soundtrack #2',
+  changes: [],
+  reason: null,
+  ...over,
+});
+
+describe('import view', () => {
+  it('sends null for auto-detection', () => {
+    expect(formatArg('auto')).toBeNull();
+    expect(formatArg('letterboxd')).toBe('letterboxd');
+  });
+
+  it('describes updates by their changes and skips by their reason', () => {
+    expect(itemDetail(item({ action: 'updated', changes: ['rating 60/100 → 90/100', 'review added'] }))).toBe(
+      'rating 60/100 → 90/100; review added',
+    );
+    expect(itemDetail(item({ action: 'skipped', reason: 'a video game' }))).toBe('a video game');
+    expect(actionLabel('ambiguous')).toBe('Ambiguous');
+  });
+
+  it('hides unchanged lines', () => {
+    const rows = [item({ action: 'unchanged' }), item({ action: 'added' })];
+    expect(visibleItems(rows)).toHaveLength(1);
+  });
+
+  it('turns progress into a bounded percentage', () => {
+    expect(percent(null)).toBe(0);
+    expect(percent({ done: 0, total: 0 })).toBe(0);
+    expect(percent({ done: 50, total: 200 })).toBe(25);
+    expect(percent({ done: 300, total: 200 })).toBe(100);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * The import dialog's plain logic: the formats offered, how each report
+ * line reads, and the progress percentage — kept out of the component so
+ * Vitest can check it.
+ */
+import type { ImportFormat } from './bindings/ImportFormat';
+import type { ImportItem } from './bindings/ImportItem';
+import type { ImportProgress } from './bindings/ImportProgress';
+import type { Prefer } from './bindings/Prefer';
+
+export const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; label: string }> = [
+  { value: 'auto', label: 'Detect from the file' },
+  { value: 'letterboxd', label: 'Letterboxd (zip or CSV)' },
+  { value: 'trakt', label: 'Trakt (JSON)' },
+  { value: 'imdb', label: 'IMDb ratings or list (CSV)' },
+  { value: 'simkl', label: 'Simkl (CSV or JSON)' },
+  { value: 'mdl', label: 'MyDramaList (community TSV)' },
+  { value: 'tmdb', label: 'TMDB (CSV)' },
+  { value: 'watchlog-json', label: 'Watchlog JSON' },
+  { value: 'watchlog-csv', label: 'Watchlog CSV' },
+];
+
+export const PREFER_CHOICES: Array<{ value: Prefer; label: string }> = [
+  { value: 'newer', label: 'The more recent rating wins' },
+  { value: 'existing', label: 'Keep my ratings' },
+  { value: 'incoming', label: "The file's ratings win" },
+];
+
+/** `null` for "auto", as the backend expects. */
+export function formatArg(v: ImportFormat | 'auto'): ImportFormat | null {
+  return v === 'auto' ? null : v;
+}
+
+const ACTION_LABELS: Record<ImportItem['action'], string> = {
+  added: 'Add',
+  updated: 'Update',
+  unchanged: 'Unchanged',
+  ambiguous: 'Ambiguous',
+  skipped: 'Skip',
+};
+
+export function actionLabel(a: ImportItem['action']): string {
+  return ACTION_LABELS[a];
+}
+
+/** What a report line says beyond its title. */
+export function itemDetail(i: ImportItem): string {
+  if (i.action === 'updated') return i.changes.join('; ');
+  return i.reason ?? '';
+}
+
+/** The lines worth showing: everything but the unchanged ones. */
+export function visibleItems(items: ImportItem[]): ImportItem[] {
+  return items.filter((i) => i.action !== 'unchanged');
+}
+
+export function percent(p: ImportProgress | null): number {
+  if (!p || p.total === 0) return 0;
+  return Math.min(100, Math.round((p.done / p.total) * 100));
+}
