@@ -346,6 +346,20 @@ pub struct EntrySummary {
     pub finished_on: Option<NaiveDate>,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub added_at: DateTime<Utc>,
+    /// Opaque id of the cached poster (its content hash) when one is cached
+    /// for the current poster address; the app serves it as
+    /// `poster://localhost/<id>-<size>`. Never a file path.
+    #[serde(default)]
+    pub poster: Option<String>,
+    /// When searching: the title with each matched part between U+0002 and
+    /// U+0003 (plain text, never HTML), if the title itself matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub highlight: Option<String>,
+    /// The same for the original title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub highlight_original: Option<String>,
 }
 
 /// What a library listing asks for.
@@ -362,6 +376,72 @@ pub struct ListQuery {
     /// highest first).
     pub reverse: bool,
     pub limit: Option<u32>,
+    /// Only titles from this country (ISO code, any case).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub country: Option<String>,
+    /// Only titles with this genre (any case).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub genre: Option<String>,
+    /// Only entries with this tag (any case).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub tag: Option<String>,
+    /// Only titles released in or after this year.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub year_min: Option<i32>,
+    /// Only titles released in or before this year.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub year_max: Option<i32>,
+    /// Only entries rated at least this (0–100); unrated ones are left out.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub rating_min: Option<Rating>,
+    /// Only entries rated at most this (0–100); unrated ones are left out.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub rating_max: Option<Rating>,
+    /// `true`: only favourites; `false`: only the others.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub favorite: Option<bool>,
+    /// `true`: only entries on a platform you subscribe to; `false`: only
+    /// the others (no platform, or one you do not subscribe to).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub on_my_services: Option<bool>,
+    /// Where to continue: the `next_cursor` of the previous page of the same
+    /// listing. Opaque; `None` starts at the beginning.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub cursor: Option<String>,
+}
+
+/// One page of a library listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ListPage {
+    pub rows: Vec<EntrySummary>,
+    /// Pass this as `cursor` for the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Counts for the filter chips: how many entries each value would show,
+/// under every other active filter (a chip's own dimension is left out, so
+/// picking Netflix still shows how many titles Viki has).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Facets {
+    /// Entries matching every filter.
+    pub total: u32,
+    /// By status word (`plan_to_watch`…), in the order of the tabs.
+    pub status: Vec<Count>,
+    pub platform: Vec<Count>,
+    pub country: Vec<Count>,
+    pub genre: Vec<Count>,
 }
 
 /// How many entries each status tab holds.
@@ -425,6 +505,27 @@ pub struct Stats {
     pub finished_per_month: Vec<Count>,
     pub reviews: u32,
     pub favorites: u32,
+    /// Hours watched per month, "YYYY-MM", oldest first: each finished
+    /// viewing's episodes times the runtime, counted in the month it was
+    /// finished (`count` is the viewings finished that month).
+    #[serde(default)]
+    pub hours_per_month: Vec<Measure>,
+    /// The most common genres among the library's titles, most first.
+    #[serde(default)]
+    pub top_genres: Vec<Count>,
+    /// Average rating on the 10-point scale per platform (`count` is the
+    /// rated entries), highest first.
+    #[serde(default)]
+    pub rating_by_platform: Vec<Measure>,
+}
+
+/// One labelled amount with the number of things it was computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Measure {
+    pub label: String,
+    pub value: f64,
+    pub count: u32,
 }
 
 /// Facts about the library file, for `doctor` and the settings screen.

@@ -7,8 +7,8 @@ use super::search;
 use super::Library;
 use crate::error::{Error, Result};
 use crate::model::{
-    rating_10, Entry, EntryFields, EntrySummary, ExternalIds, ListQuery, NewEntry, Person, SortKey,
-    Status, StatusCounts, SubScores, Title, TitleFacts, Viewing, ViewingDetails,
+    rating_10, Entry, EntryFields, ExternalIds, NewEntry, Person, Status, StatusCounts, SubScores,
+    Title, TitleFacts, Viewing, ViewingDetails,
 };
 use crate::rating::Rating;
 use crate::text;
@@ -372,86 +372,6 @@ impl Library {
         self.entry(entry_id)
     }
 
-    /// One page of the library, filtered and sorted.
-    pub fn list(&self, q: &ListQuery) -> Result<Vec<EntrySummary>> {
-        let mut sql = String::from(
-            "SELECT e.id, t.kind, t.name, t.original_name, t.year, t.country, e.status, e.rating,
-                    e.progress, t.episodes, p.name, e.favorite, t.poster_url, e.finished_on,
-                    e.added_at
-             FROM entries e
-             JOIN titles t ON t.id = e.title_id
-             LEFT JOIN platforms p ON p.id = e.platform_id",
-        );
-        let mut filter = Filter::default();
-        if let Some(status) = q.status {
-            filter.push("e.status = ?", &[status.as_str()]);
-        }
-        if let Some(platform) = q.platform.as_deref() {
-            let id = platform_id(&self.conn, platform)?;
-            filter.push("e.platform_id = ?", &[&id.to_string()]);
-        }
-        let searching = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let mut rank_join = false;
-        if let Some(text) = searching {
-            let plan = search::plan(text);
-            if let Some(fts) = plan.fts {
-                sql.push_str(
-                    " JOIN (SELECT rowid AS id, bm25(entry_search, 10.0, 10.0, 3.0, 1.0, 1.0) AS rank
-                            FROM entry_search WHERE entry_search MATCH ?) s ON s.id = e.id",
-                );
-                filter.leading.push(fts);
-                rank_join = true;
-            }
-            for term in plan.short_terms {
-                let pattern = format!("%{}%", search::escape_like(&term));
-                filter.push(
-                    "(t.name LIKE ? ESCAPE '\\' OR t.original_name LIKE ? ESCAPE '\\')",
-                    &[&pattern, &pattern],
-                );
-            }
-        }
-        sql.push_str(&filter.where_clause());
-        let order = match (q.sort, rank_join) {
-            (None, true) => "s.rank, t.sort_name",
-            (None, false) | (Some(SortKey::Added), _) => "e.added_at DESC, e.id DESC",
-            (Some(SortKey::Title), _) => "t.sort_name, t.year, e.id",
-            (Some(SortKey::Year), _) => "t.year IS NULL, t.year DESC, t.sort_name",
-            (Some(SortKey::Rating), _) => "e.rating IS NULL, e.rating DESC, t.sort_name",
-            (Some(SortKey::Finished), _) => {
-                "e.finished_on IS NULL, e.finished_on DESC, t.sort_name"
-            }
-        };
-        sql.push_str(" ORDER BY ");
-        sql.push_str(&reverse_order(order, q.reverse));
-        if let Some(limit) = q.limit {
-            sql.push_str(&format!(" LIMIT {limit}"));
-        }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let params = filter.params();
-        let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-            let rating = rating(r, 7)?;
-            Ok(EntrySummary {
-                id: r.get(0)?,
-                kind: word(r, 1)?,
-                name: r.get(2)?,
-                original_name: r.get(3)?,
-                year: r.get(4)?,
-                country: r.get(5)?,
-                status: word(r, 6)?,
-                rating,
-                rating_10: rating_10(rating),
-                progress: r.get(8)?,
-                episodes: r.get(9)?,
-                platform: r.get(10)?,
-                favorite: r.get(11)?,
-                poster_url: r.get(12)?,
-                finished_on: r.get(13)?,
-                added_at: r.get(14)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// How many entries each status tab holds.
     pub fn status_counts(&self) -> Result<StatusCounts> {
         let mut counts = StatusCounts::default();
@@ -538,54 +458,6 @@ pub(super) fn insert_entry(tx: &Transaction, new: &NewEntry, today: NaiveDate) -
     write_fields(tx, entry_id, &fields)?;
     search::reindex(tx, entry_id)?;
     Ok(entry_id)
-}
-
-/// A WHERE clause built from optional parts. Parameters are anonymous `?`s,
-/// bound in the order they appear in the statement: the search join's first,
-/// then each clause's.
-#[derive(Default)]
-struct Filter {
-    leading: Vec<String>,
-    clauses: Vec<String>,
-    values: Vec<String>,
-}
-
-impl Filter {
-    fn push(&mut self, clause: &str, values: &[&str]) {
-        self.clauses.push(clause.to_string());
-        self.values.extend(values.iter().map(|v| v.to_string()));
-    }
-
-    fn where_clause(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-
-    fn params(&self) -> Vec<&String> {
-        self.leading.iter().chain(&self.values).collect()
-    }
-}
-
-fn reverse_order(order: &str, reverse: bool) -> String {
-    if !reverse {
-        return order.to_string();
-    }
-    order
-        .split(", ")
-        .map(|part| {
-            if let Some(col) = part.strip_suffix(" DESC") {
-                col.to_string()
-            } else if part.ends_with(" IS NULL") {
-                part.to_string()
-            } else {
-                format!("{part} DESC")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Applies what a status change implies, filling only what is empty.

@@ -2,7 +2,7 @@
 
 use super::Library;
 use crate::error::Result;
-use crate::model::{Count, Stats};
+use crate::model::{Count, Measure, Stats};
 
 impl Library {
     pub fn stats(&self) -> Result<Stats> {
@@ -88,7 +88,48 @@ impl Library {
                  SELECT finished_on FROM viewings WHERE finished_on IS NOT NULL)
              GROUP BY month ORDER BY month",
         )?;
+        let measures = |sql: &str, round_to: f64| -> Result<Vec<Measure>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| {
+                Ok(Measure {
+                    label: r.get(0)?,
+                    value: (r.get::<_, f64>(1)? * round_to).round() / round_to,
+                    count: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        // There is no date per episode, so a viewing's hours count in the
+        // month it was finished: the same months as `finished_per_month`.
+        let hours_per_month = measures(
+            "SELECT substr(finished_on, 1, 7) AS month, sum(minutes) / 60.0, count(*) FROM (
+                 SELECT e.finished_on, e.progress * coalesce(t.runtime_minutes, 0) AS minutes
+                 FROM entries e JOIN titles t ON t.id = e.title_id
+                 WHERE e.finished_on IS NOT NULL
+                 UNION ALL
+                 SELECT v.finished_on, v.progress * coalesce(t.runtime_minutes, 0)
+                 FROM viewings v JOIN entries e ON e.id = v.entry_id
+                 JOIN titles t ON t.id = e.title_id
+                 WHERE v.finished_on IS NOT NULL)
+             GROUP BY month ORDER BY month",
+            10.0,
+        )?;
+        let top_genres = counts(
+            "SELECT min(g.genre), count(*) AS n FROM title_genres g
+             JOIN entries e ON e.title_id = g.title_id
+             GROUP BY g.genre COLLATE NOCASE ORDER BY n DESC, 1 LIMIT 12",
+        )?;
+        let rating_by_platform = measures(
+            "SELECT p.name, avg(e.rating) / 10.0 AS average, count(*) FROM entries e
+             JOIN platforms p ON p.id = e.platform_id
+             WHERE e.rating IS NOT NULL
+             GROUP BY p.id ORDER BY average DESC, p.name",
+            100.0,
+        )?;
         Ok(Stats {
+            hours_per_month,
+            top_genres,
+            rating_by_platform,
             titles: by_status.all,
             by_status,
             by_kind,

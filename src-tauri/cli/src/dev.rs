@@ -1,0 +1,72 @@
+//! `watchlog dev …`: tools for developing and measuring Watchlog, not for
+//! everyday use. `dev generate` builds a large library from the real
+//! catalogue rows in the shared datasets folder.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, Subcommand};
+
+use crate::commands::creating;
+use crate::error::CliError;
+use crate::output::{emit, json, Out};
+
+type Result<T = (), E = CliError> = std::result::Result<T, E>;
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Build a large library (statuses, ratings, reviews, dates) from real
+    /// catalogue rows, in one transaction, into an empty library.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many titles.
+    #[arg(long, value_name = "N", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub titles: u32,
+    /// The same seed builds the same library.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// The datasets folder [default: ../shared/fixtures/datasets from the
+    /// current folder].
+    #[arg(long, value_name = "PATH")]
+    pub datasets: Option<PathBuf>,
+}
+
+pub fn run(db: &Path, out: &Out, cmd: DevCommand) -> Result {
+    match cmd {
+        DevCommand::Generate(a) => {
+            let datasets = a
+                .datasets
+                .unwrap_or_else(|| watchlog_core::devdata::default_datasets_dir(Path::new(".")));
+            // Checked before the library is created, so a wrong path leaves
+            // nothing behind.
+            if !datasets.is_dir() {
+                return Err(CliError::bad_input(format!(
+                    "the datasets folder {} does not exist; give its path with --datasets",
+                    datasets.display()
+                )));
+            }
+            let started = Instant::now();
+            let added = creating(db, |lib| {
+                Ok(lib.generate_sample(&datasets, a.titles as usize, a.seed)?)
+            })?;
+            let seconds = started.elapsed().as_secs_f64();
+            if out.json {
+                return json(&serde_json::json!({
+                    "added": added,
+                    "seed": a.seed,
+                    "seconds": (seconds * 10.0).round() / 10.0,
+                    "path": db.display().to_string(),
+                }));
+            }
+            emit(&format!(
+                "Generated {added} titles (seed {}) into {} in {seconds:.1} s\n",
+                a.seed,
+                db.display()
+            ))
+        }
+    }
+}

@@ -1,0 +1,667 @@
+//! Library listings at the core's public API: every filter, keyset
+//! pagination walked to the end, filter-chip counts, search highlights, the
+//! stats added for the charts, and the sample-library generator.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use watchlog_core::devdata::{self, SourceTitle};
+use watchlog_core::store::{MARK_END, MARK_START};
+use watchlog_core::{
+    EntryFields, Error, Kind, Library, ListQuery, NewEntry, Rating, SortKey, Status, TitleFacts,
+};
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn entry(
+    name: &str,
+    year: Option<i32>,
+    country: &str,
+    genres: &[&str],
+    status: Status,
+    rating: Option<u8>,
+    platform: Option<&str>,
+    tags: &[&str],
+) -> NewEntry {
+    NewEntry {
+        title: TitleFacts {
+            kind: Kind::Series,
+            name: name.into(),
+            year,
+            country: Some(country.into()),
+            genres: genres.iter().map(|g| g.to_string()).collect(),
+            episodes: Some(10),
+            runtime_minutes: Some(60),
+            ..Default::default()
+        },
+        fields: EntryFields {
+            status,
+            rating: rating.map(|r| Rating::new(r).unwrap()),
+            platform: platform.map(str::to_string),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        },
+    }
+}
+
+/// A small library where every filter has something to find and something
+/// to leave out.
+fn library() -> Library {
+    let mut lib = Library::open_in_memory().unwrap();
+    use Status::*;
+    let rows = [
+        entry(
+            "Reply 1988",
+            Some(2015),
+            "KR",
+            &["Drama", "Comedy"],
+            Completed,
+            Some(100),
+            Some("Netflix"),
+            &["comfort"],
+        ),
+        entry(
+            "The Glory",
+            Some(2022),
+            "KR",
+            &["Thriller"],
+            Completed,
+            Some(85),
+            Some("Netflix"),
+            &[],
+        ),
+        entry(
+            "Pokémon",
+            Some(1997),
+            "JP",
+            &["Animation"],
+            Watching,
+            None,
+            Some("Viki"),
+            &["Comfort"],
+        ),
+        entry(
+            "Midnight Diner",
+            Some(2016),
+            "JP",
+            &["Drama"],
+            OnHold,
+            Some(70),
+            Some("Netflix"),
+            &[],
+        ),
+        entry(
+            "The Untamed",
+            Some(2019),
+            "CN",
+            &["Fantasy", "drama"],
+            Dropped,
+            Some(50),
+            Some("WeTV"),
+            &[],
+        ),
+        entry(
+            "Bad Genius",
+            None,
+            "TH",
+            &["Thriller"],
+            PlanToWatch,
+            None,
+            None,
+            &[],
+        ),
+    ];
+    for r in &rows {
+        lib.add_entry(r).unwrap();
+    }
+    let viki = lib
+        .platforms()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "Viki")
+        .unwrap();
+    lib.update_platform(viki.id, "Viki", true).unwrap();
+    let glory = lib
+        .list(&ListQuery {
+            search: Some("glory".into()),
+            ..Default::default()
+        })
+        .unwrap()[0]
+        .id;
+    let mut f = lib.entry(glory).unwrap().fields;
+    f.favorite = true;
+    lib.update_entry(glory, &f).unwrap();
+    lib
+}
+
+fn names(lib: &Library, q: ListQuery) -> Vec<String> {
+    let mut n: Vec<String> = lib
+        .list(&q)
+        .unwrap_or_else(|e| panic!("listing {q:?} failed: {e}"))
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    n.sort();
+    n
+}
+
+#[test]
+fn every_filter_keeps_exactly_its_rows() {
+    let lib = library();
+    let q = ListQuery::default;
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                country: Some("kr".into()),
+                ..q()
+            }
+        ),
+        ["Reply 1988", "The Glory"]
+    );
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                genre: Some("DRAMA".into()),
+                ..q()
+            }
+        ),
+        ["Midnight Diner", "Reply 1988", "The Untamed"],
+        "genre matches in any case"
+    );
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                tag: Some("comfort".into()),
+                ..q()
+            }
+        ),
+        ["Pokémon", "Reply 1988"]
+    );
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                year_min: Some(2016),
+                year_max: Some(2020),
+                ..q()
+            }
+        ),
+        ["Midnight Diner", "The Untamed"],
+        "year range is inclusive and leaves out titles without a year"
+    );
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                rating_min: Some(Rating::new(70).unwrap()),
+                rating_max: Some(Rating::new(85).unwrap()),
+                ..q()
+            }
+        ),
+        ["Midnight Diner", "The Glory"]
+    );
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                favorite: Some(true),
+                ..q()
+            }
+        ),
+        ["The Glory"]
+    );
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                favorite: Some(false),
+                ..q()
+            }
+        )
+        .len(),
+        5
+    );
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                on_my_services: Some(true),
+                ..q()
+            }
+        ),
+        ["Pokémon"]
+    );
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                on_my_services: Some(false),
+                ..q()
+            }
+        )
+        .len(),
+        5,
+        "not on my services includes entries with no platform"
+    );
+    assert_eq!(
+        names(
+            &lib,
+            ListQuery {
+                country: Some("KR".into()),
+                status: Some(Status::Completed),
+                platform: Some("netflix".into()),
+                genre: Some("Thriller".into()),
+                ..q()
+            }
+        ),
+        ["The Glory"],
+        "filters combine"
+    );
+    let empty = lib.list(&ListQuery {
+        year_min: Some(2020),
+        year_max: Some(2010),
+        ..q()
+    });
+    assert!(
+        matches!(&empty, Err(Error::InvalidInput(m)) if m.contains("2020–2010")),
+        "an empty year range is a clear error: {empty:?}"
+    );
+}
+
+#[test]
+fn search_is_accent_insensitive_and_marks_the_match() {
+    let lib = library();
+    let hits = lib
+        .list(&ListQuery {
+            search: Some("pokemon".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(hits.len(), 1, "pokemon finds Pokémon");
+    assert_eq!(
+        hits[0].highlight.as_deref(),
+        Some(&*format!("{MARK_START}Pokémon{MARK_END}"))
+    );
+    let hits = lib
+        .list(&ListQuery {
+            search: Some("glo".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        hits[0].highlight.as_deref(),
+        Some(&*format!("The {MARK_START}Glo{MARK_END}ry")),
+        "a prefix is found and marked"
+    );
+    let plain = lib.list(&ListQuery::default()).unwrap();
+    assert!(
+        plain.iter().all(|r| r.highlight.is_none()),
+        "no marks without a search"
+    );
+}
+
+/// Walks every page of `q` and checks the pages together are exactly the
+/// unpaged listing, in the same order.
+fn walk(lib: &Library, q: &ListQuery, page: u32) -> Vec<i64> {
+    let all: Vec<i64> = lib
+        .list(&ListQuery {
+            limit: None,
+            ..q.clone()
+        })
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let p = lib
+            .list_page(&ListQuery {
+                limit: Some(page),
+                cursor: cursor.clone(),
+                ..q.clone()
+            })
+            .unwrap_or_else(|e| panic!("page after {cursor:?} of {q:?} failed: {e}"));
+        assert!(p.rows.len() <= page as usize);
+        seen.extend(p.rows.iter().map(|r| r.id));
+        match p.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+        assert!(seen.len() <= all.len(), "paging {q:?} does not end");
+    }
+    let unique: HashSet<_> = seen.iter().collect();
+    assert_eq!(
+        unique.len(),
+        seen.len(),
+        "a row repeats across pages of {q:?}"
+    );
+    assert_eq!(
+        seen, all,
+        "pages of {q:?} differ from the whole listing (gap or reorder)"
+    );
+    seen
+}
+
+#[test]
+fn cursor_pages_have_no_gaps_or_repeats_even_with_equal_keys() {
+    let mut lib = Library::open_in_memory().unwrap();
+    // Many equal sort keys: the same names, years, ratings and no years.
+    let mut rows = Vec::new();
+    for i in 0..47 {
+        let year = if i % 5 == 0 {
+            None
+        } else {
+            Some(2000 + (i % 3))
+        };
+        let rating = if i % 4 == 0 {
+            None
+        } else {
+            Some(((i % 3) * 10) as u8)
+        };
+        let mut e = entry(
+            if i % 2 == 0 { "Home" } else { "The Home" },
+            year,
+            "KR",
+            &["Drama"],
+            Status::Completed,
+            rating,
+            Some("Netflix"),
+            &[],
+        );
+        e.fields.finished_on = if i % 6 == 0 {
+            None
+        } else {
+            Some(day("2024-01-01"))
+        };
+        e.fields.started_on = Some(day("2023-12-01"));
+        rows.push(e);
+    }
+    lib.add_entries(&rows).unwrap();
+    for sort in [
+        None,
+        Some(SortKey::Title),
+        Some(SortKey::Year),
+        Some(SortKey::Rating),
+        Some(SortKey::Added),
+        Some(SortKey::Finished),
+    ] {
+        for reverse in [false, true] {
+            for page in [1, 7, 50] {
+                let q = ListQuery {
+                    sort,
+                    reverse,
+                    ..Default::default()
+                };
+                assert_eq!(walk(&lib, &q, page).len(), 47);
+            }
+        }
+    }
+    // Searching: relevance order, and a filter on top.
+    let q = ListQuery {
+        search: Some("home".into()),
+        ..Default::default()
+    };
+    assert_eq!(walk(&lib, &q, 4).len(), 47);
+    let q = ListQuery {
+        search: Some("home".into()),
+        sort: Some(SortKey::Year),
+        year_min: Some(2001),
+        ..Default::default()
+    };
+    walk(&lib, &q, 3);
+}
+
+#[test]
+fn a_cursor_from_another_listing_is_refused() {
+    let lib = library();
+    let page = lib
+        .list_page(&ListQuery {
+            sort: Some(SortKey::Title),
+            limit: Some(2),
+            ..Default::default()
+        })
+        .unwrap();
+    let cursor = page
+        .next_cursor
+        .expect("six rows make more than one page of two");
+    let other = lib.list_page(&ListQuery {
+        sort: Some(SortKey::Year),
+        limit: Some(2),
+        cursor: Some(cursor),
+        ..Default::default()
+    });
+    assert!(
+        matches!(&other, Err(Error::InvalidInput(m)) if m.contains("another order")),
+        "{other:?}"
+    );
+    let junk = lib.list_page(&ListQuery {
+        cursor: Some("not a cursor".into()),
+        ..Default::default()
+    });
+    assert!(
+        matches!(&junk, Err(Error::InvalidInput(m)) if m.contains("page marker")),
+        "{junk:?}"
+    );
+}
+
+#[test]
+fn facet_counts_leave_out_their_own_filter() {
+    let lib = library();
+    let count = |v: &[watchlog_core::Count], label: &str| {
+        v.iter().find(|c| c.label == label).map_or(0, |c| c.count)
+    };
+    let all = lib.facet_counts(&ListQuery::default()).unwrap();
+    assert_eq!(all.total, 6);
+    assert_eq!(
+        all.status
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "plan_to_watch",
+            "watching",
+            "completed",
+            "on_hold",
+            "dropped"
+        ]
+    );
+    assert_eq!(count(&all.status, "completed"), 2);
+    assert_eq!(
+        (
+            count(&all.platform, "Netflix"),
+            count(&all.platform, "Viki")
+        ),
+        (3, 1)
+    );
+    assert_eq!(
+        (count(&all.country, "KR"), count(&all.country, "TH")),
+        (2, 1)
+    );
+    assert_eq!(count(&all.genre, "Thriller"), 2);
+
+    let q = ListQuery {
+        platform: Some("Netflix".into()),
+        status: Some(Status::Completed),
+        ..Default::default()
+    };
+    let f = lib.facet_counts(&q).unwrap();
+    assert_eq!(f.total, 2, "completed on Netflix");
+    assert_eq!(
+        count(&f.status, "on_hold"),
+        1,
+        "status chips count under the platform filter only"
+    );
+    assert_eq!(
+        count(&f.platform, "Netflix"),
+        2,
+        "platform chips count under the status filter only"
+    );
+    assert_eq!(count(&f.platform, "Viki"), 0);
+    assert_eq!(count(&f.country, "KR"), 2);
+    assert_eq!(count(&f.country, "JP"), 0);
+    assert_eq!(
+        (count(&f.genre, "Drama"), count(&f.genre, "Thriller")),
+        (1, 1)
+    );
+}
+
+#[test]
+fn stats_per_month_genre_and_platform() {
+    let mut lib = library();
+    let id = lib
+        .list(&ListQuery {
+            search: Some("reply".into()),
+            ..Default::default()
+        })
+        .unwrap()[0]
+        .id;
+    let mut f = lib.entry(id).unwrap().fields;
+    f.started_on = Some(day("2024-01-02"));
+    f.finished_on = Some(day("2024-01-20"));
+    lib.update_entry(id, &f).unwrap();
+    let glory = lib
+        .list(&ListQuery {
+            search: Some("glory".into()),
+            ..Default::default()
+        })
+        .unwrap()[0]
+        .id;
+    let mut f = lib.entry(glory).unwrap().fields;
+    f.started_on = Some(day("2024-01-05"));
+    f.finished_on = Some(day("2024-03-01"));
+    lib.update_entry(glory, &f).unwrap();
+    lib.add_viewing(
+        glory,
+        &watchlog_core::ViewingDetails {
+            started_on: Some(day("2024-03-02")),
+            finished_on: Some(day("2024-03-09")),
+            platform: None,
+            progress: 4,
+        },
+    )
+    .unwrap();
+
+    let s = lib.stats().unwrap();
+    let months: Vec<(&str, f64, u32)> = s
+        .hours_per_month
+        .iter()
+        .map(|m| (m.label.as_str(), m.value, m.count))
+        .collect();
+    // Reply: 10 episodes × 60 min in January; The Glory: 10 × 60 plus a
+    // 4-episode rewatch, both finished in March.
+    assert_eq!(months, [("2024-01", 10.0, 1), ("2024-03", 14.0, 2)]);
+    let finished: Vec<(&str, u32)> = s
+        .finished_per_month
+        .iter()
+        .map(|c| (c.label.as_str(), c.count))
+        .collect();
+    assert_eq!(
+        finished,
+        [("2024-01", 1), ("2024-03", 2)],
+        "the same months as titles finished"
+    );
+    assert_eq!(s.top_genres[0].label, "Drama");
+    assert_eq!(s.top_genres[0].count, 3, "genres are counted in any case");
+    let by_platform: Vec<(&str, f64, u32)> = s
+        .rating_by_platform
+        .iter()
+        .map(|m| (m.label.as_str(), m.value, m.count))
+        .collect();
+    assert_eq!(
+        by_platform,
+        [("Netflix", 8.5, 3), ("WeTV", 5.0, 1)],
+        "average of 100, 85, 70 and of 50; unrated entries left out"
+    );
+}
+
+/// The shared datasets, or `None` (with the reason printed) when they are
+/// absent outside CI; in CI their absence fails the test.
+fn datasets() -> Option<PathBuf> {
+    let dir = devdata::default_datasets_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    if dir.join("streaming/netflix_titles.csv").is_file() {
+        return Some(dir);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("the datasets fixtures are missing at {}", dir.display());
+    }
+    eprintln!(
+        "skipping: the datasets fixtures are not at {}",
+        dir.display()
+    );
+    None
+}
+
+#[test]
+fn the_generator_is_deterministic_and_plausible() {
+    let Some(dir) = datasets() else { return };
+    let sources: Vec<SourceTitle> = devdata::load_sources(&dir).expect("the datasets read");
+    assert!(
+        sources.len() > 20_000,
+        "the datasets hold over 20k real rows, read {}",
+        sources.len()
+    );
+    let a = devdata::generate(&sources, 400, 42);
+    assert_eq!(
+        a,
+        devdata::generate(&sources, 400, 42),
+        "the same seed builds the same entries"
+    );
+    assert_ne!(
+        a,
+        devdata::generate(&sources, 400, 43),
+        "another seed builds another library"
+    );
+
+    let mut lib = Library::open_in_memory().unwrap();
+    assert_eq!(lib.generate_sample(&dir, 400, 42).unwrap(), 400);
+    let s = lib.stats().unwrap();
+    assert_eq!(s.titles, 400);
+    for (status, n) in [
+        ("completed", s.by_status.completed),
+        ("plan", s.by_status.plan_to_watch),
+        ("watching", s.by_status.watching),
+        ("dropped", s.by_status.dropped),
+    ] {
+        assert!(
+            n > 10,
+            "{n} {status} entries out of 400 is not a plausible mix"
+        );
+    }
+    assert!(s.reviews > 20 && s.average_rating.is_some() && !s.finished_per_month.is_empty());
+    let korean = a
+        .iter()
+        .filter_map(|d| d.entry.fields.review.as_deref())
+        .filter(|r| r.chars().any(|c| ('가'..='힣').contains(&c)))
+        .count();
+    assert!(korean > 3, "some reviews have Korean sentences ({korean})");
+    assert!(
+        !lib.list(&ListQuery {
+            search: Some("좋았다".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .is_empty(),
+        "a Hangul substring of a review is found"
+    );
+    let err = lib.generate_sample(&dir, 10, 1);
+    assert!(
+        matches!(err, Err(Error::InvalidInput(_))),
+        "a library with entries is refused"
+    );
+    let missing =
+        Library::open_in_memory()
+            .unwrap()
+            .generate_sample(Path::new("no/such/folder"), 10, 1);
+    assert!(
+        matches!(&missing, Err(Error::InvalidInput(m)) if m.contains("no/such/folder")),
+        "{missing:?}"
+    );
+}
