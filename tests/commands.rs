@@ -20,6 +20,7 @@ fn app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let app = with_commands(mock_builder())
         .manage(AppState::open(&dir.path().join("watchlog.db")))
+        .manage(watchlog_app::commands::catalog::CatalogState::default())
         .build(tauri::generate_context!())
         .expect("the app builds on the mock runtime");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -216,4 +217,121 @@ fn a_library_from_a_newer_version_is_reported_not_opened() {
 
 fn rusqlite_conn(path: &std::path::Path) -> rusqlite::Connection {
     rusqlite::Connection::open(path).unwrap()
+}
+
+/// Backup, change, restore by name through the commands: the library the
+/// app holds open is closed, replaced and reopened, and later commands see
+/// the restored data. A bad name is refused and changes nothing.
+#[test]
+fn backup_list_and_restore_through_commands() {
+    let t = app();
+    invoke(&t.window, "load_sample", json!({})).unwrap();
+    let backups = invoke(&t.window, "list_backups", json!({})).unwrap();
+    assert_eq!(backups, json!([]));
+    let made = invoke(&t.window, "backup_now", json!({})).unwrap();
+    let name = made["name"].as_str().unwrap().to_string();
+    assert!(made["size_bytes"].as_u64().unwrap() > 4096, "{made}");
+    let listed = invoke(&t.window, "list_backups", json!({})).unwrap();
+    assert_eq!(listed[0]["name"], name.as_str());
+
+    invoke(&t.window, "delete_entry", json!({ "id": 1 })).unwrap();
+    assert_eq!(
+        invoke(&t.window, "status_counts", json!({})).unwrap()["all"],
+        13
+    );
+    for bad in [
+        "../watchlog.db",
+        "watchlog.db",
+        "watchlog-20990101-000000.db",
+    ] {
+        let err = invoke(&t.window, "restore_backup", json!({ "name": bad })).unwrap_err();
+        assert_eq!(err["code"], "invalid_input", "{bad}: {err}");
+        assert!(err["message"]
+            .as_str()
+            .unwrap()
+            .contains("no backup called"));
+    }
+    assert_eq!(
+        invoke(&t.window, "status_counts", json!({})).unwrap()["all"],
+        13,
+        "a refused restore changed the library"
+    );
+    let done = invoke(&t.window, "restore_backup", json!({ "name": name })).unwrap();
+    assert_eq!(done, json!(true));
+    assert_eq!(
+        invoke(&t.window, "status_counts", json!({})).unwrap()["all"],
+        14,
+        "the restored library is the one the commands now use"
+    );
+    assert_eq!(
+        invoke(&t.window, "get_entry", json!({ "id": 1 })).unwrap()["title"]["name"],
+        "Soundtrack #2"
+    );
+}
+
+/// The export behind the save dialog writes the file atomically and
+/// reports what it wrote.
+#[test]
+fn export_to_a_path_reports_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(&dir.path().join("watchlog.db"));
+    state.library().unwrap().load_sample().unwrap();
+    let out = dir.path().join("reviews.html");
+    let options: watchlog_core::transfer::ExportOptions = serde_json::from_value(json!({
+        "filter": { "statuses": ["completed"] },
+        "order": "finished",
+        "spoilers": "omit"
+    }))
+    .unwrap();
+    let report = watchlog_app::commands::transfer::export_to(
+        &state,
+        watchlog_core::transfer::ExportFormat::Html,
+        &options,
+        &out,
+    )
+    .unwrap();
+    assert_eq!(report.written, 8, "{report:?}");
+    assert_eq!(report.filtered_out, 6);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("the final song"), "omitted spoiler leaked");
+}
+
+#[test]
+fn catalogue_commands_keep_the_key_out_of_sight() {
+    let t = app();
+    let w = &t.window;
+    let bad = invoke(w, "set_tmdb_key", json!({ "key": "my key" })).unwrap_err();
+    assert_eq!(bad["code"], "invalid_input", "{bad}");
+    if std::env::var_os("WATCHLOG_TMDB_KEY").is_none() {
+        let s = invoke(w, "catalog_status", json!({})).unwrap();
+        assert_eq!(s, json!({ "tmdb_key_set": false }));
+    }
+    let key = "0123456789abcdef0123456789abcdef";
+    let s = invoke(w, "set_tmdb_key", json!({ "key": key })).unwrap();
+    assert_eq!(s, json!({ "tmdb_key_set": true }));
+    let settings = invoke(w, "get_settings", json!({})).unwrap();
+    assert!(!settings.to_string().contains(key), "{settings}");
+
+    // Checked before any request: an empty query, a title added by hand.
+    let e = invoke(
+        w,
+        "catalog_search",
+        json!({ "provider": "tvmaze", "query": "  ", "request": 1 }),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid_input", "{e}");
+    let added = invoke(w, "add_entry", json!({ "entry": soundtrack() })).unwrap();
+    let e = invoke(w, "refresh_entry", json!({ "id": added["id"] })).unwrap_err();
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("no TVmaze or TMDB id"),
+        "{e}"
+    );
+    assert_eq!(
+        invoke(w, "cancel_refresh", json!({})).unwrap(),
+        json!(false)
+    );
 }

@@ -24,6 +24,7 @@ async fn soundtrack_story_survives_a_restart() {
     app.screenshot("empty-library").await;
 
     app.click("add-button").await;
+    app.click("add-tab-hand").await;
     app.fill("add-title", "Soundtrack #2").await;
     app.fill("add-original-title", "사운드트랙 #2").await;
     app.fill("add-kind", "series").await;
@@ -213,4 +214,304 @@ fn chrono_today() -> String {
         .date_naive()
         .format("%Y-%m-%d")
         .to_string()
+}
+
+/// A recorded catalogue answer; `None` (test skipped, reason printed) when
+/// the fixture is missing, except under CI where that fails the test.
+fn catalog_fixture(rel: &str) -> Option<Vec<u8>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/catalog")
+        .join(rel);
+    match std::fs::read(&path) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            let msg = format!("fixture {} is not readable: {e}", path.display());
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{msg} (CI=true: fixtures must be present)");
+            }
+            eprintln!("skipping: {msg}");
+            None
+        }
+    }
+}
+
+/// A real HTTP server on 127.0.0.1 answering like TVmaze with the recorded
+/// `/search/shows?q=robot` results (whatever the query) and Mr. Robot's
+/// show with its real episode list embedded. Stops when dropped.
+struct TvmazeServer {
+    server: std::sync::Arc<tiny_http::Server>,
+    base: String,
+}
+
+impl Drop for TvmazeServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+fn tvmaze_server() -> Option<TvmazeServer> {
+    let search = catalog_fixture("tvmaze/search_shows_q_robot.json")?;
+    let episodes: serde_json::Value =
+        serde_json::from_slice(&catalog_fixture("tvmaze/shows_1871_episodes.json")?).unwrap();
+    let hits: serde_json::Value = serde_json::from_slice(&search).unwrap();
+    let mut robot = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["show"].clone())
+        .find(|s| s["id"] == 1871)
+        .expect("Mr. Robot in the recorded search");
+    robot["_embedded"] = serde_json::json!({ "episodes": episodes, "cast": [] });
+    let show = robot.to_string().into_bytes();
+    let server =
+        std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
+    let port = server.server_addr().to_ip().unwrap().port();
+    let srv = server.clone();
+    std::thread::spawn(move || {
+        for request in srv.incoming_requests() {
+            let path = request.url().split('?').next().unwrap_or("").to_string();
+            let (status, body) = match path.as_str() {
+                "/search/shows" => (200, search.clone()),
+                "/shows/1871" => (200, show.clone()),
+                _ => (404, br#"{"name":"Not Found","status":404}"#.to_vec()),
+            };
+            let header =
+                tiny_http::Header::from_bytes("Content-Type", "application/json; charset=utf-8")
+                    .unwrap();
+            let _ = request.respond(
+                tiny_http::Response::from_data(body)
+                    .with_status_code(status)
+                    .with_header(header),
+            );
+        }
+    });
+    Some(TvmazeServer {
+        server,
+        base: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+#[tokio::test]
+async fn add_from_the_catalogue_in_one_step() {
+    if !tools_present() {
+        return;
+    }
+    let Some(tvmaze) = tvmaze_server() else {
+        return;
+    };
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    let app = App::start_with(&home, &[("WATCHLOG_TVMAZE_URL", tvmaze.base.as_str())]).await;
+
+    app.click("add-button").await;
+    // The catalogue tab is the dialog's first face; typing searches.
+    app.fill("catalog-query", "robot").await;
+    app.eventually("the three recorded results are listed", || async {
+        app.count("catalog-result").await == 3
+    })
+    .await;
+    let second = "[data-testid=catalog-result]:nth-child(2)";
+    let name = format!("{second} [data-testid=catalog-result-name]");
+    let meta = format!("{second} [data-testid=catalog-result-meta]");
+    // The dialog fades in: its text reads as empty until it is shown.
+    app.eventually(
+        "Mr. Robot is shown with its year, country, network and kind",
+        || async {
+            app.text(&name).await == "Mr. Robot"
+                && app.text(&meta).await == "2015 · US · USA Network · Series"
+        },
+    )
+    .await;
+    app.screenshot("add-from-catalogue").await;
+
+    app.click(&format!("{second} [data-testid=catalog-add]"))
+        .await;
+    app.wait_for("entry-card").await;
+    app.eventually("the editor shows the added show", || async {
+        app.count("entry-title").await == 1 && app.text("entry-title").await == "Mr. Robot"
+    })
+    .await;
+    let meta = app.text(".hero .meta").await;
+    for fact in ["2015", "Series", "USA Network", "episodes"] {
+        assert!(meta.contains(fact), "the editor should show {fact}: {meta}");
+    }
+    app.wait_for("refresh-entry").await;
+    app.quit().await;
+
+    // The library holds the complete title: catalogue id and episode list.
+    let db = rusqlite::Connection::open(home.library()).unwrap();
+    let (tvmaze_id, episodes): (String, i64) = db
+        .query_row(
+            "SELECT x.value, (SELECT COUNT(*) FROM episodes e WHERE e.title_id = t.id)
+             FROM titles t JOIN external_ids x ON x.title_id = t.id AND x.provider = 'tvmaze'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(tvmaze_id, "1871");
+    let recorded: serde_json::Value =
+        serde_json::from_slice(&catalog_fixture("tvmaze/shows_1871_episodes.json").unwrap())
+            .unwrap();
+    assert_eq!(episodes as usize, recorded.as_array().unwrap().len());
+}
+
+/// A TVmaze stand-in whose shows carry a poster address on the same local
+/// server, which serves a real poster. Stops when dropped.
+fn poster_server() -> Option<TvmazeServer> {
+    let poster_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/images/posters/derived/spring_500x750.jpg");
+    let poster = match std::fs::read(&poster_path) {
+        Ok(b) => b,
+        Err(e) => {
+            let msg = format!("fixture {} is not readable: {e}", poster_path.display());
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{msg} (CI=true: fixtures must be present)");
+            }
+            eprintln!("skipping: {msg}");
+            return None;
+        }
+    };
+    let server =
+        std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
+    let base = format!(
+        "http://127.0.0.1:{}",
+        server.server_addr().to_ip().unwrap().port()
+    );
+    let image = serde_json::json!({
+        "medium": format!("{base}/poster.jpg"),
+        "original": format!("{base}/poster.jpg"),
+    });
+    let mut hits: serde_json::Value =
+        serde_json::from_slice(&catalog_fixture("tvmaze/search_shows_q_robot.json")?).unwrap();
+    for h in hits.as_array_mut().unwrap() {
+        h["show"]["image"] = image.clone();
+    }
+    let mut robot = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["show"].clone())
+        .find(|s| s["id"] == 1871)
+        .expect("Mr. Robot in the recorded search");
+    robot["_embedded"] = serde_json::json!({ "episodes": [], "cast": [] });
+    let (search, show) = (
+        hits.to_string().into_bytes(),
+        robot.to_string().into_bytes(),
+    );
+    let srv = server.clone();
+    std::thread::spawn(move || {
+        for request in srv.incoming_requests() {
+            let path = request.url().split('?').next().unwrap_or("").to_string();
+            let (status, body, ct) = match path.as_str() {
+                "/search/shows" => (200, search.clone(), "application/json"),
+                "/shows/1871" => (200, show.clone(), "application/json"),
+                "/poster.jpg" => (200, poster.clone(), "image/jpeg"),
+                _ => (404, b"{}".to_vec(), "application/json"),
+            };
+            let header = tiny_http::Header::from_bytes("Content-Type", ct).unwrap();
+            let _ = request.respond(
+                tiny_http::Response::from_data(body)
+                    .with_status_code(status)
+                    .with_header(header),
+            );
+        }
+    });
+    Some(TvmazeServer { server, base })
+}
+
+/// Whether the grid's first poster `<img>` has loaded real pixels.
+async fn poster_loaded(app: &App) -> bool {
+    app.driver
+        .execute(
+            "const i = document.querySelector('[data-testid=entry-card] [data-testid=poster-img]');
+             return !!i && i.complete && i.naturalWidth > 0;",
+            vec![],
+        )
+        .await
+        .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true))
+}
+
+/// Waits for two animation frames, so what was loaded is on screen before a
+/// screenshot.
+async fn painted(app: &App) {
+    app.driver
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_posters_thumbnail_shows_in_the_grid_and_offline() {
+    if !tools_present() {
+        return;
+    }
+    let Some(server) = poster_server() else {
+        return;
+    };
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    let app = App::start_with(&home, &[("WATCHLOG_TVMAZE_URL", server.base.as_str())]).await;
+    app.click("add-button").await;
+    app.fill("catalog-query", "robot").await;
+    app.eventually("the recorded results are listed", || async {
+        app.count("catalog-result").await == 3
+    })
+    .await;
+    app.click("[data-testid=catalog-result]:nth-child(2) [data-testid=catalog-add]")
+        .await;
+    app.wait_for("entry-card").await;
+    app.click("close-entry").await;
+    app.eventually("the editor is closed", || async {
+        app.count("entry-title").await == 0
+    })
+    .await;
+    // Downloaded in the background after the add, then served from the
+    // cache through the poster protocol.
+    app.eventually("the grid shows the poster's thumbnail", || {
+        poster_loaded(&app)
+    })
+    .await;
+    painted(&app).await;
+    app.screenshot("library-posters").await;
+    app.quit().await;
+
+    // Offline: the server is gone; the cached poster still shows.
+    drop(server);
+    let app = App::start(&home).await;
+    app.wait_for("entry-card").await;
+    app.eventually("the cached poster shows offline", || poster_loaded(&app))
+        .await;
+    let src = app
+        .wait_for("poster-img")
+        .await
+        .attr("src")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        src.starts_with("poster://localhost/") && src.ends_with("-342"),
+        "{src}"
+    );
+    // The editor shows the larger thumbnail, offline too.
+    app.click("entry-card").await;
+    app.eventually("the editor shows the 780 px poster", || async {
+        app.driver
+            .execute(
+                "const i = document.querySelector('[data-testid=poster-img][src$=\"-780\"]');
+                 return !!i && i.complete && i.naturalWidth > 0;",
+                vec![],
+            )
+            .await
+            .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true))
+    })
+    .await;
+    app.quit().await;
+    let cached = std::fs::read_dir(home.dir.path().join("cache/app.watchlog.desktop/posters"))
+        .unwrap()
+        .count();
+    assert_eq!(cached, 2, "both thumbnail sizes are cached");
 }

@@ -45,6 +45,29 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::library::load_sample,
         commands::library::stats,
         commands::library::open_url,
+        commands::transfer::export_library,
+        commands::transfer::backup_now,
+        commands::transfer::list_backups,
+        commands::transfer::restore_backup,
+        commands::catalog::catalog_search,
+        commands::catalog::catalog_details,
+        commands::catalog::add_from_catalog,
+        commands::catalog::refresh_entry,
+        commands::catalog::refresh_all,
+        commands::catalog::cancel_refresh,
+        commands::catalog::catalog_status,
+        commands::catalog::set_tmdb_key,
+        commands::posters::poster_status,
+        commands::posters::entry_poster,
+        commands::posters::fetch_posters,
+        commands::posters::cancel_poster_fetch,
+        commands::posters::prune_posters,
+        commands::import::import_pick,
+        commands::import::import_preview,
+        commands::import::import_apply,
+        commands::import::import_cancel,
+        commands::import::import_undo_available,
+        commands::import::import_undo,
     ])
 }
 
@@ -66,9 +89,11 @@ pub fn run() {
         .setup(|app| {
             let path = library_path(app.handle())?;
             app.manage(AppState::open(&path));
+            app.manage(commands::catalog::CatalogState::default());
             Ok(())
         });
-    with_commands(builder)
+    // The poster protocol serves cached thumbnails to the webview.
+    commands::posters::with_posters(with_commands(builder))
         .run(tauri::generate_context!())
         .expect("error while running Watchlog");
 }

@@ -89,6 +89,12 @@ pub struct App {
 
 impl App {
     pub async fn start(home: &Home) -> App {
+        App::start_with(home, &[]).await
+    }
+
+    /// Starts the app with extra environment variables (tauri-driver's
+    /// environment is inherited by the app), such as a catalogue address.
+    pub async fn start_with(home: &Home, env: &[(&str, &str)]) -> App {
         let port = free_port();
         let native_port = free_port();
         let log = std::fs::File::create(home.dir.path().join(format!("tauri-driver-{port}.log")))
@@ -104,6 +110,7 @@ impl App {
             .env("XDG_CONFIG_HOME", home.dir.path().join("config"))
             .env("XDG_CACHE_HOME", home.dir.path().join("cache"))
             .env_remove("WATCHLOG_DB")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             // Never a pipe: WebKitWebDriver inherits it and would keep the
             // test's output open after the test ends.

@@ -32,7 +32,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Add a title by hand; prints the new entry's id.
+    /// Add a title by hand, or from a catalogue with --from; prints the new entry's id.
     Add(AddArgs),
     /// List the library as a table.
     List(ListArgs),
@@ -61,12 +61,40 @@ pub enum Command {
     Settings(SettingsArgs),
     /// Load the sample library into an empty library.
     Sample,
+    /// Export the library or your reviews: JSON, CSV, Markdown, HTML, Letterboxd.
+    Export(crate::transfer::ExportArgs),
+    /// Copy the library file (SQLite backup API); `backup list` shows the backups.
+    Backup(crate::transfer::BackupArgs),
+    /// Import from Letterboxd, Trakt, IMDb, Simkl, MyDramaList, TMDB or a
+    /// Watchlog export: shows the plan, imports with --apply; `import undo`.
+    Import(crate::import::ImportArgs),
+    /// Replace the library with a backup (the current one is kept aside).
+    Restore {
+        /// The backup file.
+        path: PathBuf,
+    },
+    /// Search TVmaze or TMDB for a show to add with `add --from`.
+    Search(crate::catalog::SearchArgs),
+    /// Re-fetch titles' facts from their catalogue; your own fields never change.
+    Refresh(crate::catalog::RefreshArgs),
+    /// The poster cache: fetch posters, show its status, prune it to a size.
+    #[command(subcommand)]
+    Posters(crate::posters::PostersCommand),
+    /// Development tools: `dev generate` builds a large sample library.
+    #[command(subcommand)]
+    Dev(crate::dev::DevCommand),
 }
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// The title as you know it (English or romanised).
-    pub title: String,
+    #[arg(required_unless_present = "from")]
+    pub title: Option<String>,
+    /// Add a catalogue show with all its facts and episodes: tvmaze:ID or
+    /// tmdb:ID (ids from `watchlog search`).
+    #[arg(long, value_name = "PROVIDER:ID", value_parser = crate::catalog::catalog_ref,
+          conflicts_with_all = ["title", "kind", "year", "country", "original_title", "episodes", "poster_url"])]
+    pub from: Option<watchlog_core::catalog::CatalogRef>,
     /// series, miniseries, film or special.
     #[arg(long, value_parser = core_word::<Kind>, default_value = "series")]
     pub kind: Kind,
@@ -113,6 +141,27 @@ pub struct ListArgs {
     /// At most N entries.
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    /// Only titles from this country (two-letter code: KR, JP…).
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// Only titles with this genre.
+    #[arg(long, value_name = "GENRE")]
+    pub genre: Option<String>,
+    /// Only entries with this tag.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Only titles released in or after this year.
+    #[arg(long, value_name = "YEAR")]
+    pub from_year: Option<i32>,
+    /// Only titles released in or before this year.
+    #[arg(long, value_name = "YEAR")]
+    pub to_year: Option<i32>,
+    /// Only favourites.
+    #[arg(long)]
+    pub favorite: bool,
+    /// Only entries on a platform you subscribe to.
+    #[arg(long)]
+    pub on_my_services: bool,
 }
 
 #[derive(Debug, Args)]
@@ -229,11 +278,17 @@ pub struct SettingsArgs {
     /// One of your platforms; "" clears it.
     #[arg(long, value_name = "NAME")]
     pub default_platform: Option<String>,
+    /// Your TMDB API key or read-access token, for `search --provider tmdb`; "" removes it.
+    #[arg(long, value_name = "KEY")]
+    pub tmdb_key: Option<String>,
 }
 
 impl SettingsArgs {
     pub fn is_empty(&self) -> bool {
-        self.rating_scale.is_none() && self.theme.is_none() && self.default_platform.is_none()
+        self.rating_scale.is_none()
+            && self.theme.is_none()
+            && self.default_platform.is_none()
+            && self.tmdb_key.is_none()
     }
 }
 

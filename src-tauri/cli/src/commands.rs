@@ -58,6 +58,14 @@ pub fn run(cli: Cli) -> Result<()> {
             let added = lib.load_sample()?;
             out.sample(added, &db)
         }),
+        Command::Export(a) => crate::transfer::export(&db, &out, a),
+        Command::Backup(a) => crate::transfer::backup(&db, &out, a),
+        Command::Restore { path } => crate::transfer::restore(&db, &out, &path),
+        Command::Import(a) => crate::import::import(&db, &out, a),
+        Command::Search(a) => crate::catalog::search(&db, &out, a),
+        Command::Refresh(a) => crate::catalog::refresh(&db, &out, a),
+        Command::Posters(c) => crate::posters::run(&db, &out, c),
+        Command::Dev(c) => crate::dev::run(&db, &out, c),
     }
 }
 
@@ -79,7 +87,7 @@ fn resolve_db(flag: Option<PathBuf>) -> Result<PathBuf> {
 
 /// Runs `f` on a library that must already exist: reading or editing a
 /// library that is not there is a mistaken path, not a reason to make one.
-fn existing<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
+pub(crate) fn existing<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
     if !path.exists() {
         return Err(CliError::failure(format!(
             "there is no library at {} (create one with `watchlog add` or `watchlog sample`, or give --db)",
@@ -93,7 +101,7 @@ fn existing<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result
 /// Runs `f` on the library, creating it if needed. If it was created here and
 /// `f` fails, the new file is removed again, so a refused command leaves the
 /// disk as it found it.
-fn creating<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
+pub(crate) fn creating<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
     let existed = path.exists();
     let result = Library::open(path)
         .map_err(CliError::from)
@@ -109,10 +117,13 @@ fn creating<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result
 }
 
 fn add(db: &Path, out: &Out, a: AddArgs) -> Result<()> {
+    if let Some(from) = &a.from {
+        return crate::catalog::add_from(db, out, from, a.status, a.platform);
+    }
     let new = NewEntry {
         title: TitleFacts {
             kind: a.kind,
-            name: a.title,
+            name: a.title.unwrap_or_default(),
             original_name: a.original_title,
             year: a.year,
             country: a.country,
@@ -144,6 +155,14 @@ fn list(db: &Path, out: &Out, a: ListArgs) -> Result<()> {
         sort: a.sort,
         reverse: a.reverse,
         limit: a.limit,
+        country: a.country,
+        genre: a.genre,
+        tag: a.tag,
+        year_min: a.from_year,
+        year_max: a.to_year,
+        favorite: a.favorite.then_some(true),
+        on_my_services: a.on_my_services.then_some(true),
+        ..Default::default()
     };
     existing(db, |lib| out.list(&lib.list(&query)?, &lib.settings()?))
 }
@@ -330,6 +349,8 @@ fn settings(db: &Path, out: &Out, a: SettingsArgs) -> Result<()> {
     if a.is_empty() {
         return existing(db, |lib| out.settings(&lib.settings()?));
     }
+    // A mistyped key is refused before anything is saved.
+    Library::check_tmdb_key(a.tmdb_key.as_deref())?;
     creating(db, |lib| {
         let mut s = lib.settings()?;
         if let Some(scale) = a.rating_scale {
@@ -342,6 +363,9 @@ fn settings(db: &Path, out: &Out, a: SettingsArgs) -> Result<()> {
             s.default_platform = Some(p).filter(|p| !p.trim().is_empty());
         }
         let saved = lib.save_settings(&s)?;
+        if let Some(k) = &a.tmdb_key {
+            lib.set_tmdb_key(Some(k.as_str()))?;
+        }
         out.settings(&saved)
     })
 }

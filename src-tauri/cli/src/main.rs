@@ -4,9 +4,14 @@
 //! SQL or rating arithmetic.
 
 mod args;
+mod catalog;
 mod commands;
+mod dev;
 mod error;
+mod import;
 mod output;
+mod posters;
+mod transfer;
 
 use std::process::ExitCode;
 

@@ -471,7 +471,7 @@ fn bars<'a>(items: impl Iterator<Item = (&'a str, u32)>) -> String {
 }
 
 /// Cuts `text` to at most `max` display columns, marking the cut with "…".
-fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.width() <= max {
         return text.to_string();
     }
@@ -490,31 +490,31 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 #[derive(Clone, Copy)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// A plain text table: a header row, columns two spaces apart, no trailing
 /// blanks.
-struct Table {
+pub(crate) struct Table {
     headers: Vec<(String, Align)>,
     rows: Vec<Vec<String>>,
 }
 
 impl Table {
-    fn new(headers: &[(&str, Align)]) -> Self {
+    pub(crate) fn new(headers: &[(&str, Align)]) -> Self {
         Table {
             headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(),
             rows: Vec::new(),
         }
     }
 
-    fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 
-    fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let header: Vec<String> = self.headers.iter().map(|(h, _)| h.clone()).collect();
         let all: Vec<&Vec<String>> = std::iter::once(&header).chain(&self.rows).collect();
         let widths: Vec<usize> = (0..self.headers.len())
@@ -560,7 +560,7 @@ impl Kv {
     }
 }
 
-fn json<T: Serialize + ?Sized>(value: &T) -> Result {
+pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> Result {
     let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::failure(format!("cannot write JSON: {e}")))?;
     text.push('\n');
@@ -569,7 +569,7 @@ fn json<T: Serialize + ?Sized>(value: &T) -> Result {
 
 /// Writes to stdout. A reader that stops early (`watchlog list | head`) is
 /// not an error worth a message.
-fn emit(text: &str) -> Result {
+pub(crate) fn emit(text: &str) -> Result {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

@@ -23,8 +23,33 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     Platform::export_all(&cfg)?;
     Settings::export_all(&cfg)?;
     Stats::export_all(&cfg)?;
+    // Library listings at scale: pages with cursors, filter-chip counts.
+    ListPage::export_all(&cfg)?;
+    Facets::export_all(&cfg)?;
     LibraryInfo::export_all(&cfg)?;
     RatingScale::export_all(&cfg)?;
     ErrorPayload::export_all(&cfg)?;
+    // Exports and backups.
+    crate::transfer::ExportOptions::export_all(&cfg)?;
+    crate::transfer::ExportReport::export_all(&cfg)?;
+    crate::backup::BackupFile::export_all(&cfg)?;
+    // Imports.
+    crate::transfer::import::ImportReport::export_all(&cfg)?;
+    crate::transfer::import::formats::ImportFormat::export_all(&cfg)?;
+    crate::transfer::import::formats::ImportProgress::export_all(&cfg)?;
+    crate::transfer::import::merge::Prefer::export_all(&cfg)?;
+    crate::transfer::import::undo::UndoReport::export_all(&cfg)?;
+    // Catalogue lookup.
+    crate::catalog::SearchAnswer::export_all(&cfg)?;
+    crate::catalog::CatalogRef::export_all(&cfg)?;
+    crate::catalog::Details::export_all(&cfg)?;
+    crate::catalog::RefreshProgress::export_all(&cfg)?;
+    crate::catalog::RefreshSummary::export_all(&cfg)?;
+    crate::catalog::CatalogStatus::export_all(&cfg)?;
+    // Poster cache.
+    crate::posters::PosterStatus::export_all(&cfg)?;
+    crate::posters::PruneReport::export_all(&cfg)?;
+    crate::posters::FetchProgress::export_all(&cfg)?;
+    crate::posters::FetchSummary::export_all(&cfg)?;
     Ok(())
 }

@@ -56,6 +56,10 @@ pub enum Error {
         message: String,
     },
 
+    /// The user stopped a long operation (an import); nothing was changed.
+    #[error("{0}")]
+    Cancelled(String),
+
     /// An unexpected SQLite failure.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
@@ -73,6 +77,7 @@ impl Error {
             Error::Corrupt { .. } => "corrupt_database",
             Error::Io { .. } => "io",
             Error::Network { kind, .. } => kind.code(),
+            Error::Cancelled(_) => "cancelled",
             Error::Database(_) => "database",
         }
     }

@@ -7,10 +7,12 @@ pub mod backup;
 #[cfg(feature = "ts")]
 pub mod bindings;
 pub mod catalog;
+pub mod devdata;
 pub mod error;
 pub mod markdown;
 pub mod model;
 pub mod net;
+pub mod posters;
 pub mod rating;
 pub mod sample;
 pub mod store;

@@ -4,4 +4,8 @@
 //! generic over the runtime where they need the app handle, so the tests can
 //! drive them through Tauri's mock runtime.
 
+pub mod catalog;
+pub mod import;
 pub mod library;
+pub mod posters;
+pub mod transfer;

@@ -7,7 +7,14 @@
  * backend for working on the UI in a browser; the production build never
  * includes it.
  */
-import { invoke as tauriInvoke } from '@tauri-apps/api/core';
+import { Channel, invoke as tauriInvoke } from '@tauri-apps/api/core';
+import type { CatalogRef } from './bindings/CatalogRef';
+import type { CatalogStatus } from './bindings/CatalogStatus';
+import type { Details } from './bindings/Details';
+import type { Provider } from './bindings/Provider';
+import type { RefreshProgress } from './bindings/RefreshProgress';
+import type { RefreshSummary } from './bindings/RefreshSummary';
+import type { SearchAnswer } from './bindings/SearchAnswer';
 import type { Entry } from './bindings/Entry';
 import type { EntryFields } from './bindings/EntryFields';
 import type { EntrySummary } from './bindings/EntrySummary';
@@ -20,6 +27,19 @@ import type { Settings } from './bindings/Settings';
 import type { Stats } from './bindings/Stats';
 import type { StatusCounts } from './bindings/StatusCounts';
 import type { TitleFacts } from './bindings/TitleFacts';
+import type { BackupFile } from './bindings/BackupFile';
+import type { ImportFormat } from './bindings/ImportFormat';
+import type { ImportProgress } from './bindings/ImportProgress';
+import type { ImportReport } from './bindings/ImportReport';
+import type { Prefer } from './bindings/Prefer';
+import type { UndoReport } from './bindings/UndoReport';
+import type { ExportFormat } from './bindings/ExportFormat';
+import type { ExportOptions } from './bindings/ExportOptions';
+import type { ExportReport } from './bindings/ExportReport';
+import type { FetchProgress } from './bindings/FetchProgress';
+import type { FetchSummary } from './bindings/FetchSummary';
+import type { PosterStatus } from './bindings/PosterStatus';
+import type { PruneReport } from './bindings/PruneReport';
 
 /** What a rewatch records (mirrors the core's `ViewingDetails`). */
 export interface ViewingDetails {
@@ -113,4 +133,67 @@ export const api = {
   stats: () => call<Stats>('stats'),
   /** Opens an http(s) or mailto link in the user's browser. */
   openUrl: (url: string) => call<null>('open_url', { url }),
+  /** Catalogue search; `request` comes back so a late, older answer can be dropped. A newer search rejects this one with code `cancelled`. */
+  catalogSearch: (provider: Provider, query: string, request: number) =>
+    call<SearchAnswer>('catalog_search', { provider, query, request }),
+  catalogDetails: (reference: CatalogRef) => call<Details>('catalog_details', { reference }),
+  addFromCatalog: (reference: CatalogRef, fields: EntryFields) =>
+    call<Entry>('add_from_catalog', { reference, fields }),
+  refreshEntry: (id: number) => call<Entry>('refresh_entry', { id }),
+  /** Refreshes every catalogue title; `onProgress` hears about each one. */
+  refreshAll: (onProgress: (p: RefreshProgress) => void) => {
+    const channel = new Channel<RefreshProgress>();
+    channel.onmessage = onProgress;
+    return call<RefreshSummary>('refresh_all', { onProgress: channel });
+  },
+  cancelRefresh: () => call<boolean>('cancel_refresh'),
+  catalogStatus: () => call<CatalogStatus>('catalog_status'),
+  /** Saves the TMDB key (`null` or "" removes it); the key is never read back. */
+  setTmdbKey: (key: string | null) => call<CatalogStatus>('set_tmdb_key', { key }),
+  /** Asks where to save (native dialog), then exports; `null` if cancelled. */
+  exportLibrary: (format: ExportFormat, options: ExportOptions) =>
+    call<ExportReport | null>('export_library', { format, options }),
+  backupNow: () => call<BackupFile>('backup_now'),
+  listBackups: () => call<BackupFile[]>('list_backups'),
+  /** Restores a listed backup by name, or one picked in a dialog; `false` if cancelled. */
+  restoreBackup: (name: string | null) => call<boolean>('restore_backup', { name }),
+  /** The poster cache: counts, failures and size. */
+  posterStatus: () => call<PosterStatus>('poster_status'),
+  /** The opaque id of an entry's cached poster, if any (see `posterSrc`). */
+  entryPoster: (id: number) => call<string | null>('entry_poster', { id }),
+  /** Downloads posters (these entries, else the missing ones; `all` revalidates every one). */
+  fetchPosters: (entries: number[] | null, all: boolean, onProgress: (p: FetchProgress) => void) => {
+    const channel = new Channel<FetchProgress>();
+    channel.onmessage = onProgress;
+    return call<FetchSummary>('fetch_posters', { entries, all, onProgress: channel });
+  },
+  cancelPosterFetch: () => call<null>('cancel_poster_fetch'),
+  prunePosters: (maxBytes: number | null) => call<PruneReport>('prune_posters', { maxBytes }),
+  /** Opens the file dialog for an import; the picked file's name, or `null` if cancelled. */
+  importPick: () => call<string | null>('import_pick'),
+  /** What importing the picked file would do (`null` format: detect it). Nothing changes. */
+  importPreview: (format: ImportFormat | null, prefer: Prefer) =>
+    call<ImportReport>('import_preview', { format, prefer }),
+  /** Imports the picked file (backup first, one transaction), reporting progress. */
+  importApply: (format: ImportFormat | null, prefer: Prefer, onProgress: (p: ImportProgress) => void) => {
+    const channel = new Channel<ImportProgress>();
+    channel.onmessage = onProgress;
+    return call<ImportReport>('import_apply', { format, prefer, onProgress: channel });
+  },
+  importCancel: () => call<boolean>('import_cancel'),
+  /** The backup "undo last import" would restore, or `null`. */
+  importUndoAvailable: () => call<string | null>('import_undo_available'),
+  importUndo: () => call<UndoReport>('import_undo'),
 };
+
+/**
+ * The URL of a cached poster thumbnail, served by the app's `poster:`
+ * protocol from an opaque id (no file path). WebKitGTK and macOS use
+ * `poster://localhost/…`; Windows and Android WebViews `http://poster.localhost/…`.
+ */
+export function posterSrc(id: string | null | undefined, size: 342 | 780 = 342): string | null {
+  if (!id) return null;
+  const ua = typeof navigator === 'undefined' ? '' : navigator.userAgent;
+  const base = /Windows|Android/.test(ua) ? 'http://poster.localhost' : 'poster://localhost';
+  return `${base}/${id}-${size}`;
+}

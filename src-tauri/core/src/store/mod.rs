@@ -2,10 +2,13 @@
 //! every read and write of the user's data. One `Library` owns one
 //! connection; every multi-row write runs in one transaction.
 
+mod bulk;
 mod entries;
 mod episodes;
 pub(crate) mod import;
 mod platforms;
+mod provider_keys;
+mod query;
 mod schema;
 mod search;
 mod settings;
@@ -19,6 +22,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use crate::error::{Error, Result};
 use crate::model::LibraryInfo;
 
+pub use bulk::Dated;
+pub use query::{mark, MARK_END, MARK_START};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
 
 /// An open Watchlog library.

@@ -6,4 +6,19 @@ import type { Status } from "./Status";
 /**
  * One row of a library listing.
  */
-export type EntrySummary = { id: number, kind: Kind, name: string, original_name: string | null, year: number | null, country: string | null, status: Status, rating: Rating | null, rating_10: number | null, progress: number, episodes: number | null, platform: string | null, favorite: boolean, poster_url: string | null, finished_on: string | null, added_at: string, };
+export type EntrySummary = { id: number, kind: Kind, name: string, original_name: string | null, year: number | null, country: string | null, status: Status, rating: Rating | null, rating_10: number | null, progress: number, episodes: number | null, platform: string | null, favorite: boolean, poster_url: string | null, finished_on: string | null, added_at: string, 
+/**
+ * Opaque id of the cached poster (its content hash) when one is cached
+ * for the current poster address; the app serves it as
+ * `poster://localhost/<id>-<size>`. Never a file path.
+ */
+poster: string | null, 
+/**
+ * When searching: the title with each matched part between U+0002 and
+ * U+0003 (plain text, never HTML), if the title itself matched.
+ */
+highlight?: string, 
+/**
+ * The same for the original title.
+ */
+highlight_original?: string, };

@@ -122,6 +122,7 @@ function summary(e: Entry): EntrySummary {
     poster_url: e.title.poster_url,
     finished_on: e.finished_on,
     added_at: e.added_at,
+    poster: null,
   };
 }
 
@@ -175,6 +176,9 @@ function stats(): Stats {
     finished_per_month: [],
     reviews: entries.filter((e) => e.review).length,
     favorites: entries.filter((e) => e.favorite).length,
+    hours_per_month: [],
+    top_genres: [],
+    rating_by_platform: [],
   };
 }
 
@@ -202,6 +206,9 @@ const handlers: Record<string, (a: Args) => unknown> = {
   list_entries: (a) => list(a.query as ListQuery),
   status_counts: () => counts(),
   get_entry: (a) => find(a.id as number),
+  // The browser preview has no poster cache: placeholders everywhere.
+  entry_poster: () => null,
+  poster_status: () => ({ with_address: 0, cached: 0, failed: 0, missing: 0, bytes: 0, failures: [] }),
   add_entry: (a) => {
     const n = clone(a.entry as NewEntry);
     checkFacts(n.title);

@@ -1,0 +1,156 @@
+//! Import throughput: a Watchlog CSV of 100,000 rows (`IMPORT_BENCH_N`)
+//! built from the real titles in `../shared/fixtures/datasets/streaming/`,
+//! imported through the full path (read, match, validate, write the search
+//! index, one transaction, automatic backup first) into an empty library,
+//! then imported a second time (every row matched, nothing changed), beside
+//! a raw rusqlite insert of the same rows into one plain table in one
+//! transaction, in the same run. A bench binary, not a timed test: run
+//! `cargo bench -p watchlog-core --bench import`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use watchlog_core::transfer::import::formats::{self, ImportFormat};
+use watchlog_core::transfer::import::input::SourceFile;
+use watchlog_core::transfer::import::merge::Prefer;
+use watchlog_core::Library;
+
+fn main() {
+    let n: usize = std::env::var("IMPORT_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/datasets/streaming");
+    let mut titles: Vec<(String, String, String, String)> = Vec::new();
+    let sources = [
+        ("netflix_titles.csv", "Netflix"),
+        ("hulu_titles.csv", "Hulu"),
+        ("disney_plus_titles.csv", "Disney+"),
+        ("amazon_prime_titles.csv", "Prime Video"),
+    ];
+    for (file, platform) in sources {
+        let path = dir.join(file);
+        let Ok(mut rdr) = csv::Reader::from_path(&path) else {
+            eprintln!(
+                "missing {}: the benchmark needs the streaming fixtures",
+                path.display()
+            );
+            std::process::exit(if std::env::var("CI").is_ok_and(|v| v == "true") {
+                1
+            } else {
+                0
+            });
+        };
+        let headers = rdr.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (t, ty, y) = (col("title"), col("type"), col("release_year"));
+        for r in rdr.records().flatten() {
+            let kind = if r.get(ty) == Some("Movie") {
+                "film"
+            } else {
+                "series"
+            };
+            titles.push((
+                r[t].trim().to_string(),
+                kind.into(),
+                r[y].trim().to_string(),
+                platform.into(),
+            ));
+        }
+    }
+    let statuses = [
+        "plan_to_watch",
+        "watching",
+        "completed",
+        "completed",
+        "on_hold",
+        "dropped",
+    ];
+    let mut csv_text = String::from("title,kind,year,status,rating_100,platform\n");
+    let mut rows = Vec::with_capacity(n);
+    for i in 0..n {
+        let (t, k, y, p) = &titles[i % titles.len()];
+        let round = i / titles.len();
+        let name = if round == 0 {
+            t.clone()
+        } else {
+            format!("{t} ({})", round + 1)
+        };
+        let status = statuses[i % statuses.len()];
+        let rating = if status == "completed" {
+            ((i * 7) % 101).to_string()
+        } else {
+            String::new()
+        };
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([&name, k, y, status, &rating, p]).unwrap();
+        csv_text.push_str(std::str::from_utf8(&w.into_inner().unwrap()).unwrap());
+        rows.push((name, k.clone(), y.clone(), status, rating, p.clone()));
+    }
+    println!(
+        "{n} rows from {} real titles; CSV {:.1} MiB",
+        titles.len(),
+        csv_text.len() as f64 / 1048576.0
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let file = vec![SourceFile {
+        name: "library.csv".into(),
+        bytes: csv_text.clone().into_bytes(),
+    }];
+
+    let t0 = Instant::now();
+    let (format, parsed) =
+        formats::read_files(Some(ImportFormat::WatchlogCsv), file.clone()).unwrap();
+    let parse = t0.elapsed().as_secs_f64();
+    let mut lib = Library::open(tmp.path().join("watchlog.db")).unwrap();
+    let t1 = Instant::now();
+    let r = formats::execute(&mut lib, format, &parsed, Prefer::Newer, true, None, None).unwrap();
+    let import = t1.elapsed().as_secs_f64();
+    assert_eq!(r.added, n);
+    let t2 = Instant::now();
+    let (_, parsed2) = formats::read_files(Some(ImportFormat::WatchlogCsv), file).unwrap();
+    let r2 = formats::execute(&mut lib, format, &parsed2, Prefer::Newer, true, None, None).unwrap();
+    let again = t2.elapsed().as_secs_f64();
+    assert_eq!(r2.added + r2.updated, 0);
+
+    let raw_path = tmp.path().join("raw.db");
+    let mut conn = rusqlite::Connection::open(&raw_path).unwrap();
+    conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE t (title TEXT, kind TEXT, year INTEGER, status TEXT, rating INTEGER, platform TEXT);").unwrap();
+    let t3 = Instant::now();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut st = tx
+            .prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .unwrap();
+        for (a, b, c, d, e, f) in &rows {
+            st.execute(rusqlite::params![
+                a,
+                b,
+                c.parse::<i64>().ok(),
+                d,
+                e.parse::<i64>().ok(),
+                f
+            ])
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    let raw = t3.elapsed().as_secs_f64();
+
+    let rate = |s: f64| (n as f64 / s).round();
+    println!("| step | time | rows/s |");
+    println!("|---|---:|---:|");
+    println!("| read + parse the CSV | {parse:.2} s | {} |", rate(parse));
+    println!("| import into an empty library (backup, match, insert, index, one transaction) | {import:.2} s | {} |", rate(import));
+    println!(
+        "| the same file again (all matched, nothing written) | {again:.2} s | {} |",
+        rate(again)
+    );
+    println!(
+        "| raw rusqlite: one table, one transaction | {raw:.2} s | {} |",
+        rate(raw)
+    );
+    println!("import / raw: {:.1}×", import / raw);
+}
