@@ -283,8 +283,10 @@ fn export_to_a_path_reports_rows() {
         "spoilers": "omit"
     }))
     .unwrap();
+    let posters = watchlog_core::posters::PosterCache::new(dir.path().join("posters"));
     let report = watchlog_app::commands::transfer::export_to(
         &state,
+        &posters,
         watchlog_core::transfer::ExportFormat::Html,
         &options,
         &out,

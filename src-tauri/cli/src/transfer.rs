@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use watchlog_core::backup::{self, BackupFile};
+use watchlog_core::posters::{CachedPosters, PosterCache};
+use watchlog_core::transfer::PosterSource;
 use watchlog_core::transfer::{
     self, ExportFilter, ExportFormat, ExportOptions, ExportReport, ReviewOrder, SpoilerMode,
 };
@@ -129,14 +131,24 @@ pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
             spoilers: a.spoilers,
             ..Default::default()
         };
-        let report = match &a.out {
-            Some(path) => {
-                transfer::export_to_path(lib, a.format, &options, &transfer::NoPosters, path)?
+        // The HTML page embeds cached posters; without a cache folder every
+        // entry gets its placeholder.
+        let cache = PosterCache::default_dir().map(PosterCache::new);
+        let cached;
+        let posters: &dyn PosterSource = match &cache {
+            Some(cache) => {
+                cached = CachedPosters::new(lib, cache);
+                &cached
             }
+            None => &transfer::NoPosters,
+        };
+        let report = match &a.out {
+            Some(path) => transfer::export_to_path(lib, a.format, &options, posters, path)?,
             None => {
                 let stdout = std::io::stdout();
                 let mut w = std::io::BufWriter::new(stdout.lock());
-                let report = transfer::export(lib, a.format, &options, &mut w)?;
+                let report =
+                    transfer::export_with_posters(lib, a.format, &options, posters, &mut w)?;
                 w.flush().map_err(|e| {
                     CliError::failure(format!("could not write the export to stdout: {e}"))
                 })?;

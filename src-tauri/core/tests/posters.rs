@@ -668,3 +668,43 @@ fn entries_without_a_poster_address_are_skipped_with_a_reason() {
         .unwrap_err();
     assert_eq!(err.code(), "not_found");
 }
+
+#[test]
+fn the_html_review_page_embeds_cached_posters() {
+    let Some(_) = fixtures() else { return };
+    let server = Server::start();
+    let mut s = setup();
+    let with_poster = add(
+        &mut s.lib,
+        "Spring",
+        &server.url("/img/posters/derived/spring_500x750.webp"),
+    );
+    let without = add(&mut s.lib, "Never Fetched", &server.url("/missing.jpg"));
+    let fetched = run(&s, PosterSelection::Entries(vec![with_poster]));
+    assert!(matches!(fetched[0].result, PosterResult::Fetched { .. }));
+    for id in [with_poster, without] {
+        let mut fields = s.lib.entry(id).unwrap().fields;
+        fields.review = Some("Worth it.".into());
+        s.lib.update_entry(id, &fields).unwrap();
+    }
+
+    let mut html = Vec::new();
+    watchlog_core::transfer::export_with_posters(
+        &s.lib,
+        watchlog_core::transfer::ExportFormat::Html,
+        &Default::default(),
+        &watchlog_core::posters::CachedPosters::new(&s.lib, &s.cache),
+        &mut html,
+    )
+    .unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert_eq!(
+        html.matches("data:image/webp;base64,").count(),
+        1,
+        "the fetched poster is embedded and the other entry gets its placeholder"
+    );
+    assert!(
+        !html.contains(&server.url("")),
+        "the page must not point at the network"
+    );
+}

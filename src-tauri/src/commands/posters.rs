@@ -45,6 +45,11 @@ impl PosterState {
         }
     }
 
+    /// The poster cache, for exports that embed thumbnails.
+    pub fn cache(&self) -> &PosterCache {
+        &self.cache
+    }
+
     /// The cache in the user's cache folder (a temp folder if the system
     /// has none, so the app still starts).
     pub fn default_cache() -> PosterCache {

@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use watchlog_core::backup::{self, BackupFile};
+use watchlog_core::posters::{CachedPosters, PosterCache};
 use watchlog_core::transfer::{self, ExportFormat, ExportOptions, ExportReport};
 
+use crate::commands::posters::PosterState;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
@@ -21,6 +23,7 @@ use crate::state::AppState;
 pub async fn export_library<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    posters: State<'_, PosterState>,
     format: ExportFormat,
     options: ExportOptions,
 ) -> CommandResult<Option<ExportReport>> {
@@ -35,13 +38,14 @@ pub async fn export_library<R: Runtime>(
         return Ok(None);
     };
     let path = dialog_path(path)?;
-    export_to(&state, format, &options, &path).map(Some)
+    export_to(&state, posters.cache(), format, &options, &path).map(Some)
 }
 
 /// The export itself, once a path is known; the integration tests call it
 /// directly since a native dialog cannot be driven from them.
 pub fn export_to(
     state: &AppState,
+    posters: &PosterCache,
     format: ExportFormat,
     options: &ExportOptions,
     path: &std::path::Path,
@@ -51,7 +55,7 @@ pub fn export_to(
         &lib,
         format,
         options,
-        &transfer::NoPosters,
+        &CachedPosters::new(&lib, posters),
         path,
     )?)
 }

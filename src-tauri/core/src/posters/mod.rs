@@ -17,6 +17,7 @@
 //! after (`record_poster`) the network work: the store is synchronous and
 //! a download must not hold the library's lock.
 
+mod export;
 mod store;
 pub mod thumbs;
 
@@ -32,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::net::{Conditional, HttpClient, RequestOptions};
 
+pub use export::CachedPosters;
 pub use store::{PosterFailure, PosterPlan, PosterSelection, PosterStatus, PruneReport};
 pub use thumbs::SIZES;
 
