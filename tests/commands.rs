@@ -337,3 +337,78 @@ fn catalogue_commands_keep_the_key_out_of_sight() {
         json!(false)
     );
 }
+
+/// The Import view's flow through IPC: preview changes nothing, apply
+/// imports with progress, a second preview finds nothing new, undo puts the
+/// library back. (The native file dialog cannot be driven from a test, so
+/// the file is handed over the way the dialog does.)
+#[test]
+fn import_preview_apply_and_undo_through_ipc() {
+    let letterboxd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/exports/letterboxd");
+    if !letterboxd.is_dir() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "missing fixture folder {}",
+            letterboxd.display()
+        );
+        eprintln!("skipping: {} is missing", letterboxd.display());
+        return;
+    }
+    let t = app();
+    watchlog_app::commands::import::set_picked(letterboxd);
+    let count = |t: &TestApp| invoke(&t.window, "status_counts", json!({})).unwrap()["all"].clone();
+
+    let preview = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": null, "prefer": "newer" }),
+    )
+    .expect("import_preview");
+    let added = preview["added"].as_u64().unwrap();
+    assert!(added > 0, "the preview lists films to add: {preview}");
+    assert_eq!(count(&t), json!(0), "a preview changes nothing");
+
+    let applied = invoke(
+        &t.window,
+        "import_apply",
+        json!({ "format": null, "prefer": "newer", "onProgress": "__CHANNEL__:1" }),
+    )
+    .expect("import_apply");
+    assert_eq!(applied["added"].as_u64(), Some(added), "{applied}");
+    assert_eq!(count(&t), json!(added));
+    let found = invoke(
+        &t.window,
+        "list_entries",
+        json!({ "query": { "status": null, "platform": null, "search": "Filipiñana", "sort": null, "reverse": false, "limit": 5 } }),
+    )
+    .unwrap();
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        1,
+        "the UTF-8 title survives: {found}"
+    );
+
+    let again = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": null, "prefer": "newer" }),
+    )
+    .unwrap();
+    assert_eq!(
+        again["added"],
+        json!(0),
+        "importing twice adds nothing: {again}"
+    );
+    assert_eq!(
+        again["updated"],
+        json!(0),
+        "importing twice changes nothing: {again}"
+    );
+
+    assert!(invoke(&t.window, "import_undo_available", json!({}))
+        .unwrap()
+        .is_string());
+    invoke(&t.window, "import_undo", json!({})).expect("import_undo");
+    assert_eq!(count(&t), json!(0), "undo restores the library as it was");
+}
