@@ -461,6 +461,21 @@ async fn a_posters_thumbnail_shows_in_the_grid_and_offline() {
         app.count("catalog-result").await == 3
     })
     .await;
+    // Each result's thumbnail comes through the app (the webview may not
+    // load remote images itself).
+    app.eventually("the search results show their thumbnails", || async {
+        app.driver
+            .execute(
+                "const imgs = [...document.querySelectorAll('[data-testid=catalog-result] [data-testid=poster-img]')];
+                 return imgs.length === 3 && imgs.every(i => i.complete && i.naturalWidth > 0);",
+                vec![],
+            )
+            .await
+            .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true))
+    })
+    .await;
+    painted(&app).await;
+    app.screenshot("catalogue-thumbnails").await;
     app.click("[data-testid=catalog-result]:nth-child(2) [data-testid=catalog-add]")
         .await;
     app.wait_for("entry-card").await;

@@ -15,6 +15,7 @@
 //! waiting for a catalogue: facts are fetched first, then the library is
 //! locked for the one write transaction.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use tauri::async_runtime;
@@ -23,7 +24,7 @@ use tauri::State;
 use tokio::task::AbortHandle;
 use watchlog_core::catalog::{
     refresh_source, Catalog, CatalogConfig, CatalogRef, CatalogStatus, Details, Provider,
-    RefreshProgress, RefreshSummary, SearchAnswer,
+    RefreshProgress, RefreshSummary, SearchAnswer, SearchResult,
 };
 use watchlog_core::net::HttpClient;
 use watchlog_core::{Entry, EntryFields, Library, ListQuery};
@@ -41,13 +42,34 @@ pub struct CatalogState {
     search: Mutex<Option<AbortHandle>>,
     /// The refresh in flight, aborted by `cancel_refresh`.
     refresh: Mutex<Option<AbortHandle>>,
+    /// Image addresses recent searches returned: the only ones the poster
+    /// protocol's search route will fetch.
+    thumbnails: Mutex<HashSet<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// How many search-result image addresses are remembered; a dialog shows a
+/// few dozen at a time, so this spans many searches.
+const MAX_THUMBNAILS: usize = 2_000;
+
 impl CatalogState {
+    /// Lets the poster protocol fetch these results' thumbnails.
+    fn allow_thumbnails(&self, results: &[SearchResult]) {
+        let mut allowed = lock(&self.thumbnails);
+        if allowed.len() > MAX_THUMBNAILS {
+            allowed.clear();
+        }
+        allowed.extend(results.iter().filter_map(|r| r.poster_thumb_url.clone()));
+    }
+
+    /// Whether a search returned `url` as a result's thumbnail.
+    pub fn thumbnail_allowed(&self, url: &str) -> bool {
+        lock(&self.thumbnails).contains(url)
+    }
+
     /// The catalogue, reading the TMDB key from the library the first time.
     fn catalog(&self, app: &AppState) -> CommandResult<Catalog> {
         if let Some(c) = lock(&self.catalog).as_ref() {
@@ -90,6 +112,7 @@ pub async fn catalog_search(
     }
     // An aborted task ends with a join error: a newer search took over.
     let results = task.await.map_err(|_| cancelled("this search"))??;
+    catalog_state.allow_thumbnails(&results);
     Ok(SearchAnswer { request, results })
 }
 
@@ -257,4 +280,36 @@ pub async fn set_tmdb_key(
     };
     *lock(&catalog_state.catalog) = Some(catalog);
     Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_addresses_a_search_returned_are_fetched_for_thumbnails() {
+        let state = CatalogState::default();
+        let url = "https://static.tvmaze.com/uploads/images/medium_portrait/1/2.jpg";
+        assert!(
+            !state.thumbnail_allowed(url),
+            "nothing is allowed before a search"
+        );
+        state.allow_thumbnails(&[SearchResult {
+            provider: Provider::Tvmaze,
+            provider_id: "1871".into(),
+            name: "Mr. Robot".into(),
+            original_name: None,
+            year: Some(2015),
+            country: Some("US".into()),
+            network: None,
+            kind: watchlog_core::Kind::Series,
+            poster_thumb_url: Some(url.into()),
+            summary: None,
+        }]);
+        assert!(state.thumbnail_allowed(url));
+        assert!(
+            !state.thumbnail_allowed("http://127.0.0.1:8080/admin"),
+            "the thumbnail route must not fetch arbitrary addresses"
+        );
+    }
 }

@@ -6,6 +6,12 @@
 //! cache folder; no filesystem path ever crosses IPC, and anything that is
 //! not a known id is a 404. It only reads the disk, so the grid never waits
 //! on the network: a title without a cached poster shows its placeholder.
+//!
+//! One more route, `poster://localhost/search/<encoded image address>`,
+//! serves the small thumbnails beside catalogue search results. The webview
+//! cannot load remote images (the CSP forbids it), so the app fetches them
+//! — but only addresses a catalogue search has just returned (see
+//! `CatalogState::allow_thumbnails`): the route is no open proxy.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -74,6 +80,10 @@ fn serve<R: Runtime>(
 ) {
     let app = ctx.app_handle().clone();
     let id = request.uri().path().trim_start_matches('/').to_string();
+    if let Some(encoded) = id.strip_prefix("search/") {
+        serve_search_thumbnail(app, encoded, responder);
+        return;
+    }
     // Reading a file is blocking work: keep it off the webview's thread.
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<PosterState>();
@@ -102,6 +112,42 @@ fn serve<R: Runtime>(
                 .status(StatusCode::NOT_FOUND)
                 .header(header::CONTENT_TYPE, "text/plain")
                 .body(b"no such poster".to_vec()),
+        };
+        responder.respond(response.unwrap_or_else(|_| Response::new(Vec::new())));
+    });
+}
+
+/// Fetches and serves a search result's thumbnail, if a search returned its
+/// address; anything else, or an image that fails, is a 404 and the dialog
+/// keeps its placeholder.
+fn serve_search_thumbnail<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    encoded: &str,
+    responder: UriSchemeResponder,
+) {
+    let url = percent_encoding::percent_decode_str(encoded)
+        .decode_utf8_lossy()
+        .into_owned();
+    tauri::async_runtime::spawn(async move {
+        let allowed = app
+            .state::<crate::commands::catalog::CatalogState>()
+            .thumbnail_allowed(&url);
+        let thumb = match (allowed, HttpClient::shared()) {
+            (true, Ok(client)) => watchlog_core::posters::preview::search_thumbnail(&client, &url)
+                .await
+                .ok(),
+            _ => None,
+        };
+        let response = match thumb {
+            Some(bytes) => Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "image/webp")
+                .header(header::CACHE_CONTROL, "public, max-age=86400")
+                .body(bytes),
+            None => Response::builder()
+                .status(StatusCode::NOT_FOUND)
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(b"no such thumbnail".to_vec()),
         };
         responder.respond(response.unwrap_or_else(|_| Response::new(Vec::new())));
     });

@@ -191,9 +191,21 @@ export const api = {
  * protocol from an opaque id (no file path). WebKitGTK and macOS use
  * `poster://localhost/…`; Windows and Android WebViews `http://poster.localhost/…`.
  */
+function posterBase(): string {
+  const ua = typeof navigator === 'undefined' ? '' : navigator.userAgent;
+  return /Windows|Android/.test(ua) ? 'http://poster.localhost' : 'poster://localhost';
+}
+
 export function posterSrc(id: string | null | undefined, size: 342 | 780 = 342): string | null {
   if (!id) return null;
-  const ua = typeof navigator === 'undefined' ? '' : navigator.userAgent;
-  const base = /Windows|Android/.test(ua) ? 'http://poster.localhost' : 'poster://localhost';
-  return `${base}/${id}-${size}`;
+  return `${posterBase()}/${id}-${size}`;
+}
+
+/**
+ * A catalogue search result's thumbnail, fetched by the app (the webview
+ * may not load remote images); only addresses a search returned are served.
+ */
+export function searchThumbSrc(url: string | null | undefined): string | null {
+  if (!url) return null;
+  return `${posterBase()}/search/${encodeURIComponent(url)}`;
 }

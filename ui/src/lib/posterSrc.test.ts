@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { posterSrc } from './api';
+import { posterSrc, searchThumbSrc } from './api';
 
 describe('posterSrc', () => {
   afterEach(() => vi.unstubAllGlobals());
@@ -20,5 +20,17 @@ describe('posterSrc', () => {
   it('uses the http form on Windows WebView2', () => {
     vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/120' });
     expect(posterSrc('ab12', 780)).toBe('http://poster.localhost/ab12-780');
+  });
+});
+
+describe('searchThumbSrc', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('routes a search result image through the app, the address encoded', () => {
+    vi.stubGlobal('navigator', { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15' });
+    expect(searchThumbSrc(null)).toBeNull();
+    expect(searchThumbSrc('https://static.tvmaze.com/a b.jpg?x=1')).toBe(
+      'poster://localhost/search/https%3A%2F%2Fstatic.tvmaze.com%2Fa%20b.jpg%3Fx%3D1',
+    );
   });
 });

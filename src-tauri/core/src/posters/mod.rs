@@ -18,6 +18,7 @@
 //! a download must not hold the library's lock.
 
 mod export;
+pub mod preview;
 mod store;
 pub mod thumbs;
 
