@@ -1,6 +1,6 @@
 //! Adding, reading, changing and deleting entries and their titles.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use super::search;
@@ -248,38 +248,7 @@ impl Library {
                 "those catalogue ids already belong to entry {other}"
             )));
         }
-        tx.execute(
-            "UPDATE titles SET kind = ?2, name = ?3, sort_name = ?4, original_name = ?5, year = ?6,
-                country = ?7, language = ?8, network = ?9, seasons = ?10, episodes = ?11,
-                runtime_minutes = ?12, airing = ?13, synopsis = ?14, poster_url = ?15,
-                updated_at = ?16
-             WHERE id = ?1",
-            params![
-                title_id,
-                facts.kind.as_str(),
-                facts.name,
-                text::sort_key(&facts.name),
-                facts.original_name,
-                facts.year,
-                facts.country,
-                facts.language,
-                facts.network,
-                facts.seasons,
-                facts.episodes,
-                facts.runtime_minutes,
-                facts.airing.map(|a| a.as_str()),
-                facts.synopsis,
-                facts.poster_url,
-                Utc::now(),
-            ],
-        )?;
-        for table in ["title_genres", "title_people", "external_ids"] {
-            tx.execute(
-                &format!("DELETE FROM {table} WHERE title_id = ?1"),
-                [title_id],
-            )?;
-        }
-        write_title_children(&tx, title_id, &facts)?;
+        replace_title(&tx, title_id, &facts, Some(Utc::now()))?;
         search::reindex(&tx, entry_id)?;
         tx.commit()?;
         self.entry(entry_id)
@@ -425,31 +394,7 @@ pub(super) fn insert_entry(tx: &Transaction, new: &NewEntry, today: NaiveDate) -
         )));
     }
     let now = Utc::now();
-    tx.execute(
-        "INSERT INTO titles (kind, name, sort_name, original_name, year, country, language,
-            network, seasons, episodes, runtime_minutes, airing, synopsis, poster_url,
-            created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
-        params![
-            facts.kind.as_str(),
-            facts.name,
-            text::sort_key(&facts.name),
-            facts.original_name,
-            facts.year,
-            facts.country,
-            facts.language,
-            facts.network,
-            facts.seasons,
-            facts.episodes,
-            facts.runtime_minutes,
-            facts.airing.map(|a| a.as_str()),
-            facts.synopsis,
-            facts.poster_url,
-            now,
-        ],
-    )?;
-    let title_id = tx.last_insert_rowid();
-    write_title_children(tx, title_id, &facts)?;
+    let title_id = insert_title(tx, &facts, now)?;
     tx.execute(
         "INSERT INTO entries (title_id, status, added_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
         params![title_id, fields.status.as_str(), now],
@@ -588,6 +533,83 @@ pub(super) fn clean_facts(facts: &TitleFacts) -> Result<TitleFacts> {
     f.genres.retain(|g| !g.trim().is_empty());
     f.genres.dedup();
     Ok(f)
+}
+
+/// Inserts a title with its genres, people and catalogue ids; returns its id.
+pub(super) fn insert_title(
+    tx: &Transaction,
+    facts: &TitleFacts,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO titles (kind, name, sort_name, original_name, year, country, language,
+            network, seasons, episodes, runtime_minutes, airing, synopsis, poster_url,
+            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+        params![
+            facts.kind.as_str(),
+            facts.name,
+            text::sort_key(&facts.name),
+            facts.original_name,
+            facts.year,
+            facts.country,
+            facts.language,
+            facts.network,
+            facts.seasons,
+            facts.episodes,
+            facts.runtime_minutes,
+            facts.airing.map(|a| a.as_str()),
+            facts.synopsis,
+            facts.poster_url,
+            now,
+        ],
+    )?;
+    let title_id = tx.last_insert_rowid();
+    write_title_children(tx, title_id, facts)?;
+    Ok(title_id)
+}
+
+/// Replaces a title's facts, genres, people and catalogue ids. `touched` is
+/// the new `updated_at`, or `None` to keep it (an import restoring a library
+/// as it was).
+pub(super) fn replace_title(
+    tx: &Transaction,
+    title_id: i64,
+    facts: &TitleFacts,
+    touched: Option<DateTime<Utc>>,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE titles SET kind = ?2, name = ?3, sort_name = ?4, original_name = ?5, year = ?6,
+            country = ?7, language = ?8, network = ?9, seasons = ?10, episodes = ?11,
+            runtime_minutes = ?12, airing = ?13, synopsis = ?14, poster_url = ?15,
+            updated_at = coalesce(?16, updated_at)
+         WHERE id = ?1",
+        params![
+            title_id,
+            facts.kind.as_str(),
+            facts.name,
+            text::sort_key(&facts.name),
+            facts.original_name,
+            facts.year,
+            facts.country,
+            facts.language,
+            facts.network,
+            facts.seasons,
+            facts.episodes,
+            facts.runtime_minutes,
+            facts.airing.map(|a| a.as_str()),
+            facts.synopsis,
+            facts.poster_url,
+            touched,
+        ],
+    )?;
+    for table in ["title_genres", "title_people", "external_ids"] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE title_id = ?1"),
+            [title_id],
+        )?;
+    }
+    write_title_children(tx, title_id, facts)
 }
 
 pub(super) fn write_title_children(

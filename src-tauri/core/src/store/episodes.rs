@@ -4,14 +4,11 @@
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::entries::{
-    clean_facts, find_by_external_ids, insert_entry, today, write_title_children,
-};
+use super::entries::{clean_facts, find_by_external_ids, insert_entry, replace_title, today};
 use super::{search, Library};
 use crate::catalog::{Details, Episode};
 use crate::error::{Error, Result};
 use crate::model::{Entry, EntryFields, NewEntry, TitleFacts};
-use crate::text;
 
 impl Library {
     /// Adds a catalogue show (facts, ids, episode list) with the user's
@@ -55,38 +52,7 @@ impl Library {
             )));
         }
         let title_id = stored.title.id;
-        tx.execute(
-            "UPDATE titles SET kind = ?2, name = ?3, sort_name = ?4, original_name = ?5, year = ?6,
-                country = ?7, language = ?8, network = ?9, seasons = ?10, episodes = ?11,
-                runtime_minutes = ?12, airing = ?13, synopsis = ?14, poster_url = ?15,
-                updated_at = ?16
-             WHERE id = ?1",
-            params![
-                title_id,
-                facts.kind.as_str(),
-                facts.name,
-                text::sort_key(&facts.name),
-                facts.original_name,
-                facts.year,
-                facts.country,
-                facts.language,
-                facts.network,
-                facts.seasons,
-                facts.episodes,
-                facts.runtime_minutes,
-                facts.airing.map(|a| a.as_str()),
-                facts.synopsis,
-                facts.poster_url,
-                Utc::now(),
-            ],
-        )?;
-        for table in ["title_genres", "title_people", "external_ids"] {
-            tx.execute(
-                &format!("DELETE FROM {table} WHERE title_id = ?1"),
-                [title_id],
-            )?;
-        }
-        write_title_children(&tx, title_id, &facts)?;
+        replace_title(&tx, title_id, &facts, Some(Utc::now()))?;
         if !details.episodes.is_empty() {
             replace_episodes(&tx, title_id, &details.episodes)?;
         }

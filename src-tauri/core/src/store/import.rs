@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::entries::{
-    clean_facts, resolve_platform, validate_dates, validate_fields, validate_progress,
-    write_fields, write_title_children,
+    clean_facts, insert_title, replace_title, resolve_platform, validate_dates, validate_fields,
+    validate_progress, write_fields,
 };
 use super::{search, Library};
 use crate::error::{Error, Result};
@@ -167,31 +167,7 @@ pub(crate) fn insert_incoming(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let facts = check(inc)?;
-    tx.execute(
-        "INSERT INTO titles (kind, name, sort_name, original_name, year, country, language,
-            network, seasons, episodes, runtime_minutes, airing, synopsis, poster_url,
-            created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
-        params![
-            facts.kind.as_str(),
-            facts.name,
-            text::sort_key(&facts.name),
-            facts.original_name,
-            facts.year,
-            facts.country,
-            facts.language,
-            facts.network,
-            facts.seasons,
-            facts.episodes,
-            facts.runtime_minutes,
-            facts.airing.map(|a| a.as_str()),
-            facts.synopsis,
-            facts.poster_url,
-            now,
-        ],
-    )?;
-    let title_id = tx.last_insert_rowid();
-    write_title_children(tx, title_id, &facts)?;
+    let title_id = insert_title(tx, &facts, now)?;
     let free_id = match inc.id.filter(|&id| id > 0) {
         Some(id) => {
             let taken: bool = tx.query_row(
@@ -245,36 +221,7 @@ pub(crate) fn overwrite_incoming(
         }
     }
     drop(rows);
-    tx.execute(
-        "UPDATE titles SET kind = ?2, name = ?3, sort_name = ?4, original_name = ?5, year = ?6,
-            country = ?7, language = ?8, network = ?9, seasons = ?10, episodes = ?11,
-            runtime_minutes = ?12, airing = ?13, synopsis = ?14, poster_url = ?15
-         WHERE id = ?1",
-        params![
-            title_id,
-            facts.kind.as_str(),
-            facts.name,
-            text::sort_key(&facts.name),
-            facts.original_name,
-            facts.year,
-            facts.country,
-            facts.language,
-            facts.network,
-            facts.seasons,
-            facts.episodes,
-            facts.runtime_minutes,
-            facts.airing.map(|a| a.as_str()),
-            facts.synopsis,
-            facts.poster_url,
-        ],
-    )?;
-    for table in ["title_genres", "title_people", "external_ids"] {
-        tx.execute(
-            &format!("DELETE FROM {table} WHERE title_id = ?1"),
-            [title_id],
-        )?;
-    }
-    write_title_children(tx, title_id, &facts)?;
+    replace_title(tx, title_id, &facts, None)?;
     write_fields(tx, entry_id, &inc.fields)?;
     tx.execute("DELETE FROM viewings WHERE entry_id = ?1", [entry_id])?;
     write_viewings(tx, entry_id, inc)?;
