@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_VIEW,
   LatestOnly,
+  PAGE_SIZE,
   buildQuery,
   directionLabel,
   parseView,
@@ -10,15 +11,16 @@ import {
 } from './query';
 
 describe('buildQuery', () => {
-  it('asks for everything on the All tab', () => {
+  it('asks for the first page of everything on the All tab', () => {
     expect(buildQuery(DEFAULT_VIEW, '')).toEqual({
       status: null,
       platform: null,
       search: null,
       sort: 'added',
       reverse: false,
-      limit: null,
+      limit: PAGE_SIZE,
     });
+    expect(buildQuery(DEFAULT_VIEW, '', 2 * PAGE_SIZE).limit).toBe(400);
   });
 
   it('passes tab, platform, sort and direction through', () => {
