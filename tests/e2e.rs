@@ -206,6 +206,23 @@ async fn sample_library_and_a_hostile_review() {
     app.click("entry-card").await;
     app.wait_for("entry-title").await;
     app.screenshot("entry-dark").await;
+    app.click("close-entry").await;
+
+    // The stats charts draw under the strict CSP (Chart.js on a canvas).
+    app.click("stats-nav").await;
+    app.wait_for("chart-ratings").await;
+    app.eventually("the rating chart has drawn", || async {
+        app.driver
+            .execute(
+                "const c = document.querySelector('[data-testid=chart-ratings] canvas');
+                 return !!c && c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v !== 0);",
+                vec![],
+            )
+            .await
+            .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true))
+    })
+    .await;
+    app.screenshot("stats-dark").await;
     app.quit().await;
 }
 
