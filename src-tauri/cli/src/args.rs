@@ -92,7 +92,7 @@ pub struct AddArgs {
     pub title: Option<String>,
     /// Add a catalogue show with all its facts and episodes: tvmaze:ID or
     /// tmdb:ID (ids from `watchlog search`).
-    #[arg(long, value_name = "PROVIDER:ID", value_parser = crate::catalog::catalog_ref,
+    #[arg(long, value_name = "PROVIDER:ID", value_parser = core_word::<watchlog_core::catalog::CatalogRef>,
           conflicts_with_all = ["title", "kind", "year", "country", "original_title", "episodes", "poster_url"])]
     pub from: Option<watchlog_core::catalog::CatalogRef>,
     /// series, miniseries, film or special.
@@ -298,7 +298,7 @@ pub struct Clearable<T>(pub Option<T>);
 
 /// Parses with the core's `FromStr`, so the CLI accepts exactly the words the
 /// core does and repeats its message (which lists the allowed words).
-fn core_word<T>(text: &str) -> Result<T, String>
+pub(crate) fn core_word<T>(text: &str) -> Result<T, String>
 where
     T: std::str::FromStr<Err = watchlog_core::Error>,
 {
@@ -306,7 +306,7 @@ where
         .map_err(|e: watchlog_core::Error| e.to_string())
 }
 
-fn date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn date(text: &str) -> Result<NaiveDate, String> {
     watchlog_core::parse_date(text).map_err(|e| e.to_string())
 }
 

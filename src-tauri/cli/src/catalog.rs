@@ -15,6 +15,7 @@ use watchlog_core::catalog::blocking::BlockingCatalog;
 use watchlog_core::catalog::{refresh_source, CatalogConfig, CatalogRef, Provider, SearchResult};
 use watchlog_core::{EntryFields, Library, ListQuery, Status};
 
+use crate::args::core_word;
 use crate::commands::{creating, existing};
 use crate::error::CliError;
 use crate::output::{emit, json, truncate, Align, Out, Table};
@@ -24,7 +25,7 @@ type Result<T = (), E = CliError> = std::result::Result<T, E>;
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// tvmaze (no key needed) or tmdb (needs your API key: `watchlog settings --tmdb-key`).
-    #[arg(long, default_value = "tvmaze", value_parser = provider)]
+    #[arg(long, default_value = "tvmaze", value_parser = core_word::<Provider>)]
     pub provider: Provider,
     /// Part of the title; several words are searched together.
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
@@ -40,17 +41,6 @@ pub struct RefreshArgs {
     /// Every entry that has a TVmaze or TMDB id.
     #[arg(long)]
     pub all: bool,
-}
-
-/// Parses `tvmaze:ID` / `tmdb:ID` with the core's parser (for `add --from`).
-pub fn catalog_ref(text: &str) -> Result<CatalogRef, String> {
-    text.parse()
-        .map_err(|e: watchlog_core::Error| e.to_string())
-}
-
-fn provider(text: &str) -> Result<Provider, String> {
-    text.parse()
-        .map_err(|e: watchlog_core::Error| e.to_string())
 }
 
 /// The catalogue settings: the environment first (it is what a user sets

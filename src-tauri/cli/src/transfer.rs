@@ -20,6 +20,7 @@ use watchlog_core::transfer::{
 };
 use watchlog_core::{Rating, Status};
 
+use crate::args::{core_word, date};
 use crate::commands::existing;
 use crate::error::CliError;
 use crate::output::Out;
@@ -31,13 +32,13 @@ pub struct ExportArgs {
     /// watchlog-json (everything, imports back), csv (a spreadsheet),
     /// markdown or html (your reviews as a document or a web page),
     /// letterboxd (Letterboxd's import CSV: films and miniseries).
-    #[arg(value_parser = word::<ExportFormat>)]
+    #[arg(value_parser = core_word::<ExportFormat>)]
     pub format: ExportFormat,
     /// Write to this file instead of stdout (replaced only once complete).
     #[arg(long, short, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Only these statuses; repeat the flag or separate with commas.
-    #[arg(long, value_name = "S", value_delimiter = ',', value_parser = word::<Status>)]
+    #[arg(long, value_name = "S", value_delimiter = ',', value_parser = core_word::<Status>)]
     pub status: Vec<Status>,
     /// Lowest rating kept, in your scale (unrated entries are left out).
     #[arg(long, value_name = "V")]
@@ -61,10 +62,10 @@ pub struct ExportArgs {
     #[arg(long)]
     pub with_review: bool,
     /// Review lists: rating (best first), finished (newest first) or status.
-    #[arg(long, value_parser = word::<ReviewOrder>, default_value = "rating")]
+    #[arg(long, value_parser = core_word::<ReviewOrder>, default_value = "rating")]
     pub order: ReviewOrder,
     /// Review lists: hide spoiler reviews behind a click, or omit them.
-    #[arg(long, value_parser = word::<SpoilerMode>, default_value = "hide")]
+    #[arg(long, value_parser = core_word::<SpoilerMode>, default_value = "hide")]
     pub spoilers: SpoilerMode,
 }
 
@@ -83,18 +84,6 @@ pub struct BackupArgs {
 pub enum BackupCommand {
     /// The automatic backups beside the library, newest first.
     List,
-}
-
-fn word<T>(text: &str) -> Result<T, String>
-where
-    T: std::str::FromStr<Err = watchlog_core::Error>,
-{
-    text.parse()
-        .map_err(|e: watchlog_core::Error| e.to_string())
-}
-
-fn date(text: &str) -> Result<NaiveDate, String> {
-    watchlog_core::parse_date(text).map_err(|e| e.to_string())
 }
 
 pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
