@@ -233,11 +233,11 @@ fn chrono_today() -> String {
         .to_string()
 }
 
-/// A recorded catalogue answer; `None` (test skipped, reason printed) when
-/// the fixture is missing, except under CI where that fails the test.
-fn catalog_fixture(rel: &str) -> Option<Vec<u8>> {
+/// A shared fixture file; `None` (test skipped, reason printed) when it is
+/// missing, except under CI where that fails the test.
+fn fixture(rel: &str) -> Option<Vec<u8>> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/catalog")
+        .join("../shared/fixtures")
         .join(rel);
     match std::fs::read(&path) {
         Ok(b) => Some(b),
@@ -267,10 +267,31 @@ impl Drop for TvmazeServer {
 }
 
 fn tvmaze_server() -> Option<TvmazeServer> {
-    let search = catalog_fixture("tvmaze/search_shows_q_robot.json")?;
+    tvmaze_stand_in(None)
+}
+
+/// The TVmaze stand-in, optionally also serving `poster` (JPEG bytes) at
+/// `/poster.jpg` and pointing every show's image at it.
+fn tvmaze_stand_in(poster: Option<Vec<u8>>) -> Option<TvmazeServer> {
+    let server =
+        std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
+    let base = format!(
+        "http://127.0.0.1:{}",
+        server.server_addr().to_ip().unwrap().port()
+    );
     let episodes: serde_json::Value =
-        serde_json::from_slice(&catalog_fixture("tvmaze/shows_1871_episodes.json")?).unwrap();
-    let hits: serde_json::Value = serde_json::from_slice(&search).unwrap();
+        serde_json::from_slice(&fixture("catalog/tvmaze/shows_1871_episodes.json")?).unwrap();
+    let mut hits: serde_json::Value =
+        serde_json::from_slice(&fixture("catalog/tvmaze/search_shows_q_robot.json")?).unwrap();
+    if poster.is_some() {
+        let image = serde_json::json!({
+            "medium": format!("{base}/poster.jpg"),
+            "original": format!("{base}/poster.jpg"),
+        });
+        for h in hits.as_array_mut().unwrap() {
+            h["show"]["image"] = image.clone();
+        }
+    }
     let mut robot = hits
         .as_array()
         .unwrap()
@@ -279,22 +300,26 @@ fn tvmaze_server() -> Option<TvmazeServer> {
         .find(|s| s["id"] == 1871)
         .expect("Mr. Robot in the recorded search");
     robot["_embedded"] = serde_json::json!({ "episodes": episodes, "cast": [] });
-    let show = robot.to_string().into_bytes();
-    let server =
-        std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
-    let port = server.server_addr().to_ip().unwrap().port();
+    let (search, show) = (
+        hits.to_string().into_bytes(),
+        robot.to_string().into_bytes(),
+    );
+    let poster = poster.unwrap_or_default();
     let srv = server.clone();
     std::thread::spawn(move || {
         for request in srv.incoming_requests() {
             let path = request.url().split('?').next().unwrap_or("").to_string();
-            let (status, body) = match path.as_str() {
-                "/search/shows" => (200, search.clone()),
-                "/shows/1871" => (200, show.clone()),
-                _ => (404, br#"{"name":"Not Found","status":404}"#.to_vec()),
+            let (status, body, ct) = match path.as_str() {
+                "/search/shows" => (200, search.clone(), "application/json; charset=utf-8"),
+                "/shows/1871" => (200, show.clone(), "application/json; charset=utf-8"),
+                "/poster.jpg" if !poster.is_empty() => (200, poster.clone(), "image/jpeg"),
+                _ => (
+                    404,
+                    br#"{"name":"Not Found","status":404}"#.to_vec(),
+                    "application/json; charset=utf-8",
+                ),
             };
-            let header =
-                tiny_http::Header::from_bytes("Content-Type", "application/json; charset=utf-8")
-                    .unwrap();
+            let header = tiny_http::Header::from_bytes("Content-Type", ct).unwrap();
             let _ = request.respond(
                 tiny_http::Response::from_data(body)
                     .with_status_code(status)
@@ -302,10 +327,7 @@ fn tvmaze_server() -> Option<TvmazeServer> {
             );
         }
     });
-    Some(TvmazeServer {
-        server,
-        base: format!("http://127.0.0.1:{port}"),
-    })
+    Some(TvmazeServer { server, base })
 }
 
 #[tokio::test]
@@ -367,73 +389,16 @@ async fn add_from_the_catalogue_in_one_step() {
         .unwrap();
     assert_eq!(tvmaze_id, "1871");
     let recorded: serde_json::Value =
-        serde_json::from_slice(&catalog_fixture("tvmaze/shows_1871_episodes.json").unwrap())
+        serde_json::from_slice(&fixture("catalog/tvmaze/shows_1871_episodes.json").unwrap())
             .unwrap();
     assert_eq!(episodes as usize, recorded.as_array().unwrap().len());
 }
 
-/// A TVmaze stand-in whose shows carry a poster address on the same local
+/// The TVmaze stand-in whose shows carry a poster address on the same local
 /// server, which serves a real poster. Stops when dropped.
 fn poster_server() -> Option<TvmazeServer> {
-    let poster_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/images/posters/derived/spring_500x750.jpg");
-    let poster = match std::fs::read(&poster_path) {
-        Ok(b) => b,
-        Err(e) => {
-            let msg = format!("fixture {} is not readable: {e}", poster_path.display());
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{msg} (CI=true: fixtures must be present)");
-            }
-            eprintln!("skipping: {msg}");
-            return None;
-        }
-    };
-    let server =
-        std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
-    let base = format!(
-        "http://127.0.0.1:{}",
-        server.server_addr().to_ip().unwrap().port()
-    );
-    let image = serde_json::json!({
-        "medium": format!("{base}/poster.jpg"),
-        "original": format!("{base}/poster.jpg"),
-    });
-    let mut hits: serde_json::Value =
-        serde_json::from_slice(&catalog_fixture("tvmaze/search_shows_q_robot.json")?).unwrap();
-    for h in hits.as_array_mut().unwrap() {
-        h["show"]["image"] = image.clone();
-    }
-    let mut robot = hits
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["show"].clone())
-        .find(|s| s["id"] == 1871)
-        .expect("Mr. Robot in the recorded search");
-    robot["_embedded"] = serde_json::json!({ "episodes": [], "cast": [] });
-    let (search, show) = (
-        hits.to_string().into_bytes(),
-        robot.to_string().into_bytes(),
-    );
-    let srv = server.clone();
-    std::thread::spawn(move || {
-        for request in srv.incoming_requests() {
-            let path = request.url().split('?').next().unwrap_or("").to_string();
-            let (status, body, ct) = match path.as_str() {
-                "/search/shows" => (200, search.clone(), "application/json"),
-                "/shows/1871" => (200, show.clone(), "application/json"),
-                "/poster.jpg" => (200, poster.clone(), "image/jpeg"),
-                _ => (404, b"{}".to_vec(), "application/json"),
-            };
-            let header = tiny_http::Header::from_bytes("Content-Type", ct).unwrap();
-            let _ = request.respond(
-                tiny_http::Response::from_data(body)
-                    .with_status_code(status)
-                    .with_header(header),
-            );
-        }
-    });
-    Some(TvmazeServer { server, base })
+    let poster = fixture("images/posters/derived/spring_500x750.jpg")?;
+    tvmaze_stand_in(Some(poster))
 }
 
 /// Whether the grid's first poster `<img>` has loaded real pixels.
