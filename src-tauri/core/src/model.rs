@@ -418,6 +418,12 @@ pub struct ListQuery {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub cursor: Option<String>,
+    /// Rows to skip before the page starts, for jumping straight to a far
+    /// part of a long listing (a scrollbar dragged to the middle). Ignored
+    /// when a cursor is given; continuing with the cursor is cheaper.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub offset: Option<u32>,
 }
 
 /// One page of a library listing.

@@ -347,6 +347,39 @@ fn walk(lib: &Library, q: &ListQuery, page: u32) -> Vec<i64> {
         seen, all,
         "pages of {q:?} differ from the whole listing (gap or reorder)"
     );
+    // Jumping in with an offset gives the same rows as walking there, and
+    // its cursor carries on from where the jump landed.
+    for offset in [0, 1, page, all.len() as u32 / 2, all.len() as u32] {
+        let p = lib
+            .list_page(&ListQuery {
+                limit: Some(page),
+                offset: Some(offset),
+                ..q.clone()
+            })
+            .unwrap();
+        let start = (offset as usize).min(all.len());
+        let end = (start + page as usize).min(all.len());
+        let ids: Vec<i64> = p.rows.iter().map(|r| r.id).collect();
+        assert_eq!(ids, all[start..end], "offset {offset} of {q:?}");
+        assert_eq!(p.next_cursor.is_some(), end < all.len());
+        if let Some(c) = p.next_cursor {
+            let next = lib
+                .list_page(&ListQuery {
+                    limit: Some(page),
+                    cursor: Some(c),
+                    offset: Some(offset),
+                    ..q.clone()
+                })
+                .unwrap();
+            let end2 = (end + page as usize).min(all.len());
+            let ids: Vec<i64> = next.rows.iter().map(|r| r.id).collect();
+            assert_eq!(
+                ids,
+                all[end..end2],
+                "the page after offset {offset} of {q:?}"
+            );
+        }
+    }
     seen
 }
 

@@ -372,7 +372,8 @@ impl Library {
 
     /// One page of the library listing. `q.limit` is the page size (no
     /// limit: everything from the cursor on); `q.cursor` continues after the
-    /// page whose `next_cursor` it is.
+    /// page whose `next_cursor` it is, and `q.offset` (without a cursor)
+    /// starts that many rows in.
     pub fn list_page(&self, q: &ListQuery) -> Result<ListPage> {
         let f = filtered(self, q, None)?;
         let (name, parts) = order(q.sort, f.ranked);
@@ -409,9 +410,18 @@ impl Library {
                 .collect::<Vec<_>>()
                 .join(", "),
         );
-        if let Some(limit) = q.limit {
+        let offset = match q.cursor.as_deref() {
+            Some(c) if !c.is_empty() => 0,
+            _ => q.offset.unwrap_or(0),
+        };
+        match q.limit {
             // One row more than asked tells whether there is a next page.
-            sql.push_str(&format!(" LIMIT {}", u64::from(limit) + 1));
+            Some(limit) => sql.push_str(&format!(" LIMIT {}", u64::from(limit) + 1)),
+            None if offset > 0 => sql.push_str(" LIMIT -1"),
+            None => {}
+        }
+        if offset > 0 {
+            sql.push_str(&format!(" OFFSET {offset}"));
         }
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;

@@ -61,4 +61,10 @@ on_my_services?: boolean,
  * Where to continue: the `next_cursor` of the previous page of the same
  * listing. Opaque; `None` starts at the beginning.
  */
-cursor?: string, };
+cursor?: string, 
+/**
+ * Rows to skip before the page starts, for jumping straight to a far
+ * part of a long listing (a scrollbar dragged to the middle). Ignored
+ * when a cursor is given; continuing with the cursor is cheaper.
+ */
+offset?: number, };
