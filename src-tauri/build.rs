@@ -5,6 +5,8 @@
 const COMMANDS: &[&str] = &[
     "library_info",
     "list_entries",
+    "list_page",
+    "facet_counts",
     "status_counts",
     "get_entry",
     "add_entry",

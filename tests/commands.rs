@@ -119,6 +119,27 @@ fn add_edit_and_list_through_ipc() {
         "Hangul substring search finds the entry: {page}"
     );
 
+    // The library view's own calls: a page with its highlight, and counts.
+    let page = invoke(
+        &t.window,
+        "list_page",
+        json!({ "query": { "status": null, "platform": null, "search": "사운드", "sort": null, "reverse": false, "limit": 50, "offset": 0 } }),
+    )
+    .expect("list_page");
+    assert_eq!(
+        page["rows"][0]["highlight_original"],
+        "\u{2}사운드\u{3}트랙 #2"
+    );
+    assert_eq!(page["next_cursor"], json!(null));
+    let facets = invoke(
+        &t.window,
+        "facet_counts",
+        json!({ "query": { "status": "completed", "platform": null, "search": null, "sort": null, "reverse": false, "limit": null } }),
+    )
+    .expect("facet_counts");
+    assert_eq!(facets["total"], json!(1));
+    assert_eq!(facets["country"], json!([{ "label": "KR", "count": 1 }]));
+
     // The UI sends camelCase argument names; `viewingId` reaches `viewing_id`.
     let err = invoke(&t.window, "delete_viewing", json!({ "viewingId": 999 })).unwrap_err();
     assert_eq!(err["code"], "not_found");

@@ -26,6 +26,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
     builder.invoke_handler(tauri::generate_handler![
         commands::library::library_info,
         commands::library::list_entries,
+        commands::library::list_page,
+        commands::library::facet_counts,
         commands::library::status_counts,
         commands::library::get_entry,
         commands::library::add_entry,

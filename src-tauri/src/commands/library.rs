@@ -3,8 +3,8 @@
 use tauri::{Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use watchlog_core::{
-    markdown, Entry, EntryFields, EntrySummary, LibraryInfo, ListQuery, NewEntry, Platform,
-    Settings, Stats, StatusCounts, TitleFacts, ViewingDetails,
+    markdown, Entry, EntryFields, EntrySummary, Facets, LibraryInfo, ListPage, ListQuery, NewEntry,
+    Platform, Settings, Stats, StatusCounts, TitleFacts, ViewingDetails,
 };
 
 use crate::error::{CommandError, CommandResult};
@@ -21,6 +21,19 @@ pub async fn list_entries(
     query: ListQuery,
 ) -> CommandResult<Vec<EntrySummary>> {
     Ok(state.library()?.list(&query)?)
+}
+
+/// One page of the library view: the rows from `query.cursor` (or
+/// `query.offset`) on, and the cursor of the page after.
+#[tauri::command]
+pub async fn list_page(state: State<'_, AppState>, query: ListQuery) -> CommandResult<ListPage> {
+    Ok(state.library()?.list_page(&query)?)
+}
+
+/// How many entries match `query`, and the counts for its filter chips.
+#[tauri::command]
+pub async fn facet_counts(state: State<'_, AppState>, query: ListQuery) -> CommandResult<Facets> {
+    Ok(state.library()?.facet_counts(&query)?)
 }
 
 #[tauri::command]
