@@ -21,6 +21,8 @@ import type { EntrySummary } from './bindings/EntrySummary';
 import type { ErrorPayload } from './bindings/ErrorPayload';
 import type { LibraryInfo } from './bindings/LibraryInfo';
 import type { ListQuery } from './bindings/ListQuery';
+import type { ListPage } from './bindings/ListPage';
+import type { Facets } from './bindings/Facets';
 import type { NewEntry } from './bindings/NewEntry';
 import type { Platform } from './bindings/Platform';
 import type { Settings } from './bindings/Settings';
@@ -111,6 +113,10 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const api = {
   libraryInfo: () => call<LibraryInfo>('library_info'),
   listEntries: (query: ListQuery) => call<EntrySummary[]>('list_entries', { query }),
+  /** One page of the library view, from `query.cursor` or `query.offset` on. */
+  listPage: (query: ListQuery) => call<ListPage>('list_page', { query }),
+  /** How many entries match, and the counts on the filter chips. */
+  facetCounts: (query: ListQuery) => call<Facets>('facet_counts', { query }),
   statusCounts: () => call<StatusCounts>('status_counts'),
   getEntry: (id: number) => call<Entry>('get_entry', { id }),
   addEntry: (entry: NewEntry) => call<Entry>('add_entry', { entry }),

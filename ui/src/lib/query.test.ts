@@ -4,6 +4,8 @@ import {
   LatestOnly,
   PAGE_SIZE,
   buildQuery,
+  clearFilters,
+  hasFilters,
   directionLabel,
   parseView,
   serializeView,
@@ -20,17 +22,35 @@ describe('buildQuery', () => {
       reverse: false,
       limit: PAGE_SIZE,
     });
-    expect(buildQuery(DEFAULT_VIEW, '', 2 * PAGE_SIZE).limit).toBe(400);
+    expect(buildQuery(DEFAULT_VIEW, '', 50).limit).toBe(50);
   });
 
   it('passes tab, platform, sort and direction through', () => {
-    const view: LibraryView = { tab: 'watching', platform: 'Disney+', sort: 'rating', reverse: true, layout: 'list' };
+    const view: LibraryView = {
+      ...DEFAULT_VIEW,
+      tab: 'watching',
+      platform: 'Disney+',
+      country: 'KR',
+      genre: 'Romance',
+      favorite: true,
+      onMyServices: true,
+      sort: 'rating',
+      reverse: true,
+      layout: 'list',
+    };
     expect(buildQuery(view, '')).toMatchObject({
       status: 'watching',
       platform: 'Disney+',
+      country: 'KR',
+      genre: 'Romance',
+      favorite: true,
+      on_my_services: true,
       sort: 'rating',
       reverse: true,
     });
+    expect(hasFilters(view)).toBe(true);
+    expect(hasFilters(clearFilters(view))).toBe(false);
+    expect(clearFilters(view)).toMatchObject({ tab: 'watching', sort: 'rating', layout: 'list' });
   });
 
   it('trims the search text and keeps Hangul as typed', () => {
@@ -54,7 +74,17 @@ describe('directionLabel', () => {
 
 describe('saved view', () => {
   it('round-trips', () => {
-    const view: LibraryView = { tab: 'completed', platform: 'Netflix', sort: 'finished', reverse: true, layout: 'list' };
+    const view: LibraryView = {
+      tab: 'completed',
+      platform: 'Netflix',
+      country: 'JP',
+      genre: 'Mystery',
+      favorite: true,
+      onMyServices: false,
+      sort: 'finished',
+      reverse: true,
+      layout: 'list',
+    };
     expect(parseView(serializeView(view))).toEqual(view);
   });
 

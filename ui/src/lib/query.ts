@@ -12,6 +12,13 @@ export type Layout = 'grid' | 'list';
 export interface LibraryView {
   tab: Tab;
   platform: string | null;
+  /** ISO country code of the titles shown, or all countries. */
+  country: string | null;
+  genre: string | null;
+  /** Only favourites. */
+  favorite: boolean;
+  /** Only titles on a service the user subscribes to. */
+  onMyServices: boolean;
   sort: SortKey;
   reverse: boolean;
   layout: Layout;
@@ -31,29 +38,51 @@ export const SORT_LABELS: Record<SortKey, string> = {
 export const DEFAULT_VIEW: LibraryView = {
   tab: 'all',
   platform: null,
+  country: null,
+  genre: null,
+  favorite: false,
+  onMyServices: false,
   sort: 'added',
   reverse: false,
   layout: 'grid',
 };
 
 /**
- * How many rows the library asks for at first, and how many more each
- * "Show more" adds: a page the grid draws at once even in a library of
- * 100,000 titles.
+ * Rows asked for at a time. The view fetches the pages under the visible
+ * part of the list as it scrolls; 120 fills a whole number of grid rows at
+ * 2, 3, 4, 5, 6, 8, 10 or 12 columns.
  */
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 120;
 
-/** The query for a view, the text in the search box and how many rows to show. */
+function blankToNull(s: string | null): string | null {
+  return s !== null && s.trim() !== '' ? s : null;
+}
+
+/** The query for a view and the text in the search box (no page position). */
 export function buildQuery(view: LibraryView, search: string, limit: number = PAGE_SIZE): ListQuery {
   const text = search.trim();
   return {
     status: view.tab === 'all' ? null : view.tab,
-    platform: view.platform && view.platform.trim() ? view.platform : null,
+    platform: blankToNull(view.platform),
+    country: blankToNull(view.country) ?? undefined,
+    genre: blankToNull(view.genre) ?? undefined,
+    favorite: view.favorite ? true : undefined,
+    on_my_services: view.onMyServices ? true : undefined,
     search: text === '' ? null : text,
     sort: view.sort,
     reverse: view.reverse,
     limit,
   };
+}
+
+/** Whether any filter besides the status tab narrows the view. */
+export function hasFilters(view: LibraryView): boolean {
+  return view.platform !== null || view.country !== null || view.genre !== null || view.favorite || view.onMyServices;
+}
+
+/** The view with every filter chip cleared (tab, sort and layout kept). */
+export function clearFilters(view: LibraryView): LibraryView {
+  return { ...view, platform: null, country: null, genre: null, favorite: false, onMyServices: false };
 }
 
 /**
@@ -86,9 +115,14 @@ export function parseView(raw: string | null): LibraryView {
   }
   if (typeof data !== 'object' || data === null) return { ...DEFAULT_VIEW };
   const d = data as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
   return {
     tab: TABS.includes(d.tab as Tab) ? (d.tab as Tab) : DEFAULT_VIEW.tab,
-    platform: typeof d.platform === 'string' && d.platform !== '' ? d.platform : null,
+    platform: text(d.platform),
+    country: text(d.country),
+    genre: text(d.genre),
+    favorite: d.favorite === true,
+    onMyServices: d.onMyServices === true,
     sort: SORT_KEYS.includes(d.sort as SortKey) ? (d.sort as SortKey) : DEFAULT_VIEW.sort,
     reverse: typeof d.reverse === 'boolean' ? d.reverse : DEFAULT_VIEW.reverse,
     layout: d.layout === 'list' || d.layout === 'grid' ? d.layout : DEFAULT_VIEW.layout,
@@ -99,6 +133,10 @@ export function serializeView(view: LibraryView): string {
   return JSON.stringify({
     tab: view.tab,
     platform: view.platform,
+    country: view.country,
+    genre: view.genre,
+    favorite: view.favorite,
+    onMyServices: view.onMyServices,
     sort: view.sort,
     reverse: view.reverse,
     layout: view.layout,

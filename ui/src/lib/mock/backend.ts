@@ -12,6 +12,8 @@ import type { Entry } from '../bindings/Entry';
 import type { EntryFields } from '../bindings/EntryFields';
 import type { EntrySummary } from '../bindings/EntrySummary';
 import type { ListQuery } from '../bindings/ListQuery';
+import type { ListPage } from '../bindings/ListPage';
+import type { Facets } from '../bindings/Facets';
 import type { NewEntry } from '../bindings/NewEntry';
 import type { Platform } from '../bindings/Platform';
 import type { Settings } from '../bindings/Settings';
@@ -126,16 +128,23 @@ function summary(e: Entry): EntrySummary {
   };
 }
 
-function list(q: ListQuery): EntrySummary[] {
+function matching(q: ListQuery, skip: 'platform' | 'country' | 'genre' | null = null): Entry[] {
   const needle = q.search?.toLocaleLowerCase() ?? null;
-  let rows = entries.filter(
+  return entries.filter(
     (e) =>
       (!q.status || e.status === q.status) &&
-      (!q.platform || e.platform === q.platform) &&
+      (skip === 'platform' || !q.platform || e.platform === q.platform) &&
+      (skip === 'country' || !q.country || e.title.country === q.country) &&
+      (skip === 'genre' || !q.genre || e.title.genres.includes(q.genre)) &&
+      (!q.favorite || e.favorite) &&
       (!needle ||
         e.title.name.toLocaleLowerCase().includes(needle) ||
         (e.title.original_name ?? '').toLocaleLowerCase().includes(needle)),
   );
+}
+
+function list(q: ListQuery): EntrySummary[] {
+  let rows = matching(q);
   const key = q.sort ?? 'added';
   const cmp: Record<string, (a: Entry, b: Entry) => number> = {
     title: (a, b) => a.title.name.localeCompare(b.title.name),
@@ -147,6 +156,27 @@ function list(q: ListQuery): EntrySummary[] {
   rows = [...rows].sort(cmp[key]);
   if (q.reverse) rows.reverse();
   return rows.slice(0, q.limit ?? undefined).map(summary);
+}
+
+/** Offsets as cursors: the preview's data never changes under it. */
+function listPage(q: ListQuery): ListPage {
+  const start = q.cursor ? Number(q.cursor) : (q.offset ?? 0);
+  const all = list({ ...q, limit: null });
+  const end = q.limit === null ? all.length : start + q.limit;
+  return { rows: all.slice(start, end), next_cursor: end < all.length ? String(end) : null };
+}
+
+function facets(q: ListQuery): Facets {
+  return {
+    total: matching(q).length,
+    status: (['plan_to_watch', 'watching', 'completed', 'on_hold', 'dropped'] as const).map((s) => ({
+      label: s,
+      count: matching({ ...q, status: s }).length,
+    })),
+    platform: tally(matching(q, 'platform').map((e) => e.platform)),
+    country: tally(matching(q, 'country').map((e) => e.title.country)),
+    genre: tally(matching(q, 'genre').flatMap((e) => e.title.genres)),
+  };
 }
 
 function counts(): StatusCounts {
@@ -204,6 +234,8 @@ const handlers: Record<string, (a: Args) => unknown> = {
     size_bytes: 180224,
   }),
   list_entries: (a) => list(a.query as ListQuery),
+  list_page: (a) => listPage(a.query as ListQuery),
+  facet_counts: (a) => facets(a.query as ListQuery),
   status_counts: () => counts(),
   get_entry: (a) => find(a.id as number),
   // The browser preview has no poster cache: placeholders everywhere.
