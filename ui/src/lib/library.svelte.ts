@@ -1,4 +1,5 @@
 /** The library's view (tab, platform, sort, layout), remembered across starts. */
+import type { SortKey } from './bindings/SortKey';
 import { parseView, serializeView, VIEW_STORAGE_KEY, type LibraryView } from './query';
 
 function load(): LibraryView {
@@ -12,6 +13,8 @@ function load(): LibraryView {
 class LibraryStore {
   view = $state<LibraryView>(load());
   search = $state('');
+  /** The order picked while searching; forgotten when the search is cleared. */
+  searchSort = $state<SortKey | null>(null);
 
   set(patch: Partial<LibraryView>): void {
     this.view = { ...this.view, ...patch };

@@ -53,6 +53,13 @@ describe('buildQuery', () => {
     expect(clearFilters(view)).toMatchObject({ tab: 'watching', sort: 'rating', layout: 'list' });
   });
 
+  it('ranks a search by relevance unless an order is picked for it', () => {
+    const view: LibraryView = { ...DEFAULT_VIEW, sort: 'year' };
+    expect(buildQuery(view, 'glory').sort).toBeNull();
+    expect(buildQuery(view, 'glory', PAGE_SIZE, 'title').sort).toBe('title');
+    expect(buildQuery(view, '', PAGE_SIZE, 'title').sort).toBe('year');
+  });
+
   it('trims the search text and keeps Hangul as typed', () => {
     expect(buildQuery(DEFAULT_VIEW, '  사운드트랙 ').search).toBe('사운드트랙');
     expect(buildQuery(DEFAULT_VIEW, '   ').search).toBeNull();

@@ -58,8 +58,16 @@ function blankToNull(s: string | null): string | null {
   return s !== null && s.trim() !== '' ? s : null;
 }
 
-/** The query for a view and the text in the search box (no page position). */
-export function buildQuery(view: LibraryView, search: string, limit: number = PAGE_SIZE): ListQuery {
+/**
+ * The query for a view and the text in the search box (no page position).
+ * A search is ranked by relevance unless `searchSort` picks an order for it.
+ */
+export function buildQuery(
+  view: LibraryView,
+  search: string,
+  limit: number = PAGE_SIZE,
+  searchSort: SortKey | null = null,
+): ListQuery {
   const text = search.trim();
   return {
     status: view.tab === 'all' ? null : view.tab,
@@ -69,7 +77,7 @@ export function buildQuery(view: LibraryView, search: string, limit: number = PA
     favorite: view.favorite ? true : undefined,
     on_my_services: view.onMyServices ? true : undefined,
     search: text === '' ? null : text,
-    sort: view.sort,
+    sort: text === '' ? view.sort : searchSort,
     reverse: view.reverse,
     limit,
   };
@@ -89,8 +97,10 @@ export function clearFilters(view: LibraryView): LibraryView {
  * Which way the list runs, in words. The backend's natural order is A→Z
  * for titles and newest or highest first for everything else.
  */
-export function directionLabel(sort: SortKey, reverse: boolean): string {
+export function directionLabel(sort: SortKey | null, reverse: boolean): string {
   switch (sort) {
+    case null:
+      return reverse ? 'Weakest match first' : 'Best match first';
     case 'title':
       return reverse ? 'Z → A' : 'A → Z';
     case 'rating':
