@@ -512,3 +512,203 @@ async fn a_posters_thumbnail_shows_in_the_grid_and_offline() {
         .count();
     assert_eq!(cached, 2, "both thumbnail sizes are cached");
 }
+
+/// Runs `js` in the page and returns its JSON answer.
+async fn js(app: &App, script: &str) -> serde_json::Value {
+    app.driver
+        .execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        .json()
+        .clone()
+}
+
+/// Presses a key in whatever has focus.
+async fn press(app: &App, key: thirtyfour::Key) {
+    app.driver
+        .action_chain()
+        .send_keys(key)
+        .perform()
+        .await
+        .unwrap();
+}
+
+/// The `data-entry-index` of the focused element, if any.
+async fn focused_index(app: &App) -> Option<i64> {
+    js(app, "const i = document.activeElement?.dataset?.entryIndex; return i === undefined ? null : Number(i);")
+        .await
+        .as_i64()
+}
+
+#[tokio::test]
+async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
+    use thirtyfour::prelude::*;
+    use watchlog_core::{EntryFields, Kind, Library, NewEntry, Status, TitleFacts};
+    if !tools_present() {
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let datasets = watchlog_core::devdata::default_datasets_dir(root);
+    if fixture("datasets/imdb_tv_shows_with_synopsis_2470.csv").is_none() {
+        return;
+    }
+    const TITLES: usize = 10_000;
+    let home = Home::new();
+    let probe_id = {
+        std::fs::create_dir_all(home.library().parent().unwrap()).unwrap();
+        let mut lib = Library::open(&home.library()).unwrap();
+        lib.generate_sample(&datasets, TITLES, 1).unwrap();
+        // The newest entry, so first in the default order: a drama being
+        // watched, for the keyboard's `+`.
+        lib.add_entry(&NewEntry {
+            title: TitleFacts {
+                kind: Kind::Series,
+                name: "Queen of Tears".into(),
+                original_name: Some("눈물의 여왕".into()),
+                country: Some("KR".into()),
+                episodes: Some(16),
+                ..Default::default()
+            },
+            fields: EntryFields {
+                status: Status::Watching,
+                progress: 3,
+                ..Default::default()
+            },
+        })
+        .unwrap()
+    };
+    let total = TITLES + 1;
+
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let app = App::start(&home).await;
+    app.wait_for("entry-card").await;
+    app.eventually("the count shows every title", || async {
+        let digits: String = app
+            .text("result-count")
+            .await
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        digits == total.to_string()
+    })
+    .await;
+    let drawn = app.count("entry-card").await;
+    assert!(
+        drawn > 0 && drawn < 200,
+        "only the cards on screen exist, not {drawn}"
+    );
+    app.screenshot("large-library").await;
+
+    // Scrolled to the very end, the last title is drawn, and still only a
+    // screenful of cards exists.
+    js(&app, "const s = document.querySelector('[data-testid=library-scroll]'); s.scrollTop = s.scrollHeight; return true;").await;
+    let last = format!("[data-testid=entry-card][data-entry-index='{}']", total - 1);
+    app.eventually("the last title is drawn at the bottom", || async {
+        app.count(&last).await == 1
+    })
+    .await;
+    assert!(app.count("entry-card").await < 200);
+
+    // Back at the top: arrows move between cards, `+` adds an episode,
+    // Enter opens the editor.
+    js(&app, "document.querySelector('[data-testid=library-scroll]').scrollTop = 0; return true;").await;
+    app.eventually("the first card is drawn again", || async {
+        app.count("[data-testid=entry-card][data-entry-index='0']").await == 1
+    })
+    .await;
+    let columns = js(
+        &app,
+        "const top = document.querySelector('[data-entry-index=\"0\"]').getBoundingClientRect().top;
+         return [...document.querySelectorAll('[data-testid=entry-card]')].filter(c => c.getBoundingClientRect().top === top).length;",
+    )
+    .await
+    .as_i64()
+    .unwrap();
+    assert!(columns >= 2, "a grid of several columns, not {columns}");
+    js(&app, "document.querySelector('[data-entry-index=\"0\"]').focus(); return true;").await;
+    press(&app, Key::Right).await;
+    app.eventually("→ moves to the next card", || async {
+        focused_index(&app).await == Some(1)
+    })
+    .await;
+    press(&app, Key::Down).await;
+    app.eventually("↓ moves a row down", || async {
+        focused_index(&app).await == Some(1 + columns)
+    })
+    .await;
+    press(&app, Key::Up).await;
+    press(&app, Key::Left).await;
+    app.eventually("← and ↑ come back to the first card", || async {
+        focused_index(&app).await == Some(0)
+    })
+    .await;
+    let focused_id = js(&app, "return Number(document.activeElement.dataset.entryId);")
+        .await
+        .as_i64();
+    assert_eq!(focused_id, Some(probe_id));
+    app.driver
+        .action_chain()
+        .send_keys("+")
+        .perform()
+        .await
+        .unwrap();
+    app.eventually("+ adds an episode", || async {
+        Library::open(&home.library())
+            .and_then(|l| l.entry(probe_id))
+            .is_ok_and(|e| e.fields.progress == 4)
+    })
+    .await;
+    press(&app, Key::Enter).await;
+    app.eventually("Enter opens the editor", || async {
+        app.count("entry-title").await == 1 && app.text("entry-title").await == "Queen of Tears"
+    })
+    .await;
+    app.click("close-entry").await;
+
+    // A filter chip narrows the list and shows its count.
+    js(
+        &app,
+        "const s = document.querySelector('[data-testid=chip-country]');
+         s.value = 'KR'; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+    )
+    .await;
+    app.eventually("the country chip narrows the list", || async {
+        let digits: String = app
+            .text("result-count")
+            .await
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        digits.parse::<usize>().is_ok_and(|n| n > 0 && n < total)
+    })
+    .await;
+    let countries = js(
+        &app,
+        "return [...document.querySelectorAll('[data-testid=entry-card] .line .muted')].map(e => e.textContent);",
+    )
+    .await;
+    assert!(
+        countries
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.as_str().unwrap().ends_with("KR")),
+        "every card shown is Korean: {countries}"
+    );
+
+    // A Hangul substring finds the drama and marks the match.
+    app.fill("search", "눈물의").await;
+    app.eventually("the Hangul search finds it, highlighted", || async {
+        js(
+            &app,
+            "return [...document.querySelectorAll('[data-testid=entry-card] mark')].map(m => m.textContent);",
+        )
+        .await
+        .as_array()
+        .is_some_and(|m| m.iter().any(|t| t == "눈물의"))
+    })
+    .await;
+    app.screenshot("large-library-search").await;
+    app.click("clear-filters").await;
+    app.quit().await;
+}
