@@ -6,6 +6,7 @@ import {
   buildQuery,
   clearFilters,
   hasFilters,
+  parseYearRange,
   directionLabel,
   parseView,
   serializeView,
@@ -34,6 +35,10 @@ describe('buildQuery', () => {
       genre: 'Romance',
       favorite: true,
       onMyServices: true,
+      yearMin: 2015,
+      yearMax: 2020,
+      ratingMin: 80,
+      ratingMax: null,
       sort: 'rating',
       reverse: true,
       layout: 'list',
@@ -45,6 +50,9 @@ describe('buildQuery', () => {
       genre: 'Romance',
       favorite: true,
       on_my_services: true,
+      year_min: 2015,
+      year_max: 2020,
+      rating_min: 80,
       sort: 'rating',
       reverse: true,
     });
@@ -70,6 +78,21 @@ describe('buildQuery', () => {
   });
 });
 
+describe('parseYearRange', () => {
+  it('reads open and closed ranges', () => {
+    expect(parseYearRange('2015', '')).toEqual({ ok: true, min: 2015, max: null });
+    expect(parseYearRange(' ', '2020')).toEqual({ ok: true, min: null, max: 2020 });
+    expect(parseYearRange('2020', '2020')).toEqual({ ok: true, min: 2020, max: 2020 });
+  });
+
+  it('refuses reversed ranges and things that are not years', () => {
+    expect(parseYearRange('2021', '2019')).toEqual({ ok: false, error: 'The first year is after the last.' });
+    expect(parseYearRange('15', '')).toMatchObject({ ok: false });
+    expect(parseYearRange('20x5', '')).toMatchObject({ ok: false });
+    expect(parseYearRange('1066', '')).toMatchObject({ ok: false });
+  });
+});
+
 describe('directionLabel', () => {
   it('names the natural order of each key', () => {
     expect(directionLabel('title', false)).toBe('A → Z');
@@ -88,6 +111,10 @@ describe('saved view', () => {
       genre: 'Mystery',
       favorite: true,
       onMyServices: false,
+      yearMin: 2010,
+      yearMax: null,
+      ratingMin: 70,
+      ratingMax: 100,
       sort: 'finished',
       reverse: true,
       layout: 'list',
@@ -103,6 +130,7 @@ describe('saved view', () => {
       DEFAULT_VIEW,
     );
     expect(parseView(JSON.stringify({ tab: 'on_hold' }))).toEqual({ ...DEFAULT_VIEW, tab: 'on_hold' });
+    expect(parseView(JSON.stringify({ yearMin: 'soon', ratingMax: 101, ratingMin: 2.5 }))).toEqual(DEFAULT_VIEW);
   });
 });
 

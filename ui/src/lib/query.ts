@@ -19,6 +19,12 @@ export interface LibraryView {
   favorite: boolean;
   /** Only titles on a service the user subscribes to. */
   onMyServices: boolean;
+  /** Release years, inclusive; either end may be open. */
+  yearMin: number | null;
+  yearMax: number | null;
+  /** Ratings as stored (0–100), inclusive; unrated titles are left out. */
+  ratingMin: number | null;
+  ratingMax: number | null;
   sort: SortKey;
   reverse: boolean;
   layout: Layout;
@@ -42,6 +48,10 @@ export const DEFAULT_VIEW: LibraryView = {
   genre: null,
   favorite: false,
   onMyServices: false,
+  yearMin: null,
+  yearMax: null,
+  ratingMin: null,
+  ratingMax: null,
   sort: 'added',
   reverse: false,
   layout: 'grid',
@@ -76,6 +86,10 @@ export function buildQuery(
     genre: blankToNull(view.genre) ?? undefined,
     favorite: view.favorite ? true : undefined,
     on_my_services: view.onMyServices ? true : undefined,
+    year_min: view.yearMin ?? undefined,
+    year_max: view.yearMax ?? undefined,
+    rating_min: view.ratingMin ?? undefined,
+    rating_max: view.ratingMax ?? undefined,
     search: text === '' ? null : text,
     sort: text === '' ? view.sort : searchSort,
     reverse: view.reverse,
@@ -85,12 +99,33 @@ export function buildQuery(
 
 /** Whether any filter besides the status tab narrows the view. */
 export function hasFilters(view: LibraryView): boolean {
-  return view.platform !== null || view.country !== null || view.genre !== null || view.favorite || view.onMyServices;
+  return (
+    view.platform !== null ||
+    view.country !== null ||
+    view.genre !== null ||
+    view.favorite ||
+    view.onMyServices ||
+    view.yearMin !== null ||
+    view.yearMax !== null ||
+    view.ratingMin !== null ||
+    view.ratingMax !== null
+  );
 }
 
 /** The view with every filter chip cleared (tab, sort and layout kept). */
 export function clearFilters(view: LibraryView): LibraryView {
-  return { ...view, platform: null, country: null, genre: null, favorite: false, onMyServices: false };
+  return {
+    ...view,
+    platform: null,
+    country: null,
+    genre: null,
+    favorite: false,
+    onMyServices: false,
+    yearMin: null,
+    yearMax: null,
+    ratingMin: null,
+    ratingMax: null,
+  };
 }
 
 /**
@@ -126,6 +161,8 @@ export function parseView(raw: string | null): LibraryView {
   if (typeof data !== 'object' || data === null) return { ...DEFAULT_VIEW };
   const d = data as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
+  const int = (v: unknown, min: number, max: number) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : null;
   return {
     tab: TABS.includes(d.tab as Tab) ? (d.tab as Tab) : DEFAULT_VIEW.tab,
     platform: text(d.platform),
@@ -133,6 +170,10 @@ export function parseView(raw: string | null): LibraryView {
     genre: text(d.genre),
     favorite: d.favorite === true,
     onMyServices: d.onMyServices === true,
+    yearMin: int(d.yearMin, 1800, 3000),
+    yearMax: int(d.yearMax, 1800, 3000),
+    ratingMin: int(d.ratingMin, 0, 100),
+    ratingMax: int(d.ratingMax, 0, 100),
     sort: SORT_KEYS.includes(d.sort as SortKey) ? (d.sort as SortKey) : DEFAULT_VIEW.sort,
     reverse: typeof d.reverse === 'boolean' ? d.reverse : DEFAULT_VIEW.reverse,
     layout: d.layout === 'list' || d.layout === 'grid' ? d.layout : DEFAULT_VIEW.layout,
@@ -147,6 +188,10 @@ export function serializeView(view: LibraryView): string {
     genre: view.genre,
     favorite: view.favorite,
     onMyServices: view.onMyServices,
+    yearMin: view.yearMin,
+    yearMax: view.yearMax,
+    ratingMin: view.ratingMin,
+    ratingMax: view.ratingMax,
     sort: view.sort,
     reverse: view.reverse,
     layout: view.layout,
@@ -170,4 +215,26 @@ export class LatestOnly {
   cancel(): void {
     this.seq++;
   }
+}
+
+/**
+ * Reads the two ends of a year range as typed. Blank ends are open; a year
+ * outside 1800–3000 or a first year after the last is refused with a reason.
+ */
+export function parseYearRange(
+  from: string,
+  to: string,
+): { ok: true; min: number | null; max: number | null } | { ok: false; error: string } {
+  const read = (t: string): number | null | undefined => {
+    const s = t.trim();
+    if (s === '') return null;
+    if (!/^\d{4}$/.test(s)) return undefined;
+    const y = Number(s);
+    return y >= 1800 && y <= 3000 ? y : undefined;
+  };
+  const min = read(from);
+  const max = read(to);
+  if (min === undefined || max === undefined) return { ok: false, error: 'Enter a four-digit year, like 2016.' };
+  if (min !== null && max !== null && min > max) return { ok: false, error: 'The first year is after the last.' };
+  return { ok: true, min, max };
 }
