@@ -48,6 +48,14 @@ bindings:
 screenshots: setup ui
 	WATCHLOG_SCREENSHOTS=$(CURDIR)/docs/screenshots xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p watchlog-app --test e2e
 
+# Opening the app on a 100,000-title library: time to the first painted
+# page and the app's memory, medians of several runs, in the end-to-end
+# harness on the debug app binary (figures in docs/BENCHMARKS.md).
+# OPEN_BENCH_DB=<file> reuses a generated library; OPEN_BENCH_RUNS=<n>.
+.PHONY: bench-open
+bench-open: setup ui
+	xvfb-run -a -s "-screen 0 1280x800x24" cargo bench --profile dev -p watchlog-app --bench open
+
 deb: setup ui
 	ui/node_modules/.bin/tauri build --bundles deb
 

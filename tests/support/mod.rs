@@ -95,6 +95,17 @@ impl App {
     /// Starts the app with extra environment variables (tauri-driver's
     /// environment is inherited by the app), such as a catalogue address.
     pub async fn start_with(home: &Home, env: &[(&str, &str)]) -> App {
+        let (app, _) = App::launch(home, env).await;
+        app.wait_for("[data-testid=library-nav]").await;
+        app
+    }
+
+    /// Starts the app like `start_with` but returns as soon as the WebDriver
+    /// session is up, without waiting for any of the UI, together with the
+    /// moment just before the session was asked for (which is what launches
+    /// the app), so a benchmark can time the launch without tauri-driver's
+    /// own start.
+    pub async fn launch(home: &Home, env: &[(&str, &str)]) -> (App, Instant) {
         let port = free_port();
         let native_port = free_port();
         let log = std::fs::File::create(home.dir.path().join(format!("tauri-driver-{port}.log")))
@@ -133,6 +144,7 @@ impl App {
             json!({ "application": env!("CARGO_BIN_EXE_watchlog-app") }),
         )
         .unwrap();
+        let launched = Instant::now();
         let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
             .await
             .expect("a WebDriver session on the app");
@@ -140,8 +152,57 @@ impl App {
             driver,
             tauri_driver,
         };
-        app.wait_for("[data-testid=library-nav]").await;
-        app
+        (app, launched)
+    }
+
+    /// The process id of tauri-driver; WebKitWebDriver and the app run
+    /// under it.
+    pub fn driver_pid(&self) -> u32 {
+        self.tauri_driver.id()
+    }
+
+    /// Waits until an element matching `selector` is laid out inside the
+    /// window and a frame with it has been painted, polling every 20 ms for
+    /// up to `timeout`. Returns the page's clock (`performance.now()`, ms
+    /// since the page started loading) after that paint, or `None` when the
+    /// element was not shown in time.
+    pub async fn wait_painted(&self, selector: &str, timeout: Duration) -> Option<f64> {
+        let css = Self::css(selector);
+        let deadline = Instant::now() + timeout;
+        loop {
+            // Errors while the page is still loading mean "not yet".
+            let shown = self
+                .driver
+                .execute(
+                    "const el = document.querySelector(arguments[0]);
+                     if (!el) return false;
+                     const r = el.getBoundingClientRect();
+                     return r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight
+                         && r.right > 0 && r.left < innerWidth;",
+                    vec![json!(css)],
+                )
+                .await
+                .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true));
+            if shown {
+                break;
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // The second animation frame's callback runs after the frame that
+        // first held the element was painted.
+        self.driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now())));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("waiting for a frame after '{selector}': {e}"))
+            .json()
+            .as_f64()
     }
 
     /// Closes the app and stops the drivers.

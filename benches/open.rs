@@ -1,0 +1,624 @@
+//! Opening the desktop app on a 100,000-title library, in the end-to-end
+//! harness (tauri-driver and WebKitWebDriver under Xvfb): the time from
+//! asking for the WebDriver session, which launches the app, until the
+//! first entry card is painted, beside an empty library; and the resident
+//! memory of the app and of the WebKit processes it starts, once the
+//! library is shown and again after scrolling it far down.
+//!
+//! `make bench-open` builds the UI and runs this under Xvfb, or by hand:
+//! `xvfb-run -a -s "-screen 0 1280x800x24" cargo bench --profile dev -p watchlog-app --bench open`.
+//! `--profile dev` measures the debug app binary, the one the end-to-end
+//! tests drive. The library is generated from `../shared/fixtures/datasets`
+//! (seed 1) into a temporary folder, or taken from `OPEN_BENCH_DB` when that
+//! names a generated library (generating takes minutes in a debug build).
+//! `OPEN_BENCH_RUNS` sets the runs per library (default 5), `OPEN_BENCH_N`
+//! the title count (default 100,000). Every run opens a fresh copy of the
+//! file in a fresh data folder. A plain bench binary, never a timed test:
+//! one run prints one table of medians.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use support::{tools_present, App, Home};
+use thirtyfour::WebElement;
+use watchlog_core::{devdata, Library};
+
+/// A debug build on a busy machine can take long over a large library;
+/// this only bounds a run that has gone wrong.
+const TIMEOUT: Duration = Duration::from_secs(180);
+/// How long the app is left alone before its memory is read, so the
+/// reading is of the app at rest rather than mid-render.
+const SETTLE: Duration = Duration::from_secs(1);
+/// Where the scrolling jumps to, as fractions of the list's height.
+const JUMPS: [f64; 4] = [0.25, 0.5, 0.75, 1.0];
+
+const CARD: &str = "[data-testid=entry-card]";
+const SHELL: &str = "[data-testid=library-nav]";
+
+#[tokio::main]
+async fn main() {
+    if !tools_present() {
+        eprintln!("error: this benchmark drives the real app; install the tools above (`make setup`) and run it under Xvfb (`make bench-open`)");
+        std::process::exit(1);
+    }
+    let runs: usize = env_number("OPEN_BENCH_RUNS", 5);
+    let titles: usize = env_number("OPEN_BENCH_N", 100_000);
+
+    let work = tempfile::tempdir().expect("a temporary folder");
+    let full = work.path().join("full.db");
+    let empty = work.path().join("empty.db");
+    let count = prepare_full(&full, titles);
+    drop(Library::open(&empty).expect("an empty library is created"));
+
+    println!("machine: {}", machine());
+    println!("load average before the runs: {}", load_average());
+    let binary = Path::new(env!("CARGO_BIN_EXE_watchlog-app"));
+    let built = binary_stamp(binary);
+    println!(
+        "app binary: {} (the debug build the end-to-end tests drive)",
+        binary.display()
+    );
+
+    // One launch first, not counted: it brings the app binary and the
+    // WebKit libraries into the page cache, and its first page is the
+    // screenshot.
+    let warm = run(&full, true, Some("open-100k")).await;
+    println!(
+        "warm-up on {count} titles: first card painted {} s after launch, {} cards in the page",
+        secs(warm.card.expect("the full library shows cards")),
+        warm.cards
+    );
+
+    let mut empties = Vec::new();
+    let mut fulls = Vec::new();
+    // Alternated, so a burst of load from elsewhere falls on both.
+    for i in 0..runs {
+        let e = run(&empty, false, None).await;
+        let f = run(&full, true, None).await;
+        println!(
+            "run {}/{runs}: empty sidebar {} s; {count} titles: sidebar {} s, first card {} s, app+webkit RSS {:.1} MiB shown, {:.1} MiB scrolled",
+            i + 1,
+            secs(e.shell),
+            secs(f.shell),
+            secs(f.card.unwrap()),
+            mib(f.shown.rss_sum()),
+            mib(f.scrolled.as_ref().unwrap().rss_sum()),
+        );
+        empties.push(e);
+        fulls.push(f);
+    }
+
+    report(count, runs, &empties, &fulls);
+    if binary_stamp(binary) != built {
+        eprintln!(
+            "warning: {} was rebuilt while the benchmark ran, so the runs may mix two builds; run it again",
+            binary.display()
+        );
+    }
+}
+
+/// Size and modification time, to notice another build replacing the app
+/// binary mid-run (the target folder may be shared with other builds).
+fn binary_stamp(binary: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(binary).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// 100000 as "100,000".
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(v) => v
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} should be a whole number, not '{v}'")),
+        Err(_) => default,
+    }
+}
+
+/// Copies `OPEN_BENCH_DB` to `path`, or generates a library there. Opening
+/// it once here applies any pending migrations, so the runs time only the
+/// app. Returns the number of titles.
+fn prepare_full(path: &Path, titles: usize) -> u32 {
+    if let Some(given) = std::env::var_os("OPEN_BENCH_DB") {
+        let given = PathBuf::from(given);
+        if !given.is_file() {
+            eprintln!(
+                "error: OPEN_BENCH_DB names {}, which is not a file",
+                given.display()
+            );
+            std::process::exit(1);
+        }
+        std::fs::copy(&given, path).expect("copy the given library");
+        println!("library: a copy of {}", given.display());
+    } else {
+        let datasets = devdata::default_datasets_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+        let t = Instant::now();
+        let mut lib = Library::open(path).expect("a new library");
+        lib.generate_sample(&datasets, titles, 1)
+            .unwrap_or_else(|e| panic!("generating the library: {e}"));
+        println!(
+            "library: generated {titles} titles (seed 1) in {:.1} s; set OPEN_BENCH_DB to a copy of it to skip this next time",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let lib = Library::open(path).expect("the library opens");
+    let count = lib.status_counts().expect("the library counts").all;
+    drop(lib);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "library: {count} entries, {:.1} MiB",
+        size as f64 / 1024.0 / 1024.0
+    );
+    count
+}
+
+/// What one launch measured.
+struct Sample {
+    /// Launch until the sidebar (the app's shell) is painted.
+    shell: Duration,
+    /// The same on the page's own clock, from the page's start.
+    shell_page: Duration,
+    /// Launch until the first entry card is painted (libraries with titles).
+    card: Option<Duration>,
+    card_page: Option<Duration>,
+    /// One scroll jump until cards are painted in view again, per jump.
+    jumps: Vec<Duration>,
+    shown: Memory,
+    scrolled: Option<Memory>,
+    /// Entry cards in the page at the end.
+    cards: usize,
+}
+
+async fn run(library: &Path, has_titles: bool, screenshot: Option<&str>) -> Sample {
+    let home = Home::new();
+    let db = home.dir.path().join("watchlog.db");
+    std::fs::copy(library, &db).expect("copy the library for this run");
+    let db = db.to_str().expect("a temporary path in UTF-8").to_string();
+
+    let (app, launched) = App::launch(&home, &[("WATCHLOG_DB", db.as_str())]).await;
+    let shell_page = painted(&app, SHELL).await;
+    let shell = launched.elapsed();
+    let (card, card_page) = if has_titles {
+        let page = painted(&app, CARD).await;
+        (Some(launched.elapsed()), Some(ms(page)))
+    } else {
+        (None, None)
+    };
+
+    let pid = app_pid(app.driver_pid()).expect("the app's process under WebKitWebDriver");
+    tokio::time::sleep(SETTLE).await;
+    let shown = Memory::read(pid);
+    if let Some(name) = screenshot {
+        app.screenshot(name).await;
+    }
+
+    let (jumps, scrolled) = if has_titles {
+        let jumps = scroll_far(&app).await;
+        tokio::time::sleep(SETTLE).await;
+        (jumps, Some(Memory::read(pid)))
+    } else {
+        (Vec::new(), None)
+    };
+    let cards = app.count(CARD).await;
+
+    app.quit().await;
+    // The app is single-instance: the next launch must not find this one.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while let Some(state) = running(pid) {
+        if Instant::now() > deadline {
+            eprintln!(
+                "note: the app (pid {pid}, state {state}) was still running 20 s after its session closed; stopping it"
+            );
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            while running(pid).is_some() {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    Sample {
+        shell,
+        shell_page: ms(shell_page),
+        card,
+        card_page,
+        jumps,
+        shown,
+        scrolled,
+        cards,
+    }
+}
+
+/// Waits for `selector` to be painted; when it never is, keeps a
+/// screenshot of what the window showed instead and stops the benchmark.
+async fn painted(app: &App, selector: &str) -> f64 {
+    match app.wait_painted(selector, TIMEOUT).await {
+        Some(page_ms) => page_ms,
+        None => {
+            app.screenshot("open-bench-timeout").await;
+            panic!(
+                "'{selector}' was not shown within {} s; the window as it was is in the screenshot open-bench-timeout.png",
+                TIMEOUT.as_secs()
+            );
+        }
+    }
+}
+
+/// Jumps the list's scrolling element far down a few times, each time
+/// waiting until entry cards are painted inside its visible part. The
+/// scroller is the nearest scrollable ancestor of the first card, whatever
+/// the layout around it. Returns how long each jump took to show cards.
+async fn scroll_far(app: &App) -> Vec<Duration> {
+    let scroller: WebElement = app
+        .driver
+        .execute(
+            "let el = document.querySelector(arguments[0]).parentElement;
+             while (el && el !== document.body && el !== document.documentElement) {
+               const o = getComputedStyle(el).overflowY;
+               if ((o === 'auto' || o === 'scroll' || o === 'overlay') && el.scrollHeight > el.clientHeight) return el;
+               el = el.parentElement;
+             }
+             return document.scrollingElement;",
+            vec![json!(CARD)],
+        )
+        .await
+        .expect("finding the library's scrolling element")
+        .element()
+        .expect("the scrolling element");
+    let mut jumps = Vec::new();
+    for fraction in JUMPS {
+        let t = Instant::now();
+        app.driver
+            .execute(
+                "const s = arguments[0];
+                 s.scrollTop = (s.scrollHeight - s.clientHeight) * arguments[1];",
+                vec![scroller.to_json().unwrap(), json!(fraction)],
+            )
+            .await
+            .expect("scrolling the library");
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let shown = app
+                .driver
+                .execute(
+                    "const s = arguments[0];
+                     const box = s === document.scrollingElement
+                       ? { top: 0, bottom: innerHeight } : s.getBoundingClientRect();
+                     return [...document.querySelectorAll(arguments[1])].some(c => {
+                       const r = c.getBoundingClientRect();
+                       return r.height > 0 && r.bottom > box.top && r.top < box.bottom;
+                     });",
+                    vec![scroller.to_json().unwrap(), json!(CARD)],
+                )
+                .await
+                .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true));
+            if shown {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no entry cards came into view after scrolling"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        app.driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .expect("a frame after scrolling");
+        jumps.push(t.elapsed());
+    }
+    jumps
+}
+
+/// One process as `/proc` shows it.
+struct Proc {
+    pid: u32,
+    ppid: u32,
+    name: String,
+}
+
+fn processes() -> Vec<Proc> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir("/proc")
+        .expect("/proc is readable")
+        .flatten()
+    {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let comm = stat[open + 1..close].to_string();
+        let Some(ppid) = stat[close + 1..]
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+        else {
+            continue;
+        };
+        // The executable's own name; comm is cut at 15 characters.
+        let name = std::fs::read_link(format!("/proc/{pid}/exe"))
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or(comm);
+        all.push(Proc { pid, ppid, name });
+    }
+    all
+}
+
+/// The state letter of a live process; `None` once it has exited (a zombie
+/// waiting to be reaped has exited).
+fn running(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let state = stat[stat.rfind(')')? + 1..].trim_start().chars().next()?;
+    (state != 'Z' && state != 'X').then_some(state)
+}
+
+/// Every process under `root`, `root` included.
+fn tree(all: &[Proc], root: u32) -> Vec<&Proc> {
+    let mut found: Vec<&Proc> = all.iter().filter(|p| p.pid == root).collect();
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i].pid;
+        found.extend(all.iter().filter(|p| p.ppid == parent));
+        i += 1;
+    }
+    found
+}
+
+/// The app: the `watchlog-app` process that WebKitWebDriver started under
+/// tauri-driver.
+fn app_pid(driver: u32) -> Option<u32> {
+    let all = processes();
+    tree(&all, driver)
+        .into_iter()
+        .find(|p| p.name == "watchlog-app")
+        .map(|p| p.pid)
+}
+
+fn kib_field(path: &str, field: &str) -> u64 {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Resident memory of the app and everything it started, in KiB.
+#[derive(Default, Clone)]
+struct Memory {
+    app: u64,
+    web: u64,
+    web_processes: usize,
+    network: u64,
+    /// Any other helper (a sandbox, a GPU process), if there is one.
+    other: u64,
+    /// Proportional set size over the same processes: the libraries they
+    /// share counted once, where the RSS sum counts them in each.
+    pss: u64,
+}
+
+impl Memory {
+    fn read(app: u32) -> Memory {
+        let all = processes();
+        let mut m = Memory::default();
+        for p in tree(&all, app) {
+            let rss = kib_field(&format!("/proc/{}/status", p.pid), "VmRSS:");
+            m.pss += kib_field(&format!("/proc/{}/smaps_rollup", p.pid), "Pss:");
+            match p.name.as_str() {
+                "watchlog-app" if p.pid == app => m.app += rss,
+                "WebKitWebProcess" => {
+                    m.web += rss;
+                    m.web_processes += 1;
+                }
+                "WebKitNetworkProcess" => m.network += rss,
+                _ => m.other += rss,
+            }
+        }
+        m
+    }
+
+    fn rss_sum(&self) -> u64 {
+        self.app + self.web + self.network + self.other
+    }
+}
+
+fn ms(page_ms: f64) -> Duration {
+    Duration::from_secs_f64(page_ms.max(0.0) / 1000.0)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64())
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// "median (min–max)" of durations in seconds.
+fn spread_secs(mut v: Vec<Duration>) -> String {
+    v.sort();
+    format!(
+        "{} s ({}–{})",
+        secs(v[v.len() / 2]),
+        secs(v[0]),
+        secs(v[v.len() - 1])
+    )
+}
+
+/// "median (min–max)" of KiB figures in MiB.
+fn spread_mib(mut v: Vec<u64>) -> String {
+    v.sort();
+    format!(
+        "{:.0} ({:.0}–{:.0})",
+        mib(v[v.len() / 2]),
+        mib(v[0]),
+        mib(v[v.len() - 1])
+    )
+}
+
+fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample]) {
+    println!();
+    println!(
+        "Opening the app: medians of {runs} runs per library (min–max); {} cores",
+        cores()
+    );
+    println!();
+    println!("| library | painted | launch → painted | page start → painted |");
+    println!("|---|---|---:|---:|");
+    let row = |library: &str, what: &str, total: Vec<Duration>, page: Vec<Duration>| {
+        println!(
+            "| {library} | {what} | {} | {} |",
+            spread_secs(total),
+            spread_secs(page)
+        );
+    };
+    row(
+        "empty",
+        "sidebar",
+        empties.iter().map(|s| s.shell).collect(),
+        empties.iter().map(|s| s.shell_page).collect(),
+    );
+    let titles = format!("{} titles", thousands(count));
+    row(
+        &titles,
+        "sidebar",
+        fulls.iter().map(|s| s.shell).collect(),
+        fulls.iter().map(|s| s.shell_page).collect(),
+    );
+    row(
+        &titles,
+        "first entry card",
+        fulls.iter().filter_map(|s| s.card).collect(),
+        fulls.iter().filter_map(|s| s.card_page).collect(),
+    );
+    println!();
+    println!(
+        "Scrolling {titles}: {} jumps per run (to {} of the list), each until cards are painted in view: {} per jump; {} entry cards in the page at the end (median)",
+        JUMPS.len(),
+        JUMPS
+            .iter()
+            .map(|f| format!("{:.0} %", f * 100.0))
+            .collect::<Vec<_>>()
+            .join(", "),
+        spread_secs(fulls.iter().flat_map(|s| s.jumps.iter().copied()).collect()),
+        {
+            let mut c: Vec<usize> = fulls.iter().map(|s| s.cards).collect();
+            c.sort();
+            c[c.len() / 2]
+        }
+    );
+    println!();
+    println!(
+        "Resident memory, MiB, medians of {runs} runs (min–max), read {} s after the paint or the last scroll",
+        SETTLE.as_secs()
+    );
+    println!();
+    println!(
+        "| library | when | app | web process | network process | other | RSS sum | PSS sum |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    let mem_row = |library: &str, when: &str, ms: Vec<Memory>| {
+        let web_n = {
+            let mut n: Vec<usize> = ms.iter().map(|m| m.web_processes).collect();
+            n.sort();
+            n[n.len() / 2]
+        };
+        println!(
+            "| {library} | {when} | {} | {}{} | {} | {} | {} | {} |",
+            spread_mib(ms.iter().map(|m| m.app).collect()),
+            spread_mib(ms.iter().map(|m| m.web).collect()),
+            if web_n == 1 {
+                String::new()
+            } else {
+                format!(" ({web_n} processes)")
+            },
+            spread_mib(ms.iter().map(|m| m.network).collect()),
+            spread_mib(ms.iter().map(|m| m.other).collect()),
+            spread_mib(ms.iter().map(Memory::rss_sum).collect()),
+            spread_mib(ms.iter().map(|m| m.pss).collect()),
+        );
+    };
+    mem_row(
+        "empty",
+        "shown",
+        empties.iter().map(|s| s.shown.clone()).collect(),
+    );
+    mem_row(
+        &titles,
+        "first page shown",
+        fulls.iter().map(|s| s.shown.clone()).collect(),
+    );
+    mem_row(
+        &titles,
+        "after scrolling",
+        fulls.iter().filter_map(|s| s.scrolled.clone()).collect(),
+    );
+    println!();
+    println!("machine: {}", machine());
+    println!("load average after the runs: {}", load_average());
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Cores, processor, memory and the WebKitGTK version, as far as they can
+/// be read.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown processor".into());
+    let memory = mib(kib_field("/proc/meminfo", "MemTotal:")) / 1024.0;
+    let webkit = std::process::Command::new("dpkg-query")
+        .args(["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| format!(", WebKitGTK {}", String::from_utf8_lossy(&o.stdout)))
+        .unwrap_or_default();
+    format!("{} cores, {cpu}, {memory:.0} GiB memory{webkit}", cores())
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
