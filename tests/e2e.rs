@@ -556,7 +556,7 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
     let home = Home::new();
     let probe_id = {
         std::fs::create_dir_all(home.library().parent().unwrap()).unwrap();
-        let mut lib = Library::open(&home.library()).unwrap();
+        let mut lib = Library::open(home.library()).unwrap();
         lib.generate_sample(&datasets, TITLES, 1).unwrap();
         // The newest entry, so first in the default order: a drama being
         // watched, for the keyboard's `+`.
@@ -611,9 +611,15 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
 
     // Back at the top: arrows move between cards, `+` adds an episode,
     // Enter opens the editor.
-    js(&app, "document.querySelector('[data-testid=library-scroll]').scrollTop = 0; return true;").await;
+    js(
+        &app,
+        "document.querySelector('[data-testid=library-scroll]').scrollTop = 0; return true;",
+    )
+    .await;
     app.eventually("the first card is drawn again", || async {
-        app.count("[data-testid=entry-card][data-entry-index='0']").await == 1
+        app.count("[data-testid=entry-card][data-entry-index='0']")
+            .await
+            == 1
     })
     .await;
     let columns = js(
@@ -625,7 +631,11 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
     .as_i64()
     .unwrap();
     assert!(columns >= 2, "a grid of several columns, not {columns}");
-    js(&app, "document.querySelector('[data-entry-index=\"0\"]').focus(); return true;").await;
+    js(
+        &app,
+        "document.querySelector('[data-entry-index=\"0\"]').focus(); return true;",
+    )
+    .await;
     press(&app, Key::Right).await;
     app.eventually("→ moves to the next card", || async {
         focused_index(&app).await == Some(1)
@@ -642,9 +652,12 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
         focused_index(&app).await == Some(0)
     })
     .await;
-    let focused_id = js(&app, "return Number(document.activeElement.dataset.entryId);")
-        .await
-        .as_i64();
+    let focused_id = js(
+        &app,
+        "return Number(document.activeElement.dataset.entryId);",
+    )
+    .await
+    .as_i64();
     assert_eq!(focused_id, Some(probe_id));
     app.driver
         .action_chain()
@@ -653,7 +666,7 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
         .await
         .unwrap();
     app.eventually("+ adds an episode", || async {
-        Library::open(&home.library())
+        Library::open(home.library())
             .and_then(|l| l.entry(probe_id))
             .is_ok_and(|e| e.fields.progress == 4)
     })
@@ -695,6 +708,38 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
             .all(|c| c.as_str().unwrap().ends_with("KR")),
         "every card shown is Korean: {countries}"
     );
+
+    // A year range, typed backwards first: refused with a reason, then applied.
+    app.click("chip-year").await;
+    app.fill("year-from", "2019").await;
+    app.fill("year-to", "2015").await;
+    app.click("year-apply").await;
+    assert_eq!(
+        app.text("year-error").await,
+        "The first year is after the last."
+    );
+    app.fill("year-from", "2015").await;
+    app.fill("year-to", "2019").await;
+    app.click("year-apply").await;
+    app.eventually("every card shown is from 2015–2019 and Korean", || async {
+        let lines = js(
+            &app,
+            "return [...document.querySelectorAll('[data-testid=entry-card] .line .muted')].map(e => e.textContent);",
+        )
+        .await;
+        let lines = lines.as_array().unwrap();
+        !lines.is_empty()
+            && lines.iter().all(|l| {
+                let l = l.as_str().unwrap();
+                l.ends_with("KR")
+                    && l.get(..4)
+                        .and_then(|y| y.parse::<i32>().ok())
+                        .is_some_and(|y| (2015..=2019).contains(&y))
+            })
+    })
+    .await;
+    app.screenshot("large-library-filtered").await;
+    app.click("[aria-label='Clear the year filter']").await;
 
     // A Hangul substring finds the drama and marks the match.
     app.fill("search", "눈물의").await;
