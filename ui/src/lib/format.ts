@@ -24,6 +24,24 @@ export const ROLE_LABELS: Record<Role, string> = {
   cast: 'Cast',
 };
 
+/**
+ * The user's locale for numbers. A bare POSIX locale (no LANG set) reads
+ * as one that groups nothing; counts in the tens of thousands want
+ * grouping, so that case falls back to English.
+ */
+function numberLocale(): string | undefined {
+  const lang = typeof navigator === 'undefined' ? '' : (navigator.language ?? '');
+  return lang === '' || /^(c|posix)$/i.test(lang) || /posix/i.test(lang) ? 'en' : undefined;
+}
+
+let counter: Intl.NumberFormat | null = null;
+
+/** "100,000" (or the locale's own grouping): counts of titles. */
+export function formatCount(n: number): string {
+  counter ??= new Intl.NumberFormat(numberLocale());
+  return counter.format(n);
+}
+
 let regionNames: Intl.DisplayNames | null = null;
 
 /** "South Korea" for "KR"; the code itself when the name is unknown. */
