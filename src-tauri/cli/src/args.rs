@@ -156,6 +156,12 @@ pub struct ListArgs {
     /// Only titles released in or before this year.
     #[arg(long, value_name = "YEAR")]
     pub to_year: Option<i32>,
+    /// Lowest rating shown, in your scale (unrated entries are left out).
+    #[arg(long, value_name = "V")]
+    pub min_rating: Option<String>,
+    /// Highest rating shown, in your scale (unrated entries are left out).
+    #[arg(long, value_name = "V")]
+    pub max_rating: Option<String>,
     /// Only favourites.
     #[arg(long)]
     pub favorite: bool,

@@ -148,23 +148,44 @@ fn add(db: &Path, out: &Out, a: AddArgs) -> Result<()> {
 }
 
 fn list(db: &Path, out: &Out, a: ListArgs) -> Result<()> {
-    let query = ListQuery {
+    existing(db, |lib| {
+        // Ratings are typed in the user's scale, which lives in the library.
+        let settings = lib.settings()?;
+        let rating = |flag: &str, v: &Option<String>| -> Result<Option<Rating>> {
+            v.as_deref()
+                .map(|v| {
+                    Rating::parse_in(v, settings.rating_scale)
+                        .map_err(|e| CliError::bad_input(format!("{flag}: {e}")))
+                })
+                .transpose()
+        };
+        let query = ListQuery {
+            rating_min: rating("--min-rating", &a.min_rating)?,
+            rating_max: rating("--max-rating", &a.max_rating)?,
+            ..list_query(&a)
+        };
+        out.list(&lib.list(&query)?, &settings)
+    })
+}
+
+/// The filters of `list` that need nothing from the library.
+fn list_query(a: &ListArgs) -> ListQuery {
+    ListQuery {
         status: a.status,
-        platform: a.platform,
-        search: a.search,
+        platform: a.platform.clone(),
+        search: a.search.clone(),
         sort: a.sort,
         reverse: a.reverse,
         limit: a.limit,
-        country: a.country,
-        genre: a.genre,
-        tag: a.tag,
+        country: a.country.clone(),
+        genre: a.genre.clone(),
+        tag: a.tag.clone(),
         year_min: a.from_year,
         year_max: a.to_year,
         favorite: a.favorite.then_some(true),
         on_my_services: a.on_my_services.then_some(true),
         ..Default::default()
-    };
-    existing(db, |lib| out.list(&lib.list(&query)?, &lib.settings()?))
+    }
 }
 
 fn set(db: &Path, out: &Out, a: SetArgs) -> Result<()> {

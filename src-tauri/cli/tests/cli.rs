@@ -299,6 +299,11 @@ fn bad_input_is_refused_and_changes_nothing() {
     let cases: &[(&[&str], &str)] = &[
         (&["set", id, "--status", "finished"], "status"),
         (&["list", "--status", "finished"], "status"),
+        (&["list", "--min-rating", "8.3"], "--min-rating"),
+        (
+            &["list", "--min-rating", "9", "--max-rating", "7"],
+            "rating range",
+        ),
         (&["add", "Other", "--status", "finished"], "status"),
         (&["add", "Other", "--kind", "opera"], "kind"),
         (&["rate", id, "11"], "rating"),
@@ -616,6 +621,21 @@ fn ratings_follow_the_scale() {
     assert!(
         list.lines().next().unwrap().contains("/5") && list.contains("4.5"),
         "the list shows ratings in stars:\n{list}"
+    );
+    // `list` takes its rating range in the same scale.
+    assert_eq!(
+        lib.json(&["list", "--min-rating", "4.5"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        lib.json(&["list", "--max-rating", "4"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
     );
 }
 
