@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::{tools_present, App, Home};
+use support::{app_pid, processes, running, tools_present, tree, App, Home};
 use thirtyfour::WebElement;
 use watchlog_core::{devdata, Library};
 
@@ -330,77 +330,6 @@ async fn scroll_far(app: &App) -> Vec<Duration> {
         jumps.push(t.elapsed());
     }
     jumps
-}
-
-/// One process as `/proc` shows it.
-struct Proc {
-    pid: u32,
-    ppid: u32,
-    name: String,
-}
-
-fn processes() -> Vec<Proc> {
-    let mut all = Vec::new();
-    for entry in std::fs::read_dir("/proc")
-        .expect("/proc is readable")
-        .flatten()
-    {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // "pid (comm) state ppid …": comm may hold spaces and parentheses.
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
-            continue;
-        };
-        let comm = stat[open + 1..close].to_string();
-        let Some(ppid) = stat[close + 1..]
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-        else {
-            continue;
-        };
-        // The executable's own name; comm is cut at 15 characters.
-        let name = std::fs::read_link(format!("/proc/{pid}/exe"))
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or(comm);
-        all.push(Proc { pid, ppid, name });
-    }
-    all
-}
-
-/// The state letter of a live process; `None` once it has exited (a zombie
-/// waiting to be reaped has exited).
-fn running(pid: u32) -> Option<char> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let state = stat[stat.rfind(')')? + 1..].trim_start().chars().next()?;
-    (state != 'Z' && state != 'X').then_some(state)
-}
-
-/// Every process under `root`, `root` included.
-fn tree(all: &[Proc], root: u32) -> Vec<&Proc> {
-    let mut found: Vec<&Proc> = all.iter().filter(|p| p.pid == root).collect();
-    let mut i = 0;
-    while i < found.len() {
-        let parent = found[i].pid;
-        found.extend(all.iter().filter(|p| p.ppid == parent));
-        i += 1;
-    }
-    found
-}
-
-/// The app: the `watchlog-app` process that WebKitWebDriver started under
-/// tauri-driver.
-fn app_pid(driver: u32) -> Option<u32> {
-    let all = processes();
-    tree(&all, driver)
-        .into_iter()
-        .find(|p| p.name == "watchlog-app")
-        .map(|p| p.pid)
 }
 
 fn kib_field(path: &str, field: &str) -> u64 {

@@ -207,8 +207,23 @@ impl App {
 
     /// Closes the app and stops the drivers.
     pub async fn quit(mut self) {
+        let app = app_pid(self.tauri_driver.id());
         let _ = self.driver.clone().quit().await;
         stop(&mut self.tauri_driver);
+        // Now and then the app outlives its WebDriver session. The app is
+        // single-instance, so a leftover one would take the next test's
+        // launch: it is given a moment, then killed.
+        if let Some(pid) = app {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while running(pid).is_some() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if running(pid).is_some() {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+        }
     }
 
     pub fn css(testid: &str) -> String {
@@ -311,6 +326,77 @@ impl App {
 }
 
 /// SIGTERM, so tauri-driver stops WebKitWebDriver too (SIGKILL would orphan it).
+/// One process as `/proc` shows it.
+pub struct Proc {
+    pub pid: u32,
+    pub ppid: u32,
+    pub name: String,
+}
+
+pub fn processes() -> Vec<Proc> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir("/proc")
+        .expect("/proc is readable")
+        .flatten()
+    {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let comm = stat[open + 1..close].to_string();
+        let Some(ppid) = stat[close + 1..]
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+        else {
+            continue;
+        };
+        // The executable's own name; comm is cut at 15 characters.
+        let name = std::fs::read_link(format!("/proc/{pid}/exe"))
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or(comm);
+        all.push(Proc { pid, ppid, name });
+    }
+    all
+}
+
+/// The state letter of a live process; `None` once it has exited (a zombie
+/// waiting to be reaped has exited).
+pub fn running(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let state = stat[stat.rfind(')')? + 1..].trim_start().chars().next()?;
+    (state != 'Z' && state != 'X').then_some(state)
+}
+
+/// Every process under `root`, `root` included.
+pub fn tree(all: &[Proc], root: u32) -> Vec<&Proc> {
+    let mut found: Vec<&Proc> = all.iter().filter(|p| p.pid == root).collect();
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i].pid;
+        found.extend(all.iter().filter(|p| p.ppid == parent));
+        i += 1;
+    }
+    found
+}
+
+/// The app: the `watchlog-app` process that WebKitWebDriver started under
+/// tauri-driver.
+pub fn app_pid(driver: u32) -> Option<u32> {
+    let all = processes();
+    tree(&all, driver)
+        .into_iter()
+        .find(|p| p.name == "watchlog-app")
+        .map(|p| p.pid)
+}
+
 fn stop(child: &mut Child) {
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
