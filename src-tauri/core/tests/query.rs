@@ -698,3 +698,379 @@ fn the_generator_is_deterministic_and_plausible() {
         "{missing:?}"
     );
 }
+
+fn search_names(lib: &Library, text: &str) -> Vec<String> {
+    names(
+        lib,
+        ListQuery {
+            search: Some(text.into()),
+            ..Default::default()
+        },
+    )
+}
+
+fn titled(name: &str, original: Option<&str>, review: Option<&str>) -> NewEntry {
+    let mut e = entry(
+        name,
+        Some(2020),
+        "KR",
+        &["Drama"],
+        Status::Completed,
+        None,
+        None,
+        &[],
+    );
+    e.title.original_name = original.map(str::to_string);
+    e.fields.review = review.map(str::to_string);
+    e
+}
+
+#[test]
+fn latin_words_match_as_prefixes_and_other_scripts_as_substrings() {
+    let mut lib = Library::open_in_memory().unwrap();
+    lib.add_entries(&[
+        titled("Love Next Door", None, None),
+        titled("Lovely Runner", Some("선재 업고 튀어"), None),
+        titled("Glove Story", None, Some("A masterclass in pacing.")),
+        titled("Soundtrack #2", Some("사운드트랙 #2"), None),
+        titled(
+            "Spider-Man: Lotus",
+            None,
+            Some("Ёлки и δράμα, très émouvant"),
+        ),
+    ])
+    .unwrap();
+    assert_eq!(
+        search_names(&lib, "lov"),
+        ["Love Next Door", "Lovely Runner"],
+        "a Latin word matches the start of a word, not its middle"
+    );
+    assert_eq!(search_names(&lib, "LOVELY"), ["Lovely Runner"]);
+    assert_eq!(search_names(&lib, "love door"), ["Love Next Door"]);
+    assert_eq!(
+        search_names(&lib, "pac master"),
+        ["Glove Story"],
+        "review words in any order"
+    );
+    assert_eq!(search_names(&lib, "tres emou"), ["Spider-Man: Lotus"]);
+    assert_eq!(search_names(&lib, "ёлки"), ["Spider-Man: Lotus"]);
+    assert_eq!(search_names(&lib, "ΔΡΆΜΑ"), ["Spider-Man: Lotus"]);
+    assert_eq!(
+        search_names(&lib, "der-man"),
+        ["Spider-Man: Lotus"],
+        "a word with punctuation is a substring"
+    );
+    assert_eq!(search_names(&lib, "사운드"), ["Soundtrack #2"]);
+    assert_eq!(search_names(&lib, "운드트"), ["Soundtrack #2"]);
+    assert_eq!(search_names(&lib, "사운드 #2"), ["Soundtrack #2"]);
+    assert_eq!(search_names(&lib, "sound 사운드트랙"), ["Soundtrack #2"]);
+    assert!(search_names(&lib, "lovely 사운드").is_empty());
+    assert_eq!(search_names(&lib, "업고 runner"), ["Lovely Runner"]);
+    for plain in ["and", "not", "near"] {
+        assert!(
+            search_names(&lib, plain).is_empty(),
+            "{plain:?} is a plain word"
+        );
+    }
+    // Relevance puts a title hit before a review hit.
+    let hits = lib
+        .list(&ListQuery {
+            search: Some("glo".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(hits[0].name, "Glove Story");
+}
+
+/// Row counts of the entries and both search indexes.
+fn index_rows(lib: &Library) -> (i64, i64, i64) {
+    lib.connection()
+        .query_row(
+            "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM entry_search),
+                    (SELECT count(*) FROM entry_words)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+}
+
+#[test]
+fn both_search_indexes_follow_every_write() {
+    let mut lib = Library::open_in_memory().unwrap();
+    let id = lib
+        .add_entry(&titled(
+            "Moving",
+            Some("무빙"),
+            Some("Superb fight choreography"),
+        ))
+        .unwrap();
+    lib.add_entries(&[titled("Signal", None, Some("Cold case radio"))])
+        .unwrap();
+    assert_eq!(index_rows(&lib), (2, 2, 2));
+    assert_eq!(search_names(&lib, "choreo"), ["Moving"]);
+    assert_eq!(search_names(&lib, "radio"), ["Signal"]);
+
+    let mut f = lib.entry(id).unwrap().fields;
+    f.review = Some("Tender family drama".into());
+    f.notes = Some("재미있다".into());
+    lib.update_entry(id, &f).unwrap();
+    assert!(
+        search_names(&lib, "choreo").is_empty(),
+        "the old review is gone"
+    );
+    assert_eq!(search_names(&lib, "tender fam"), ["Moving"]);
+    assert_eq!(search_names(&lib, "재미있"), ["Moving"]);
+    assert_eq!(index_rows(&lib), (2, 2, 2));
+
+    lib.delete_entry(id).unwrap();
+    assert_eq!(index_rows(&lib), (1, 1, 1));
+    assert!(search_names(&lib, "tender").is_empty());
+    assert!(search_names(&lib, "무빙").is_empty());
+}
+
+/// The relevance order written as one SQL statement: every match joined to
+/// its entry and title, by rank, title sort key and title id.
+fn relevance_by_sql(lib: &Library, index: &str, fts: &str, reverse: bool) -> Vec<i64> {
+    let dir = if reverse { " DESC" } else { "" };
+    let sql = format!(
+        "SELECT e.id FROM entries e JOIN titles t ON t.id = e.title_id
+         JOIN (SELECT rowid AS id, bm25({index}, 10.0, 10.0, 3.0, 1.0, 1.0) AS rank
+               FROM {index} WHERE {index} MATCH ?1) s ON s.id = e.id
+         ORDER BY s.rank{dir}, t.sort_name{dir}, t.id{dir}"
+    );
+    let mut stmt = lib.connection().prepare(&sql).unwrap();
+    stmt.query_map([fts], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn ranked_search_pages_follow_the_relevance_order_exactly() {
+    // Many equal ranks: the same words in titles of the same length.
+    let mut lib = Library::open_in_memory().unwrap();
+    let mut rows = Vec::new();
+    for i in 0..60 {
+        let name = match i % 4 {
+            0 => "Home Sweet Home",
+            1 => "The Home",
+            2 => "Homecoming",
+            _ => "Away",
+        };
+        let review = (i % 3 == 0).then_some("Felt like home; 집 같은 드라마");
+        rows.push(titled(name, Some("집으로"), review));
+    }
+    lib.add_entries(&rows).unwrap();
+    for (text, index, fts) in [
+        ("home", "entry_words", "\"home\"*"),
+        ("hom felt", "entry_words", "\"hom\"* AND \"felt\"*"),
+        ("집으로", "entry_search", "\"집으로\""),
+        ("집으로 드라마", "entry_search", "\"집으로\" AND \"드라마\""),
+    ] {
+        for reverse in [false, true] {
+            let q = ListQuery {
+                search: Some(text.into()),
+                reverse,
+                ..Default::default()
+            };
+            let expected = relevance_by_sql(&lib, index, fts, reverse);
+            assert!(!expected.is_empty(), "{text:?} finds something");
+            for page in [1, 4, 50] {
+                assert_eq!(
+                    walk(&lib, &q, page),
+                    expected,
+                    "pages of {text:?} (reverse {reverse}) in relevance order"
+                );
+            }
+        }
+    }
+    // A filter on top takes the general query; its order is the same.
+    let q = ListQuery {
+        search: Some("home".into()),
+        status: Some(Status::Completed),
+        ..Default::default()
+    };
+    assert_eq!(
+        walk(&lib, &q, 7),
+        relevance_by_sql(&lib, "entry_words", "\"home\"*", false)
+    );
+    // Words of both indexes: the trigram index narrows, the word index ranks.
+    let q = ListQuery {
+        search: Some("home 드라마".into()),
+        ..Default::default()
+    };
+    let with_review: HashSet<i64> = relevance_by_sql(&lib, "entry_search", "\"드라마\"", false)
+        .into_iter()
+        .collect();
+    let expected: Vec<i64> = relevance_by_sql(&lib, "entry_words", "\"home\"*", false)
+        .into_iter()
+        .filter(|id| with_review.contains(id))
+        .collect();
+    assert_eq!(walk(&lib, &q, 3), expected);
+}
+
+/// Facet counts worked out from the listing itself, one dimension at a
+/// time with its own filter removed, for comparison with `facet_counts`.
+fn counted(lib: &Library, q: &ListQuery) -> watchlog_core::Facets {
+    use std::collections::BTreeMap;
+    let rows = |q: ListQuery| {
+        lib.list(&ListQuery {
+            limit: None,
+            cursor: None,
+            offset: None,
+            ..q
+        })
+        .unwrap()
+    };
+    let tally = |labels: Vec<String>| {
+        let mut m: BTreeMap<String, u32> = BTreeMap::new();
+        for l in labels {
+            *m.entry(l).or_default() += 1;
+        }
+        m.into_iter()
+            .map(|(label, count)| watchlog_core::Count { label, count })
+            .collect::<Vec<_>>()
+    };
+    let total = rows(q.clone()).len() as u32;
+    let by_status = tally(
+        rows(ListQuery {
+            status: None,
+            ..q.clone()
+        })
+        .iter()
+        .map(|r| r.status.as_str().to_string())
+        .collect(),
+    );
+    let status = Status::ALL
+        .iter()
+        .map(|s| watchlog_core::Count {
+            label: s.as_str().into(),
+            count: by_status
+                .iter()
+                .find(|c| c.label == s.as_str())
+                .map_or(0, |c| c.count),
+        })
+        .collect();
+    let platform = tally(
+        rows(ListQuery {
+            platform: None,
+            ..q.clone()
+        })
+        .into_iter()
+        .filter_map(|r| r.platform)
+        .collect(),
+    );
+    let country = tally(
+        rows(ListQuery {
+            country: None,
+            ..q.clone()
+        })
+        .into_iter()
+        .filter_map(|r| r.country)
+        .collect(),
+    );
+    let genre = tally(
+        rows(ListQuery {
+            genre: None,
+            ..q.clone()
+        })
+        .iter()
+        .flat_map(|r| lib.entry(r.id).unwrap().title.facts.genres)
+        .collect(),
+    );
+    watchlog_core::Facets {
+        total,
+        status,
+        platform,
+        country,
+        genre,
+    }
+}
+
+/// The counts as sets, after checking that `facet_counts` lists each from
+/// the largest count down.
+fn sorted(mut f: watchlog_core::Facets, check_order: bool) -> watchlog_core::Facets {
+    for v in [&mut f.platform, &mut f.country, &mut f.genre] {
+        assert!(
+            !check_order || v.windows(2).all(|w| w[0].count >= w[1].count),
+            "largest first: {v:?}"
+        );
+        v.sort_by(|a, b| a.label.cmp(&b.label));
+    }
+    f
+}
+
+#[test]
+fn facet_counts_equal_counting_the_listing() {
+    let lib = library();
+    let mut queries = vec![
+        ListQuery::default(),
+        ListQuery {
+            status: Some(Status::Completed),
+            ..Default::default()
+        },
+        ListQuery {
+            status: Some(Status::Completed),
+            country: Some("kr".into()),
+            ..Default::default()
+        },
+        ListQuery {
+            genre: Some("DRAMA".into()),
+            platform: Some("Netflix".into()),
+            ..Default::default()
+        },
+        ListQuery {
+            search: Some("the".into()),
+            status: Some(Status::Completed),
+            ..Default::default()
+        },
+        ListQuery {
+            search: Some("glory 1988 midnight".into()),
+            ..Default::default()
+        },
+        ListQuery {
+            tag: Some("comfort".into()),
+            year_min: Some(1990),
+            ..Default::default()
+        },
+        ListQuery {
+            on_my_services: Some(false),
+            rating_min: Some(Rating::new(60).unwrap()),
+            ..Default::default()
+        },
+        ListQuery {
+            favorite: Some(true),
+            ..Default::default()
+        },
+        ListQuery {
+            search: Some("diner ni".into()),
+            ..Default::default()
+        },
+    ];
+    let generated = datasets().map(|dir| {
+        let mut lib = Library::open_in_memory().unwrap();
+        lib.generate_sample(&dir, 400, 7).unwrap();
+        lib
+    });
+    queries.push(ListQuery {
+        search: Some("love".into()),
+        ..Default::default()
+    });
+    for q in &queries {
+        assert_eq!(
+            sorted(lib.facet_counts(q).unwrap(), true),
+            sorted(counted(&lib, q), false),
+            "{q:?}"
+        );
+        if let Some(big) = &generated {
+            assert_eq!(
+                sorted(big.facet_counts(q).unwrap(), true),
+                sorted(counted(big, q), false),
+                "{q:?} on the generated library"
+            );
+        }
+    }
+    if let Some(big) = &generated {
+        assert_eq!(index_rows(big), (400, 400, 400));
+    }
+}

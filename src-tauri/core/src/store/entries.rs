@@ -286,7 +286,7 @@ impl Library {
             })
             .optional()?
             .ok_or(Error::NotFound { what: "entry", id })?;
-        tx.execute("DELETE FROM entry_search WHERE rowid = ?1", [id])?;
+        search::remove(&tx, id)?;
         tx.execute("DELETE FROM titles WHERE id = ?1", [title_id])?;
         tx.execute(
             "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)",

@@ -196,21 +196,95 @@ CREATE INDEX entries_finished_order ON entries(finished_on IS NULL, finished_on 
 CREATE INDEX entries_favorite ON entries(favorite) WHERE favorite = 1;
 "#;
 
+/// Search and filter-chip counts at 100,000 titles.
+///
+/// `entry_words` is a second full-text index over the same five fields as
+/// `entry_search`, with the unicode61 tokenizer (case and accents folded):
+/// it answers words of Latin, Greek and Cyrillic text as word prefixes
+/// (`lov` → "Love", "Lovely") from one short list per word, where the
+/// trigram index has to intersect long trigram lists and rank many more
+/// rows. The prefix index serves the shortest words it answers (three
+/// characters). It keeps no copy of the text (`content = ''`), and
+/// `contentless_delete` lets a row be dropped by its id. It is filled from
+/// the trigram index's rows, so both say the same thing from the start; the
+/// store keeps both in step in every write's transaction.
+///
+/// `entries_status_cover` lets the chip counts under a status filter (a
+/// status tab) read the platform and title of each kept entry from the
+/// index alone, without visiting the table's rows.
+const V4: &str = r#"
+CREATE VIRTUAL TABLE entry_words USING fts5(
+    name, original_name, people, review, notes,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '3',
+    content = '',
+    contentless_delete = 1
+);
+INSERT INTO entry_words (rowid, name, original_name, people, review, notes)
+    SELECT rowid, name, original_name, people, review, notes FROM entry_search;
+INSERT INTO entry_words (entry_words) VALUES ('optimize');
+
+CREATE INDEX entries_status_cover ON entries(status, platform_id, title_id);
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 3;
+pub const LATEST_VERSION: i64 = 4;
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::Connection;
+
     #[test]
     fn migrations_are_valid() {
         super::migrations()
             .validate()
             .expect("migrations apply cleanly");
         assert_eq!(super::APPLICATION_ID, 1_465_142_343);
+        let fresh = Connection::open_in_memory().unwrap();
+        assert_eq!(
+            super::migrations().pending_migrations(&fresh).unwrap(),
+            i32::try_from(super::LATEST_VERSION).unwrap(),
+            "LATEST_VERSION counts the migrations"
+        );
+    }
+
+    /// A library written before the word index gets one built from its
+    /// existing rows, accents folded and prefixes answered.
+    #[test]
+    fn the_word_index_is_built_for_existing_entries() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO titles (id, kind, name, sort_name, original_name, created_at, updated_at)
+                 VALUES (7, 'series', 'Pokémon Lovely Days', 'pokemon lovely days', '사운드트랙 #2', 'x', 'x');
+             INSERT INTO entries (id, title_id, status, review, added_at, updated_at)
+                 VALUES (3, 7, 'completed', 'A masterclass in pacing.', 'x', 'x');
+             INSERT INTO entry_search (rowid, name, original_name, people, review, notes)
+                 VALUES (3, 'Pokémon Lovely Days', '사운드트랙 #2', '', 'A masterclass in pacing.', '');",
+        )
+        .unwrap();
+        super::migrations().to_latest(&mut conn).unwrap();
+        let hits = |q: &str| -> Vec<i64> {
+            let mut stmt = conn
+                .prepare("SELECT rowid FROM entry_words WHERE entry_words MATCH ?1")
+                .unwrap();
+            stmt.query_map([q], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(hits("\"pokemon\"*"), [3]);
+        assert_eq!(hits("\"lov\"*"), [3]);
+        assert_eq!(hits("\"master\"* AND \"pac\"*"), [3]);
+        assert!(hits("\"ovely\"*").is_empty(), "prefixes, not substrings");
+        // Removing a row by its id works on the contentless index.
+        conn.execute("DELETE FROM entry_words WHERE rowid = 3", [])
+            .unwrap();
+        assert!(hits("\"lov\"*").is_empty());
     }
 }

@@ -1,55 +1,153 @@
-//! Keeping the full-text index in step with the data, and turning what a
-//! user types into a query against it.
+//! Keeping the full-text indexes in step with the data, and turning what a
+//! user types into queries against them.
+//!
+//! Two FTS5 indexes hold the same five fields of each entry:
+//! - `entry_words` (unicode61, accents folded, 3-character prefix index)
+//!   answers words of alphabetic scripts that separate words with spaces
+//!   (Latin, Greek, Cyrillic) as word prefixes: `lov` finds "Love" and
+//!   "Lovely", `pokemon` finds "Pokémon". Its lists are one entry per word,
+//!   so a common prefix costs little to find and to rank.
+//! - `entry_search` (trigram) answers everything else as a substring: Hangul,
+//!   kana and hanzi have no spaces to split words on, and a word with
+//!   punctuation in it ("Spider-Man", "don't") is matched as typed.
 
 use rusqlite::Transaction;
 
 use crate::error::Result;
 
-/// Rewrites one entry's row in the search index. Called inside the same
+/// The word index (Latin, Greek and Cyrillic word prefixes).
+pub(super) const WORDS: &str = "entry_words";
+/// The trigram index (substrings in any script).
+pub(super) const GRAMS: &str = "entry_search";
+
+/// Rewrites one entry's rows in both search indexes. Called inside the same
 /// transaction as every write that changes what is searchable.
 pub(super) fn reindex(tx: &Transaction, entry_id: i64) -> Result<()> {
-    tx.execute("DELETE FROM entry_search WHERE rowid = ?1", [entry_id])?;
-    tx.execute(
+    remove(tx, entry_id)?;
+    tx.prepare_cached(
         "INSERT INTO entry_search (rowid, name, original_name, people, review, notes)
          SELECT e.id, t.name, coalesce(t.original_name, ''),
                 coalesce((SELECT group_concat(name, ' ') FROM title_people WHERE title_id = t.id), ''),
                 coalesce(e.review, ''), coalesce(e.notes, '')
          FROM entries e JOIN titles t ON t.id = e.title_id
          WHERE e.id = ?1",
-        [entry_id],
-    )?;
+    )?
+    .execute([entry_id])?;
+    // The same text, read back from the row just written, so the two
+    // indexes can never disagree on what an entry says.
+    tx.prepare_cached(
+        "INSERT INTO entry_words (rowid, name, original_name, people, review, notes)
+         SELECT rowid, name, original_name, people, review, notes
+         FROM entry_search WHERE rowid = ?1",
+    )?
+    .execute([entry_id])?;
     Ok(())
 }
 
+/// Drops one entry from both search indexes (the entry is being deleted or
+/// rewritten).
+pub(super) fn remove(tx: &Transaction, entry_id: i64) -> Result<()> {
+    tx.prepare_cached("DELETE FROM entry_search WHERE rowid = ?1")?
+        .execute([entry_id])?;
+    tx.prepare_cached("DELETE FROM entry_words WHERE rowid = ?1")?
+        .execute([entry_id])?;
+    Ok(())
+}
+
+/// The subquery giving every match of `index` with its relevance (lower is
+/// better): bm25 with the title fields weighted over people, and people
+/// over review and notes. Its one parameter is the FTS5 query.
+pub(super) fn ranked(index: &str) -> &'static str {
+    if index == WORDS {
+        "SELECT rowid AS id, bm25(entry_words, 10.0, 10.0, 3.0, 1.0, 1.0) AS rank
+         FROM entry_words WHERE entry_words MATCH ?"
+    } else {
+        "SELECT rowid AS id, bm25(entry_search, 10.0, 10.0, 3.0, 1.0, 1.0) AS rank
+         FROM entry_search WHERE entry_search MATCH ?"
+    }
+}
+
+/// The ids matching an FTS5 query on `index`, without ranking them.
+pub(super) fn matching(index: &str) -> &'static str {
+    if index == WORDS {
+        "SELECT rowid FROM entry_words WHERE entry_words MATCH ?"
+    } else {
+        "SELECT rowid FROM entry_search WHERE entry_search MATCH ?"
+    }
+}
+
 /// How a typed search is answered.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub(super) struct Plan {
-    /// An FTS5 query for the words the trigram index can answer (three
-    /// characters or more), all of which must match.
-    pub fts: Option<String>,
-    /// Shorter words, matched as substrings of the title fields.
+    /// An FTS5 query for the word index: each word a prefix, all required.
+    pub words: Option<String>,
+    /// An FTS5 query for the trigram index: each word a substring, all
+    /// required.
+    pub grams: Option<String>,
+    /// One- and two-character words, matched as substrings of the title
+    /// fields.
     pub short_terms: Vec<String>,
 }
 
-/// Splits what the user typed into words and decides how to match each. The
-/// trigram index finds any substring of three or more characters, in any
-/// script; one- and two-character words (a Korean name like 빈, "#2") are
-/// matched with LIKE instead.
+impl Plan {
+    /// The index whose bm25 orders the matches: the word index when it
+    /// takes part (its lists are shorter), else the trigram index. The
+    /// other index, if any, only filters.
+    pub fn rank_index(&self) -> Option<(&'static str, &str)> {
+        match (&self.words, &self.grams) {
+            (Some(w), _) => Some((WORDS, w)),
+            (None, Some(g)) => Some((GRAMS, g)),
+            (None, None) => None,
+        }
+    }
+
+    /// The index that only filters, when both take part.
+    pub fn filter_index(&self) -> Option<(&'static str, &str)> {
+        match (&self.words, &self.grams) {
+            (Some(_), Some(g)) => Some((GRAMS, g)),
+            _ => None,
+        }
+    }
+}
+
+/// Splits what the user typed into words and decides how to match each:
+/// - one or two characters (a Korean name like 빈, "#2"): LIKE on the
+///   title fields, since neither index answers them well;
+/// - a word made only of letters and digits of a script that separates
+///   words with spaces: a word prefix in the word index;
+/// - anything else of three characters or more (Hangul, kana, hanzi,
+///   "Spider-Man"): a substring in the trigram index.
 pub(super) fn plan(text: &str) -> Plan {
-    let mut phrases = Vec::new();
+    let mut words = Vec::new();
+    let mut grams = Vec::new();
     let mut short_terms = Vec::new();
     for term in text.split_whitespace() {
-        if term.chars().count() >= 3 {
-            // A quoted FTS5 string: only `"` needs escaping, by doubling.
-            phrases.push(format!("\"{}\"", term.replace('"', "\"\"")));
-        } else {
+        if term.chars().count() < 3 {
             short_terms.push(term.to_string());
+        } else if is_spaced_word(term) {
+            // Only letters and digits, so nothing in it needs quoting; the
+            // quotes keep words like AND, OR, NOT and NEAR plain words.
+            words.push(format!("\"{term}\"*"));
+        } else {
+            // A quoted FTS5 string: only `"` needs escaping, by doubling.
+            grams.push(format!("\"{}\"", term.replace('"', "\"\"")));
         }
     }
     Plan {
-        fts: (!phrases.is_empty()).then(|| phrases.join(" AND ")),
+        words: (!words.is_empty()).then(|| words.join(" AND ")),
+        grams: (!grams.is_empty()).then(|| grams.join(" AND ")),
         short_terms,
     }
+}
+
+/// A word the unicode61 tokenizer keeps whole and that the text around it
+/// separates with spaces: letters and digits of Latin (with its accented
+/// and extended forms), Greek and Cyrillic only.
+fn is_spaced_word(term: &str) -> bool {
+    term.chars().all(|c| {
+        let cp = u32::from(c);
+        c.is_alphanumeric() && (cp < 0x0530 || (0x1E00..=0x1FFF).contains(&cp))
+    })
 }
 
 /// Escapes LIKE's wildcards so a typed `%` or `_` matches itself.
@@ -69,12 +167,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plans_long_and_short_words() {
+    fn plans_each_word_for_the_index_that_answers_it() {
         let p = plan("사운드트랙 #2");
-        assert_eq!(p.fts.as_deref(), Some("\"사운드트랙\""));
+        assert_eq!(p.words, None);
+        assert_eq!(p.grams.as_deref(), Some("\"사운드트랙\""));
         assert_eq!(p.short_terms, vec!["#2"]);
-        assert_eq!(plan("  ").fts, None);
-        assert_eq!(plan("a\"b\"c").fts.as_deref(), Some("\"a\"\"b\"\"c\""));
+        assert_eq!(plan("  "), Plan::default());
+        assert_eq!(plan("a\"b\"c").grams.as_deref(), Some("\"a\"\"b\"\"c\""));
+
+        let p = plan("Pokémon lov Ёлки 1988 δράμα");
+        assert_eq!(
+            p.words.as_deref(),
+            Some("\"Pokémon\"* AND \"lov\"* AND \"Ёлки\"* AND \"1988\"* AND \"δράμα\"*")
+        );
+        assert_eq!(p.grams, None);
+        assert_eq!(p.rank_index(), Some((WORDS, p.words.as_deref().unwrap())));
+        assert_eq!(p.filter_index(), None);
+
+        // Punctuation inside a word, or a script without spaces: substrings.
+        let p = plan("Spider-Man NEAR( ミュウツー love");
+        assert_eq!(
+            p.grams.as_deref(),
+            Some("\"Spider-Man\" AND \"NEAR(\" AND \"ミュウツー\"")
+        );
+        assert_eq!(p.words.as_deref(), Some("\"love\"*"));
+        assert_eq!(p.rank_index().map(|r| r.0), Some(WORDS));
+        assert_eq!(p.filter_index().map(|r| r.0), Some(GRAMS));
+        assert_eq!(plan("최고의").rank_index().map(|r| r.0), Some(GRAMS));
     }
 
     #[test]
