@@ -609,6 +609,15 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
     .await;
     assert!(app.count("entry-card").await < 200);
 
+    // Another page and back: the same place in the list.
+    app.click("stats-nav").await;
+    app.wait_for("chart-ratings").await;
+    app.click("library-nav").await;
+    app.eventually("coming back lands at the end again", || async {
+        app.count(&last).await == 1
+    })
+    .await;
+
     // Back at the top: arrows move between cards, `+` adds an episode,
     // Enter opens the editor.
     js(

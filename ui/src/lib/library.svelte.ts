@@ -15,6 +15,11 @@ class LibraryStore {
   search = $state('');
   /** The order picked while searching; forgotten when the search is cleared. */
   searchSort = $state<SortKey | null>(null);
+  /**
+   * Where the library was scrolled to when another page was opened, and for
+   * which listing, so coming back lands in the same place. Not saved to disk.
+   */
+  scrolled: { key: string; top: number } | null = null;
 
   set(patch: Partial<LibraryView>): void {
     this.view = { ...this.view, ...patch };
