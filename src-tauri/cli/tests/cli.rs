@@ -539,8 +539,8 @@ fn doctor_reports_the_library() {
     lib.ok(&["sample"]);
     let d = lib.json(&["doctor"]);
     assert_eq!(d["path"], lib.path.display().to_string());
-    assert_eq!(d["schema_version"], 3);
-    assert_eq!(d["supported_version"], 3);
+    assert_eq!(d["schema_version"], 4);
+    assert_eq!(d["supported_version"], 4);
     assert_eq!(d["integrity"], serde_json::json!(["ok"]));
     assert_eq!(d["entries"], 14);
     assert_eq!(
