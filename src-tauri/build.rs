@@ -4,7 +4,6 @@
 /// The app's own commands. Keep in step with `commands.rs` and the capability.
 const COMMANDS: &[&str] = &[
     "library_info",
-    "list_entries",
     "list_page",
     "facet_counts",
     "status_counts",

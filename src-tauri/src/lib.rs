@@ -25,7 +25,6 @@ pub fn library_path<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<Path
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::library::library_info,
-        commands::library::list_entries,
         commands::library::list_page,
         commands::library::facet_counts,
         commands::library::status_counts,

@@ -3,8 +3,8 @@
 use tauri::{Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use watchlog_core::{
-    markdown, Entry, EntryFields, EntrySummary, Facets, LibraryInfo, ListPage, ListQuery, NewEntry,
-    Platform, Settings, Stats, StatusCounts, TitleFacts, ViewingDetails,
+    markdown, Entry, EntryFields, Facets, LibraryInfo, ListPage, ListQuery, NewEntry, Platform,
+    Settings, Stats, StatusCounts, TitleFacts, ViewingDetails,
 };
 
 use crate::error::{CommandError, CommandResult};
@@ -13,14 +13,6 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn library_info(state: State<'_, AppState>) -> CommandResult<LibraryInfo> {
     Ok(state.library()?.info()?)
-}
-
-#[tauri::command]
-pub async fn list_entries(
-    state: State<'_, AppState>,
-    query: ListQuery,
-) -> CommandResult<Vec<EntrySummary>> {
-    Ok(state.library()?.list(&query)?)
 }
 
 /// One page of the library view: the rows from `query.cursor` (or

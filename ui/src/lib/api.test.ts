@@ -12,7 +12,7 @@ describe('toApiError', () => {
   });
 
   it('wraps strings, errors and junk', () => {
-    expect(toApiError('command list_entries not found').message).toBe('command list_entries not found');
+    expect(toApiError('command list_page not found').message).toBe('command list_page not found');
     expect(toApiError(new TypeError('boom')).code).toBe('app');
     expect(toApiError(undefined).message).toMatch(/went wrong/);
     expect(toApiError({ code: 1 }).code).toBe('app');

@@ -17,7 +17,6 @@ import type { RefreshSummary } from './bindings/RefreshSummary';
 import type { SearchAnswer } from './bindings/SearchAnswer';
 import type { Entry } from './bindings/Entry';
 import type { EntryFields } from './bindings/EntryFields';
-import type { EntrySummary } from './bindings/EntrySummary';
 import type { ErrorPayload } from './bindings/ErrorPayload';
 import type { LibraryInfo } from './bindings/LibraryInfo';
 import type { ListQuery } from './bindings/ListQuery';
@@ -112,7 +111,6 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const api = {
   libraryInfo: () => call<LibraryInfo>('library_info'),
-  listEntries: (query: ListQuery) => call<EntrySummary[]>('list_entries', { query }),
   /** One page of the library view, from `query.cursor` or `query.offset` on. */
   listPage: (query: ListQuery) => call<ListPage>('list_page', { query }),
   /** How many entries match, and the counts on the filter chips. */

@@ -233,7 +233,6 @@ const handlers: Record<string, (a: Args) => unknown> = {
     entries: entries.length,
     size_bytes: 180224,
   }),
-  list_entries: (a) => list(a.query as ListQuery),
   list_page: (a) => listPage(a.query as ListQuery),
   facet_counts: (a) => facets(a.query as ListQuery),
   status_counts: () => counts(),
