@@ -285,49 +285,43 @@ async fn scroll_far(app: &App) -> Vec<Duration> {
         .expect("the scrolling element");
     let mut jumps = Vec::new();
     for fraction in JUMPS {
-        let t = Instant::now();
-        app.driver
-            .execute(
-                "const s = arguments[0];
-                 s.scrollTop = (s.scrollHeight - s.clientHeight) * arguments[1];",
-                vec![scroller.to_json().unwrap(), json!(fraction)],
-            )
-            .await
-            .expect("scrolling the library");
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let shown = app
-                .driver
-                .execute(
-                    "const s = arguments[0];
-                     const box = s === document.scrollingElement
-                       ? { top: 0, bottom: innerHeight } : s.getBoundingClientRect();
-                     return [...document.querySelectorAll(arguments[1])].some(c => {
-                       const r = c.getBoundingClientRect();
-                       return r.height > 0 && r.bottom > box.top && r.top < box.bottom;
-                     });",
-                    vec![scroller.to_json().unwrap(), json!(CARD)],
-                )
-                .await
-                .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true));
-            if shown {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no entry cards came into view after scrolling"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        app.driver
+        // Timed inside the page, frame by frame, so WebDriver's own round
+        // trips are not counted: from setting scrollTop until a frame after
+        // the one where an entry card is first laid out in view.
+        let ms = app
+            .driver
             .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-                vec![],
+                "const [s, selector, fraction, done] = arguments;
+                 const box = () => s === document.scrollingElement
+                   ? { top: 0, bottom: innerHeight } : s.getBoundingClientRect();
+                 const shown = () => {
+                   const b = box();
+                   return [...document.querySelectorAll(selector)].some(c => {
+                     const r = c.getBoundingClientRect();
+                     return r.height > 0 && r.bottom > b.top && r.top < b.bottom;
+                   });
+                 };
+                 const t0 = performance.now();
+                 s.scrollTop = (s.scrollHeight - s.clientHeight) * fraction;
+                 const tick = () => {
+                   if (shown()) {
+                     requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
+                   } else if (performance.now() - t0 > 20000) {
+                     done(-1);
+                   } else {
+                     requestAnimationFrame(tick);
+                   }
+                 };
+                 requestAnimationFrame(tick);",
+                vec![scroller.to_json().unwrap(), json!(CARD), json!(fraction)],
             )
             .await
-            .expect("a frame after scrolling");
-        jumps.push(t.elapsed());
+            .expect("scrolling the library")
+            .json()
+            .as_f64()
+            .unwrap_or(-1.0);
+        assert!(ms >= 0.0, "no entry cards came into view after scrolling");
+        jumps.push(Duration::from_secs_f64(ms / 1000.0));
     }
     jumps
 }

@@ -48,6 +48,24 @@ const FROM: &str = " FROM entries e
      JOIN titles t ON t.id = e.title_id
      LEFT JOIN platforms p ON p.id = e.platform_id";
 
+/// The FROM of a key-only query (`key_at`), with and without the titles.
+const KEY_FROM: &str = " FROM entries e";
+const KEY_FROM_TITLES: &str = " FROM entries e JOIN titles t ON t.id = e.title_id";
+
+/// Appends the ORDER BY of `parts`.
+fn order_by(sql: &mut String, parts: &[Part], reverse: bool) {
+    sql.push_str(" ORDER BY ");
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(p.expr);
+        if effective_desc(p, reverse) {
+            sql.push_str(" DESC");
+        }
+    }
+}
+
 /// The rows of a ranked search page, by entry id (a JSON array), with the
 /// title sort key and title id after the listing's columns.
 const BY_IDS: &str = concat!(
@@ -534,7 +552,7 @@ impl Library {
             Some(cursor) => Some(decode_cursor(cursor, &signature, parts.len())?),
             None => None,
         };
-        let offset = if key.is_some() {
+        let mut offset = if key.is_some() {
             0
         } else {
             q.offset.unwrap_or(0)
@@ -542,6 +560,26 @@ impl Library {
         let terms = search.as_ref().map_or(&[][..], |s| &s.terms[..]);
         if let (true, false, Some(s)) = (ranked, f.narrowed, &search) {
             return self.ranked_page(&s.plan, key.as_deref(), offset, q, &signature, terms);
+        }
+        let mut key = key;
+        if offset > 0 {
+            // A jump far into the listing: find the sort key of the row
+            // before it with a query that reads only what the filters and
+            // the order need, then continue from that key as a cursor would.
+            // Skipping 50,000 rows this way reads an index; skipping them in
+            // the full query joins each one to its title first (~150 ms).
+            match self.key_at(&f, parts, q.reverse, offset - 1)? {
+                Some(k) => {
+                    key = Some(k);
+                    offset = 0;
+                }
+                None => {
+                    return Ok(ListPage {
+                        rows: Vec::new(),
+                        next_cursor: None,
+                    })
+                }
+            }
         }
 
         let mut sql = String::with_capacity(1024);
@@ -563,16 +601,7 @@ impl Library {
             sql.push_str(&after(parts, q.reverse));
             params.extend(after_params(key));
         }
-        sql.push_str(" ORDER BY ");
-        for (i, p) in parts.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(p.expr);
-            if effective_desc(p, q.reverse) {
-                sql.push_str(" DESC");
-            }
-        }
+        order_by(&mut sql, parts, q.reverse);
         match q.limit {
             // One row more than asked tells whether there is a next page.
             Some(limit) => {
@@ -607,6 +636,42 @@ impl Library {
             rows: finish(out, terms),
             next_cursor: None,
         })
+    }
+
+    /// The sort key of row `index` (from 0) of a filtered listing, or
+    /// `None` past its end. Titles are joined only when a filter or the
+    /// order reads them; platforms never are (filters use the entry's id).
+    fn key_at(
+        &self,
+        f: &Filtered,
+        parts: &[Part],
+        reverse: bool,
+        index: u32,
+    ) -> Result<Option<Vec<Value>>> {
+        let title = f.title || parts.iter().any(|p| p.expr.contains("t."));
+        let mut sql = String::with_capacity(512);
+        sql.push_str("SELECT ");
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(p.expr);
+        }
+        sql.push_str(if title { KEY_FROM_TITLES } else { KEY_FROM });
+        sql.push_str(&f.join);
+        f.where_clause(&mut sql);
+        order_by(&mut sql, parts, reverse);
+        let _ = write!(sql, " LIMIT 1 OFFSET {index}");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(f.params.iter()))?;
+        match rows.next()? {
+            Some(r) => Ok(Some(
+                (0..parts.len())
+                    .map(|i| r.get::<_, Value>(i))
+                    .collect::<rusqlite::Result<_>>()?,
+            )),
+            None => Ok(None),
+        }
     }
 
     /// A page of an unfiltered search in relevance order, without joining
