@@ -29,7 +29,7 @@ export const ROLE_LABELS: Record<Role, string> = {
  * as one that groups nothing; counts in the tens of thousands want
  * grouping, so that case falls back to English.
  */
-function numberLocale(): string | undefined {
+export function numberLocale(): string | undefined {
   const lang = typeof navigator === 'undefined' ? '' : (navigator.language ?? '');
   return lang === '' || /^(c|posix)$/i.test(lang) || /posix/i.test(lang) ? 'en' : undefined;
 }
