@@ -41,8 +41,8 @@ export const SORT_LABELS: Record<SortKey, string> = {
   finished: 'Date finished',
 };
 
-export const DEFAULT_VIEW: LibraryView = {
-  tab: 'all',
+/** Every filter chip off. */
+const NO_FILTERS = {
   platform: null,
   country: null,
   genre: null,
@@ -52,6 +52,11 @@ export const DEFAULT_VIEW: LibraryView = {
   yearMax: null,
   ratingMin: null,
   ratingMax: null,
+} satisfies Partial<LibraryView>;
+
+export const DEFAULT_VIEW: LibraryView = {
+  tab: 'all',
+  ...NO_FILTERS,
   sort: 'added',
   reverse: false,
   layout: 'grid',
@@ -114,18 +119,7 @@ export function hasFilters(view: LibraryView): boolean {
 
 /** The view with every filter chip cleared (tab, sort and layout kept). */
 export function clearFilters(view: LibraryView): LibraryView {
-  return {
-    ...view,
-    platform: null,
-    country: null,
-    genre: null,
-    favorite: false,
-    onMyServices: false,
-    yearMin: null,
-    yearMax: null,
-    ratingMin: null,
-    ratingMax: null,
-  };
+  return { ...view, ...NO_FILTERS };
 }
 
 /**
