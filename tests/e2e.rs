@@ -760,5 +760,14 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
     .await;
     app.screenshot("large-library-search").await;
     app.click("clear-filters").await;
+    app.fill("search", "").await;
+
+    // The generated entries carry tags, so the tag chip is offered, counts
+    // included, and narrows the list.
+    app.fill("chip-tag", "comfort").await;
+    app.eventually("the tag chip narrows the list", || async {
+        result_count(&app).await.is_some_and(|n| n > 0 && n < total)
+    })
+    .await;
     app.quit().await;
 }

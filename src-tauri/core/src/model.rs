@@ -448,6 +448,9 @@ pub struct Facets {
     pub platform: Vec<Count>,
     pub country: Vec<Count>,
     pub genre: Vec<Count>,
+    /// By tag name.
+    #[serde(default)]
+    pub tag: Vec<Count>,
 }
 
 /// How many entries each status tab holds.

@@ -978,19 +978,29 @@ fn counted(lib: &Library, q: &ListQuery) -> watchlog_core::Facets {
         .flat_map(|r| lib.entry(r.id).unwrap().title.facts.genres)
         .collect(),
     );
+    let tag = tally(
+        rows(ListQuery {
+            tag: None,
+            ..q.clone()
+        })
+        .iter()
+        .flat_map(|r| lib.entry(r.id).unwrap().fields.tags)
+        .collect(),
+    );
     watchlog_core::Facets {
         total,
         status,
         platform,
         country,
         genre,
+        tag,
     }
 }
 
 /// The counts as sets, after checking that `facet_counts` lists each from
 /// the largest count down.
 fn sorted(mut f: watchlog_core::Facets, check_order: bool) -> watchlog_core::Facets {
-    for v in [&mut f.platform, &mut f.country, &mut f.genre] {
+    for v in [&mut f.platform, &mut f.country, &mut f.genre, &mut f.tag] {
         assert!(
             !check_order || v.windows(2).all(|w| w[0].count >= w[1].count),
             "largest first: {v:?}"

@@ -15,6 +15,7 @@ export interface LibraryView {
   /** ISO country code of the titles shown, or all countries. */
   country: string | null;
   genre: string | null;
+  tag: string | null;
   /** Only favourites. */
   favorite: boolean;
   /** Only titles on a service the user subscribes to. */
@@ -46,6 +47,7 @@ const NO_FILTERS = {
   platform: null,
   country: null,
   genre: null,
+  tag: null,
   favorite: false,
   onMyServices: false,
   yearMin: null,
@@ -89,6 +91,7 @@ export function buildQuery(
     platform: blankToNull(view.platform),
     country: blankToNull(view.country) ?? undefined,
     genre: blankToNull(view.genre) ?? undefined,
+    tag: blankToNull(view.tag) ?? undefined,
     favorite: view.favorite ? true : undefined,
     on_my_services: view.onMyServices ? true : undefined,
     year_min: view.yearMin ?? undefined,
@@ -108,6 +111,7 @@ export function hasFilters(view: LibraryView): boolean {
     view.platform !== null ||
     view.country !== null ||
     view.genre !== null ||
+    view.tag !== null ||
     view.favorite ||
     view.onMyServices ||
     view.yearMin !== null ||
@@ -162,6 +166,7 @@ export function parseView(raw: string | null): LibraryView {
     platform: text(d.platform),
     country: text(d.country),
     genre: text(d.genre),
+    tag: text(d.tag),
     favorite: d.favorite === true,
     onMyServices: d.onMyServices === true,
     yearMin: int(d.yearMin, 1800, 3000),
@@ -180,6 +185,7 @@ export function serializeView(view: LibraryView): string {
     platform: view.platform,
     country: view.country,
     genre: view.genre,
+    tag: view.tag,
     favorite: view.favorite,
     onMyServices: view.onMyServices,
     yearMin: view.yearMin,

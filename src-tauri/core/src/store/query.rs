@@ -85,6 +85,7 @@ enum Dim {
     Platform,
     Country,
     Genre,
+    Tag,
 }
 
 /// A typed search: how each word is matched, and the words to mark.
@@ -199,7 +200,7 @@ fn filtered(
     }
     let country = blank_to_none(&q.country).filter(|_| skip != Some(Dim::Country));
     let genre = blank_to_none(&q.genre).filter(|_| skip != Some(Dim::Genre));
-    let tag = blank_to_none(&q.tag);
+    let tag = blank_to_none(&q.tag).filter(|_| skip != Some(Dim::Tag));
     f.rare =
         f.fts || country.is_some() || genre.is_some() || tag.is_some() || q.favorite == Some(true);
     if let Some(status) = q.status.filter(|_| skip != Some(Dim::Status)) {
@@ -881,6 +882,18 @@ impl Library {
                     "SELECT g.genre, count(*) AS n{} GROUP BY g.genre ORDER BY n DESC, g.genre",
                     entries(" JOIN title_genres g ON g.title_id = e.title_id", false)
                 ),
+                // Tags are few and on few entries: counted by id through
+                // the entry-tag pairs, then named.
+                Dim::Tag if unfiltered => "SELECT tg.name, c.n FROM
+                     (SELECT tag_id AS id, count(*) AS n FROM entry_tags GROUP BY tag_id) c
+                     JOIN tags tg ON tg.id = c.id ORDER BY c.n DESC, tg.name"
+                    .to_string(),
+                Dim::Tag => format!(
+                    "SELECT tg.name, c.n FROM
+                     (SELECT et.tag_id AS id, count(*) AS n{} GROUP BY et.tag_id) c
+                     JOIN tags tg ON tg.id = c.id ORDER BY c.n DESC, tg.name",
+                    entries(" JOIN entry_tags et ON et.entry_id = e.id", false)
+                ),
                 // Otherwise the filters keep a large share of the library
                 // (a status, a platform), and joining that many entries to
                 // their titles or genres costs more than reading the whole
@@ -930,6 +943,7 @@ impl Library {
             platform: group(Dim::Platform)?,
             country: group(Dim::Country)?,
             genre: group(Dim::Genre)?,
+            tag: group(Dim::Tag)?,
         })
     }
 }

@@ -14,4 +14,8 @@ total: number,
 /**
  * By status word (`plan_to_watch`…), in the order of the tabs.
  */
-status: Array<Count>, platform: Array<Count>, country: Array<Count>, genre: Array<Count>, };
+status: Array<Count>, platform: Array<Count>, country: Array<Count>, genre: Array<Count>, 
+/**
+ * By tag name.
+ */
+tag: Array<Count>, };

@@ -128,7 +128,7 @@ function summary(e: Entry): EntrySummary {
   };
 }
 
-function matching(q: ListQuery, skip: 'platform' | 'country' | 'genre' | null = null): Entry[] {
+function matching(q: ListQuery, skip: 'platform' | 'country' | 'genre' | 'tag' | null = null): Entry[] {
   const needle = q.search?.toLocaleLowerCase() ?? null;
   return entries.filter(
     (e) =>
@@ -136,6 +136,7 @@ function matching(q: ListQuery, skip: 'platform' | 'country' | 'genre' | null = 
       (skip === 'platform' || !q.platform || e.platform === q.platform) &&
       (skip === 'country' || !q.country || e.title.country === q.country) &&
       (skip === 'genre' || !q.genre || e.title.genres.includes(q.genre)) &&
+      (skip === 'tag' || !q.tag || e.tags.includes(q.tag)) &&
       (!q.favorite || e.favorite) &&
       (!needle ||
         e.title.name.toLocaleLowerCase().includes(needle) ||
@@ -176,6 +177,7 @@ function facets(q: ListQuery): Facets {
     platform: tally(matching(q, 'platform').map((e) => e.platform)),
     country: tally(matching(q, 'country').map((e) => e.title.country)),
     genre: tally(matching(q, 'genre').flatMap((e) => e.title.genres)),
+    tag: tally(matching(q, 'tag').flatMap((e) => e.tags)),
   };
 }
 
