@@ -913,14 +913,16 @@ fn ranked_search_pages_follow_the_relevance_order_exactly() {
 /// time with its own filter removed, for comparison with `facet_counts`.
 fn counted(lib: &Library, q: &ListQuery) -> watchlog_core::Facets {
     use std::collections::BTreeMap;
-    let rows = |q: ListQuery| {
-        lib.list(&ListQuery {
+    // Every row under `q`, with one dimension's filter cleared by `clear`.
+    let rows = |clear: fn(&mut ListQuery)| {
+        let mut q = ListQuery {
             limit: None,
             cursor: None,
             offset: None,
-            ..q
-        })
-        .unwrap()
+            ..q.clone()
+        };
+        clear(&mut q);
+        lib.list(&q).unwrap()
     };
     let tally = |labels: Vec<String>| {
         let mut m: BTreeMap<String, u32> = BTreeMap::new();
@@ -931,15 +933,12 @@ fn counted(lib: &Library, q: &ListQuery) -> watchlog_core::Facets {
             .map(|(label, count)| watchlog_core::Count { label, count })
             .collect::<Vec<_>>()
     };
-    let total = rows(q.clone()).len() as u32;
+    let total = rows(|_| {}).len() as u32;
     let by_status = tally(
-        rows(ListQuery {
-            status: None,
-            ..q.clone()
-        })
-        .iter()
-        .map(|r| r.status.as_str().to_string())
-        .collect(),
+        rows(|q| q.status = None)
+            .iter()
+            .map(|r| r.status.as_str().to_string())
+            .collect(),
     );
     let status = Status::ALL
         .iter()
@@ -952,40 +951,28 @@ fn counted(lib: &Library, q: &ListQuery) -> watchlog_core::Facets {
         })
         .collect();
     let platform = tally(
-        rows(ListQuery {
-            platform: None,
-            ..q.clone()
-        })
-        .into_iter()
-        .filter_map(|r| r.platform)
-        .collect(),
+        rows(|q| q.platform = None)
+            .into_iter()
+            .filter_map(|r| r.platform)
+            .collect(),
     );
     let country = tally(
-        rows(ListQuery {
-            country: None,
-            ..q.clone()
-        })
-        .into_iter()
-        .filter_map(|r| r.country)
-        .collect(),
+        rows(|q| q.country = None)
+            .into_iter()
+            .filter_map(|r| r.country)
+            .collect(),
     );
     let genre = tally(
-        rows(ListQuery {
-            genre: None,
-            ..q.clone()
-        })
-        .iter()
-        .flat_map(|r| lib.entry(r.id).unwrap().title.facts.genres)
-        .collect(),
+        rows(|q| q.genre = None)
+            .iter()
+            .flat_map(|r| lib.entry(r.id).unwrap().title.facts.genres)
+            .collect(),
     );
     let tag = tally(
-        rows(ListQuery {
-            tag: None,
-            ..q.clone()
-        })
-        .iter()
-        .flat_map(|r| lib.entry(r.id).unwrap().fields.tags)
-        .collect(),
+        rows(|q| q.tag = None)
+            .iter()
+            .flat_map(|r| lib.entry(r.id).unwrap().fields.tags)
+            .collect(),
     );
     watchlog_core::Facets {
         total,
