@@ -84,7 +84,7 @@ impl Library {
     }
 
     /// Per-connection settings, all in one place.
-    fn configure(&self) -> Result<()> {
+    fn configure(&mut self) -> Result<()> {
         // WAL lets the app read while the CLI (or a backup) writes.
         // synchronous=NORMAL is the deliberate choice for WAL: a crash or
         // power cut can never corrupt the file, and at worst loses the last
@@ -93,6 +93,14 @@ impl Library {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn.busy_timeout(Duration::from_secs(5))?;
+        // Every write transaction takes the write lock when it begins. A
+        // deferred one that reads first and then writes cannot wait for
+        // another writer in WAL mode: SQLite fails it at once with "database
+        // is locked" rather than honour busy_timeout, because its snapshot
+        // would be stale. Beginning IMMEDIATE makes the app and the CLI wait
+        // for each other instead.
+        self.conn
+            .set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         Ok(())
     }
 
