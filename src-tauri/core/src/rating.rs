@@ -313,8 +313,10 @@ mod tests {
         #[test]
         fn every_scale_value_round_trips(halves in 0u32..=200, scale_ix in 0usize..3) {
             let scale = RatingScale::ALL[scale_ix];
-            prop_assume!(halves <= scale.max_halves());
-            prop_assume!(scale != RatingScale::Hundred || halves % 2 == 0);
+            // Folded into the scale's range rather than rejected: rejecting
+            // most draws on the small scales made the test abort at random.
+            let halves = halves % (scale.max_halves() + 1);
+            let halves = if scale == RatingScale::Hundred { halves - halves % 2 } else { halves };
             let text = if halves % 2 == 0 { format!("{}", halves / 2) } else { format!("{}.5", halves / 2) };
             let r = Rating::parse_in(&text, scale).unwrap();
             prop_assert_eq!(r.halves_in(scale), halves);

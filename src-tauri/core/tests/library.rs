@@ -154,7 +154,10 @@ fn bad_title_facts_are_refused() {
         }),
     ] {
         assert!(
-            matches!(lib.add_entry(&new), Err(Error::InvalidInput(_))),
+            matches!(
+                lib.add_entry(&new),
+                Err(Error::InvalidInput(_) | Error::InvalidField { .. })
+            ),
             "{what} should be refused as invalid input"
         );
     }
@@ -265,7 +268,7 @@ fn progress_is_limited_by_the_episode_count() {
     assert!(
         matches!(
             lib.update_entry(id, &EntryPatch::all(&f)),
-            Err(Error::InvalidInput(_))
+            Err(Error::InvalidInput(_) | Error::InvalidField { .. })
         ),
         "7 of 6 episodes should be refused"
     );
@@ -292,7 +295,10 @@ fn progress_is_limited_by_the_episode_count() {
         "the last episode completes the entry"
     );
     assert!(
-        matches!(lib.add_episode(id), Err(Error::InvalidInput(_))),
+        matches!(
+            lib.add_episode(id),
+            Err(Error::InvalidInput(_) | Error::InvalidField { .. })
+        ),
         "there is no seventh episode"
     );
 
@@ -310,7 +316,7 @@ fn progress_is_limited_by_the_episode_count() {
     f.progress = 1_000_000;
     assert!(matches!(
         lib.update_entry(open_ended, &EntryPatch::all(&f)),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
 }
 
@@ -323,7 +329,7 @@ fn finishing_before_starting_is_refused() {
     f.started_on = Some(day("2023-12-20"));
     f.finished_on = Some(day("2023-12-19"));
     match lib.update_entry(id, &EntryPatch::all(&f)) {
-        Err(Error::InvalidInput(msg)) => assert!(
+        Err(Error::InvalidField { message: msg, .. }) => assert!(
             msg.contains("2023-12-19") && msg.contains("2023-12-20"),
             "the message should name both dates: {msg}"
         ),
@@ -342,7 +348,10 @@ fn finishing_before_starting_is_refused() {
         progress: 0,
     };
     assert!(
-        matches!(lib.add_viewing(id, &bad), Err(Error::InvalidInput(_))),
+        matches!(
+            lib.add_viewing(id, &bad),
+            Err(Error::InvalidInput(_) | Error::InvalidField { .. })
+        ),
         "a viewing that ends before it starts should be refused"
     );
     assert!(lib.entry(id).unwrap().viewings.is_empty());
@@ -410,13 +419,13 @@ fn viewings_are_kept_in_order_and_counted() {
     too_many.progress = 7;
     assert!(matches!(
         lib.add_viewing(id, &too_many),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
     let mut unknown = v("2025-02-01", "2025-02-02");
     unknown.platform = Some("Nowhere+".into());
     assert!(matches!(
         lib.add_viewing(id, &unknown),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
     assert!(matches!(
         lib.add_viewing(999, &v("2025-02-01", "2025-02-02")),
@@ -456,7 +465,7 @@ fn platforms_crud_and_conflicts() {
     );
     assert!(matches!(
         lib.add_platform("   ", false),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
 
     let netflix = before.iter().find(|p| p.name == "Netflix").unwrap().id;
@@ -548,7 +557,7 @@ fn settings_round_trip() {
                 default_platform: Some("Nowhere+".into()),
                 ..before.clone()
             }),
-            Err(Error::InvalidInput(_))
+            Err(Error::InvalidInput(_) | Error::InvalidField { .. })
         ),
         "an unknown default platform should be refused"
     );
@@ -658,7 +667,7 @@ fn search_combines_with_filters() {
             platform: Some("Nowhere+".into()),
             ..Default::default()
         }),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
     let limited = lib
         .list(&ListQuery {
@@ -759,7 +768,10 @@ fn stats_on_the_sample_library() {
 #[test]
 fn the_sample_only_loads_into_an_empty_library() {
     let (_dir, mut lib) = sample();
-    assert!(matches!(lib.load_sample(), Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        lib.load_sample(),
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
+    ));
     assert_eq!(lib.status_counts().unwrap().all, 14);
 }
 
@@ -888,7 +900,7 @@ fn open_refuses_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     assert!(matches!(
         Library::open(dir.path()),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
 }
 
@@ -917,5 +929,176 @@ fn reopening_a_library_leaves_it_byte_for_byte() {
     assert!(
         std::fs::read(&path).unwrap() == before,
         "opening and reading a library must not change its bytes"
+    );
+}
+
+// ------------------------------------------------------------ patches
+
+#[test]
+fn a_patch_changes_only_the_fields_it_names() {
+    let (_d, _, mut lib) = fresh();
+    let id = lib.add_entry(&soundtrack()).unwrap();
+    let mut f = lib.entry(id).unwrap().fields;
+    f.notes = Some("with a friend".into());
+    f.tags = vec!["cozy".into()];
+    lib.update_entry(id, &EntryPatch::all(&f)).unwrap();
+    let before = lib.entry(id).unwrap();
+
+    let e = lib
+        .update_entry(
+            id,
+            &EntryPatch {
+                rating: Some(Some(Rating::new(85).unwrap())),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(e.fields.rating, Some(Rating::new(85).unwrap()));
+    let mut expected = before.fields.clone();
+    expected.rating = e.fields.rating;
+    assert_eq!(e.fields, expected, "only the rating changed");
+
+    // `null` empties a field; an empty patch writes nothing at all.
+    let e = lib
+        .update_entry(
+            id,
+            &EntryPatch {
+                notes: Some(None),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(e.fields.notes, None);
+    let e2 = lib.update_entry(id, &EntryPatch::default()).unwrap();
+    assert_eq!(
+        e2.updated_at, e.updated_at,
+        "an empty patch changes nothing"
+    );
+}
+
+/// Two connections (the app and the CLI) edit different fields of one
+/// entry at the same time: every change of both is there at the end, and
+/// neither sees "database is locked". Writing the whole record read before
+/// the other's write would lose the other's change.
+#[test]
+fn two_faces_editing_different_fields_at_once_keep_both_changes() {
+    let (_d, path, mut lib) = fresh();
+    let mut n = title("Moving", Some(60));
+    n.fields.status = Status::Watching;
+    let id = lib.add_entry(&n).unwrap();
+    drop(lib);
+
+    const ROUNDS: u32 = 40;
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let episodes = {
+        let (path, start) = (path.clone(), start.clone());
+        std::thread::spawn(move || {
+            let mut lib = Library::open(&path).unwrap();
+            start.wait();
+            for _ in 0..ROUNDS {
+                lib.add_episode(id)
+                    .expect("+1 episode waits for the other writer");
+            }
+        })
+    };
+    let notes = {
+        let (path, start) = (path.clone(), start.clone());
+        std::thread::spawn(move || {
+            let mut lib = Library::open(&path).unwrap();
+            start.wait();
+            for i in 1..=ROUNDS {
+                let patch = EntryPatch {
+                    notes: Some(Some(format!("note {i}"))),
+                    rating: Some(Some(Rating::new(i as u8).unwrap())),
+                    ..Default::default()
+                };
+                lib.update_entry(id, &patch)
+                    .expect("a patch waits for the other writer");
+            }
+        })
+    };
+    episodes.join().unwrap();
+    notes.join().unwrap();
+
+    let e = Library::open(&path).unwrap().entry(id).unwrap();
+    assert_eq!(e.fields.progress, ROUNDS, "no +1 episode was lost");
+    assert_eq!(e.fields.notes.as_deref(), Some("note 40"));
+    assert_eq!(e.fields.rating, Some(Rating::new(ROUNDS as u8).unwrap()));
+}
+
+#[test]
+fn a_preview_shows_the_status_rules_and_every_field_error_without_writing() {
+    let (_d, _, mut lib) = fresh();
+    let id = lib.add_entry(&soundtrack()).unwrap();
+    let before = lib.entry(id).unwrap();
+    let completing = EntryPatch {
+        status: Some(Status::Completed),
+        ..Default::default()
+    };
+    let p = lib
+        .preview_entry_on(id, &completing, day("2024-01-05"))
+        .unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(p.fields.progress, 6, "completing fills the progress");
+    assert_eq!(p.fields.finished_on, Some(day("2024-01-05")));
+    assert_eq!(
+        p.fields.started_on, None,
+        "completing fills only the finish"
+    );
+    assert_eq!(lib.entry(id).unwrap(), before, "a preview writes nothing");
+
+    let bad = EntryPatch {
+        progress: Some(9),
+        started_on: Some(Some(day("2024-02-01"))),
+        finished_on: Some(Some(day("2024-01-01"))),
+        platform: Some(Some("Nowhere+".into())),
+        ..Default::default()
+    };
+    let fields: Vec<_> = lib
+        .preview_entry(id, &bad)
+        .unwrap()
+        .errors
+        .into_iter()
+        .map(|e| e.field.unwrap_or_default())
+        .collect();
+    assert_eq!(fields, ["progress", "finished_on", "platform"]);
+    let err = lib.update_entry(id, &bad).unwrap_err();
+    assert_eq!(err.field(), Some("progress"), "saving refuses the first");
+}
+
+#[test]
+fn title_checks_name_their_fields() {
+    let (_d, _, mut lib) = fresh();
+    let mut n = soundtrack();
+    n.title.name = "  ".into();
+    n.title.year = Some(1700);
+    n.title.country = Some("Korea".into());
+    n.fields.platform = Some("Nowhere+".into());
+    let fields: Vec<_> = lib
+        .check_new_entry(&n)
+        .into_iter()
+        .map(|e| e.field.unwrap_or_default())
+        .collect();
+    assert_eq!(fields, ["name", "country", "year", "platform"]);
+    let err = lib.add_entry(&n).unwrap_err();
+    assert_eq!(err.field(), Some("name"));
+
+    let id = lib.add_entry(&soundtrack()).unwrap();
+    lib.update_entry(
+        id,
+        &EntryPatch {
+            progress: Some(4),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut facts = lib.entry(id).unwrap().title.facts;
+    facts.episodes = Some(3);
+    let errors = lib.check_title(id, &facts).unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field.as_deref(), Some("episodes"));
+    assert_eq!(
+        lib.update_title(id, &facts).unwrap_err().field(),
+        Some("episodes")
     );
 }
