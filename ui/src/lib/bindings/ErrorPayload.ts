@@ -4,4 +4,4 @@
  * The one shape an error takes when it leaves the core: over IPC to the UI
  * and in the CLI's JSON output.
  */
-export type ErrorPayload = { code: string, message: string, };
+export type ErrorPayload = { code: string, message: string, field?: string };
