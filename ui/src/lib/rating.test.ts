@@ -34,6 +34,7 @@ describe('rating display', () => {
 
   it('has no text for a missing rating', () => {
     expect(formatRating(null, TEN)).toBe('');
+    expect(formatRating(85, null)).toBe('');
     expect(ratingLabel(null, TEN)).toBe('Not rated');
     expect(ratingLabel(85, FIVE)).toBe('4.5 / 5 stars');
     expect(ratingLabel(85, TEN)).toBe('8.5 / 10');
