@@ -78,10 +78,10 @@ class AppState {
   }
 
   /**
-   * One entry changed: the listing shows it again, and the status counts
-   * follow when its status may have moved. Platforms are left alone: an
-   * entry can only name existing ones, and the one view that shows their
-   * usage (Settings) reloads them when opened.
+   * One entry changed (or was added): the listing shows it again, and the
+   * status counts follow when its status moved (an added entry moves them).
+   * Platforms are left alone: an entry can only name existing ones, and the
+   * one view that shows their usage (Settings) reloads them when opened.
    */
   entryChanged(statusMoved: boolean): void {
     this.revision++;
