@@ -35,10 +35,14 @@ describe('api', () => {
     await api.deleteViewing(7);
     await api.updatePlatform(2, 'Viki', true);
     await api.updateEntry(3, { rating: 85 });
+    await api.previewEntry(3, { status: 'completed' });
+    await api.ratingTable('5');
     expect(calls).toEqual([
       ['delete_viewing', { viewingId: 7 }],
       ['update_platform', { id: 2, name: 'Viki', subscribed: true }],
       ['update_entry', { id: 3, patch: { rating: 85 } }],
+      ['preview_entry', { id: 3, patch: { status: 'completed' } }],
+      ['rating_table', { scale: '5' }],
     ]);
   });
 
