@@ -79,25 +79,11 @@ fn add_edit_and_list_through_ipc() {
     let id = added["id"].as_i64().unwrap();
     assert_eq!(added["title"]["original_name"], "사운드트랙 #2");
 
-    let mut fields = added.clone();
-    for key in [
-        "id",
-        "title",
-        "rating_10",
-        "viewings",
-        "rewatch_count",
-        "added_at",
-        "updated_at",
-    ] {
-        fields.as_object_mut().unwrap().remove(key);
-    }
-    fields["status"] = json!("completed");
-    fields["rating"] = json!(85);
-    fields["finished_on"] = json!("2023-12-27");
+    // An edit is a patch: only the fields that changed are sent.
     let updated = invoke(
         &t.window,
         "update_entry",
-        json!({ "id": id, "fields": fields }),
+        json!({ "id": id, "patch": { "status": "completed", "rating": 85, "finished_on": "2023-12-27" } }),
     )
     .expect("update_entry");
     assert_eq!(updated["rating_10"], json!(8.5));

@@ -69,7 +69,11 @@ impl Lib {
             Some(code),
             "{shown} should exit {code}; stderr: {stderr}"
         );
-        assert_one_line_error(&stderr, keyword, &shown);
+        if args.contains(&"--json") {
+            assert_json_error(&stderr, keyword, &shown);
+        } else {
+            assert_one_line_error(&stderr, keyword, &shown);
+        }
         assert!(
             out.stdout.is_empty(),
             "{shown} failed but printed on stdout: {}",
@@ -89,6 +93,29 @@ fn bare(home: &Path) -> Command {
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"));
     c
+}
+
+/// With `--json` the one line on stderr is the core's error payload,
+/// `{code, message, field?}`, the same the app receives; returns it.
+fn assert_json_error(stderr: &str, keyword: &str, shown: &str) -> serde_json::Value {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "{shown} should print exactly one line on stderr, got: {stderr}"
+    );
+    let payload: serde_json::Value = serde_json::from_str(lines[0])
+        .unwrap_or_else(|e| panic!("{shown}: stderr should be a JSON error ({e}): {stderr}"));
+    assert!(
+        payload["code"].is_string(),
+        "{shown}: the payload has a code: {payload}"
+    );
+    let message = payload["message"].as_str().unwrap_or_default();
+    assert!(
+        message.to_lowercase().contains(&keyword.to_lowercase()),
+        "{shown}: the message should mention '{keyword}': {payload}"
+    );
+    payload
 }
 
 fn assert_one_line_error(stderr: &str, keyword: &str, shown: &str) {
@@ -363,10 +390,30 @@ fn bad_input_is_refused_and_changes_nothing() {
 }
 
 #[test]
-fn json_errors_stay_plain_text_on_stderr() {
+fn json_errors_are_the_payload_on_stderr() {
     let lib = Lib::new();
     soundtrack(&lib);
     lib.refused(&["show", "42", "--json"], 2, "no entry with id 42");
+    let out = lib
+        .cmd(&["set", "1", "--progress", "99", "--json"])
+        .output()
+        .unwrap();
+    let payload = assert_json_error(
+        &String::from_utf8_lossy(&out.stderr),
+        "more than the 6 episodes",
+        "set --progress 99 --json",
+    );
+    assert_eq!(payload["code"], "invalid_input");
+    assert_eq!(payload["field"], "progress", "{payload}");
+    // A usage error is the same shape, though the command line never parsed.
+    let out = lib.cmd(&["set", "1", "--json", "--nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let payload = assert_json_error(
+        &String::from_utf8_lossy(&out.stderr),
+        "--nope",
+        "a usage error with --json",
+    );
+    assert_eq!(payload["code"], "usage");
 }
 
 fn newer_library(path: &Path) {

@@ -12,6 +12,16 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
+    /// A value the core cannot accept, in a named field of what was sent:
+    /// a key of `EntryFields`, `TitleFacts` or `ViewingDetails`
+    /// (`progress`, `year`, `scores.story`…). The faces show the message
+    /// beside that field.
+    #[error("{message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
+
     /// No entry, platform or viewing with that id.
     #[error("there is no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
@@ -69,7 +79,7 @@ impl Error {
     /// A short, stable identifier for the kind of failure.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::InvalidInput(_) => "invalid_input",
+            Error::InvalidInput(_) | Error::InvalidField { .. } => "invalid_input",
             Error::NotFound { .. } => "not_found",
             Error::Conflict(_) => "conflict",
             Error::NewerDatabase { .. } => "newer_database",
@@ -82,8 +92,23 @@ impl Error {
         }
     }
 
+    /// The input field the error is about, when it is about one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidField { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
         Error::InvalidInput(msg.into())
+    }
+
+    pub(crate) fn invalid_field(field: &'static str, msg: impl Into<String>) -> Self {
+        Error::InvalidField {
+            field,
+            message: msg.into(),
+        }
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
@@ -104,12 +129,28 @@ impl From<rusqlite_migration::Error> for Error {
 }
 
 /// The one shape an error takes when it leaves the core: over IPC to the UI
-/// and in the CLI's JSON output.
+/// and in the CLI's JSON output (`--json` prints it on stderr).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
     pub code: String,
     pub message: String,
+    /// The input field the error is about (`progress`, `year`…), so a face
+    /// can show it beside that field without reading the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub field: Option<String>,
+}
+
+impl ErrorPayload {
+    /// A payload for a failure that is not the core's (a face's own).
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        ErrorPayload {
+            code: code.into(),
+            message: message.into(),
+            field: None,
+        }
+    }
 }
 
 impl From<&Error> for ErrorPayload {
@@ -117,6 +158,7 @@ impl From<&Error> for ErrorPayload {
         ErrorPayload {
             code: e.code().to_string(),
             message: e.to_string(),
+            field: e.field().map(str::to_string),
         }
     }
 }

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use tempfile::TempDir;
 use watchlog_core::{
-    EntryFields, Error, ExternalIds, Kind, Library, ListQuery, NewEntry, Rating, RatingScale,
-    Settings, SortKey, Status, Theme, TitleFacts, ViewingDetails,
+    EntryFields, EntryPatch, Error, ExternalIds, Kind, Library, ListQuery, NewEntry, Rating,
+    RatingScale, Settings, SortKey, Status, Theme, TitleFacts, ViewingDetails,
 };
 
 fn day(s: &str) -> NaiveDate {
@@ -100,7 +100,9 @@ fn add_get_list_update_delete() {
     f.rating = Some(Rating::parse_in("8.5", RatingScale::Ten).unwrap());
     f.notes = Some("Watch with headphones".into());
     f.favorite = true;
-    let e = lib.update_entry(id, &f).expect("updating works");
+    let e = lib
+        .update_entry(id, &EntryPatch::all(&f))
+        .expect("updating works");
     assert_eq!(e.fields.rating.map(Rating::get), Some(85));
     assert_eq!(e.rating_10, Some(8.5));
     assert!(e.fields.favorite);
@@ -117,7 +119,10 @@ fn add_get_list_update_delete() {
         "deleting twice must say the entry is not there"
     );
     assert!(
-        matches!(lib.update_entry(id, &f), Err(Error::NotFound { .. })),
+        matches!(
+            lib.update_entry(id, &EntryPatch::all(&f)),
+            Err(Error::NotFound { .. })
+        ),
         "updating a missing entry must say it is not there"
     );
 }
@@ -190,7 +195,9 @@ fn status_changes_fill_dates_and_progress() {
 
     let mut f = e.fields.clone();
     f.status = Status::Watching;
-    let e = lib.update_entry_on(id, &f, day("2023-12-20")).unwrap();
+    let e = lib
+        .update_entry_on(id, &EntryPatch::all(&f), day("2023-12-20"))
+        .unwrap();
     assert_eq!(
         e.fields.started_on,
         Some(day("2023-12-20")),
@@ -200,7 +207,9 @@ fn status_changes_fill_dates_and_progress() {
     let mut f = e.fields.clone();
     f.progress = 3;
     f.status = Status::Completed;
-    let e = lib.update_entry_on(id, &f, day("2023-12-27")).unwrap();
+    let e = lib
+        .update_entry_on(id, &EntryPatch::all(&f), day("2023-12-27"))
+        .unwrap();
     assert_eq!(
         e.fields.finished_on,
         Some(day("2023-12-27")),
@@ -219,11 +228,15 @@ fn status_changes_fill_dates_and_progress() {
     // Back to watching and completed again: dates already there are kept.
     let mut f = e.fields.clone();
     f.status = Status::Watching;
-    let e = lib.update_entry_on(id, &f, day("2024-05-01")).unwrap();
+    let e = lib
+        .update_entry_on(id, &EntryPatch::all(&f), day("2024-05-01"))
+        .unwrap();
     assert_eq!(e.fields.started_on, Some(day("2023-12-20")));
     let mut f = e.fields.clone();
     f.status = Status::Completed;
-    let e = lib.update_entry_on(id, &f, day("2024-05-02")).unwrap();
+    let e = lib
+        .update_entry_on(id, &EntryPatch::all(&f), day("2024-05-02"))
+        .unwrap();
     assert_eq!(
         e.fields.finished_on,
         Some(day("2023-12-27")),
@@ -250,7 +263,10 @@ fn progress_is_limited_by_the_episode_count() {
     let mut f = lib.entry(id).unwrap().fields;
     f.progress = 7;
     assert!(
-        matches!(lib.update_entry(id, &f), Err(Error::InvalidInput(_))),
+        matches!(
+            lib.update_entry(id, &EntryPatch::all(&f)),
+            Err(Error::InvalidInput(_))
+        ),
         "7 of 6 episodes should be refused"
     );
     assert_eq!(
@@ -285,12 +301,15 @@ fn progress_is_limited_by_the_episode_count() {
     let mut f = lib.entry(open_ended).unwrap().fields;
     f.progress = 700;
     assert_eq!(
-        lib.update_entry(open_ended, &f).unwrap().fields.progress,
+        lib.update_entry(open_ended, &EntryPatch::all(&f))
+            .unwrap()
+            .fields
+            .progress,
         700
     );
     f.progress = 1_000_000;
     assert!(matches!(
-        lib.update_entry(open_ended, &f),
+        lib.update_entry(open_ended, &EntryPatch::all(&f)),
         Err(Error::InvalidInput(_))
     ));
 }
@@ -303,7 +322,7 @@ fn finishing_before_starting_is_refused() {
     let mut f = before.fields.clone();
     f.started_on = Some(day("2023-12-20"));
     f.finished_on = Some(day("2023-12-19"));
-    match lib.update_entry(id, &f) {
+    match lib.update_entry(id, &EntryPatch::all(&f)) {
         Err(Error::InvalidInput(msg)) => assert!(
             msg.contains("2023-12-19") && msg.contains("2023-12-20"),
             "the message should name both dates: {msg}"
@@ -336,7 +355,7 @@ fn tags_are_trimmed_replaced_and_cleaned_up() {
     let other = lib.add_entry(&title("Reply 1988", Some(20))).unwrap();
     let mut f = lib.entry(id).unwrap().fields;
     f.tags = vec![" music ".into(), "short".into(), "".into(), "Music".into()];
-    let e = lib.update_entry(id, &f).unwrap();
+    let e = lib.update_entry(id, &EntryPatch::all(&f)).unwrap();
     assert_eq!(
         e.fields.tags,
         vec!["music", "short"],
@@ -345,7 +364,7 @@ fn tags_are_trimmed_replaced_and_cleaned_up() {
 
     let mut g = lib.entry(other).unwrap().fields;
     g.tags = vec!["MUSIC".into(), "family".into()];
-    let e2 = lib.update_entry(other, &g).unwrap();
+    let e2 = lib.update_entry(other, &EntryPatch::all(&g)).unwrap();
     assert_eq!(
         e2.fields.tags,
         vec!["family", "music"],
@@ -353,7 +372,12 @@ fn tags_are_trimmed_replaced_and_cleaned_up() {
     );
 
     f.tags.clear();
-    assert!(lib.update_entry(id, &f).unwrap().fields.tags.is_empty());
+    assert!(lib
+        .update_entry(id, &EntryPatch::all(&f))
+        .unwrap()
+        .fields
+        .tags
+        .is_empty());
     lib.delete_entry(other).unwrap();
     let left: i64 = lib
         .connection()

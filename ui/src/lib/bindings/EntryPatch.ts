@@ -3,4 +3,9 @@ import type { Rating } from "./Rating";
 import type { Status } from "./Status";
 import type { SubScores } from "./SubScores";
 
+/**
+ * A change to an entry's fields: only the fields present are changed, so
+ * two faces editing different fields of one entry at the same time keep
+ * both changes. A field that can be empty takes `null` to empty it.
+ */
 export type EntryPatch = { status?: Status, rating?: Rating | null, scores?: SubScores, review?: string | null, review_spoiler?: boolean, notes?: string | null, platform?: string | null, progress?: number, favorite?: boolean, tags?: Array<string>, started_on?: string | null, finished_on?: string | null, };

@@ -2,4 +2,10 @@
 import type { EntryFields } from "./EntryFields";
 import type { ErrorPayload } from "./ErrorPayload";
 
+/**
+ * What saving a patch now would store, with the rules a status change
+ * implies applied (the dates it fills, the progress it completes), and
+ * every problem with it by field. Nothing is written: the editor asks for
+ * this to show a rule's effect before saving instead of copying the rule.
+ */
 export type EntryPreview = { fields: EntryFields, errors: Array<ErrorPayload>, };

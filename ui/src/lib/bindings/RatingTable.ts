@@ -2,4 +2,24 @@
 import type { RatingScale } from "./RatingScale";
 import type { RatingStep } from "./RatingStep";
 
-export type RatingTable = { scale: RatingScale, steps: Array<RatingStep>, step_of: Array<number>, max_label: string, hint: string, };
+/**
+ * A scale as the core defines it, so the UI shows and reads ratings by
+ * looking them up instead of repeating this module's arithmetic.
+ */
+export type RatingTable = { scale: RatingScale, 
+/**
+ * Every value the scale can show, lowest first.
+ */
+steps: Array<RatingStep>, 
+/**
+ * For each stored value 0–100, the index in `steps` it is shown as.
+ */
+step_of: Array<number>, 
+/**
+ * The top of the scale as written ("5", "10", "100").
+ */
+max_label: string, 
+/**
+ * What the scale accepts, for messages ("0 to 10 in steps of 0.5").
+ */
+hint: string, };
