@@ -50,6 +50,7 @@ impl Library {
     /// copy is complete and checked).
     pub fn backup_to(&self, dest: impl AsRef<Path>) -> Result<BackupInfo> {
         let dest = dest.as_ref();
+        self.refuse_own_files(dest, "the backup")?;
         // Not `transfer::write_atomically`: SQLite must open the temporary
         // file itself, so the same steps are done in `copy_database`.
         copy_database(self.connection(), dest, "the backup")?;
