@@ -268,7 +268,7 @@ pub(crate) fn classify(path: &Path, e: rusqlite::Error) -> Error {
             context: format!("cannot open {}", path.display()),
             source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, e.to_string()),
         },
-        _ => Error::Database(e),
+        _ => Error::from(e),
     }
 }
 
