@@ -37,6 +37,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::transfer::ExportOptions::export_all(&cfg)?;
     crate::transfer::ExportReport::export_all(&cfg)?;
     crate::backup::BackupFile::export_all(&cfg)?;
+    crate::backup::Recovery::export_all(&cfg)?;
     // Imports.
     crate::transfer::import::ImportReport::export_all(&cfg)?;
     crate::transfer::import::formats::ImportFormat::export_all(&cfg)?;
