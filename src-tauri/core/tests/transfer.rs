@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use watchlog_core::backup::{self, backup_auto_at, check_backup, restore_at};
-use watchlog_core::transfer::import::{self, watchlog_json, ImportAction};
+use watchlog_core::transfer::import::{
+    watchlog_json, Import, ImportAction, ImportFormat, ImportReport, Incoming, Mode, ParsedExport,
+    RunOptions,
+};
 use watchlog_core::transfer::{
     export, export_to_path, export_with_posters, write_atomically, ExportFilter, ExportFormat,
     ExportOptions, NoPosters, Poster, ReviewOrder, SpoilerMode,
@@ -67,6 +70,20 @@ fn fix_timestamps(lib: &Library) {
             [Utc.with_ymd_and_hms(2024, 2, 1, 9, 30, 0).unwrap()],
         )
         .unwrap();
+}
+
+/// Runs what a Watchlog reader parsed through the import door.
+fn run_import(
+    lib: &mut Library,
+    format: ImportFormat,
+    incoming: &Incoming,
+    mode: Mode,
+) -> watchlog_core::Result<ImportReport> {
+    let parsed = ParsedExport {
+        incoming: incoming.clone(),
+        ..Default::default()
+    };
+    Import::new(format, parsed).run(lib, mode, &RunOptions::default())
 }
 
 fn options() -> ExportOptions {
@@ -457,7 +474,13 @@ fn round_trip(lib: &Library) -> (String, Library) {
     let first = export_string(lib, ExportFormat::WatchlogJson, &options());
     let incoming = watchlog_json::parse(first.as_bytes()).unwrap();
     let mut fresh = Library::open_in_memory().unwrap();
-    let report = import::apply(&mut fresh, &incoming).unwrap();
+    let report = run_import(
+        &mut fresh,
+        ImportFormat::WatchlogJson,
+        &incoming,
+        Mode::Apply,
+    )
+    .unwrap();
     assert_eq!(report.added, incoming.entries.len());
     (first, fresh)
 }
@@ -476,14 +499,26 @@ fn importing_twice_changes_nothing() {
     let lib = small_library();
     let (first, mut fresh) = round_trip(&lib);
     let incoming = watchlog_json::parse(first.as_bytes()).unwrap();
-    let preview = import::plan(&mut fresh, &incoming).unwrap();
+    let preview = run_import(
+        &mut fresh,
+        ImportFormat::WatchlogJson,
+        &incoming,
+        Mode::Preview,
+    )
+    .unwrap();
     assert!(!preview.applied);
     assert_eq!(
         (preview.added, preview.updated, preview.unchanged),
         (0, 0, 4),
         "{preview:?}"
     );
-    let again = import::apply(&mut fresh, &incoming).unwrap();
+    let again = run_import(
+        &mut fresh,
+        ImportFormat::WatchlogJson,
+        &incoming,
+        Mode::Apply,
+    )
+    .unwrap();
     assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 4));
     assert_eq!(fresh.status_counts().unwrap().all, 4);
     assert_eq!(
@@ -536,7 +571,13 @@ fn import_matches_by_catalogue_id_then_by_folded_name() {
         .unwrap();
     add(&mut other, "Pokémon", Kind::Series, EntryFields::default()); // another kind: new
     let text = export_string(&other, ExportFormat::WatchlogJson, &options());
-    let report = import::apply(&mut lib, &watchlog_json::parse(text.as_bytes()).unwrap()).unwrap();
+    let report = run_import(
+        &mut lib,
+        ImportFormat::WatchlogJson,
+        &watchlog_json::parse(text.as_bytes()).unwrap(),
+        Mode::Apply,
+    )
+    .unwrap();
     let actions: Vec<(ImportAction, i64)> = report
         .items
         .iter()
@@ -569,8 +610,13 @@ fn import_is_all_or_nothing() {
         EntryFields::default(),
     );
     let before = export_string(&target, ExportFormat::WatchlogJson, &options());
-    let err =
-        import::apply(&mut target, &watchlog_json::parse(bad.as_bytes()).unwrap()).unwrap_err();
+    let err = run_import(
+        &mut target,
+        ImportFormat::WatchlogJson,
+        &watchlog_json::parse(bad.as_bytes()).unwrap(),
+        Mode::Apply,
+    )
+    .unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains("entry 3 of the file") && msg.contains("before the start date"),
@@ -734,7 +780,7 @@ mod round_trip_property {
             let (first, mut fresh) = round_trip(&lib);
             let second = export_string(&fresh, ExportFormat::WatchlogJson, &options());
             prop_assert_eq!(&first, &second);
-            let again = import::apply(&mut fresh, &watchlog_json::parse(first.as_bytes()).unwrap()).unwrap();
+            let again = run_import(&mut fresh, ImportFormat::WatchlogJson, &watchlog_json::parse(first.as_bytes()).unwrap(), Mode::Apply).unwrap();
             prop_assert_eq!(again.added + again.updated, 0, "{:?}", again);
             prop_assert_eq!(export_string(&fresh, ExportFormat::WatchlogJson, &options()), first);
         }
@@ -1125,7 +1171,13 @@ mod csv_read_back {
         let incoming = watchlog_csv::parse(first.as_bytes()).unwrap();
         assert_eq!(incoming.entries.len(), 5);
         let mut fresh = Library::open_in_memory().unwrap();
-        let report = import::apply(&mut fresh, &incoming).unwrap();
+        let report = run_import(
+            &mut fresh,
+            ImportFormat::WatchlogCsv,
+            &incoming,
+            Mode::Apply,
+        )
+        .unwrap();
         assert_eq!(report.added, 5, "{report:?}");
         let second = export_string(&fresh, ExportFormat::Csv, &options());
         assert_eq!(
@@ -1149,7 +1201,13 @@ mod csv_read_back {
             Some(87)
         );
         // Importing the same CSV again matches every row and changes nothing.
-        let again = import::apply(&mut fresh, &incoming).unwrap();
+        let again = run_import(
+            &mut fresh,
+            ImportFormat::WatchlogCsv,
+            &incoming,
+            Mode::Apply,
+        )
+        .unwrap();
         assert_eq!(
             (again.added, again.updated, again.unchanged),
             (0, 0, 5),
@@ -1219,7 +1277,9 @@ mod csv_read_back {
         let before = export_string(&lib, ExportFormat::WatchlogJson, &options());
         let text = "title,episodes,progress\nNew One,6,3\nBroken,6,9\n";
         let inc = watchlog_csv::parse(text.as_bytes()).unwrap();
-        let err = import::apply(&mut lib, &inc).unwrap_err().to_string();
+        let err = run_import(&mut lib, ImportFormat::WatchlogCsv, &inc, Mode::Apply)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("entry 2 of the file ('Broken')"), "{err}");
         assert_eq!(
             export_string(&lib, ExportFormat::WatchlogJson, &options()),
