@@ -29,10 +29,31 @@ fn day(s: &str) -> NaiveDate {
 
 /// A small library: Soundtrack #2, Reply 1988 (with a rewatch), Parasite
 /// (a film), Little Forest (planned), with every timestamp fixed.
-fn small_library() -> Library {
-    let mut lib = Library::open_in_memory().unwrap();
-    fill_small(&mut lib);
-    lib
+/// A library in a temporary file, removed with it; it derefs to the
+/// library. A file, so tests can set what the store offers no way to set
+/// (fixed timestamps) over a connection of their own.
+struct FileLib {
+    lib: Library,
+    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for FileLib {
+    type Target = Library;
+    fn deref(&self) -> &Library {
+        &self.lib
+    }
+}
+
+impl std::ops::DerefMut for FileLib {
+    fn deref_mut(&mut self) -> &mut Library {
+        &mut self.lib
+    }
+}
+
+fn small_library() -> FileLib {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, lib) = file_library(dir.path());
+    FileLib { lib, _dir: dir }
 }
 
 fn fill_small(lib: &mut Library) {
@@ -64,7 +85,8 @@ fn fill_small(lib: &mut Library) {
 }
 
 fn fix_timestamps(lib: &Library) {
-    lib.connection()
+    rusqlite::Connection::open(lib.path().expect("a library in a file"))
+        .unwrap()
         .execute(
             "UPDATE entries SET added_at = ?1, updated_at = ?1",
             [Utc.with_ymd_and_hms(2024, 2, 1, 9, 30, 0).unwrap()],
@@ -1038,13 +1060,10 @@ fn restore_refuses_what_is_not_a_good_backup_and_touches_nothing() {
     // A newer Watchlog's library.
     let newer = dir.path().join("newer.db");
     {
-        let l = Library::open(&newer).unwrap();
-        l.connection()
-            .pragma_update(None, "user_version", 99)
-            .unwrap();
-        l.connection()
-            .pragma_update(None, "journal_mode", "DELETE")
-            .unwrap();
+        drop(Library::open(&newer).unwrap());
+        let c = rusqlite::Connection::open(&newer).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
     // Another program's database.
     let foreign = dir.path().join("foreign.db");
@@ -1137,7 +1156,7 @@ mod csv_read_back {
 
     /// The small library plus the awkward cases: a review with commas,
     /// quotes and paragraphs, a Hangul title, a rating not on whole points.
-    fn library() -> Library {
+    fn library() -> FileLib {
         let mut lib = small_library();
         let id = add(
             &mut lib,
