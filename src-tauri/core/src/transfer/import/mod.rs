@@ -408,3 +408,80 @@ fn merge_one(
         }
     }
 }
+
+/// The layering, checked on the sources so a cycle cannot creep back in.
+#[cfg(test)]
+mod layering {
+    use std::path::Path;
+
+    /// Every `.rs` file in `dir` (under `src/`) with its code: comments and
+    /// the unit tests left out.
+    fn sources(dir: &str) -> Vec<(String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
+        let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                let text = std::fs::read_to_string(&p).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                let code: Vec<&str> = code
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect();
+                (name, code.join("\n"))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Readers depend on their shared helpers (`input`, `merge`) and the
+    /// model, never on `formats` (which calls them) or this module.
+    #[test]
+    fn readers_use_only_their_helpers_and_the_model() {
+        let not_readers = ["mod.rs", "formats.rs", "undo.rs", "input.rs", "merge.rs"];
+        for (name, text) in sources("transfer/import") {
+            if not_readers.contains(&name.as_str()) {
+                continue;
+            }
+            for line in text.lines().map(str::trim) {
+                let Some(path) = line.strip_prefix("use ") else {
+                    continue;
+                };
+                let allowed = [
+                    "std::",
+                    "chrono::",
+                    "serde",
+                    "super::input::",
+                    "super::merge::",
+                    "crate::model::",
+                    "crate::error::",
+                    "crate::rating::",
+                    // Watchlog's own JSON format is defined once, beside
+                    // its writer; that module imports nothing from here.
+                    "crate::transfer::export::watchlog_json::",
+                ];
+                assert!(
+                    allowed.iter().any(|a| path.starts_with(a)),
+                    "reader {name} uses {path}"
+                );
+            }
+            assert!(
+                !text.contains("super::formats") && !text.contains("super::{"),
+                "reader {name} reaches into the import module"
+            );
+        }
+    }
+
+    /// The store sits below everything that uses it.
+    #[test]
+    fn the_store_never_uses_transfer_or_posters() {
+        for (name, text) in sources("store") {
+            for layer in ["crate::transfer", "crate::posters", "crate::backup"] {
+                assert!(!text.contains(layer), "store/{name} uses {layer}");
+            }
+        }
+    }
+}
