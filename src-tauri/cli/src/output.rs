@@ -329,6 +329,7 @@ fn entry_block(e: &Entry, scale: RatingScale) -> String {
         ("IMDb", &facts.external_ids.imdb),
         ("TVDB", &facts.external_ids.tvdb),
         ("MyDramaList", &facts.external_ids.mydramalist),
+        ("Letterboxd", &facts.external_ids.letterboxd),
     ] {
         if let Some(id) = id {
             kv.line(provider, id.clone());

@@ -167,10 +167,18 @@ fn letterboxd_csvs_import_with_utf8_names_ratings_reviews_and_rewatches() {
             .map(|r| r.get()),
         Some(100)
     );
-    // Every film appears once although it is in several files.
+    // Every film appears once although it is in several files. Two films
+    // may share a name and year ("Lost Country", 2023, twice): their
+    // Letterboxd addresses tell them apart.
     let mut names: Vec<_> = entries
         .iter()
-        .map(|e| (&e.title.facts.name, e.title.facts.year))
+        .map(|e| {
+            (
+                &e.title.facts.name,
+                e.title.facts.year,
+                &e.title.facts.external_ids.letterboxd,
+            )
+        })
         .collect();
     names.sort();
     let n = names.len();
@@ -194,7 +202,7 @@ fn letterboxd_zip_and_lists_with_metadata_block() {
         .unwrap();
     std::io::Write::write_all(
         &mut zip,
-        b"Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2026-01-01,Korean cinema,,https://boxd.it/x,\"Mine, all mine\"\n\nPosition,Name,Year,URL,Description\n1,Train to Busan,2016,https://boxd.it/a,\n2,Boiling Point,2023,https://boxd.it/b,\n",
+        b"Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2026-01-01,Korean cinema,,https://boxd.it/x,\"Mine, all mine\"\n\nPosition,Name,Year,URL,Description\n1,Train to Busan,2016,https://boxd.it/a,\n2,Boiling Point,2023,https://boxd.it/J00O,\n",
     )
     .unwrap();
     let bytes = zip.finish().unwrap().into_inner();
@@ -213,6 +221,212 @@ fn letterboxd_zip_and_lists_with_metadata_block() {
         "a list does not move a watched film back"
     );
     assert!(bp.fields.tags.contains(&"Korean cinema".to_string()));
+}
+
+/// Writes `files` (name, text) under a new folder of `l`'s and returns it.
+fn export_dir(l: &Lib, files: &[(&str, &str)]) -> PathBuf {
+    let dir = l._dir.path().join("export");
+    for (name, text) in files {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// Shaped like the real exports of heavy users: a list whose quoted
+/// description holds paragraphs (blank lines, CRLF inside the quotes), a
+/// list that begins with an empty line, a list whose name is longer than a
+/// tag may be, `likes/reviews.csv` (other people's reviews), and a list
+/// that is not a list at all, which is named in the preview, not dropped.
+#[test]
+fn letterboxd_lists_with_paragraphs_blank_lines_and_a_broken_one() {
+    let mut l = new_lib();
+    let long = "Trying to Fall Asleep to Films I’ve Managed to Avoid Thus Far in Life Despite Every Person Alive Telling Me";
+    let rant = format!(
+        "Letterboxd list export v7\r\nDate,Name,Tags,URL,Description\r\n2021-02-28,{long},\"genx, 80s\",https://boxd.it/bkDWo,\"<b>Incessantly</b>\r\n\r\nA second paragraph, with \"\"quotes\"\".\r\n\r\nJust kill me, okay?\"\r\n\r\nPosition,Name,Year,URL,Description\r\n1,Kill Bill: Vol. 1,2003,https://boxd.it/70w,\r\n2,Pulp Fiction,1994,https://boxd.it/29Pq,\"A note\r\n\r\non two lines\"\r\n"
+    );
+    let dir = export_dir(
+        &l,
+        &[
+            (
+                "ratings.csv",
+                "Date,Name,Year,Letterboxd URI,Rating\n2017-12-15,Pulp Fiction,1994,https://boxd.it/29Pq,2\n",
+            ),
+            ("likes/reviews.csv", "Date,Content\n2020-01-01,https://boxd.it/abc\n"),
+            ("lists/trying-to-fall-asleep.csv", &rant),
+            (
+                "lists/5-star-movies.csv",
+                "\nLetterboxd list export v7\nDate,Name,Tags,URL,Description\n2023-05-01,5 Star Movies,,https://boxd.it/q1,\"[This list is continually in progress.]\n\nOnly the best.\"\n\nPosition,Name,Year,URL,Description\n1,Past Lives,2023,https://boxd.it/oNB8,\n",
+            ),
+            ("lists/broken.csv", "Letterboxd list export v7\nDate,Name\n2023-05-01,Nothing here\n"),
+        ],
+    );
+    let first = twice(&mut l, Some(ImportFormat::Letterboxd), &dir);
+    assert_eq!(first.added, 3, "{first:#?}");
+    let skipped: Vec<_> = first
+        .items
+        .iter()
+        .filter(|i| i.action == ImportAction::Skipped)
+        .collect();
+    assert_eq!(
+        skipped.len(),
+        1,
+        "only the broken list is left out: {skipped:#?}"
+    );
+    assert_eq!(skipped[0].title, "lists/broken.csv");
+    let reason = skipped[0].reason.as_deref().unwrap();
+    assert!(
+        reason.contains("'position'") && !reason.contains("nothing was imported"),
+        "the reason says what is missing, and that the rest is imported: {reason}"
+    );
+    assert!(
+        first
+            .notes
+            .iter()
+            .any(|n| n.contains("trying-to-fall-asleep.csv") && n.contains("longer than a tag")),
+        "{:?}",
+        first.notes
+    );
+    let entries = all(&l.lib);
+    let pulp = find(&entries, "Pulp Fiction");
+    assert_eq!(pulp.fields.status, Status::Completed, "rated, then listed");
+    assert_eq!(pulp.fields.rating.map(|r| r.get()), Some(40));
+    let tag = &pulp.fields.tags[0];
+    assert!(
+        tag.starts_with("Trying to Fall Asleep")
+            && tag.ends_with('…')
+            && tag.chars().count() == 100,
+        "{tag}"
+    );
+    let kb = find(&entries, "Kill Bill: Vol. 1");
+    assert_eq!(kb.fields.status, Status::PlanToWatch);
+    assert_eq!(kb.title.facts.year, Some(2003));
+    assert_eq!(
+        find(&entries, "Past Lives").fields.tags,
+        vec!["5 Star Movies".to_string()]
+    );
+}
+
+/// Two films whose names differ only by accents (or not at all) are two
+/// films when the export names them by different ids: Letterboxd URIs,
+/// IMDb ids, Trakt ids. They stay two, and match their own entries again.
+#[test]
+fn different_source_ids_are_never_one_film() {
+    let mut l = new_lib();
+    let dir = export_dir(
+        &l,
+        &[
+            (
+                "watched.csv",
+                "Date,Name,Year,Letterboxd URI\n2024-01-01,Veronica,2017,https://boxd.it/f1a\n2024-01-02,Verónica,2017,https://boxd.it/f1b\n2024-01-03,Lost Country,2023,https://boxd.it/BLKe\n2024-01-04,Lost Country,2023,https://boxd.it/RCP2\n",
+            ),
+            (
+                "ratings.csv",
+                "Date,Name,Year,Letterboxd URI,Rating\n2024-01-05,Verónica,2017,https://boxd.it/f1b,4\n2024-01-05,Veronica,2017,https://boxd.it/f1a,2\n",
+            ),
+        ],
+    );
+    let first = twice(&mut l, Some(ImportFormat::Letterboxd), &dir);
+    assert_eq!(first.added, 4, "{first:#?}");
+    let entries = all(&l.lib);
+    assert_eq!(
+        find(&entries, "Veronica").fields.rating.map(|r| r.get()),
+        Some(40)
+    );
+    assert_eq!(
+        find(&entries, "Verónica").fields.rating.map(|r| r.get()),
+        Some(80)
+    );
+    assert_eq!(
+        find(&entries, "Verónica")
+            .title
+            .facts
+            .external_ids
+            .letterboxd
+            .as_deref(),
+        Some("https://boxd.it/f1b"),
+        "the film's address is kept to match it next time"
+    );
+    // A diary line has no film address: it goes to the film written the same.
+    let diary = l._dir.path().join("diary.csv");
+    std::fs::write(&diary, "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n2024-02-01,Verónica,2017,https://boxd.it/entry9,,,,2024-01-31\n").unwrap();
+    let r = import(&mut l, Some(ImportFormat::Letterboxd), &diary, true);
+    assert_eq!((r.added, r.updated, r.ambiguous), (0, 1, 0), "{r:#?}");
+    let entries = all(&l.lib);
+    assert_eq!(
+        find(&entries, "Verónica")
+            .fields
+            .finished_on
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2024-01-31")
+    );
+    assert_eq!(find(&entries, "Veronica").fields.finished_on, None);
+
+    // IMDb ids and Trakt's own ids tell rows apart the same way.
+    let files = vec![
+        SourceFile {
+            name: "imdb.csv".into(),
+            bytes: b"Const,Title,Title Type,Year,Your Rating\ntt0000001,Veronica,Movie,2017,7\ntt0000002,Ver\xC3\xB3nica,Movie,2017,9\n".to_vec(),
+        },
+    ];
+    let imdb = Import::from_files(Some(ImportFormat::Imdb), files).unwrap();
+    assert_eq!(imdb.incoming().entries.len(), 2, "two IMDb ids, two films");
+    let trakt = r#"[{"rated_at":"2024-01-01T00:00:00.000Z","rating":7,"type":"movie","movie":{"title":"Veronica","year":2017,"ids":{"trakt":11}}},
+        {"rated_at":"2024-01-01T00:00:00.000Z","rating":9,"type":"movie","movie":{"title":"Verónica","year":2017,"ids":{"trakt":12}}},
+        {"rated_at":"2024-01-02T00:00:00.000Z","rating":8,"type":"movie","movie":{"title":"Verónica","year":2017,"ids":{"trakt":12}}}]"#;
+    let files = vec![SourceFile {
+        name: "ratings-movies.json".into(),
+        bytes: trakt.as_bytes().to_vec(),
+    }];
+    let trakt = Import::from_files(Some(ImportFormat::Trakt), files).unwrap();
+    assert_eq!(
+        trakt.incoming().entries.len(),
+        2,
+        "two Trakt ids, two films; one id twice, one film"
+    );
+}
+
+/// A film listed with its year in one file and without one in another is
+/// one entry, and the next import finds it again rather than two.
+#[test]
+fn a_film_with_and_without_a_year_is_one_entry() {
+    let mut l = new_lib();
+    let dir = export_dir(
+        &l,
+        &[
+            (
+                "diary.csv",
+                "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n2023-07-26,\"One of the Roughs, a Kosmos\",,https://boxd.it/4AvAJT,,,,2017-03-06\n",
+            ),
+            (
+                "ratings.csv",
+                "Date,Name,Year,Letterboxd URI,Rating\n2023-07-27,\"One of the Roughs, a Kosmos\",2016,https://boxd.it/kQ1,4\n",
+            ),
+            (
+                "watchlist.csv",
+                "Date,Name,Year,Letterboxd URI\n2023-01-01,Heat 2,,https://boxd.it/h2\n",
+            ),
+            (
+                "lists/sequels.csv",
+                "Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2023-01-01,Sequels,,https://boxd.it/l1,\n\nPosition,Name,Year,URL,Description\n1,Heat 2,2027,https://boxd.it/h2,\n",
+            ),
+        ],
+    );
+    let first = twice(&mut l, Some(ImportFormat::Letterboxd), &dir);
+    assert_eq!(first.added, 2, "{first:#?}");
+    let entries = all(&l.lib);
+    let kosmos = find(&entries, "One of the Roughs, a Kosmos");
+    assert_eq!(kosmos.title.facts.year, Some(2016));
+    assert_eq!(kosmos.fields.rating.map(|r| r.get()), Some(80));
+    assert_eq!(
+        kosmos.fields.finished_on.map(|d| d.to_string()).as_deref(),
+        Some("2017-03-06")
+    );
+    let heat = find(&entries, "Heat 2");
+    assert_eq!(heat.title.facts.year, Some(2027));
+    assert_eq!(heat.fields.tags, vec!["Sequels".to_string()]);
 }
 
 #[test]
@@ -677,7 +891,7 @@ fn bom_crlf_semicolons_and_latin1_are_read() {
     // Latin-1: read, and said so.
     std::fs::write(
         dir.join("watched.csv"),
-        b"Date,Name,Year,Letterboxd URI\n2024-01-01,Filipi\xF1ana,2026,x\n",
+        b"Date,Name,Year,Letterboxd URI\n2024-01-01,Filipi\xF1ana,2026,y\n",
     )
     .unwrap();
     let r = import(

@@ -48,7 +48,7 @@ export function emptyFacts(): TitleFacts {
     synopsis: null,
     poster_url: null,
     people: [],
-    external_ids: { tvmaze: null, tmdb: null, imdb: null, tvdb: null, mydramalist: null },
+    external_ids: { tvmaze: null, tmdb: null, imdb: null, tvdb: null, mydramalist: null, letterboxd: null },
   };
 }
 

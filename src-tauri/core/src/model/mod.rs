@@ -183,16 +183,21 @@ pub struct ExternalIds {
     pub imdb: Option<String>,
     pub tvdb: Option<String>,
     pub mydramalist: Option<String>,
+    /// The film's Letterboxd address (`https://boxd.it/…`): Letterboxd has
+    /// no public catalogue, but its exports name films by it, so it tells
+    /// apart two films whose names and years agree.
+    pub letterboxd: Option<String>,
 }
 
 impl ExternalIds {
-    pub(crate) fn pairs(&self) -> [(&'static str, Option<&String>); 5] {
+    pub(crate) fn pairs(&self) -> [(&'static str, Option<&String>); 6] {
         [
             ("tvmaze", self.tvmaze.as_ref()),
             ("tmdb", self.tmdb.as_ref()),
             ("imdb", self.imdb.as_ref()),
             ("tvdb", self.tvdb.as_ref()),
             ("mydramalist", self.mydramalist.as_ref()),
+            ("letterboxd", self.letterboxd.as_ref()),
         ]
     }
 
@@ -203,6 +208,7 @@ impl ExternalIds {
             "imdb" => &mut self.imdb,
             "tvdb" => &mut self.tvdb,
             "mydramalist" => &mut self.mydramalist,
+            "letterboxd" => &mut self.letterboxd,
             _ => return,
         };
         *slot = Some(value);
@@ -275,6 +281,9 @@ pub struct ViewingDetails {
     pub platform: Option<String>,
     pub progress: u32,
 }
+
+/// The longest tag, in characters.
+pub const MAX_TAG_CHARS: usize = 100;
 
 /// The user's editable fields of an entry. The app's editor sends the whole
 /// of it on save; the CLI reads, changes one field and writes it back.

@@ -8,7 +8,7 @@ use super::Library;
 use crate::error::{Error, ErrorPayload, Result};
 use crate::model::{
     rating_10, Entry, EntryFields, EntryPatch, EntryPreview, ExternalIds, NewEntry, Person, Status,
-    StatusCounts, SubScores, Title, TitleFacts, Viewing, ViewingDetails,
+    StatusCounts, SubScores, Title, TitleFacts, Viewing, ViewingDetails, MAX_TAG_CHARS,
 };
 use crate::rating::Rating;
 use crate::text;
@@ -636,10 +636,10 @@ pub(super) fn field_errors(f: &EntryFields, episodes: Option<u32>) -> Vec<Error>
             ));
         }
     }
-    if f.tags.iter().any(|tag| tag.chars().count() > 100) {
+    if f.tags.iter().any(|tag| tag.chars().count() > MAX_TAG_CHARS) {
         errors.push(Error::invalid_field(
             "tags",
-            "a tag may be at most 100 characters",
+            format!("a tag may be at most {MAX_TAG_CHARS} characters"),
         ));
     }
     errors

@@ -68,12 +68,27 @@ pub(crate) fn record_backup(tx: &Transaction, backup_name: &str) -> Result<()> {
     Ok(())
 }
 
-/// One existing title's matching key: folded name, year and kind.
+/// One existing title's matching key: folded name, year and kind, with
+/// the name as written and the ids that rule a name match out.
 pub(crate) struct TitleKey {
     pub entry_id: i64,
     pub folded_name: String,
+    pub name: String,
     pub year: Option<i32>,
     pub kind: Kind,
+    pub ids: ExternalIds,
+}
+
+impl TitleKey {
+    /// Whether this title and `facts` hold different ids of one provider:
+    /// then they are two titles, whatever their names say.
+    pub fn conflicts(&self, facts: &TitleFacts) -> bool {
+        self.ids
+            .pairs()
+            .iter()
+            .zip(facts.external_ids.pairs())
+            .any(|((_, a), (_, b))| matches!((a, b), (Some(a), Some(b)) if a.trim() != b.trim()))
+    }
 }
 
 /// Every entry's matching key, oldest entry first.
@@ -83,14 +98,32 @@ pub(crate) fn title_keys(tx: &Transaction) -> Result<Vec<TitleKey>> {
          ORDER BY e.id",
     )?;
     let rows = stmt.query_map([], |r| {
+        let name = r.get::<_, String>(1)?.trim().to_string();
         Ok(TitleKey {
             entry_id: r.get(0)?,
-            folded_name: text::fold(r.get::<_, String>(1)?.trim()),
+            folded_name: text::fold(&name),
+            name,
             year: r.get(2)?,
             kind: super::entries::word(r, 3)?,
+            ids: ExternalIds::default(),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut keys: Vec<TitleKey> = rows.collect::<rusqlite::Result<_>>()?;
+    let at: std::collections::HashMap<i64, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.entry_id, i))
+        .collect();
+    let mut stmt = tx.prepare(
+        "SELECT e.id, x.provider, x.value FROM external_ids x JOIN entries e ON e.title_id = x.title_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = at.get(&r.get::<_, i64>(0)?) {
+            keys[i].ids.set(&r.get::<_, String>(1)?, r.get(2)?);
+        }
+    }
+    Ok(keys)
 }
 
 /// The entry holding any of these catalogue ids, if one does. Two

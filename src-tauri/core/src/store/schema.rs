@@ -227,13 +227,29 @@ INSERT INTO entry_words (entry_words) VALUES ('optimize');
 CREATE INDEX entries_status_cover ON entries(status, platform_id, title_id);
 "#;
 
+/// Letterboxd film addresses as external ids. SQLite cannot change a
+/// CHECK constraint in place, so the table is rebuilt with the new one.
+const V5: &str = r#"
+CREATE TABLE external_ids_v5 (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL CHECK (provider IN ('tvmaze', 'tmdb', 'imdb', 'tvdb', 'mydramalist', 'letterboxd')),
+    value    TEXT NOT NULL,
+    PRIMARY KEY (title_id, provider),
+    UNIQUE (provider, value)
+);
+INSERT INTO external_ids_v5 (title_id, provider, value)
+    SELECT title_id, provider, value FROM external_ids;
+DROP TABLE external_ids;
+ALTER TABLE external_ids_v5 RENAME TO external_ids;
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 4;
+pub const LATEST_VERSION: i64 = 5;
 
 #[cfg(test)]
 mod tests {

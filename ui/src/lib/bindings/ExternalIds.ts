@@ -3,4 +3,10 @@
 /**
  * A title's ids in online catalogues.
  */
-export type ExternalIds = { tvmaze: string | null, tmdb: string | null, imdb: string | null, tvdb: string | null, mydramalist: string | null, };
+export type ExternalIds = { tvmaze: string | null, tmdb: string | null, imdb: string | null, tvdb: string | null, mydramalist: string | null, 
+/**
+ * The film's Letterboxd address (`https://boxd.it/…`): Letterboxd has
+ * no public catalogue, but its exports name films by it, so it tells
+ * apart two films whose names and years agree.
+ */
+letterboxd: string | null, };

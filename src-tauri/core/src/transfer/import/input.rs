@@ -215,6 +215,20 @@ pub fn at(file: &str, line: u64, column: Option<(usize, &str)>, msg: impl AsRef<
     ))
 }
 
+/// An error's message for a file that is left out while the rest is
+/// imported: without the "nothing was imported" that a refusal ends with.
+pub fn left_out(e: &Error) -> String {
+    let m = match e {
+        Error::InvalidInput(m) => m.clone(),
+        other => other.to_string(),
+    };
+    let lower = m.to_ascii_lowercase();
+    match lower.rfind("nothing was imported") {
+        Some(i) => m[..i].trim_end_matches([' ', ';']).to_string(),
+        None => m,
+    }
+}
+
 /// A CSV (or TSV) table read by header name.
 pub struct Table {
     pub file: String,
@@ -226,6 +240,11 @@ pub struct Table {
 pub struct Row {
     pub line: u64,
     pub cells: Vec<String>,
+}
+
+/// A header cell as readers name columns: trimmed, unquoted, lower case.
+fn norm_header(h: &str) -> String {
+    h.trim().trim_matches('"').trim().to_ascii_lowercase()
 }
 
 /// Finds a quote that opens a field and never closes, which the csv crate
@@ -289,17 +308,16 @@ impl Table {
                 "{file} is empty or has no header line; nothing was imported"
             )));
         }
-        let norm = |h: &str| h.trim().trim_matches('"').trim().to_ascii_lowercase();
         let mut best: Option<u8> = None;
         for d in [b',', b'\t', b';'] {
-            let names: Vec<String> = first.split(d as char).map(norm).collect();
+            let names: Vec<String> = first.split(d as char).map(norm_header).collect();
             if required.iter().all(|r| names.iter().any(|n| n == r)) {
                 best = Some(d);
                 break;
             }
         }
         let Some(delim) = best else {
-            let found: Vec<String> = first.split([',', '\t', ';']).map(norm).collect();
+            let found: Vec<String> = first.split([',', '\t', ';']).map(norm_header).collect();
             let missing: Vec<&str> = required
                 .iter()
                 .copied()
@@ -321,8 +339,49 @@ impl Table {
             .headers()
             .map_err(|e| csv_error(file, &e))?
             .iter()
-            .map(norm)
+            .map(norm_header)
             .collect();
+        Table::collect(file, header_names, rdr.records())
+    }
+
+    /// Reads a table that sits below other records in one file (a
+    /// Letterboxd list: a block about the list, then the films). The
+    /// whole file is read as comma-separated records first, so quoted
+    /// fields may hold blank lines, and the first record naming every
+    /// column in `required` is the header. Returns the records above the
+    /// header too. Line numbers count from the top of the file.
+    pub fn below(file: &str, text: &str, required: &[&str]) -> Result<(Vec<Row>, Table)> {
+        check_quotes(file, text, ',')?;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut above = Vec::new();
+        let mut records = rdr.records();
+        while let Some(rec) = records.next() {
+            let rec = rec.map_err(|e| csv_error(file, &e))?;
+            let names: Vec<String> = rec.iter().map(norm_header).collect();
+            if required.iter().all(|r| names.iter().any(|n| n == r)) {
+                return Ok((above, Table::collect(file, names, records)?));
+            }
+            above.push(Row {
+                line: rec.position().map_or(0, |p| p.line()),
+                cells: rec.iter().map(str::to_string).collect(),
+            });
+        }
+        Err(Error::invalid(format!(
+            "{file} has no header row naming {}; is this the right file and format? Nothing was imported",
+            required.iter().map(|r| format!("'{r}'")).collect::<Vec<_>>().join(", ")
+        )))
+    }
+
+    /// The table under `header_names`, from the records that follow it:
+    /// blank records left out, rows of the wrong width refused.
+    fn collect(
+        file: &str,
+        header_names: Vec<String>,
+        records: impl Iterator<Item = csv::Result<csv::StringRecord>>,
+    ) -> Result<Table> {
         let headers = header_names
             .iter()
             .enumerate()
@@ -331,7 +390,7 @@ impl Table {
             .collect();
         let width = header_names.len();
         let mut rows = Vec::new();
-        for rec in rdr.records() {
+        for rec in records {
             let rec = rec.map_err(|e| csv_error(file, &e))?;
             let line = rec.position().map_or(0, |p| p.line());
             if rec.iter().all(|c| c.trim().is_empty()) {

@@ -2,20 +2,26 @@
 //! `watched.csv`, `diary.csv`, `ratings.csv`, `reviews.csv`, `watchlist.csv`,
 //! `likes/films.csv` and `lists/*.csv`. Letterboxd is films only.
 //!
-//! The lines of one film across files are merged (by name and year: the
-//! `Letterboxd URI` of a diary line points at the diary entry, not the
-//! film, so it cannot join files). Ratings of 0.5–5 stars become 10–100.
-//! A diary line marked `Rewatch` is a viewing of its own. List files have a
-//! metadata block, a blank line, then `Position,Name,Year,URL,Description`;
-//! their films get the list's name as a tag.
+//! The lines of one film across files are merged: by the film's
+//! `Letterboxd URI` where a file gives it (watched, ratings, watchlist,
+//! likes and lists do), kept as the title's `letterboxd` id, so two films
+//! whose names differ only by accents (or not at all) stay two and match
+//! their entries again on the next import; else by name and year (the URI of a diary or review line
+//! points at that entry, not the film, so it cannot join files). Ratings of
+//! 0.5–5 stars become 10–100. A diary line marked `Rewatch` is a viewing of
+//! its own. List files are CSV records: a block about the list (its name),
+//! then the films under `Position,Name,Year,URL,Description`; a quoted
+//! description may hold blank lines. Their films get the list's name as a
+//! tag. A list that cannot be read is left out and named in the preview.
 
 use chrono::{DateTime, Utc};
 
-use super::input::{csv_files, SourceFile, Table};
+use super::input::{csv_files, left_out, SourceFile, Table};
 use super::merge::{keys, Gather};
 use crate::error::Result;
 use crate::model::{
-    EntryFields, IncomingEntry, Kind, ParsedExport, Status, TitleFacts, ViewingDetails,
+    EntryFields, ExternalIds, IncomingEntry, Kind, ParsedExport, Status, TitleFacts,
+    ViewingDetails, MAX_TAG_CHARS,
 };
 
 pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
@@ -29,27 +35,30 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
         }
         let base = f.base_name();
         let text = f.text(&mut parsed.notes);
-        if lower.contains("lists/") || text.starts_with("Letterboxd list export") {
-            list(&f.name, &text, &mut gather)?;
+        if lower.contains("lists/") || text.trim_start().starts_with("Letterboxd list export") {
+            // One odd list must not stop the rest of a user's history.
+            if let Err(e) = list(&f.name, &text, &mut gather, &mut parsed.notes) {
+                parsed.skip(
+                    f.name.clone(),
+                    format!("this list was left out: {}", left_out(&e)),
+                );
+            }
             continue;
         }
         // profile.csv, comments.csv…: nothing about films. A lone CSV
         // with another name is read by its columns.
+        // likes/ also holds the lists and other people's reviews the user
+        // liked: only likes/films.csv is about the user's own films.
+        let liked = lower.contains("likes/");
         let status = match base.as_str() {
+            "films.csv" if liked => Status::Completed,
+            _ if liked => continue,
             "watched.csv" | "diary.csv" | "reviews.csv" | "ratings.csv" => Status::Completed,
             "watchlist.csv" => Status::PlanToWatch,
-            "films.csv" if lower.contains("likes/") => Status::Completed,
             _ if files.len() == 1 => Status::Completed,
             _ => continue,
         };
-        rows(
-            &f.name,
-            &text,
-            status,
-            base.as_str(),
-            lower.contains("likes/"),
-            &mut gather,
-        )?;
+        rows(&f.name, &text, status, base.as_str(), liked, &mut gather)?;
     }
     if gather.is_empty() && parsed.skipped.is_empty() {
         return Err(crate::error::Error::invalid(
@@ -60,12 +69,17 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
     Ok(parsed)
 }
 
-fn film(name: &str, year: Option<i32>) -> TitleFacts {
+/// A film, with its Letterboxd address when the line gives the film's own.
+fn film(name: &str, year: Option<i32>, uri: Option<&str>) -> TitleFacts {
     TitleFacts {
         kind: Kind::Film,
         name: name.to_string(),
         year,
         episodes: Some(1),
+        external_ids: ExternalIds {
+            letterboxd: uri.map(|u| u.trim().trim_end_matches('/').to_string()),
+            ..Default::default()
+        },
         ..Default::default()
     }
 }
@@ -135,7 +149,14 @@ fn rows(
         } else {
             fields.finished_on = watched;
         }
-        let title = film(name, year);
+        // Only these files' URIs name the film itself.
+        let uri = matches!(
+            base,
+            "watched.csv" | "ratings.csv" | "watchlist.csv" | "films.csv"
+        )
+        .then(|| c.get("letterboxd uri"))
+        .flatten();
+        let title = film(name, year, uri);
         let when = at_midnight(logged.or(watched));
         gather.add(
             keys(&title),
@@ -152,38 +173,42 @@ fn rows(
     Ok(())
 }
 
-/// A list: metadata lines, a blank line, then the films.
-fn list(file: &str, text: &str, gather: &mut Gather) -> Result<()> {
-    let norm = text.replace("\r\n", "\n");
-    let (meta, films) = match norm.find("\n\n") {
-        Some(i) => (&norm[..i], &norm[i + 2..]),
-        None => ("", norm.as_str()),
+/// A list: `Letterboxd list export v7`, `Date,Name,Tags,URL,Description`
+/// and the list's row, then its films under their own header.
+fn list(file: &str, text: &str, gather: &mut Gather, notes: &mut Vec<String>) -> Result<()> {
+    let (above, t) = Table::below(file, text, &["position", "name", "year"])?;
+    let list_name = above
+        .windows(2)
+        .find_map(|w| {
+            let i = w[0]
+                .cells
+                .iter()
+                .position(|c| c.trim().eq_ignore_ascii_case("name"))?;
+            Some(w[1].cells.get(i)?.trim().to_string()).filter(|n| !n.is_empty())
+        })
+        .unwrap_or_else(|| {
+            file.rsplit('/')
+                .next()
+                .unwrap_or(file)
+                .trim_end_matches(".csv")
+                .replace('-', " ")
+        });
+    // The list's name becomes a tag, and a tag has a limit a list's name
+    // does not.
+    let list_name = if list_name.chars().count() > MAX_TAG_CHARS {
+        let short: String = list_name.chars().take(MAX_TAG_CHARS - 1).collect();
+        let short = format!("{}…", short.trim_end());
+        notes.push(format!(
+            "{file}: the list's name is longer than a tag may be ({MAX_TAG_CHARS} characters); its films are tagged '{short}'"
+        ));
+        short
+    } else {
+        list_name
     };
-    let mut list_name = None;
-    if !meta.is_empty() {
-        let body = meta.split_once('\n').map_or("", |x| x.1);
-        if let Ok(t) = Table::read(file, body, &["name"]) {
-            list_name = t
-                .rows
-                .first()
-                .and_then(|r| t.row(r).get("name").map(str::to_string));
-        }
-    }
-    let list_name = list_name.unwrap_or_else(|| {
-        file.rsplit('/')
-            .next()
-            .unwrap_or(file)
-            .trim_end_matches(".csv")
-            .replace('-', " ")
-    });
-    // Line numbers in errors count from the top of the file.
-    let offset = norm[..norm.len() - films.len()].matches('\n').count() as u64;
-    let t = Table::read(file, films, &["name", "year"]).map_err(|e| shift(e, offset))?;
     for row in &t.rows {
         let c = t.row(row);
         let Some(name) = c.get("name") else { continue };
-        let year = c.year("year").map_err(|e| shift(e, offset))?;
-        let title = film(name, year);
+        let title = film(name, c.year("year")?, c.get("url"));
         gather.add(
             keys(&title),
             IncomingEntry {
@@ -198,20 +223,4 @@ fn list(file: &str, text: &str, gather: &mut Gather) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Moves "line N" in an error by `offset` lines.
-fn shift(e: crate::error::Error, offset: u64) -> crate::error::Error {
-    match e {
-        crate::error::Error::InvalidInput(m) => {
-            let re = m.find(", line ").and_then(|i| {
-                let rest = &m[i + 7..];
-                let end = rest.find(|c: char| !c.is_ascii_digit())?;
-                let n: u64 = rest[..end].parse().ok()?;
-                Some(format!("{}, line {}{}", &m[..i], n + offset, &rest[end..]))
-            });
-            crate::error::Error::InvalidInput(re.unwrap_or(m))
-        }
-        other => other,
-    }
 }

@@ -232,32 +232,131 @@ fn same_viewing(a: &ViewingDetails, b: &ViewingDetails) -> bool {
     a.started_on == b.started_on && a.finished_on == b.finished_on
 }
 
+/// What one line of an export says identifies its title, for [`Gather`]:
+/// its catalogue ids, the source's own id for it (a Letterboxd film URI, a
+/// Trakt id) and its folded name, year and kind.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    /// (provider, value): catalogue ids first, then the source's own.
+    ids: Vec<(String, String)>,
+    /// Folded name and kind, without the year.
+    name: String,
+    /// The name as written, trimmed.
+    written: String,
+    year: Option<i32>,
+}
+
+impl Keys {
+    /// Adds the source's own id for the title: lines with different ones
+    /// are two titles even when their folded names and years agree
+    /// ("Veronica" and "Verónica", both 2017).
+    pub fn with_source(mut self, source: &str, id: Option<&str>) -> Keys {
+        if let Some(id) = id.map(str::trim).filter(|id| !id.is_empty()) {
+            self.ids.push((source.to_string(), id.to_string()));
+        }
+        self
+    }
+
+    /// The strongest key, for a reader that collects more per title.
+    pub fn first(&self) -> String {
+        match self.ids.first() {
+            Some((p, v)) => format!("{p}:{v}"),
+            None => format!("{}|{}", self.name, self.year.unwrap_or(0)),
+        }
+    }
+
+    /// Whether both name an id of one provider, and not the same one.
+    fn conflicts(&self, other: &Keys) -> bool {
+        self.ids
+            .iter()
+            .any(|(p, v)| other.ids.iter().any(|(op, ov)| op == p && ov != v))
+    }
+
+    /// Takes on what `other` (a line gathered into this title) adds.
+    fn absorb(&mut self, other: &Keys) {
+        for (p, v) in &other.ids {
+            if !self.ids.iter().any(|(sp, _)| sp == p) {
+                self.ids.push((p.clone(), v.clone()));
+            }
+        }
+        self.year = self.year.or(other.year);
+    }
+}
+
 /// Collects one export's lines into one entry per title, merging the lines
 /// that speak of the same title (a diary line, a rating line and a review
-/// line of one film). A line gives every key it knows (catalogue ids, the
-/// name key); any shared key puts it with the others.
+/// line of one film). A line joins a title it shares an id with; else one
+/// with the same folded name and kind whose year agrees (or one of the two
+/// has none: a watchlist line without a year is the rated film with one)
+/// and whose ids do not conflict. Where several fit, the same year and
+/// then the name as written decide; titles of different years are not
+/// guessed between.
 #[derive(Default)]
 pub struct Gather {
-    slots: Vec<IncomingEntry>,
-    by_key: HashMap<String, usize>,
+    slots: Vec<(IncomingEntry, Keys)>,
+    by_id: HashMap<(String, String), usize>,
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 impl Gather {
-    pub fn add(&mut self, keys: Vec<String>, e: IncomingEntry) {
-        let found = keys.iter().find_map(|k| self.by_key.get(k).copied());
+    pub fn add(&mut self, keys: Keys, e: IncomingEntry) {
+        let found = keys
+            .ids
+            .iter()
+            .find_map(|id| self.by_id.get(id).copied())
+            .or_else(|| self.by_name(&keys));
         let slot = match found {
             Some(i) => {
-                self.slots[i] = merge(&self.slots[i], &e, Prefer::Newer);
+                let (entry, known) = &mut self.slots[i];
+                *entry = merge(entry, &e, Prefer::Newer);
+                known.absorb(&keys);
                 i
             }
             None => {
-                self.slots.push(e);
+                self.by_name
+                    .entry(keys.name.clone())
+                    .or_default()
+                    .push(self.slots.len());
+                self.slots.push((e, keys.clone()));
                 self.slots.len() - 1
             }
         };
-        for k in keys {
-            self.by_key.entry(k).or_insert(slot);
+        for id in keys.ids {
+            self.by_id.entry(id).or_insert(slot);
         }
+    }
+
+    /// The title a line without a shared id joins by its name, if one fits.
+    fn by_name(&self, k: &Keys) -> Option<usize> {
+        let fits: Vec<usize> = self
+            .by_name
+            .get(&k.name)?
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let s = &self.slots[i].1;
+                (s.year.is_none() || k.year.is_none() || s.year == k.year) && !s.conflicts(k)
+            })
+            .collect();
+        let narrow = |v: Vec<usize>, keep: &dyn Fn(&Keys) -> bool| {
+            let n: Vec<usize> = v
+                .iter()
+                .copied()
+                .filter(|&i| keep(&self.slots[i].1))
+                .collect();
+            if n.is_empty() {
+                v
+            } else {
+                n
+            }
+        };
+        let fits = narrow(fits, &|s| s.year == k.year);
+        let fits = narrow(fits, &|s| s.written == k.written);
+        let first = *fits.first()?;
+        let year = self.slots[first].1.year;
+        fits.iter()
+            .all(|&i| self.slots[i].1.year == year)
+            .then_some(first)
     }
 
     pub fn len(&self) -> usize {
@@ -269,30 +368,27 @@ impl Gather {
     }
 
     pub fn into_entries(self) -> Vec<IncomingEntry> {
-        self.slots
+        self.slots.into_iter().map(|(e, _)| e).collect()
     }
 }
 
 /// Every key of a title: its catalogue ids, then its folded name, year and kind.
-pub fn keys(facts: &TitleFacts) -> Vec<String> {
-    let mut k: Vec<String> = facts
-        .external_ids
-        .pairs()
-        .iter()
-        .filter_map(|(p, v)| v.map(|v| format!("{p}:{v}")))
-        .collect();
-    k.push(name_key(&facts.name, facts.year, facts.kind));
-    k
-}
-
-/// The key of a title by folded name, year and kind.
-pub fn name_key(name: &str, year: Option<i32>, kind: crate::model::Kind) -> String {
-    format!(
-        "{}|{}|{}",
-        crate::text::fold(name.trim()),
-        year.map_or(String::new(), |y| y.to_string()),
-        kind.as_str()
-    )
+pub fn keys(facts: &TitleFacts) -> Keys {
+    Keys {
+        ids: facts
+            .external_ids
+            .pairs()
+            .iter()
+            .filter_map(|(p, v)| v.map(|v| (p.to_string(), v.trim().to_string())))
+            .collect(),
+        name: format!(
+            "{}|{}",
+            crate::text::fold(facts.name.trim()),
+            facts.kind.as_str()
+        ),
+        written: facts.name.trim().to_string(),
+        year: facts.year,
+    }
 }
 
 /// What changed between two states of an entry, in words for a preview.

@@ -257,6 +257,7 @@ fn plan(
                             !claimed.contains(&k.entry_id)
                                 && k.year == inc.title.year
                                 && k.kind == inc.title.kind
+                                && !k.conflicts(&inc.title)
                         })
                         .map(|k| k.entry_id)
                 }
@@ -316,9 +317,12 @@ fn plan(
     Ok((report, changed))
 }
 
-/// One entry of another service's export: matched (catalogue ids, then
-/// name + year + kind, then name + year of any kind when only one entry
-/// fits), then merged into what the library has. What cannot be matched
+/// One entry of another service's export: matched (catalogue ids and the
+/// service's own, then name + year + kind, then name + year of any kind
+/// when only one entry fits; an entry holding a different id of the same
+/// provider never matches by name, and among entries whose names fold
+/// alike the one written the same wins), then merged into what the
+/// library has. What cannot be matched
 /// with certainty is reported, not guessed.
 #[allow(clippy::too_many_arguments)]
 fn merge_one(
@@ -345,14 +349,28 @@ fn merge_one(
             let folded = text::fold(name);
             // A file without years (MyDramaList's) matches on the name alone.
             let candidates = existing.get(folded.as_str()).map_or(&[][..], |v| &v[..]);
-            let same = |k: &&&raw::TitleKey| inc.title.year.is_none() || k.year == inc.title.year;
-            let exact: Vec<i64> = candidates
+            let same = |k: &&&raw::TitleKey| {
+                (inc.title.year.is_none() || k.year == inc.title.year) && !k.conflicts(&inc.title)
+            };
+            let exact: Vec<&raw::TitleKey> = candidates
                 .iter()
                 .filter(|k| same(k) && k.kind == inc.title.kind)
+                .copied()
+                .collect();
+            let loose: Vec<&raw::TitleKey> = candidates.iter().filter(same).copied().collect();
+            let pick = if exact.is_empty() { loose } else { exact };
+            // "Veronica" and "Verónica" fold alike: the name as written
+            // tells them apart.
+            let written: Vec<i64> = pick
+                .iter()
+                .filter(|k| k.name == name)
                 .map(|k| k.entry_id)
                 .collect();
-            let loose: Vec<i64> = candidates.iter().filter(same).map(|k| k.entry_id).collect();
-            let pick = if exact.is_empty() { &loose } else { &exact };
+            let pick = if written.len() == 1 {
+                written
+            } else {
+                pick.iter().map(|k| k.entry_id).collect()
+            };
             match pick.len() {
                 0 => None,
                 1 => Some(pick[0]),

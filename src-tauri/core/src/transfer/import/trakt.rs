@@ -6,8 +6,9 @@
 //! (their titles get the list's name as a tag).
 //!
 //! Ids: TMDB, IMDb and TVDB ids are kept as catalogue ids. Trakt's own id
-//! has no place in Watchlog's catalogue ids and is not kept (matching uses
-//! the others). TMDB numbers films and series separately, so a film's TMDB
+//! has no place in Watchlog's catalogue ids and is not kept, but within
+//! one export it tells titles apart: lines with different Trakt ids are
+//! never gathered into one entry. TMDB numbers films and series separately, so a film's TMDB
 //! id is kept as `movie/<id>`, a series' as the bare number the catalogue
 //! lookup also writes.
 
@@ -177,7 +178,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                         });
                     }
                 } else {
-                    let key = keys(&title).remove(0);
+                    let key = keys(&title).first();
                     let seen = episodes_seen.entry(key).or_default();
                     if let Some(ep) = item.get("episode") {
                         let s = ep.get("season").and_then(Value::as_i64).unwrap_or(0);
@@ -215,8 +216,17 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                     }
                 }
             }
+            // Trakt numbers films and shows separately.
+            let trakt_id = media
+                .get("ids")
+                .and_then(|ids| match ids.get("trakt")? {
+                    Value::Number(n) => Some(n.to_string()),
+                    Value::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .map(|t| format!("{}/{t}", if is_movie { "movie" } else { "show" }));
             gather.add(
-                keys(&title),
+                keys(&title).with_source("trakt", trakt_id.as_deref()),
                 IncomingEntry {
                     id: None,
                     title,
