@@ -269,6 +269,50 @@ mod tests {
         );
     }
 
+    /// A library written before Letterboxd ids keeps its ids, still one
+    /// per provider and title, and takes Letterboxd's as well.
+    #[test]
+    fn external_ids_survive_the_rebuild_and_take_letterboxd() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO titles (id, kind, name, sort_name, created_at, updated_at)
+                 VALUES (7, 'film', 'Veronica', 'veronica', 'x', 'x');
+             INSERT INTO external_ids (title_id, provider, value) VALUES (7, 'imdb', 'tt6835252');",
+        )
+        .unwrap();
+        super::migrations().to_latest(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO external_ids (title_id, provider, value) VALUES (7, 'letterboxd', 'https://boxd.it/f1a')",
+            [],
+        )
+        .unwrap();
+        let ids: Vec<(String, String)> = conn
+            .prepare(
+                "SELECT provider, value FROM external_ids WHERE title_id = 7 ORDER BY provider",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            ids,
+            [
+                ("imdb".to_string(), "tt6835252".to_string()),
+                ("letterboxd".to_string(), "https://boxd.it/f1a".to_string())
+            ]
+        );
+        assert!(
+            conn.execute(
+                "INSERT INTO external_ids (title_id, provider, value) VALUES (7, 'imdb', 'tt1')",
+                [],
+            )
+            .is_err(),
+            "still one id per provider and title"
+        );
+    }
+
     /// A library written before the word index gets one built from its
     /// existing rows, accents folded and prefixes answered.
     #[test]
