@@ -223,15 +223,16 @@ fn letterboxd_zip_and_lists_with_metadata_block() {
     assert!(bp.fields.tags.contains(&"Korean cinema".to_string()));
 }
 
-/// Writes `files` (name, text) under a new folder of `l`'s and returns it.
-fn export_dir(l: &Lib, files: &[(&str, &str)]) -> PathBuf {
+/// Writes `files` (name, text) as a Letterboxd export folder and imports
+/// it [`twice`].
+fn letterboxd_twice(l: &mut Lib, files: &[(&str, &str)]) -> ImportReport {
     let dir = l._dir.path().join("export");
     for (name, text) in files {
         let p = dir.join(name);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
-    dir
+    twice(l, Some(ImportFormat::Letterboxd), &dir)
 }
 
 /// Shaped like the real exports of heavy users: a list whose quoted
@@ -246,8 +247,8 @@ fn letterboxd_lists_with_paragraphs_blank_lines_and_a_broken_one() {
     let rant = format!(
         "Letterboxd list export v7\r\nDate,Name,Tags,URL,Description\r\n2021-02-28,{long},\"genx, 80s\",https://boxd.it/bkDWo,\"<b>Incessantly</b>\r\n\r\nA second paragraph, with \"\"quotes\"\".\r\n\r\nJust kill me, okay?\"\r\n\r\nPosition,Name,Year,URL,Description\r\n1,Kill Bill: Vol. 1,2003,https://boxd.it/70w,\r\n2,Pulp Fiction,1994,https://boxd.it/29Pq,\"A note\r\n\r\non two lines\"\r\n"
     );
-    let dir = export_dir(
-        &l,
+    let first = letterboxd_twice(
+        &mut l,
         &[
             (
                 "ratings.csv",
@@ -262,7 +263,6 @@ fn letterboxd_lists_with_paragraphs_blank_lines_and_a_broken_one() {
             ("lists/broken.csv", "Letterboxd list export v7\nDate,Name\n2023-05-01,Nothing here\n"),
         ],
     );
-    let first = twice(&mut l, Some(ImportFormat::Letterboxd), &dir);
     assert_eq!(first.added, 3, "{first:#?}");
     let skipped: Vec<_> = first
         .items
@@ -314,8 +314,8 @@ fn letterboxd_lists_with_paragraphs_blank_lines_and_a_broken_one() {
 #[test]
 fn different_source_ids_are_never_one_film() {
     let mut l = new_lib();
-    let dir = export_dir(
-        &l,
+    let first = letterboxd_twice(
+        &mut l,
         &[
             (
                 "watched.csv",
@@ -327,7 +327,6 @@ fn different_source_ids_are_never_one_film() {
             ),
         ],
     );
-    let first = twice(&mut l, Some(ImportFormat::Letterboxd), &dir);
     assert_eq!(first.added, 4, "{first:#?}");
     let entries = all(&l.lib);
     assert_eq!(
@@ -393,8 +392,8 @@ fn different_source_ids_are_never_one_film() {
 #[test]
 fn a_film_with_and_without_a_year_is_one_entry() {
     let mut l = new_lib();
-    let dir = export_dir(
-        &l,
+    let first = letterboxd_twice(
+        &mut l,
         &[
             (
                 "diary.csv",
@@ -414,7 +413,6 @@ fn a_film_with_and_without_a_year_is_one_entry() {
             ),
         ],
     );
-    let first = twice(&mut l, Some(ImportFormat::Letterboxd), &dir);
     assert_eq!(first.added, 2, "{first:#?}");
     let entries = all(&l.lib);
     let kosmos = find(&entries, "One of the Roughs, a Kosmos");
