@@ -6,13 +6,15 @@
 //! `Letterboxd URI` where a file gives it (watched, ratings, watchlist,
 //! likes and lists do), kept as the title's `letterboxd` id, so two films
 //! whose names differ only by accents (or not at all) stay two and match
-//! their entries again on the next import; else by name and year (the URI of a diary or review line
-//! points at that entry, not the film, so it cannot join files). Ratings of
-//! 0.5–5 stars become 10–100. A diary line marked `Rewatch` is a viewing of
-//! its own. List files are CSV records: a block about the list (its name),
-//! then the films under `Position,Name,Year,URL,Description`; a quoted
-//! description may hold blank lines. Their films get the list's name as a
-//! tag. A list that cannot be read is left out and named in the preview.
+//! their entries again on the next import; else by name and year (the URI
+//! of a diary or review line points at that entry, not the film, so it
+//! cannot join files). Ratings of 0.5–5 stars become 10–100. A diary line
+//! marked `Rewatch` is a viewing of its own. List files are CSV records: a
+//! block about the list (its name), then the films under
+//! `Position,Name,Year,URL,Description`; a quoted description may hold
+//! blank lines. Their films get the list's name as a tag (shortened, with a
+//! note, where it is longer than a tag may be). A list that cannot be read
+//! is left out and named in the preview.
 
 use chrono::{DateTime, Utc};
 
@@ -46,9 +48,9 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
             continue;
         }
         // profile.csv, comments.csv…: nothing about films. A lone CSV
-        // with another name is read by its columns.
-        // likes/ also holds the lists and other people's reviews the user
-        // liked: only likes/films.csv is about the user's own films.
+        // with another name is read by its columns. likes/ also holds the
+        // lists and other people's reviews the user liked: only
+        // likes/films.csv is about the user's own films.
         let liked = lower.contains("likes/");
         let status = match base.as_str() {
             "films.csv" if liked => Status::Completed,
