@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 use watchlog_app::{with_commands, AppState};
 
 struct TestApp {
@@ -626,4 +626,32 @@ fn a_damaged_library_is_moved_aside_and_its_newest_backup_offered() {
         json!(null),
         "the offer is gone once taken"
     );
+}
+
+/// Reads have a connection of their own: while the write connection is
+/// held (a long import, a restore's preparation), the library view still
+/// answers at once instead of waiting for it.
+#[test]
+fn reads_do_not_wait_for_the_write_connection() {
+    let t = app();
+    invoke(&t.window, "add_entry", json!({ "entry": soundtrack() })).unwrap();
+    let state = t.window.state::<AppState>();
+    let held = state.library().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let window = t.window.clone();
+    std::thread::spawn(move || {
+        let page = invoke(
+            &window,
+            "list_page",
+            json!({ "query": { "status": null, "platform": null, "search": null, "sort": null, "reverse": false, "limit": 10 } }),
+        );
+        let counts = invoke(&window, "status_counts", json!({}));
+        let _ = tx.send((page, counts));
+    });
+    let (page, counts) = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the library view answers while the write connection is held");
+    drop(held);
+    assert_eq!(page.unwrap()["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(counts.unwrap()["all"], json!(1));
 }
