@@ -5,12 +5,12 @@
 //! undo, which restores the backup with the library closed meanwhile.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
+use watchlog_core::progress::CancelToken;
 use watchlog_core::transfer::import::formats::{self, ImportFormat, ImportProgress};
 use watchlog_core::transfer::import::merge::Prefer;
 use watchlog_core::transfer::import::undo::{self, UndoReport};
@@ -24,7 +24,7 @@ use crate::state::AppState;
 /// time per app, so a process-wide slot is enough and needs no wiring.
 struct Slot {
     picked: Mutex<Option<PathBuf>>,
-    cancel: Mutex<Option<Arc<AtomicBool>>>,
+    cancel: Mutex<Option<CancelToken>>,
 }
 
 static SLOT: Slot = Slot {
@@ -96,7 +96,7 @@ pub async fn import_apply(
     on_progress: Channel<ImportProgress>,
 ) -> CommandResult<ImportReport> {
     let path = picked()?;
-    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel = CancelToken::new();
     *lock(&SLOT.cancel) = Some(cancel.clone());
     let library = state.path().to_path_buf();
     // Its own connection on a worker thread: the window stays responsive,
@@ -104,14 +104,11 @@ pub async fn import_apply(
     let task = tauri::async_runtime::spawn_blocking(move || {
         let (format, parsed) = formats::read_path(format, &path)?;
         let mut lib = Library::open(&library)?;
-        let step = (parsed.incoming.entries.len() / 100).max(1);
         let progress = |done: usize, total: usize| {
-            if done % step == 0 || done == total {
-                let _ = on_progress.send(ImportProgress {
-                    done: done as u32,
-                    total: total as u32,
-                });
-            }
+            let _ = on_progress.send(ImportProgress {
+                done: done as u32,
+                total: total as u32,
+            });
         };
         formats::execute(
             &mut lib,
@@ -135,7 +132,7 @@ pub async fn import_apply(
 pub async fn import_cancel() -> CommandResult<bool> {
     Ok(match lock(&SLOT.cancel).as_ref() {
         Some(c) => {
-            c.store(true, Ordering::Relaxed);
+            c.cancel();
             true
         }
         None => false,

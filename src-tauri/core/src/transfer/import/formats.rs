@@ -276,7 +276,7 @@ pub fn execute(
     prefer: super::merge::Prefer,
     apply: bool,
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
-    cancel: Option<&std::sync::atomic::AtomicBool>,
+    cancel: Option<&crate::progress::CancelToken>,
 ) -> Result<super::ImportReport> {
     let opts = super::RunOptions {
         merge: format.merges().then_some(prefer),

@@ -24,7 +24,6 @@ pub mod watchlog_csv;
 pub mod watchlog_json;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
@@ -32,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{Entry, EntryFields, TitleFacts, ViewingDetails};
+use crate::progress::{CancelToken, Throttle};
 use crate::store::import as raw;
 use crate::store::Library;
 use crate::text;
@@ -135,10 +135,11 @@ pub struct RunOptions<'a> {
     /// services' partial exports). `None`: the file replaces matched
     /// entries wholesale (Watchlog's own lossless formats).
     pub merge: Option<merge::Prefer>,
-    /// Called with (entries done, entries in all) inside the transaction.
+    /// Called with (entries done, entries in all) inside the transaction,
+    /// at the steps a [`Throttle`] finds worth reporting.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
-    /// Set from anywhere to stop; the transaction is then rolled back.
-    pub cancel: Option<&'a AtomicBool>,
+    /// Cancelled from anywhere to stop; the transaction is then rolled back.
+    pub cancel: Option<&'a CancelToken>,
     /// Written (in the same transaction) as the backup "undo last import"
     /// restores.
     pub record_backup: Option<&'a str>,
@@ -238,13 +239,14 @@ fn run(
         ..Default::default()
     };
     let total = incoming.entries.len();
+    let throttle = Throttle::new(total);
     for (n, inc) in incoming.entries.iter().enumerate() {
-        if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        if opts.cancel.is_some_and(CancelToken::is_cancelled) {
             return Err(Error::Cancelled(
                 "the import was cancelled; the library is as it was".into(),
             ));
         }
-        if let Some(p) = opts.progress {
+        if let Some(p) = opts.progress.filter(|_| throttle.due(n)) {
             p(n, total);
         }
         let name = inc.title.name.trim().to_string();
