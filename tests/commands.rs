@@ -80,25 +80,11 @@ fn add_edit_and_list_through_ipc() {
     let id = added["id"].as_i64().unwrap();
     assert_eq!(added["title"]["original_name"], "사운드트랙 #2");
 
-    let mut fields = added.clone();
-    for key in [
-        "id",
-        "title",
-        "rating_10",
-        "viewings",
-        "rewatch_count",
-        "added_at",
-        "updated_at",
-    ] {
-        fields.as_object_mut().unwrap().remove(key);
-    }
-    fields["status"] = json!("completed");
-    fields["rating"] = json!(85);
-    fields["finished_on"] = json!("2023-12-27");
+    // An edit is a patch: only the fields that changed are sent.
     let updated = invoke(
         &t.window,
         "update_entry",
-        json!({ "id": id, "fields": fields }),
+        json!({ "id": id, "patch": { "status": "completed", "rating": 85, "finished_on": "2023-12-27" } }),
     )
     .expect("update_entry");
     assert_eq!(updated["rating_10"], json!(8.5));
@@ -410,4 +396,107 @@ fn import_preview_apply_and_undo_through_ipc() {
         .is_string());
     invoke(&t.window, "import_undo", json!({})).expect("import_undo");
     assert_eq!(count(&t), json!(0), "undo restores the library as it was");
+}
+
+/// The `watchlog` binary built beside this test (`cargo test --workspace`
+/// builds it for the CLI's own tests).
+fn cli_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|dir| dir.join(format!("watchlog{}", std::env::consts::EXE_SUFFIX)))
+        .unwrap();
+    assert!(
+        bin.exists(),
+        "{} is missing: build the CLI first (cargo build -p watchlog-cli)",
+        bin.display()
+    );
+    bin
+}
+
+/// Runs the CLI with `--json` on the app's library; its error payload.
+fn cli_error(t: &TestApp, args: &[&str]) -> Value {
+    let out = std::process::Command::new(cli_binary())
+        .arg("--db")
+        .arg(&t._sandbox.db)
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{args:?} is refused as bad input"
+    );
+    serde_json::from_slice(&out.stderr).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: stderr is one JSON payload ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn the_same_bad_value_gives_the_same_field_error_in_the_app_and_the_cli() {
+    let t = app();
+    let added = invoke(&t.window, "add_entry", json!({ "entry": soundtrack() })).unwrap();
+    let id = added["id"].as_i64().unwrap();
+
+    let app = invoke(
+        &t.window,
+        "update_entry",
+        json!({ "id": id, "patch": { "progress": 99 } }),
+    )
+    .unwrap_err();
+    assert_eq!(app["field"], "progress", "{app}");
+    let cli = cli_error(&t, &["set", &id.to_string(), "--progress", "99"]);
+    assert_eq!(app, cli, "the app and the CLI say the same");
+
+    let mut old = soundtrack();
+    old["title"]["name"] = json!("Too old");
+    old["title"]["year"] = json!(1700);
+    let app = invoke(&t.window, "add_entry", json!({ "entry": old })).unwrap_err();
+    assert_eq!(app["field"], "year", "{app}");
+    let cli = cli_error(&t, &["add", "Too old", "--year", "1700"]);
+    assert_eq!(app, cli, "the app and the CLI say the same");
+
+    // The editor's preview reports the same error before anything is saved.
+    let preview = invoke(
+        &t.window,
+        "preview_entry",
+        json!({ "id": id, "patch": { "progress": 99 } }),
+    )
+    .unwrap();
+    assert_eq!(preview["errors"][0], app_progress_error(&t, id));
+}
+
+fn app_progress_error(t: &TestApp, id: i64) -> Value {
+    invoke(
+        &t.window,
+        "update_entry",
+        json!({ "id": id, "patch": { "progress": 99 } }),
+    )
+    .unwrap_err()
+}
+
+#[test]
+fn an_argument_of_the_wrong_shape_is_a_field_error_too() {
+    let t = app();
+    let mut entry = soundtrack();
+    entry["title"]["year"] = json!("twenty twenty-three");
+    let err = invoke(&t.window, "add_entry", json!({ "entry": entry })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+    assert_eq!(err["field"], "year", "{err}");
+    assert!(
+        !err["message"].as_str().unwrap().contains("line 1"),
+        "no JSON positions in words for people: {err}"
+    );
+    let err = invoke(
+        &t.window,
+        "update_entry",
+        json!({ "id": 1, "patch": { "scores": { "story": 900 } } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["field"], "scores.story", "{err}");
 }

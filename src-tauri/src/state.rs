@@ -79,10 +79,7 @@ impl AppState {
     ) -> CommandResult<T> {
         let mut guard = self.lock();
         // Dropping the old value closes its connection (and its WAL).
-        *guard = Err(ErrorPayload {
-            code: "busy".into(),
-            message: "the library is being replaced".into(),
-        });
+        *guard = Err(ErrorPayload::new("busy", "the library is being replaced"));
         let result = f(&self.path);
         *guard = open(&self.path);
         Ok(result?)

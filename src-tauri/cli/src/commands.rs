@@ -7,7 +7,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use watchlog_core::{
-    EntryFields, Library, ListQuery, NewEntry, Rating, TitleFacts, ViewingDetails, DB_ENV,
+    EntryFields, EntryPatch, Library, ListQuery, NewEntry, Rating, TitleFacts, ViewingDetails,
+    DB_ENV,
 };
 
 use crate::args::{
@@ -209,48 +210,28 @@ fn set(db: &Path, out: &Out, a: SetArgs) -> Result<()> {
             "nothing to change: give at least one of --status, --progress, --platform, --started, --finished, --tags, --favorite, --notes",
         ));
     }
-    let tags = a.tags.as_deref().map(split_tags);
+    let patch = EntryPatch {
+        status: a.status,
+        progress: a.progress,
+        platform: a.platform.map(|p| Some(p).filter(|p| !p.trim().is_empty())),
+        started_on: a.started.map(|d| d.0),
+        finished_on: a.finished.map(|d| d.0),
+        tags: a.tags.as_deref().map(split_tags),
+        favorite: a.favorite,
+        notes: a.notes.map(Some),
+        ..EntryPatch::default()
+    };
     existing(db, |lib| {
-        let mut f = lib.entry(a.id)?.fields;
-        if let Some(s) = a.status {
-            f.status = s;
-        }
-        if let Some(p) = a.progress {
-            f.progress = p;
-        }
-        if let Some(p) = a.platform {
-            f.platform = Some(p).filter(|p| !p.trim().is_empty());
-        }
-        if let Some(d) = a.started {
-            f.started_on = d.0;
-        }
-        if let Some(d) = a.finished {
-            f.finished_on = d.0;
-        }
-        if let Some(t) = tags {
-            f.tags = t;
-        }
-        if let Some(v) = a.favorite {
-            f.favorite = v;
-        }
-        if let Some(n) = a.notes {
-            f.notes = Some(n);
-        }
-        // The core refuses this too; saying which flag to add is friendlier,
-        // since the stored start is often one filled in by `--status watching`.
-        if let (Some(s), Some(fin)) = (f.started_on, f.finished_on) {
-            if fin < s {
-                let hint = if a.started.is_none() {
-                    " (give --started as well)"
-                } else {
-                    ""
-                };
-                return Err(CliError::bad_input(format!(
-                    "the finish date {fin} is before the start date {s}{hint}"
-                )));
+        let entry = lib.update_entry(a.id, &patch).map_err(|e| {
+            // The start date is often one `--status watching` filled in
+            // earlier; saying which flag to add is friendlier.
+            let hint = e.field() == Some("finished_on") && a.started.is_none();
+            let mut e = CliError::from(e);
+            if hint {
+                e.payload.message.push_str(" (give --started as well)");
             }
-        }
-        let entry = lib.update_entry(a.id, &f)?;
+            e
+        })?;
         out.changed(&entry, &lib.settings()?)
     })
 }
@@ -280,9 +261,11 @@ fn rate(db: &Path, out: &Out, a: RateArgs) -> Result<()> {
         } else {
             Some(Rating::parse_in(&a.value, lib.settings()?.rating_scale)?)
         };
-        let mut f = lib.entry(a.id)?.fields;
-        f.rating = rating;
-        let entry = lib.update_entry(a.id, &f)?;
+        let patch = EntryPatch {
+            rating: Some(rating),
+            ..EntryPatch::default()
+        };
+        let entry = lib.update_entry(a.id, &patch)?;
         out.changed(&entry, &lib.settings()?)
     })
 }
@@ -306,10 +289,12 @@ fn review(db: &Path, out: &Out, a: ReviewArgs) -> Result<()> {
     };
     let text = text.trim_end().to_string();
     existing(db, |lib| {
-        let mut f = lib.entry(a.id)?.fields;
-        f.review_spoiler = a.spoiler && !text.is_empty();
-        f.review = Some(text).filter(|t| !t.trim().is_empty());
-        let entry = lib.update_entry(a.id, &f)?;
+        let patch = EntryPatch {
+            review_spoiler: Some(a.spoiler && !text.is_empty()),
+            review: Some(Some(text).filter(|t| !t.trim().is_empty())),
+            ..EntryPatch::default()
+        };
+        let entry = lib.update_entry(a.id, &patch)?;
         out.changed(&entry, &lib.settings()?)
     })
 }
@@ -321,13 +306,6 @@ fn rewatch(db: &Path, out: &Out, a: RewatchArgs) -> Result<()> {
         platform: a.platform.filter(|p| !p.trim().is_empty()),
         progress: a.progress,
     };
-    if let (Some(s), Some(f)) = (viewing.started_on, viewing.finished_on) {
-        if f < s {
-            return Err(CliError::bad_input(format!(
-                "the finish date {f} is before the start date {s}"
-            )));
-        }
-    }
     existing(db, |lib| {
         let entry = lib.add_viewing(a.id, &viewing)?;
         out.changed(&entry, &lib.settings()?)

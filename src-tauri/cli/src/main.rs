@@ -26,10 +26,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
+    let json = cli.json;
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", e.line(json));
             ExitCode::from(e.exit)
         }
     }
@@ -55,9 +56,12 @@ fn usage_error(e: clap::Error) -> ExitCode {
     // clap's message is the first paragraph; the rest is usage and a hint.
     let first = rendered.split("\n\n").next().unwrap_or_default();
     let message = first.strip_prefix("error: ").unwrap_or(first);
-    eprintln!(
+    // The command line did not parse, so `--json` is looked for by hand.
+    let json = std::env::args().any(|a| a == "--json");
+    let e = CliError::usage(format!(
         "{} (see watchlog --help)",
-        CliError::bad_input(message.trim_end_matches('.'))
-    );
+        message.trim_end_matches('.')
+    ));
+    eprintln!("{}", e.line(json));
     ExitCode::from(error::EXIT_BAD_INPUT)
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
-use watchlog_testkit::sandbox::assert_one_line_error;
+use watchlog_testkit::sandbox::{assert_json_error, assert_one_line_error};
 use watchlog_testkit::{strangers, Cli};
 
 fn new_lib() -> Cli {
@@ -245,10 +245,30 @@ fn bad_input_is_refused_and_changes_nothing() {
 }
 
 #[test]
-fn json_errors_stay_plain_text_on_stderr() {
+fn json_errors_are_the_payload_on_stderr() {
     let lib = new_lib();
     soundtrack(&lib);
     lib.refused(&["show", "42", "--json"], 2, "no entry with id 42");
+    let out = lib
+        .cmd(&["set", "1", "--progress", "99", "--json"])
+        .output()
+        .unwrap();
+    let payload = assert_json_error(
+        &String::from_utf8_lossy(&out.stderr),
+        "more than the 6 episodes",
+        "set --progress 99 --json",
+    );
+    assert_eq!(payload["code"], "invalid_input");
+    assert_eq!(payload["field"], "progress", "{payload}");
+    // A usage error is the same shape, though the command line never parsed.
+    let out = lib.cmd(&["set", "1", "--json", "--nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let payload = assert_json_error(
+        &String::from_utf8_lossy(&out.stderr),
+        "--nope",
+        "a usage error with --json",
+    );
+    assert_eq!(payload["code"], "usage");
 }
 
 #[test]

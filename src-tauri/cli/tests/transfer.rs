@@ -468,3 +468,43 @@ fn exports_read_back_with_import() {
         }
     }
 }
+
+/// `backup` and `export --out` aimed at the open library itself, at its
+/// `-wal` file, or at it through another path are refused; the library and
+/// its side files are left exactly as they were and still open.
+#[test]
+fn writing_over_the_live_library_is_refused() {
+    let lib = sample();
+    // A connection holding the library open, as the app would, keeps the
+    // `-wal` file in place.
+    let holder = rusqlite::Connection::open(lib.db()).unwrap();
+    holder
+        .query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    let wal = lib.sandbox.file("watchlog.db-wal");
+    let before = sha256(lib.db());
+    let via_dot = lib.home().join(".").join("watchlog.db");
+    std::os::unix::fs::symlink(lib.db(), lib.sandbox.file("link.db")).unwrap();
+    let (own, wal_s, dot, link) = (
+        lib.db().to_str().unwrap().to_string(),
+        wal.to_str().unwrap().to_string(),
+        via_dot.to_str().unwrap().to_string(),
+        lib.sandbox.file("link.db").to_str().unwrap().to_string(),
+    );
+    for target in [&own, &wal_s, &dot, &link] {
+        lib.refused(&["backup", target], 2, "destroy the library");
+        lib.refused(
+            &["export", "watchlog-json", "--out", target],
+            2,
+            "destroy the library",
+        );
+    }
+    assert_eq!(sha256(lib.db()), before, "the library is untouched");
+    let count: i64 = holder
+        .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+        .expect("the open connection still reads the library");
+    assert_eq!(count, 14);
+    drop(holder);
+    let out = lib.ok(&["doctor", "--json"]);
+    assert!(out.contains("\"ok\""), "{out}");
+}

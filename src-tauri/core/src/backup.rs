@@ -50,6 +50,7 @@ impl Library {
     /// copy is complete and checked).
     pub fn backup_to(&self, dest: impl AsRef<Path>) -> Result<BackupInfo> {
         let dest = dest.as_ref();
+        self.refuse_own_files(dest, "the backup")?;
         // Not `transfer::write_atomically`: SQLite must open the temporary
         // file itself, so the same steps are done in `copy_database`.
         copy_database(self.connection(), dest, "the backup")?;
@@ -394,11 +395,23 @@ fn settle_live_file(path: &Path) -> Result<()> {
     if let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) {
         {
             // An exclusive lock fails while anyone else has the file open.
+            // A file SQLite cannot read is not busy but damaged: it is
+            // kept aside as it is, side files and all.
+            let damaged = |e: &rusqlite::Error| {
+                matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+                )
+            };
             conn.busy_timeout(Duration::from_millis(500))?;
-            conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
-                .map_err(|_| busy())?;
-            conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
-                .map_err(|_| busy())?;
+            match conn.pragma_update(None, "locking_mode", "EXCLUSIVE") {
+                Err(e) if damaged(&e) => return Ok(()),
+                other => other.map_err(|_| busy())?,
+            }
+            match conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;") {
+                Err(e) if damaged(&e) => return Ok(()),
+                other => other.map_err(|_| busy())?,
+            }
             let busy_flag: i64 = conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
                 .map_err(|_| busy())?;
@@ -529,4 +542,80 @@ pub fn find_backup(dir: &Path, name: &str) -> Result<PathBuf> {
         )));
     }
     Ok(path)
+}
+
+/// A damaged library moved out of the way, and the newest backup that
+/// passes its checks, which the app offers in one click and `watchlog
+/// doctor` names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Recovery {
+    /// What was wrong, in words.
+    pub problem: String,
+    /// Where the damaged file now is (`watchlog.db.damaged-<time>`; its
+    /// `-wal` and `-shm` files beside it under the same name).
+    pub damaged_kept_at: String,
+    /// The newest automatic backup that opens and passes SQLite's
+    /// integrity check.
+    pub backup: Option<BackupFile>,
+}
+
+/// Moves the damaged library at `library_path` aside with its side files,
+/// so a new library (or a restored backup) can take its place, and finds
+/// the newest good backup. `problem` says what was wrong.
+pub fn recover_damaged(library_path: &Path, problem: &Error) -> Result<Recovery> {
+    recover_damaged_at(library_path, problem, Utc::now())
+}
+
+/// [`recover_damaged`] with the time given, for tests.
+pub fn recover_damaged_at(
+    library_path: &Path,
+    problem: &Error,
+    now: DateTime<Utc>,
+) -> Result<Recovery> {
+    let name = library_path
+        .file_name()
+        .map_or("watchlog.db".into(), |n| n.to_string_lossy().into_owned());
+    let stamp = now.format("%Y%m%d-%H%M%S");
+    let mut aside = library_path.with_file_name(format!("{name}.damaged-{stamp}"));
+    let mut n = 2;
+    while aside.exists() {
+        aside = library_path.with_file_name(format!("{name}.damaged-{stamp}-{n}"));
+        n += 1;
+    }
+    // The main file last: until it moves, the library is where it was.
+    for suffix in ["-wal", "-shm", ""] {
+        let mut from = library_path.as_os_str().to_owned();
+        from.push(suffix);
+        let mut to = aside.as_os_str().to_owned();
+        to.push(suffix);
+        match std::fs::rename(&from, &to) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !suffix.is_empty() => {}
+            other => other.map_err(|e| {
+                Error::io(
+                    format!(
+                        "cannot move the damaged library {} aside",
+                        library_path.display()
+                    ),
+                    e,
+                )
+            })?,
+        }
+    }
+    if let Some(dir) = aside.parent() {
+        crate::transfer::sync_dir(dir);
+    }
+    Ok(Recovery {
+        problem: problem.to_string(),
+        damaged_kept_at: aside.display().to_string(),
+        backup: newest_good_backup(&default_backup_dir(library_path))?,
+    })
+}
+
+/// The newest automatic backup in `dir` that opens and passes SQLite's
+/// integrity check; damaged or foreign ones are passed over.
+pub fn newest_good_backup(dir: &Path) -> Result<Option<BackupFile>> {
+    Ok(describe_backups(dir)?
+        .into_iter()
+        .find(|b| check_backup(&dir.join(&b.name)).is_ok()))
 }

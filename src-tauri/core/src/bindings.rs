@@ -18,6 +18,9 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     Entry::export_all(&cfg)?;
     EntrySummary::export_all(&cfg)?;
     NewEntry::export_all(&cfg)?;
+    // Edits are patches; the editor previews a rule's effect before saving.
+    EntryPatch::export_all(&cfg)?;
+    EntryPreview::export_all(&cfg)?;
     ListQuery::export_all(&cfg)?;
     StatusCounts::export_all(&cfg)?;
     Platform::export_all(&cfg)?;
@@ -28,11 +31,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     Facets::export_all(&cfg)?;
     LibraryInfo::export_all(&cfg)?;
     RatingScale::export_all(&cfg)?;
+    crate::rating::RatingTable::export_all(&cfg)?;
     ErrorPayload::export_all(&cfg)?;
     // Exports and backups.
     crate::transfer::ExportOptions::export_all(&cfg)?;
     crate::transfer::ExportReport::export_all(&cfg)?;
     crate::backup::BackupFile::export_all(&cfg)?;
+    crate::backup::Recovery::export_all(&cfg)?;
     // Imports.
     crate::transfer::import::ImportReport::export_all(&cfg)?;
     crate::transfer::import::formats::ImportFormat::export_all(&cfg)?;

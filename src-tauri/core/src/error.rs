@@ -12,6 +12,16 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
+    /// A value the core cannot accept, in a named field of what was sent:
+    /// a key of `EntryFields`, `TitleFacts` or `ViewingDetails`
+    /// (`progress`, `year`, `scores.story`…). The faces show the message
+    /// beside that field.
+    #[error("{message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
+
     /// No entry, platform or viewing with that id.
     #[error("there is no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
@@ -60,16 +70,21 @@ pub enum Error {
     #[error("{0}")]
     Cancelled(String),
 
+    /// The disk holding the library (or a file being written) is full.
+    /// SQLite rolls the transaction back, so nothing was changed.
+    #[error("the disk is full, so nothing was changed; free some space and try again")]
+    DiskFull,
+
     /// An unexpected SQLite failure.
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
 }
 
 impl Error {
     /// A short, stable identifier for the kind of failure.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::InvalidInput(_) => "invalid_input",
+            Error::InvalidInput(_) | Error::InvalidField { .. } => "invalid_input",
             Error::NotFound { .. } => "not_found",
             Error::Conflict(_) => "conflict",
             Error::NewerDatabase { .. } => "newer_database",
@@ -78,12 +93,28 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Network { kind, .. } => kind.code(),
             Error::Cancelled(_) => "cancelled",
+            Error::DiskFull => "disk_full",
             Error::Database(_) => "database",
+        }
+    }
+
+    /// The input field the error is about, when it is about one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidField { field, .. } => Some(field),
+            _ => None,
         }
     }
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
         Error::InvalidInput(msg.into())
+    }
+
+    pub(crate) fn invalid_field(field: &'static str, msg: impl Into<String>) -> Self {
+        Error::InvalidField {
+            field,
+            message: msg.into(),
+        }
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
@@ -94,22 +125,49 @@ impl Error {
     }
 }
 
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            // SQLITE_FULL: a write found no room. The statement's
+            // transaction is rolled back, so the library is as it was.
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            _ => Error::Database(e),
+        }
+    }
+}
+
 impl From<rusqlite_migration::Error> for Error {
     fn from(e: rusqlite_migration::Error) -> Self {
         match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => Error::Database(err),
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
             other => Error::InvalidInput(format!("library upgrade failed: {other}")),
         }
     }
 }
 
 /// The one shape an error takes when it leaves the core: over IPC to the UI
-/// and in the CLI's JSON output.
+/// and in the CLI's JSON output (`--json` prints it on stderr).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
     pub code: String,
     pub message: String,
+    /// The input field the error is about (`progress`, `year`…), so a face
+    /// can show it beside that field without reading the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub field: Option<String>,
+}
+
+impl ErrorPayload {
+    /// A payload for a failure that is not the core's (a face's own).
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        ErrorPayload {
+            code: code.into(),
+            message: message.into(),
+            field: None,
+        }
+    }
 }
 
 impl From<&Error> for ErrorPayload {
@@ -117,6 +175,7 @@ impl From<&Error> for ErrorPayload {
         ErrorPayload {
             code: e.code().to_string(),
             message: e.to_string(),
+            field: e.field().map(str::to_string),
         }
     }
 }

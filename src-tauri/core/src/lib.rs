@@ -22,7 +22,7 @@ pub mod transfer;
 
 pub use error::{Error, ErrorPayload, Result};
 pub use model::*;
-pub use rating::{Rating, RatingScale};
+pub use rating::{Rating, RatingScale, RatingStep, RatingTable};
 pub use store::{default_library_path, Library};
 
 /// The desktop app's identifier; its data folder is named after it, and the

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser};
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -23,22 +23,59 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// Renders Markdown to sanitised HTML.
-pub fn render(markdown: &str) -> String {
+fn options() -> Options {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_STRIKETHROUGH);
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_FOOTNOTES);
     options.insert(Options::ENABLE_TASKLISTS);
-    let parser = Parser::new_ext(markdown, options);
+    options
+}
+
+/// Renders Markdown to sanitised HTML.
+pub fn render(markdown: &str) -> String {
+    let parser = Parser::new_ext(markdown, options());
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, parser);
     sanitizer().clean(&unsafe_html).to_string()
 }
 
+/// The Markdown as written, with its raw HTML made text: every `<` that
+/// opens an HTML block or inline tag becomes `&lt;`, so a review pasted into
+/// a Markdown file cannot close the export's own `<details>` spoiler block
+/// or add markup of its own, while its Markdown (and any `<` inside code)
+/// stays exactly as typed.
+pub fn inert_html(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut done = 0;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) && range.start >= done {
+            out.push_str(&markdown[done..range.start]);
+            out.push_str(&markdown[range.clone()].replace('<', "&lt;"));
+            done = range.end;
+        }
+    }
+    out.push_str(&markdown[done..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{inert_html, render};
+
+    #[test]
+    fn raw_html_in_markdown_becomes_text_and_markdown_stays() {
+        let review = "**Great** `</details>` OST.\n\n</details>\n<script>alert(1)</script>\n\nA <b>bold</b> end.\n\n```\n<kept in code>\n```\n";
+        let inert = inert_html(review);
+        assert_eq!(
+            inert,
+            "**Great** `</details>` OST.\n\n&lt;/details>\n&lt;script>alert(1)&lt;/script>\n\nA &lt;b>bold&lt;/b> end.\n\n```\n<kept in code>\n```\n"
+        );
+        let html = render(&inert);
+        assert!(!html.contains("<b>") && !html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;/details&gt;"), "shown as text: {html}");
+        assert_eq!(inert_html("plain *text*"), "plain *text*");
+    }
 
     #[test]
     fn renders_markdown() {

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use watchlog_core::{
-    EntryFields, Error, ExternalIds, Kind, Library, ListQuery, NewEntry, Rating, RatingScale,
-    Settings, SortKey, Status, Theme, TitleFacts, ViewingDetails,
+    EntryFields, EntryPatch, Error, ExternalIds, Kind, Library, ListQuery, NewEntry, Rating,
+    RatingScale, Settings, SortKey, Status, Theme, TitleFacts, ViewingDetails,
 };
 use watchlog_testkit::{strangers, Sandbox};
 
@@ -99,7 +99,9 @@ fn add_get_list_update_delete() {
     f.rating = Some(Rating::parse_in("8.5", RatingScale::Ten).unwrap());
     f.notes = Some("Watch with headphones".into());
     f.favorite = true;
-    let e = lib.update_entry(id, &f).expect("updating works");
+    let e = lib
+        .update_entry(id, &EntryPatch::all(&f))
+        .expect("updating works");
     assert_eq!(e.fields.rating.map(Rating::get), Some(85));
     assert_eq!(e.rating_10, Some(8.5));
     assert!(e.fields.favorite);
@@ -116,7 +118,10 @@ fn add_get_list_update_delete() {
         "deleting twice must say the entry is not there"
     );
     assert!(
-        matches!(lib.update_entry(id, &f), Err(Error::NotFound { .. })),
+        matches!(
+            lib.update_entry(id, &EntryPatch::all(&f)),
+            Err(Error::NotFound { .. })
+        ),
         "updating a missing entry must say it is not there"
     );
 }
@@ -148,7 +153,10 @@ fn bad_title_facts_are_refused() {
         }),
     ] {
         assert!(
-            matches!(lib.add_entry(&new), Err(Error::InvalidInput(_))),
+            matches!(
+                lib.add_entry(&new),
+                Err(Error::InvalidInput(_) | Error::InvalidField { .. })
+            ),
             "{what} should be refused as invalid input"
         );
     }
@@ -189,7 +197,9 @@ fn status_changes_fill_dates_and_progress() {
 
     let mut f = e.fields.clone();
     f.status = Status::Watching;
-    let e = lib.update_entry_on(id, &f, day("2023-12-20")).unwrap();
+    let e = lib
+        .update_entry_on(id, &EntryPatch::all(&f), day("2023-12-20"))
+        .unwrap();
     assert_eq!(
         e.fields.started_on,
         Some(day("2023-12-20")),
@@ -199,7 +209,9 @@ fn status_changes_fill_dates_and_progress() {
     let mut f = e.fields.clone();
     f.progress = 3;
     f.status = Status::Completed;
-    let e = lib.update_entry_on(id, &f, day("2023-12-27")).unwrap();
+    let e = lib
+        .update_entry_on(id, &EntryPatch::all(&f), day("2023-12-27"))
+        .unwrap();
     assert_eq!(
         e.fields.finished_on,
         Some(day("2023-12-27")),
@@ -218,11 +230,15 @@ fn status_changes_fill_dates_and_progress() {
     // Back to watching and completed again: dates already there are kept.
     let mut f = e.fields.clone();
     f.status = Status::Watching;
-    let e = lib.update_entry_on(id, &f, day("2024-05-01")).unwrap();
+    let e = lib
+        .update_entry_on(id, &EntryPatch::all(&f), day("2024-05-01"))
+        .unwrap();
     assert_eq!(e.fields.started_on, Some(day("2023-12-20")));
     let mut f = e.fields.clone();
     f.status = Status::Completed;
-    let e = lib.update_entry_on(id, &f, day("2024-05-02")).unwrap();
+    let e = lib
+        .update_entry_on(id, &EntryPatch::all(&f), day("2024-05-02"))
+        .unwrap();
     assert_eq!(
         e.fields.finished_on,
         Some(day("2023-12-27")),
@@ -249,7 +265,10 @@ fn progress_is_limited_by_the_episode_count() {
     let mut f = lib.entry(id).unwrap().fields;
     f.progress = 7;
     assert!(
-        matches!(lib.update_entry(id, &f), Err(Error::InvalidInput(_))),
+        matches!(
+            lib.update_entry(id, &EntryPatch::all(&f)),
+            Err(Error::InvalidInput(_) | Error::InvalidField { .. })
+        ),
         "7 of 6 episodes should be refused"
     );
     assert_eq!(
@@ -275,7 +294,10 @@ fn progress_is_limited_by_the_episode_count() {
         "the last episode completes the entry"
     );
     assert!(
-        matches!(lib.add_episode(id), Err(Error::InvalidInput(_))),
+        matches!(
+            lib.add_episode(id),
+            Err(Error::InvalidInput(_) | Error::InvalidField { .. })
+        ),
         "there is no seventh episode"
     );
 
@@ -284,13 +306,16 @@ fn progress_is_limited_by_the_episode_count() {
     let mut f = lib.entry(open_ended).unwrap().fields;
     f.progress = 700;
     assert_eq!(
-        lib.update_entry(open_ended, &f).unwrap().fields.progress,
+        lib.update_entry(open_ended, &EntryPatch::all(&f))
+            .unwrap()
+            .fields
+            .progress,
         700
     );
     f.progress = 1_000_000;
     assert!(matches!(
-        lib.update_entry(open_ended, &f),
-        Err(Error::InvalidInput(_))
+        lib.update_entry(open_ended, &EntryPatch::all(&f)),
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
 }
 
@@ -302,8 +327,8 @@ fn finishing_before_starting_is_refused() {
     let mut f = before.fields.clone();
     f.started_on = Some(day("2023-12-20"));
     f.finished_on = Some(day("2023-12-19"));
-    match lib.update_entry(id, &f) {
-        Err(Error::InvalidInput(msg)) => assert!(
+    match lib.update_entry(id, &EntryPatch::all(&f)) {
+        Err(Error::InvalidField { message: msg, .. }) => assert!(
             msg.contains("2023-12-19") && msg.contains("2023-12-20"),
             "the message should name both dates: {msg}"
         ),
@@ -322,7 +347,10 @@ fn finishing_before_starting_is_refused() {
         progress: 0,
     };
     assert!(
-        matches!(lib.add_viewing(id, &bad), Err(Error::InvalidInput(_))),
+        matches!(
+            lib.add_viewing(id, &bad),
+            Err(Error::InvalidInput(_) | Error::InvalidField { .. })
+        ),
         "a viewing that ends before it starts should be refused"
     );
     assert!(lib.entry(id).unwrap().viewings.is_empty());
@@ -335,7 +363,7 @@ fn tags_are_trimmed_replaced_and_cleaned_up() {
     let other = lib.add_entry(&title("Reply 1988", Some(20))).unwrap();
     let mut f = lib.entry(id).unwrap().fields;
     f.tags = vec![" music ".into(), "short".into(), "".into(), "Music".into()];
-    let e = lib.update_entry(id, &f).unwrap();
+    let e = lib.update_entry(id, &EntryPatch::all(&f)).unwrap();
     assert_eq!(
         e.fields.tags,
         vec!["music", "short"],
@@ -344,7 +372,7 @@ fn tags_are_trimmed_replaced_and_cleaned_up() {
 
     let mut g = lib.entry(other).unwrap().fields;
     g.tags = vec!["MUSIC".into(), "family".into()];
-    let e2 = lib.update_entry(other, &g).unwrap();
+    let e2 = lib.update_entry(other, &EntryPatch::all(&g)).unwrap();
     assert_eq!(
         e2.fields.tags,
         vec!["family", "music"],
@@ -352,7 +380,12 @@ fn tags_are_trimmed_replaced_and_cleaned_up() {
     );
 
     f.tags.clear();
-    assert!(lib.update_entry(id, &f).unwrap().fields.tags.is_empty());
+    assert!(lib
+        .update_entry(id, &EntryPatch::all(&f))
+        .unwrap()
+        .fields
+        .tags
+        .is_empty());
     lib.delete_entry(other).unwrap();
     let left: i64 = lib
         .connection()
@@ -385,13 +418,13 @@ fn viewings_are_kept_in_order_and_counted() {
     too_many.progress = 7;
     assert!(matches!(
         lib.add_viewing(id, &too_many),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
     let mut unknown = v("2025-02-01", "2025-02-02");
     unknown.platform = Some("Nowhere+".into());
     assert!(matches!(
         lib.add_viewing(id, &unknown),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
     assert!(matches!(
         lib.add_viewing(999, &v("2025-02-01", "2025-02-02")),
@@ -431,7 +464,7 @@ fn platforms_crud_and_conflicts() {
     );
     assert!(matches!(
         lib.add_platform("   ", false),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
 
     let netflix = before.iter().find(|p| p.name == "Netflix").unwrap().id;
@@ -523,7 +556,7 @@ fn settings_round_trip() {
                 default_platform: Some("Nowhere+".into()),
                 ..before.clone()
             }),
-            Err(Error::InvalidInput(_))
+            Err(Error::InvalidInput(_) | Error::InvalidField { .. })
         ),
         "an unknown default platform should be refused"
     );
@@ -633,7 +666,7 @@ fn search_combines_with_filters() {
             platform: Some("Nowhere+".into()),
             ..Default::default()
         }),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
     let limited = lib
         .list(&ListQuery {
@@ -734,7 +767,10 @@ fn stats_on_the_sample_library() {
 #[test]
 fn the_sample_only_loads_into_an_empty_library() {
     let (_sandbox, mut lib) = sample();
-    assert!(matches!(lib.load_sample(), Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        lib.load_sample(),
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
+    ));
     assert_eq!(lib.status_counts().unwrap().all, 14);
 }
 
@@ -828,7 +864,7 @@ fn open_refuses_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     assert!(matches!(
         Library::open(dir.path()),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput(_) | Error::InvalidField { .. })
     ));
 }
 
@@ -857,5 +893,177 @@ fn reopening_a_library_leaves_it_byte_for_byte() {
     assert!(
         std::fs::read(&path).unwrap() == before,
         "opening and reading a library must not change its bytes"
+    );
+}
+
+// ------------------------------------------------------------ patches
+
+#[test]
+fn a_patch_changes_only_the_fields_it_names() {
+    let (_sandbox, mut lib) = fresh();
+    let id = lib.add_entry(&soundtrack()).unwrap();
+    let mut f = lib.entry(id).unwrap().fields;
+    f.notes = Some("with a friend".into());
+    f.tags = vec!["cozy".into()];
+    lib.update_entry(id, &EntryPatch::all(&f)).unwrap();
+    let before = lib.entry(id).unwrap();
+
+    let e = lib
+        .update_entry(
+            id,
+            &EntryPatch {
+                rating: Some(Some(Rating::new(85).unwrap())),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(e.fields.rating, Some(Rating::new(85).unwrap()));
+    let mut expected = before.fields.clone();
+    expected.rating = e.fields.rating;
+    assert_eq!(e.fields, expected, "only the rating changed");
+
+    // `null` empties a field; an empty patch writes nothing at all.
+    let e = lib
+        .update_entry(
+            id,
+            &EntryPatch {
+                notes: Some(None),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(e.fields.notes, None);
+    let e2 = lib.update_entry(id, &EntryPatch::default()).unwrap();
+    assert_eq!(
+        e2.updated_at, e.updated_at,
+        "an empty patch changes nothing"
+    );
+}
+
+/// Two connections (the app and the CLI) edit different fields of one
+/// entry at the same time: every change of both is there at the end, and
+/// neither sees "database is locked". Writing the whole record read before
+/// the other's write would lose the other's change.
+#[test]
+fn two_faces_editing_different_fields_at_once_keep_both_changes() {
+    let (sandbox, mut lib) = fresh();
+    let path = sandbox.db.clone();
+    let mut n = title("Moving", Some(60));
+    n.fields.status = Status::Watching;
+    let id = lib.add_entry(&n).unwrap();
+    drop(lib);
+
+    const ROUNDS: u32 = 40;
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let episodes = {
+        let (path, start) = (path.clone(), start.clone());
+        std::thread::spawn(move || {
+            let mut lib = Library::open(&path).unwrap();
+            start.wait();
+            for _ in 0..ROUNDS {
+                lib.add_episode(id)
+                    .expect("+1 episode waits for the other writer");
+            }
+        })
+    };
+    let notes = {
+        let (path, start) = (path.clone(), start.clone());
+        std::thread::spawn(move || {
+            let mut lib = Library::open(&path).unwrap();
+            start.wait();
+            for i in 1..=ROUNDS {
+                let patch = EntryPatch {
+                    notes: Some(Some(format!("note {i}"))),
+                    rating: Some(Some(Rating::new(i as u8).unwrap())),
+                    ..Default::default()
+                };
+                lib.update_entry(id, &patch)
+                    .expect("a patch waits for the other writer");
+            }
+        })
+    };
+    episodes.join().unwrap();
+    notes.join().unwrap();
+
+    let e = Library::open(&path).unwrap().entry(id).unwrap();
+    assert_eq!(e.fields.progress, ROUNDS, "no +1 episode was lost");
+    assert_eq!(e.fields.notes.as_deref(), Some("note 40"));
+    assert_eq!(e.fields.rating, Some(Rating::new(ROUNDS as u8).unwrap()));
+}
+
+#[test]
+fn a_preview_shows_the_status_rules_and_every_field_error_without_writing() {
+    let (_sandbox, mut lib) = fresh();
+    let id = lib.add_entry(&soundtrack()).unwrap();
+    let before = lib.entry(id).unwrap();
+    let completing = EntryPatch {
+        status: Some(Status::Completed),
+        ..Default::default()
+    };
+    let p = lib
+        .preview_entry_on(id, &completing, day("2024-01-05"))
+        .unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(p.fields.progress, 6, "completing fills the progress");
+    assert_eq!(p.fields.finished_on, Some(day("2024-01-05")));
+    assert_eq!(
+        p.fields.started_on, None,
+        "completing fills only the finish"
+    );
+    assert_eq!(lib.entry(id).unwrap(), before, "a preview writes nothing");
+
+    let bad = EntryPatch {
+        progress: Some(9),
+        started_on: Some(Some(day("2024-02-01"))),
+        finished_on: Some(Some(day("2024-01-01"))),
+        platform: Some(Some("Nowhere+".into())),
+        ..Default::default()
+    };
+    let fields: Vec<_> = lib
+        .preview_entry(id, &bad)
+        .unwrap()
+        .errors
+        .into_iter()
+        .map(|e| e.field.unwrap_or_default())
+        .collect();
+    assert_eq!(fields, ["progress", "finished_on", "platform"]);
+    let err = lib.update_entry(id, &bad).unwrap_err();
+    assert_eq!(err.field(), Some("progress"), "saving refuses the first");
+}
+
+#[test]
+fn title_checks_name_their_fields() {
+    let (_sandbox, mut lib) = fresh();
+    let mut n = soundtrack();
+    n.title.name = "  ".into();
+    n.title.year = Some(1700);
+    n.title.country = Some("Korea".into());
+    n.fields.platform = Some("Nowhere+".into());
+    let fields: Vec<_> = lib
+        .check_new_entry(&n)
+        .into_iter()
+        .map(|e| e.field.unwrap_or_default())
+        .collect();
+    assert_eq!(fields, ["name", "country", "year", "platform"]);
+    let err = lib.add_entry(&n).unwrap_err();
+    assert_eq!(err.field(), Some("name"));
+
+    let id = lib.add_entry(&soundtrack()).unwrap();
+    lib.update_entry(
+        id,
+        &EntryPatch {
+            progress: Some(4),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut facts = lib.entry(id).unwrap().title.facts;
+    facts.episodes = Some(3);
+    let errors = lib.check_title(id, &facts).unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field.as_deref(), Some("episodes"));
+    assert_eq!(
+        lib.update_title(id, &facts).unwrap_err().field(),
+        Some("episodes")
     );
 }

@@ -17,7 +17,7 @@ use watchlog_core::posters::{
     fetch_all_blocking, PosterCache, PosterOutcome, PosterResult, PosterSelection,
 };
 use watchlog_core::progress::CancelToken;
-use watchlog_core::{Kind, Library, NewEntry, Status, TitleFacts};
+use watchlog_core::{EntryPatch, Kind, Library, NewEntry, Status, TitleFacts};
 use watchlog_testkit::{fixtures, Sandbox};
 
 // ---------------------------------------------------------------- fixtures
@@ -677,7 +677,7 @@ fn the_html_review_page_embeds_cached_posters() {
     for id in [with_poster, without] {
         let mut fields = s.lib.entry(id).unwrap().fields;
         fields.review = Some("Worth it.".into());
-        s.lib.update_entry(id, &fields).unwrap();
+        s.lib.update_entry(id, &EntryPatch::all(&fields)).unwrap();
     }
 
     let mut html = Vec::new();

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use watchlog_core::devdata::{self, SourceTitle};
 use watchlog_core::store::{MARK_END, MARK_START};
 use watchlog_core::{
-    EntryFields, Error, Kind, Library, ListQuery, NewEntry, Rating, SortKey, Status, TitleFacts,
+    EntryFields, EntryPatch, Error, Kind, Library, ListQuery, NewEntry, Rating, SortKey, Status,
+    TitleFacts,
 };
 use watchlog_testkit::fixtures;
 
@@ -135,7 +136,7 @@ fn library() -> Library {
         .id;
     let mut f = lib.entry(glory).unwrap().fields;
     f.favorite = true;
-    lib.update_entry(glory, &f).unwrap();
+    lib.update_entry(glory, &EntryPatch::all(&f)).unwrap();
     lib
 }
 
@@ -560,7 +561,7 @@ fn stats_per_month_genre_and_platform() {
     let mut f = lib.entry(id).unwrap().fields;
     f.started_on = Some(day("2024-01-02"));
     f.finished_on = Some(day("2024-01-20"));
-    lib.update_entry(id, &f).unwrap();
+    lib.update_entry(id, &EntryPatch::all(&f)).unwrap();
     let glory = lib
         .list(&ListQuery {
             search: Some("glory".into()),
@@ -571,7 +572,7 @@ fn stats_per_month_genre_and_platform() {
     let mut f = lib.entry(glory).unwrap().fields;
     f.started_on = Some(day("2024-01-05"));
     f.finished_on = Some(day("2024-03-01"));
-    lib.update_entry(glory, &f).unwrap();
+    lib.update_entry(glory, &EntryPatch::all(&f)).unwrap();
     lib.add_viewing(
         glory,
         &watchlog_core::ViewingDetails {
@@ -804,7 +805,7 @@ fn both_search_indexes_follow_every_write() {
     let mut f = lib.entry(id).unwrap().fields;
     f.review = Some("Tender family drama".into());
     f.notes = Some("재미있다".into());
-    lib.update_entry(id, &f).unwrap();
+    lib.update_entry(id, &EntryPatch::all(&f)).unwrap();
     assert!(
         search_names(&lib, "choreo").is_empty(),
         "the old review is gone"

@@ -202,6 +202,37 @@ fn markdown_spoilers_are_hidden_or_left_out() {
     assert_eq!(report.written, 3);
 }
 
+/// A spoiler review that holds raw HTML cannot close the export's own
+/// `<details>` block and show the spoiler, or add markup of its own.
+#[test]
+fn markdown_reviews_cannot_break_out_of_their_spoiler_block() {
+    let mut lib = Library::open_in_memory().unwrap();
+    add(
+        &mut lib,
+        "Hostile",
+        Kind::Film,
+        EntryFields {
+            status: Status::Completed,
+            review: Some("Twist: </details>\n\nthe butler <b onclick=x>did it</b>\n<script>alert(1)</script>".into()),
+            review_spoiler: true,
+            ..Default::default()
+        },
+    );
+    let md = export_string(&lib, ExportFormat::Markdown, &options());
+    assert_eq!(
+        md.matches("</details>").count(),
+        1,
+        "only the export's own: {md}"
+    );
+    assert!(!md.contains("<script") && !md.contains("<b "), "{md}");
+    let html = watchlog_core::markdown::render(&md);
+    let inside = &html[html.find("<details>").unwrap()..html.find("</details>").unwrap()];
+    assert!(
+        inside.contains("the butler"),
+        "the spoiler stays folded: {html}"
+    );
+}
+
 #[test]
 fn rating_labels() {
     use watchlog_core::transfer::export::rating_label;

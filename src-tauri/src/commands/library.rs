@@ -3,11 +3,12 @@
 use tauri::{Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use watchlog_core::{
-    markdown, Entry, EntryFields, Facets, LibraryInfo, ListPage, ListQuery, NewEntry, Platform,
-    Settings, Stats, StatusCounts, TitleFacts, ViewingDetails,
+    markdown, Entry, EntryPatch, EntryPreview, ErrorPayload, Facets, LibraryInfo, ListPage,
+    ListQuery, NewEntry, Platform, RatingScale, RatingTable, Settings, Stats, StatusCounts,
+    TitleFacts, ViewingDetails,
 };
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::{Arg, CommandError, CommandResult};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -39,28 +40,67 @@ pub async fn get_entry(state: State<'_, AppState>, id: i64) -> CommandResult<Ent
 }
 
 #[tauri::command]
-pub async fn add_entry(state: State<'_, AppState>, entry: NewEntry) -> CommandResult<Entry> {
+pub async fn add_entry(state: State<'_, AppState>, entry: Arg<NewEntry>) -> CommandResult<Entry> {
+    let entry = entry.get()?;
     let mut lib = state.library()?;
     let id = lib.add_entry(&entry)?;
     Ok(lib.entry(id)?)
 }
 
+/// Every problem with what the add dialog would add, by field.
+#[tauri::command]
+pub async fn check_new_entry(
+    state: State<'_, AppState>,
+    entry: Arg<NewEntry>,
+) -> CommandResult<Vec<ErrorPayload>> {
+    Ok(state.library()?.check_new_entry(&entry.get()?))
+}
+
+/// Changes only the fields the patch names.
 #[tauri::command]
 pub async fn update_entry(
     state: State<'_, AppState>,
     id: i64,
-    fields: EntryFields,
+    patch: Arg<EntryPatch>,
 ) -> CommandResult<Entry> {
-    Ok(state.library()?.update_entry(id, &fields)?)
+    Ok(state.library()?.update_entry(id, &patch.get()?)?)
+}
+
+/// What saving the patch would store, with the status rules applied, and
+/// its problems by field; nothing is written.
+#[tauri::command]
+pub async fn preview_entry(
+    state: State<'_, AppState>,
+    id: i64,
+    patch: Arg<EntryPatch>,
+) -> CommandResult<EntryPreview> {
+    Ok(state.library()?.preview_entry(id, &patch.get()?)?)
 }
 
 #[tauri::command]
 pub async fn update_title(
     state: State<'_, AppState>,
     id: i64,
-    facts: TitleFacts,
+    facts: Arg<TitleFacts>,
 ) -> CommandResult<Entry> {
-    Ok(state.library()?.update_title(id, &facts)?)
+    Ok(state.library()?.update_title(id, &facts.get()?)?)
+}
+
+/// Every problem with new facts for an entry's title, by field.
+#[tauri::command]
+pub async fn check_title(
+    state: State<'_, AppState>,
+    id: i64,
+    facts: Arg<TitleFacts>,
+) -> CommandResult<Vec<ErrorPayload>> {
+    Ok(state.library()?.check_title(id, &facts.get()?)?)
+}
+
+/// A rating scale as the core defines it: the UI formats and reads ratings
+/// by looking them up here.
+#[tauri::command]
+pub async fn rating_table(scale: RatingScale) -> RatingTable {
+    RatingTable::new(scale)
 }
 
 #[tauri::command]
@@ -77,9 +117,9 @@ pub async fn delete_entry(state: State<'_, AppState>, id: i64) -> CommandResult<
 pub async fn add_viewing(
     state: State<'_, AppState>,
     id: i64,
-    viewing: ViewingDetails,
+    viewing: Arg<ViewingDetails>,
 ) -> CommandResult<Entry> {
-    Ok(state.library()?.add_viewing(id, &viewing)?)
+    Ok(state.library()?.add_viewing(id, &viewing.get()?)?)
 }
 
 #[tauri::command]
@@ -130,9 +170,9 @@ pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings>
 #[tauri::command]
 pub async fn save_settings(
     state: State<'_, AppState>,
-    settings: Settings,
+    settings: Arg<Settings>,
 ) -> CommandResult<Settings> {
-    Ok(state.library()?.save_settings(&settings)?)
+    Ok(state.library()?.save_settings(&settings.get()?)?)
 }
 
 #[tauri::command]

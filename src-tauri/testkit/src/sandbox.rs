@@ -173,11 +173,13 @@ impl Cli {
     }
 
     /// Runs a command that must fail with exit status `code`, one line on
-    /// stderr starting `watchlog: ` and holding `keyword` (any case),
-    /// nothing on stdout, and the library file as it was. Returns the line.
+    /// stderr holding `keyword` (any case), nothing on stdout, and the
+    /// library file as it was with nothing new beside it. The line is
+    /// `watchlog: …`, or with `--json` the error payload (see
+    /// [`assert_json_error`]). Returns stderr.
     pub fn refused(&self, args: &[&str], code: i32, keyword: &str) -> String {
         let shown = format!("`watchlog {}`", args.join(" "));
-        let before = self.settled(&shown);
+        let (before, side_before) = (self.hash_if_any(), self.side_files());
         let out = self.output(args);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert_eq!(
@@ -185,34 +187,48 @@ impl Cli {
             Some(code),
             "{shown} should exit {code}; stderr: {stderr}"
         );
-        assert_one_line_error(&stderr, keyword, &shown);
+        if args.contains(&"--json") {
+            assert_json_error(&stderr, keyword, &shown);
+        } else {
+            assert_one_line_error(&stderr, keyword, &shown);
+        }
         assert!(
             out.stdout.is_empty(),
             "{shown} failed but printed on stdout: {}",
             String::from_utf8_lossy(&out.stdout)
         );
         assert_eq!(
-            self.settled(&shown),
+            self.hash_if_any(),
             before,
             "{shown} was refused but changed the library file"
         );
+        let left: Vec<_> = self
+            .side_files()
+            .into_iter()
+            .filter(|f| !side_before.contains(f))
+            .collect();
+        assert!(left.is_empty(), "{shown} left {left:?} beside the library");
         stderr
     }
 
-    /// The library file's hash (`None`: there is none) once no command is
-    /// running. A clean close checkpoints the WAL into the file and deletes
-    /// it; that is asserted here, so the hash is of the whole library.
-    fn settled(&self, shown: &str) -> Option<String> {
-        for suffix in ["-wal", "-shm"] {
-            let mut side = self.db().as_os_str().to_owned();
-            side.push(suffix);
-            assert!(
-                !Path::new(&side).exists(),
-                "{suffix} file left beside {} around {shown}",
-                self.db().display()
-            );
-        }
+    /// The library file's hash (`None`: there is none).
+    fn hash_if_any(&self) -> Option<String> {
         self.db().exists().then(|| self.hash())
+    }
+
+    /// The library's `-wal` and `-shm` files that exist. A clean close
+    /// checkpoints the WAL into the file and deletes them, so unless a test
+    /// holds the library open there are none, and the file's hash is of the
+    /// whole library.
+    fn side_files(&self) -> Vec<&'static str> {
+        ["-wal", "-shm"]
+            .into_iter()
+            .filter(|suffix| {
+                let mut p = self.db().as_os_str().to_owned();
+                p.push(suffix);
+                Path::new(&p).exists()
+            })
+            .collect()
     }
 
     /// The SHA-256 of the library file.
@@ -238,4 +254,28 @@ pub fn assert_one_line_error(stderr: &str, keyword: &str, shown: &str) {
         lines[0].to_lowercase().contains(&keyword.to_lowercase()),
         "{shown}: the error should mention '{keyword}': {stderr}"
     );
+}
+
+/// With `--json` the one line on stderr is the core's error payload,
+/// `{code, message, field?}`, the same the app receives; its message
+/// mentions `keyword` (any case). Returns the payload.
+pub fn assert_json_error(stderr: &str, keyword: &str, shown: &str) -> Value {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "{shown} should print exactly one line on stderr, got: {stderr}"
+    );
+    let payload: Value = serde_json::from_str(lines[0])
+        .unwrap_or_else(|e| panic!("{shown}: stderr should be a JSON error ({e}): {stderr}"));
+    assert!(
+        payload["code"].is_string(),
+        "{shown}: the payload has a code: {payload}"
+    );
+    let message = payload["message"].as_str().unwrap_or_default();
+    assert!(
+        message.to_lowercase().contains(&keyword.to_lowercase()),
+        "{shown}: the message should mention '{keyword}': {payload}"
+    );
+    payload
 }

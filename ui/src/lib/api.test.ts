@@ -9,6 +9,12 @@ describe('toApiError', () => {
     expect(e).toBeInstanceOf(ApiError);
     expect(e.code).toBe('not_found');
     expect(e.message).toBe('there is no entry with id 9');
+    expect(e.field).toBeUndefined();
+  });
+
+  it('keeps the field an error is about', () => {
+    const e = toApiError({ code: 'invalid_input', message: '1500 is not a plausible year', field: 'year' });
+    expect(e.field).toBe('year');
   });
 
   it('wraps strings, errors and junk', () => {
@@ -28,9 +34,15 @@ describe('api', () => {
     });
     await api.deleteViewing(7);
     await api.updatePlatform(2, 'Viki', true);
+    await api.updateEntry(3, { rating: 85 });
+    await api.previewEntry(3, { status: 'completed' });
+    await api.ratingTable('5');
     expect(calls).toEqual([
       ['delete_viewing', { viewingId: 7 }],
       ['update_platform', { id: 2, name: 'Viki', subscribed: true }],
+      ['update_entry', { id: 3, patch: { rating: 85 } }],
+      ['preview_entry', { id: 3, patch: { status: 'completed' } }],
+      ['rating_table', { scale: '5' }],
     ]);
   });
 

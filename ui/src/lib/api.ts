@@ -1,11 +1,7 @@
 /**
  * The one typed door to the backend. Every Tauri command the UI uses is a
  * function here; no component calls `invoke` itself. Failures always reject
- * with an `ApiError` carrying the backend's `{ code, message }`.
- *
- * In `npm run dev:mock` (Vite mode "mock") the transport is an in-memory
- * backend for working on the UI in a browser; the production build never
- * includes it.
+ * with an `ApiError` carrying the backend's `{ code, message, field }`.
  */
 import { Channel, invoke as tauriInvoke } from '@tauri-apps/api/core';
 import type { CatalogRef } from './bindings/CatalogRef';
@@ -17,6 +13,8 @@ import type { RefreshSummary } from './bindings/RefreshSummary';
 import type { SearchAnswer } from './bindings/SearchAnswer';
 import type { Entry } from './bindings/Entry';
 import type { EntryFields } from './bindings/EntryFields';
+import type { EntryPatch } from './bindings/EntryPatch';
+import type { EntryPreview } from './bindings/EntryPreview';
 import type { ErrorPayload } from './bindings/ErrorPayload';
 import type { LibraryInfo } from './bindings/LibraryInfo';
 import type { ListQuery } from './bindings/ListQuery';
@@ -24,6 +22,8 @@ import type { ListPage } from './bindings/ListPage';
 import type { Facets } from './bindings/Facets';
 import type { NewEntry } from './bindings/NewEntry';
 import type { Platform } from './bindings/Platform';
+import type { RatingScale } from './bindings/RatingScale';
+import type { RatingTable } from './bindings/RatingTable';
 import type { Settings } from './bindings/Settings';
 import type { Stats } from './bindings/Stats';
 import type { StatusCounts } from './bindings/StatusCounts';
@@ -50,13 +50,19 @@ export interface ViewingDetails {
   progress: number;
 }
 
-/** A failed command: the backend's code and its message for the user. */
+/**
+ * A failed command: the backend's code, its message for the user and, when
+ * the error is about one input, that input's field name (`year`,
+ * `finished_on`, `scores.story`…).
+ */
 export class ApiError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  readonly field?: string;
+  constructor(code: string, message: string, field?: string) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    if (field !== undefined) this.field = field;
   }
 }
 
@@ -72,7 +78,7 @@ function isPayload(e: unknown): e is ErrorPayload {
 /** Turns whatever a command rejected with into an `ApiError`. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
-  if (isPayload(e)) return new ApiError(e.code, e.message);
+  if (isPayload(e)) return new ApiError(e.code, e.message, typeof e.field === 'string' ? e.field : undefined);
   if (e instanceof Error) return new ApiError('app', e.message);
   if (typeof e === 'string' && e.trim() !== '') return new ApiError('app', e);
   return new ApiError('app', 'Something went wrong, and the app did not say what.');
@@ -80,25 +86,15 @@ export function toApiError(e: unknown): ApiError {
 
 export type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;
 
-let transport: Promise<Invoke> | null = null;
+let transport: Invoke = tauriInvoke as Invoke;
 
-function getTransport(): Promise<Invoke> {
-  if (!transport) {
-    transport =
-      import.meta.env.MODE === 'mock'
-        ? import('./mock/backend').then((m) => m.mockInvoke as Invoke)
-        : Promise.resolve(tauriInvoke as Invoke);
-  }
-  return transport;
-}
-
-/** Replaces the transport (tests). */
+/** Replaces the transport (tests); `null` puts Tauri's back. */
 export function setTransport(invoke: Invoke | null): void {
-  transport = invoke ? Promise.resolve(invoke) : null;
+  transport = invoke ?? (tauriInvoke as Invoke);
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-  const invoke = await getTransport();
+  const invoke = transport;
   // Arguments are plain JSON: copying them strips Svelte's state proxies so
   // every transport sees ordinary objects.
   const plain = args === undefined ? undefined : (JSON.parse(JSON.stringify(args)) as Record<string, unknown>);
@@ -118,7 +114,14 @@ export const api = {
   statusCounts: () => call<StatusCounts>('status_counts'),
   getEntry: (id: number) => call<Entry>('get_entry', { id }),
   addEntry: (entry: NewEntry) => call<Entry>('add_entry', { entry }),
-  updateEntry: (id: number, fields: EntryFields) => call<Entry>('update_entry', { id, fields }),
+  /** Every field error of what `addEntry` would add, without adding it. */
+  checkNewEntry: (entry: NewEntry) => call<ErrorPayload[]>('check_new_entry', { entry }),
+  /** Changes the keys present in `patch`, and only those. */
+  updateEntry: (id: number, patch: EntryPatch) => call<Entry>('update_entry', { id, patch }),
+  /** What saving `patch` now would store, status rules applied, and every field error; writes nothing. */
+  previewEntry: (id: number, patch: EntryPatch) => call<EntryPreview>('preview_entry', { id, patch }),
+  /** Every field error of "Edit details", without saving. */
+  checkTitle: (id: number, facts: TitleFacts) => call<ErrorPayload[]>('check_title', { id, facts }),
   updateTitle: (id: number, facts: TitleFacts) => call<Entry>('update_title', { id, facts }),
   addEpisode: (id: number) => call<Entry>('add_episode', { id }),
   deleteEntry: (id: number) => call<null>('delete_entry', { id }),
@@ -132,6 +135,8 @@ export const api = {
     call<Platform>('update_platform', { id, name, subscribed }),
   deletePlatform: (id: number) => call<null>('delete_platform', { id }),
   getSettings: () => call<Settings>('get_settings'),
+  /** Every value `scale` can show, with its label, as the core defines them. */
+  ratingTable: (scale: RatingScale) => call<RatingTable>('rating_table', { scale }),
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
   loadSample: () => call<number>('load_sample'),
   stats: () => call<Stats>('stats'),

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { blankExportForm, exportOptions, FORMATS, isReviewList } from './exportForm';
+import { FIVE, TEN } from './ratingTables.fixture';
 
 describe('exportOptions', () => {
   it('turns an untouched form into an unfiltered export', () => {
-    const r = exportOptions(blankExportForm(), '10');
+    const r = exportOptions(blankExportForm(), TEN);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.options.filter).toEqual({
@@ -22,27 +23,27 @@ describe('exportOptions', () => {
 
   it('reads ratings in the user scale', () => {
     const form = { ...blankExportForm(), minRating: '4.5', maxRating: '5' };
-    const r = exportOptions(form, '5');
+    const r = exportOptions(form, FIVE);
     expect(r.ok && r.options.filter.min_rating).toBe(90);
     expect(r.ok && r.options.filter.max_rating).toBe(100);
   });
 
   it('names the field that is wrong', () => {
-    const r = exportOptions({ ...blankExportForm(), minRating: '8.3' }, '10');
+    const r = exportOptions({ ...blankExportForm(), minRating: '8.3' }, TEN);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.minRating).toMatch(/0 to 10/);
-    const swapped = exportOptions({ ...blankExportForm(), minRating: '9', maxRating: '7' }, '10');
+    const swapped = exportOptions({ ...blankExportForm(), minRating: '9', maxRating: '7' }, TEN);
     expect(!swapped.ok && swapped.errors.maxRating).toMatch(/below/);
     const dates = exportOptions(
       { ...blankExportForm(), finishedFrom: '2024-02-01', finishedTo: '2024-01-01' },
-      '10',
+      TEN,
     );
     expect(!dates.ok && dates.errors.finishedTo).toMatch(/before/);
   });
 
   it('trims text filters and keeps statuses', () => {
-    const r = exportOptions({ ...blankExportForm(), platform: ' Disney+ ', tag: '  ', statuses: ['completed'] }, '10');
+    const r = exportOptions({ ...blankExportForm(), platform: ' Disney+ ', tag: '  ', statuses: ['completed'] }, TEN);
     expect(r.ok && r.options.filter.platform).toBe('Disney+');
     expect(r.ok && r.options.filter.tag).toBe(null);
     expect(r.ok && r.options.filter.statuses).toEqual(['completed']);

@@ -5,7 +5,7 @@
  */
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { ExportOptions } from './bindings/ExportOptions';
-import type { RatingScale } from './bindings/RatingScale';
+import type { RatingTable } from './bindings/RatingTable';
 import type { ReviewOrder } from './bindings/ReviewOrder';
 import type { SpoilerMode } from './bindings/SpoilerMode';
 import type { Status } from './bindings/Status';
@@ -61,10 +61,10 @@ export type ExportValidated =
   | { ok: false; errors: Partial<Record<ExportField, string>> };
 
 /** The options the core takes, or what to fix. */
-export function exportOptions(form: ExportForm, scale: RatingScale): ExportValidated {
+export function exportOptions(form: ExportForm, ratings: RatingTable): ExportValidated {
   const errors: Partial<Record<ExportField, string>> = {};
-  const min = parseRating(form.minRating, scale);
-  const max = parseRating(form.maxRating, scale);
+  const min = parseRating(form.minRating, ratings);
+  const max = parseRating(form.maxRating, ratings);
   if (!min.ok) errors.minRating = min.error;
   if (!max.ok) errors.maxRating = max.error;
   if (min.ok && max.ok && min.value !== null && max.value !== null && min.value > max.value) {

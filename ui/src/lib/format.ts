@@ -3,6 +3,10 @@ import type { Kind } from './bindings/Kind';
 import type { Status } from './bindings/Status';
 import type { Role } from './bindings/Role';
 
+/** The statuses and kinds in the order the UI lists them. */
+export const STATUSES: Status[] = ['plan_to_watch', 'watching', 'completed', 'on_hold', 'dropped'];
+export const KINDS: Kind[] = ['series', 'miniseries', 'film', 'special'];
+
 export const STATUS_LABELS: Record<Status, string> = {
   plan_to_watch: 'Plan to watch',
   watching: 'Watching',
@@ -72,12 +76,6 @@ export function formatDate(date: string | null | undefined): string {
   if (!m) return date;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
-
-/** Today's calendar date as "YYYY-MM-DD" in local time. */
-export function todayIso(now: Date = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
 }
 
 export function formatBytes(n: number): string {

@@ -1,94 +1,61 @@
 /**
- * Ratings are stored 0–100 and shown in the user's scale. This mirrors the
- * core's `rating.rs` exactly: every value a scale can show maps to one stored
- * value and back; stored values between two steps round half up.
+ * Ratings are stored 0–100 and shown in the user's scale. The core owns the
+ * arithmetic: `rating_table` hands over every value a scale can show with
+ * its label, and which of them each stored value is shown as. This module
+ * only looks things up in that table, so the UI and the CLI can never
+ * disagree about what 85 looks like in stars.
  */
+import { api } from './api';
 import type { RatingScale } from './bindings/RatingScale';
+import type { RatingTable } from './bindings/RatingTable';
 
-/** Half-steps a scale has from 0 to its maximum. */
-export function maxHalves(scale: RatingScale): number {
-  return scale === '5' ? 10 : scale === '10' ? 20 : 200;
+export type RatingStep = RatingTable['steps'][number];
+
+const tables = new Map<RatingScale, Promise<RatingTable>>();
+
+/** The table for `scale`, asked of the core once; a failed ask is asked again next time. */
+export function loadRatingTable(scale: RatingScale): Promise<RatingTable> {
+  let table = tables.get(scale);
+  if (!table) {
+    const asked = api.ratingTable(scale);
+    asked.catch(() => {
+      if (tables.get(scale) === asked) tables.delete(scale);
+    });
+    tables.set(scale, asked);
+    table = asked;
+  }
+  return table;
 }
 
-/** The top of the scale: 5, 10 or 100. */
-export function scaleMax(scale: RatingScale): number {
-  return maxHalves(scale) / 2;
+/** The step a stored value is shown as (84 is 4 stars), or null for no rating. */
+export function stepOf(stored: number | null | undefined, table: RatingTable): RatingStep | null {
+  if (stored == null) return null;
+  const index = table.step_of[stored];
+  return index === undefined ? null : table.steps[index];
 }
 
-/** Step a control offers: halves on 5 and 10, whole points on 100. */
-export function scaleStep(scale: RatingScale): number {
-  return scale === '100' ? 1 : 0.5;
+/** "8.5", "4.5", "85": the label of the step `stored` is shown as; "" without a rating or a table yet. */
+export function formatRating(stored: number | null | undefined, table: RatingTable | null): string {
+  return table ? (stepOf(stored, table)?.label ?? '') : '';
 }
 
-/**
- * The stored value in `scale`, in halves (8.5/10 is 17), rounded half up.
- * Integer arithmetic scaled by 100, exactly as the core does it.
- */
-export function halvesIn(stored: number, scale: RatingScale): number {
-  return Math.floor((stored * maxHalves(scale) + 50) / 100);
-}
-
-/** The stored value as a number in `scale` (85 → 8.5, 4.5 or 85). */
-export function valueIn(stored: number, scale: RatingScale): number {
-  return halvesIn(stored, scale) / 2;
-}
-
-/** "8.5", "4.5", "85": the value in `scale` without trailing zeros. */
-export function formatRating(stored: number | null | undefined, scale: RatingScale): string {
-  if (stored == null) return '';
-  const h = halvesIn(stored, scale);
-  return h % 2 === 0 ? String(h / 2) : `${(h - 1) / 2}.5`;
-}
-
-/** Stored value for a number of halves in `scale`. */
-export function storedFromHalves(halves: number, scale: RatingScale): number {
-  return Math.floor((halves * 100) / maxHalves(scale));
-}
-
-/** What the scale accepts, for messages. */
-export function scaleHint(scale: RatingScale): string {
-  return scale === '100' ? 'a whole number from 0 to 100' : `0 to ${scaleMax(scale)} in steps of 0.5`;
+/** "8.5 / 10", "4.5 / 5 stars", "85 / 100". */
+export function ratingLabel(stored: number | null | undefined, table: RatingTable): string {
+  const step = stepOf(stored, table);
+  if (!step) return 'Not rated';
+  return table.scale === '5' ? `${step.label} / ${table.max_label} stars` : `${step.label} / ${table.max_label}`;
 }
 
 export type ParsedRating = { ok: true; value: number | null } | { ok: false; error: string };
 
 /**
- * Reads a rating typed in `scale` ("8.5", "4.5", "85"). Empty text means no
- * rating. Only values the scale can show are accepted.
+ * Reads a rating typed in the table's scale: the text must be one of the
+ * scale's labels ("8.5", "4.5", "85"; a comma may be the decimal mark).
+ * Empty text means no rating.
  */
-export function parseRating(text: string, scale: RatingScale): ParsedRating {
-  const t = text.trim();
-  if (t === '') return { ok: true, value: null };
-  const bad: ParsedRating = { ok: false, error: `Enter ${scaleHint(scale)}.` };
-  const m = /^(\d*)(?:\.(\d*))?$/.exec(t);
-  if (!m || (m[1] === '' && (m[2] === undefined || m[2] === ''))) return bad;
-  const whole = m[1] === '' ? 0 : Number(m[1]);
-  const frac = (m[2] ?? '').replace(/0+$/, '');
-  let half: number;
-  if (frac === '') half = 0;
-  else if (frac === '5') half = 1;
-  else return bad;
-  const halves = whole * 2 + half;
-  if (!Number.isSafeInteger(halves)) return bad;
-  if (scale === '100' && halves % 2 !== 0) return bad;
-  if (halves > maxHalves(scale)) return bad;
-  return { ok: true, value: storedFromHalves(halves, scale) };
-}
-
-/** Every value a scale offers, as [stored, label], lowest first. */
-export function scaleOptions(scale: RatingScale): Array<[number, string]> {
-  const out: Array<[number, string]> = [];
-  const step = scale === '100' ? 2 : 1;
-  for (let h = 0; h <= maxHalves(scale); h += step) {
-    const stored = storedFromHalves(h, scale);
-    out.push([stored, formatRating(stored, scale)]);
-  }
-  return out;
-}
-
-/** "8.5 / 10", "4.5 / 5 stars", "85 / 100". */
-export function ratingLabel(stored: number | null | undefined, scale: RatingScale): string {
-  if (stored == null) return 'Not rated';
-  const v = formatRating(stored, scale);
-  return scale === '5' ? `${v} / 5 stars` : `${v} / ${scale}`;
+export function parseRating(text: string, table: RatingTable): ParsedRating {
+  const typed = text.trim().replace(',', '.');
+  if (typed === '') return { ok: true, value: null };
+  const step = table.steps.find((s) => s.label === typed);
+  return step ? { ok: true, value: step.stored } : { ok: false, error: `Enter ${table.hint}.` };
 }

@@ -1,13 +1,17 @@
 /**
- * App-wide state: settings, platforms, status counts, which page is shown
- * and which entry is open. Components read it directly; anything that
- * changes the library calls `changed()` so lists and counts refresh.
+ * App-wide state: settings, the rating table of the user's scale,
+ * platforms, status counts, which page is shown and which entry is open.
+ * Components read it directly; anything that changes the library calls
+ * `changed()` (or, for one entry, `entryChanged()`) so lists and counts
+ * refresh.
  */
 import { api } from './api';
 import type { LibraryInfo } from './bindings/LibraryInfo';
 import type { Platform } from './bindings/Platform';
+import type { RatingTable } from './bindings/RatingTable';
 import type { Settings } from './bindings/Settings';
 import type { StatusCounts } from './bindings/StatusCounts';
+import { loadRatingTable } from './rating';
 import { applyTheme } from './theme';
 import { toasts } from './toasts.svelte';
 
@@ -17,6 +21,8 @@ const ZERO: StatusCounts = { all: 0, plan_to_watch: 0, watching: 0, completed: 0
 
 class AppState {
   settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null });
+  /** How ratings show in the user's scale; null only until the first table arrives. */
+  ratings = $state<RatingTable | null>(null);
   platforms = $state<Platform[]>([]);
   counts = $state<StatusCounts>({ ...ZERO });
   info = $state<LibraryInfo | null>(null);
@@ -32,12 +38,13 @@ class AppState {
 
   async init(): Promise<void> {
     try {
-      const [settings, platforms, counts] = await Promise.all([
-        api.getSettings(),
+      const [[settings, ratings], platforms, counts] = await Promise.all([
+        api.getSettings().then(async (s) => [s, await loadRatingTable(s.rating_scale)] as const),
         api.listPlatforms(),
         api.statusCounts(),
       ]);
       this.settings = settings;
+      this.ratings = ratings;
       applyTheme(settings.theme);
       this.platforms = platforms;
       this.counts = counts;
@@ -70,16 +77,42 @@ class AppState {
     void this.refreshPlatforms();
   }
 
+  /**
+   * One entry changed (or was added): the listing shows it again, and the
+   * status counts follow when its status moved (an added entry moves them).
+   * Platforms are left alone: an entry can only name existing ones, and the
+   * one view that shows their usage (Settings) reloads them when opened.
+   */
+  entryChanged(statusMoved: boolean): void {
+    this.revision++;
+    if (statusMoved) void this.refreshCounts();
+  }
+
+  /** Shows ratings in the scale of the settings, once its table is here. */
+  private async followScale(): Promise<void> {
+    const scale = this.settings.rating_scale;
+    if (this.ratings?.scale === scale) return;
+    try {
+      const table = await loadRatingTable(scale);
+      if (this.settings.rating_scale === scale) this.ratings = table;
+    } catch (e) {
+      toasts.error(e);
+    }
+  }
+
   async saveSettings(next: Settings): Promise<boolean> {
     const before = this.settings;
     this.settings = next;
     applyTheme(next.theme);
+    void this.followScale();
     try {
       this.settings = await api.saveSettings(next);
+      void this.followScale();
       return true;
     } catch (e) {
       this.settings = before;
       applyTheme(before.theme);
+      void this.followScale();
       toasts.error(e);
       return false;
     }

@@ -295,6 +295,152 @@ pub struct EntryFields {
     pub finished_on: Option<NaiveDate>,
 }
 
+/// A change to an entry's fields: only the fields present are changed, so
+/// two faces editing different fields of one entry at the same time keep
+/// both changes. A field that can be empty takes `null` to empty it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EntryPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub status: Option<Status>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub rating: Option<Option<Rating>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub scores: Option<SubScores>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub review: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub review_spoiler: Option<bool>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub notes: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub platform: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub progress: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub favorite: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub started_on: Option<Option<NaiveDate>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub finished_on: Option<Option<NaiveDate>>,
+}
+
+impl EntryPatch {
+    /// The fields with this patch laid over them.
+    pub fn apply_to(&self, fields: &EntryFields) -> EntryFields {
+        let mut f = fields.clone();
+        macro_rules! take {
+            ($($name:ident),*) => {$(
+                if let Some(v) = &self.$name {
+                    f.$name = v.clone();
+                }
+            )*};
+        }
+        take!(
+            status,
+            rating,
+            scores,
+            review,
+            review_spoiler,
+            notes,
+            platform,
+            progress,
+            favorite,
+            tags,
+            started_on,
+            finished_on
+        );
+        f
+    }
+
+    /// A patch that sets every field to `fields`: for a caller that holds a
+    /// whole record on purpose (a test, a restore). An editor sends only
+    /// what it changed.
+    pub fn all(fields: &EntryFields) -> Self {
+        let f = fields.clone();
+        EntryPatch {
+            status: Some(f.status),
+            rating: Some(f.rating),
+            scores: Some(f.scores),
+            review: Some(f.review),
+            review_spoiler: Some(f.review_spoiler),
+            notes: Some(f.notes),
+            platform: Some(f.platform),
+            progress: Some(f.progress),
+            favorite: Some(f.favorite),
+            tags: Some(f.tags),
+            started_on: Some(f.started_on),
+            finished_on: Some(f.finished_on),
+        }
+    }
+
+    /// True when the patch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == EntryPatch::default()
+    }
+}
+
+/// Reads `Option<Option<T>>` for a patch: a missing key is `None` (leave
+/// the field, by `#[serde(default)]`), `null` is `Some(None)` (empty it), a
+/// value is `Some(Some(v))`. Serde's own serialising already writes it back
+/// the same way.
+fn present<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// What saving a patch now would store, with the rules a status change
+/// implies applied (the dates it fills, the progress it completes), and
+/// every problem with it by field. Nothing is written: the editor asks for
+/// this to show a rule's effect before saving instead of copying the rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EntryPreview {
+    pub fields: EntryFields,
+    pub errors: Vec<crate::error::ErrorPayload>,
+}
+
 /// A title to add together with the user's first record of it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

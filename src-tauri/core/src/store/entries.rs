@@ -1,14 +1,14 @@
 //! Adding, reading, changing and deleting entries and their titles.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::search;
 use super::Library;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorPayload, Result};
 use crate::model::{
-    rating_10, Entry, EntryFields, ExternalIds, NewEntry, Person, Status, StatusCounts, SubScores,
-    Title, TitleFacts, Viewing, ViewingDetails,
+    rating_10, Entry, EntryFields, EntryPatch, EntryPreview, ExternalIds, NewEntry, Person, Status,
+    StatusCounts, SubScores, Title, TitleFacts, Viewing, ViewingDetails,
 };
 use crate::rating::Rating;
 use crate::text;
@@ -16,6 +16,13 @@ use crate::text;
 /// Longest review or note accepted, in bytes: far more than any review, small
 /// enough that a pasted file by mistake is caught.
 const MAX_TEXT: usize = 1 << 20;
+
+/// Most episodes a title or a viewing can have: well past the longest
+/// running soap opera, so a typing slip is caught.
+const MAX_EPISODES: u32 = 100_000;
+
+/// Longest title name accepted, in characters.
+const MAX_NAME: usize = 500;
 
 impl Library {
     /// Adds a title and the user's entry for it; returns the entry id.
@@ -45,47 +52,7 @@ impl Library {
 
     /// Everything about one entry.
     pub fn entry(&self, id: i64) -> Result<Entry> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT e.id, e.title_id, e.status, e.rating, e.score_story, e.score_acting,
-                        e.score_music, e.score_rewatch, e.review, e.review_spoiler, e.notes,
-                        p.name, e.progress, e.favorite, e.started_on, e.finished_on,
-                        e.added_at, e.updated_at
-                 FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
-                 WHERE e.id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(1)?,
-                        EntryFields {
-                            status: word(r, 2)?,
-                            rating: rating(r, 3)?,
-                            scores: SubScores {
-                                story: rating(r, 4)?,
-                                acting: rating(r, 5)?,
-                                music: rating(r, 6)?,
-                                rewatch_value: rating(r, 7)?,
-                            },
-                            review: r.get(8)?,
-                            review_spoiler: r.get(9)?,
-                            notes: r.get(10)?,
-                            platform: r.get(11)?,
-                            progress: r.get(12)?,
-                            favorite: r.get(13)?,
-                            tags: Vec::new(),
-                            started_on: r.get(14)?,
-                            finished_on: r.get(15)?,
-                        },
-                        r.get(16)?,
-                        r.get(17)?,
-                    ))
-                },
-            )
-            .optional()?
-            .ok_or(Error::NotFound { what: "entry", id })?;
-        let (title_id, mut fields, added_at, updated_at) = row;
-        fields.tags = self.entry_tags(id)?;
+        let (title_id, fields, added_at, updated_at) = read_fields(&self.conn, id)?;
         let viewings = self.viewings(id)?;
         Ok(Entry {
             id,
@@ -154,17 +121,6 @@ impl Library {
         Ok(Title { id, facts })
     }
 
-    fn entry_tags(&self, id: i64) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
-             WHERE et.entry_id = ?1 ORDER BY t.name COLLATE NOCASE",
-        )?;
-        let tags = stmt
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(tags)
-    }
-
     fn viewings(&self, id: i64) -> Result<Vec<Viewing>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT v.id, v.started_on, v.finished_on, p.name, v.progress
@@ -188,33 +144,70 @@ impl Library {
         Ok(v)
     }
 
-    /// Replaces the user's fields of an entry. Moving to Watching fills an
-    /// empty start date with today; moving to Completed fills an empty
-    /// finish date and, when the episode count is known, the progress.
-    pub fn update_entry(&mut self, id: i64, fields: &EntryFields) -> Result<Entry> {
-        self.update_entry_on(id, fields, today())
+    /// Changes the fields a patch names, and what a status change implies
+    /// (see [`derive_fields`]), in one write transaction that reads the
+    /// entry as it is now: a field another face changed meanwhile is kept.
+    pub fn update_entry(&mut self, id: i64, patch: &EntryPatch) -> Result<Entry> {
+        self.update_entry_on(id, patch, today())
     }
 
     /// `update_entry` with "today" given.
     pub fn update_entry_on(
         &mut self,
         id: i64,
-        fields: &EntryFields,
+        patch: &EntryPatch,
         today: NaiveDate,
     ) -> Result<Entry> {
-        let (old_status, episodes) = self.status_and_episodes(id)?;
-        let mut fields = fields.clone();
-        apply_status_change(Some(old_status), &mut fields, episodes, today);
-        validate_fields(&fields, episodes)?;
         let tx = self.conn.transaction()?;
-        write_fields(&tx, id, &fields)?;
-        tx.execute(
-            "UPDATE entries SET updated_at = ?2 WHERE id = ?1",
-            params![id, Utc::now()],
-        )?;
-        search::reindex(&tx, id)?;
+        patch_in(&tx, id, today, |_, _| Ok(patch.clone()))?;
         tx.commit()?;
         self.entry(id)
+    }
+
+    /// What `update_entry` would store for `patch` now, and every problem
+    /// with it by field; nothing is written.
+    pub fn preview_entry(&self, id: i64, patch: &EntryPatch) -> Result<EntryPreview> {
+        self.preview_entry_on(id, patch, today())
+    }
+
+    /// `preview_entry` with "today" given.
+    pub fn preview_entry_on(
+        &self,
+        id: i64,
+        patch: &EntryPatch,
+        today: NaiveDate,
+    ) -> Result<EntryPreview> {
+        let (_, old, _, _) = read_fields(&self.conn, id)?;
+        let episodes = episodes_of(&self.conn, id)?;
+        let fields = derive_fields(&old, patch, episodes, today);
+        let mut errors = field_errors(&fields, episodes);
+        if let Err(e) = resolve_platform(&self.conn, fields.platform.as_deref()) {
+            errors.push(e);
+        }
+        Ok(EntryPreview {
+            fields,
+            errors: errors.iter().map(ErrorPayload::from).collect(),
+        })
+    }
+
+    /// Every problem with a title and first record the add dialog would
+    /// add, by field; nothing is written.
+    pub fn check_new_entry(&self, new: &NewEntry) -> Vec<ErrorPayload> {
+        let mut errors = title_errors(&new.title);
+        errors.extend(field_errors(&new.fields, new.title.episodes));
+        if let Err(e) = resolve_platform(&self.conn, new.fields.platform.as_deref()) {
+            errors.push(e);
+        }
+        errors.iter().map(ErrorPayload::from).collect()
+    }
+
+    /// Every problem with new facts for an entry's title ("Edit details"),
+    /// by field; nothing is written.
+    pub fn check_title(&self, entry_id: i64, facts: &TitleFacts) -> Result<Vec<ErrorPayload>> {
+        let (_, fields, _, _) = read_fields(&self.conn, entry_id)?;
+        let mut errors = title_errors(facts);
+        errors.extend(episodes_error(fields.progress, facts.episodes));
+        Ok(errors.iter().map(ErrorPayload::from).collect())
     }
 
     /// Replaces the catalogue facts of an entry's title; the user's fields
@@ -233,12 +226,8 @@ impl Library {
                 what: "entry",
                 id: entry_id,
             })?;
-        if let Some(eps) = facts.episodes {
-            if progress > eps {
-                return Err(Error::invalid(format!(
-                    "you have watched {progress} episodes, so the episode count cannot be {eps}"
-                )));
-            }
+        if let Some(e) = episodes_error(progress, facts.episodes) {
+            return Err(e);
         }
         let tx = self.conn.transaction()?;
         if let Some(other) =
@@ -255,26 +244,41 @@ impl Library {
     }
 
     /// Adds one episode to the progress ("+1 episode"), starting the entry if
-    /// it was only planned and completing it on the last episode.
+    /// it was only planned and completing it on the last episode. Read and
+    /// written in one transaction, so two quick presses count twice.
     pub fn add_episode(&mut self, id: i64) -> Result<Entry> {
-        let entry = self.entry(id)?;
-        let mut fields = entry.fields.clone();
-        fields.progress += 1;
-        if let Some(eps) = entry.title.facts.episodes {
-            if fields.progress > eps {
-                return Err(Error::invalid(format!(
-                    "'{}' has {eps} episodes and you have watched them all",
-                    entry.title.facts.name
-                )));
+        let tx = self.conn.transaction()?;
+        patch_in(&tx, id, today(), |old, episodes| {
+            let progress = old.progress + 1;
+            let mut status = old.status;
+            if let Some(eps) = episodes {
+                if progress > eps {
+                    let name: String = tx.query_row(
+                        "SELECT t.name FROM entries e JOIN titles t ON t.id = e.title_id
+                         WHERE e.id = ?1",
+                        [id],
+                        |r| r.get(0),
+                    )?;
+                    return Err(Error::invalid_field(
+                        "progress",
+                        format!("'{name}' has {eps} episodes and you have watched them all"),
+                    ));
+                }
+                if progress == eps {
+                    status = Status::Completed;
+                }
             }
-            if fields.progress == eps {
-                fields.status = Status::Completed;
+            if matches!(status, Status::PlanToWatch | Status::OnHold) {
+                status = Status::Watching;
             }
-        }
-        if matches!(fields.status, Status::PlanToWatch | Status::OnHold) {
-            fields.status = Status::Watching;
-        }
-        self.update_entry(id, &fields)
+            Ok(EntryPatch {
+                progress: Some(progress),
+                status: Some(status),
+                ..EntryPatch::default()
+            })
+        })?;
+        tx.commit()?;
+        self.entry(id)
     }
 
     /// Deletes an entry with its title, viewings and tags.
@@ -298,7 +302,7 @@ impl Library {
 
     /// Records another viewing (a rewatch) of an entry.
     pub fn add_viewing(&mut self, entry_id: i64, viewing: &ViewingDetails) -> Result<Entry> {
-        let (_, episodes) = self.status_and_episodes(entry_id)?;
+        let episodes = episodes_of(&self.conn, entry_id)?;
         validate_dates(viewing.started_on, viewing.finished_on)?;
         validate_progress(viewing.progress, episodes)?;
         let tx = self.conn.transaction()?;
@@ -361,18 +365,6 @@ impl Library {
         }
         Ok(counts)
     }
-
-    fn status_and_episodes(&self, id: i64) -> Result<(Status, Option<u32>)> {
-        self.conn
-            .query_row(
-                "SELECT e.status, t.episodes FROM entries e JOIN titles t ON t.id = e.title_id
-                 WHERE e.id = ?1",
-                [id],
-                |r| Ok((word(r, 0)?, r.get(1)?)),
-            )
-            .optional()?
-            .ok_or(Error::NotFound { what: "entry", id })
-    }
 }
 
 /// The user's calendar day: a title finished at 1 a.m. in Seoul was finished
@@ -405,7 +397,23 @@ pub(super) fn insert_entry(tx: &Transaction, new: &NewEntry, today: NaiveDate) -
     Ok(entry_id)
 }
 
-/// Applies what a status change implies, filling only what is empty.
+/// The fields with `patch` laid over `old`, and what a status change
+/// implies, filling only what is empty: moving to Watching fills the start
+/// date with today; moving to Completed fills the finish date and, when the
+/// episode count is known, the progress. This is the one place the rule
+/// lives; the editor sees its effect through `preview_entry`.
+pub(super) fn derive_fields(
+    old: &EntryFields,
+    patch: &EntryPatch,
+    episodes: Option<u32>,
+    today: NaiveDate,
+) -> EntryFields {
+    let mut fields = patch.apply_to(old);
+    apply_status_change(Some(old.status), &mut fields, episodes, today);
+    fields
+}
+
+/// The status rule of [`derive_fields`]; `old` is `None` for a new entry.
 fn apply_status_change(
     old: Option<Status>,
     fields: &mut EntryFields,
@@ -434,33 +442,209 @@ fn apply_status_change(
     }
 }
 
-pub(super) fn validate_fields(f: &EntryFields, episodes: Option<u32>) -> Result<()> {
-    validate_progress(f.progress, episodes)?;
-    validate_dates(f.started_on, f.finished_on)?;
-    for (name, text) in [("review", &f.review), ("notes", &f.notes)] {
-        if text.as_ref().is_some_and(|t| t.len() > MAX_TEXT) {
-            return Err(Error::invalid(format!(
-                "the {name} is longer than {} MiB",
-                MAX_TEXT >> 20
-            )));
-        }
-    }
-    for tag in &f.tags {
-        if tag.chars().count() > 100 {
-            return Err(Error::invalid("a tag may be at most 100 characters"));
-        }
+/// Reads an entry's fields inside `tx`, lets `make` choose a patch from
+/// them, and writes only the columns that patch (and the status rule)
+/// change. Reading and writing in the one write transaction is what keeps
+/// another face's change to another field.
+fn patch_in(
+    tx: &Transaction,
+    id: i64,
+    today: NaiveDate,
+    make: impl FnOnce(&EntryFields, Option<u32>) -> Result<EntryPatch>,
+) -> Result<()> {
+    let (_, old, _, _) = read_fields(tx, id)?;
+    let episodes = episodes_of(tx, id)?;
+    let patch = make(&old, episodes)?;
+    let new = derive_fields(&old, &patch, episodes, today);
+    validate_fields(&new, episodes)?;
+    if write_changes(tx, id, &old, &new)? {
+        tx.execute(
+            "UPDATE entries SET updated_at = ?2 WHERE id = ?1",
+            params![id, Utc::now()],
+        )?;
+        search::reindex(tx, id)?;
     }
     Ok(())
 }
 
+/// Writes the columns where `new` differs from `old`; false when none does.
+fn write_changes(tx: &Transaction, id: i64, old: &EntryFields, new: &EntryFields) -> Result<bool> {
+    let mut sets: Vec<(&str, Box<dyn rusqlite::ToSql>)> = Vec::new();
+    macro_rules! set {
+        ($col:literal, $name:ident, $to_sql:expr) => {
+            if old.$name != new.$name {
+                sets.push(($col, Box::new($to_sql(&new.$name))));
+            }
+        };
+    }
+    set!("status", status, |s: &Status| s.as_str());
+    set!("rating", rating, |r: &Option<Rating>| r.map(Rating::get));
+    set!("review", review, |t: &Option<String>| blank_to_null(t));
+    set!("review_spoiler", review_spoiler, |b: &bool| *b);
+    set!("notes", notes, |t: &Option<String>| blank_to_null(t));
+    set!("progress", progress, |p: &u32| *p);
+    set!("favorite", favorite, |b: &bool| *b);
+    set!("started_on", started_on, |d: &Option<NaiveDate>| *d);
+    set!("finished_on", finished_on, |d: &Option<NaiveDate>| *d);
+    let (o, n) = (&old.scores, &new.scores);
+    for (col, a, b) in [
+        ("score_story", o.story, n.story),
+        ("score_acting", o.acting, n.acting),
+        ("score_music", o.music, n.music),
+        ("score_rewatch", o.rewatch_value, n.rewatch_value),
+    ] {
+        if a != b {
+            sets.push((col, Box::new(b.map(Rating::get))));
+        }
+    }
+    if old.platform != new.platform {
+        let platform = resolve_platform(tx, new.platform.as_deref())?;
+        sets.push(("platform_id", Box::new(platform)));
+    }
+    let tags_changed = old.tags != new.tags;
+    if tags_changed {
+        write_tags(tx, id, &new.tags)?;
+    }
+    if sets.is_empty() {
+        return Ok(tags_changed);
+    }
+    let assignments: Vec<String> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, (col, _))| format!("{col} = ?{}", i + 2))
+        .collect();
+    let sql = format!(
+        "UPDATE entries SET {} WHERE id = ?1",
+        assignments.join(", ")
+    );
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&id];
+    values.extend(sets.iter().map(|(_, v)| v.as_ref()));
+    tx.execute(&sql, values.as_slice())?;
+    Ok(true)
+}
+
+/// Review and notes are stored as NULL rather than blank.
+fn blank_to_null(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .map(str::to_string)
+}
+
+/// An entry's fields as stored, with its title id and timestamps.
+fn read_fields(
+    conn: &Connection,
+    id: i64,
+) -> Result<(i64, EntryFields, DateTime<Utc>, DateTime<Utc>)> {
+    let row = conn
+        .query_row(
+            "SELECT e.id, e.title_id, e.status, e.rating, e.score_story, e.score_acting,
+                    e.score_music, e.score_rewatch, e.review, e.review_spoiler, e.notes,
+                    p.name, e.progress, e.favorite, e.started_on, e.finished_on,
+                    e.added_at, e.updated_at
+             FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
+             WHERE e.id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(1)?,
+                    EntryFields {
+                        status: word(r, 2)?,
+                        rating: rating(r, 3)?,
+                        scores: SubScores {
+                            story: rating(r, 4)?,
+                            acting: rating(r, 5)?,
+                            music: rating(r, 6)?,
+                            rewatch_value: rating(r, 7)?,
+                        },
+                        review: r.get(8)?,
+                        review_spoiler: r.get(9)?,
+                        notes: r.get(10)?,
+                        platform: r.get(11)?,
+                        progress: r.get(12)?,
+                        favorite: r.get(13)?,
+                        tags: Vec::new(),
+                        started_on: r.get(14)?,
+                        finished_on: r.get(15)?,
+                    },
+                    r.get(16)?,
+                    r.get(17)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(Error::NotFound { what: "entry", id })?;
+    let (title_id, mut fields, added_at, updated_at) = row;
+    fields.tags = entry_tags(conn, id)?;
+    Ok((title_id, fields, added_at, updated_at))
+}
+
+fn entry_tags(conn: &Connection, id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
+         WHERE et.entry_id = ?1 ORDER BY t.name COLLATE NOCASE",
+    )?;
+    let tags = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(tags)
+}
+
+/// The episode count of an entry's title, when known.
+fn episodes_of(conn: &Connection, id: i64) -> Result<Option<u32>> {
+    conn.query_row(
+        "SELECT t.episodes FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.id = ?1",
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(Error::NotFound { what: "entry", id })
+}
+
+/// The first problem with an entry's fields, if any (see [`field_errors`]).
+pub(super) fn validate_fields(f: &EntryFields, episodes: Option<u32>) -> Result<()> {
+    match field_errors(f, episodes).into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Every problem with an entry's fields, each naming its field. Which
+/// platforms exist is checked where the platform is resolved.
+pub(super) fn field_errors(f: &EntryFields, episodes: Option<u32>) -> Vec<Error> {
+    let mut errors: Vec<Error> = [
+        validate_progress(f.progress, episodes).err(),
+        validate_dates(f.started_on, f.finished_on).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for (name, text) in [("review", &f.review), ("notes", &f.notes)] {
+        if text.as_ref().is_some_and(|t| t.len() > MAX_TEXT) {
+            errors.push(Error::invalid_field(
+                name,
+                format!("the {name} is longer than {} MiB", MAX_TEXT >> 20),
+            ));
+        }
+    }
+    if f.tags.iter().any(|tag| tag.chars().count() > 100) {
+        errors.push(Error::invalid_field(
+            "tags",
+            "a tag may be at most 100 characters",
+        ));
+    }
+    errors
+}
+
 pub(super) fn validate_progress(progress: u32, episodes: Option<u32>) -> Result<()> {
     match episodes {
-        Some(eps) if progress > eps => Err(Error::invalid(format!(
-            "progress {progress} is more than the {eps} episodes this title has"
-        ))),
-        _ if progress > 100_000 => Err(Error::invalid(format!(
-            "progress {progress} is not a plausible number of episodes"
-        ))),
+        Some(eps) if progress > eps => Err(Error::invalid_field(
+            "progress",
+            format!("progress {progress} is more than the {eps} episodes this title has"),
+        )),
+        _ if progress > MAX_EPISODES => Err(Error::invalid_field(
+            "progress",
+            format!("progress {progress} is not a plausible number of episodes"),
+        )),
         _ => Ok(()),
     }
 }
@@ -470,21 +654,102 @@ pub(super) fn validate_dates(
     finished: Option<NaiveDate>,
 ) -> Result<()> {
     match (started, finished) {
-        (Some(s), Some(f)) if f < s => Err(Error::invalid(format!(
-            "the finish date {f} is before the start date {s}"
-        ))),
+        (Some(s), Some(f)) if f < s => Err(Error::invalid_field(
+            "finished_on",
+            format!("the finish date {f} is before the start date {s}"),
+        )),
         _ => Ok(()),
     }
 }
 
+/// An episode count lower than what was watched is refused.
+fn episodes_error(progress: u32, episodes: Option<u32>) -> Option<Error> {
+    episodes.filter(|&eps| progress > eps).map(|eps| {
+        Error::invalid_field(
+            "episodes",
+            format!("you have watched {progress} episodes, so the episode count cannot be {eps}"),
+        )
+    })
+}
+
+/// The earliest year a title can have: the first films are from the 1870s.
+pub const EARLIEST_YEAR: i32 = 1870;
+
+/// The latest year a title can have: announced titles run a few years ahead.
+pub fn latest_year(today: NaiveDate) -> i32 {
+    today.year() + 10
+}
+
 /// Trims the facts and checks what the schema would otherwise reject with a
-/// less helpful message.
+/// less helpful message; the first problem found (see [`title_errors`]).
 pub(super) fn clean_facts(facts: &TitleFacts) -> Result<TitleFacts> {
+    if let Some(e) = title_errors(facts).into_iter().next() {
+        return Err(e);
+    }
+    Ok(trim_facts(facts))
+}
+
+/// Every problem with a title's facts, each naming its field.
+pub(super) fn title_errors(facts: &TitleFacts) -> Vec<Error> {
+    let f = trim_facts(facts);
+    let mut errors = Vec::new();
+    if f.name.is_empty() {
+        errors.push(Error::invalid_field("name", "a title needs a name"));
+    } else if f.name.chars().count() > MAX_NAME {
+        errors.push(Error::invalid_field(
+            "name",
+            format!("a title's name may be at most {MAX_NAME} characters"),
+        ));
+    }
+    if let Some(c) = &f.country {
+        if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_alphabetic()) {
+            errors.push(Error::invalid_field(
+                "country",
+                format!("'{c}' is not a country code (use two letters, such as KR, JP, CN, US)"),
+            ));
+        }
+    }
+    if let Some(y) = f.year {
+        let latest = latest_year(today());
+        if !(EARLIEST_YEAR..=latest).contains(&y) {
+            errors.push(Error::invalid_field(
+                "year",
+                format!("{y} is not a plausible year (use {EARLIEST_YEAR} to {latest})"),
+            ));
+        }
+    }
+    if let Some(eps) = f.episodes {
+        if eps > MAX_EPISODES {
+            errors.push(Error::invalid_field(
+                "episodes",
+                format!("{eps} is not a plausible number of episodes (at most {MAX_EPISODES})"),
+            ));
+        }
+    }
+    if let Some(url) = &f.poster_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            errors.push(Error::invalid_field(
+                "poster_url",
+                format!("the poster address '{url}' must start with http:// or https://"),
+            ));
+        }
+    }
+    for (provider, value) in f.external_ids.pairs() {
+        if value.is_some_and(|v| v.trim().is_empty()) {
+            errors.push(Error::invalid_field(
+                "external_ids",
+                format!("the {provider} id is empty"),
+            ));
+        }
+    }
+    errors
+}
+
+/// The facts as stored: trimmed, blanks as `None`, the country upper-case
+/// and the language lower-case, empty and repeated genres dropped.
+fn trim_facts(facts: &TitleFacts) -> TitleFacts {
     let mut f = facts.clone();
     f.name = f.name.trim().to_string();
-    if f.name.is_empty() {
-        return Err(Error::invalid("a title needs a name"));
-    }
     let blank_to_none = |s: &mut Option<String>| {
         if s.as_deref().is_some_and(|v| v.trim().is_empty()) {
             *s = None;
@@ -503,36 +768,14 @@ pub(super) fn clean_facts(facts: &TitleFacts) -> Result<TitleFacts> {
         blank_to_none(s);
     }
     if let Some(c) = &mut f.country {
-        if c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_alphabetic()) {
-            return Err(Error::invalid(format!(
-                "'{c}' is not a country code (use two letters, such as KR, JP, CN, US)"
-            )));
-        }
         *c = c.to_ascii_uppercase();
     }
     if let Some(l) = &mut f.language {
         *l = l.to_ascii_lowercase();
     }
-    if let Some(y) = f.year {
-        if !(1800..=2200).contains(&y) {
-            return Err(Error::invalid(format!("{y} is not a plausible year")));
-        }
-    }
-    if let Some(url) = &f.poster_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Error::invalid(format!(
-                "the poster address '{url}' must start with http:// or https://"
-            )));
-        }
-    }
-    for (provider, value) in f.external_ids.pairs() {
-        if value.is_some_and(|v| v.trim().is_empty()) {
-            return Err(Error::invalid(format!("the {provider} id is empty")));
-        }
-    }
     f.genres.retain(|g| !g.trim().is_empty());
     f.genres.dedup();
-    Ok(f)
+    f
 }
 
 /// Inserts a title with its genres, people and catalogue ids; returns its id.
@@ -648,11 +891,6 @@ pub(super) fn write_title_children(
 
 pub(super) fn write_fields(tx: &Transaction, id: i64, f: &EntryFields) -> Result<()> {
     let platform = resolve_platform(tx, f.platform.as_deref())?;
-    let blank = |s: &Option<String>| {
-        s.as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .map(str::to_string)
-    };
     tx.execute(
         "UPDATE entries SET status = ?2, rating = ?3, score_story = ?4, score_acting = ?5,
             score_music = ?6, score_rewatch = ?7, review = ?8, review_spoiler = ?9, notes = ?10,
@@ -666,9 +904,9 @@ pub(super) fn write_fields(tx: &Transaction, id: i64, f: &EntryFields) -> Result
             f.scores.acting.map(Rating::get),
             f.scores.music.map(Rating::get),
             f.scores.rewatch_value.map(Rating::get),
-            blank(&f.review),
+            blank_to_null(&f.review),
             f.review_spoiler,
-            blank(&f.notes),
+            blank_to_null(&f.notes),
             platform,
             f.progress,
             f.favorite,
@@ -676,8 +914,13 @@ pub(super) fn write_fields(tx: &Transaction, id: i64, f: &EntryFields) -> Result
             f.finished_on,
         ],
     )?;
+    write_tags(tx, id, &f.tags)
+}
+
+/// Replaces an entry's tags, dropping tags no entry uses any more.
+fn write_tags(tx: &Transaction, id: i64, tags: &[String]) -> Result<()> {
     tx.execute("DELETE FROM entry_tags WHERE entry_id = ?1", [id])?;
-    for tag in &f.tags {
+    for tag in tags {
         let tag = tag.trim();
         if tag.is_empty() {
             continue;
@@ -709,7 +952,7 @@ pub(super) fn platform_id(conn: &rusqlite::Connection, name: &str) -> Result<i64
             .prepare("SELECT name FROM platforms ORDER BY position, name")
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .unwrap_or_default();
-        Error::invalid(format!(
+        Error::invalid_field("platform", format!(
             "'{}' is not one of your platforms (known: {}); add it in settings or with `watchlog platform add`",
             name.trim(),
             known.join(", ")
@@ -717,9 +960,9 @@ pub(super) fn platform_id(conn: &rusqlite::Connection, name: &str) -> Result<i64
     })
 }
 
-pub(super) fn resolve_platform(tx: &Transaction, name: Option<&str>) -> Result<Option<i64>> {
+pub(super) fn resolve_platform(conn: &Connection, name: Option<&str>) -> Result<Option<i64>> {
     match name.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => Ok(Some(platform_id(tx, n)?)),
+        Some(n) => Ok(Some(platform_id(conn, n)?)),
         None => Ok(None),
     }
 }

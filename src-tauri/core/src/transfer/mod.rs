@@ -582,6 +582,7 @@ pub fn export_to_path(
     posters: &dyn PosterSource,
     path: &Path,
 ) -> Result<ExportReport> {
+    lib.refuse_own_files(path, "the export")?;
     write_atomically(path, |w| {
         export_with_posters(lib, format, options, posters, w)
     })

@@ -2,6 +2,11 @@
 
 /**
  * The one shape an error takes when it leaves the core: over IPC to the UI
- * and in the CLI's JSON output.
+ * and in the CLI's JSON output (`--json` prints it on stderr).
  */
-export type ErrorPayload = { code: string, message: string, };
+export type ErrorPayload = { code: string, message: string, 
+/**
+ * The input field the error is about (`progress`, `year`…), so a face
+ * can show it beside that field without reading the message.
+ */
+field?: string, };

@@ -1,9 +1,10 @@
 //! The review list as Markdown: a heading per section (a rating, a year
 //! finished or a status), then each title with its facts, the rating in the
 //! user's scale, where and when it was watched, and the review. Reviews are
-//! Markdown already and go in as written; spoiler reviews sit in a
-//! `<details>` block (which GitHub, Obsidian and most renderers fold) or are
-//! left out.
+//! Markdown already and go in as written, but for their raw HTML, which is
+//! made text (`markdown::inert_html`) so a review cannot break out of its
+//! block; spoiler reviews sit in a `<details>` block (which GitHub, Obsidian
+//! and most renderers fold) or are left out.
 
 use std::io::Write;
 
@@ -55,6 +56,7 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
                 .as_deref()
                 .map(str::trim)
                 .filter(|r| !r.is_empty())
+                .map(crate::markdown::inert_html)
             else {
                 continue;
             };

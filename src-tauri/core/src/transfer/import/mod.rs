@@ -266,7 +266,9 @@ fn run(
             continue;
         }
         let context = |e: Error| match e {
-            Error::InvalidInput(m) | Error::Conflict(m) => Error::InvalidInput(format!(
+            Error::InvalidInput(m)
+            | Error::InvalidField { message: m, .. }
+            | Error::Conflict(m) => Error::InvalidInput(format!(
                 "entry {} of the file ('{name}'): {m}; nothing was imported",
                 n + 1
             )),
@@ -409,7 +411,7 @@ fn merge_one(
         Err(e) => return Err(e),
     };
     let context = |e: Error| match e {
-        Error::InvalidInput(m) | Error::Conflict(m) => {
+        Error::InvalidInput(m) | Error::InvalidField { message: m, .. } | Error::Conflict(m) => {
             Error::InvalidInput(format!("'{name}': {m}; nothing was imported"))
         }
         other => other,
