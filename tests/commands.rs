@@ -334,8 +334,17 @@ fn catalogue_commands_keep_the_key_out_of_sight() {
 /// imports with progress, a second preview finds nothing new, undo puts the
 /// library back. (The native file dialog cannot be driven from a test, so
 /// the file is handed over the way the dialog does.)
+/// The import commands share one process-wide slot (the picked file and
+/// what was read from it), so the tests that use it take turns.
+static IMPORT_SLOT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn import_slot() -> std::sync::MutexGuard<'static, ()> {
+    IMPORT_SLOT.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 #[test]
 fn import_preview_apply_and_undo_through_ipc() {
+    let _turn = import_slot();
     let Some(letterboxd) = fixtures::path("exports/letterboxd") else {
         return;
     };
@@ -499,4 +508,54 @@ fn an_argument_of_the_wrong_shape_is_a_field_error_too() {
     )
     .unwrap_err();
     assert_eq!(err["field"], "scores.story", "{err}");
+}
+
+/// The file is read once: apply runs what the preview read, even when the
+/// file has changed or gone since; asking for another format reads again.
+#[test]
+fn import_apply_runs_what_the_preview_read() {
+    let _turn = import_slot();
+    let t = app();
+    let export = t._sandbox.file("ratings.csv");
+    std::fs::write(
+        &export,
+        "Date,Name,Year,Letterboxd URI,Rating\n2024-01-05,Parasite,2019,https://boxd.it/hTha,4.5\n",
+    )
+    .unwrap();
+    watchlog_app::commands::import::set_picked(export.clone());
+    let preview = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": null, "prefer": "newer" }),
+    )
+    .expect("import_preview");
+    assert_eq!(preview["added"], json!(1), "{preview}");
+    assert_eq!(preview["format"], json!("letterboxd"), "{preview}");
+
+    // After the preview the file on disk says something else entirely.
+    std::fs::write(&export, "not an export at all\n").unwrap();
+    let applied = invoke(
+        &t.window,
+        "import_apply",
+        json!({ "format": "letterboxd", "prefer": "newer", "onProgress": "__CHANNEL__:1" }),
+    )
+    .expect("import_apply runs the previewed import, not the changed file");
+    assert_eq!(applied["added"], json!(1), "{applied}");
+    let rows = invoke(
+        &t.window,
+        "list_page",
+        json!({ "query": { "status": null, "platform": null, "search": "Parasite", "sort": null, "reverse": false, "limit": 5 } }),
+    )
+    .unwrap()["rows"]
+    .clone();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+
+    // Another format is another reading, of the file as it is now.
+    let e = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": "imdb", "prefer": "newer" }),
+    )
+    .expect_err("the changed file is read again for another format");
+    assert_eq!(e["code"], json!("invalid_input"), "{e}");
 }

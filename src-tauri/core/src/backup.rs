@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::backup::StepResult;
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +52,7 @@ impl Library {
         self.refuse_own_files(dest, "the backup")?;
         // Not `transfer::write_atomically`: SQLite must open the temporary
         // file itself, so the same steps are done in `copy_database`.
-        copy_database(self.connection(), dest, "the backup")?;
+        copy_database(|dst| self.copy_pages_into(dst), dest, "the backup")?;
         Ok(BackupInfo {
             path: dest.to_path_buf(),
             size_bytes: std::fs::metadata(dest).map_or(0, |m| m.len()),
@@ -177,10 +176,15 @@ fn prune(dir: &Path, retention: usize) -> Result<Vec<PathBuf>> {
     Ok(removed)
 }
 
-/// Copies the database behind `src` into `dest` through a temporary file
-/// in `dest`'s folder: backup API, switch the copy out of WAL (a backup is
-/// one self-contained file), integrity check, fsync, rename.
-fn copy_database(src: &Connection, dest: &Path, what: &str) -> Result<()> {
+/// Copies a database into `dest` through a temporary file in `dest`'s
+/// folder: `fill` copies the pages in (the backup API), then the copy is
+/// switched out of WAL (a backup is one self-contained file), checked,
+/// fsynced and renamed.
+fn copy_database(
+    fill: impl FnOnce(&mut Connection) -> Result<()>,
+    dest: &Path,
+    what: &str,
+) -> Result<()> {
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -198,29 +202,7 @@ fn copy_database(src: &Connection, dest: &Path, what: &str) -> Result<()> {
         .map_err(|e| Error::io(format!("cannot write {what} in {}", dir.display()), e))?;
     {
         let mut dst = Connection::open(tmp.path())?;
-        {
-            let backup = rusqlite::backup::Backup::new(src, &mut dst)?;
-            // All pages in one step: the copy is one consistent snapshot
-            // even while another connection writes (WAL readers are not
-            // blocked by writers). Busy or locked steps are retried.
-            let mut waited = Duration::ZERO;
-            loop {
-                match backup.step(-1)? {
-                    StepResult::Done => break,
-                    StepResult::More => {}
-                    StepResult::Busy | StepResult::Locked => {
-                        if waited >= Duration::from_secs(10) {
-                            return Err(Error::invalid(
-                                "the library stayed busy for 10 seconds; try the backup again",
-                            ));
-                        }
-                        std::thread::sleep(Duration::from_millis(50));
-                        waited += Duration::from_millis(50);
-                    }
-                    _ => {}
-                }
-            }
-        }
+        fill(&mut dst)?;
         dst.pragma_update(None, "journal_mode", "DELETE")?;
         let problems = integrity(&dst)?;
         if problems != ["ok"] {
@@ -334,7 +316,11 @@ pub fn restore_at(
     ));
     let _ = std::fs::remove_file(&staged);
     let staged_guard = RemoveOnDrop(staged.clone());
-    copy_database(&src, &staged, "the restored library")?;
+    copy_database(
+        |dst| store::copy_pages(&src, dst),
+        &staged,
+        "the restored library",
+    )?;
     drop(src);
     let previous_kept_at = if exists {
         let aside = aside_name(library_path, now);

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use watchlog_core::progress::CancelToken;
-use watchlog_core::transfer::import::formats::{execute, read_files, read_path, ImportFormat};
 use watchlog_core::transfer::import::input::SourceFile;
 use watchlog_core::transfer::import::merge::Prefer;
-use watchlog_core::transfer::import::{undo, ImportAction, ImportReport};
+use watchlog_core::transfer::import::{
+    undo, Import, ImportAction, ImportFormat, ImportReport, Mode, RunOptions,
+};
 use watchlog_core::{Entry, Kind, Library, ListQuery, Status};
 use watchlog_testkit::{fixtures, Sandbox};
 
@@ -49,9 +50,15 @@ fn import_prefer(
     apply: bool,
     prefer: Prefer,
 ) -> ImportReport {
-    let (format, parsed) =
-        read_path(format, path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    execute(&mut l.lib, format, &parsed, prefer, apply, None, None)
+    let import =
+        Import::read(format, path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let mode = if apply { Mode::Apply } else { Mode::Preview };
+    let opts = RunOptions {
+        prefer,
+        ..Default::default()
+    };
+    import
+        .run(&mut l.lib, mode, &opts)
         .unwrap_or_else(|e| panic!("importing {}: {e}", path.display()))
 }
 
@@ -91,10 +98,11 @@ fn twice(l: &mut Lib, format: Option<ImportFormat>, path: &Path) -> ImportReport
     first
 }
 
-/// The library file's bytes after a checkpoint (the WAL folded in).
+/// The library file's bytes after a checkpoint (the WAL folded in), taken
+/// on a connection of its own beside the library's.
 fn snapshot(l: &Lib) -> Vec<u8> {
-    l.lib
-        .connection()
+    rusqlite::Connection::open(&l.sandbox.db)
+        .unwrap()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
     std::fs::read(&l.sandbox.db).unwrap()
@@ -529,7 +537,7 @@ fn cancelling_rolls_back_and_progress_is_reported() {
     };
     let mut l = new_lib();
     let before = snapshot(&l);
-    let (format, parsed) = read_path(None, &dir).unwrap();
+    let import = Import::read(None, &dir).unwrap();
     let cancel = CancelToken::new();
     let seen = std::sync::Mutex::new(Vec::new());
     // Cancelled at the first report after the start.
@@ -539,18 +547,14 @@ fn cancelling_rolls_back_and_progress_is_reported() {
             cancel.cancel();
         }
     };
-    let e = execute(
-        &mut l.lib,
-        format,
-        &parsed,
-        Prefer::Newer,
-        true,
-        Some(&progress),
-        Some(&cancel),
-    )
-    .unwrap_err();
+    let opts = RunOptions {
+        prefer: Prefer::Newer,
+        progress: Some(&progress),
+        cancel: Some(&cancel),
+    };
+    let e = import.run(&mut l.lib, Mode::Apply, &opts).unwrap_err();
     assert_eq!(e.code(), "cancelled");
-    let total = parsed.incoming.entries.len();
+    let total = import.incoming().entries.len();
     assert!(total > 1_000, "a file big enough to throttle: {total}");
     assert_eq!(
         seen.into_inner().unwrap(),
@@ -587,8 +591,8 @@ fn refused(format: Option<ImportFormat>, name: &str, bytes: &[u8], expect: &[&st
         name: name.into(),
         bytes: bytes.to_vec(),
     }];
-    let result = read_files(format, files)
-        .and_then(|(f, p)| execute(&mut l.lib, f, &p, Prefer::Newer, true, None, None));
+    let result = Import::from_files(format, files)
+        .and_then(|i| i.run(&mut l.lib, Mode::Apply, &RunOptions::default()));
     let e = match result {
         Err(e) => e.to_string(),
         Ok(r) => panic!("{name} was accepted: {r:#?}"),
@@ -736,7 +740,7 @@ fn hostile_zips_are_refused() {
     let mut l = new_lib();
     let p = l.sandbox.file("bomb.zip");
     std::fs::write(&p, &bomb).unwrap();
-    let e = read_path(lb, &p).unwrap_err().to_string();
+    let e = Import::read(lb, &p).unwrap_err().to_string();
     assert!(e.contains("larger than"), "{e}");
     let before = snapshot(&l);
     assert!(all(&l.lib).is_empty());
@@ -757,8 +761,8 @@ proptest! {
             ImportFormat::Mdl => "list.tsv",
             _ => "ratings.csv",
         };
-        let _ = read_files(Some(format), vec![SourceFile { name: name.into(), bytes: bytes.clone() }]);
-        let _ = read_files(None, vec![SourceFile { name: name.into(), bytes }]);
+        let _ = Import::from_files(Some(format), vec![SourceFile { name: name.into(), bytes: bytes.clone() }]);
+        let _ = Import::from_files(None, vec![SourceFile { name: name.into(), bytes }]);
     }
 
     /// Text that looks like each CSV format, with arbitrary cells.
@@ -772,7 +776,7 @@ proptest! {
             "Title\tStatus\tEpisodes watched\tTotal episodes\tCountry of Origin\tShow type\tRating\tStarted on\tEnded on\tRe-watched\n",
         ] {
             let text = format!("{header}{}", cells.join(","));
-            let _ = read_files(None, vec![SourceFile { name: "x.csv".into(), bytes: text.into_bytes() }]);
+            let _ = Import::from_files(None, vec![SourceFile { name: "x.csv".into(), bytes: text.into_bytes() }]);
         }
     }
 }

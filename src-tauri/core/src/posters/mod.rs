@@ -18,8 +18,8 @@
 //! a download must not hold the library's lock.
 
 mod export;
+mod library;
 pub mod preview;
-mod store;
 pub mod thumbs;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +33,7 @@ use crate::net::{Conditional, HttpClient, RequestOptions};
 use crate::progress::{CancelToken, Throttle};
 
 pub use export::CachedPosters;
-pub use store::{PosterFailure, PosterPlan, PosterSelection, PosterStatus, PruneReport};
+pub use library::{PosterFailure, PosterPlan, PosterSelection, PosterStatus, PruneReport};
 pub use thumbs::SIZES;
 
 /// Default size budget of the cache folder: about 4000 posters.

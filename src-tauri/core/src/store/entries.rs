@@ -50,6 +50,16 @@ impl Library {
         Ok(ids)
     }
 
+    /// Every entry, in id order: where every export starts, so output is
+    /// stable.
+    pub(crate) fn all_entries(&self) -> Result<Vec<Entry>> {
+        let mut stmt = self.conn.prepare("SELECT id FROM entries ORDER BY id")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.into_iter().map(|id| self.entry(id)).collect()
+    }
+
     /// Everything about one entry.
     pub fn entry(&self, id: i64) -> Result<Entry> {
         let (title_id, fields, added_at, updated_at) = read_fields(&self.conn, id)?;

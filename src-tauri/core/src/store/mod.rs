@@ -2,11 +2,13 @@
 //! every read and write of the user's data. One `Library` owns one
 //! connection; every multi-row write runs in one transaction.
 
+mod backup;
 mod bulk;
 mod entries;
 mod episodes;
 pub(crate) mod import;
 mod platforms;
+pub(crate) mod posters;
 mod provider_keys;
 mod query;
 mod schema;
@@ -22,6 +24,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use crate::error::{Error, Result};
 use crate::model::LibraryInfo;
 
+pub(crate) use backup::copy_pages;
 pub use bulk::Dated;
 pub use query::{mark, MARK_END, MARK_START};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
@@ -175,12 +178,6 @@ impl Library {
             }
         }
         Ok(())
-    }
-
-    /// The raw connection, for code in this crate that needs SQL the store
-    /// does not wrap (exports, benchmarks).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
     }
 }
 

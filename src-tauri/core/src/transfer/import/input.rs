@@ -36,6 +36,19 @@ impl SourceFile {
             .unwrap_or(&self.name)
             .to_ascii_lowercase()
     }
+
+    /// The file as text (BOM, UTF-8, or Latin-1 as a fallback, which is
+    /// noted in `notes` so the preview says to check accented titles).
+    pub fn text(&self, notes: &mut Vec<String>) -> String {
+        let d = decode(&self.bytes);
+        if d.latin1 {
+            notes.push(format!(
+                "{} is not UTF-8; it was read as Latin-1 (Western European). Check accented titles in the preview",
+                self.name
+            ));
+        }
+        d.text
+    }
 }
 
 fn too_big() -> Error {
@@ -516,6 +529,14 @@ pub fn parse_when(v: &str) -> std::result::Result<DateTime<Utc>, String> {
     Err(format!(
         "'{v}' is not a date Watchlog can read (use YYYY-MM-DD, an ISO timestamp or a month name like 'Apr 10, 2023')"
     ))
+}
+
+/// The tabular files of an export (CSV, TSV, or text saved as such).
+pub fn csv_files(files: &[SourceFile]) -> impl Iterator<Item = &SourceFile> {
+    files.iter().filter(|f| {
+        let n = f.base_name();
+        n.ends_with(".csv") || n.ends_with(".tsv") || n.ends_with(".txt")
+    })
 }
 
 #[cfg(test)]
