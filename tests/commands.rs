@@ -559,3 +559,55 @@ fn import_apply_runs_what_the_preview_read() {
     .expect_err("the changed file is read again for another format");
     assert_eq!(e["code"], json!("invalid_input"), "{e}");
 }
+
+/// A library SQLite cannot read is moved aside when the app starts; the
+/// app opens a new one at once and offers the newest good backup, which
+/// one call restores.
+#[test]
+fn a_damaged_library_is_moved_aside_and_its_newest_backup_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("watchlog.db");
+    {
+        let mut lib = watchlog_core::Library::open(&path).unwrap();
+        lib.load_sample().unwrap();
+        watchlog_core::backup::backup_auto(&lib, None, None).unwrap();
+    }
+    let mut junk = vec![0u8; 8192];
+    junk[..16].copy_from_slice(b"not a database!!");
+    std::fs::write(&path, junk).unwrap();
+    std::fs::write(dir.path().join("watchlog.db-wal"), b"left by a crash").unwrap();
+
+    let app = with_commands(mock_builder())
+        .manage(AppState::open(&path))
+        .manage(watchlog_app::commands::catalog::CatalogState::default())
+        .build(tauri::generate_context!())
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let recovery = invoke(&window, "library_recovery", json!({})).unwrap();
+    assert!(
+        recovery["damaged_kept_at"]
+            .as_str()
+            .unwrap()
+            .contains("watchlog.db.damaged-"),
+        "{recovery}"
+    );
+    let name = recovery["backup"]["name"]
+        .as_str()
+        .expect("a backup is offered");
+    let counts = invoke(&window, "status_counts", json!({})).unwrap();
+    assert_eq!(counts["all"], json!(0), "a new library works at once");
+
+    assert_eq!(
+        invoke(&window, "restore_backup", json!({ "name": name })).unwrap(),
+        json!(true)
+    );
+    let counts = invoke(&window, "status_counts", json!({})).unwrap();
+    assert_eq!(counts["all"], json!(14), "the backup is back");
+    assert_eq!(
+        invoke(&window, "library_recovery", json!({})).unwrap(),
+        json!(null),
+        "the offer is gone once taken"
+    );
+}

@@ -4,7 +4,8 @@ use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use watchlog_core::{ErrorPayload, Library};
+use watchlog_core::backup::{self, Recovery};
+use watchlog_core::{Error, ErrorPayload, Library};
 
 use crate::error::{CommandError, CommandResult};
 
@@ -19,6 +20,10 @@ use crate::error::{CommandError, CommandResult};
 pub struct AppState {
     library: Mutex<Result<Library, ErrorPayload>>,
     path: PathBuf,
+    /// Set when the library was found damaged at start and moved aside: the
+    /// window offers the newest good backup until the user restores or
+    /// dismisses it.
+    recovery: Mutex<Option<Recovery>>,
 }
 
 /// The locked library, for the length of one command.
@@ -43,11 +48,38 @@ fn open(path: &Path) -> Result<Library, ErrorPayload> {
 }
 
 impl AppState {
+    /// Opens the library at `path`. A damaged one (SQLite cannot read it)
+    /// is moved aside with its side files and a new library takes its
+    /// place, so the app works at once and can restore the newest good
+    /// backup in one click. A newer or foreign file is never moved: it is
+    /// someone's data that this version must not touch.
     pub fn open(path: &Path) -> Self {
+        let (library, recovery) = match Library::open(path) {
+            Err(e @ Error::Corrupt { .. }) => match backup::recover_damaged(path, &e) {
+                Ok(recovery) => (open(path), Some(recovery)),
+                Err(moving) => (Err(ErrorPayload::from(&moving)), None),
+            },
+            other => (other.map_err(|e| ErrorPayload::from(&e)), None),
+        };
         AppState {
-            library: Mutex::new(open(path)),
+            library: Mutex::new(library),
             path: path.to_path_buf(),
+            recovery: Mutex::new(recovery),
         }
+    }
+
+    /// The damaged library moved aside at start, while the user has not
+    /// restored a backup or dismissed the offer.
+    pub fn recovery(&self) -> Option<Recovery> {
+        self.recovery
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Forgets the recovery offer (after a restore, or when dismissed).
+    pub fn dismiss_recovery(&self) {
+        *self.recovery.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     pub fn path(&self) -> &Path {

@@ -536,7 +536,7 @@ pub fn find_backup(dir: &Path, name: &str) -> Result<PathBuf> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Recovery {
-    /// What was wrong, in words.
+    /// What was wrong, in words ("SQLite cannot read it as a database").
     pub problem: String,
     /// Where the damaged file now is (`watchlog.db.damaged-<time>`; its
     /// `-wal` and `-shm` files beside it under the same name).
@@ -592,7 +592,12 @@ pub fn recover_damaged_at(
         crate::transfer::sync_dir(dir);
     }
     Ok(Recovery {
-        problem: problem.to_string(),
+        // The detail alone: the error's own sentence says the file was not
+        // changed, which is no longer true once it has moved.
+        problem: match problem {
+            Error::Corrupt { detail, .. } => detail.clone(),
+            other => other.to_string(),
+        },
         damaged_kept_at: aside.display().to_string(),
         backup: newest_good_backup(&default_backup_dir(library_path))?,
     })

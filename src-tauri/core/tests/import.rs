@@ -748,6 +748,39 @@ fn hostile_zips_are_refused() {
     let _ = &mut l;
 }
 
+/// Zips inside a zip share the import's one budget: each of them under the
+/// cap, together far over it, used to pass (each got a fresh allowance,
+/// about a thousandfold amplification). Deeper nesting is refused.
+#[test]
+fn nested_zips_share_one_budget_and_nest_only_once() {
+    let lb = Some(ImportFormat::Letterboxd);
+    // 100 MiB of zeros, zipped: a few hundred KiB. Three of them unpack to
+    // 300 MiB, over the 256 MiB an import may unpack.
+    let inner = zip_of(&[("ratings.csv", vec![0u8; 100 << 20])]);
+    let outer = zip_of(&[
+        ("a.zip", inner.clone()),
+        ("b.zip", inner.clone()),
+        ("c.zip", inner),
+    ]);
+    assert!(outer.len() < 4 << 20);
+    let l = new_lib();
+    let p = l._dir.path().join("nested.zip");
+    std::fs::write(&p, &outer).unwrap();
+    let e = Import::read(lb, &p).unwrap_err().to_string();
+    assert!(e.contains("larger than"), "{e}");
+
+    // One level of nesting reads; a zip in a zip in a zip is refused.
+    let ratings = b"Date,Name,Year,Letterboxd URI,Rating\n2024-01-05,Parasite,2019,https://boxd.it/hTha,4.5\n";
+    let once = zip_of(&[("export.zip", zip_of(&[("ratings.csv", ratings.to_vec())]))]);
+    std::fs::write(&p, &once).unwrap();
+    let import = Import::read(lb, &p).expect("a zipped export zipped again reads");
+    assert_eq!(import.incoming().entries.len(), 1);
+    let thrice = zip_of(&[("x.zip", once)]);
+    std::fs::write(&p, &thrice).unwrap();
+    let e = Import::read(lb, &p).unwrap_err().to_string();
+    assert!(e.contains("zip inside a zip inside a zip"), "{e}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
 
