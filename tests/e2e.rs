@@ -493,8 +493,7 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
     if !tools_present() {
         return;
     }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let datasets = watchlog_core::devdata::default_datasets_dir(root);
+    let datasets = fixtures::dir().join("datasets");
     if fixtures::path("datasets/imdb_tv_shows_with_synopsis_2470.csv").is_none() {
         return;
     }

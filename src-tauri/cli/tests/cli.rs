@@ -626,21 +626,21 @@ fn the_list_table_aligns_hangul() {
 /// as "busy" because of the damaged file's `-wal`).
 #[test]
 fn doctor_moves_a_damaged_library_aside_and_offers_the_newest_good_backup() {
-    let lib = Lib::new();
+    let lib = new_lib();
     soundtrack(&lib);
     let out = lib.cmd(&["backup"]).output().unwrap();
     assert!(out.status.success());
     // A newer backup that is itself damaged is passed over.
-    let backups = lib.dir.path().join("backups");
+    let backups = lib.home().join("backups");
     let good: Vec<_> = std::fs::read_dir(&backups)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(good.len(), 1, "{good:?}");
-    random_bytes(&backups.join("watchlog-29991231-235959.db"));
+    strangers::random_bytes(&backups.join("watchlog-29991231-235959.db"), 12_000);
 
-    random_bytes(&lib.path);
-    std::fs::write(lib.dir.path().join("watchlog.db-wal"), b"left by a crash").unwrap();
+    strangers::random_bytes(lib.db(), 12_000);
+    std::fs::write(lib.home().join("watchlog.db-wal"), b"left by a crash").unwrap();
     let out = lib.cmd(&["doctor"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -652,7 +652,7 @@ fn doctor_moves_a_damaged_library_aside_and_offers_the_newest_good_backup() {
         )),
         "the good backup is offered: {stderr}"
     );
-    let mut left: Vec<String> = std::fs::read_dir(lib.dir.path())
+    let mut left: Vec<String> = std::fs::read_dir(lib.home())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n != "backups")

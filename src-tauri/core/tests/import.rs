@@ -764,7 +764,7 @@ fn nested_zips_share_one_budget_and_nest_only_once() {
     ]);
     assert!(outer.len() < 4 << 20);
     let l = new_lib();
-    let p = l._dir.path().join("nested.zip");
+    let p = l.sandbox.file("nested.zip");
     std::fs::write(&p, &outer).unwrap();
     let e = Import::read(lb, &p).unwrap_err().to_string();
     assert!(e.contains("larger than"), "{e}");
