@@ -1337,3 +1337,60 @@ mod csv_read_back {
         );
     }
 }
+
+/// An export while the other face deletes and edits entries is one
+/// snapshot: it neither aborts on an entry deleted halfway nor mixes states.
+/// Reading each entry in its own statement did both.
+#[test]
+fn an_export_is_one_snapshot_while_the_other_face_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("watchlog.db");
+    let mut lib = Library::open(&path).unwrap();
+    let new: Vec<NewEntry> = (0..1500)
+        .map(|i| NewEntry {
+            title: TitleFacts {
+                kind: Kind::Film,
+                name: format!("Film {i}"),
+                ..Default::default()
+            },
+            fields: EntryFields::default(),
+        })
+        .collect();
+    let ids = lib.add_entries(&new).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (path, stop) = (path.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut other = Library::open(&path).unwrap();
+            let mut deleted = 0;
+            // Deletes from the end, where the export reads last.
+            for &id in ids.iter().rev() {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                other.delete_entry(id).unwrap();
+                deleted += 1;
+            }
+            deleted
+        })
+    };
+    let mut exports = 0;
+    while !writer.is_finished() && exports < 50 {
+        let mut out = Vec::new();
+        let report = export(&lib, ExportFormat::WatchlogJson, &options(), &mut out)
+            .expect("an export is not aborted by the other face's deletes");
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            value["entries"].as_array().unwrap().len(),
+            report.written,
+            "the export is whole"
+        );
+        exports += 1;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let deleted = writer.join().unwrap();
+    assert!(
+        exports > 0 && deleted > 0,
+        "both sides ran: {exports} exports, {deleted} deletes"
+    );
+}

@@ -50,7 +50,7 @@ pub fn export_to(
     options: &ExportOptions,
     path: &std::path::Path,
 ) -> CommandResult<ExportReport> {
-    let lib = state.library()?;
+    let lib = state.own_connection()?;
     Ok(transfer::export_to_path(
         &lib,
         format,

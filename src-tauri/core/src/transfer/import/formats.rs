@@ -3,7 +3,7 @@
 //! content) and returns what the reader made of them. Readers never call
 //! back into this file; `Import::read` is the public door.
 
-use super::input::{decode, unzip, SourceFile};
+use super::input::{decode, unpack, SourceFile};
 use super::{imdb, letterboxd, mdl, simkl, tmdb, trakt, watchlog_csv, watchlog_json};
 use crate::error::{Error, Result};
 use crate::model::{ImportFormat, ParsedExport};
@@ -14,19 +14,9 @@ pub(super) fn read(
     format: Option<ImportFormat>,
     files: Vec<SourceFile>,
 ) -> Result<(ImportFormat, ParsedExport)> {
-    // A zip given among files (or as the one file) is unpacked, guarded.
-    let mut files = files;
-    if files.iter().any(|f| f.bytes.starts_with(b"PK\x03\x04")) {
-        let mut out = Vec::new();
-        for f in files {
-            if f.bytes.starts_with(b"PK\x03\x04") {
-                out.extend(unzip(&f.name, &f.bytes)?);
-            } else {
-                out.push(f);
-            }
-        }
-        files = out;
-    }
+    // Zips among the files (or as the one file) are unpacked, guarded by
+    // one budget for the whole import.
+    let files = unpack(files)?;
     if files.is_empty() {
         return Err(Error::invalid("there are no files in this export"));
     }
