@@ -206,7 +206,7 @@ fn letterboxd_zip_and_lists_with_metadata_block() {
 /// Writes `files` (name, text) as a Letterboxd export folder and imports
 /// it [`twice`].
 fn letterboxd_twice(l: &mut Lib, files: &[(&str, &str)]) -> ImportReport {
-    let dir = l._dir.path().join("export");
+    let dir = l.sandbox.file("export");
     for (name, text) in files {
         let p = dir.join(name);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -328,7 +328,7 @@ fn different_source_ids_are_never_one_film() {
         "the film's address is kept to match it next time"
     );
     // A diary line has no film address: it goes to the film written the same.
-    let diary = l._dir.path().join("diary.csv");
+    let diary = l.sandbox.file("diary.csv");
     std::fs::write(&diary, "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n2024-02-01,Verónica,2017,https://boxd.it/entry9,,,,2024-01-31\n").unwrap();
     let r = import(&mut l, Some(ImportFormat::Letterboxd), &diary, true);
     assert_eq!((r.added, r.updated, r.ambiguous), (0, 1, 0), "{r:#?}");
