@@ -21,6 +21,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::staging;
 use crate::store::{self, Library, APPLICATION_ID};
 use crate::transfer::sync_dir;
 
@@ -178,8 +179,10 @@ fn prune(dir: &Path, retention: usize) -> Result<Vec<PathBuf>> {
 
 /// Copies the database behind `src` into `dest` through a temporary file
 /// in `dest`'s folder: backup API, switch the copy out of WAL (a backup is
-/// one self-contained file), integrity check, fsync, rename.
-fn copy_database(src: &Connection, dest: &Path, what: &str) -> Result<()> {
+/// one self-contained file), integrity check, fsync, rename. Returns the
+/// file, still open: while it is, its staging lock keeps [`staging::sweep`]
+/// in other processes from taking it for a killed run's leftover.
+fn copy_database(src: &Connection, dest: &Path, what: &str) -> Result<std::fs::File> {
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -190,10 +193,9 @@ fn copy_database(src: &Connection, dest: &Path, what: &str) -> Result<()> {
             dest.display()
         )));
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".watchlog-")
-        .suffix(".db.tmp")
-        .tempfile_in(dir)
+    // What an earlier, killed backup to this folder left.
+    staging::sweep(dir);
+    let tmp = staging::create(dir, ".db")
         .map_err(|e| Error::io(format!("cannot write {what} in {}", dir.display()), e))?;
     {
         let mut dst = Connection::open(tmp.path())?;
@@ -235,14 +237,14 @@ fn copy_database(src: &Connection, dest: &Path, what: &str) -> Result<()> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io(format!("could not save {what} {}", dest.display()), e))?;
-    tmp.persist(dest).map_err(|e| {
+    let file = tmp.persist(dest).map_err(|e| {
         Error::io(
             format!("could not put {what} in place at {}", dest.display()),
             e.error,
         )
     })?;
     sync_dir(dir);
-    Ok(())
+    Ok(file)
 }
 
 fn integrity(conn: &Connection) -> Result<Vec<String>> {
@@ -325,15 +327,16 @@ pub fn restore_at(
     // changed yet.
     let src =
         store::open_for_inspection(backup_path).map_err(|e| store::classify(backup_path, e))?;
+    // Named like a staged file, so that if this process is killed before
+    // the rename below, the next start removes it.
     let staged = library_path.with_file_name(format!(
-        ".{}.restoring",
+        ".watchlog-restoring-{}.tmp",
         library_path
             .file_name()
             .map_or("watchlog.db".into(), |n| n.to_string_lossy())
     ));
-    let _ = std::fs::remove_file(&staged);
     let staged_guard = RemoveOnDrop(staged.clone());
-    copy_database(&src, &staged, "the restored library")?;
+    let staged_lock = copy_database(&src, &staged, "the restored library")?;
     drop(src);
     let previous_kept_at = if exists {
         let aside = aside_name(library_path, now);
@@ -356,6 +359,7 @@ pub fn restore_at(
         )
     })?;
     std::mem::forget(staged_guard);
+    drop(staged_lock);
     if let Some(dir) = library_path.parent() {
         sync_dir(if dir.as_os_str().is_empty() {
             Path::new(".")

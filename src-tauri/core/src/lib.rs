@@ -15,6 +15,7 @@ pub mod net;
 pub mod posters;
 pub mod rating;
 pub mod sample;
+mod staging;
 pub mod store;
 pub mod text;
 pub mod transfer;

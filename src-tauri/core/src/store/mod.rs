@@ -69,6 +69,11 @@ impl Library {
         };
         lib.configure()?;
         lib.migrate()?;
+        // The next start after a killed backup, restore or import clears
+        // the staged files it left beside the library and its backups.
+        let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+        crate::staging::sweep(folder.unwrap_or(Path::new(".")));
+        crate::staging::sweep(&crate::backup::default_backup_dir(path));
         Ok(lib)
     }
 
