@@ -114,27 +114,29 @@ fn ok(cwd: &Path, args: &[&str]) {
     );
 }
 
-/// The libraries every operation starts from, made once per test binary.
+/// The libraries every operation starts from, made once per test binary
+/// run, in one folder under the target directory that the next run
+/// replaces (a static's temporary folder would never be dropped).
 struct Fixtures {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
 }
 
 impl Fixtures {
     /// `rows` titles imported from a generated Watchlog CSV.
     fn big(&self) -> PathBuf {
-        self.dir.path().join("big/watchlog.db")
+        self.dir.join("big/watchlog.db")
     }
     /// The 14-title sample library.
     fn sample(&self) -> PathBuf {
-        self.dir.path().join("sample/watchlog.db")
+        self.dir.join("sample/watchlog.db")
     }
     /// `big`, as a library from before schema 4 (it upgrades on opening).
     fn old(&self) -> PathBuf {
-        self.dir.path().join("old/watchlog.db")
+        self.dir.join("old/watchlog.db")
     }
     /// The Watchlog CSV of `rows` titles.
     fn csv(&self) -> PathBuf {
-        self.dir.path().join("import.csv")
+        self.dir.join("import.csv")
     }
 }
 
@@ -142,9 +144,11 @@ fn fixtures() -> &'static Fixtures {
     static FIXTURES: OnceLock<Fixtures> = OnceLock::new();
     FIXTURES.get_or_init(|| {
         let f = Fixtures {
-            dir: tempfile::tempdir().unwrap(),
+            dir: Path::new(env!("CARGO_TARGET_TMPDIR")).join("crash-fixtures"),
         };
-        let root = f.dir.path();
+        let _ = std::fs::remove_dir_all(&f.dir);
+        std::fs::create_dir_all(&f.dir).unwrap();
+        let root = f.dir.as_path();
         let rows = config().rows;
         let mut csv = String::from("title,kind,year,country,status,rating_100,tags,notes\n");
         let statuses = ["plan-to-watch", "on-hold", "dropped"];
