@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "list_backups",
     "restore_backup",
+    "library_recovery",
+    "dismiss_recovery",
     "catalog_search",
     "catalog_details",
     "add_from_catalog",

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 use watchlog_app::{with_commands, AppState};
 
 struct TestApp {
@@ -342,8 +342,17 @@ fn catalogue_commands_keep_the_key_out_of_sight() {
 /// imports with progress, a second preview finds nothing new, undo puts the
 /// library back. (The native file dialog cannot be driven from a test, so
 /// the file is handed over the way the dialog does.)
+/// The import commands share one process-wide slot (the picked file and
+/// what was read from it), so the tests that use it take turns.
+static IMPORT_SLOT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn import_slot() -> std::sync::MutexGuard<'static, ()> {
+    IMPORT_SLOT.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 #[test]
 fn import_preview_apply_and_undo_through_ipc() {
+    let _turn = import_slot();
     let letterboxd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/fixtures/exports/letterboxd");
     if !letterboxd.is_dir() {
@@ -515,4 +524,134 @@ fn an_argument_of_the_wrong_shape_is_a_field_error_too() {
     )
     .unwrap_err();
     assert_eq!(err["field"], "scores.story", "{err}");
+}
+
+/// The file is read once: apply runs what the preview read, even when the
+/// file has changed or gone since; asking for another format reads again.
+#[test]
+fn import_apply_runs_what_the_preview_read() {
+    let _turn = import_slot();
+    let t = app();
+    let export = t._dir.path().join("ratings.csv");
+    std::fs::write(
+        &export,
+        "Date,Name,Year,Letterboxd URI,Rating\n2024-01-05,Parasite,2019,https://boxd.it/hTha,4.5\n",
+    )
+    .unwrap();
+    watchlog_app::commands::import::set_picked(export.clone());
+    let preview = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": null, "prefer": "newer" }),
+    )
+    .expect("import_preview");
+    assert_eq!(preview["added"], json!(1), "{preview}");
+    assert_eq!(preview["format"], json!("letterboxd"), "{preview}");
+
+    // After the preview the file on disk says something else entirely.
+    std::fs::write(&export, "not an export at all\n").unwrap();
+    let applied = invoke(
+        &t.window,
+        "import_apply",
+        json!({ "format": "letterboxd", "prefer": "newer", "onProgress": "__CHANNEL__:1" }),
+    )
+    .expect("import_apply runs the previewed import, not the changed file");
+    assert_eq!(applied["added"], json!(1), "{applied}");
+    let rows = invoke(
+        &t.window,
+        "list_page",
+        json!({ "query": { "status": null, "platform": null, "search": "Parasite", "sort": null, "reverse": false, "limit": 5 } }),
+    )
+    .unwrap()["rows"]
+    .clone();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+
+    // Another format is another reading, of the file as it is now.
+    let e = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": "imdb", "prefer": "newer" }),
+    )
+    .expect_err("the changed file is read again for another format");
+    assert_eq!(e["code"], json!("invalid_input"), "{e}");
+}
+
+/// A library SQLite cannot read is moved aside when the app starts; the
+/// app opens a new one at once and offers the newest good backup, which
+/// one call restores.
+#[test]
+fn a_damaged_library_is_moved_aside_and_its_newest_backup_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("watchlog.db");
+    {
+        let mut lib = watchlog_core::Library::open(&path).unwrap();
+        lib.load_sample().unwrap();
+        watchlog_core::backup::backup_auto(&lib, None, None).unwrap();
+    }
+    let mut junk = vec![0u8; 8192];
+    junk[..16].copy_from_slice(b"not a database!!");
+    std::fs::write(&path, junk).unwrap();
+    std::fs::write(dir.path().join("watchlog.db-wal"), b"left by a crash").unwrap();
+
+    let app = with_commands(mock_builder())
+        .manage(AppState::open(&path))
+        .manage(watchlog_app::commands::catalog::CatalogState::default())
+        .build(tauri::generate_context!())
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let recovery = invoke(&window, "library_recovery", json!({})).unwrap();
+    assert!(
+        recovery["damaged_kept_at"]
+            .as_str()
+            .unwrap()
+            .contains("watchlog.db.damaged-"),
+        "{recovery}"
+    );
+    let name = recovery["backup"]["name"]
+        .as_str()
+        .expect("a backup is offered");
+    let counts = invoke(&window, "status_counts", json!({})).unwrap();
+    assert_eq!(counts["all"], json!(0), "a new library works at once");
+
+    assert_eq!(
+        invoke(&window, "restore_backup", json!({ "name": name })).unwrap(),
+        json!(true)
+    );
+    let counts = invoke(&window, "status_counts", json!({})).unwrap();
+    assert_eq!(counts["all"], json!(14), "the backup is back");
+    assert_eq!(
+        invoke(&window, "library_recovery", json!({})).unwrap(),
+        json!(null),
+        "the offer is gone once taken"
+    );
+}
+
+/// Reads have a connection of their own: while the write connection is
+/// held (a long import, a restore's preparation), the library view still
+/// answers at once instead of waiting for it.
+#[test]
+fn reads_do_not_wait_for_the_write_connection() {
+    let t = app();
+    invoke(&t.window, "add_entry", json!({ "entry": soundtrack() })).unwrap();
+    let state = t.window.state::<AppState>();
+    let held = state.library().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let window = t.window.clone();
+    std::thread::spawn(move || {
+        let page = invoke(
+            &window,
+            "list_page",
+            json!({ "query": { "status": null, "platform": null, "search": null, "sort": null, "reverse": false, "limit": 10 } }),
+        );
+        let counts = invoke(&window, "status_counts", json!({}));
+        let _ = tx.send((page, counts));
+    });
+    let (page, counts) = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the library view answers while the write connection is held");
+    drop(held);
+    assert_eq!(page.unwrap()["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(counts.unwrap()["all"], json!(1));
 }

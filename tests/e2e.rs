@@ -771,3 +771,47 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
     .await;
     app.quit().await;
 }
+
+/// A library damaged while the app was away: the app moves it aside, opens
+/// a new one at once and offers the newest good backup in one click.
+#[tokio::test]
+async fn a_damaged_library_is_moved_aside_and_restored_in_one_click() {
+    if !tools_present() {
+        return;
+    }
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    let path = home.library();
+    {
+        let mut lib = watchlog_core::Library::open(&path).unwrap();
+        lib.load_sample().unwrap();
+        watchlog_core::backup::backup_auto(&lib, None, None).unwrap();
+    }
+    let mut junk = vec![0u8; 8192];
+    junk[..16].copy_from_slice(b"not a database!!");
+    std::fs::write(&path, junk).unwrap();
+
+    let app = App::start(&home).await;
+    let notice = app.wait_for("recovery").await.text().await.unwrap();
+    assert!(
+        notice.contains("damaged") && notice.contains("moved it aside"),
+        "{notice}"
+    );
+    app.screenshot("damaged-library").await;
+    app.click("recovery-restore").await;
+    app.eventually("the backup's titles are back", || async {
+        app.count("entry-card").await >= 12
+    })
+    .await;
+    assert_eq!(app.count("recovery").await, 0, "the notice is gone");
+    let aside = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("watchlog.db.damaged-")
+        });
+    assert!(aside, "the damaged file is kept aside");
+    app.quit().await;
+}

@@ -54,6 +54,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::transfer::backup_now,
         commands::transfer::list_backups,
         commands::transfer::restore_backup,
+        commands::transfer::library_recovery,
+        commands::transfer::dismiss_recovery,
         commands::catalog::catalog_search,
         commands::catalog::catalog_details,
         commands::catalog::add_from_catalog,

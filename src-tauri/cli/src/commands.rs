@@ -6,6 +6,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use watchlog_core::backup;
 use watchlog_core::{
     EntryFields, EntryPatch, Library, ListQuery, NewEntry, Rating, TitleFacts, ViewingDetails,
     DB_ENV,
@@ -41,18 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }),
         Command::Rewatch(a) => rewatch(&db, &out, a),
         Command::Stats => existing(&db, |lib| out.stats(&lib.stats()?, &lib.settings()?)),
-        Command::Doctor => existing(&db, |lib| {
-            let info = lib.info()?;
-            out.doctor(&info)?;
-            if info.integrity != ["ok"] {
-                return Err(CliError::failure(format!(
-                    "{} is damaged: {}",
-                    info.path,
-                    info.integrity.join("; ")
-                )));
-            }
-            Ok(())
-        }),
+        Command::Doctor => doctor(&db, &out),
         Command::Platform(p) => platform(&db, &out, p),
         Command::Settings(a) => settings(&db, &out, a),
         Command::Sample => creating(&db, |lib| {
@@ -226,6 +216,47 @@ fn set(db: &Path, out: &Out, a: SetArgs) -> Result<()> {
             e
         })?;
         out.changed(&entry, &lib.settings()?)
+    })
+}
+
+/// Checks the library. One SQLite cannot read at all is moved aside with
+/// its side files (so the next command starts a new one, or a restore
+/// replaces it) and the newest good backup is named with the command that
+/// restores it.
+fn doctor(db: &Path, out: &Out) -> Result<()> {
+    if let Some(Err(e @ watchlog_core::Error::Corrupt { .. })) =
+        db.exists().then(|| Library::open(db))
+    {
+        let r = backup::recover_damaged(db, &e)?;
+        let offer = match &r.backup {
+            Some(b) => format!(
+                "The newest good backup is {}{}: restore it with `watchlog restore {}`",
+                b.name,
+                b.taken_at
+                    .map(|t| t.format(" (taken %Y-%m-%d %H:%M UTC)").to_string())
+                    .unwrap_or_default(),
+                backup::default_backup_dir(db).join(&b.name).display()
+            ),
+            None => "No good backup was found; the next command starts a new library".into(),
+        };
+        return Err(CliError::failure(format!(
+            "{} is damaged ({}). It was moved aside to {}. {offer}.",
+            db.display(),
+            r.problem,
+            r.damaged_kept_at
+        )));
+    }
+    existing(db, |lib| {
+        let info = lib.info()?;
+        out.doctor(&info)?;
+        if info.integrity != ["ok"] {
+            return Err(CliError::failure(format!(
+                "{} is damaged: {}",
+                info.path,
+                info.integrity.join("; ")
+            )));
+        }
+        Ok(())
     })
 }
 

@@ -11,9 +11,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use watchlog_core::transfer::import::formats::{self, ImportFormat};
 use watchlog_core::transfer::import::merge::Prefer;
-use watchlog_core::transfer::import::{undo, ImportAction, ImportReport};
+use watchlog_core::transfer::import::{
+    undo, Import, ImportAction, ImportFormat, ImportReport, Mode, RunOptions,
+};
 
 use crate::commands::creating;
 use crate::error::CliError;
@@ -67,9 +68,9 @@ pub fn import(db: &Path, out: &Out, a: ImportArgs) -> Result {
     let prefer: Prefer = a.prefer.parse()?;
     // Read and check the file before the library is opened: a bad file
     // never touches it.
-    let (format, parsed) = formats::read_path(format, path)?;
+    let import = Import::read(format, path)?;
     creating(db, |lib| {
-        let total = parsed.incoming.entries.len();
+        let total = import.incoming().entries.len();
         let step = (total / 20).max(1);
         let progress = move |done: usize, total: usize| {
             if total >= PROGRESS_FROM && (done % step == 0 || done == total) {
@@ -80,8 +81,13 @@ pub fn import(db: &Path, out: &Out, a: ImportArgs) -> Result {
                 let _ = err.flush();
             }
         };
-        let report =
-            formats::execute(lib, format, &parsed, prefer, a.apply, Some(&progress), None)?;
+        let mode = if a.apply { Mode::Apply } else { Mode::Preview };
+        let opts = RunOptions {
+            prefer,
+            progress: Some(&progress),
+            cancel: None,
+        };
+        let report = import.run(lib, mode, &opts)?;
         if out.json {
             return crate::output::json(&report);
         }

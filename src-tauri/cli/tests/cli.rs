@@ -461,7 +461,6 @@ fn files_that_are_not_our_library_are_left_alone() {
             &["show", "1"],
             &["add", "Soundtrack #2"],
             &["rate", "1", "8.5"],
-            &["doctor"],
             &["sample"],
             &["settings", "--theme", "dark"],
             &["list", "--json"],
@@ -788,4 +787,62 @@ fn the_list_table_aligns_hangul() {
         lines.iter().all(|l| l == &l.trim_end()),
         "no trailing blanks:\n{table}"
     );
+}
+
+/// `doctor` on a library SQLite cannot read moves it aside with its side
+/// files and names the newest backup that passes its checks, with the
+/// command that restores it; the restore then works (it used to be refused
+/// as "busy" because of the damaged file's `-wal`).
+#[test]
+fn doctor_moves_a_damaged_library_aside_and_offers_the_newest_good_backup() {
+    let lib = Lib::new();
+    soundtrack(&lib);
+    let out = lib.cmd(&["backup"]).output().unwrap();
+    assert!(out.status.success());
+    // A newer backup that is itself damaged is passed over.
+    let backups = lib.dir.path().join("backups");
+    let good: Vec<_> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(good.len(), 1, "{good:?}");
+    random_bytes(&backups.join("watchlog-29991231-235959.db"));
+
+    random_bytes(&lib.path);
+    std::fs::write(lib.dir.path().join("watchlog.db-wal"), b"left by a crash").unwrap();
+    let out = lib.cmd(&["doctor"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_one_line_error(&stderr, "moved aside to", "doctor on a damaged library");
+    assert!(
+        stderr.contains(&format!(
+            "watchlog restore {}",
+            backups.join(&good[0]).display()
+        )),
+        "the good backup is offered: {stderr}"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(lib.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "backups")
+        .collect();
+    left.sort();
+    assert!(
+        left.iter().all(|n| n.starts_with("watchlog.db.damaged-"))
+            && left.iter().any(|n| n.ends_with("-wal")),
+        "the damaged file moved with its side files, nothing left in its place: {left:?}"
+    );
+
+    let backup = backups.join(&good[0]);
+    let out = lib
+        .cmd(&["restore", backup.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = lib.cmd(&["list", "--json"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Soundtrack #2"));
 }

@@ -609,3 +609,44 @@ fn exports_read_back_with_import() {
         }
     }
 }
+
+/// `backup` and `export --out` aimed at the open library itself, at its
+/// `-wal` file, or at it through another path are refused; the library and
+/// its side files are left exactly as they were and still open.
+#[test]
+fn writing_over_the_live_library_is_refused() {
+    let lib = Lib::sample();
+    // A connection holding the library open, as the app would, keeps the
+    // `-wal` file in place.
+    let holder = rusqlite::Connection::open(&lib.path).unwrap();
+    holder
+        .query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    let hash = |p: &Path| std::fs::read(p).map(|b| format!("{:x}", Sha256::digest(b)));
+    let wal = lib.file("watchlog.db-wal");
+    let before = hash(&lib.path).unwrap();
+    let via_dot = lib.dir.path().join(".").join("watchlog.db");
+    std::os::unix::fs::symlink(&lib.path, lib.file("link.db")).unwrap();
+    let (own, wal_s, dot, link) = (
+        lib.path.to_str().unwrap().to_string(),
+        wal.to_str().unwrap().to_string(),
+        via_dot.to_str().unwrap().to_string(),
+        lib.file("link.db").to_str().unwrap().to_string(),
+    );
+    for target in [&own, &wal_s, &dot, &link] {
+        lib.refused(&["backup", target], 2, "destroy the library");
+        lib.refused(
+            &["export", "watchlog-json", "--out", target],
+            2,
+            "destroy the library",
+        );
+    }
+    assert_eq!(hash(&lib.path).unwrap(), before, "the library is untouched");
+    let count: i64 = holder
+        .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+        .expect("the open connection still reads the library");
+    assert_eq!(count, 14);
+    drop(holder);
+    let (out, _) = lib.ok(&["doctor", "--json"]);
+    assert!(out.contains("\"ok\""), "{out}");
+}

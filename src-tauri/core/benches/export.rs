@@ -14,7 +14,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use watchlog_core::transfer::import::{self, Incoming, IncomingEntry};
+use watchlog_core::transfer::import::{
+    Import, ImportFormat, Incoming, IncomingEntry, Mode, ParsedExport, RunOptions,
+};
 use watchlog_core::transfer::{export_to_path, ExportFormat, ExportOptions, NoPosters};
 use watchlog_core::{EntryFields, Kind, Library, Rating, Status, TitleFacts};
 
@@ -120,14 +122,16 @@ fn build_library(path: &Path, n: usize, rows: &[(String, Kind, Option<i32>, Stri
         })
         .collect();
     let mut lib = Library::open(path).unwrap();
-    import::apply(
-        &mut lib,
-        &Incoming {
+    let parsed = ParsedExport {
+        incoming: Incoming {
             platforms: Vec::new(),
             entries,
         },
-    )
-    .unwrap();
+        ..Default::default()
+    };
+    Import::new(ImportFormat::WatchlogJson, parsed)
+        .run(&mut lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {

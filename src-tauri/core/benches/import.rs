@@ -10,9 +10,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use watchlog_core::transfer::import::formats::{self, ImportFormat};
 use watchlog_core::transfer::import::input::SourceFile;
-use watchlog_core::transfer::import::merge::Prefer;
+use watchlog_core::transfer::import::{Import, ImportFormat, Mode, RunOptions};
 use watchlog_core::Library;
 
 fn main() {
@@ -101,17 +100,17 @@ fn main() {
     }];
 
     let t0 = Instant::now();
-    let (format, parsed) =
-        formats::read_files(Some(ImportFormat::WatchlogCsv), file.clone()).unwrap();
+    let first = Import::from_files(Some(ImportFormat::WatchlogCsv), file.clone()).unwrap();
     let parse = t0.elapsed().as_secs_f64();
     let mut lib = Library::open(tmp.path().join("watchlog.db")).unwrap();
     let t1 = Instant::now();
-    let r = formats::execute(&mut lib, format, &parsed, Prefer::Newer, true, None, None).unwrap();
+    let opts = RunOptions::default();
+    let r = first.run(&mut lib, Mode::Apply, &opts).unwrap();
     let import = t1.elapsed().as_secs_f64();
     assert_eq!(r.added, n);
     let t2 = Instant::now();
-    let (_, parsed2) = formats::read_files(Some(ImportFormat::WatchlogCsv), file).unwrap();
-    let r2 = formats::execute(&mut lib, format, &parsed2, Prefer::Newer, true, None, None).unwrap();
+    let second = Import::from_files(Some(ImportFormat::WatchlogCsv), file).unwrap();
+    let r2 = second.run(&mut lib, Mode::Apply, &opts).unwrap();
     let again = t2.elapsed().as_secs_f64();
     assert_eq!(r2.added + r2.updated, 0);
 

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::backup::StepResult;
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
@@ -51,9 +50,10 @@ impl Library {
     /// copy is complete and checked).
     pub fn backup_to(&self, dest: impl AsRef<Path>) -> Result<BackupInfo> {
         let dest = dest.as_ref();
+        self.refuse_own_files(dest, "the backup")?;
         // Not `transfer::write_atomically`: SQLite must open the temporary
         // file itself, so the same steps are done in `copy_database`.
-        copy_database(self.connection(), dest, "the backup")?;
+        copy_database(|dst| self.copy_pages_into(dst), dest, "the backup")?;
         Ok(BackupInfo {
             path: dest.to_path_buf(),
             size_bytes: std::fs::metadata(dest).map_or(0, |m| m.len()),
@@ -177,12 +177,17 @@ fn prune(dir: &Path, retention: usize) -> Result<Vec<PathBuf>> {
     Ok(removed)
 }
 
-/// Copies the database behind `src` into `dest` through a temporary file
-/// in `dest`'s folder: backup API, switch the copy out of WAL (a backup is
-/// one self-contained file), integrity check, fsync, rename. Returns the
-/// file, still open: while it is, its staging lock keeps [`staging::sweep`]
-/// in other processes from taking it for a killed run's leftover.
-fn copy_database(src: &Connection, dest: &Path, what: &str) -> Result<std::fs::File> {
+/// Copies a database into `dest` through a temporary file in `dest`'s
+/// folder: `fill` copies the pages in (the backup API), then the copy is
+/// switched out of WAL (a backup is one self-contained file), checked,
+/// fsynced and renamed. Returns the file, still open: while it is, its
+/// staging lock keeps [`staging::sweep`] in other processes from taking it
+/// for a killed run's leftover.
+fn copy_database(
+    fill: impl FnOnce(&mut Connection) -> Result<()>,
+    dest: &Path,
+    what: &str,
+) -> Result<std::fs::File> {
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -199,29 +204,7 @@ fn copy_database(src: &Connection, dest: &Path, what: &str) -> Result<std::fs::F
         .map_err(|e| Error::io(format!("cannot write {what} in {}", dir.display()), e))?;
     {
         let mut dst = Connection::open(tmp.path())?;
-        {
-            let backup = rusqlite::backup::Backup::new(src, &mut dst)?;
-            // All pages in one step: the copy is one consistent snapshot
-            // even while another connection writes (WAL readers are not
-            // blocked by writers). Busy or locked steps are retried.
-            let mut waited = Duration::ZERO;
-            loop {
-                match backup.step(-1)? {
-                    StepResult::Done => break,
-                    StepResult::More => {}
-                    StepResult::Busy | StepResult::Locked => {
-                        if waited >= Duration::from_secs(10) {
-                            return Err(Error::invalid(
-                                "the library stayed busy for 10 seconds; try the backup again",
-                            ));
-                        }
-                        std::thread::sleep(Duration::from_millis(50));
-                        waited += Duration::from_millis(50);
-                    }
-                    _ => {}
-                }
-            }
-        }
+        fill(&mut dst)?;
         dst.pragma_update(None, "journal_mode", "DELETE")?;
         let problems = integrity(&dst)?;
         if problems != ["ok"] {
@@ -336,7 +319,11 @@ pub fn restore_at(
             .map_or("watchlog.db".into(), |n| n.to_string_lossy())
     ));
     let staged_guard = RemoveOnDrop(staged.clone());
-    let staged_lock = copy_database(&src, &staged, "the restored library")?;
+    let staged_lock = copy_database(
+        |dst| store::copy_pages(&src, dst),
+        &staged,
+        "the restored library",
+    )?;
     drop(src);
     let previous_kept_at = if exists {
         let aside = aside_name(library_path, now);
@@ -398,11 +385,23 @@ fn settle_live_file(path: &Path) -> Result<()> {
     if let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) {
         {
             // An exclusive lock fails while anyone else has the file open.
+            // A file SQLite cannot read is not busy but damaged: it is
+            // kept aside as it is, side files and all.
+            let damaged = |e: &rusqlite::Error| {
+                matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+                )
+            };
             conn.busy_timeout(Duration::from_millis(500))?;
-            conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
-                .map_err(|_| busy())?;
-            conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
-                .map_err(|_| busy())?;
+            match conn.pragma_update(None, "locking_mode", "EXCLUSIVE") {
+                Err(e) if damaged(&e) => return Ok(()),
+                other => other.map_err(|_| busy())?,
+            }
+            match conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;") {
+                Err(e) if damaged(&e) => return Ok(()),
+                other => other.map_err(|_| busy())?,
+            }
             let busy_flag: i64 = conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
                 .map_err(|_| busy())?;
@@ -533,4 +532,85 @@ pub fn find_backup(dir: &Path, name: &str) -> Result<PathBuf> {
         )));
     }
     Ok(path)
+}
+
+/// A damaged library moved out of the way, and the newest backup that
+/// passes its checks, which the app offers in one click and `watchlog
+/// doctor` names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Recovery {
+    /// What was wrong, in words ("SQLite cannot read it as a database").
+    pub problem: String,
+    /// Where the damaged file now is (`watchlog.db.damaged-<time>`; its
+    /// `-wal` and `-shm` files beside it under the same name).
+    pub damaged_kept_at: String,
+    /// The newest automatic backup that opens and passes SQLite's
+    /// integrity check.
+    pub backup: Option<BackupFile>,
+}
+
+/// Moves the damaged library at `library_path` aside with its side files,
+/// so a new library (or a restored backup) can take its place, and finds
+/// the newest good backup. `problem` says what was wrong.
+pub fn recover_damaged(library_path: &Path, problem: &Error) -> Result<Recovery> {
+    recover_damaged_at(library_path, problem, Utc::now())
+}
+
+/// [`recover_damaged`] with the time given, for tests.
+pub fn recover_damaged_at(
+    library_path: &Path,
+    problem: &Error,
+    now: DateTime<Utc>,
+) -> Result<Recovery> {
+    let name = library_path
+        .file_name()
+        .map_or("watchlog.db".into(), |n| n.to_string_lossy().into_owned());
+    let stamp = now.format("%Y%m%d-%H%M%S");
+    let mut aside = library_path.with_file_name(format!("{name}.damaged-{stamp}"));
+    let mut n = 2;
+    while aside.exists() {
+        aside = library_path.with_file_name(format!("{name}.damaged-{stamp}-{n}"));
+        n += 1;
+    }
+    // The main file last: until it moves, the library is where it was.
+    for suffix in ["-wal", "-shm", ""] {
+        let mut from = library_path.as_os_str().to_owned();
+        from.push(suffix);
+        let mut to = aside.as_os_str().to_owned();
+        to.push(suffix);
+        match std::fs::rename(&from, &to) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !suffix.is_empty() => {}
+            other => other.map_err(|e| {
+                Error::io(
+                    format!(
+                        "cannot move the damaged library {} aside",
+                        library_path.display()
+                    ),
+                    e,
+                )
+            })?,
+        }
+    }
+    if let Some(dir) = aside.parent() {
+        crate::transfer::sync_dir(dir);
+    }
+    Ok(Recovery {
+        // The detail alone: the error's own sentence says the file was not
+        // changed, which is no longer true once it has moved.
+        problem: match problem {
+            Error::Corrupt { detail, .. } => detail.clone(),
+            other => other.to_string(),
+        },
+        damaged_kept_at: aside.display().to_string(),
+        backup: newest_good_backup(&default_backup_dir(library_path))?,
+    })
+}
+
+/// The newest automatic backup in `dir` that opens and passes SQLite's
+/// integrity check; damaged or foreign ones are passed over.
+pub fn newest_good_backup(dir: &Path) -> Result<Option<BackupFile>> {
+    Ok(describe_backups(dir)?
+        .into_iter()
+        .find(|b| check_backup(&dir.join(&b.name)).is_ok()))
 }

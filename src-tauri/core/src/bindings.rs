@@ -37,10 +37,11 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::transfer::ExportOptions::export_all(&cfg)?;
     crate::transfer::ExportReport::export_all(&cfg)?;
     crate::backup::BackupFile::export_all(&cfg)?;
+    crate::backup::Recovery::export_all(&cfg)?;
     // Imports.
-    crate::transfer::import::ImportReport::export_all(&cfg)?;
-    crate::transfer::import::formats::ImportFormat::export_all(&cfg)?;
-    crate::transfer::import::formats::ImportProgress::export_all(&cfg)?;
+    crate::model::ImportReport::export_all(&cfg)?;
+    crate::model::ImportFormat::export_all(&cfg)?;
+    crate::model::ImportProgress::export_all(&cfg)?;
     crate::transfer::import::merge::Prefer::export_all(&cfg)?;
     crate::transfer::import::undo::UndoReport::export_all(&cfg)?;
     // Catalogue lookup.

@@ -70,9 +70,14 @@ pub enum Error {
     #[error("{0}")]
     Cancelled(String),
 
+    /// The disk holding the library (or a file being written) is full.
+    /// SQLite rolls the transaction back, so nothing was changed.
+    #[error("the disk is full, so nothing was changed; free some space and try again")]
+    DiskFull,
+
     /// An unexpected SQLite failure.
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
 }
 
 impl Error {
@@ -88,6 +93,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Network { kind, .. } => kind.code(),
             Error::Cancelled(_) => "cancelled",
+            Error::DiskFull => "disk_full",
             Error::Database(_) => "database",
         }
     }
@@ -119,10 +125,21 @@ impl Error {
     }
 }
 
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            // SQLITE_FULL: a write found no room. The statement's
+            // transaction is rolled back, so the library is as it was.
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            _ => Error::Database(e),
+        }
+    }
+}
+
 impl From<rusqlite_migration::Error> for Error {
     fn from(e: rusqlite_migration::Error) -> Self {
         match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => Error::Database(err),
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
             other => Error::InvalidInput(format!("library upgrade failed: {other}")),
         }
     }

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use proptest::prelude::*;
-use watchlog_core::transfer::import::formats::{execute, read_files, read_path, ImportFormat};
 use watchlog_core::transfer::import::input::SourceFile;
 use watchlog_core::transfer::import::merge::Prefer;
-use watchlog_core::transfer::import::{undo, ImportAction, ImportReport};
+use watchlog_core::transfer::import::{
+    undo, Import, ImportAction, ImportFormat, ImportReport, Mode, RunOptions,
+};
 use watchlog_core::{Entry, Kind, Library, ListQuery, Status};
 
 fn exports_dir() -> PathBuf {
@@ -69,9 +70,15 @@ fn import_prefer(
     apply: bool,
     prefer: Prefer,
 ) -> ImportReport {
-    let (format, parsed) =
-        read_path(format, path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    execute(&mut l.lib, format, &parsed, prefer, apply, None, None)
+    let import =
+        Import::read(format, path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let mode = if apply { Mode::Apply } else { Mode::Preview };
+    let opts = RunOptions {
+        prefer,
+        ..Default::default()
+    };
+    import
+        .run(&mut l.lib, mode, &opts)
         .unwrap_or_else(|e| panic!("importing {}: {e}", path.display()))
 }
 
@@ -111,10 +118,11 @@ fn twice(l: &mut Lib, format: Option<ImportFormat>, path: &Path) -> ImportReport
     first
 }
 
-/// The library file's bytes after a checkpoint (the WAL folded in).
+/// The library file's bytes after a checkpoint (the WAL folded in), taken
+/// on a connection of its own beside the library's.
 fn snapshot(l: &Lib) -> Vec<u8> {
-    l.lib
-        .connection()
+    rusqlite::Connection::open(&l.path)
+        .unwrap()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
     std::fs::read(&l.path).unwrap()
@@ -549,7 +557,7 @@ fn cancelling_rolls_back_and_progress_is_reported() {
     };
     let mut l = new_lib();
     let before = snapshot(&l);
-    let (format, parsed) = read_path(None, &dir).unwrap();
+    let import = Import::read(None, &dir).unwrap();
     let cancel = AtomicBool::new(false);
     let seen = std::sync::Mutex::new(Vec::new());
     let progress = |done: usize, total: usize| {
@@ -558,16 +566,12 @@ fn cancelling_rolls_back_and_progress_is_reported() {
             cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     };
-    let e = execute(
-        &mut l.lib,
-        format,
-        &parsed,
-        Prefer::Newer,
-        true,
-        Some(&progress),
-        Some(&cancel),
-    )
-    .unwrap_err();
+    let opts = RunOptions {
+        prefer: Prefer::Newer,
+        progress: Some(&progress),
+        cancel: Some(&cancel),
+    };
+    let e = import.run(&mut l.lib, Mode::Apply, &opts).unwrap_err();
     assert_eq!(e.code(), "cancelled");
     assert!(seen.lock().unwrap().len() >= 4);
     assert!(all(&l.lib).is_empty());
@@ -600,8 +604,8 @@ fn refused(format: Option<ImportFormat>, name: &str, bytes: &[u8], expect: &[&st
         name: name.into(),
         bytes: bytes.to_vec(),
     }];
-    let result = read_files(format, files)
-        .and_then(|(f, p)| execute(&mut l.lib, f, &p, Prefer::Newer, true, None, None));
+    let result = Import::from_files(format, files)
+        .and_then(|i| i.run(&mut l.lib, Mode::Apply, &RunOptions::default()));
     let e = match result {
         Err(e) => e.to_string(),
         Ok(r) => panic!("{name} was accepted: {r:#?}"),
@@ -749,12 +753,45 @@ fn hostile_zips_are_refused() {
     let mut l = new_lib();
     let p = l._dir.path().join("bomb.zip");
     std::fs::write(&p, &bomb).unwrap();
-    let e = read_path(lb, &p).unwrap_err().to_string();
+    let e = Import::read(lb, &p).unwrap_err().to_string();
     assert!(e.contains("larger than"), "{e}");
     let before = snapshot(&l);
     assert!(all(&l.lib).is_empty());
     assert_eq!(before, snapshot(&l));
     let _ = &mut l;
+}
+
+/// Zips inside a zip share the import's one budget: each of them under the
+/// cap, together far over it, used to pass (each got a fresh allowance,
+/// about a thousandfold amplification). Deeper nesting is refused.
+#[test]
+fn nested_zips_share_one_budget_and_nest_only_once() {
+    let lb = Some(ImportFormat::Letterboxd);
+    // 100 MiB of zeros, zipped: a few hundred KiB. Three of them unpack to
+    // 300 MiB, over the 256 MiB an import may unpack.
+    let inner = zip_of(&[("ratings.csv", vec![0u8; 100 << 20])]);
+    let outer = zip_of(&[
+        ("a.zip", inner.clone()),
+        ("b.zip", inner.clone()),
+        ("c.zip", inner),
+    ]);
+    assert!(outer.len() < 4 << 20);
+    let l = new_lib();
+    let p = l._dir.path().join("nested.zip");
+    std::fs::write(&p, &outer).unwrap();
+    let e = Import::read(lb, &p).unwrap_err().to_string();
+    assert!(e.contains("larger than"), "{e}");
+
+    // One level of nesting reads; a zip in a zip in a zip is refused.
+    let ratings = b"Date,Name,Year,Letterboxd URI,Rating\n2024-01-05,Parasite,2019,https://boxd.it/hTha,4.5\n";
+    let once = zip_of(&[("export.zip", zip_of(&[("ratings.csv", ratings.to_vec())]))]);
+    std::fs::write(&p, &once).unwrap();
+    let import = Import::read(lb, &p).expect("a zipped export zipped again reads");
+    assert_eq!(import.incoming().entries.len(), 1);
+    let thrice = zip_of(&[("x.zip", once)]);
+    std::fs::write(&p, &thrice).unwrap();
+    let e = Import::read(lb, &p).unwrap_err().to_string();
+    assert!(e.contains("zip inside a zip inside a zip"), "{e}");
 }
 
 proptest! {
@@ -770,8 +807,8 @@ proptest! {
             ImportFormat::Mdl => "list.tsv",
             _ => "ratings.csv",
         };
-        let _ = read_files(Some(format), vec![SourceFile { name: name.into(), bytes: bytes.clone() }]);
-        let _ = read_files(None, vec![SourceFile { name: name.into(), bytes }]);
+        let _ = Import::from_files(Some(format), vec![SourceFile { name: name.into(), bytes: bytes.clone() }]);
+        let _ = Import::from_files(None, vec![SourceFile { name: name.into(), bytes }]);
     }
 
     /// Text that looks like each CSV format, with arbitrary cells.
@@ -785,7 +822,7 @@ proptest! {
             "Title\tStatus\tEpisodes watched\tTotal episodes\tCountry of Origin\tShow type\tRating\tStarted on\tEnded on\tRe-watched\n",
         ] {
             let text = format!("{header}{}", cells.join(","));
-            let _ = read_files(None, vec![SourceFile { name: "x.csv".into(), bytes: text.into_bytes() }]);
+            let _ = Import::from_files(None, vec![SourceFile { name: "x.csv".into(), bytes: text.into_bytes() }]);
         }
     }
 }

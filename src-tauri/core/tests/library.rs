@@ -388,8 +388,8 @@ fn tags_are_trimmed_replaced_and_cleaned_up() {
         .tags
         .is_empty());
     lib.delete_entry(other).unwrap();
-    let left: i64 = lib
-        .connection()
+    let left: i64 = rusqlite::Connection::open(lib.path().unwrap())
+        .unwrap()
         .query_row("SELECT count(*) FROM tags", [], |r| r.get(0))
         .unwrap();
     assert_eq!(left, 0, "tags no entry uses should be deleted");

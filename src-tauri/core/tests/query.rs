@@ -783,9 +783,22 @@ fn latin_words_match_as_prefixes_and_other_scripts_as_substrings() {
     assert_eq!(hits[0].name, "Glove Story");
 }
 
+/// A library in a temporary file, for tests that check it with SQL of
+/// their own.
+fn file_library() -> (tempfile::TempDir, Library) {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open(dir.path().join("watchlog.db")).unwrap();
+    (dir, lib)
+}
+
+/// A connection of its own to a file library, for SQL written by hand.
+fn raw(lib: &Library) -> rusqlite::Connection {
+    rusqlite::Connection::open(lib.path().expect("a library in a file")).unwrap()
+}
+
 /// Row counts of the entries and both search indexes.
 fn index_rows(lib: &Library) -> (i64, i64, i64) {
-    lib.connection()
+    raw(lib)
         .query_row(
             "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM entry_search),
                     (SELECT count(*) FROM entry_words)",
@@ -797,7 +810,7 @@ fn index_rows(lib: &Library) -> (i64, i64, i64) {
 
 #[test]
 fn both_search_indexes_follow_every_write() {
-    let mut lib = Library::open_in_memory().unwrap();
+    let (_dir, mut lib) = file_library();
     let id = lib
         .add_entry(&titled(
             "Moving",
@@ -839,17 +852,20 @@ fn relevance_by_sql(lib: &Library, index: &str, fts: &str, reverse: bool) -> Vec
                FROM {index} WHERE {index} MATCH ?1) s ON s.id = e.id
          ORDER BY s.rank{dir}, t.sort_name{dir}, t.id{dir}"
     );
-    let mut stmt = lib.connection().prepare(&sql).unwrap();
-    stmt.query_map([fts], |r| r.get(0))
+    let conn = raw(lib);
+    let mut stmt = conn.prepare(&sql).unwrap();
+    let ids = stmt
+        .query_map([fts], |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
-        .unwrap()
+        .unwrap();
+    ids
 }
 
 #[test]
 fn ranked_search_pages_follow_the_relevance_order_exactly() {
     // Many equal ranks: the same words in titles of the same length.
-    let mut lib = Library::open_in_memory().unwrap();
+    let (_dir, mut lib) = file_library();
     let mut rows = Vec::new();
     for i in 0..60 {
         let name = match i % 4 {
@@ -1046,9 +1062,9 @@ fn facet_counts_equal_counting_the_listing() {
         },
     ];
     let generated = datasets().map(|dir| {
-        let mut lib = Library::open_in_memory().unwrap();
+        let (tmp, mut lib) = file_library();
         lib.generate_sample(&dir, 400, 7).unwrap();
-        lib
+        (tmp, lib)
     });
     queries.push(ListQuery {
         search: Some("love".into()),
@@ -1060,7 +1076,7 @@ fn facet_counts_equal_counting_the_listing() {
             sorted(counted(&lib, q), false),
             "{q:?}"
         );
-        if let Some(big) = &generated {
+        if let Some((_, big)) = &generated {
             assert_eq!(
                 sorted(big.facet_counts(q).unwrap(), true),
                 sorted(counted(big, q), false),
@@ -1068,7 +1084,7 @@ fn facet_counts_equal_counting_the_listing() {
             );
         }
     }
-    if let Some(big) = &generated {
+    if let Some((_, big)) = &generated {
         assert_eq!(index_rows(big), (400, 400, 400));
     }
 }

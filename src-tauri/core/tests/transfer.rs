@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use watchlog_core::backup::{self, backup_auto_at, check_backup, restore_at};
-use watchlog_core::transfer::import::{self, watchlog_json, ImportAction};
+use watchlog_core::transfer::import::{
+    watchlog_json, Import, ImportAction, ImportFormat, ImportReport, Incoming, Mode, ParsedExport,
+    RunOptions,
+};
 use watchlog_core::transfer::{
     export, export_to_path, export_with_posters, write_atomically, ExportFilter, ExportFormat,
     ExportOptions, NoPosters, Poster, ReviewOrder, SpoilerMode,
@@ -26,10 +29,31 @@ fn day(s: &str) -> NaiveDate {
 
 /// A small library: Soundtrack #2, Reply 1988 (with a rewatch), Parasite
 /// (a film), Little Forest (planned), with every timestamp fixed.
-fn small_library() -> Library {
-    let mut lib = Library::open_in_memory().unwrap();
-    fill_small(&mut lib);
-    lib
+/// A library in a temporary file, removed with it; it derefs to the
+/// library. A file, so tests can set what the store offers no way to set
+/// (fixed timestamps) over a connection of their own.
+struct FileLib {
+    lib: Library,
+    _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for FileLib {
+    type Target = Library;
+    fn deref(&self) -> &Library {
+        &self.lib
+    }
+}
+
+impl std::ops::DerefMut for FileLib {
+    fn deref_mut(&mut self) -> &mut Library {
+        &mut self.lib
+    }
+}
+
+fn small_library() -> FileLib {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, lib) = file_library(dir.path());
+    FileLib { lib, _dir: dir }
 }
 
 fn fill_small(lib: &mut Library) {
@@ -61,12 +85,27 @@ fn fill_small(lib: &mut Library) {
 }
 
 fn fix_timestamps(lib: &Library) {
-    lib.connection()
+    rusqlite::Connection::open(lib.path().expect("a library in a file"))
+        .unwrap()
         .execute(
             "UPDATE entries SET added_at = ?1, updated_at = ?1",
             [Utc.with_ymd_and_hms(2024, 2, 1, 9, 30, 0).unwrap()],
         )
         .unwrap();
+}
+
+/// Runs what a Watchlog reader parsed through the import door.
+fn run_import(
+    lib: &mut Library,
+    format: ImportFormat,
+    incoming: &Incoming,
+    mode: Mode,
+) -> watchlog_core::Result<ImportReport> {
+    let parsed = ParsedExport {
+        incoming: incoming.clone(),
+        ..Default::default()
+    };
+    Import::new(format, parsed).run(lib, mode, &RunOptions::default())
 }
 
 fn options() -> ExportOptions {
@@ -488,7 +527,13 @@ fn round_trip(lib: &Library) -> (String, Library) {
     let first = export_string(lib, ExportFormat::WatchlogJson, &options());
     let incoming = watchlog_json::parse(first.as_bytes()).unwrap();
     let mut fresh = Library::open_in_memory().unwrap();
-    let report = import::apply(&mut fresh, &incoming).unwrap();
+    let report = run_import(
+        &mut fresh,
+        ImportFormat::WatchlogJson,
+        &incoming,
+        Mode::Apply,
+    )
+    .unwrap();
     assert_eq!(report.added, incoming.entries.len());
     (first, fresh)
 }
@@ -507,14 +552,26 @@ fn importing_twice_changes_nothing() {
     let lib = small_library();
     let (first, mut fresh) = round_trip(&lib);
     let incoming = watchlog_json::parse(first.as_bytes()).unwrap();
-    let preview = import::plan(&mut fresh, &incoming).unwrap();
+    let preview = run_import(
+        &mut fresh,
+        ImportFormat::WatchlogJson,
+        &incoming,
+        Mode::Preview,
+    )
+    .unwrap();
     assert!(!preview.applied);
     assert_eq!(
         (preview.added, preview.updated, preview.unchanged),
         (0, 0, 4),
         "{preview:?}"
     );
-    let again = import::apply(&mut fresh, &incoming).unwrap();
+    let again = run_import(
+        &mut fresh,
+        ImportFormat::WatchlogJson,
+        &incoming,
+        Mode::Apply,
+    )
+    .unwrap();
     assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 4));
     assert_eq!(fresh.status_counts().unwrap().all, 4);
     assert_eq!(
@@ -567,7 +624,13 @@ fn import_matches_by_catalogue_id_then_by_folded_name() {
         .unwrap();
     add(&mut other, "Pokémon", Kind::Series, EntryFields::default()); // another kind: new
     let text = export_string(&other, ExportFormat::WatchlogJson, &options());
-    let report = import::apply(&mut lib, &watchlog_json::parse(text.as_bytes()).unwrap()).unwrap();
+    let report = run_import(
+        &mut lib,
+        ImportFormat::WatchlogJson,
+        &watchlog_json::parse(text.as_bytes()).unwrap(),
+        Mode::Apply,
+    )
+    .unwrap();
     let actions: Vec<(ImportAction, i64)> = report
         .items
         .iter()
@@ -600,8 +663,13 @@ fn import_is_all_or_nothing() {
         EntryFields::default(),
     );
     let before = export_string(&target, ExportFormat::WatchlogJson, &options());
-    let err =
-        import::apply(&mut target, &watchlog_json::parse(bad.as_bytes()).unwrap()).unwrap_err();
+    let err = run_import(
+        &mut target,
+        ImportFormat::WatchlogJson,
+        &watchlog_json::parse(bad.as_bytes()).unwrap(),
+        Mode::Apply,
+    )
+    .unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains("entry 3 of the file") && msg.contains("before the start date"),
@@ -765,7 +833,7 @@ mod round_trip_property {
             let (first, mut fresh) = round_trip(&lib);
             let second = export_string(&fresh, ExportFormat::WatchlogJson, &options());
             prop_assert_eq!(&first, &second);
-            let again = import::apply(&mut fresh, &watchlog_json::parse(first.as_bytes()).unwrap()).unwrap();
+            let again = run_import(&mut fresh, ImportFormat::WatchlogJson, &watchlog_json::parse(first.as_bytes()).unwrap(), Mode::Apply).unwrap();
             prop_assert_eq!(again.added + again.updated, 0, "{:?}", again);
             prop_assert_eq!(export_string(&fresh, ExportFormat::WatchlogJson, &options()), first);
         }
@@ -1023,13 +1091,10 @@ fn restore_refuses_what_is_not_a_good_backup_and_touches_nothing() {
     // A newer Watchlog's library.
     let newer = dir.path().join("newer.db");
     {
-        let l = Library::open(&newer).unwrap();
-        l.connection()
-            .pragma_update(None, "user_version", 99)
-            .unwrap();
-        l.connection()
-            .pragma_update(None, "journal_mode", "DELETE")
-            .unwrap();
+        drop(Library::open(&newer).unwrap());
+        let c = rusqlite::Connection::open(&newer).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
     // Another program's database.
     let foreign = dir.path().join("foreign.db");
@@ -1122,7 +1187,7 @@ mod csv_read_back {
 
     /// The small library plus the awkward cases: a review with commas,
     /// quotes and paragraphs, a Hangul title, a rating not on whole points.
-    fn library() -> Library {
+    fn library() -> FileLib {
         let mut lib = small_library();
         let id = add(
             &mut lib,
@@ -1156,7 +1221,13 @@ mod csv_read_back {
         let incoming = watchlog_csv::parse(first.as_bytes()).unwrap();
         assert_eq!(incoming.entries.len(), 5);
         let mut fresh = Library::open_in_memory().unwrap();
-        let report = import::apply(&mut fresh, &incoming).unwrap();
+        let report = run_import(
+            &mut fresh,
+            ImportFormat::WatchlogCsv,
+            &incoming,
+            Mode::Apply,
+        )
+        .unwrap();
         assert_eq!(report.added, 5, "{report:?}");
         let second = export_string(&fresh, ExportFormat::Csv, &options());
         assert_eq!(
@@ -1180,7 +1251,13 @@ mod csv_read_back {
             Some(87)
         );
         // Importing the same CSV again matches every row and changes nothing.
-        let again = import::apply(&mut fresh, &incoming).unwrap();
+        let again = run_import(
+            &mut fresh,
+            ImportFormat::WatchlogCsv,
+            &incoming,
+            Mode::Apply,
+        )
+        .unwrap();
         assert_eq!(
             (again.added, again.updated, again.unchanged),
             (0, 0, 5),
@@ -1250,11 +1327,70 @@ mod csv_read_back {
         let before = export_string(&lib, ExportFormat::WatchlogJson, &options());
         let text = "title,episodes,progress\nNew One,6,3\nBroken,6,9\n";
         let inc = watchlog_csv::parse(text.as_bytes()).unwrap();
-        let err = import::apply(&mut lib, &inc).unwrap_err().to_string();
+        let err = run_import(&mut lib, ImportFormat::WatchlogCsv, &inc, Mode::Apply)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("entry 2 of the file ('Broken')"), "{err}");
         assert_eq!(
             export_string(&lib, ExportFormat::WatchlogJson, &options()),
             before
         );
     }
+}
+
+/// An export while the other face deletes and edits entries is one
+/// snapshot: it neither aborts on an entry deleted halfway nor mixes states.
+/// Reading each entry in its own statement did both.
+#[test]
+fn an_export_is_one_snapshot_while_the_other_face_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("watchlog.db");
+    let mut lib = Library::open(&path).unwrap();
+    let new: Vec<NewEntry> = (0..1500)
+        .map(|i| NewEntry {
+            title: TitleFacts {
+                kind: Kind::Film,
+                name: format!("Film {i}"),
+                ..Default::default()
+            },
+            fields: EntryFields::default(),
+        })
+        .collect();
+    let ids = lib.add_entries(&new).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (path, stop) = (path.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut other = Library::open(&path).unwrap();
+            let mut deleted = 0;
+            // Deletes from the end, where the export reads last.
+            for &id in ids.iter().rev() {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                other.delete_entry(id).unwrap();
+                deleted += 1;
+            }
+            deleted
+        })
+    };
+    let mut exports = 0;
+    while !writer.is_finished() && exports < 50 {
+        let mut out = Vec::new();
+        let report = export(&lib, ExportFormat::WatchlogJson, &options(), &mut out)
+            .expect("an export is not aborted by the other face's deletes");
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            value["entries"].as_array().unwrap().len(),
+            report.written,
+            "the export is whole"
+        );
+        exports += 1;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let deleted = writer.join().unwrap();
+    assert!(
+        exports > 0 && deleted > 0,
+        "both sides ran: {exports} exports, {deleted} deletes"
+    );
 }

@@ -3,6 +3,11 @@
 //! sees its name. The flow is pick → preview (a dry run) → apply (with an
 //! automatic backup, progress on a channel and a cancel flag) → optionally
 //! undo, which restores the backup with the library closed meanwhile.
+//!
+//! The file is read once: the preview keeps the parsed import here, and
+//! apply runs that same value, so what is applied is what was previewed
+//! even if the file changes on disk in between. Picking another file or
+//! format reads again.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,20 +16,30 @@ use std::sync::{Arc, Mutex};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
-use watchlog_core::transfer::import::formats::{self, ImportFormat, ImportProgress};
 use watchlog_core::transfer::import::merge::Prefer;
 use watchlog_core::transfer::import::undo::{self, UndoReport};
-use watchlog_core::transfer::import::ImportReport;
+use watchlog_core::transfer::import::{
+    Import, ImportFormat, ImportProgress, ImportReport, Mode, RunOptions,
+};
 use watchlog_core::Library;
 
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
-/// The picked file and the running import's cancel flag. One import at a
-/// time per app, so a process-wide slot is enough and needs no wiring.
+/// The picked file, what was read from it, and the running import's
+/// cancel flag. One import at a time per app, so a process-wide slot is
+/// enough and needs no wiring.
 struct Slot {
-    picked: Mutex<Option<PathBuf>>,
+    picked: Mutex<Option<Picked>>,
     cancel: Mutex<Option<Arc<AtomicBool>>>,
+}
+
+/// A picked file and, once previewed, the import read from it.
+struct Picked {
+    path: PathBuf,
+    /// The format asked for when it was read (`None`: detected) and the
+    /// result, kept for the apply.
+    read: Option<(Option<ImportFormat>, Arc<Import>)>,
 }
 
 static SLOT: Slot = Slot {
@@ -61,33 +76,55 @@ pub async fn import_pick<R: Runtime>(app: AppHandle<R>) -> CommandResult<Option<
 /// Sets the file to import without a dialog (the integration tests, which
 /// cannot drive a native dialog, use it).
 pub fn set_picked(path: PathBuf) {
-    *lock(&SLOT.picked) = Some(path);
+    *lock(&SLOT.picked) = Some(Picked { path, read: None });
 }
 
-fn picked() -> CommandResult<PathBuf> {
-    lock(&SLOT.picked)
-        .clone()
-        .ok_or_else(|| CommandError::new("invalid_input", "choose a file to import first"))
+/// The import of the picked file in `format`: the one already read when it
+/// was read in that format (or detected as it), else read now and kept.
+fn picked_import(format: Option<ImportFormat>) -> CommandResult<Arc<Import>> {
+    let path = match lock(&SLOT.picked).as_ref() {
+        None => {
+            return Err(CommandError::new(
+                "invalid_input",
+                "choose a file to import first",
+            ))
+        }
+        Some(Picked {
+            read: Some((asked, import)),
+            ..
+        }) if *asked == format || format == Some(import.format()) => return Ok(import.clone()),
+        Some(p) => p.path.clone(),
+    };
+    // Read outside the lock: a big export takes a moment.
+    let import = Arc::new(Import::read(format, &path)?);
+    if let Some(p) = lock(&SLOT.picked).as_mut().filter(|p| p.path == path) {
+        p.read = Some((format, import.clone()));
+    }
+    Ok(import)
 }
 
 /// What importing the picked file would do; nothing is changed.
-/// `format` `None` detects it from the content.
+/// `format` `None` detects it from the content. The file is read here and
+/// kept: a later `import_apply` in the same format applies exactly this,
+/// without reading the file again.
 #[tauri::command]
 pub async fn import_preview(
     state: State<'_, AppState>,
     format: Option<ImportFormat>,
     prefer: Prefer,
 ) -> CommandResult<ImportReport> {
-    let path = picked()?;
-    let (format, parsed) = formats::read_path(format, &path)?;
+    let import = picked_import(format)?;
     let mut lib = state.library()?;
-    Ok(formats::execute(
-        &mut lib, format, &parsed, prefer, false, None, None,
-    )?)
+    let opts = RunOptions {
+        prefer,
+        ..Default::default()
+    };
+    Ok(import.run(&mut lib, Mode::Preview, &opts)?)
 }
 
-/// Imports the picked file: backup, then one transaction. Progress goes to
-/// `on_progress`; `import_cancel` stops it and nothing is changed.
+/// Imports the picked file (what the preview read, or read now when there
+/// was none in this format): backup, then one transaction. Progress goes
+/// to `on_progress`; `import_cancel` stops it and nothing is changed.
 #[tauri::command]
 pub async fn import_apply(
     state: State<'_, AppState>,
@@ -95,16 +132,15 @@ pub async fn import_apply(
     prefer: Prefer,
     on_progress: Channel<ImportProgress>,
 ) -> CommandResult<ImportReport> {
-    let path = picked()?;
+    let import = picked_import(format)?;
     let cancel = Arc::new(AtomicBool::new(false));
     *lock(&SLOT.cancel) = Some(cancel.clone());
     let library = state.path().to_path_buf();
     // Its own connection on a worker thread: the window stays responsive,
     // and WAL lets the app read the library meanwhile.
     let task = tauri::async_runtime::spawn_blocking(move || {
-        let (format, parsed) = formats::read_path(format, &path)?;
         let mut lib = Library::open(&library)?;
-        let step = (parsed.incoming.entries.len() / 100).max(1);
+        let step = (import.incoming().entries.len() / 100).max(1);
         let progress = |done: usize, total: usize| {
             if done % step == 0 || done == total {
                 let _ = on_progress.send(ImportProgress {
@@ -113,15 +149,12 @@ pub async fn import_apply(
                 });
             }
         };
-        formats::execute(
-            &mut lib,
-            format,
-            &parsed,
+        let opts = RunOptions {
             prefer,
-            true,
-            Some(&progress),
-            Some(&cancel),
-        )
+            progress: Some(&progress),
+            cancel: Some(&cancel),
+        };
+        import.run(&mut lib, Mode::Apply, &opts)
     });
     let result = task
         .await

@@ -13,30 +13,30 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn library_info(state: State<'_, AppState>) -> CommandResult<LibraryInfo> {
-    Ok(state.library()?.info()?)
+    Ok(state.reader()?.info()?)
 }
 
 /// One page of the library view: the rows from `query.cursor` (or
 /// `query.offset`) on, and the cursor of the page after.
 #[tauri::command]
 pub async fn list_page(state: State<'_, AppState>, query: ListQuery) -> CommandResult<ListPage> {
-    Ok(state.library()?.list_page(&query)?)
+    Ok(state.reader()?.list_page(&query)?)
 }
 
 /// How many entries match `query`, and the counts for its filter chips.
 #[tauri::command]
 pub async fn facet_counts(state: State<'_, AppState>, query: ListQuery) -> CommandResult<Facets> {
-    Ok(state.library()?.facet_counts(&query)?)
+    Ok(state.reader()?.facet_counts(&query)?)
 }
 
 #[tauri::command]
 pub async fn status_counts(state: State<'_, AppState>) -> CommandResult<StatusCounts> {
-    Ok(state.library()?.status_counts()?)
+    Ok(state.reader()?.status_counts()?)
 }
 
 #[tauri::command]
 pub async fn get_entry(state: State<'_, AppState>, id: i64) -> CommandResult<Entry> {
-    Ok(state.library()?.entry(id)?)
+    Ok(state.reader()?.entry(id)?)
 }
 
 #[tauri::command]
@@ -53,7 +53,7 @@ pub async fn check_new_entry(
     state: State<'_, AppState>,
     entry: Arg<NewEntry>,
 ) -> CommandResult<Vec<ErrorPayload>> {
-    Ok(state.library()?.check_new_entry(&entry.get()?))
+    Ok(state.reader()?.check_new_entry(&entry.get()?))
 }
 
 /// Changes only the fields the patch names.
@@ -74,7 +74,7 @@ pub async fn preview_entry(
     id: i64,
     patch: Arg<EntryPatch>,
 ) -> CommandResult<EntryPreview> {
-    Ok(state.library()?.preview_entry(id, &patch.get()?)?)
+    Ok(state.reader()?.preview_entry(id, &patch.get()?)?)
 }
 
 #[tauri::command]
@@ -93,7 +93,7 @@ pub async fn check_title(
     id: i64,
     facts: Arg<TitleFacts>,
 ) -> CommandResult<Vec<ErrorPayload>> {
-    Ok(state.library()?.check_title(id, &facts.get()?)?)
+    Ok(state.reader()?.check_title(id, &facts.get()?)?)
 }
 
 /// A rating scale as the core defines it: the UI formats and reads ratings
@@ -135,7 +135,7 @@ pub async fn render_markdown(markdown: String) -> String {
 
 #[tauri::command]
 pub async fn list_platforms(state: State<'_, AppState>) -> CommandResult<Vec<Platform>> {
-    Ok(state.library()?.platforms()?)
+    Ok(state.reader()?.platforms()?)
 }
 
 #[tauri::command]
@@ -164,7 +164,7 @@ pub async fn delete_platform(state: State<'_, AppState>, id: i64) -> CommandResu
 
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings> {
-    Ok(state.library()?.settings()?)
+    Ok(state.reader()?.settings()?)
 }
 
 #[tauri::command]
@@ -182,7 +182,7 @@ pub async fn load_sample(state: State<'_, AppState>) -> CommandResult<usize> {
 
 #[tauri::command]
 pub async fn stats(state: State<'_, AppState>) -> CommandResult<Stats> {
-    Ok(state.library()?.stats()?)
+    Ok(state.reader()?.stats()?)
 }
 
 /// Opens a web link from a review in the user's browser. Only http(s) and

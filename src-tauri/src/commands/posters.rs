@@ -97,7 +97,9 @@ fn serve<R: Runtime>(
                     .unwrap_or_else(|p| p.into_inner())
                     .insert(hash.clone());
                 if first {
-                    if let Ok(lib) = app.state::<AppState>().library() {
+                    // Best effort: a busy write connection is not waited
+                    // for just to record that a poster was shown.
+                    if let Some(lib) = app.state::<AppState>().try_library() {
                         let _ = lib.touch_poster(&hash);
                     }
                 }
@@ -157,7 +159,7 @@ fn serve_search_thumbnail<R: Runtime>(
 /// poster), `null` when none is cached.
 #[tauri::command]
 pub async fn entry_poster(state: State<'_, AppState>, id: i64) -> CommandResult<Option<String>> {
-    Ok(state.library()?.poster_id(id)?)
+    Ok(state.reader()?.poster_id(id)?)
 }
 
 /// Counts, failures and the cache's size, for Settings.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
-use watchlog_core::backup::{self, BackupFile};
+use watchlog_core::backup::{self, BackupFile, Recovery};
 use watchlog_core::posters::{CachedPosters, PosterCache};
 use watchlog_core::transfer::{self, ExportFormat, ExportOptions, ExportReport};
 
@@ -50,7 +50,7 @@ pub fn export_to(
     options: &ExportOptions,
     path: &std::path::Path,
 ) -> CommandResult<ExportReport> {
-    let lib = state.library()?;
+    let lib = state.own_connection()?;
     Ok(transfer::export_to_path(
         &lib,
         format,
@@ -107,7 +107,22 @@ pub async fn restore_backup<R: Runtime>(
     // Checked before the library is closed, so a bad file costs nothing.
     backup::check_backup(&source)?;
     state.with_library_closed(|path| backup::restore(path, &source))?;
+    state.dismiss_recovery();
     Ok(true)
+}
+
+/// The damaged library moved aside at start, with the newest good backup
+/// to offer, until the user restores or dismisses it.
+#[tauri::command]
+pub async fn library_recovery(state: State<'_, AppState>) -> CommandResult<Option<Recovery>> {
+    Ok(state.recovery())
+}
+
+/// The user keeps the new, empty library; the damaged file stays aside.
+#[tauri::command]
+pub async fn dismiss_recovery(state: State<'_, AppState>) -> CommandResult<()> {
+    state.dismiss_recovery();
+    Ok(())
 }
 
 fn dialog_path(p: tauri_plugin_dialog::FilePath) -> CommandResult<PathBuf> {

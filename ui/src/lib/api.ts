@@ -29,6 +29,7 @@ import type { Stats } from './bindings/Stats';
 import type { StatusCounts } from './bindings/StatusCounts';
 import type { TitleFacts } from './bindings/TitleFacts';
 import type { BackupFile } from './bindings/BackupFile';
+import type { Recovery } from './bindings/Recovery';
 import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportReport } from './bindings/ImportReport';
@@ -166,6 +167,10 @@ export const api = {
   listBackups: () => call<BackupFile[]>('list_backups'),
   /** Restores a listed backup by name, or one picked in a dialog; `false` if cancelled. */
   restoreBackup: (name: string | null) => call<boolean>('restore_backup', { name }),
+  /** The damaged library moved aside at start, with the newest good backup to offer. */
+  libraryRecovery: () => call<Recovery | null>('library_recovery'),
+  /** Keeps the new, empty library; the damaged file stays where it was moved. */
+  dismissRecovery: () => call<void>('dismiss_recovery'),
   /** The poster cache: counts, failures and size. */
   posterStatus: () => call<PosterStatus>('poster_status'),
   /** The opaque id of an entry's cached poster, if any (see `posterSrc`). */

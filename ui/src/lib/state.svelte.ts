@@ -9,6 +9,7 @@ import { api } from './api';
 import type { LibraryInfo } from './bindings/LibraryInfo';
 import type { Platform } from './bindings/Platform';
 import type { RatingTable } from './bindings/RatingTable';
+import type { Recovery } from './bindings/Recovery';
 import type { Settings } from './bindings/Settings';
 import type { StatusCounts } from './bindings/StatusCounts';
 import { loadRatingTable } from './rating';
@@ -35,6 +36,8 @@ class AppState {
   loaded = $state(false);
   /** Set when the library could not be opened at all. */
   fatal = $state<string | null>(null);
+  /** Set when a damaged library was moved aside at start; a notice offers its backup. */
+  recovery = $state<Recovery | null>(null);
 
   async init(): Promise<void> {
     try {
@@ -49,6 +52,7 @@ class AppState {
       this.platforms = platforms;
       this.counts = counts;
       this.loaded = true;
+      this.recovery = await api.libraryRecovery();
     } catch (e) {
       this.fatal = e instanceof Error ? e.message : String(e);
     }

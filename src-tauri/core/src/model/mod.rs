@@ -16,6 +16,9 @@ use crate::rating::{Rating, RatingScale};
 #[cfg(feature = "ts")]
 use ts_rs::TS;
 
+mod import;
+pub use import::*;
+
 /// Declares a string-valued enum once: its serde names, its parser (which
 /// accepts `-` or `_` and any case) and its list of values.
 macro_rules! word_enum {

@@ -18,8 +18,8 @@
 //! a download must not hold the library's lock.
 
 mod export;
+mod library;
 pub mod preview;
-mod store;
 pub mod thumbs;
 
 use std::future::Future;
@@ -35,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::net::{Conditional, HttpClient, RequestOptions};
 
 pub use export::CachedPosters;
-pub use store::{PosterFailure, PosterPlan, PosterSelection, PosterStatus, PruneReport};
+pub use library::{PosterFailure, PosterPlan, PosterSelection, PosterStatus, PruneReport};
 pub use thumbs::SIZES;
 
 /// Default size budget of the cache folder: about 4000 posters.

@@ -1,7 +1,7 @@
 //! Adding, reading, changing and deleting entries and their titles.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::search;
 use super::Library;
@@ -48,6 +48,27 @@ impl Library {
             .collect::<Result<Vec<_>>>()?;
         tx.commit()?;
         Ok(ids)
+    }
+
+    /// Every entry, in id order: where every export starts, so output is
+    /// stable. Read in one read transaction, so the export is one snapshot:
+    /// an edit or a delete by the other face meanwhile is either wholly in
+    /// it or not at all, and cannot abort it halfway. WAL gives the reader
+    /// its snapshot without blocking that writer.
+    pub(crate) fn all_entries(&self) -> Result<Vec<Entry>> {
+        let snapshot = self
+            .conn
+            .is_autocommit()
+            .then(|| Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred))
+            .transpose()?;
+        let mut stmt = self.conn.prepare("SELECT id FROM entries ORDER BY id")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let all = ids.into_iter().map(|id| self.entry(id)).collect();
+        drop(stmt);
+        drop(snapshot);
+        all
     }
 
     /// Everything about one entry.

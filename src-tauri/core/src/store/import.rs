@@ -14,40 +14,22 @@ use super::entries::{
 };
 use super::{search, Library};
 use crate::error::{Error, Result};
-use crate::model::{ExternalIds, Kind, TitleFacts};
+use crate::model::{Entry, ExternalIds, IncomingEntry, Kind, TitleFacts};
 use crate::text;
-use crate::transfer::import::IncomingEntry;
 
 impl Library {
-    /// Runs `f` inside one transaction on this library's connection. It
-    /// commits only when `commit` is true and `f` succeeded; otherwise
-    /// every write `f` made is rolled back. A preview runs the real import
-    /// with `commit = false`, so it reports exactly what applying would do.
+    /// Runs `f` inside one transaction on this library's connection; `f`
+    /// decides from what it did whether to commit (an import that changed
+    /// nothing, or a preview, rolls back). On an error every write `f` made
+    /// is rolled back.
     pub(crate) fn in_transaction<T>(
         &mut self,
-        commit: bool,
-        f: impl FnOnce(&Library, &Transaction) -> Result<T>,
+        f: impl FnOnce(&Library, &Transaction) -> Result<(T, bool)>,
     ) -> Result<T> {
         // `unchecked_transaction` borrows the connection shared, so `f` can
         // read through the library (which sees the uncommitted writes: same
         // connection) while the transaction is open. `&mut self` keeps
         // anyone else in this process from using the connection meanwhile.
-        let tx = self.conn.unchecked_transaction()?;
-        let out = f(self, &tx)?;
-        if commit {
-            tx.commit()?;
-        } else {
-            tx.rollback()?;
-        }
-        Ok(out)
-    }
-
-    /// [`Library::in_transaction`] where `f` decides, from what it did,
-    /// whether to commit (an import that changed nothing writes nothing).
-    pub(crate) fn in_transaction_deciding<T>(
-        &mut self,
-        f: impl FnOnce(&Library, &Transaction) -> Result<(T, bool)>,
-    ) -> Result<T> {
         let tx = self.conn.unchecked_transaction()?;
         let (out, commit) = f(self, &tx)?;
         if commit {
@@ -57,6 +39,33 @@ impl Library {
         }
         Ok(out)
     }
+
+    /// The backup "undo last import" would restore, if there is one.
+    pub(crate) fn last_import_backup(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [LAST_IMPORT_BACKUP],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+/// The settings key holding the backup taken before the last import.
+const LAST_IMPORT_BACKUP: &str = "last_import_backup";
+
+/// Records, in the import's own transaction, the backup undo restores. It
+/// is part of the imported state, so the restored library names the import
+/// before it (undo is layered).
+pub(crate) fn record_backup(tx: &Transaction, backup_name: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![LAST_IMPORT_BACKUP, backup_name],
+    )?;
+    Ok(())
 }
 
 /// One existing title's matching key: folded name, year and kind.
@@ -113,8 +122,9 @@ pub(crate) fn entry_by_external_ids(tx: &Transaction, ids: &ExternalIds) -> Resu
 }
 
 /// Adds a platform by name unless one (in any case) exists; a file's
-/// "I subscribe" only ever turns the flag on, never off.
-pub(crate) fn ensure_platform(tx: &Transaction, name: &str, subscribed: bool) -> Result<()> {
+/// "I subscribe" only ever turns the flag on, never off. True when it
+/// changed the library.
+pub(crate) fn ensure_platform(tx: &Transaction, name: &str, subscribed: bool) -> Result<bool> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::invalid("a platform in the file has no name"));
@@ -131,20 +141,19 @@ pub(crate) fn ensure_platform(tx: &Transaction, name: &str, subscribed: bool) ->
             |r| r.get(0),
         )
         .optional()?;
-    match existing {
-        Some(id) if subscribed => {
-            tx.execute("UPDATE platforms SET subscribed = 1 WHERE id = ?1", [id])?;
-        }
-        Some(_) => {}
-        None => {
-            tx.execute(
-                "INSERT INTO platforms (name, subscribed, position)
-                 VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM platforms))",
-                params![name, subscribed],
-            )?;
-        }
-    }
-    Ok(())
+    let changed = match existing {
+        Some(id) if subscribed => tx.execute(
+            "UPDATE platforms SET subscribed = 1 WHERE id = ?1 AND NOT subscribed",
+            [id],
+        )?,
+        Some(_) => 0,
+        None => tx.execute(
+            "INSERT INTO platforms (name, subscribed, position)
+             VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM platforms))",
+            params![name, subscribed],
+        )?,
+    };
+    Ok(changed > 0)
 }
 
 /// Checks an incoming entry the way the editor would, returning its
@@ -195,11 +204,7 @@ pub(crate) fn insert_incoming(
 /// Replaces a matched entry's facts, fields, tags and viewings with the
 /// file's. Catalogue ids are merged (the file's win for the same
 /// catalogue), so an id the library knows and the file does not survives.
-pub(crate) fn overwrite_incoming(
-    tx: &Transaction,
-    entry_id: i64,
-    inc: &IncomingEntry,
-) -> Result<()> {
+fn overwrite_incoming(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> Result<()> {
     let mut facts = check(inc)?;
     let title_id: i64 = tx.query_row(
         "SELECT title_id FROM entries WHERE id = ?1",
@@ -236,7 +241,7 @@ pub(crate) fn overwrite_incoming(
 }
 
 /// Sets when an entry was last changed.
-pub(crate) fn touch(tx: &Transaction, entry_id: i64, at: DateTime<Utc>) -> Result<()> {
+fn touch(tx: &Transaction, entry_id: i64, at: DateTime<Utc>) -> Result<()> {
     tx.execute(
         "UPDATE entries SET updated_at = ?2 WHERE id = ?1",
         params![entry_id, at],
@@ -258,4 +263,41 @@ fn write_viewings(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> Resul
         )?;
     }
     Ok(())
+}
+
+/// Replaces the matched entry `before` with `inc` and keeps the change only
+/// when the entry's content differs: then it is stamped as changed (the
+/// file's time, else `now`) and returned as the file made it. `None`: the file
+/// agrees with the library, and exactly what was there is put back
+/// (viewing ids included).
+pub(crate) fn overwrite_if_changed(
+    lib: &Library,
+    tx: &Transaction,
+    before: &Entry,
+    inc: &IncomingEntry,
+    now: DateTime<Utc>,
+) -> Result<Option<Entry>> {
+    tx.execute_batch("SAVEPOINT import_entry")?;
+    overwrite_incoming(tx, before.id, inc)?;
+    let after = lib.entry(before.id)?;
+    if same_content(before, &after) {
+        tx.execute_batch("ROLLBACK TO import_entry; RELEASE import_entry")?;
+        return Ok(None);
+    }
+    touch(tx, before.id, inc.updated_at.unwrap_or(now))?;
+    tx.execute_batch("RELEASE import_entry")?;
+    Ok(Some(after))
+}
+
+/// Same title facts, user fields, rewatches and date added: everything an
+/// import writes except the "last changed" stamp.
+fn same_content(a: &Entry, b: &Entry) -> bool {
+    a.title.facts == b.title.facts
+        && a.fields == b.fields
+        && a.added_at == b.added_at
+        && a.viewings.len() == b.viewings.len()
+        && a.viewings
+            .iter()
+            .zip(&b.viewings)
+            .all(|(x, y)| x.details == y.details)
 }

@@ -2,11 +2,13 @@
 //! every read and write of the user's data. One `Library` owns one
 //! connection; every multi-row write runs in one transaction.
 
+mod backup;
 mod bulk;
 mod entries;
 mod episodes;
 pub(crate) mod import;
 mod platforms;
+pub(crate) mod posters;
 mod provider_keys;
 mod query;
 mod schema;
@@ -22,6 +24,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use crate::error::{Error, Result};
 use crate::model::LibraryInfo;
 
+pub(crate) use backup::copy_pages;
 pub use bulk::Dated;
 pub use query::{mark, MARK_END, MARK_START};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
@@ -156,10 +159,30 @@ impl Library {
         })
     }
 
-    /// The raw connection, for code in this crate that needs SQL the store
-    /// does not wrap (exports, benchmarks).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// Refuses to write `target` when it is this library's own file or one
+    /// of its `-wal`, `-shm` or `-journal` companions (by any path: a link,
+    /// `..`, another spelling): replacing one while the library is open
+    /// would destroy it. `what` names the writing ("the backup").
+    pub fn refuse_own_files(&self, target: &Path, what: &str) -> Result<()> {
+        let Some(own) = &self.path else {
+            return Ok(());
+        };
+        let target_id = file_identity(target);
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut companion = own.as_os_str().to_owned();
+            companion.push(suffix);
+            let companion = PathBuf::from(companion);
+            let same_path = same_place(&companion, target);
+            let same_file = target_id.is_some() && file_identity(&companion) == target_id;
+            if same_path || same_file {
+                return Err(Error::invalid(format!(
+                    "{} is {} of the open library; {what} would replace it and destroy the library. Choose another file.",
+                    target.display(),
+                    if suffix.is_empty() { "the file".to_string() } else { format!("the {suffix} file") }
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -247,7 +270,7 @@ pub(crate) fn classify(path: &Path, e: rusqlite::Error) -> Error {
             context: format!("cannot open {}", path.display()),
             source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, e.to_string()),
         },
-        _ => Error::Database(e),
+        _ => Error::from(e),
     }
 }
 
@@ -256,4 +279,31 @@ pub(crate) fn classify(path: &Path, e: rusqlite::Error) -> Error {
 /// Linux), the same folder Tauri resolves.
 pub fn default_library_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join(crate::APP_IDENTIFIER).join("watchlog.db"))
+}
+
+/// Whether two paths name the same place, whether or not a file is there
+/// yet: their folders resolved (links, `..`) and their names compared.
+fn same_place(a: &Path, b: &Path) -> bool {
+    let resolve = |p: &Path| -> Option<PathBuf> {
+        let abs = std::path::absolute(p).ok()?;
+        let dir = abs.parent()?.canonicalize().ok()?;
+        Some(dir.join(abs.file_name()?))
+    };
+    match (resolve(a), resolve(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The device and inode of an existing file, so a hard link or a symbolic
+/// link to the library is known for what it is.
+#[cfg(unix)]
+fn file_identity(p: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(_: &Path) -> Option<(u64, u64)> {
+    None
 }

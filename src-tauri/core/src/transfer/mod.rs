@@ -358,7 +358,7 @@ pub fn export_with_posters(
     posters: &dyn PosterSource,
     out: &mut dyn Write,
 ) -> Result<ExportReport> {
-    let all = all_entries(lib)?;
+    let all = lib.all_entries()?;
     let total = all.len();
     let entries: Vec<Entry> = all
         .into_iter()
@@ -402,18 +402,6 @@ pub(crate) struct Context<'a> {
     pub scale: RatingScale,
     pub options: &'a ExportOptions,
     pub exported_at: DateTime<Utc>,
-}
-
-/// Every entry, by id: the order every export starts from, so output is
-/// stable.
-fn all_entries(lib: &Library) -> Result<Vec<Entry>> {
-    let mut stmt = lib
-        .connection()
-        .prepare("SELECT id FROM entries ORDER BY id")?;
-    let ids = stmt
-        .query_map([], |r| r.get::<_, i64>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    ids.into_iter().map(|id| lib.entry(id)).collect()
 }
 
 pub(crate) fn has_review(e: &Entry) -> bool {
@@ -581,6 +569,7 @@ pub fn export_to_path(
     posters: &dyn PosterSource,
     path: &Path,
 ) -> Result<ExportReport> {
+    lib.refuse_own_files(path, "the export")?;
     write_atomically(path, |w| {
         export_with_posters(lib, format, options, posters, w)
     })

@@ -5,12 +5,12 @@
 //! are recognised from word stems, not exact labels; episodes, video games,
 //! podcasts and music videos are reported and left out.
 
-use super::formats::{csv_files, Parsed};
-use super::input::{SourceFile, Table};
+use super::input::{csv_files, SourceFile, Table};
 use super::merge::{keys, Gather};
-use super::IncomingEntry;
 use crate::error::{Error, Result};
-use crate::model::{EntryFields, ExternalIds, Kind, Status, TitleFacts};
+use crate::model::{
+    EntryFields, ExternalIds, IncomingEntry, Kind, ParsedExport, Status, TitleFacts,
+};
 
 /// What an IMDb title type means for Watchlog: a kind, or why it is left out.
 pub fn classify(title_type: &str) -> std::result::Result<Kind, &'static str> {
@@ -60,12 +60,12 @@ fn imdb_id(v: &str) -> Option<String> {
         .filter(|_| !v.is_empty())
 }
 
-pub fn read(files: &[SourceFile]) -> Result<Parsed> {
-    let mut parsed = Parsed::default();
+pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
+    let mut parsed = ParsedExport::default();
     let mut gather = Gather::default();
     let mut any = false;
     for f in csv_files(files) {
-        let text = parsed.text(f);
+        let text = f.text(&mut parsed.notes);
         let t = Table::read(&f.name, &text, &["const", "title"])?;
         any = true;
         for row in &t.rows {

@@ -19,6 +19,9 @@ pub const MAX_TOTAL_BYTES: u64 = 256 << 20;
 /// Most files taken from a zip or a folder. Letterboxd's export is about a
 /// dozen files plus one per list.
 pub const MAX_FILES: usize = 2_000;
+/// How deep zips may sit inside zips: an export zipped again for sending is
+/// read; a zip inside that is refused, as no service nests deeper.
+pub const MAX_ZIP_DEPTH: usize = 2;
 
 /// One file of an export, by its name inside the export (`lists/x.csv`).
 #[derive(Debug, Clone)]
@@ -35,6 +38,19 @@ impl SourceFile {
             .next()
             .unwrap_or(&self.name)
             .to_ascii_lowercase()
+    }
+
+    /// The file as text (BOM, UTF-8, or Latin-1 as a fallback, which is
+    /// noted in `notes` so the preview says to check accented titles).
+    pub fn text(&self, notes: &mut Vec<String>) -> String {
+        let d = decode(&self.bytes);
+        if d.latin1 {
+            notes.push(format!(
+                "{} is not UTF-8; it was read as Latin-1 (Western European). Check accented titles in the preview",
+                self.name
+            ));
+        }
+        d.text
     }
 }
 
@@ -65,10 +81,52 @@ pub fn gather(path: &Path) -> Result<Vec<SourceFile>> {
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return unzip(&name, &bytes);
-    }
     Ok(vec![SourceFile { name, bytes }])
+}
+
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+/// What one import may still unpack: one allowance for the whole import,
+/// shared by every zip in it however they nest, so a zip of zips cannot
+/// multiply the caps.
+struct Budget {
+    bytes: u64,
+    files: usize,
+}
+
+impl Budget {
+    fn take(&mut self, bytes: u64) -> Result<()> {
+        if self.files == 0 {
+            return Err(Error::invalid(format!(
+                "this export holds more than {MAX_FILES} files, more than an export can have"
+            )));
+        }
+        self.files -= 1;
+        self.bytes = self.bytes.checked_sub(bytes).ok_or_else(too_big)?;
+        Ok(())
+    }
+}
+
+/// The export's files with every zip among them unpacked, zips inside zips
+/// included down to [`MAX_ZIP_DEPTH`], all within one budget of
+/// [`MAX_TOTAL_BYTES`] and [`MAX_FILES`] for the whole import.
+pub fn unpack(files: Vec<SourceFile>) -> Result<Vec<SourceFile>> {
+    let mut budget = Budget {
+        bytes: MAX_TOTAL_BYTES,
+        files: MAX_FILES,
+    };
+    let mut out = Vec::new();
+    for f in files {
+        if is_zip(&f.bytes) {
+            unzip(&f.name, &f.bytes, 1, &mut budget, &mut out)?;
+        } else {
+            budget.take(f.bytes.len() as u64)?;
+            out.push(f);
+        }
+    }
+    Ok(out)
 }
 
 fn gather_dir(dir: &Path) -> Result<Vec<SourceFile>> {
@@ -112,22 +170,27 @@ fn gather_dir(dir: &Path) -> Result<Vec<SourceFile>> {
     Ok(out)
 }
 
-/// Unpacks a zip in memory. Names that would leave the export (absolute,
-/// `..`, drive letters) are refused, as are more than [`MAX_FILES`] entries
-/// and more than [`MAX_TOTAL_BYTES`] unpacked — counted while inflating,
-/// not trusted from the zip's own header, so a zip bomb stops early.
-pub fn unzip(zip_name: &str, bytes: &[u8]) -> Result<Vec<SourceFile>> {
+/// Unpacks a zip in memory into `out`. Names that would leave the export
+/// (absolute, `..`, drive letters) are refused, and what is unpacked is
+/// taken from `budget` — counted while inflating, not trusted from the
+/// zip's own header, so a zip bomb stops early. A zip inside is unpacked
+/// in turn while `depth` allows.
+fn unzip(
+    zip_name: &str,
+    bytes: &[u8],
+    depth: usize,
+    budget: &mut Budget,
+    out: &mut Vec<SourceFile>,
+) -> Result<()> {
     let damaged =
         |e: zip::result::ZipError| Error::invalid(format!("{zip_name} is not a readable zip: {e}"));
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(damaged)?;
-    if archive.len() > MAX_FILES {
+    if archive.len() > budget.files {
         return Err(Error::invalid(format!(
             "{zip_name} holds {} files, more than the {MAX_FILES} an export can have",
             archive.len()
         )));
     }
-    let mut out = Vec::new();
-    let mut total = 0u64;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(damaged)?;
         let raw_name = entry.name().to_string();
@@ -145,17 +208,22 @@ pub fn unzip(zip_name: &str, bytes: &[u8]) -> Result<Vec<SourceFile>> {
             continue;
         }
         let mut data = Vec::new();
-        let room = MAX_TOTAL_BYTES - total;
         (&mut entry)
-            .take(room + 1)
+            .take(budget.bytes + 1)
             .read_to_end(&mut data)
             .map_err(|e| Error::invalid(format!("{zip_name}: '{raw_name}' is damaged: {e}")))?;
-        total += data.len() as u64;
-        if total > MAX_TOTAL_BYTES {
-            return Err(too_big());
-        }
+        budget.take(data.len() as u64)?;
         // macOS adds resource forks that are not part of the export.
         if raw_name.starts_with("__MACOSX/") {
+            continue;
+        }
+        if is_zip(&data) {
+            if depth >= MAX_ZIP_DEPTH {
+                return Err(Error::invalid(format!(
+                    "{zip_name} holds '{raw_name}', a zip inside a zip inside a zip; unpack the export once and import its own zip or folder"
+                )));
+            }
+            unzip(&raw_name, &data, depth + 1, budget, out)?;
             continue;
         }
         out.push(SourceFile {
@@ -163,7 +231,7 @@ pub fn unzip(zip_name: &str, bytes: &[u8]) -> Result<Vec<SourceFile>> {
             bytes: data,
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A file's text: UTF-8 (a byte-order mark removed), else Latin-1.
@@ -516,6 +584,14 @@ pub fn parse_when(v: &str) -> std::result::Result<DateTime<Utc>, String> {
     Err(format!(
         "'{v}' is not a date Watchlog can read (use YYYY-MM-DD, an ISO timestamp or a month name like 'Apr 10, 2023')"
     ))
+}
+
+/// The tabular files of an export (CSV, TSV, or text saved as such).
+pub fn csv_files(files: &[SourceFile]) -> impl Iterator<Item = &SourceFile> {
+    files.iter().filter(|f| {
+        let n = f.base_name();
+        n.ends_with(".csv") || n.ends_with(".tsv") || n.ends_with(".txt")
+    })
 }
 
 #[cfg(test)]

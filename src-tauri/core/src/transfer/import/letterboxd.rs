@@ -11,15 +11,15 @@
 
 use chrono::{DateTime, Utc};
 
-use super::formats::{csv_files, Parsed};
-use super::input::{SourceFile, Table};
+use super::input::{csv_files, SourceFile, Table};
 use super::merge::{keys, Gather};
-use super::IncomingEntry;
 use crate::error::Result;
-use crate::model::{EntryFields, Kind, Status, TitleFacts, ViewingDetails};
+use crate::model::{
+    EntryFields, IncomingEntry, Kind, ParsedExport, Status, TitleFacts, ViewingDetails,
+};
 
-pub fn read(files: &[SourceFile]) -> Result<Parsed> {
-    let mut parsed = Parsed::default();
+pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
+    let mut parsed = ParsedExport::default();
     let mut gather = Gather::default();
     for f in csv_files(files) {
         let lower = f.name.to_ascii_lowercase();
@@ -28,7 +28,7 @@ pub fn read(files: &[SourceFile]) -> Result<Parsed> {
             continue;
         }
         let base = f.base_name();
-        let text = parsed.text(f);
+        let text = f.text(&mut parsed.notes);
         if lower.contains("lists/") || text.starts_with("Letterboxd list export") {
             list(&f.name, &text, &mut gather)?;
             continue;

@@ -5,12 +5,12 @@
 //! name and kind (and are reported as ambiguous when two entries share the
 //! name). Ratings are MyDramaList's 0.5–10.
 
-use super::formats::{csv_files, Parsed};
-use super::input::{SourceFile, Table};
+use super::input::{csv_files, SourceFile, Table};
 use super::merge::{keys, Gather};
-use super::IncomingEntry;
 use crate::error::{Error, Result};
-use crate::model::{EntryFields, Kind, Status, TitleFacts, ViewingDetails};
+use crate::model::{
+    EntryFields, IncomingEntry, Kind, ParsedExport, Status, TitleFacts, ViewingDetails,
+};
 
 /// Most rewatches one line may ask for: a typo should be an error, not a
 /// thousand empty viewings.
@@ -34,12 +34,12 @@ fn country(name: &str) -> Option<String> {
     Some(code.to_string())
 }
 
-pub fn read(files: &[SourceFile]) -> Result<Parsed> {
-    let mut parsed = Parsed::default();
+pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
+    let mut parsed = ParsedExport::default();
     let mut gather = Gather::default();
     let mut any = false;
     for f in csv_files(files) {
-        let text = parsed.text(f);
+        let text = f.text(&mut parsed.notes);
         let t = Table::read(&f.name, &text, &["title", "status"])?;
         any = true;
         for row in &t.rows {

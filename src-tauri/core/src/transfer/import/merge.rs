@@ -22,9 +22,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::IncomingEntry;
 use crate::error::{Error, Result};
-use crate::model::{Entry, Status, TitleFacts, ViewingDetails};
+use crate::model::{Entry, IncomingEntry, Status, TitleFacts, ViewingDetails};
 
 /// Whose rating wins when the library and the file disagree.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

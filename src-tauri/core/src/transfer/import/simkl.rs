@@ -8,12 +8,12 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::formats::{csv_files, Parsed};
-use super::input::{parse_when, scale_rating, SourceFile, Table};
+use super::input::{csv_files, parse_when, scale_rating, SourceFile, Table};
 use super::merge::{keys, Gather};
-use super::IncomingEntry;
 use crate::error::{Error, Result};
-use crate::model::{EntryFields, ExternalIds, Kind, Status, TitleFacts};
+use crate::model::{
+    EntryFields, ExternalIds, IncomingEntry, Kind, ParsedExport, Status, TitleFacts,
+};
 
 /// Simkl's list names.
 fn status(word: &str) -> Option<Status> {
@@ -49,20 +49,20 @@ fn last_episode(v: &str) -> Option<u32> {
     }
 }
 
-pub fn read(files: &[SourceFile]) -> Result<Parsed> {
-    let mut parsed = Parsed::default();
+pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
+    let mut parsed = ParsedExport::default();
     let mut gather = Gather::default();
     let mut any = false;
     for f in files {
         let base = f.base_name();
-        let text = parsed.text(f);
+        let text = f.text(&mut parsed.notes);
         if base.ends_with(".json") || text.trim_start().starts_with('{') {
             json(&f.name, &text, &mut gather, &mut parsed)?;
             any = true;
         }
     }
     for f in csv_files(files) {
-        let text = parsed.text(f);
+        let text = f.text(&mut parsed.notes);
         let t = Table::read(&f.name, &text, &["title", "type"])?;
         any = true;
         for row in &t.rows {
@@ -140,7 +140,7 @@ fn ids(tmdb: Option<&str>, imdb: Option<&str>, tvdb: Option<&str>, k: Kind) -> E
     }
 }
 
-fn json(file: &str, text: &str, gather: &mut Gather, _parsed: &mut Parsed) -> Result<()> {
+fn json(file: &str, text: &str, gather: &mut Gather, _parsed: &mut ParsedExport) -> Result<()> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
         Error::invalid(format!(
             "{file}, line {}, column {}: this is not valid JSON ({e}); nothing was imported",

@@ -5,20 +5,20 @@
 //! reported and left out: Watchlog keeps one rating per title. A film's TMDB
 //! id is kept as `movie/<id>` (TMDB numbers films and series separately).
 
-use super::formats::{csv_files, Parsed};
-use super::input::{SourceFile, Table};
+use super::input::{csv_files, SourceFile, Table};
 use super::merge::{keys, Gather};
-use super::IncomingEntry;
 use crate::error::{Error, Result};
-use crate::model::{EntryFields, ExternalIds, Kind, Status, TitleFacts};
+use crate::model::{
+    EntryFields, ExternalIds, IncomingEntry, Kind, ParsedExport, Status, TitleFacts,
+};
 
-pub fn read(files: &[SourceFile]) -> Result<Parsed> {
-    let mut parsed = Parsed::default();
+pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
+    let mut parsed = ParsedExport::default();
     let mut gather = Gather::default();
     let mut any = false;
     for f in csv_files(files) {
         let base = f.base_name();
-        let text = parsed.text(f);
+        let text = f.text(&mut parsed.notes);
         let t = Table::read(&f.name, &text, &["tmdb id", "type", "name"])?;
         any = true;
         for row in &t.rows {

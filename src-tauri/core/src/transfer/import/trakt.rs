@@ -16,12 +16,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::formats::Parsed;
 use super::input::{parse_when, SourceFile};
 use super::merge::{keys, Gather};
-use super::IncomingEntry;
 use crate::error::{Error, Result};
-use crate::model::{EntryFields, ExternalIds, Kind, Status, TitleFacts, ViewingDetails};
+use crate::model::{
+    EntryFields, ExternalIds, IncomingEntry, Kind, ParsedExport, Status, TitleFacts, ViewingDetails,
+};
 use crate::rating::Rating;
 
 /// The file's kind, from its name with any page number removed.
@@ -35,15 +35,15 @@ fn kind_of(base: &str) -> String {
     }
 }
 
-pub fn read(files: &[SourceFile]) -> Result<Parsed> {
-    let mut parsed = Parsed::default();
+pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
+    let mut parsed = ParsedExport::default();
     let mut gather = Gather::default();
     let mut episode_ratings = 0usize;
     let mut episodes_seen: HashMap<String, std::collections::HashSet<(i64, i64)>> = HashMap::new();
     let mut read_any = false;
     for f in files.iter().filter(|f| f.base_name().ends_with(".json")) {
         let kind = kind_of(&f.base_name());
-        let text = parsed.text(f);
+        let text = f.text(&mut parsed.notes);
         let v: Value = serde_json::from_str(&text).map_err(|e| {
             Error::invalid(format!(
                 "{}, line {}, column {}: this is not valid JSON ({e}); nothing was imported",

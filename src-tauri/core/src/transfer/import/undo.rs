@@ -1,6 +1,7 @@
 //! "Undo last import": every applied import is preceded by an automatic
 //! backup (`backup::backup_auto`), and the import's own transaction records
-//! that backup's file name in the settings table. Undo restores it.
+//! that backup's file name in the settings table (`store::import`). Undo
+//! restores it.
 //!
 //! Because the record is part of the imported state, undo is layered: the
 //! restored library holds the record of the import before it, so undoing
@@ -8,48 +9,29 @@
 
 use std::path::Path;
 
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::{apply_with, plan_with, ImportReport, Incoming, RunOptions};
 use crate::backup::{self, default_backup_dir, find_backup};
 use crate::error::{Error, Result};
+use crate::model::ImportReport;
 use crate::store::Library;
-
-/// The settings key holding the backup taken before the last import.
-const KEY: &str = "last_import_backup";
-
-pub(crate) fn record(tx: &Transaction, backup_name: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![KEY, backup_name],
-    )?;
-    Ok(())
-}
 
 /// The backup "undo last import" would restore, if there is one.
 pub fn last_import_backup(lib: &Library) -> Result<Option<String>> {
-    Ok(lib
-        .connection()
-        .query_row("SELECT value FROM settings WHERE key = ?1", [KEY], |r| {
-            r.get(0)
-        })
-        .optional()?)
+    lib.last_import_backup()
 }
 
-/// Applies an import the safe way: an automatic backup first (into the
-/// `backups/` folder beside the library), then the import in one
-/// transaction that also records the backup for [`undo_last_import`]. When
-/// the import changes nothing, the backup is removed again and nothing is
-/// recorded. A library only in memory has no backup and no undo.
-pub fn apply_with_backup(
+/// Runs `apply` the safe way: an automatic backup first (into the
+/// `backups/` folder beside the library), whose name `apply` records in its
+/// transaction for [`undo_last_import`]. When the import changes nothing
+/// (its report names no backup) or fails, the backup is removed again. A
+/// library only in memory has no backup and no undo.
+pub(super) fn with_backup(
     lib: &mut Library,
-    incoming: &Incoming,
-    opts: &RunOptions,
+    apply: impl FnOnce(&mut Library, Option<&str>) -> Result<ImportReport>,
 ) -> Result<ImportReport> {
     if lib.path().is_none() {
-        return apply_with(lib, incoming, opts);
+        return apply(lib, None);
     }
     let info = backup::backup_auto(lib, None, None)?;
     let name = info
@@ -57,11 +39,7 @@ pub fn apply_with_backup(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let opts = RunOptions {
-        record_backup: Some(&name),
-        ..*opts
-    };
-    let result = apply_with(lib, incoming, &opts);
+    let result = apply(lib, Some(&name));
     let keep = matches!(&result, Ok(r) if r.backup.is_some());
     if !keep {
         // Nothing was changed (or the import failed and rolled back): the
@@ -69,11 +47,6 @@ pub fn apply_with_backup(
         let _ = std::fs::remove_file(&info.path);
     }
     result
-}
-
-/// A preview with the same options, for symmetry with [`apply_with_backup`].
-pub fn preview(lib: &mut Library, incoming: &Incoming, opts: &RunOptions) -> Result<ImportReport> {
-    plan_with(lib, incoming, opts)
 }
 
 /// What undo did.

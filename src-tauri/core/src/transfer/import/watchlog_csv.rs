@@ -11,10 +11,10 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use super::{Incoming, IncomingEntry};
 use crate::error::{Error, Result};
 use crate::model::ViewingDetails;
 use crate::model::{parse_date, EntryFields, ExternalIds, Kind, Status, TitleFacts};
+use crate::model::{Incoming, IncomingEntry};
 use crate::rating::{Rating, RatingScale};
 
 /// Largest file read; a CSV of 100 000 entries with reviews is tens of MiB.
@@ -25,7 +25,7 @@ const MAX_BYTES: u64 = 512 << 20;
 const MAX_REWATCHES: u32 = 100;
 
 /// Parses a Watchlog CSV export. The library is not touched; hand the
-/// result to [`super::plan`] or [`super::apply`].
+/// result to [`super::Import::new`].
 pub fn parse(reader: impl Read) -> Result<Incoming> {
     let mut bytes = Vec::new();
     reader

@@ -5,8 +5,8 @@ use std::io::Read;
 
 use serde::Deserialize;
 
-use super::{Incoming, IncomingEntry, IncomingPlatform};
 use crate::error::{Error, Result};
+use crate::model::{Incoming, IncomingEntry, IncomingPlatform};
 use crate::transfer::export::watchlog_json::{WatchlogFile, FORMAT, VERSION};
 
 /// Largest file read: far beyond any real library (a 10 000-entry export
@@ -15,7 +15,7 @@ use crate::transfer::export::watchlog_json::{WatchlogFile, FORMAT, VERSION};
 const MAX_BYTES: u64 = 512 << 20;
 
 /// Parses a Watchlog JSON export. The library is not touched; hand the
-/// result to [`super::plan`] or [`super::apply`].
+/// result to [`super::Import::new`].
 pub fn parse(mut reader: impl Read) -> Result<Incoming> {
     let mut text = String::new();
     (&mut reader)

@@ -1,0 +1,172 @@
+//! A disk that fills up while Watchlog writes: an import, an export and a
+//! backup on a small tmpfs. Each says the disk is full, leaves the library
+//! as it was and leaves no partial file behind. Mounting needs root (CI and
+//! the development machines run as root); elsewhere the test says it did
+//! not run.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// A size-limited tmpfs mounted on a temporary folder for one test.
+struct SmallDisk {
+    dir: TempDir,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let uid = Command::new("id").arg("-u").output().ok()?;
+        if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+            eprintln!("not run: mounting a small tmpfs needs root");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "as root, a tmpfs of {size} mounts");
+        Some(SmallDisk { dir })
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+fn watchlog(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_watchlog"))
+        .env_remove("WATCHLOG_DB")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = watchlog(db, args);
+    assert!(
+        out.status.success(),
+        "`watchlog {}` failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Fails with exit status 1 and ends with one line that says the disk is
+/// full (an import prints its progress lines before it).
+fn disk_full(db: &Path, args: &[&str]) {
+    let out = watchlog(db, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "`watchlog {}`: {stderr}",
+        args.join(" ")
+    );
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("watchlog: ")
+            && last.contains("disk is full")
+            && !last.contains("database error"),
+        "`watchlog {}` says the disk is full: {stderr}",
+        args.join(" ")
+    );
+}
+
+fn films_csv(dir: &Path, count: usize) -> PathBuf {
+    let path = dir.join("ratings.csv");
+    let mut text = String::from("Date,Name,Year,Letterboxd URI,Rating\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "2024-01-01,A film with a rather long name to fill pages {i},{},https://boxd.it/{i},{}\n",
+            1950 + i % 70,
+            0.5 + (i % 10) as f64 / 2.0
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_full_disk_is_said_in_words_and_loses_nothing() {
+    let Some(disk) = SmallDisk::mount("3m") else {
+        return;
+    };
+    let db = disk.path("watchlog.db");
+    ok(&db, &["sample"]);
+    let before = ok(&db, &["list", "--json"]);
+
+    // An import far larger than the disk: its transaction is rolled back.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let big = films_csv(elsewhere.path(), 30_000);
+    disk_full(
+        &db,
+        &["import", "letterboxd", big.to_str().unwrap(), "--apply"],
+    );
+    assert_eq!(
+        ok(&db, &["list", "--json"]),
+        before,
+        "the library is as it was"
+    );
+    assert!(ok(&db, &["doctor"]).contains("ok"));
+
+    // An export and a backup onto another disk, already nearly full (a
+    // USB stick, a share): the library's own disk is not the one full here.
+    let stick = SmallDisk::mount("256k").unwrap();
+    let filler = stick.path("filler");
+    let free = fs_free(stick.dir.path());
+    std::fs::write(&filler, vec![0u8; free.saturating_sub(8 * 1024) as usize]).unwrap();
+    let files_before = stick.files();
+    let out = stick.path("export.json");
+    disk_full(
+        &db,
+        &["export", "watchlog-json", "--out", out.to_str().unwrap()],
+    );
+    let copy = stick.path("copy.db");
+    disk_full(&db, &["backup", copy.to_str().unwrap()]);
+    assert_eq!(
+        stick.files(),
+        files_before,
+        "no partial file is left behind"
+    );
+    assert_eq!(
+        ok(&db, &["list", "--json"]),
+        before,
+        "the library is as it was"
+    );
+}
+
+/// Free bytes on the filesystem holding `dir`, from `df`.
+fn fs_free(dir: &Path) -> u64 {
+    let out = Command::new("df")
+        .args(["--output=avail", "-B1"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .expect("df prints the free bytes")
+}

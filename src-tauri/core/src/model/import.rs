@@ -1,0 +1,217 @@
+//! The values an import passes around: what a reader makes of another
+//! service's export ([`ParsedExport`], [`Incoming`]), which format it was
+//! ([`ImportFormat`]), and what the faces show of a run ([`ImportReport`],
+//! [`ImportProgress`]). They live in the model so the readers, the
+//! planner, the store and the faces share them without depending on each
+//! other. Their serde shape is the IPC and CLI JSON contract.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{EntryFields, TitleFacts, ViewingDetails};
+use crate::error::{Error, Result};
+
+/// What a parsed file holds, whatever its format.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Incoming {
+    /// Platforms the file knows, in its order.
+    pub platforms: Vec<IncomingPlatform>,
+    pub entries: Vec<IncomingEntry>,
+}
+
+/// A platform named in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingPlatform {
+    pub name: String,
+    pub subscribed: bool,
+}
+
+/// One title with the user's record of it, as a file gives it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncomingEntry {
+    /// The entry's id where the file came from; kept when it is free, so a
+    /// library restored into an empty one keeps its ids.
+    pub id: Option<i64>,
+    pub title: TitleFacts,
+    pub fields: EntryFields,
+    /// Rewatches after the first viewing.
+    pub viewings: Vec<ViewingDetails>,
+    /// `None`: now, for a new entry; kept as it is, for a matched one.
+    pub added_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// What happens to one incoming entry.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportAction {
+    /// A new entry.
+    Added,
+    /// An existing entry, changed to match the file.
+    Updated,
+    /// An existing entry the file agrees with; not touched.
+    Unchanged,
+    /// More than one entry could be meant (same name and year, or catalogue
+    /// ids that point at two entries); left alone for the user to settle.
+    Ambiguous,
+    /// Not imported, for the reason given (e.g. the file names it twice).
+    Skipped,
+}
+
+/// One line of an import report.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportItem {
+    pub action: ImportAction,
+    /// The entry in the library. For a planned addition, the id it would
+    /// get if applied now; 0 for an ambiguous or skipped line.
+    pub entry_id: i64,
+    pub title: String,
+    /// For an update: what changes, in words ("rating 70/100 → 80/100").
+    #[serde(default)]
+    pub changes: Vec<String>,
+    /// For an ambiguous or skipped line: why.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// What an import did (from [`apply`]) or would do (from [`plan`]).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportReport {
+    /// True once the changes are saved in the library.
+    pub applied: bool,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Lines that could mean more than one entry; not imported.
+    pub ambiguous: usize,
+    /// Lines not imported (the reader's skips included), each with a reason.
+    pub skipped: usize,
+    pub items: Vec<ImportItem>,
+    /// The format read (`letterboxd`, `trakt`…), when known.
+    pub format: Option<String>,
+    /// How conflicts are settled, in words; `None` when the file replaces
+    /// entries wholesale (Watchlog's own formats).
+    pub policy: Option<String>,
+    /// What the reader noticed: a file read as Latin-1, ids not kept…
+    pub notes: Vec<String>,
+    /// The automatic backup taken before applying (its file name), which
+    /// "undo last import" restores.
+    pub backup: Option<String>,
+}
+
+/// The formats Watchlog imports.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportFormat {
+    WatchlogJson,
+    WatchlogCsv,
+    Letterboxd,
+    Trakt,
+    Imdb,
+    Simkl,
+    Mdl,
+    Tmdb,
+}
+
+impl ImportFormat {
+    pub const ALL: [ImportFormat; 8] = [
+        ImportFormat::WatchlogJson,
+        ImportFormat::WatchlogCsv,
+        ImportFormat::Letterboxd,
+        ImportFormat::Trakt,
+        ImportFormat::Imdb,
+        ImportFormat::Simkl,
+        ImportFormat::Mdl,
+        ImportFormat::Tmdb,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportFormat::WatchlogJson => "watchlog-json",
+            ImportFormat::WatchlogCsv => "watchlog-csv",
+            ImportFormat::Letterboxd => "letterboxd",
+            ImportFormat::Trakt => "trakt",
+            ImportFormat::Imdb => "imdb",
+            ImportFormat::Simkl => "simkl",
+            ImportFormat::Mdl => "mdl",
+            ImportFormat::Tmdb => "tmdb",
+        }
+    }
+
+    /// Watchlog's own formats are lossless: a matched entry becomes what the
+    /// file says. Other services' exports are partial and are merged.
+    pub fn merges(self) -> bool {
+        !matches!(self, ImportFormat::WatchlogJson | ImportFormat::WatchlogCsv)
+    }
+}
+
+impl FromStr for ImportFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let norm = s.trim().to_ascii_lowercase().replace('_', "-");
+        let found = match norm.as_str() {
+            "watchlog-json" | "watchlog" | "json" => Some(ImportFormat::WatchlogJson),
+            "watchlog-csv" | "csv" => Some(ImportFormat::WatchlogCsv),
+            "letterboxd" => Some(ImportFormat::Letterboxd),
+            "trakt" => Some(ImportFormat::Trakt),
+            "imdb" => Some(ImportFormat::Imdb),
+            "simkl" => Some(ImportFormat::Simkl),
+            "mdl" | "mydramalist" => Some(ImportFormat::Mdl),
+            "tmdb" => Some(ImportFormat::Tmdb),
+            _ => None,
+        };
+        found.ok_or_else(|| {
+            Error::invalid(format!(
+                "'{}' is not an import format (use one of: {}, or auto)",
+                s.trim(),
+                ImportFormat::ALL.map(ImportFormat::as_str).join(", ")
+            ))
+        })
+    }
+}
+
+impl fmt::Display for ImportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a reader made of an export: what to import, and what it left out
+/// and noticed on the way.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedExport {
+    pub incoming: Incoming,
+    /// Lines left out, each with the reason (episodes, video games…).
+    pub skipped: Vec<ImportItem>,
+    /// What the reader noticed (a file read as Latin-1, ids not kept…).
+    pub notes: Vec<String>,
+}
+
+impl ParsedExport {
+    /// Leaves a line out, saying why; the report lists it as skipped.
+    pub fn skip(&mut self, title: impl Into<String>, reason: impl Into<String>) {
+        self.skipped.push(ImportItem {
+            action: ImportAction::Skipped,
+            entry_id: 0,
+            title: title.into(),
+            changes: Vec::new(),
+            reason: Some(reason.into()),
+        });
+    }
+}
+
+/// Where a running import is, for a progress bar.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+}
