@@ -64,11 +64,7 @@ impl Library {
 
 /// The folder automatic backups go to: `backups/` beside the library file.
 pub fn default_backup_dir(library_path: &Path) -> PathBuf {
-    library_path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join("backups")
+    store::folder_of(library_path).join(store::BACKUP_FOLDER)
 }
 
 /// Takes a backup named after the current time into `dir` (default:

@@ -8,7 +8,7 @@ import type { BackupFile } from "./BackupFile";
  */
 export type Recovery = { 
 /**
- * What was wrong, in words.
+ * What was wrong, in words ("SQLite cannot read it as a database").
  */
 problem: string, 
 /**
