@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use support::{app_pid, processes, running, tools_present, tree, App, Home};
 use thirtyfour::WebElement;
-use watchlog_core::{devdata, Library};
+use watchlog_core::Library;
 
 /// A debug build on a busy machine can take long over a large library;
 /// this only bounds a run that has gone wrong.
@@ -146,7 +146,7 @@ fn prepare_full(path: &Path, titles: usize) -> u32 {
         std::fs::copy(&given, path).expect("copy the given library");
         println!("library: a copy of {}", given.display());
     } else {
-        let datasets = devdata::default_datasets_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
+        let datasets = watchlog_testkit::fixtures::dir().join("datasets");
         let t = Instant::now();
         let mut lib = Library::open(path).expect("a new library");
         lib.generate_sample(&datasets, titles, 1)

@@ -9,17 +9,18 @@ use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 use watchlog_app::{with_commands, AppState};
+use watchlog_testkit::{fixtures, strangers, Sandbox};
 
 struct TestApp {
     _app: tauri::App<tauri::test::MockRuntime>,
     window: WebviewWindow<tauri::test::MockRuntime>,
-    _dir: tempfile::TempDir,
+    _sandbox: Sandbox,
 }
 
 fn app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::new();
     let app = with_commands(mock_builder())
-        .manage(AppState::open(&dir.path().join("watchlog.db")))
+        .manage(AppState::open(&sandbox.db))
         .manage(watchlog_app::commands::catalog::CatalogState::default())
         .build(tauri::generate_context!())
         .expect("the app builds on the mock runtime");
@@ -29,7 +30,7 @@ fn app() -> TestApp {
     TestApp {
         _app: app,
         window,
-        _dir: dir,
+        _sandbox: sandbox,
     }
 }
 
@@ -182,15 +183,9 @@ fn commands_outside_the_capability_are_denied() {
 
 #[test]
 fn a_library_from_a_newer_version_is_reported_not_opened() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("newer.db");
-    {
-        let conn = rusqlite_conn(&path);
-        conn.execute_batch(
-            "PRAGMA application_id = 1465142343; PRAGMA user_version = 99; CREATE TABLE x (y);",
-        )
-        .unwrap();
-    }
+    let sandbox = Sandbox::new();
+    let path = sandbox.db.clone();
+    strangers::newer_library(&path, false);
     let before = std::fs::read(&path).unwrap();
     let app = with_commands(mock_builder())
         .manage(AppState::open(&path))
@@ -213,10 +208,6 @@ fn a_library_from_a_newer_version_is_reported_not_opened() {
         before,
         "the newer file must be left untouched"
     );
-}
-
-fn rusqlite_conn(path: &std::path::Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(path).unwrap()
 }
 
 /// Backup, change, restore by name through the commands: the library the
@@ -273,17 +264,18 @@ fn backup_list_and_restore_through_commands() {
 /// reports what it wrote.
 #[test]
 fn export_to_a_path_reports_rows() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = AppState::open(&dir.path().join("watchlog.db"));
+    let sandbox = Sandbox::new();
+    let dir = sandbox.dir();
+    let state = AppState::open(&sandbox.db);
     state.library().unwrap().load_sample().unwrap();
-    let out = dir.path().join("reviews.html");
+    let out = dir.join("reviews.html");
     let options: watchlog_core::transfer::ExportOptions = serde_json::from_value(json!({
         "filter": { "statuses": ["completed"] },
         "order": "finished",
         "spoilers": "omit"
     }))
     .unwrap();
-    let posters = watchlog_core::posters::PosterCache::new(dir.path().join("posters"));
+    let posters = watchlog_core::posters::PosterCache::new(dir.join("posters"));
     let report = watchlog_app::commands::transfer::export_to(
         &state,
         &posters,
@@ -353,17 +345,9 @@ fn import_slot() -> std::sync::MutexGuard<'static, ()> {
 #[test]
 fn import_preview_apply_and_undo_through_ipc() {
     let _turn = import_slot();
-    let letterboxd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/exports/letterboxd");
-    if !letterboxd.is_dir() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "missing fixture folder {}",
-            letterboxd.display()
-        );
-        eprintln!("skipping: {} is missing", letterboxd.display());
+    let Some(letterboxd) = fixtures::path("exports/letterboxd") else {
         return;
-    }
+    };
     let t = app();
     watchlog_app::commands::import::set_picked(letterboxd);
     let count = |t: &TestApp| invoke(&t.window, "status_counts", json!({})).unwrap()["all"].clone();
@@ -444,7 +428,7 @@ fn cli_binary() -> std::path::PathBuf {
 fn cli_error(t: &TestApp, args: &[&str]) -> Value {
     let out = std::process::Command::new(cli_binary())
         .arg("--db")
-        .arg(t._dir.path().join("watchlog.db"))
+        .arg(&t._sandbox.db)
         .arg("--json")
         .args(args)
         .output()
@@ -532,7 +516,7 @@ fn an_argument_of_the_wrong_shape_is_a_field_error_too() {
 fn import_apply_runs_what_the_preview_read() {
     let _turn = import_slot();
     let t = app();
-    let export = t._dir.path().join("ratings.csv");
+    let export = t._sandbox.file("ratings.csv");
     std::fs::write(
         &export,
         "Date,Name,Year,Letterboxd URI,Rating\n2024-01-05,Parasite,2019,https://boxd.it/hTha,4.5\n",

@@ -4,7 +4,11 @@
 
 mod support;
 
+use std::sync::{Arc, OnceLock};
+
 use support::{tools_present, App, Home};
+use watchlog_testkit::tvmaze::Tvmaze;
+use watchlog_testkit::{fixtures, Reply, Server};
 
 /// One app at a time: the app is single-instance, and two WebKit windows on
 /// two cores make each other's timeouts flaky.
@@ -233,101 +237,33 @@ fn chrono_today() -> String {
         .to_string()
 }
 
-/// A shared fixture file; `None` (test skipped, reason printed) when it is
-/// missing, except under CI where that fails the test.
-fn fixture(rel: &str) -> Option<Vec<u8>> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures")
-        .join(rel);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            let msg = format!("fixture {} is not readable: {e}", path.display());
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{msg} (CI=true: fixtures must be present)");
-            }
-            eprintln!("skipping: {msg}");
-            None
-        }
-    }
-}
-
-/// A real HTTP server on 127.0.0.1 answering like TVmaze with the recorded
-/// `/search/shows?q=robot` results (whatever the query) and Mr. Robot's
-/// show with its real episode list embedded. Stops when dropped.
-struct TvmazeServer {
-    server: std::sync::Arc<tiny_http::Server>,
-    base: String,
-}
-
-impl Drop for TvmazeServer {
-    fn drop(&mut self) {
-        self.server.unblock();
-    }
-}
-
-fn tvmaze_server() -> Option<TvmazeServer> {
+fn tvmaze_server() -> Option<Server> {
     tvmaze_stand_in(None)
 }
 
-/// The TVmaze stand-in, optionally also serving `poster` (JPEG bytes) at
-/// `/poster.jpg` and pointing every show's image at it.
-fn tvmaze_stand_in(poster: Option<Vec<u8>>) -> Option<TvmazeServer> {
-    let server =
-        std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
-    let base = format!(
-        "http://127.0.0.1:{}",
-        server.server_addr().to_ip().unwrap().port()
-    );
-    let episodes: serde_json::Value =
-        serde_json::from_slice(&fixture("catalog/tvmaze/shows_1871_episodes.json")?).unwrap();
-    let mut hits: serde_json::Value =
-        serde_json::from_slice(&fixture("catalog/tvmaze/search_shows_q_robot.json")?).unwrap();
-    if poster.is_some() {
-        let image = serde_json::json!({
-            "medium": format!("{base}/poster.jpg"),
-            "original": format!("{base}/poster.jpg"),
-        });
-        for h in hits.as_array_mut().unwrap() {
-            h["show"]["image"] = image.clone();
-        }
-    }
-    let mut robot = hits
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["show"].clone())
-        .find(|s| s["id"] == 1871)
-        .expect("Mr. Robot in the recorded search");
-    robot["_embedded"] = serde_json::json!({ "episodes": episodes, "cast": [] });
-    let (search, show) = (
-        hits.to_string().into_bytes(),
-        robot.to_string().into_bytes(),
-    );
-    let poster = poster.unwrap_or_default();
-    let srv = server.clone();
-    std::thread::spawn(move || {
-        for request in srv.incoming_requests() {
-            let path = request.url().split('?').next().unwrap_or("").to_string();
-            let (status, body, ct) = match path.as_str() {
-                "/search/shows" => (200, search.clone(), "application/json; charset=utf-8"),
-                "/shows/1871" => (200, show.clone(), "application/json; charset=utf-8"),
-                "/poster.jpg" if !poster.is_empty() => (200, poster.clone(), "image/jpeg"),
-                _ => (
-                    404,
-                    br#"{"name":"Not Found","status":404}"#.to_vec(),
-                    "application/json; charset=utf-8",
-                ),
-            };
-            let header = tiny_http::Header::from_bytes("Content-Type", ct).unwrap();
-            let _ = request.respond(
-                tiny_http::Response::from_data(body)
-                    .with_status_code(status)
-                    .with_header(header),
-            );
-        }
+/// A real HTTP server on 127.0.0.1 answering like TVmaze with the recorded
+/// answers (see `watchlog_testkit::tvmaze`), optionally also serving
+/// `poster` (JPEG bytes) at `/poster.jpg` and pointing every show's image
+/// at it. Stops when dropped.
+fn tvmaze_stand_in(poster: Option<Vec<u8>>) -> Option<Server> {
+    let recorded = Tvmaze::load()?;
+    // The poster's address names the server's port, known once it runs;
+    // no request comes before the app is started on it.
+    let answers: Arc<OnceLock<Tvmaze>> = Arc::default();
+    let (routes, image) = (answers.clone(), poster.clone());
+    let server = Server::start(move |req| match (&image, req.path.as_str()) {
+        (Some(jpeg), "/poster.jpg") => Reply::new(200, "image/jpeg", jpeg.clone()),
+        _ => routes
+            .get()
+            .and_then(|t| t.route(req))
+            .unwrap_or_else(Reply::not_found),
     });
-    Some(TvmazeServer { server, base })
+    let recorded = match poster {
+        Some(_) => recorded.with_poster(&server.url("/poster.jpg")),
+        None => recorded,
+    };
+    answers.set(recorded).expect("set once");
+    Some(server)
 }
 
 #[tokio::test]
@@ -389,15 +325,14 @@ async fn add_from_the_catalogue_in_one_step() {
         .unwrap();
     assert_eq!(tvmaze_id, "1871");
     let recorded: serde_json::Value =
-        serde_json::from_slice(&fixture("catalog/tvmaze/shows_1871_episodes.json").unwrap())
-            .unwrap();
+        fixtures::json("catalog/tvmaze/shows_1871_episodes.json").unwrap();
     assert_eq!(episodes as usize, recorded.as_array().unwrap().len());
 }
 
 /// The TVmaze stand-in whose shows carry a poster address on the same local
 /// server, which serves a real poster. Stops when dropped.
-fn poster_server() -> Option<TvmazeServer> {
-    let poster = fixture("images/posters/derived/spring_500x750.jpg")?;
+fn poster_server() -> Option<Server> {
+    let poster = fixtures::read("images/posters/derived/spring_500x750.jpg")?;
     tvmaze_stand_in(Some(poster))
 }
 
@@ -558,9 +493,8 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
     if !tools_present() {
         return;
     }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let datasets = watchlog_core::devdata::default_datasets_dir(root);
-    if fixture("datasets/imdb_tv_shows_with_synopsis_2470.csv").is_none() {
+    let datasets = fixtures::dir().join("datasets");
+    if fixtures::path("datasets/imdb_tv_shows_with_synopsis_2470.csv").is_none() {
         return;
     }
     const TITLES: usize = 10_000;

@@ -7,16 +7,21 @@
 //! `$WATCHLOG_TMDB_KEY`, else from the library (`watchlog settings
 //! --tmdb-key`); it is never printed.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use clap::{ArgGroup, Args};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use watchlog_core::catalog::blocking::BlockingCatalog;
-use watchlog_core::catalog::{refresh_source, CatalogConfig, CatalogRef, Provider, SearchResult};
-use watchlog_core::{EntryFields, Library, ListQuery, Status};
+use watchlog_core::catalog::{
+    CatalogConfig, CatalogRef, Provider, RefreshProgress, RefreshSelection, SearchResult,
+};
+use watchlog_core::progress::CancelToken;
+use watchlog_core::{EntryFields, Library, Status};
 
 use crate::args::core_word;
-use crate::commands::{creating, existing};
+use crate::commands::{creating, require_library};
 use crate::error::CliError;
 use crate::output::{emit, json, truncate, Align, Out, Table};
 
@@ -142,107 +147,96 @@ struct Refreshed {
     error: Option<String>,
 }
 
-/// `refresh`: each title is fetched and written on its own, so one failure
-/// is reported and the others still refresh. The user's fields are never
-/// written (the core's `refresh_title` only touches catalogue facts).
+/// `refresh`: the core's refresh loop, which fetches and writes each title
+/// on its own, so one failure is reported and the others still refresh.
+/// The user's fields are never written (the core only touches catalogue
+/// facts). On a terminal a bar on stderr shows where it is; the report of
+/// every title follows when it ends.
 pub fn refresh(db: &Path, out: &Out, a: RefreshArgs) -> Result {
     let catalog = catalog(db)?;
-    existing(db, |lib| {
-        let ids: Vec<i64> = if a.all {
-            let mut all = lib.list(&ListQuery::default())?;
-            all.sort_by_key(|e| e.id);
-            all.into_iter().map(|e| e.id).collect()
-        } else {
-            // Unknown ids are a mistyped command: say so before any fetch.
-            for &id in &a.ids {
-                lib.entry(id)?;
-            }
-            a.ids.clone()
-        };
-        let mut done = Vec::new();
-        let mut targets = Vec::new();
-        for id in ids {
-            let entry = lib.entry(id)?;
-            match refresh_source(&entry) {
-                Some(r) => targets.push((entry, r)),
-                // `--all` quietly passes over titles typed in by hand; a
-                // title asked for by id is told why nothing happened.
-                None if !a.all => done.push(Refreshed {
-                    id,
-                    name: entry.title.facts.name.clone(),
-                    from: None,
-                    ok: false,
-                    error: Some("it has no TVmaze or TMDB id (it was added by hand)".into()),
-                }),
-                None => {}
-            }
+    require_library(db)?;
+    let which = if a.all {
+        RefreshSelection::All
+    } else {
+        RefreshSelection::Entries(a.ids)
+    };
+    let bar = (std::io::stderr().is_terminal() && !out.json).then(|| {
+        ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} titles  {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        )
+    });
+    let draw = |p: RefreshProgress| {
+        if let Some(b) = &bar {
+            b.set_length(p.total.into());
+            b.set_position(p.done.into());
+            b.set_message(p.name);
         }
-        if targets.is_empty() && done.is_empty() {
-            return emit_or_json(
-                out,
-                &done,
-                "no entry has a TVmaze or TMDB id to refresh from\n",
-            );
-        }
-        let total = targets.len();
-        for (n, (entry, from)) in targets.into_iter().enumerate() {
-            let name = entry.title.facts.name.clone();
-            let result = catalog
-                .details(&from)
-                .and_then(|d| lib.refresh_title(entry.id, &d));
-            let line = match &result {
-                Ok(e) => format!(
-                    "[{}/{total}] {} {}: refreshed from {from}{}",
-                    n + 1,
-                    entry.id,
-                    e.title.facts.name,
-                    e.title
-                        .facts
-                        .episodes
+    };
+    let run = catalog.refresh_all(db, &which, Some(&draw), &CancelToken::new())?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let done: Vec<Refreshed> = run
+        .titles
+        .iter()
+        .map(|t| Refreshed {
+            id: t.entry_id,
+            name: t.name.clone(),
+            from: t.source.as_ref().map(|s| s.to_string()),
+            ok: t.error.is_none(),
+            error: t.error.clone(),
+        })
+        .collect();
+    if done.is_empty() {
+        return emit_or_json(
+            out,
+            &done,
+            "no entry has a TVmaze or TMDB id to refresh from\n",
+        );
+    }
+    if out.json {
+        json(&done)?;
+    } else {
+        // Titles typed in by hand (asked for by id) come last: they were
+        // not looked up at all.
+        let (fetched, by_hand): (Vec<_>, Vec<_>) =
+            run.titles.iter().partition(|t| t.source.is_some());
+        let total = fetched.len();
+        let mut text = String::new();
+        for (n, t) in fetched.iter().enumerate() {
+            let from = t.source.as_ref().map(|s| s.to_string()).unwrap_or_default();
+            let outcome = match &t.error {
+                None => format!(
+                    "refreshed from {from}{}",
+                    t.episodes
                         .map(|n| format!(" ({n} episodes)"))
                         .unwrap_or_default()
                 ),
-                Err(err) => format!(
-                    "[{}/{total}] {} {name}: not refreshed: {err}",
-                    n + 1,
-                    entry.id
-                ),
+                Some(err) => format!("not refreshed: {err}"),
             };
-            if !out.json {
-                emit(&format!(
-                    "{}\n",
-                    line.split_whitespace().collect::<Vec<_>>().join(" ")
-                ))?;
-            }
-            done.push(Refreshed {
-                id: entry.id,
-                name,
-                from: Some(from.to_string()),
-                ok: result.is_ok(),
-                error: result.err().map(|e| e.to_string()),
-            });
+            let line = format!("[{}/{total}] {} {}: {outcome}", n + 1, t.entry_id, t.name);
+            text.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
+            text.push('\n');
         }
-        if out.json {
-            json(&done)?;
-        } else {
-            for r in done.iter().filter(|r| r.from.is_none()) {
-                emit(&format!(
-                    "{} {}: not refreshed: {}\n",
-                    r.id,
-                    r.name,
-                    r.error.as_deref().unwrap_or_default()
-                ))?;
-            }
+        for t in by_hand {
+            text.push_str(&format!(
+                "{} {}: not refreshed: {}\n",
+                t.entry_id,
+                t.name,
+                t.error.as_deref().unwrap_or_default()
+            ));
         }
-        let failed = done.iter().filter(|r| !r.ok).count();
-        if failed > 0 {
-            return Err(CliError::failure(format!(
-                "{failed} of {} titles could not be refreshed (the others were)",
-                done.len()
-            )));
-        }
-        Ok(())
-    })
+        emit(&text)?;
+    }
+    let failed = run.summary.failed;
+    if failed > 0 {
+        return Err(CliError::failure(format!(
+            "{failed} of {} titles could not be refreshed (the others were)",
+            done.len()
+        )));
+    }
+    Ok(())
 }
 
 fn emit_or_json(out: &Out, done: &[Refreshed], text: &str) -> Result {

@@ -76,15 +76,22 @@ fn resolve_db(flag: Option<PathBuf>) -> Result<PathBuf> {
     })
 }
 
-/// Runs `f` on a library that must already exist: reading or editing a
-/// library that is not there is a mistaken path, not a reason to make one.
-pub(crate) fn existing<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
+/// Fails with a hint when there is no library at `path` (commands that only
+/// read or change a library never create one).
+pub(crate) fn require_library(path: &Path) -> Result<()> {
     if !path.exists() {
         return Err(CliError::failure(format!(
             "there is no library at {} (create one with `watchlog add` or `watchlog sample`, or give --db)",
             path.display()
         )));
     }
+    Ok(())
+}
+
+/// Runs `f` on a library that must already exist: reading or editing a
+/// library that is not there is a mistaken path, not a reason to make one.
+pub(crate) fn existing<T>(path: &Path, f: impl FnOnce(&mut Library) -> Result<T>) -> Result<T> {
+    require_library(path)?;
     let mut lib = Library::open(path)?;
     f(&mut lib)
 }

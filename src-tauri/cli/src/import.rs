@@ -70,10 +70,8 @@ pub fn import(db: &Path, out: &Out, a: ImportArgs) -> Result {
     // never touches it.
     let import = Import::read(format, path)?;
     creating(db, |lib| {
-        let total = import.incoming().entries.len();
-        let step = (total / 20).max(1);
         let progress = move |done: usize, total: usize| {
-            if total >= PROGRESS_FROM && (done % step == 0 || done == total) {
+            if total >= PROGRESS_FROM {
                 // One line per step: readable in a log, and a sign for
                 // scripts that the import's transaction is running.
                 let mut err = std::io::stderr().lock();

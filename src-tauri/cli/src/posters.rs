@@ -11,9 +11,10 @@ use clap::{ArgGroup, Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use watchlog_core::net::HttpClient;
 use watchlog_core::posters::{
-    fetch_all_blocking, CancelToken, PosterCache, PosterResult, PosterSelection,
-    DEFAULT_BUDGET_BYTES, DEFAULT_CONCURRENCY,
+    fetch_all_blocking, PosterCache, PosterResult, PosterSelection, DEFAULT_BUDGET_BYTES,
+    DEFAULT_CONCURRENCY,
 };
+use watchlog_core::progress::CancelToken;
 
 use crate::commands::existing;
 use crate::error::CliError;
@@ -164,11 +165,11 @@ fn fetch(db: &Path, out: &Out, a: FetchArgs) -> Result {
             match (&bar2, line) {
                 (Some(b), Some(l)) => {
                     b.println(l);
-                    b.inc(1)
+                    b.set_position(p.done.into())
                 }
                 (Some(b), None) => {
                     b.set_message(o.job.name.clone());
-                    b.inc(1)
+                    b.set_position(p.done.into())
                 }
                 (None, Some(l)) => eprintln!("{l}"),
                 (None, None) => {}

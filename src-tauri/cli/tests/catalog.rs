@@ -4,38 +4,18 @@
 //! rate-limited, failing, garbage, an HTML page, a refused key) to check
 //! that each failure is one clear line and leaves the library as it was.
 
-use std::io::Cursor;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use tempfile::TempDir;
+use watchlog_testkit::tvmaze::Tvmaze;
+use watchlog_testkit::{fixtures, Cli, Reply, Req, Server};
 
 // ---------------------------------------------------------------- fixtures
 
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/catalog")
-}
-
-/// A fixture's bytes; `None` (test skipped, reason printed) when missing,
-/// except under CI where a missing fixture fails the test.
+/// A catalogue fixture's bytes (`None`: skipped, see `fixtures::read`).
 fn fixture(rel: &str) -> Option<Vec<u8>> {
-    let path = fixtures_dir().join(rel);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            let msg = format!("fixture {} is not readable: {e}", path.display());
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{msg} (CI=true: fixtures must be present)");
-            }
-            eprintln!("skipping: {msg}");
-            None
-        }
-    }
+    fixtures::read(&format!("catalog/{rel}"))
 }
 
 fn json(bytes: &[u8]) -> Value {
@@ -59,43 +39,10 @@ enum Mode {
 
 const V3_KEY: &str = "0123456789abcdef0123456789abcdef";
 
-struct Server {
-    server: Arc<tiny_http::Server>,
-    base: String,
-    mode: Arc<Mutex<Mode>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.server.unblock();
-    }
-}
-
-struct Reply {
-    status: u16,
-    body: Vec<u8>,
-    content_type: &'static str,
-    headers: Vec<(&'static str, String)>,
-    delay: Duration,
-}
-
-fn reply(status: u16, body: impl Into<Vec<u8>>) -> Reply {
-    Reply {
-        status,
-        body: body.into(),
-        content_type: "application/json; charset=utf-8",
-        headers: Vec::new(),
-        delay: Duration::ZERO,
-    }
-}
-
-/// The recorded answers: TVmaze's `/search/shows?q=robot` (whatever the
-/// query), its show objects under `/shows/{id}` with Mr. Robot's real
-/// episode list embedded, and TMDB's search, details and invalid-key body.
+/// The recorded answers: TVmaze's (see `Tvmaze`), and TMDB's search,
+/// details and invalid-key body.
 struct Recorded {
-    search: Vec<u8>,
-    shows: Vec<Value>,
-    robot_episodes: Value,
+    tvmaze: Tvmaze,
     tmdb_search: Vec<u8>,
     tmdb_details: Vec<u8>,
     tmdb_bad_key: Vec<u8>,
@@ -103,17 +50,8 @@ struct Recorded {
 }
 
 fn recorded() -> Option<Recorded> {
-    let search = fixture("tvmaze/search_shows_q_robot.json")?;
-    let shows = json(&search)
-        .as_array()
-        .expect("a list of results")
-        .iter()
-        .map(|hit| hit["show"].clone())
-        .collect();
     Some(Recorded {
-        search,
-        shows,
-        robot_episodes: json(&fixture("tvmaze/shows_1871_episodes.json")?),
+        tvmaze: Tvmaze::load()?,
         tmdb_search: fixture("tmdb/tv-popular.json")?,
         tmdb_details: fixture("tmdb/tv-details.json")?,
         tmdb_bad_key: fixture("tmdb/invalid-api-key.json")?,
@@ -121,44 +59,22 @@ fn recorded() -> Option<Recorded> {
     })
 }
 
-impl Server {
+/// The local catalogue server, misbehaving as its [`Mode`] says.
+struct Stand {
+    server: Server,
+    mode: Arc<Mutex<Mode>>,
+}
+
+impl Stand {
     fn start() -> Option<Self> {
-        let rec = Arc::new(recorded()?);
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let rec = recorded()?;
         let mode = Arc::new(Mutex::new(Mode::Normal));
-        let (srv, m) = (server.clone(), mode.clone());
-        thread::spawn(move || {
-            for request in srv.incoming_requests() {
-                let (rec, m) = (rec.clone(), m.clone());
-                thread::spawn(move || {
-                    let url = request.url().to_string();
-                    let mode = *m.lock().unwrap();
-                    let r = route(&rec, mode, &url);
-                    thread::sleep(r.delay);
-                    let mut headers =
-                        vec![
-                            tiny_http::Header::from_bytes("Content-Type", r.content_type).unwrap(),
-                        ];
-                    for (k, v) in &r.headers {
-                        headers.push(tiny_http::Header::from_bytes(*k, v.as_bytes()).unwrap());
-                    }
-                    let len = r.body.len();
-                    let _ = request.respond(tiny_http::Response::new(
-                        tiny_http::StatusCode(r.status),
-                        headers,
-                        Cursor::new(r.body),
-                        Some(len),
-                        None,
-                    ));
-                });
-            }
+        let m = mode.clone();
+        let server = Server::start(move |req| {
+            let mode = *m.lock().unwrap();
+            route(&rec, mode, req)
         });
-        Some(Server {
-            server,
-            base: format!("http://127.0.0.1:{port}"),
-            mode,
-        })
+        Some(Stand { server, mode })
     }
 
     fn set(&self, mode: Mode) {
@@ -166,156 +82,70 @@ impl Server {
     }
 }
 
-fn route(rec: &Recorded, mode: Mode, url: &str) -> Reply {
-    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+fn route(rec: &Recorded, mode: Mode, req: &Req) -> Reply {
+    let (path, query) = (req.path.as_str(), req.query.as_str());
     match mode {
         Mode::Slow => {
-            let mut r = reply(200, rec.search.clone());
+            let mut r = Reply::json(200, rec.tvmaze.search.clone());
             r.delay = Duration::from_secs(3);
             return r;
         }
         Mode::RateLimited => {
-            let mut r = reply(429, "");
+            let mut r = Reply::json(429, "");
             r.headers.push(("Retry-After", "3600".into()));
             return r;
         }
-        Mode::ServerError => return reply(500, r#"{"message":"internal error"}"#),
-        Mode::Malformed => return reply(200, r#"{"id": 1871, "name": "Mr. Rob"#),
+        Mode::ServerError => return Reply::json(500, r#"{"message":"internal error"}"#),
+        Mode::Malformed => return Reply::json(200, r#"{"id": 1871, "name": "Mr. Rob"#),
         Mode::HtmlPage => {
-            let mut r = reply(
+            return Reply::new(
                 200,
+                "text/html",
                 "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>",
             );
-            r.content_type = "text/html";
-            return r;
         }
-        Mode::FailOne if path == "/shows/686" => return reply(500, "{}"),
+        Mode::FailOne if path == "/shows/686" => return Reply::json(500, "{}"),
         _ => {}
     }
     if let Some(tmdb) = path.strip_prefix("/3/") {
         if !query.contains(&format!("api_key={V3_KEY}")) {
-            return reply(401, rec.tmdb_bad_key.clone());
+            return Reply::json(401, rec.tmdb_bad_key.clone());
         }
         return match tmdb {
-            "search/tv" => reply(200, rec.tmdb_search.clone()),
-            "tv/1399" => reply(200, rec.tmdb_details.clone()),
-            _ => reply(404, rec.tmdb_not_found.clone()),
+            "search/tv" => Reply::json(200, rec.tmdb_search.clone()),
+            "tv/1399" => Reply::json(200, rec.tmdb_details.clone()),
+            _ => Reply::json(404, rec.tmdb_not_found.clone()),
         };
     }
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match parts.as_slice() {
-        // No "soundtrack" search was ever recorded; this one is our own file
-        // in TVmaze's shape.
-        ["search", "shows"] if query.contains("q=soundtrack") => reply(
+    // No "soundtrack" search was ever recorded; this one is our own file
+    // in TVmaze's shape.
+    if path == "/search/shows" && query.contains("q=soundtrack") {
+        return Reply::json(
             200,
             include_bytes!("data/tvmaze-search-soundtrack.json").to_vec(),
-        ),
-        ["search", "shows"] => reply(200, rec.search.clone()),
-        ["shows", id] => {
-            let Some(mut show) = rec
-                .shows
-                .iter()
-                .find(|s| s["id"].as_u64().is_some_and(|n| n.to_string() == *id))
-                .cloned()
-            else {
-                return reply(404, r#"{"name":"Not Found","status":404}"#);
-            };
-            if *id == "1871" {
-                show["_embedded"] =
-                    serde_json::json!({ "episodes": rec.robot_episodes, "cast": [] });
-            }
-            reply(200, show.to_string())
-        }
-        _ => reply(404, r#"{"name":"Not Found","status":404}"#),
+        );
     }
+    rec.tvmaze
+        .route(req)
+        .unwrap_or_else(|| Reply::json(404, r#"{"name":"Not Found","status":404}"#))
 }
 
 // --------------------------------------------------------------- the CLI
 
-struct Lib {
-    dir: TempDir,
-    path: PathBuf,
-    base: String,
-}
-
-impl Lib {
-    fn new(server: &Server) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("watchlog.db");
-        Lib {
-            dir,
-            path,
-            base: server.base.clone(),
-        }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let home: &Path = self.dir.path();
-        let mut c = Command::new(env!("CARGO_BIN_EXE_watchlog"));
-        c.env_remove("WATCHLOG_DB")
-            .env_remove("WATCHLOG_TMDB_KEY")
-            .env("HOME", home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("WATCHLOG_TVMAZE_URL", &self.base)
-            .env("WATCHLOG_TMDB_URL", format!("{}/3", self.base))
-            // Short enough to keep the timeout test quick.
-            .env("WATCHLOG_NET_TIMEOUT", "1")
-            .arg("--db")
-            .arg(&self.path)
-            .args(args);
-        c
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "`watchlog {}` failed with {:?}: {}",
-            args.join(" "),
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("stdout is UTF-8")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut a = args.to_vec();
-        a.push("--json");
-        serde_json::from_str(&self.ok(&a)).expect("valid JSON")
-    }
-
-    /// Runs a command that must fail with exit status 1 and one line on
-    /// stderr containing `keyword`; returns that line.
-    fn fails(&self, args: &[&str], keyword: &str) -> String {
-        let out = self.cmd(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "`watchlog {}` should fail with 1: {stderr}",
-            args.join(" ")
-        );
-        assert_eq!(stderr.lines().count(), 1, "one line on stderr: {stderr}");
-        assert!(
-            stderr.starts_with("watchlog: ") && stderr.contains(keyword),
-            "`watchlog {}` should say '{keyword}', said: {stderr}",
-            args.join(" ")
-        );
-        stderr
-    }
-
-    fn hash(&self) -> Vec<u8> {
-        Sha256::digest(std::fs::read(&self.path).expect("library exists")).to_vec()
-    }
+/// The CLI pointed at `stand` for both catalogues, with a timeout short
+/// enough to keep the timeout test quick.
+fn cli(stand: &Stand) -> Cli {
+    Cli::new(env!("CARGO_BIN_EXE_watchlog"))
+        .env("WATCHLOG_TVMAZE_URL", stand.server.base.clone())
+        .env("WATCHLOG_TMDB_URL", stand.server.url("/3"))
+        .env("WATCHLOG_NET_TIMEOUT", "1")
 }
 
 fn recorded_show(id: u64) -> Value {
-    let search = json(&fixture("tvmaze/search_shows_q_robot.json").unwrap());
-    search
-        .as_array()
+    Tvmaze::load()
         .unwrap()
-        .iter()
-        .map(|h| h["show"].clone())
+        .search_shows()
+        .into_iter()
         .find(|s| s["id"].as_u64() == Some(id))
         .expect("show in the recording")
 }
@@ -324,10 +154,10 @@ fn recorded_show(id: u64) -> Value {
 
 #[test]
 fn search_lists_the_catalogue_results_without_creating_a_library() {
-    let Some(server) = Server::start() else {
+    let Some(server) = Stand::start() else {
         return;
     };
-    let lib = Lib::new(&server);
+    let lib = cli(&server);
     let table = lib.ok(&["search", "robot"]);
     let lines: Vec<&str> = table.lines().collect();
     assert!(
@@ -351,15 +181,15 @@ fn search_lists_the_catalogue_results_without_creating_a_library() {
         .map(|r| r["provider_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["686", "1871", "2271"], "the recorded order");
-    assert!(!lib.path.exists(), "searching creates no library");
+    assert!(!lib.db().exists(), "searching creates no library");
 }
 
 #[test]
 fn search_soundtrack_finds_the_korean_drama() {
-    let Some(server) = Server::start() else {
+    let Some(server) = Stand::start() else {
         return;
     };
-    let lib = Lib::new(&server);
+    let lib = cli(&server);
     let table = lib.ok(&["search", "soundtrack"]);
     let first = table
         .lines()
@@ -381,10 +211,10 @@ fn search_soundtrack_finds_the_korean_drama() {
 
 #[test]
 fn add_from_tvmaze_creates_a_complete_title() {
-    let Some(server) = Server::start() else {
+    let Some(server) = Stand::start() else {
         return;
     };
-    let lib = Lib::new(&server);
+    let lib = cli(&server);
     let out = lib
         .cmd(&["add", "--from", "tvmaze:1871", "--status", "watching"])
         .output()
@@ -442,7 +272,7 @@ fn add_from_tvmaze_creates_a_complete_title() {
 
     // A catalogue id that does not exist is a clear error, and so is a
     // malformed one (before any request).
-    lib.fails(&["add", "--from", "tvmaze:999999"], "TVmaze");
+    lib.refused(&["add", "--from", "tvmaze:999999"], 1, "TVmaze");
     let out = lib.cmd(&["add", "--from", "imdb:tt1"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("tvmaze:ID"));
@@ -451,10 +281,10 @@ fn add_from_tvmaze_creates_a_complete_title() {
 
 #[test]
 fn refresh_keeps_the_users_fields_and_reports_each_title() {
-    let Some(server) = Server::start() else {
+    let Some(server) = Stand::start() else {
         return;
     };
-    let lib = Lib::new(&server);
+    let lib = cli(&server);
     lib.ok(&["add", "--from", "tvmaze:1871"]);
     lib.ok(&["add", "--from", "tvmaze:686"]);
     lib.ok(&["add", "By Hand", "--episodes", "3"]);
@@ -512,10 +342,10 @@ fn refresh_keeps_the_users_fields_and_reports_each_title() {
 
 #[test]
 fn every_catalogue_failure_is_one_clear_line_and_changes_nothing() {
-    let Some(server) = Server::start() else {
+    let Some(server) = Stand::start() else {
         return;
     };
-    let lib = Lib::new(&server);
+    let lib = cli(&server);
     lib.ok(&["add", "By Hand"]);
     let before = lib.hash();
     let cases = [
@@ -527,14 +357,14 @@ fn every_catalogue_failure_is_one_clear_line_and_changes_nothing() {
     ];
     for (mode, keyword) in cases {
         server.set(mode);
-        let line = lib.fails(&["add", "--from", "tvmaze:1871"], keyword);
+        let line = lib.refused(&["add", "--from", "tvmaze:1871"], 1, keyword);
         assert_eq!(lib.hash(), before, "{mode:?} changed the library: {line}");
         let search_keyword = if mode == Mode::Malformed {
             "TVmaze sent something"
         } else {
             keyword
         };
-        lib.fails(&["search", "robot"], search_keyword);
+        lib.refused(&["search", "robot"], 1, search_keyword);
     }
     server.set(Mode::Normal);
     assert_eq!(lib.json(&["list"]).as_array().unwrap().len(), 1);
@@ -542,12 +372,12 @@ fn every_catalogue_failure_is_one_clear_line_and_changes_nothing() {
 
 #[test]
 fn the_tmdb_key_is_kept_in_the_library_and_never_shown() {
-    let Some(server) = Server::start() else {
+    let Some(server) = Stand::start() else {
         return;
     };
-    let lib = Lib::new(&server);
+    let lib = cli(&server);
     // No key: a clear message pointing to the setting.
-    lib.fails(&["search", "--provider", "tmdb", "glory"], "key");
+    lib.refused(&["search", "--provider", "tmdb", "glory"], 1, "key");
 
     let wrong = "ffffffffffffffffffffffffffffffff";
     let mut c = lib.cmd(&["search", "--provider", "tmdb", "glory"]);
@@ -564,7 +394,7 @@ fn the_tmdb_key_is_kept_in_the_library_and_never_shown() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2), "a pasted sentence is refused");
-    assert!(!lib.path.exists(), "and no library is created for it");
+    assert!(!lib.db().exists(), "and no library is created for it");
 
     let shown = lib.ok(&["settings", "--tmdb-key", V3_KEY]);
     assert!(!shown.contains(V3_KEY), "the key is not printed: {shown}");
@@ -578,5 +408,5 @@ fn the_tmdb_key_is_kept_in_the_library_and_never_shown() {
     let e = lib.json(&["show", id.trim()]);
     assert_eq!(e["title"]["external_ids"]["tmdb"], "1399");
     lib.ok(&["settings", "--tmdb-key", ""]);
-    lib.fails(&["search", "--provider", "tmdb", "glory"], "key");
+    lib.refused(&["search", "--provider", "tmdb", "glory"], 1, "key");
 }

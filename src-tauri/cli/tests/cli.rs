@@ -3,167 +3,22 @@
 //! unchanged, files that are not ours left alone, and how the library file
 //! is found.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use tempfile::TempDir;
 use unicode_width::UnicodeWidthStr;
+use watchlog_testkit::sandbox::{assert_json_error, assert_one_line_error};
+use watchlog_testkit::{strangers, Cli};
 
-struct Lib {
-    dir: TempDir,
-    path: PathBuf,
-}
-
-impl Lib {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("watchlog.db");
-        Lib { dir, path }
-    }
-
-    /// `watchlog --db <this file>`, isolated from the environment: no
-    /// `WATCHLOG_DB`, and a data folder inside the temp dir so nothing can
-    /// reach a real library.
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = bare(self.dir.path());
-        c.arg("--db").arg(&self.path).args(args);
-        c
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "`watchlog {}` failed with {:?}: {}",
-            args.join(" "),
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("stdout is UTF-8")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut a = args.to_vec();
-        a.push("--json");
-        let text = self.ok(&a);
-        serde_json::from_str(&text).unwrap_or_else(|e| {
-            panic!(
-                "`watchlog {}` printed invalid JSON ({e}): {text}",
-                a.join(" ")
-            )
-        })
-    }
-
-    /// Runs a command that must fail with `code`, a one-line message holding
-    /// `keyword`, and the library file exactly as it was.
-    fn refused(&self, args: &[&str], code: i32, keyword: &str) {
-        let before = digest(&self.path);
-        let out = self.cmd(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let shown = format!("`watchlog {}`", args.join(" "));
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{shown} should exit {code}; stderr: {stderr}"
-        );
-        if args.contains(&"--json") {
-            assert_json_error(&stderr, keyword, &shown);
-        } else {
-            assert_one_line_error(&stderr, keyword, &shown);
-        }
-        assert!(
-            out.stdout.is_empty(),
-            "{shown} failed but printed on stdout: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        assert_eq!(
-            digest(&self.path),
-            before,
-            "{shown} was refused but changed the library file"
-        );
-    }
-}
-
-fn bare(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_watchlog"));
-    c.env_remove("WATCHLOG_DB")
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"));
-    c
-}
-
-/// With `--json` the one line on stderr is the core's error payload,
-/// `{code, message, field?}`, the same the app receives; returns it.
-fn assert_json_error(stderr: &str, keyword: &str, shown: &str) -> serde_json::Value {
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "{shown} should print exactly one line on stderr, got: {stderr}"
-    );
-    let payload: serde_json::Value = serde_json::from_str(lines[0])
-        .unwrap_or_else(|e| panic!("{shown}: stderr should be a JSON error ({e}): {stderr}"));
-    assert!(
-        payload["code"].is_string(),
-        "{shown}: the payload has a code: {payload}"
-    );
-    let message = payload["message"].as_str().unwrap_or_default();
-    assert!(
-        message.to_lowercase().contains(&keyword.to_lowercase()),
-        "{shown}: the message should mention '{keyword}': {payload}"
-    );
-    payload
-}
-
-fn assert_one_line_error(stderr: &str, keyword: &str, shown: &str) {
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "{shown} should print exactly one line on stderr, got: {stderr}"
-    );
-    assert!(
-        lines[0].starts_with("watchlog: "),
-        "{shown}: the error should start with 'watchlog: ': {stderr}"
-    );
-    assert!(
-        lines[0].to_lowercase().contains(&keyword.to_lowercase()),
-        "{shown}: the error should mention '{keyword}': {stderr}"
-    );
-}
-
-fn side_file(path: &Path, suffix: &str) -> PathBuf {
-    let mut p = path.as_os_str().to_owned();
-    p.push(suffix);
-    PathBuf::from(p)
-}
-
-/// The SHA-256 of the library file. Each command has exited before this is
-/// taken, and a clean close checkpoints the WAL into the file and deletes
-/// it; that is asserted here, so the hash is of the whole library.
-fn digest(path: &Path) -> String {
-    for suffix in ["-wal", "-shm"] {
-        assert!(
-            !side_file(path, suffix).exists(),
-            "{suffix} file left beside {} after watchlog exited",
-            path.display()
-        );
-    }
-    let bytes =
-        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+fn new_lib() -> Cli {
+    Cli::new(env!("CARGO_BIN_EXE_watchlog"))
 }
 
 const REVIEW: &str = "A small, warm love triangle told through songs.\n\n**Spoiler:** the final song is the one they never finished writing together.";
 
 /// Adds Soundtrack #2 the way the product story tells it; returns its id.
-fn soundtrack(lib: &Lib) -> String {
+fn soundtrack(lib: &Cli) -> String {
     let out = lib.ok(&[
         "add",
         "Soundtrack #2",
@@ -190,7 +45,7 @@ fn soundtrack(lib: &Lib) -> String {
 
 #[test]
 fn soundtrack_story_end_to_end() {
-    let lib = Lib::new();
+    let lib = new_lib();
     let id = soundtrack(&lib);
     let id = id.as_str();
     // Watching started on the 20th: said explicitly, since "today" is long
@@ -289,7 +144,7 @@ fn soundtrack_story_end_to_end() {
 
 #[test]
 fn a_finish_before_the_automatic_start_is_refused_with_a_hint() {
-    let lib = Lib::new();
+    let lib = new_lib();
     let id = soundtrack(&lib);
     // "watching" without --started starts today, which is after 2023.
     lib.ok(&["set", &id, "--status", "watching"]);
@@ -319,7 +174,7 @@ fn a_finish_before_the_automatic_start_is_refused_with_a_hint() {
 
 #[test]
 fn bad_input_is_refused_and_changes_nothing() {
-    let lib = Lib::new();
+    let lib = new_lib();
     let id = soundtrack(&lib);
     let id = id.as_str();
     lib.ok(&["rate", id, "7"]);
@@ -391,7 +246,7 @@ fn bad_input_is_refused_and_changes_nothing() {
 
 #[test]
 fn json_errors_are_the_payload_on_stderr() {
-    let lib = Lib::new();
+    let lib = new_lib();
     soundtrack(&lib);
     lib.refused(&["show", "42", "--json"], 2, "no entry with id 42");
     let out = lib
@@ -416,46 +271,21 @@ fn json_errors_are_the_payload_on_stderr() {
     assert_eq!(payload["code"], "usage");
 }
 
-fn newer_library(path: &Path) {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    conn.pragma_update(None, "application_id", 0x5754_4C47)
-        .unwrap();
-    conn.pragma_update(None, "user_version", 99).unwrap();
-    conn.execute_batch("CREATE TABLE entries (id INTEGER PRIMARY KEY)")
-        .unwrap();
-}
-
-fn foreign_database(path: &Path) {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('mine');")
-        .unwrap();
-}
-
-fn random_bytes(path: &Path) {
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    let bytes: Vec<u8> = (0..12_000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect();
-    std::fs::write(path, bytes).unwrap();
-}
-
 #[test]
 fn files_that_are_not_our_library_are_left_alone() {
     type MakeFile = fn(&Path);
     let cases: [(&str, MakeFile, &str); 3] = [
-        ("newer", newer_library, "newer version"),
-        ("random", random_bytes, "damaged"),
-        ("foreign", foreign_database, "another program"),
+        (
+            "newer",
+            |p| strangers::newer_library(p, true),
+            "newer version",
+        ),
+        ("random", |p| strangers::random_bytes(p, 12_000), "damaged"),
+        ("foreign", strangers::foreign_database, "another program"),
     ];
     for (name, make, keyword) in cases {
-        let lib = Lib::new();
-        make(&lib.path);
+        let lib = new_lib();
+        make(lib.db());
         for args in [
             &["list"][..],
             &["show", "1"],
@@ -467,7 +297,7 @@ fn files_that_are_not_our_library_are_left_alone() {
         ] {
             lib.refused(args, 1, keyword);
         }
-        let left: Vec<_> = std::fs::read_dir(lib.dir.path())
+        let left: Vec<_> = std::fs::read_dir(lib.home())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
@@ -481,7 +311,7 @@ fn files_that_are_not_our_library_are_left_alone() {
 
 #[test]
 fn a_missing_library_is_only_created_by_commands_that_write() {
-    let lib = Lib::new();
+    let lib = new_lib();
     for args in [&["list"][..], &["show", "1"], &["stats"], &["doctor"]] {
         let out = lib.cmd(args).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?} on a missing library");
@@ -490,7 +320,7 @@ fn a_missing_library_is_only_created_by_commands_that_write() {
             "no library",
             &format!("{args:?}"),
         );
-        assert!(!lib.path.exists(), "{args:?} created a library file");
+        assert!(!lib.db().exists(), "{args:?} created a library file");
     }
     // A refused first `add` leaves no empty library behind either.
     let out = lib
@@ -498,19 +328,20 @@ fn a_missing_library_is_only_created_by_commands_that_write() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let left: Vec<_> = std::fs::read_dir(lib.dir.path()).unwrap().collect();
+    let left: Vec<_> = std::fs::read_dir(lib.home()).unwrap().collect();
     assert!(left.is_empty(), "a refused add left files: {left:?}");
     soundtrack(&lib);
-    assert!(lib.path.exists());
+    assert!(lib.db().exists());
 }
 
 #[test]
 fn db_flag_beats_the_environment_which_beats_the_default() {
-    let home = tempfile::tempdir().unwrap();
-    let flag = home.path().join("flag.db");
-    let env = home.path().join("env.db");
+    let cli = new_lib();
+    let bare = || cli.bare(&[]);
+    let flag = cli.home().join("flag.db");
+    let env = cli.home().join("env.db");
     let count = |path: &Path| -> usize {
-        let out = bare(home.path())
+        let out = bare()
             .args(["--db"])
             .arg(path)
             .args(["list", "--json"])
@@ -534,7 +365,7 @@ fn db_flag_beats_the_environment_which_beats_the_default() {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    ok(bare(home.path())
+    ok(bare()
         .env("WATCHLOG_DB", &env)
         .arg("--db")
         .arg(&flag)
@@ -544,14 +375,14 @@ fn db_flag_beats_the_environment_which_beats_the_default() {
         "--db should win over WATCHLOG_DB"
     );
 
-    ok(bare(home.path())
+    ok(bare()
         .env("WATCHLOG_DB", &env)
         .args(["add", "From the environment"]));
     assert_eq!(count(&env), 1, "WATCHLOG_DB should be used without --db");
     assert_eq!(count(&flag), 1, "the flag's library got nothing more");
 
     let doctor: Value = serde_json::from_slice(
-        &bare(home.path())
+        &bare()
             .env("WATCHLOG_DB", &env)
             .args(["doctor", "--json"])
             .output()
@@ -563,11 +394,11 @@ fn db_flag_beats_the_environment_which_beats_the_default() {
 
     // With neither, the app's library in the data folder (XDG on Linux).
     if cfg!(target_os = "linux") {
-        ok(bare(home.path())
+        ok(bare()
             .env("WATCHLOG_DB", "")
             .args(["add", "From the default"]));
-        let default = home
-            .path()
+        let default = cli
+            .home()
             .join("data")
             .join("app.watchlog.desktop")
             .join("watchlog.db");
@@ -581,17 +412,17 @@ fn db_flag_beats_the_environment_which_beats_the_default() {
 
 #[test]
 fn doctor_reports_the_library() {
-    let lib = Lib::new();
+    let lib = new_lib();
     lib.ok(&["sample"]);
     let d = lib.json(&["doctor"]);
-    assert_eq!(d["path"], lib.path.display().to_string());
+    assert_eq!(d["path"], lib.db().display().to_string());
     assert_eq!(d["schema_version"], 4);
     assert_eq!(d["supported_version"], 4);
     assert_eq!(d["integrity"], serde_json::json!(["ok"]));
     assert_eq!(d["entries"], 14);
     assert_eq!(
         d["size_bytes"].as_u64(),
-        Some(std::fs::metadata(&lib.path).unwrap().len()),
+        Some(std::fs::metadata(lib.db()).unwrap().len()),
         "size_bytes should be the file's size"
     );
     let human = lib.ok(&["doctor"]);
@@ -600,7 +431,7 @@ fn doctor_reports_the_library() {
 
 #[test]
 fn set_clears_with_empty_values() {
-    let lib = Lib::new();
+    let lib = new_lib();
     let id = soundtrack(&lib);
     let id = id.as_str();
     let e = lib.json(&[
@@ -647,7 +478,7 @@ fn set_clears_with_empty_values() {
 
 #[test]
 fn ratings_follow_the_scale() {
-    let lib = Lib::new();
+    let lib = new_lib();
     let id = soundtrack(&lib);
     let id = id.as_str();
     assert_eq!(
@@ -687,7 +518,7 @@ fn ratings_follow_the_scale() {
 
 #[test]
 fn review_from_stdin_and_file() {
-    let lib = Lib::new();
+    let lib = new_lib();
     let id = soundtrack(&lib);
     let out = lib
         .cmd(&["review", &id, "-", "--json"])
@@ -703,7 +534,7 @@ fn review_from_stdin_and_file() {
     assert_eq!(e["review"], "From **stdin**.");
     assert_eq!(e["review_spoiler"], false);
 
-    let file = lib.dir.path().join("review.md");
+    let file = lib.home().join("review.md");
     std::fs::write(&file, "From a file.\n").unwrap();
     let e = lib.json(&["review", &id, "--file", file.to_str().unwrap()]);
     assert_eq!(e["review"], "From a file.");
@@ -720,7 +551,7 @@ fn review_from_stdin_and_file() {
 
 #[test]
 fn episodes_delete_and_platforms() {
-    let lib = Lib::new();
+    let lib = new_lib();
     let id = soundtrack(&lib);
     let e = lib.json(&["episode", &id]);
     assert_eq!(
@@ -767,7 +598,7 @@ fn episodes_delete_and_platforms() {
 
 #[test]
 fn the_list_table_aligns_hangul() {
-    let lib = Lib::new();
+    let lib = new_lib();
     lib.ok(&["sample"]);
     let table = lib.ok(&["list", "--sort", "title"]);
     let lines: Vec<&str> = table.lines().collect();
@@ -795,21 +626,21 @@ fn the_list_table_aligns_hangul() {
 /// as "busy" because of the damaged file's `-wal`).
 #[test]
 fn doctor_moves_a_damaged_library_aside_and_offers_the_newest_good_backup() {
-    let lib = Lib::new();
+    let lib = new_lib();
     soundtrack(&lib);
     let out = lib.cmd(&["backup"]).output().unwrap();
     assert!(out.status.success());
     // A newer backup that is itself damaged is passed over.
-    let backups = lib.dir.path().join("backups");
+    let backups = lib.home().join("backups");
     let good: Vec<_> = std::fs::read_dir(&backups)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(good.len(), 1, "{good:?}");
-    random_bytes(&backups.join("watchlog-29991231-235959.db"));
+    strangers::random_bytes(&backups.join("watchlog-29991231-235959.db"), 12_000);
 
-    random_bytes(&lib.path);
-    std::fs::write(lib.dir.path().join("watchlog.db-wal"), b"left by a crash").unwrap();
+    strangers::random_bytes(lib.db(), 12_000);
+    std::fs::write(lib.home().join("watchlog.db-wal"), b"left by a crash").unwrap();
     let out = lib.cmd(&["doctor"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -821,7 +652,7 @@ fn doctor_moves_a_damaged_library_aside_and_offers_the_newest_good_backup() {
         )),
         "the good backup is offered: {stderr}"
     );
-    let mut left: Vec<String> = std::fs::read_dir(lib.dir.path())
+    let mut left: Vec<String> = std::fs::read_dir(lib.home())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n != "backups")

@@ -8,76 +8,16 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use serde_json::Value;
-use sha2::{Digest, Sha256};
+use watchlog_testkit::{fixtures, Cli};
 
+/// The export fixture `rel`, or `None` when it is missing (see
+/// `fixtures::path`).
 fn exports(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/exports")
-        .join(rel);
-    if p.exists() {
-        return Some(p);
-    }
-    let msg = format!("fixture {} is missing", p.display());
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg} (CI=true: fixtures must be present)");
-    }
-    eprintln!("skipping: {msg}");
-    None
+    fixtures::path(&format!("exports/{rel}"))
 }
 
-struct Lib {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-impl Lib {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("watchlog.db");
-        Lib { dir, path }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_watchlog"));
-        c.env_remove("WATCHLOG_DB")
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .env("HOME", self.dir.path())
-            .arg("--db")
-            .arg(&self.path)
-            .args(args);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.cmd(args).output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let (code, out, err) = self.run(args);
-        assert_eq!(code, 0, "`watchlog {}` failed: {err}", args.join(" "));
-        out
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut a = args.to_vec();
-        a.push("--json");
-        let text = self.ok(&a);
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON ({e}): {text}"))
-    }
-
-    fn hash(&self) -> String {
-        hex(&Sha256::digest(std::fs::read(&self.path).unwrap()))
-    }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+fn new_lib() -> Cli {
+    Cli::new(env!("CARGO_BIN_EXE_watchlog"))
 }
 
 fn p(path: &Path) -> &str {
@@ -89,7 +29,7 @@ fn plan_then_apply_then_nothing_left_to_do() {
     let Some(dir) = exports("letterboxd") else {
         return;
     };
-    let l = Lib::new();
+    let l = new_lib();
     l.ok(&["sample"]);
     let before = l.hash();
     let plan = l.ok(&["import", "letterboxd", p(&dir)]);
@@ -122,7 +62,7 @@ fn plan_then_apply_then_nothing_left_to_do() {
 
 #[test]
 fn every_sample_imports_and_undo_puts_the_library_back() {
-    let l = Lib::new();
+    let l = new_lib();
     l.ok(&["sample"]);
     let list_before = l.json(&["list"]);
     let mut n = 0;
@@ -165,10 +105,10 @@ fn every_sample_imports_and_undo_puts_the_library_back() {
 
 #[test]
 fn bad_files_and_flags_are_refused_and_the_library_unchanged() {
-    let l = Lib::new();
+    let l = new_lib();
     l.ok(&["sample"]);
     let before = l.hash();
-    let bad = l.dir.path().join("ratings.csv");
+    let bad = l.sandbox.file("ratings.csv");
     std::fs::write(
         &bad,
         "Date,Name,Year,Letterboxd URI,Rating\n2024-01-01,\"Broken,2020,x,3\n",
@@ -187,7 +127,7 @@ fn bad_files_and_flags_are_refused_and_the_library_unchanged() {
     let (code, _, err) = l.run(&["import", "letterboxd", p(&bad), "--prefer", "loudest"]);
     assert_eq!(code, 2);
     assert!(err.contains("not a conflict choice"), "{err}");
-    let (code, _, err) = l.run(&["import", "trakt", p(&l.dir.path().join("missing.json"))]);
+    let (code, _, err) = l.run(&["import", "trakt", p(&l.sandbox.file("missing.json"))]);
     assert_ne!(code, 0);
     assert!(err.contains("missing.json"), "{err}");
     assert_eq!(before, l.hash());
@@ -199,12 +139,12 @@ fn bad_files_and_flags_are_refused_and_the_library_unchanged() {
 #[cfg(unix)]
 #[test]
 fn sigkill_in_the_middle_of_a_big_import_leaves_the_library_as_it_was() {
-    let l = Lib::new();
+    let l = new_lib();
     l.ok(&["sample"]);
     let list_before = l.json(&["list"]);
     let before = l.hash();
     // 40 000 films: long enough to be caught in the middle.
-    let big = l.dir.path().join("ratings.csv");
+    let big = l.sandbox.file("ratings.csv");
     let mut text = String::from("Date,Name,Year,Letterboxd URI,Rating\n");
     for i in 0..40_000 {
         text.push_str(&format!(
@@ -215,7 +155,7 @@ fn sigkill_in_the_middle_of_a_big_import_leaves_the_library_as_it_was() {
     }
     std::fs::write(&big, text).unwrap();
     let mut child = l
-        .cmd(&["import", "letterboxd", p(&big), "--apply"])
+        .command(&["import", "letterboxd", p(&big), "--apply"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -4,97 +4,28 @@
 //! restores that bring the data back or refuse and change nothing.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use tempfile::TempDir;
+use watchlog_testkit::{sha256, strangers, Cli};
 
-struct Lib {
-    dir: TempDir,
-    path: PathBuf,
+fn new_lib() -> Cli {
+    Cli::new(env!("CARGO_BIN_EXE_watchlog"))
 }
 
-impl Lib {
-    /// A library holding the 14-title sample.
-    fn sample() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("watchlog.db");
-        let lib = Lib { dir, path };
-        lib.ok(&["sample"]);
-        lib
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_watchlog"))
-            .env_remove("WATCHLOG_DB")
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .arg("--db")
-            .arg(&self.path)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    /// Runs a command that must succeed; returns (stdout, stderr).
-    fn ok(&self, args: &[&str]) -> (String, String) {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(
-            out.status.success(),
-            "`watchlog {}` failed with {:?}: {stderr}",
-            args.join(" "),
-            out.status.code()
-        );
-        (
-            String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-            stderr,
-        )
-    }
-
-    /// Runs a command that must fail with `code` and one `watchlog: ` line
-    /// holding `keyword`.
-    fn refused(&self, args: &[&str], code: i32, keyword: &str) {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let shown = format!("`watchlog {}`", args.join(" "));
-        assert_eq!(out.status.code(), Some(code), "{shown}: {stderr}");
-        let lines: Vec<&str> = stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "{shown}: one line on stderr, got {stderr}");
-        assert!(
-            lines[0].starts_with("watchlog: ")
-                && lines[0].to_lowercase().contains(&keyword.to_lowercase()),
-            "{shown}: expected '{keyword}' in: {stderr}"
-        );
-        assert!(
-            out.stdout.is_empty(),
-            "{shown} failed but printed on stdout"
-        );
-    }
-
-    fn names(&self) -> Vec<String> {
-        let (out, _) = self.ok(&["list", "--json", "--sort", "title"]);
-        let v: Value = serde_json::from_str(&out).unwrap();
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["name"].as_str().unwrap().to_string())
-            .collect()
-    }
+/// A library holding the 14-title sample.
+fn sample() -> Cli {
+    let lib = new_lib();
+    lib.ok(&["sample"]);
+    lib
 }
 
-fn digest(path: &Path) -> String {
-    let bytes =
-        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    Sha256::digest(bytes)
+/// The titles' names, A to Z.
+fn names_of(lib: &Cli) -> Vec<String> {
+    let v = lib.json(&["list", "--sort", "title"]);
+    v.as_array()
+        .unwrap()
         .iter()
-        .map(|b| format!("{b:02x}"))
+        .map(|e| e["name"].as_str().unwrap().to_string())
         .collect()
 }
 
@@ -109,7 +40,7 @@ fn listing(dir: &Path) -> Vec<String> {
 
 #[test]
 fn every_format_to_stdout_and_to_a_file() {
-    let lib = Lib::sample();
+    let lib = sample();
     // What each format starts with, and how many of the 14 sample entries
     // it holds (review lists skip the ones with no rating and no review;
     // Letterboxd holds watched films and miniseries only).
@@ -121,7 +52,7 @@ fn every_format_to_stdout_and_to_a_file() {
         ("letterboxd", "LetterboxdURI,tmdbID,imdbID,Title,Year", 3),
     ];
     for (format, start, written) in cases {
-        let (stdout, stderr) = lib.ok(&["export", format]);
+        let (stdout, stderr) = lib.ok_with_stderr(&["export", format]);
         assert!(
             stdout.starts_with(start),
             "{format} to stdout should start with {start:?}: {}",
@@ -132,9 +63,9 @@ fn every_format_to_stdout_and_to_a_file() {
             stderr.starts_with(&format!("Exported {written} {noun} as {format}\n")),
             "{format}: the report on stderr was: {stderr}"
         );
-        let path = lib.file(&format!("out-{format}"));
+        let path = lib.sandbox.file(&format!("out-{format}"));
         let (stdout_file, stderr_file) =
-            lib.ok(&["export", format, "--out", path.to_str().unwrap()]);
+            lib.ok_with_stderr(&["export", format, "--out", path.to_str().unwrap()]);
         assert!(stdout_file.is_empty(), "{format} --out printed on stdout");
         assert!(stderr_file.contains(&format!("to {}", path.display())));
         let written_text = std::fs::read_to_string(&path).unwrap();
@@ -149,7 +80,7 @@ fn every_format_to_stdout_and_to_a_file() {
         }
     }
     // The Letterboxd report says why series were left out.
-    let (_, stderr) = lib.ok(&["export", "letterboxd"]);
+    let (_, stderr) = lib.ok_with_stderr(&["export", "letterboxd"]);
     assert!(stderr.contains("Skipped 11 entries:"), "{stderr}");
     assert!(
         stderr.contains("Soundtrack #2: Letterboxd lists films and miniseries, not series"),
@@ -159,12 +90,12 @@ fn every_format_to_stdout_and_to_a_file() {
 
 #[test]
 fn filters_order_and_spoilers() {
-    let lib = Lib::sample();
+    let lib = sample();
     // Reviews span lines in CSV; the JSON export is simpler to read back.
     let csv_titles = |args: &[&str]| -> Vec<String> {
         let mut a = vec!["export", "watchlog-json"];
         a.extend_from_slice(args);
-        let (out, _) = lib.ok(&a);
+        let out = lib.ok(&a);
         let v: Value = serde_json::from_str(&out).unwrap();
         let mut titles: Vec<String> = v["entries"]
             .as_array()
@@ -206,12 +137,12 @@ fn filters_order_and_spoilers() {
     );
     assert_eq!(csv_titles(&["--tag", "COMFORT"]).len(), 3);
     // Soundtrack #2's review is a spoiler: hidden behind a click, or left out.
-    let (hidden, _) = lib.ok(&["export", "markdown"]);
+    let hidden = lib.ok(&["export", "markdown"]);
     assert!(hidden.contains("the final song"), "hide keeps the text");
-    let (omitted, stderr) = lib.ok(&["export", "markdown", "--spoilers", "omit"]);
+    let (omitted, stderr) = lib.ok_with_stderr(&["export", "markdown", "--spoilers", "omit"]);
     assert!(!omitted.contains("the final song"), "omit drops the text");
     assert!(stderr.contains("Written with changes:"), "{stderr}");
-    let (by_status, _) = lib.ok(&["export", "markdown", "--order", "status"]);
+    let by_status = lib.ok(&["export", "markdown", "--order", "status"]);
     let completed = by_status.find("## Completed").unwrap();
     let dropped = by_status.find("## Dropped").unwrap();
     assert!(completed < dropped, "status order follows the status list");
@@ -237,32 +168,28 @@ fn filters_order_and_spoilers() {
 
 #[test]
 fn unwritable_destinations_are_clear_errors_and_leave_no_partial_file() {
-    let lib = Lib::sample();
-    let before = listing(lib.dir.path());
-    let not_a_folder = lib.file("watchlog.db").join("reviews.html");
+    let lib = sample();
+    let before = listing(lib.home());
+    let not_a_folder = lib.sandbox.file("watchlog.db").join("reviews.html");
     lib.refused(
         &["export", "html", "--out", not_a_folder.to_str().unwrap()],
         2,
         "cannot be written there",
     );
-    let missing = lib.file("no-such-folder").join("reviews.html");
+    let missing = lib.sandbox.file("no-such-folder").join("reviews.html");
     lib.refused(
         &["export", "html", "--out", missing.to_str().unwrap()],
         1,
         "does not exist",
     );
     lib.refused(
-        &["export", "csv", "--out", lib.dir.path().to_str().unwrap()],
+        &["export", "csv", "--out", lib.home().to_str().unwrap()],
         2,
         "is a folder",
     );
-    assert_eq!(
-        listing(lib.dir.path()),
-        before,
-        "a failed export left files"
-    );
+    assert_eq!(listing(lib.home()), before, "a failed export left files");
     // A file already there stays whole when the export fails before writing.
-    let keep = lib.file("keep.csv");
+    let keep = lib.sandbox.file("keep.csv");
     std::fs::write(&keep, "mine\n").unwrap();
     lib.refused(
         &[
@@ -278,46 +205,39 @@ fn unwritable_destinations_are_clear_errors_and_leave_no_partial_file() {
     );
     assert_eq!(std::fs::read_to_string(&keep).unwrap(), "mine\n");
     // Missing library: nothing created.
-    let empty = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_watchlog"))
-        .env_remove("WATCHLOG_DB")
-        .arg("--db")
-        .arg(empty.path().join("none.db"))
-        .args(["export", "csv"])
-        .output()
-        .unwrap();
+    let empty = new_lib();
+    let out = empty.output(&["export", "csv"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(listing(empty.path()).is_empty());
+    assert!(listing(empty.home()).is_empty());
 }
 
 #[test]
 fn backup_then_change_then_restore_brings_the_data_back() {
-    let lib = Lib::sample();
-    let names = lib.names();
-    let backup = lib.file("before.db");
-    let (out, _) = lib.ok(&["backup", backup.to_str().unwrap()]);
+    let lib = sample();
+    let names = names_of(&lib);
+    let backup = lib.sandbox.file("before.db");
+    let out = lib.ok(&["backup", backup.to_str().unwrap()]);
     assert!(
         out.starts_with(&format!("Backed up to {}", backup.display())),
         "{out}"
     );
     lib.ok(&["delete", "1"]);
     lib.ok(&["add", "Queen of Tears"]);
-    assert_ne!(lib.names(), names);
-    let (out, _) = lib.ok(&["restore", backup.to_str().unwrap()]);
+    assert_ne!(names_of(&lib), names);
+    let out = lib.ok(&["restore", backup.to_str().unwrap()]);
     assert!(out.contains("kept at"), "{out}");
     assert_eq!(
-        lib.names(),
+        names_of(&lib),
         names,
         "the restore did not bring the data back"
     );
     // The replaced library is kept aside and holds the change.
-    let aside = listing(lib.dir.path())
+    let aside = listing(lib.home())
         .into_iter()
         .find(|n| n.starts_with("watchlog.db.before-restore-"))
         .expect("the replaced library kept aside");
-    let out = Command::new(env!("CARGO_BIN_EXE_watchlog"))
-        .arg("--db")
-        .arg(lib.file(&aside))
+    let out = lib
+        .bare(&["--db", lib.sandbox.file(&aside).to_str().unwrap()])
         .args(["list", "--search", "Queen of Tears", "--json"])
         .output()
         .unwrap();
@@ -326,12 +246,12 @@ fn backup_then_change_then_restore_brings_the_data_back() {
 
 #[test]
 fn automatic_backups_are_listed_newest_first() {
-    let lib = Lib::sample();
-    let (out, _) = lib.ok(&["backup", "list"]);
+    let lib = sample();
+    let out = lib.ok(&["backup", "list"]);
     assert!(out.starts_with("No backups in"), "{out}");
     let mut made = Vec::new();
     for _ in 0..2 {
-        let (out, _) = lib.ok(&["backup"]);
+        let out = lib.ok(&["backup"]);
         let path = out.strip_prefix("Backed up to ").unwrap();
         made.push(
             Path::new(path.split(" (").next().unwrap())
@@ -341,7 +261,7 @@ fn automatic_backups_are_listed_newest_first() {
                 .into_owned(),
         );
     }
-    let (out, _) = lib.ok(&["backup", "list", "--json"]);
+    let out = lib.ok(&["backup", "list", "--json"]);
     let list: Value = serde_json::from_str(&out).unwrap();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2, "{out}");
@@ -354,11 +274,9 @@ fn automatic_backups_are_listed_newest_first() {
     assert!(list[0]["size_bytes"].as_u64().unwrap() > 4096);
     assert!(list[0]["taken_at"].is_string());
     // Each listed backup is a library with the same 14 entries.
-    let path = lib.file("backups").join(names[0]);
-    let out = Command::new(env!("CARGO_BIN_EXE_watchlog"))
-        .arg("--db")
-        .arg(&path)
-        .args(["list", "--json"])
+    let path = lib.sandbox.file("backups").join(names[0]);
+    let out = lib
+        .bare(&["--db", path.to_str().unwrap(), "list", "--json"])
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -367,33 +285,17 @@ fn automatic_backups_are_listed_newest_first() {
 
 #[test]
 fn restore_refuses_what_is_not_a_good_backup_and_changes_nothing() {
-    let lib = Lib::sample();
-    let newer = lib.file("newer.db");
-    {
-        let conn = rusqlite::Connection::open(&newer).unwrap();
-        conn.pragma_update(None, "application_id", 0x5754_4C47)
-            .unwrap();
-        conn.pragma_update(None, "user_version", 99).unwrap();
-        conn.execute_batch("CREATE TABLE entries (id INTEGER PRIMARY KEY)")
-            .unwrap();
-    }
-    let foreign = lib.file("foreign.db");
-    rusqlite::Connection::open(&foreign)
-        .unwrap()
-        .execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');")
-        .unwrap();
-    let garbage = lib.file("garbage.db");
-    std::fs::write(
-        &garbage,
-        (0..8192u32)
-            .map(|i| (i * 7919 % 251) as u8)
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
-    let text = lib.file("notes.txt");
+    let lib = sample();
+    let newer = lib.sandbox.file("newer.db");
+    strangers::newer_library(&newer, false);
+    let foreign = lib.sandbox.file("foreign.db");
+    strangers::foreign_database(&foreign);
+    let garbage = lib.sandbox.file("garbage.db");
+    strangers::random_bytes(&garbage, 8192);
+    let text = lib.sandbox.file("notes.txt");
     std::fs::write(&text, "just some text\n").unwrap();
-    let library_digest = digest(&lib.path);
-    let before = listing(lib.dir.path());
+    let library_digest = sha256(lib.db());
+    let before = listing(lib.home());
     let cases = [
         (&newer, "newer version of Watchlog"),
         (&foreign, "not a Watchlog library"),
@@ -401,32 +303,30 @@ fn restore_refuses_what_is_not_a_good_backup_and_changes_nothing() {
         (&text, "not a Watchlog library or is damaged"),
     ];
     for (file, keyword) in cases {
-        let file_digest = digest(file);
+        let file_digest = sha256(file);
         lib.refused(&["restore", file.to_str().unwrap()], 1, keyword);
-        assert_eq!(digest(file), file_digest, "{} changed", file.display());
-        assert_eq!(digest(&lib.path), library_digest, "the library changed");
-        assert_eq!(listing(lib.dir.path()), before, "files appeared or went");
+        assert_eq!(sha256(file), file_digest, "{} changed", file.display());
+        assert_eq!(sha256(lib.db()), library_digest, "the library changed");
+        assert_eq!(listing(lib.home()), before, "files appeared or went");
     }
     lib.refused(
-        &["restore", lib.file("missing.db").to_str().unwrap()],
+        &["restore", lib.sandbox.file("missing.db").to_str().unwrap()],
         2,
         "is not a file",
     );
     lib.refused(
-        &["restore", lib.path.to_str().unwrap()],
+        &["restore", lib.db().to_str().unwrap()],
         2,
         "the library itself",
     );
-    assert_eq!(digest(&lib.path), library_digest);
+    assert_eq!(sha256(lib.db()), library_digest);
 }
 
 // ---------------------------------------------- the HTML page in a browser
 
 mod html_in_a_browser {
     use super::*;
-    use std::io::{BufRead, BufReader, Write};
-    use std::net::TcpListener;
-    use std::sync::{Arc, Mutex};
+    use watchlog_testkit::{Reply, Server};
 
     /// Headless Chromium, or why it cannot run. On CI its absence fails.
     fn chromium() -> Option<PathBuf> {
@@ -454,55 +354,17 @@ mod html_in_a_browser {
 
     /// A local HTTP server, the only origin the page can reach: it serves
     /// `pages` by path and records every request it gets.
-    struct Server {
-        port: u16,
-        seen: Arc<Mutex<Vec<String>>>,
+    fn server(pages: Vec<(&'static str, String)>) -> Server {
+        Server::start(
+            move |req| match pages.iter().find(|(p, _)| *p == req.path) {
+                Some((_, body)) => Reply::new(200, "text/html; charset=utf-8", body.clone()),
+                None => Reply::new(404, "text/html; charset=utf-8", ""),
+            },
+        )
     }
 
-    impl Server {
-        fn start(pages: Vec<(&'static str, String)>) -> Server {
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let port = listener.local_addr().unwrap().port();
-            let seen = Arc::new(Mutex::new(Vec::new()));
-            let log = Arc::clone(&seen);
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    let Ok(mut stream) = stream else { continue };
-                    let mut line = String::new();
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    // Chromium opens spare connections it may never use;
-                    // only a request line counts as a request.
-                    if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
-                        continue;
-                    }
-                    // Drain the headers.
-                    let mut h = String::new();
-                    while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
-                        h.clear();
-                    }
-                    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-                    log.lock().unwrap().push(path.clone());
-                    let (status, body) = match pages.iter().find(|(p, _)| *p == path) {
-                        Some((_, body)) => ("200 OK", body.clone()),
-                        None => ("404 Not Found", String::new()),
-                    };
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                }
-            });
-            Server { port, seen }
-        }
-
-        fn url(&self, path: &str) -> String {
-            format!("http://127.0.0.1:{}{path}", self.port)
-        }
-
-        fn requests(&self) -> Vec<String> {
-            self.seen.lock().unwrap().clone()
-        }
+    fn requests(server: &Server) -> Vec<String> {
+        server.hits().into_iter().map(|r| r.path).collect()
     }
 
     /// Loads `url` in headless Chromium, lets scripts and timers run, and
@@ -534,23 +396,23 @@ mod html_in_a_browser {
     #[test]
     fn a_hostile_review_runs_no_script_and_loads_nothing() {
         let Some(chromium) = chromium() else { return };
-        let lib = Lib::sample();
+        let lib = sample();
         let hostile = "Hostile <script>document.title='PWNED';fetch('/script')</script> text.\n\n\
             <img src=\"/img\" onerror=\"document.body.dataset.pwned='1';fetch('/onerror')\">\n\n\
             [a link](javascript:fetch('/js-md')) and <a href=\"javascript:fetch('/js-raw')\">raw</a> \
             <iframe src=\"/frame\"></iframe> <link rel=stylesheet href=\"/css\"> \
             <svg onload=\"fetch('/svg')\"></svg>\n\n**Spoiler:** the final song.";
         lib.ok(&["review", "1", "--spoiler", "--text", hostile]);
-        let (page, _) = lib.ok(&["export", "html"]);
+        let page = lib.ok(&["export", "html"]);
         assert!(page.contains("Hostile"), "the review is on the page");
 
         // The control proves the harness sees what a script or image does.
         let control = "<!DOCTYPE html><body><img src=\"/control-img\"><script>fetch('/control-script')</script></body>".to_string();
-        let server = Server::start(vec![("/", page), ("/control", control)]);
+        let server = server(vec![("/", page), ("/control", control)]);
         let profile = tempfile::tempdir().unwrap();
         let dom = dump_dom(&chromium, profile.path(), &server.url("/control"));
         assert!(dom.contains("control-img"));
-        let seen = server.requests();
+        let seen = requests(&server);
         assert!(
             seen.contains(&"/control-img".to_string())
                 && seen.contains(&"/control-script".to_string()),
@@ -569,7 +431,7 @@ mod html_in_a_browser {
             "a script ran"
         );
         assert_eq!(
-            server.requests(),
+            requests(&server),
             ["/"],
             "the review page made requests beyond itself"
         );
@@ -580,16 +442,13 @@ mod html_in_a_browser {
 /// same entries come out again.
 #[test]
 fn exports_read_back_with_import() {
-    let lib = Lib::sample();
+    let lib = sample();
     for (export, import) in [("watchlog-json", "watchlog-json"), ("csv", "watchlog-csv")] {
-        let file = lib.file(&format!("library-{export}"));
+        let file = lib.sandbox.file(&format!("library-{export}"));
         lib.ok(&["export", export, "--out", file.to_str().unwrap()]);
-        let fresh = Lib {
-            path: lib.file(&format!("fresh-{export}.db")),
-            dir: tempfile::tempdir().unwrap(),
-        };
+        let fresh = new_lib();
         fresh.ok(&["import", import, file.to_str().unwrap(), "--apply"]);
-        let again = lib.file(&format!("again-{export}"));
+        let again = lib.sandbox.file(&format!("again-{export}"));
         fresh.ok(&["export", export, "--out", again.to_str().unwrap()]);
         let (a, b) = (
             std::fs::read_to_string(&file).unwrap(),
@@ -615,23 +474,22 @@ fn exports_read_back_with_import() {
 /// its side files are left exactly as they were and still open.
 #[test]
 fn writing_over_the_live_library_is_refused() {
-    let lib = Lib::sample();
+    let lib = sample();
     // A connection holding the library open, as the app would, keeps the
     // `-wal` file in place.
-    let holder = rusqlite::Connection::open(&lib.path).unwrap();
+    let holder = rusqlite::Connection::open(lib.db()).unwrap();
     holder
         .query_row("SELECT count(*) FROM entries", [], |r| r.get::<_, i64>(0))
         .unwrap();
-    let hash = |p: &Path| std::fs::read(p).map(|b| format!("{:x}", Sha256::digest(b)));
-    let wal = lib.file("watchlog.db-wal");
-    let before = hash(&lib.path).unwrap();
-    let via_dot = lib.dir.path().join(".").join("watchlog.db");
-    std::os::unix::fs::symlink(&lib.path, lib.file("link.db")).unwrap();
+    let wal = lib.sandbox.file("watchlog.db-wal");
+    let before = sha256(lib.db());
+    let via_dot = lib.home().join(".").join("watchlog.db");
+    std::os::unix::fs::symlink(lib.db(), lib.sandbox.file("link.db")).unwrap();
     let (own, wal_s, dot, link) = (
-        lib.path.to_str().unwrap().to_string(),
+        lib.db().to_str().unwrap().to_string(),
         wal.to_str().unwrap().to_string(),
         via_dot.to_str().unwrap().to_string(),
-        lib.file("link.db").to_str().unwrap().to_string(),
+        lib.sandbox.file("link.db").to_str().unwrap().to_string(),
     );
     for target in [&own, &wal_s, &dot, &link] {
         lib.refused(&["backup", target], 2, "destroy the library");
@@ -641,12 +499,12 @@ fn writing_over_the_live_library_is_refused() {
             "destroy the library",
         );
     }
-    assert_eq!(hash(&lib.path).unwrap(), before, "the library is untouched");
+    assert_eq!(sha256(lib.db()), before, "the library is untouched");
     let count: i64 = holder
         .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
         .expect("the open connection still reads the library");
     assert_eq!(count, 14);
     drop(holder);
-    let (out, _) = lib.ok(&["doctor", "--json"]);
+    let out = lib.ok(&["doctor", "--json"]);
     assert!(out.contains("\"ok\""), "{out}");
 }

@@ -19,12 +19,14 @@ use watchlog_core::transfer::import::{
 };
 use watchlog_core::transfer::{export_to_path, ExportFormat, ExportOptions, NoPosters};
 use watchlog_core::{EntryFields, Kind, Library, Rating, Status, TitleFacts};
+use watchlog_testkit::fixtures;
 
 const RUNS: usize = 3;
 
-fn fixtures() -> Option<Vec<PathBuf>> {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/datasets/streaming");
+/// The streaming catalogues' CSV files; `None` when they are missing (see
+/// `fixtures::path`).
+fn streaming_files() -> Option<Vec<PathBuf>> {
+    let dir = fixtures::path("datasets/streaming")?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .ok()?
         .flatten()
@@ -140,12 +142,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let Some(files) = fixtures() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the streaming datasets are missing from ../shared/fixtures/datasets/streaming"
-        );
-        eprintln!("skipping: ../shared/fixtures/datasets/streaming is missing");
+    let Some(files) = streaming_files() else {
         return;
     };
     let n: usize = std::env::var("EXPORT_BENCH_N")

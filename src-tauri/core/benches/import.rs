@@ -7,20 +7,19 @@
 //! transaction, in the same run. A bench binary, not a timed test: run
 //! `cargo bench -p watchlog-core --bench import`.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use watchlog_core::transfer::import::input::SourceFile;
 use watchlog_core::transfer::import::{Import, ImportFormat, Mode, RunOptions};
 use watchlog_core::Library;
+use watchlog_testkit::fixtures;
 
 fn main() {
     let n: usize = std::env::var("IMPORT_BENCH_N")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/datasets/streaming");
+    let dir = fixtures::dir().join("datasets/streaming");
     let mut titles: Vec<(String, String, String, String)> = Vec::new();
     let sources = [
         ("netflix_titles.csv", "Netflix"),

@@ -12,11 +12,12 @@
 //! binary: one run prints one table.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
-use watchlog_core::{devdata, Library, ListQuery, SortKey, Status};
+use watchlog_core::{Library, ListQuery, SortKey, Status};
+use watchlog_testkit::fixtures;
 
 const RUNS: usize = 15;
 
@@ -164,8 +165,7 @@ fn library() -> (Option<tempfile::TempDir>, PathBuf) {
     {
         return (None, p);
     }
-    let datasets =
-        devdata::default_datasets_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    let datasets = fixtures::dir().join("datasets");
     if !datasets.is_dir() {
         eprintln!("skipping: the datasets are not at {}", datasets.display());
         std::process::exit(0);

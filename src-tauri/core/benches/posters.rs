@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use fast_image_resize::Resizer;
 use image::{DynamicImage, ImageEncoder};
 use watchlog_core::posters::thumbs::{self, SIZES};
+use watchlog_testkit::fixtures;
 
 fn posters() -> Vec<(String, Vec<u8>)> {
-    let root =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/images/posters");
+    let root = fixtures::dir().join("images/posters");
     let mut out = Vec::new();
     for sub in ["cc_by_blender", "derived", "public_domain_vintage"] {
         let Ok(rd) = std::fs::read_dir(root.join(sub)) else {
@@ -202,8 +202,7 @@ fn sharp(n: usize) {
         println!("sharp: skipped (set WATCHLOG_SHARP_DIR to a folder with `npm install sharp`)");
         return;
     };
-    let root =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/images/posters");
+    let root = fixtures::dir().join("images/posters");
     let script = r#"
 const sharp = require('sharp');
 const fs = require('fs'), path = require('path');

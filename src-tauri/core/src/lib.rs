@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod model;
 pub mod net;
 pub mod posters;
+pub mod progress;
 pub mod rating;
 pub mod sample;
 mod staging;

@@ -3,8 +3,6 @@
 //! misbehaves on purpose (slow, rate-limited, failing, garbage, huge) to
 //! check that every failure reaches the user as a clear error.
 
-use std::io::Cursor;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -13,148 +11,23 @@ use serde_json::Value;
 use watchlog_core::catalog::blocking::BlockingCatalog;
 use watchlog_core::catalog::{
     html_to_text, Catalog, CatalogConfig, CatalogRef, Details, MatchOutcome, MatchQuery, Provider,
+    RefreshProgress, RefreshSelection, RefreshSummary,
 };
 use watchlog_core::net::NetConfig;
-use watchlog_core::{EntryFields, Error, ExternalIds, Kind, Library, Rating, Status};
+use watchlog_core::progress::CancelToken;
+use watchlog_core::{
+    EntryFields, Error, ExternalIds, Kind, Library, NewEntry, Rating, Status, TitleFacts,
+};
+use watchlog_testkit::tvmaze::Tvmaze;
+use watchlog_testkit::{fixtures, Reply, Req, Sandbox, Server};
 
-// ---------------------------------------------------------------- fixtures
-
-fn fixtures_dir() -> PathBuf {
-    // The repository root is two levels above this crate; fixtures live
-    // beside the repository, never inside it.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/catalog")
-}
-
-/// A fixture's bytes; `None` (test skipped, reason printed) when missing,
-/// except under CI where a missing fixture fails the test.
+/// A catalogue fixture's bytes (`None`: skipped, see `fixtures::read`).
 fn fixture(rel: &str) -> Option<Vec<u8>> {
-    let path = fixtures_dir().join(rel);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            let msg = format!("fixture {} is not readable: {e}", path.display());
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{msg} (CI=true: fixtures must be present)");
-            }
-            eprintln!("skipping: {msg}");
-            None
-        }
-    }
+    fixtures::read(&format!("catalog/{rel}"))
 }
 
 fn json(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).expect("fixture is JSON")
-}
-
-// ------------------------------------------------------------------ server
-
-#[derive(Debug, Clone)]
-struct Req {
-    path: String,
-    query: String,
-    authorization: Option<String>,
-}
-
-struct Reply {
-    status: u16,
-    body: Vec<u8>,
-    content_type: &'static str,
-    headers: Vec<(&'static str, String)>,
-    delay: Duration,
-    /// Sent chunked, with no Content-Length.
-    chunked: bool,
-}
-
-impl Reply {
-    fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
-        Reply {
-            status,
-            body: body.into(),
-            content_type: "application/json; charset=utf-8",
-            headers: Vec::new(),
-            delay: Duration::ZERO,
-            chunked: false,
-        }
-    }
-
-    fn not_found() -> Self {
-        Reply::json(
-            404,
-            r#"{"name":"Not Found","message":"","code":0,"status":404}"#,
-        )
-    }
-}
-
-type Handler = dyn Fn(&Req) -> Reply + Send + Sync;
-
-/// A real HTTP server on 127.0.0.1 with a free port, one thread per request.
-struct Server {
-    server: Arc<tiny_http::Server>,
-    base: String,
-    seen: Arc<Mutex<Vec<Req>>>,
-}
-
-impl Server {
-    fn start(handler: impl Fn(&Req) -> Reply + Send + Sync + 'static) -> Self {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let seen: Arc<Mutex<Vec<Req>>> = Arc::default();
-        let handler: Arc<Handler> = Arc::new(handler);
-        let (srv, log) = (server.clone(), seen.clone());
-        thread::spawn(move || {
-            for request in srv.incoming_requests() {
-                let (handler, log) = (handler.clone(), log.clone());
-                thread::spawn(move || {
-                    let url = request.url().to_string();
-                    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-                    let req = Req {
-                        path: path.to_string(),
-                        query: query.to_string(),
-                        authorization: request
-                            .headers()
-                            .iter()
-                            .find(|h| h.field.equiv("Authorization"))
-                            .map(|h| h.value.to_string()),
-                    };
-                    log.lock().unwrap().push(req.clone());
-                    let reply = handler(&req);
-                    thread::sleep(reply.delay);
-                    let mut headers =
-                        vec![
-                            tiny_http::Header::from_bytes("Content-Type", reply.content_type)
-                                .unwrap(),
-                        ];
-                    for (k, v) in &reply.headers {
-                        headers.push(tiny_http::Header::from_bytes(*k, v.as_bytes()).unwrap());
-                    }
-                    let len = (!reply.chunked).then_some(reply.body.len());
-                    let response = tiny_http::Response::new(
-                        tiny_http::StatusCode(reply.status),
-                        headers,
-                        Cursor::new(reply.body),
-                        len,
-                        None,
-                    );
-                    let _ = request.respond(response);
-                });
-            }
-        });
-        Server {
-            base: format!("http://127.0.0.1:{port}"),
-            server,
-            seen,
-        }
-    }
-
-    fn hits(&self) -> Vec<Req> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.server.unblock();
-    }
 }
 
 const V3_KEY: &str = "0123456789abcdef0123456789abcdef";
@@ -188,55 +61,19 @@ fn code(e: &Error) -> &'static str {
 
 // ---------------------------------------------------------- TVmaze routes
 
-/// Every recorded TVmaze show object, by id: the flexget cassettes found
-/// through `_index.json`, and the `/search/shows?q=robot` results.
-fn tvmaze_shows() -> Option<Vec<Value>> {
-    let index = json(&fixture("tvmaze/flexget/_index.json")?);
-    let mut shows = Vec::new();
-    for item in index.as_array().expect("index is a list") {
-        let (file, status) = (item["file"].as_str().unwrap(), item["status"].as_u64());
-        let uri = item["uri"].as_str().unwrap();
-        let is_show = uri.contains("/singlesearch/shows") || uri.contains("?embed=seasons");
-        if status == Some(200) && is_show && !uri.contains("episode") {
-            let v = json(&fixture(&format!("tvmaze/flexget/{file}"))?);
-            shows.push(v);
-        }
-    }
-    for hit in json(&fixture("tvmaze/search_shows_q_robot.json")?)
-        .as_array()
-        .unwrap()
-    {
-        shows.push(hit["show"].clone());
-    }
-    Some(shows)
-}
-
-/// Serves `/shows/{id}` from the recorded show objects. Mr. Robot (1871)
-/// gets its real recorded episode list embedded, as TVmaze does for
-/// `embed[]=episodes`.
-fn tvmaze_router(shows: Vec<Value>, robot_episodes: Value) -> impl Fn(&Req) -> Reply {
+/// Serves TVmaze's recorded answers (the Flexget cassettes' shows as well
+/// as the search's), and `/lookup/shows` by IMDb or TheTVDB id as a
+/// redirect to the show, as TVmaze does.
+fn tvmaze_router(t: Tvmaze) -> impl Fn(&Req) -> Reply {
     move |req: &Req| {
         let parts: Vec<&str> = req.path.trim_matches('/').split('/').collect();
         match parts.as_slice() {
-            ["shows", id] => {
-                let Some(mut show) = shows
-                    .iter()
-                    .find(|s| s["id"].as_u64().is_some_and(|n| n.to_string() == *id))
-                    .cloned()
-                else {
-                    return Reply::not_found();
-                };
-                if *id == "1871" {
-                    show["_embedded"] =
-                        serde_json::json!({ "episodes": robot_episodes, "cast": [] });
-                }
-                Reply::json(200, show.to_string())
-            }
             ["shows", _, "crew"] => Reply::not_found(),
             ["lookup", "shows"] => {
                 let (param, value) = req.query.split_once('=').unwrap_or(("", ""));
                 let key = if param == "imdb" { "imdb" } else { "thetvdb" };
-                match shows
+                match t
+                    .shows
                     .iter()
                     .find(|s| s["externals"][key].to_string().trim_matches('"') == value)
                 {
@@ -248,24 +85,15 @@ fn tvmaze_router(shows: Vec<Value>, robot_episodes: Value) -> impl Fn(&Req) -> R
                     None => Reply::not_found(),
                 }
             }
-            _ => Reply::not_found(),
+            _ => t.route(req).unwrap_or_else(Reply::not_found),
         }
     }
 }
 
 fn tvmaze_server() -> Option<(Server, Vec<Value>)> {
-    let shows = tvmaze_shows()?;
-    let episodes = json(&fixture("tvmaze/shows_1871_episodes.json")?);
-    let search = fixture("tvmaze/search_shows_q_robot.json")?;
-    let route = tvmaze_router(shows.clone(), episodes);
-    let server = Server::start(move |req| {
-        if req.path == "/search/shows" {
-            Reply::json(200, search.clone())
-        } else {
-            route(req)
-        }
-    });
-    Some((server, shows))
+    let t = Tvmaze::load()?.with_flexget_shows()?;
+    let shows = t.shows.clone();
+    Some((Server::start(tvmaze_router(t)), shows))
 }
 
 // ------------------------------------------------------------ TVmaze tests
@@ -539,8 +367,7 @@ fn tmdb_server() -> Option<Server> {
     Some(Server::start(move |req| {
         let key_ok = req.query.contains(&format!("api_key={V3_KEY}"))
             || req
-                .authorization
-                .as_deref()
+                .header("Authorization")
                 .is_some_and(|a| a.starts_with("Bearer eyJ"));
         if !key_ok {
             return Reply::json(401, bad_key.clone());
@@ -582,7 +409,10 @@ fn tmdb_search_keeps_the_native_title() {
         "encoded query: {}",
         hit.query
     );
-    assert!(hit.authorization.is_none(), "a v3 key goes in the query");
+    assert!(
+        hit.header("Authorization").is_none(),
+        "a v3 key goes in the query"
+    );
 }
 
 #[test]
@@ -697,7 +527,7 @@ fn tmdb_read_access_tokens_go_in_the_authorization_header() {
     assert!(!results.is_empty());
     let hit = &server.hits()[0];
     assert_eq!(
-        hit.authorization.as_deref(),
+        hit.header("Authorization"),
         Some(format!("Bearer {token}").as_str())
     );
     assert!(!hit.query.contains("api_key"), "{}", hit.query);
@@ -951,4 +781,255 @@ fn a_search_is_cancelled_by_dropping_it() {
         "the search was still running and got dropped"
     );
     assert!(started.elapsed() < Duration::from_millis(600));
+}
+
+// ------------------------------------------------------------ refresh all
+
+/// A library file holding the three shows of the recorded search, each
+/// added under a stale name (so a refresh shows) with a rating, one title
+/// whose TVmaze id the server does not know, and one typed in by hand.
+struct RefreshLib {
+    sandbox: Sandbox,
+    /// The catalogue entries, in id order.
+    shows: Vec<i64>,
+    unknown: i64,
+    by_hand: i64,
+}
+
+fn refresh_lib(server: &Server) -> Option<RefreshLib> {
+    let search = json(&fixture("tvmaze/search_shows_q_robot.json")?);
+    let cat = catalog(server);
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let mut shows = Vec::new();
+    for hit in search.as_array().unwrap() {
+        let reference = CatalogRef::new(Provider::Tvmaze, hit["show"]["id"].to_string());
+        let mut d = cat.details(&reference).unwrap();
+        d.facts.name = format!("Stale {}", d.facts.name);
+        let fields = EntryFields {
+            rating: Some(Rating::new(70).unwrap()),
+            ..Default::default()
+        };
+        shows.push(lib.add_from_catalog(&d, &fields).unwrap());
+    }
+    let mut entry = |name: &str, tvmaze: Option<&str>| {
+        let mut title = TitleFacts {
+            name: name.into(),
+            kind: Kind::Series,
+            ..Default::default()
+        };
+        title.external_ids.tvmaze = tvmaze.map(str::to_string);
+        lib.add_entry(&NewEntry {
+            title,
+            fields: EntryFields::default(),
+        })
+        .unwrap()
+    };
+    let unknown = entry("Gone From TVmaze", Some("999999"));
+    let by_hand = entry("By Hand", None);
+    Some(RefreshLib {
+        sandbox,
+        shows,
+        unknown,
+        by_hand,
+    })
+}
+
+#[test]
+fn refresh_all_refreshes_each_catalogue_title_and_reports_progress() {
+    let Some((server, _)) = tvmaze_server() else {
+        return;
+    };
+    let Some(l) = refresh_lib(&server) else {
+        return;
+    };
+    let seen = Mutex::new(Vec::new());
+    let progress = |p: RefreshProgress| seen.lock().unwrap().push(p);
+    let run = catalog(&server)
+        .refresh_all(
+            &l.sandbox.db,
+            &RefreshSelection::All,
+            Some(&progress),
+            &CancelToken::new(),
+        )
+        .unwrap();
+    assert_eq!(
+        run.summary,
+        RefreshSummary {
+            refreshed: 3,
+            failed: 1,
+            cancelled: false
+        }
+    );
+
+    let seen = seen.into_inner().unwrap();
+    let done: Vec<u32> = seen.iter().map(|p| p.done).collect();
+    assert_eq!(
+        done,
+        vec![1, 2, 3, 4],
+        "four titles (the hand-typed one passed over), each reported"
+    );
+    assert!(seen.iter().all(|p| p.total == 4), "{seen:?}");
+    let failure = seen.iter().find(|p| p.entry_id == l.unknown).unwrap();
+    assert!(
+        failure
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("TVmaze")),
+        "the failure says why: {failure:?}"
+    );
+    assert_eq!(
+        seen.iter().filter(|p| p.error.is_some()).count(),
+        1,
+        "{seen:?}"
+    );
+
+    let lib = Library::open(&l.sandbox.db).unwrap();
+    for (&id, t) in l.shows.iter().zip(&run.titles) {
+        let e = lib.entry(id).unwrap();
+        assert!(
+            !e.title.facts.name.starts_with("Stale"),
+            "{} was refreshed",
+            e.title.facts.name
+        );
+        assert_eq!(
+            e.fields.rating,
+            Some(Rating::new(70).unwrap()),
+            "user field kept"
+        );
+        assert_eq!((t.entry_id, &t.name), (id, &e.title.facts.name));
+        assert_eq!(t.error, None);
+    }
+    assert_eq!(
+        run.titles.iter().map(|t| t.entry_id).collect::<Vec<_>>(),
+        [l.shows.clone(), vec![l.unknown]].concat(),
+        "every catalogue title in id order, the hand-typed one not listed"
+    );
+    assert_eq!(
+        lib.entry(l.unknown).unwrap().title.facts.name,
+        "Gone From TVmaze"
+    );
+
+    // Asked for by id: a hand-typed title is reported, and an unknown id
+    // fails the run before any request.
+    let cat = catalog(&server);
+    let one = cat
+        .refresh_all(
+            &l.sandbox.db,
+            &RefreshSelection::Entries(vec![l.shows[0], l.by_hand]),
+            None,
+            &CancelToken::new(),
+        )
+        .unwrap();
+    assert_eq!((one.summary.refreshed, one.summary.failed), (1, 1));
+    let by_hand = one.titles.iter().find(|t| t.entry_id == l.by_hand).unwrap();
+    assert!(
+        by_hand.source.is_none() && by_hand.error.is_some(),
+        "{by_hand:?}"
+    );
+    let requests = server.hits().len();
+    let e = cat
+        .refresh_all(
+            &l.sandbox.db,
+            &RefreshSelection::Entries(vec![l.shows[0], 4242]),
+            None,
+            &CancelToken::new(),
+        )
+        .unwrap_err();
+    assert_eq!(code(&e), "not_found", "{e}");
+    assert_eq!(server.hits().len(), requests, "no request was made");
+}
+
+#[test]
+fn cancelling_a_refresh_stops_it_at_once_and_writes_no_title_halfway() {
+    let Some((plain, _)) = tvmaze_server() else {
+        return;
+    };
+    let Some(l) = refresh_lib(&plain) else {
+        return;
+    };
+    let route = tvmaze_router(Tvmaze::load().unwrap().with_flexget_shows().unwrap());
+    // The third title's answer takes long enough for the cancel to come
+    // while it is in flight.
+    let slow = format!("/shows/{}", {
+        let lib = Library::open(&l.sandbox.db).unwrap();
+        lib.entry(l.shows[2])
+            .unwrap()
+            .title
+            .facts
+            .external_ids
+            .tvmaze
+            .unwrap()
+    });
+    let slow_path = slow.clone();
+    let server = Server::start(move |req| {
+        let mut r = route(req);
+        if req.path == slow_path {
+            r.delay = Duration::from_millis(1200);
+        }
+        r
+    });
+    let before = {
+        let lib = Library::open(&l.sandbox.db).unwrap();
+        l.shows
+            .iter()
+            .map(|&id| (lib.entry(id).unwrap(), lib.episodes(id).unwrap()))
+            .collect::<Vec<_>>()
+    };
+
+    let cancel = CancelToken::new();
+    let canceller = {
+        let (cancel, hits) = (cancel.clone(), server.seen.clone());
+        thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while !hits.lock().unwrap().iter().any(|r| r.path == slow) {
+                assert!(
+                    Instant::now() < deadline,
+                    "the slow title was never asked for"
+                );
+                thread::sleep(Duration::from_millis(5));
+            }
+            cancel.cancel();
+            Instant::now()
+        })
+    };
+    let seen = Mutex::new(Vec::new());
+    let progress = |p: RefreshProgress| seen.lock().unwrap().push(p.done);
+    let run = catalog(&server)
+        .refresh_all(
+            &l.sandbox.db,
+            &RefreshSelection::All,
+            Some(&progress),
+            &cancel,
+        )
+        .unwrap();
+    let ended = Instant::now();
+    let cancelled_at = canceller.join().unwrap();
+    assert!(
+        ended.duration_since(cancelled_at) < Duration::from_millis(500),
+        "the request in flight was dropped, not waited for: {:?}",
+        ended.duration_since(cancelled_at)
+    );
+    assert_eq!(
+        run.summary,
+        RefreshSummary {
+            refreshed: 2,
+            failed: 0,
+            cancelled: true
+        }
+    );
+    assert_eq!(seen.into_inner().unwrap(), vec![1, 2]);
+    assert_eq!(run.titles.len(), 2, "titles not reached are not listed");
+
+    let lib = Library::open(&l.sandbox.db).unwrap();
+    for (i, (&id, (entry, episodes))) in l.shows.iter().zip(&before).enumerate() {
+        let now = lib.entry(id).unwrap();
+        if i < 2 {
+            assert!(!now.title.facts.name.starts_with("Stale"), "{i} refreshed");
+        } else {
+            assert_eq!(&now, entry, "title {i} is exactly as it was");
+            assert_eq!(&lib.episodes(id).unwrap(), episodes, "episodes of {i}");
+        }
+    }
+    assert_eq!(lib.info().unwrap().integrity, ["ok"]);
 }

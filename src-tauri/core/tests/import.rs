@@ -5,35 +5,21 @@
 //! leave the library file byte-for-byte as it was.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 use proptest::prelude::*;
+use watchlog_core::progress::CancelToken;
 use watchlog_core::transfer::import::input::SourceFile;
 use watchlog_core::transfer::import::merge::Prefer;
 use watchlog_core::transfer::import::{
     undo, Import, ImportAction, ImportFormat, ImportReport, Mode, RunOptions,
 };
 use watchlog_core::{Entry, Kind, Library, ListQuery, Status};
+use watchlog_testkit::{fixtures, Sandbox};
 
-fn exports_dir() -> PathBuf {
-    // The repository root is two levels above this crate; fixtures live
-    // beside the repository.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/exports")
-}
-
-/// A fixture path, or `None` (with the reason printed) when it is missing
-/// outside CI; under CI a missing fixture fails.
+/// The export fixture `rel`, or `None` when it is missing (see
+/// `fixtures::path`).
 fn fixture(rel: &str) -> Option<PathBuf> {
-    let p = exports_dir().join(rel);
-    if p.exists() {
-        return Some(p);
-    }
-    let msg = format!("fixture {} is missing", p.display());
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg} (CI=true: fixtures must be present)");
-    }
-    eprintln!("skipping: {msg}");
-    None
+    fixtures::path(&format!("exports/{rel}"))
 }
 
 fn data(rel: &str) -> PathBuf {
@@ -43,20 +29,14 @@ fn data(rel: &str) -> PathBuf {
 }
 
 struct Lib {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
+    sandbox: Sandbox,
     lib: Library,
 }
 
 fn new_lib() -> Lib {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("watchlog.db");
-    let lib = Library::open(&path).unwrap();
-    Lib {
-        _dir: dir,
-        path,
-        lib,
-    }
+    let sandbox = Sandbox::new();
+    let lib = Library::open(&sandbox.db).unwrap();
+    Lib { sandbox, lib }
 }
 
 fn import(l: &mut Lib, format: Option<ImportFormat>, path: &Path, apply: bool) -> ImportReport {
@@ -121,11 +101,11 @@ fn twice(l: &mut Lib, format: Option<ImportFormat>, path: &Path) -> ImportReport
 /// The library file's bytes after a checkpoint (the WAL folded in), taken
 /// on a connection of its own beside the library's.
 fn snapshot(l: &Lib) -> Vec<u8> {
-    rusqlite::Connection::open(&l.path)
+    rusqlite::Connection::open(&l.sandbox.db)
         .unwrap()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
-    std::fs::read(&l.path).unwrap()
+    std::fs::read(&l.sandbox.db).unwrap()
 }
 
 #[test]
@@ -199,7 +179,7 @@ fn letterboxd_zip_and_lists_with_metadata_block() {
     .unwrap();
     let bytes = zip.finish().unwrap().into_inner();
     let mut l = new_lib();
-    let zpath = l._dir.path().join("letterboxd.zip");
+    let zpath = l.sandbox.file("letterboxd.zip");
     std::fs::write(&zpath, bytes).unwrap();
     twice(&mut l, None, &zpath);
     let entries = all(&l.lib);
@@ -323,7 +303,7 @@ fn imdb_list_classifies_kinds_and_skips_what_is_not_a_title() {
 #[test]
 fn imdb_localised_title_types_and_reordered_columns() {
     let mut l = new_lib();
-    let p = l._dir.path().join("ratings.csv");
+    let p = l.sandbox.file("ratings.csv");
     std::fs::write(&p, "Title Type,Your Rating,Title,Year,Const,Date Rated\nSerie TV,9,Il Trono di Spade,2011,tt0944947,2024-01-02\nMini serie TV,8,Chernobyl,2019,tt7366338,2024-01-03\nFilm,7,La vita è bella,1997,tt0118799,2024-01-04\n").unwrap();
     twice(&mut l, Some(ImportFormat::Imdb), &p);
     let entries = all(&l.lib);
@@ -418,7 +398,7 @@ fn mydramalist_tsv() {
 #[test]
 fn trakt_then_letterboxd_then_imdb_merge_the_same_film() {
     let mut l = new_lib();
-    let dir = l._dir.path().to_path_buf();
+    let dir = l.sandbox.dir().to_path_buf();
     std::fs::write(dir.join("ratings-movies.json"), r#"[{"rated_at":"2024-01-01T00:00:00Z","rating":6,"type":"movie","movie":{"title":"Parasite","year":2019,"ids":{"trakt":1,"imdb":"tt6751668","tmdb":496243}}}]"#).unwrap();
     std::fs::write(
         dir.join("ratings.csv"),
@@ -495,7 +475,7 @@ fn two_entries_with_one_name_are_reported_ambiguous() {
             })
             .unwrap();
     }
-    let p = l._dir.path().join("ratings.csv");
+    let p = l.sandbox.file("ratings.csv");
     std::fs::write(
         &p,
         "Date,Name,Year,Letterboxd URI,Rating\n2025-06-01,Oldboy,2003,https://boxd.it/x,5\n",
@@ -532,7 +512,7 @@ fn undo_restores_the_library_from_before_the_import() {
         Some(backup.as_str())
     );
     assert!(all(&l.lib).len() > 1);
-    let path = l.path.clone();
+    let path = l.sandbox.db.clone();
     drop(std::mem::replace(
         &mut l.lib,
         Library::open_in_memory().unwrap(),
@@ -558,12 +538,13 @@ fn cancelling_rolls_back_and_progress_is_reported() {
     let mut l = new_lib();
     let before = snapshot(&l);
     let import = Import::read(None, &dir).unwrap();
-    let cancel = AtomicBool::new(false);
+    let cancel = CancelToken::new();
     let seen = std::sync::Mutex::new(Vec::new());
+    // Cancelled at the first report after the start.
     let progress = |done: usize, total: usize| {
         seen.lock().unwrap().push((done, total));
-        if done == 3 {
-            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        if done > 0 {
+            cancel.cancel();
         }
     };
     let opts = RunOptions {
@@ -573,7 +554,13 @@ fn cancelling_rolls_back_and_progress_is_reported() {
     };
     let e = import.run(&mut l.lib, Mode::Apply, &opts).unwrap_err();
     assert_eq!(e.code(), "cancelled");
-    assert!(seen.lock().unwrap().len() >= 4);
+    let total = import.incoming().entries.len();
+    assert!(total > 1_000, "a file big enough to throttle: {total}");
+    assert_eq!(
+        seen.into_inner().unwrap(),
+        [(0, total), (total.div_ceil(100), total)],
+        "the start, then one report a percent on, then nothing after the cancel"
+    );
     assert!(all(&l.lib).is_empty());
     assert_eq!(
         before,
@@ -662,7 +649,7 @@ fn bad_csv_gets_file_line_and_column() {
 #[test]
 fn bom_crlf_semicolons_and_latin1_are_read() {
     let mut l = new_lib();
-    let dir = l._dir.path().to_path_buf();
+    let dir = l.sandbox.dir().to_path_buf();
     // BOM + CRLF + semicolons (a spreadsheet in a European locale).
     std::fs::write(dir.join("ratings.csv"), b"\xEF\xBB\xBFDate;Name;Year;Letterboxd URI;Rating\r\n2024-01-01;Am\xC3\xA9lie;2001;x;4,5\r\n").unwrap();
     let r = import(
@@ -751,7 +738,7 @@ fn hostile_zips_are_refused() {
     let bomb = zip_of(&[("ratings.csv", vec![0u8; 300 << 20])]);
     assert!(bomb.len() < 2 << 20);
     let mut l = new_lib();
-    let p = l._dir.path().join("bomb.zip");
+    let p = l.sandbox.file("bomb.zip");
     std::fs::write(&p, &bomb).unwrap();
     let e = Import::read(lb, &p).unwrap_err().to_string();
     assert!(e.contains("larger than"), "{e}");
@@ -777,7 +764,7 @@ fn nested_zips_share_one_budget_and_nest_only_once() {
     ]);
     assert!(outer.len() < 4 << 20);
     let l = new_lib();
-    let p = l._dir.path().join("nested.zip");
+    let p = l.sandbox.file("nested.zip");
     std::fs::write(&p, &outer).unwrap();
     let e = Import::read(lb, &p).unwrap_err().to_string();
     assert!(e.contains("larger than"), "{e}");

@@ -6,27 +6,26 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use tempfile::TempDir;
 use watchlog_core::{
     EntryFields, EntryPatch, Error, ExternalIds, Kind, Library, ListQuery, NewEntry, Rating,
     RatingScale, Settings, SortKey, Status, Theme, TitleFacts, ViewingDetails,
 };
+use watchlog_testkit::{strangers, Sandbox};
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn fresh() -> (TempDir, PathBuf, Library) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("watchlog.db");
-    let lib = Library::open(&path).expect("a new library opens");
-    (dir, path, lib)
+fn fresh() -> (Sandbox, Library) {
+    let sandbox = Sandbox::new();
+    let lib = Library::open(&sandbox.db).expect("a new library opens");
+    (sandbox, lib)
 }
 
-fn sample() -> (TempDir, Library) {
-    let (dir, _, mut lib) = fresh();
+fn sample() -> (Sandbox, Library) {
+    let (sandbox, mut lib) = fresh();
     assert_eq!(lib.load_sample().expect("the sample loads"), 14);
-    (dir, lib)
+    (sandbox, lib)
 }
 
 fn title(name: &str, episodes: Option<u32>) -> NewEntry {
@@ -70,7 +69,7 @@ fn search(lib: &Library, text: &str) -> Vec<String> {
 
 #[test]
 fn add_get_list_update_delete() {
-    let (_dir, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let id = lib.add_entry(&soundtrack()).expect("adding works");
     let e = lib.entry(id).expect("the new entry reads back");
     assert_eq!(e.title.facts.name, "Soundtrack #2");
@@ -129,7 +128,7 @@ fn add_get_list_update_delete() {
 
 #[test]
 fn bad_title_facts_are_refused() {
-    let (_dir, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     for (what, new) in [
         ("an empty name", title("  ", None)),
         ("a three-letter country", {
@@ -169,7 +168,7 @@ fn bad_title_facts_are_refused() {
 
 #[test]
 fn duplicate_catalogue_ids_conflict() {
-    let (_dir, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let mut n = soundtrack();
     n.title.external_ids = ExternalIds {
         tvmaze: Some("70000".into()),
@@ -187,7 +186,7 @@ fn duplicate_catalogue_ids_conflict() {
 
 #[test]
 fn status_changes_fill_dates_and_progress() {
-    let (_dir, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let id = lib.add_entry_on(&soundtrack(), day("2023-12-19")).unwrap();
     let e = lib.entry(id).unwrap();
     assert_eq!(
@@ -261,7 +260,7 @@ fn status_changes_fill_dates_and_progress() {
 
 #[test]
 fn progress_is_limited_by_the_episode_count() {
-    let (_dir, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let id = lib.add_entry(&soundtrack()).unwrap();
     let mut f = lib.entry(id).unwrap().fields;
     f.progress = 7;
@@ -322,7 +321,7 @@ fn progress_is_limited_by_the_episode_count() {
 
 #[test]
 fn finishing_before_starting_is_refused() {
-    let (_dir, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let id = lib.add_entry(&soundtrack()).unwrap();
     let before = lib.entry(id).unwrap();
     let mut f = before.fields.clone();
@@ -359,7 +358,7 @@ fn finishing_before_starting_is_refused() {
 
 #[test]
 fn tags_are_trimmed_replaced_and_cleaned_up() {
-    let (_dir, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let id = lib.add_entry(&soundtrack()).unwrap();
     let other = lib.add_entry(&title("Reply 1988", Some(20))).unwrap();
     let mut f = lib.entry(id).unwrap().fields;
@@ -397,7 +396,7 @@ fn tags_are_trimmed_replaced_and_cleaned_up() {
 
 #[test]
 fn viewings_are_kept_in_order_and_counted() {
-    let (_dir, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let id = lib.add_entry(&soundtrack()).unwrap();
     let v = |s: &str, f: &str| ViewingDetails {
         started_on: Some(day(s)),
@@ -445,7 +444,7 @@ fn viewings_are_kept_in_order_and_counted() {
 
 #[test]
 fn platforms_crud_and_conflicts() {
-    let (_dir, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let before = lib.platforms().unwrap();
     assert!(
         before.iter().any(|p| p.name == "Disney+"),
@@ -514,8 +513,8 @@ fn platforms_crud_and_conflicts() {
 
 #[test]
 fn settings_round_trip() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("watchlog.db");
+    let sandbox = Sandbox::new();
+    let path = sandbox.db.clone();
     let mut lib = Library::open(&path).unwrap();
     assert_eq!(
         lib.settings().unwrap(),
@@ -578,7 +577,7 @@ fn settings_round_trip() {
 
 #[test]
 fn search_finds_substrings_in_any_script() {
-    let (_dir, mut lib) = sample();
+    let (_sandbox, mut lib) = sample();
     let mut p = title("Pokémon: The First Movie", Some(1));
     p.title.original_name = Some("ミュウツーの逆襲".into());
     lib.add_entry(&p).unwrap();
@@ -654,7 +653,7 @@ fn search_finds_substrings_in_any_script() {
 
 #[test]
 fn search_combines_with_filters() {
-    let (_dir, lib) = sample();
+    let (_sandbox, lib) = sample();
     let q = ListQuery {
         status: Some(Status::Completed),
         platform: Some("netflix".into()),
@@ -680,7 +679,7 @@ fn search_combines_with_filters() {
 
 #[test]
 fn title_sort_ignores_leading_articles() {
-    let (_dir, lib) = sample();
+    let (_sandbox, lib) = sample();
     let q = ListQuery {
         sort: Some(SortKey::Title),
         ..Default::default()
@@ -724,7 +723,7 @@ fn title_sort_ignores_leading_articles() {
 
 #[test]
 fn stats_on_the_sample_library() {
-    let (_dir, lib) = sample();
+    let (_sandbox, lib) = sample();
     let s = lib.stats().unwrap();
     assert_eq!(s.titles, 14);
     let c = &s.by_status;
@@ -767,7 +766,7 @@ fn stats_on_the_sample_library() {
 
 #[test]
 fn the_sample_only_loads_into_an_empty_library() {
-    let (_dir, mut lib) = sample();
+    let (_sandbox, mut lib) = sample();
     assert!(matches!(
         lib.load_sample(),
         Err(Error::InvalidInput(_) | Error::InvalidField { .. })
@@ -813,31 +812,12 @@ fn assert_refused(path: &Path, check: impl Fn(&Error) -> bool, what: &str) {
     );
 }
 
-fn newer_library(path: &Path, wal: bool) {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    if wal {
-        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    }
-    // "WTLG", written out rather than imported so a changed constant in the
-    // core would make this test fail instead of following it.
-    conn.pragma_update(None, "application_id", 0x5754_4C47)
-        .unwrap();
-    conn.pragma_update(None, "user_version", 99).unwrap();
-    conn.execute_batch("CREATE TABLE entries (id INTEGER PRIMARY KEY, future TEXT)")
-        .unwrap();
-    drop(conn);
-    assert!(
-        side_files(path).is_empty(),
-        "the fixture itself should close cleanly"
-    );
-}
-
 #[test]
 fn open_refuses_a_newer_library() {
     for wal in [false, true] {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("newer.db");
-        newer_library(&path, wal);
+        strangers::newer_library(&path, wal);
         assert_refused(
             &path,
             |e| {
@@ -859,17 +839,7 @@ fn open_refuses_a_newer_library() {
 fn open_refuses_random_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("random.db");
-    // A fixed pseudo-random pattern, so a failure can be reproduced.
-    let mut x: u32 = 0x9E37_79B9;
-    let bytes: Vec<u8> = (0..16_384)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect();
-    std::fs::write(&path, bytes).unwrap();
+    strangers::random_bytes(&path, 16_384);
     assert_refused(
         &path,
         |e| matches!(e, Error::Corrupt { .. }),
@@ -881,13 +851,7 @@ fn open_refuses_random_bytes() {
 fn open_refuses_another_programs_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("browser-history.sqlite");
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch(
-        "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);
-         INSERT INTO moz_places (url) VALUES ('https://example.com');",
-    )
-    .unwrap();
-    drop(conn);
+    strangers::foreign_database(&path);
     assert_refused(
         &path,
         |e| matches!(e, Error::NotALibrary { .. }),
@@ -936,7 +900,7 @@ fn reopening_a_library_leaves_it_byte_for_byte() {
 
 #[test]
 fn a_patch_changes_only_the_fields_it_names() {
-    let (_d, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let id = lib.add_entry(&soundtrack()).unwrap();
     let mut f = lib.entry(id).unwrap().fields;
     f.notes = Some("with a friend".into());
@@ -982,7 +946,8 @@ fn a_patch_changes_only_the_fields_it_names() {
 /// the other's write would lose the other's change.
 #[test]
 fn two_faces_editing_different_fields_at_once_keep_both_changes() {
-    let (_d, path, mut lib) = fresh();
+    let (sandbox, mut lib) = fresh();
+    let path = sandbox.db.clone();
     let mut n = title("Moving", Some(60));
     n.fields.status = Status::Watching;
     let id = lib.add_entry(&n).unwrap();
@@ -1028,7 +993,7 @@ fn two_faces_editing_different_fields_at_once_keep_both_changes() {
 
 #[test]
 fn a_preview_shows_the_status_rules_and_every_field_error_without_writing() {
-    let (_d, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let id = lib.add_entry(&soundtrack()).unwrap();
     let before = lib.entry(id).unwrap();
     let completing = EntryPatch {
@@ -1068,7 +1033,7 @@ fn a_preview_shows_the_status_rules_and_every_field_error_without_writing() {
 
 #[test]
 fn title_checks_name_their_fields() {
-    let (_d, _, mut lib) = fresh();
+    let (_sandbox, mut lib) = fresh();
     let mut n = soundtrack();
     n.title.name = "  ".into();
     n.title.year = Some(1700);

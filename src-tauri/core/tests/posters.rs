@@ -14,30 +14,22 @@ use std::time::{Duration, Instant};
 use watchlog_core::net::{HttpClient, NetConfig};
 use watchlog_core::posters::thumbs::{self, SIZES};
 use watchlog_core::posters::{
-    fetch_all_blocking, CancelToken, PosterCache, PosterOutcome, PosterResult, PosterSelection,
+    fetch_all_blocking, PosterCache, PosterOutcome, PosterResult, PosterSelection,
 };
+use watchlog_core::progress::CancelToken;
 use watchlog_core::{EntryPatch, Kind, Library, NewEntry, Status, TitleFacts};
+use watchlog_testkit::{fixtures, Sandbox};
 
 // ---------------------------------------------------------------- fixtures
 
 fn images_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/images")
+    fixtures::dir().join("images")
 }
 
-/// The fixture folder, or `None` (test skipped, reason printed) when it is
-/// missing, except under CI where that fails the test.
+/// The image fixtures' folder, or `None` when they are missing (see
+/// `fixtures::path`).
 fn fixtures() -> Option<PathBuf> {
-    let dir = images_dir();
-    let probe = dir.join("bomb/spark_225000x225000.png");
-    if probe.is_file() {
-        return Some(dir);
-    }
-    let msg = format!("image fixtures are missing ({} not found)", probe.display());
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg} (CI=true: fixtures must be present)");
-    }
-    eprintln!("skipping: {msg}");
-    None
+    fixtures::path("images/bomb/spark_225000x225000.png").map(|_| images_dir())
 }
 
 fn read(rel: &str) -> Vec<u8> {
@@ -201,15 +193,15 @@ fn client() -> HttpClient {
 struct Setup {
     lib: Library,
     cache: PosterCache,
-    _dir: tempfile::TempDir,
+    _sandbox: Sandbox,
 }
 
 fn setup() -> Setup {
-    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::new();
     Setup {
-        lib: Library::open(dir.path().join("lib.db")).unwrap(),
-        cache: PosterCache::new(dir.path().join("posters")),
-        _dir: dir,
+        lib: Library::open(&sandbox.db).unwrap(),
+        cache: PosterCache::new(sandbox.file("posters")),
+        _sandbox: sandbox,
     }
 }
 

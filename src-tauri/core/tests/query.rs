@@ -12,6 +12,7 @@ use watchlog_core::{
     EntryFields, EntryPatch, Error, Kind, Library, ListQuery, NewEntry, Rating, SortKey, Status,
     TitleFacts,
 };
+use watchlog_testkit::fixtures;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -616,21 +617,11 @@ fn stats_per_month_genre_and_platform() {
     );
 }
 
-/// The shared datasets, or `None` (with the reason printed) when they are
-/// absent outside CI; in CI their absence fails the test.
+/// The shared datasets, or `None` when they are missing (see
+/// `fixtures::path`).
 fn datasets() -> Option<PathBuf> {
-    let dir = devdata::default_datasets_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
-    if dir.join("streaming/netflix_titles.csv").is_file() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("the datasets fixtures are missing at {}", dir.display());
-    }
-    eprintln!(
-        "skipping: the datasets fixtures are not at {}",
-        dir.display()
-    );
-    None
+    fixtures::path("datasets/streaming/netflix_titles.csv")
+        .map(|_| fixtures::dir().join("datasets"))
 }
 
 #[test]

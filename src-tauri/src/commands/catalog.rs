@@ -16,7 +16,7 @@
 //! locked for the one write transaction.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use tauri::async_runtime;
 use tauri::ipc::Channel;
@@ -24,11 +24,12 @@ use tauri::State;
 use tokio::task::AbortHandle;
 use watchlog_core::catalog::{
     refresh_source, Catalog, CatalogConfig, CatalogRef, CatalogStatus, Details, Provider,
-    RefreshProgress, RefreshSummary, SearchAnswer, SearchResult,
+    RefreshProgress, RefreshSelection, RefreshSummary, SearchAnswer, SearchResult,
 };
 use watchlog_core::net::HttpClient;
-use watchlog_core::{Entry, EntryFields, Library, ListQuery};
+use watchlog_core::{Entry, EntryFields};
 
+use super::run_slot::RunSlot;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
@@ -40,8 +41,8 @@ pub struct CatalogState {
     catalog: Mutex<Option<Catalog>>,
     /// The search in flight, aborted when a newer one starts.
     search: Mutex<Option<AbortHandle>>,
-    /// The refresh in flight, aborted by `cancel_refresh`.
-    refresh: Mutex<Option<AbortHandle>>,
+    /// The refresh in flight, stopped by `cancel_refresh`.
+    refresh: RunSlot,
     /// Image addresses recent searches returned: the only ones the poster
     /// protocol's search route will fetch.
     thumbnails: Mutex<HashSet<String>>,
@@ -161,10 +162,11 @@ pub async fn refresh_entry(
     Ok(state.library()?.refresh_title(id, &details)?)
 }
 
-/// Refreshes every entry that came from a catalogue, one at a time,
-/// sending a progress message after each. A failure is reported in its
-/// message and the others continue. Ends when all are done or
+/// Refreshes every entry that came from a catalogue (the core's
+/// `refresh_all`), sending progress on `on_progress`: every failure, each
+/// whole percent and the last title. Ends when all are done or
 /// `cancel_refresh` is called; titles already refreshed stay refreshed.
+/// One refresh at a time.
 #[tauri::command]
 pub async fn refresh_all(
     state: State<'_, AppState>,
@@ -172,81 +174,29 @@ pub async fn refresh_all(
     on_progress: Channel<RefreshProgress>,
 ) -> CommandResult<RefreshSummary> {
     let catalog = catalog_state.catalog(&state)?;
-    let targets: Vec<(i64, String, CatalogRef)> = {
-        let lib = state.library()?;
-        let mut ids: Vec<i64> = lib
-            .list(&ListQuery::default())?
-            .iter()
-            .map(|e| e.id)
-            .collect();
-        ids.sort_unstable();
-        let mut t = Vec::new();
-        for id in ids {
-            let e = lib.entry(id)?;
-            if let Some(r) = refresh_source(&e) {
-                t.push((id, e.title.facts.name, r));
-            }
-        }
-        t
+    let cancel = catalog_state
+        .refresh
+        .start("a refresh is already running; wait for it or cancel it")?;
+    let send = |p: RefreshProgress| {
+        let _ = on_progress.send(p);
     };
-    let summary = Arc::new(Mutex::new(RefreshSummary::default()));
-    let path = state.path().to_path_buf();
-    let counts = summary.clone();
-    let task = async_runtime::spawn(async move {
-        let total = targets.len() as u32;
-        for (n, (id, name, source)) in targets.into_iter().enumerate() {
-            let result = match catalog.details(&source).await {
-                // Its own connection: the app's library stays free for the
-                // user meanwhile, and SQLite's WAL lets both work at once.
-                Ok(d) => Library::open(&path).and_then(|mut lib| lib.refresh_title(id, &d)),
-                Err(e) => Err(e),
-            };
-            {
-                let mut s = lock(&counts);
-                if result.is_ok() {
-                    s.refreshed += 1;
-                } else {
-                    s.failed += 1;
-                }
-            }
-            let _ = on_progress.send(RefreshProgress {
-                done: n as u32 + 1,
-                total,
-                entry_id: id,
-                name,
-                error: result.err().map(|e| e.to_string()),
-            });
-        }
-    });
-    {
-        let mut slot = lock(&catalog_state.refresh);
-        if slot.as_ref().is_some_and(|h| !h.is_finished()) {
-            task.abort();
-            return Err(CommandError::new(
-                "busy",
-                "a refresh is already running; wait for it or cancel it",
-            ));
-        }
-        *slot = Some(task.inner().abort_handle());
-    }
-    let finished = task.await.is_ok();
-    lock(&catalog_state.refresh).take();
-    let mut s = lock(&summary).clone();
-    s.cancelled = !finished;
-    Ok(s)
+    let run = watchlog_core::catalog::refresh_all(
+        state.path(),
+        &catalog,
+        &RefreshSelection::All,
+        Some(&send),
+        &cancel,
+    )
+    .await;
+    catalog_state.refresh.finish(&cancel);
+    Ok(run?.summary)
 }
 
-/// Stops a running refresh after the title in progress (a title being
-/// written is finished; one being fetched is abandoned).
+/// Stops a running refresh: a title being fetched is abandoned, one being
+/// written is finished.
 #[tauri::command]
 pub async fn cancel_refresh(catalog_state: State<'_, CatalogState>) -> CommandResult<bool> {
-    Ok(match lock(&catalog_state.refresh).take() {
-        Some(h) if !h.is_finished() => {
-            h.abort();
-            true
-        }
-        _ => false,
-    })
+    Ok(catalog_state.refresh.cancel())
 }
 
 /// Whether a TMDB key is set; the key itself never goes back to the UI.

@@ -10,12 +10,12 @@
 //! format reads again.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
+use watchlog_core::progress::CancelToken;
 use watchlog_core::transfer::import::merge::Prefer;
 use watchlog_core::transfer::import::undo::{self, UndoReport};
 use watchlog_core::transfer::import::{
@@ -31,7 +31,7 @@ use crate::state::AppState;
 /// enough and needs no wiring.
 struct Slot {
     picked: Mutex<Option<Picked>>,
-    cancel: Mutex<Option<Arc<AtomicBool>>>,
+    cancel: Mutex<Option<CancelToken>>,
 }
 
 /// A picked file and, once previewed, the import read from it.
@@ -133,21 +133,18 @@ pub async fn import_apply(
     on_progress: Channel<ImportProgress>,
 ) -> CommandResult<ImportReport> {
     let import = picked_import(format)?;
-    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel = CancelToken::new();
     *lock(&SLOT.cancel) = Some(cancel.clone());
     let library = state.path().to_path_buf();
     // Its own connection on a worker thread: the window stays responsive,
     // and WAL lets the app read the library meanwhile.
     let task = tauri::async_runtime::spawn_blocking(move || {
         let mut lib = Library::open(&library)?;
-        let step = (import.incoming().entries.len() / 100).max(1);
         let progress = |done: usize, total: usize| {
-            if done % step == 0 || done == total {
-                let _ = on_progress.send(ImportProgress {
-                    done: done as u32,
-                    total: total as u32,
-                });
-            }
+            let _ = on_progress.send(ImportProgress {
+                done: done as u32,
+                total: total as u32,
+            });
         };
         let opts = RunOptions {
             prefer,
@@ -168,7 +165,7 @@ pub async fn import_apply(
 pub async fn import_cancel() -> CommandResult<bool> {
     Ok(match lock(&SLOT.cancel).as_ref() {
         Some(c) => {
-            c.store(true, Ordering::Relaxed);
+            c.cancel();
             true
         }
         None => false,

@@ -8,4 +8,5 @@ pub mod catalog;
 pub mod import;
 pub mod library;
 pub mod posters;
+pub mod run_slot;
 pub mod transfer;

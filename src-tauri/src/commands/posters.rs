@@ -21,11 +21,12 @@ use tauri::ipc::Channel;
 use tauri::{Manager, Runtime, State, UriSchemeContext, UriSchemeResponder};
 use watchlog_core::net::HttpClient;
 use watchlog_core::posters::{
-    fetch_all, CancelToken, FetchProgress, FetchSummary, PosterCache, PosterSelection,
-    PosterStatus, PruneReport, DEFAULT_BUDGET_BYTES, DEFAULT_CONCURRENCY,
+    fetch_all, FetchProgress, FetchSummary, PosterCache, PosterSelection, PosterStatus,
+    PruneReport, DEFAULT_BUDGET_BYTES, DEFAULT_CONCURRENCY,
 };
 
-use crate::error::{CommandError, CommandResult};
+use super::run_slot::RunSlot;
+use crate::error::CommandResult;
 use crate::AppState;
 
 /// The URI scheme: `poster://localhost/<id>` on Linux and macOS,
@@ -35,8 +36,8 @@ pub const SCHEME: &str = "poster";
 /// The poster side of the app's state.
 pub struct PosterState {
     cache: PosterCache,
-    /// The running fetch's token, so Cancel can reach it.
-    cancel: Mutex<Option<CancelToken>>,
+    /// The running fetch, so Cancel can reach it.
+    run: RunSlot,
     /// Posters already marked as used this session: one write per poster
     /// per session is enough for least-recently-used pruning.
     touched: Mutex<HashSet<String>>,
@@ -46,7 +47,7 @@ impl PosterState {
     pub fn new(cache: PosterCache) -> Self {
         PosterState {
             cache,
-            cancel: Mutex::new(None),
+            run: RunSlot::default(),
             touched: Mutex::new(HashSet::new()),
         }
     }
@@ -190,18 +191,9 @@ pub async fn fetch_posters(
         (None, false) => PosterSelection::Missing,
     };
     let plan = state.library()?.poster_plan(&sel, &posters.cache)?;
-    let cancel = {
-        let mut slot = posters.cancel.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.as_ref().is_some_and(|c| !c.is_cancelled()) {
-            return Err(CommandError::new(
-                "busy",
-                "posters are already being fetched; wait for that to finish or cancel it",
-            ));
-        }
-        let c = CancelToken::new();
-        *slot = Some(c.clone());
-        c
-    };
+    let cancel = posters
+        .run
+        .start("posters are already being fetched; wait for that to finish or cancel it")?;
     let client = HttpClient::shared()?;
     let outcomes = fetch_all(
         &client,
@@ -222,26 +214,14 @@ pub async fn fetch_posters(
         lib.prune_posters(&posters.cache, DEFAULT_BUDGET_BYTES)?;
         Ok(FetchSummary::of(&outcomes))
     })();
-    // A newer run may have started after this one was cancelled: only
-    // this run's own token is cleared.
-    let mut slot = posters.cancel.lock().unwrap_or_else(|p| p.into_inner());
-    if slot.as_ref().is_some_and(|c| c.same(&cancel)) {
-        *slot = None;
-    }
+    posters.run.finish(&cancel);
     result
 }
 
 /// Stops the running fetch, if any.
 #[tauri::command]
 pub async fn cancel_poster_fetch(posters: State<'_, PosterState>) -> CommandResult<()> {
-    if let Some(c) = posters
-        .cancel
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-    {
-        c.cancel();
-    }
+    posters.run.cancel();
     Ok(())
 }
 

@@ -3,13 +3,17 @@
 //! runtime this value owns. It keeps its own HTTP client, because pooled
 //! connections belong to the runtime that opened them.
 
+use std::path::Path;
+
 use tokio::runtime::{Builder, Runtime};
 
 use super::{
-    Catalog, CatalogConfig, CatalogRef, Details, MatchOutcome, MatchQuery, Provider, SearchResult,
+    Catalog, CatalogConfig, CatalogRef, Details, MatchOutcome, MatchQuery, Provider,
+    RefreshProgress, RefreshRun, RefreshSelection, SearchResult,
 };
 use crate::error::{Error, Result};
 use crate::model::ExternalIds;
+use crate::progress::CancelToken;
 
 /// [`Catalog`], blocking.
 pub struct BlockingCatalog {
@@ -54,5 +58,22 @@ impl BlockingCatalog {
     pub fn match_title(&self, provider: Provider, query: &MatchQuery) -> Result<MatchOutcome> {
         self.runtime
             .block_on(self.catalog.match_title(provider, query))
+    }
+
+    /// [`super::refresh_all`], run to its end.
+    pub fn refresh_all(
+        &self,
+        library: &Path,
+        which: &RefreshSelection,
+        progress: Option<&(dyn Fn(RefreshProgress) + Sync)>,
+        cancel: &CancelToken,
+    ) -> Result<RefreshRun> {
+        self.runtime.block_on(super::refresh_all(
+            library,
+            &self.catalog,
+            which,
+            progress,
+            cancel,
+        ))
     }
 }

@@ -30,7 +30,10 @@ use crate::model::{ExternalIds, Kind, TitleFacts};
 use crate::net::{HttpClient, NetConfig, NetErrorKind, RequestOptions};
 
 pub use matching::{MatchOutcome, MatchQuery};
-pub use refresh::{refresh_source, RefreshProgress, RefreshSummary};
+pub use refresh::{
+    refresh_all, refresh_source, RefreshProgress, RefreshRun, RefreshSelection, RefreshSummary,
+    RefreshedTitle,
+};
 
 #[cfg(feature = "ts")]
 use ts_rs::TS;

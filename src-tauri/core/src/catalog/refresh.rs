@@ -1,13 +1,17 @@
 //! Refreshing titles from their catalogue: which show an entry refreshes
-//! from, and the progress a long refresh reports. The fetching and writing
-//! stay with the callers (the CLI one title at a time on its blocking
-//! catalogue, the app on a background task it can cancel); what both must
-//! agree on lives here.
+//! from, and the loop that refreshes many of them ([`refresh_all`]) with
+//! progress and cancel. The app runs it in the background, the CLI blocks
+//! on it (`BlockingCatalog::refresh_all`); both only draw what it reports.
+
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CatalogRef, Provider};
-use crate::model::Entry;
+use super::{Catalog, CatalogRef, Provider};
+use crate::error::Result;
+use crate::model::{Entry, ListQuery};
+use crate::progress::{CancelToken, Throttle};
+use crate::store::Library;
 
 #[cfg(feature = "ts")]
 use ts_rs::TS;
@@ -49,4 +53,130 @@ pub struct RefreshSummary {
     pub failed: u32,
     /// The user stopped it; titles not reached were left as they were.
     pub cancelled: bool,
+}
+
+/// Which entries [`refresh_all`] refreshes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshSelection {
+    /// Every entry that came from a catalogue, by id; titles typed in by
+    /// hand are passed over.
+    All,
+    /// These entries, in this order. An unknown id fails the run before any
+    /// request; a title typed in by hand is reported as not refreshed.
+    Entries(Vec<i64>),
+}
+
+/// What happened to one title of a refresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshedTitle {
+    pub entry_id: i64,
+    /// The refreshed name when it was refreshed, else the stored one.
+    pub name: String,
+    /// The catalogue show it was refreshed from; `None` for a title typed
+    /// in by hand.
+    pub source: Option<CatalogRef>,
+    /// The episode count after the refresh, where the catalogue knows it.
+    pub episodes: Option<u32>,
+    /// Why it was not refreshed; `None` when it was.
+    pub error: Option<String>,
+}
+
+/// A whole refresh: the summary the app shows, and every title's outcome
+/// (titles typed in by hand first, then the others in order; titles a
+/// cancel left out are not listed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefreshRun {
+    pub summary: RefreshSummary,
+    pub titles: Vec<RefreshedTitle>,
+}
+
+/// Refreshes the selected entries of the library at `library`, one title at
+/// a time: its facts are fetched, then written in one transaction; a
+/// failure is reported and the others go on. `progress` gets every failure,
+/// each whole percent and the last title; `cancel` stops the run at once,
+/// dropping a request in flight, and the titles already written stay
+/// written.
+///
+/// No connection is held across the network: the targets are read first,
+/// and each write opens the library for itself, so the app's own
+/// connection stays free meanwhile (WAL lets both work) and a library
+/// restored during the run is the one written to.
+pub async fn refresh_all(
+    library: &Path,
+    catalog: &Catalog,
+    which: &RefreshSelection,
+    progress: Option<&(dyn Fn(RefreshProgress) + Sync)>,
+    cancel: &CancelToken,
+) -> Result<RefreshRun> {
+    let mut run = RefreshRun::default();
+    let mut targets = Vec::new();
+    {
+        let lib = Library::open(library)?;
+        let ids = match which {
+            RefreshSelection::All => {
+                let mut ids: Vec<i64> = lib
+                    .list(&ListQuery::default())?
+                    .iter()
+                    .map(|e| e.id)
+                    .collect();
+                ids.sort_unstable();
+                ids
+            }
+            RefreshSelection::Entries(ids) => ids.clone(),
+        };
+        for id in ids {
+            let e = lib.entry(id)?;
+            match refresh_source(&e) {
+                Some(source) => targets.push((id, e.title.facts.name, source)),
+                None if matches!(which, RefreshSelection::Entries(_)) => {
+                    run.summary.failed += 1;
+                    run.titles.push(RefreshedTitle {
+                        entry_id: id,
+                        name: e.title.facts.name,
+                        source: None,
+                        episodes: None,
+                        error: Some("it has no TVmaze or TMDB id (it was added by hand)".into()),
+                    });
+                }
+                None => {}
+            }
+        }
+    }
+    let throttle = Throttle::new(targets.len());
+    let total = targets.len() as u32;
+    for (n, (entry_id, name, source)) in targets.into_iter().enumerate() {
+        let Some(details) = cancel.race(catalog.details(&source)).await else {
+            run.summary.cancelled = true;
+            break;
+        };
+        let result = details.and_then(|d| Library::open(library)?.refresh_title(entry_id, &d));
+        let error = result.as_ref().err().map(|e| e.to_string());
+        if error.is_some() {
+            run.summary.failed += 1;
+        } else {
+            run.summary.refreshed += 1;
+        }
+        let done = n + 1;
+        if let Some(report) = progress.filter(|_| error.is_some() || throttle.due(done)) {
+            report(RefreshProgress {
+                done: done as u32,
+                total,
+                entry_id,
+                name: name.clone(),
+                error: error.clone(),
+            });
+        }
+        let (name, episodes) = match result {
+            Ok(e) => (e.title.facts.name, e.title.facts.episodes),
+            Err(_) => (name, None),
+        };
+        run.titles.push(RefreshedTitle {
+            entry_id,
+            name,
+            source: Some(source),
+            episodes,
+            error,
+        });
+    }
+    Ok(run)
 }

@@ -22,17 +22,15 @@ mod library;
 pub mod preview;
 pub mod thumbs;
 
-use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::net::{Conditional, HttpClient, RequestOptions};
+use crate::progress::{CancelToken, Throttle};
 
 pub use export::CachedPosters;
 pub use library::{PosterFailure, PosterPlan, PosterSelection, PosterStatus, PruneReport};
@@ -211,70 +209,16 @@ impl FetchSummary {
     }
 }
 
-/// Called after each title, from the worker that finished it.
+/// Called from the worker that finished a title, after each title worth
+/// reporting: every failure, each whole percent and the last (see
+/// [`Throttle`]).
 pub type ProgressFn = Arc<dyn Fn(FetchProgress, &PosterOutcome) + Send + Sync>;
-
-/// Stops a run: titles not started are reported `Cancelled`, downloads in
-/// flight are dropped (nothing of them reaches the cache). Cheap to clone.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<CancelInner>);
-
-#[derive(Debug, Default)]
-struct CancelInner {
-    cancelled: AtomicBool,
-    wakers: Mutex<Vec<Waker>>,
-}
-
-impl CancelToken {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn cancel(&self) {
-        self.0.cancelled.store(true, Ordering::SeqCst);
-        let wakers = std::mem::take(&mut *self.0.wakers.lock().unwrap_or_else(|p| p.into_inner()));
-        wakers.into_iter().for_each(Waker::wake);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.cancelled.load(Ordering::SeqCst)
-    }
-
-    /// Whether `other` is a clone of this token (the same run).
-    pub fn same(&self, other: &CancelToken) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-
-    /// Runs `fut` unless cancelled first; `None` when cancelled.
-    async fn race<F: Future>(&self, fut: F) -> Option<F::Output> {
-        let mut fut = std::pin::pin!(fut);
-        std::future::poll_fn(|cx: &mut Context<'_>| {
-            if self.is_cancelled() {
-                return Poll::Ready(None);
-            }
-            if let Poll::Ready(v) = Pin::new(&mut fut).poll(cx) {
-                return Poll::Ready(Some(v));
-            }
-            self.0
-                .wakers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(cx.waker().clone());
-            // A cancel between the check above and the push must not be
-            // missed.
-            if self.is_cancelled() {
-                Poll::Ready(None)
-            } else {
-                Poll::Pending
-            }
-        })
-        .await
-    }
-}
 
 /// Fetches every job with at most `concurrency` downloads at a time, writes
 /// the thumbnails into `cache`, and returns one outcome per job in the jobs'
 /// order. Decoding runs on tokio's blocking pool so downloads keep flowing.
+/// A cancel reports the titles not started `Cancelled` and drops the
+/// downloads in flight, so nothing of them reaches the cache.
 /// Must run on a tokio runtime.
 pub async fn fetch_all(
     client: &HttpClient,
@@ -285,6 +229,7 @@ pub async fn fetch_all(
     cancel: &CancelToken,
 ) -> Vec<PosterOutcome> {
     let total = jobs.len();
+    let throttle = Throttle::new(total);
     let jobs: Arc<Vec<PosterJob>> = Arc::new(jobs);
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
@@ -315,11 +260,12 @@ pub async fn fetch_all(
                         .await
                         .unwrap_or(PosterResult::Cancelled)
                 };
-                if matches!(result, PosterResult::Failed { .. }) {
+                let is_failure = matches!(result, PosterResult::Failed { .. });
+                if is_failure {
                     failed.fetch_add(1, Ordering::SeqCst);
                 }
                 let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                if let Some(cb) = &progress {
+                if let Some(cb) = progress.as_ref().filter(|_| is_failure || throttle.due(n)) {
                     let outcome = PosterOutcome {
                         job: job.clone(),
                         result: result.clone(),

@@ -32,12 +32,12 @@ pub mod watchlog_json;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 
 use crate::error::{Error, Result};
+use crate::progress::{CancelToken, Throttle};
 use crate::store::import as raw;
 use crate::store::Library;
 use crate::text;
@@ -74,10 +74,11 @@ pub struct RunOptions<'a> {
     /// disagree. Watchlog's own formats replace matched entries wholesale
     /// and ignore it.
     pub prefer: merge::Prefer,
-    /// Called with (entries done, entries in all) inside the transaction.
+    /// Called with (entries done, entries in all) inside the transaction,
+    /// at the steps a [`Throttle`] finds worth reporting.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
-    /// Set from anywhere to stop; the transaction is then rolled back.
-    pub cancel: Option<&'a AtomicBool>,
+    /// Cancelled from anywhere to stop; the transaction is then rolled back.
+    pub cancel: Option<&'a CancelToken>,
 }
 
 impl Import {
@@ -210,13 +211,14 @@ fn plan(
         ..Default::default()
     };
     let total = incoming.entries.len();
+    let throttle = Throttle::new(total);
     for (n, inc) in incoming.entries.iter().enumerate() {
-        if opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        if opts.cancel.is_some_and(CancelToken::is_cancelled) {
             return Err(Error::Cancelled(
                 "the import was cancelled; the library is as it was".into(),
             ));
         }
-        if let Some(p) = opts.progress {
+        if let Some(p) = opts.progress.filter(|_| throttle.due(n)) {
             p(n, total);
         }
         let name = inc.title.name.trim().to_string();
