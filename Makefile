@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO_FEATURES := --features watchlog-core/ts
 
-.PHONY: setup ui run cli test test-rust test-ui lint fmt bindings deb screenshots clean
+.PHONY: setup ui run cli test test-rust test-ui lint fmt bindings deb screenshots crash clean
 
 setup:
 	./scripts/setup.sh
@@ -55,6 +55,14 @@ screenshots: setup ui
 .PHONY: bench-open
 bench-open: setup ui
 	xvfb-run -a -s "-screen 0 1280x800x24" cargo bench --profile dev -p watchlog-app --bench open
+
+# The long crash harness: the CLI killed with SIGKILL 20 times during each
+# of import (100,000 rows), restore, backup, export and a migration, then
+# two processes writing one library for 30 s (figures in
+# docs/RELIABILITY.md). One test at a time, so kill moments fall where the
+# unkilled run measured them. WATCHLOG_CRASH_ROWS / _KILLS / _SEED change it.
+crash:
+	WATCHLOG_CRASH_LONG=1 cargo test -p watchlog-cli --test crash --test concurrent -- --nocapture --test-threads=1
 
 deb: setup ui
 	ui/node_modules/.bin/tauri build --bundles deb

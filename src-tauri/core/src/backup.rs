@@ -20,6 +20,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::staging;
 use crate::store::{self, Library, APPLICATION_ID};
 use crate::transfer::sync_dir;
 
@@ -63,11 +64,7 @@ impl Library {
 
 /// The folder automatic backups go to: `backups/` beside the library file.
 pub fn default_backup_dir(library_path: &Path) -> PathBuf {
-    library_path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join("backups")
+    store::folder_of(library_path).join(store::BACKUP_FOLDER)
 }
 
 /// Takes a backup named after the current time into `dir` (default:
@@ -179,12 +176,14 @@ fn prune(dir: &Path, retention: usize) -> Result<Vec<PathBuf>> {
 /// Copies a database into `dest` through a temporary file in `dest`'s
 /// folder: `fill` copies the pages in (the backup API), then the copy is
 /// switched out of WAL (a backup is one self-contained file), checked,
-/// fsynced and renamed.
+/// fsynced and renamed. Returns the file, still open: while it is, its
+/// staging lock keeps [`staging::sweep`] in other processes from taking it
+/// for a killed run's leftover.
 fn copy_database(
     fill: impl FnOnce(&mut Connection) -> Result<()>,
     dest: &Path,
     what: &str,
-) -> Result<()> {
+) -> Result<std::fs::File> {
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -195,10 +194,9 @@ fn copy_database(
             dest.display()
         )));
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".watchlog-")
-        .suffix(".db.tmp")
-        .tempfile_in(dir)
+    // What an earlier, killed backup to this folder left.
+    staging::sweep(dir);
+    let tmp = staging::create(dir, ".db")
         .map_err(|e| Error::io(format!("cannot write {what} in {}", dir.display()), e))?;
     {
         let mut dst = Connection::open(tmp.path())?;
@@ -218,14 +216,14 @@ fn copy_database(
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io(format!("could not save {what} {}", dest.display()), e))?;
-    tmp.persist(dest).map_err(|e| {
+    let file = tmp.persist(dest).map_err(|e| {
         Error::io(
             format!("could not put {what} in place at {}", dest.display()),
             e.error,
         )
     })?;
     sync_dir(dir);
-    Ok(())
+    Ok(file)
 }
 
 fn integrity(conn: &Connection) -> Result<Vec<String>> {
@@ -308,15 +306,16 @@ pub fn restore_at(
     // changed yet.
     let src =
         store::open_for_inspection(backup_path).map_err(|e| store::classify(backup_path, e))?;
+    // Named like a staged file, so that if this process is killed before
+    // the rename below, the next start removes it.
     let staged = library_path.with_file_name(format!(
-        ".{}.restoring",
+        ".watchlog-restoring-{}.tmp",
         library_path
             .file_name()
             .map_or("watchlog.db".into(), |n| n.to_string_lossy())
     ));
-    let _ = std::fs::remove_file(&staged);
     let staged_guard = RemoveOnDrop(staged.clone());
-    copy_database(
+    let staged_lock = copy_database(
         |dst| store::copy_pages(&src, dst),
         &staged,
         "the restored library",
@@ -343,6 +342,7 @@ pub fn restore_at(
         )
     })?;
     std::mem::forget(staged_guard);
+    drop(staged_lock);
     if let Some(dir) = library_path.parent() {
         sync_dir(if dir.as_os_str().is_empty() {
             Path::new(".")

@@ -16,6 +16,7 @@ pub mod posters;
 pub mod progress;
 pub mod rating;
 pub mod sample;
+mod staging;
 pub mod store;
 pub mod text;
 pub mod transfer;

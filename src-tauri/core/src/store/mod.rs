@@ -72,6 +72,12 @@ impl Library {
         };
         lib.configure()?;
         lib.migrate()?;
+        // The next start after a killed backup, restore or import clears
+        // the staged files it left beside the library and in its backups
+        // folder.
+        let folder = folder_of(path);
+        crate::staging::sweep(folder);
+        crate::staging::sweep(&folder.join(BACKUP_FOLDER));
         Ok(lib)
     }
 
@@ -179,6 +185,18 @@ impl Library {
         }
         Ok(())
     }
+}
+
+/// The folder beside the library that automatic backups go to
+/// (`backup::default_backup_dir`); named in the store, which sits below
+/// `backup`, so that opening a library can clear what a killed backup left.
+pub(crate) const BACKUP_FOLDER: &str = "backups";
+
+/// The folder holding the library file at `path` (`.` for a bare name).
+pub(crate) fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Looks at an existing file without writing to it: is it an SQLite file,

@@ -471,7 +471,8 @@ impl Write for ErrorTracking<'_> {
 /// fills a temporary file in the same folder, which is flushed, synced to
 /// disk and only then renamed over `path`. If anything fails (the disk
 /// fills, `write` returns an error) the temporary file is removed and a
-/// file already at `path` is left exactly as it was.
+/// file already at `path` is left exactly as it was. If the process is
+/// killed, the temporary file is removed by the next write to the folder.
 pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
@@ -506,20 +507,18 @@ pub fn write_atomically<T>(
             ))
         }
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".watchlog-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            Error::io(
-                format!(
-                    "cannot write to the folder {}{}",
-                    dir.display(),
-                    disk_hint(&e)
-                ),
-                e,
-            )
-        })?;
+    // What an earlier, killed write to this folder left.
+    crate::staging::sweep(dir);
+    let mut tmp = crate::staging::create(dir, "").map_err(|e| {
+        Error::io(
+            format!(
+                "cannot write to the folder {}{}",
+                dir.display(),
+                disk_hint(&e)
+            ),
+            e,
+        )
+    })?;
     let value = {
         let mut buf = io::BufWriter::new(tmp.as_file_mut());
         let value = write(&mut buf)?;
