@@ -92,18 +92,18 @@ fn serve<R: Runtime>(
         let response = match file {
             Some(bytes) => {
                 let hash = id.rsplit_once('-').map_or("", |(h, _)| h).to_string();
-                let first = state
-                    .touched
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(hash.clone());
-                if first {
+                let mut touched = state.touched.lock().unwrap_or_else(|p| p.into_inner());
+                if !touched.contains(&hash) {
                     // Best effort: a busy write connection is not waited
-                    // for just to record that a poster was shown.
+                    // for just to record that a poster was shown; the next
+                    // showing tries again.
                     if let Some(lib) = app.state::<AppState>().try_library() {
-                        let _ = lib.touch_poster(&hash);
+                        if lib.touch_poster(&hash).is_ok() {
+                            touched.insert(hash);
+                        }
                     }
                 }
+                drop(touched);
                 Response::builder()
                     .status(StatusCode::OK)
                     .header(header::CONTENT_TYPE, "image/webp")
