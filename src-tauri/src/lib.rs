@@ -95,7 +95,9 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let path = library_path(app.handle())?;
-            app.manage(AppState::open(&path));
+            let state = AppState::open(&path);
+            app.manage(commands::posters::PosterState::for_library(&state));
+            app.manage(state);
             app.manage(commands::catalog::CatalogState::default());
             Ok(())
         });

@@ -287,6 +287,10 @@ pub struct SettingsArgs {
     /// Your TMDB API key or read-access token, for `search --provider tmdb`; "" removes it.
     #[arg(long, value_name = "KEY")]
     pub tmdb_key: Option<String>,
+    /// Hosts on your own network Watchlog may fetch posters from,
+    /// comma-separated (`nas.local,192.168.1.20`); "" allows none.
+    #[arg(long, value_name = "HOSTS")]
+    pub allow_hosts: Option<String>,
 }
 
 impl SettingsArgs {
@@ -295,6 +299,7 @@ impl SettingsArgs {
             && self.theme.is_none()
             && self.default_platform.is_none()
             && self.tmdb_key.is_none()
+            && self.allow_hosts.is_none()
     }
 }
 

@@ -399,6 +399,9 @@ fn settings(db: &Path, out: &Out, a: SettingsArgs) -> Result<()> {
         if let Some(p) = a.default_platform {
             s.default_platform = Some(p).filter(|p| !p.trim().is_empty());
         }
+        if let Some(h) = a.allow_hosts {
+            s.allowed_hosts = h.split(',').map(str::to_string).collect();
+        }
         let saved = lib.save_settings(&s)?;
         if let Some(k) = &a.tmdb_key {
             lib.set_tmdb_key(Some(k.as_str()))?;

@@ -261,6 +261,15 @@ impl Out {
                 .clone()
                 .unwrap_or_else(|| "(none)".into()),
         );
+        let hosts = s.allowed_hosts.join(",");
+        kv.line(
+            "allow-hosts",
+            if hosts.is_empty() {
+                "(none)".into()
+            } else {
+                hosts
+            },
+        );
         emit(&kv.0)
     }
 }

@@ -15,6 +15,7 @@ use watchlog_core::posters::{
     DEFAULT_CONCURRENCY,
 };
 use watchlog_core::progress::CancelToken;
+use watchlog_core::Library;
 
 use crate::commands::existing;
 use crate::error::CliError;
@@ -79,17 +80,21 @@ fn human_bytes(b: u64) -> String {
     }
 }
 
-fn cache() -> Result<PosterCache> {
-    PosterCache::default_dir()
-        .map(PosterCache::new)
-        .ok_or_else(|| CliError::failure("cannot find a cache folder for the posters"))
+/// The poster cache of the library at `db`, the app's own, with the
+/// posters it used from the folder all libraries once shared.
+pub(crate) fn cache_of(lib: &Library, db: &Path) -> Result<PosterCache> {
+    let root = PosterCache::default_dir()
+        .ok_or_else(|| CliError::failure("cannot find a cache folder for the posters"))?;
+    let cache = PosterCache::of_library(&root, db);
+    lib.adopt_shared_posters(&cache)?;
+    Ok(cache)
 }
 
 pub fn run(db: &Path, out: &Out, cmd: PostersCommand) -> Result {
     match cmd {
         PostersCommand::Fetch(a) => fetch(db, out, a),
         PostersCommand::Status => existing(db, |lib| {
-            let s = lib.poster_status(&cache()?)?;
+            let s = lib.poster_status(&cache_of(lib, db)?)?;
             if out.json {
                 return json(&s);
             }
@@ -107,7 +112,10 @@ pub fn run(db: &Path, out: &Out, cmd: PostersCommand) -> Result {
             emit(&text)
         }),
         PostersCommand::Prune { max_size } => existing(db, |lib| {
-            let r = lib.prune_posters(&cache()?, max_size.unwrap_or(DEFAULT_BUDGET_BYTES))?;
+            let r = lib.prune_posters(
+                &cache_of(lib, db)?,
+                max_size.unwrap_or(DEFAULT_BUDGET_BYTES),
+            )?;
             if out.json {
                 return json(&r);
             }
@@ -122,7 +130,6 @@ pub fn run(db: &Path, out: &Out, cmd: PostersCommand) -> Result {
 }
 
 fn fetch(db: &Path, out: &Out, a: FetchArgs) -> Result {
-    let cache = cache()?;
     let sel = if a.all {
         PosterSelection::All
     } else if a.missing {
@@ -131,6 +138,7 @@ fn fetch(db: &Path, out: &Out, a: FetchArgs) -> Result {
         PosterSelection::Entries(a.ids)
     };
     existing(db, |lib| {
+        let cache = cache_of(lib, db)?;
         let plan = lib.poster_plan(&sel, &cache)?;
         let mut failures = plan.skipped.len();
         for (id, why) in &plan.skipped {
@@ -175,7 +183,7 @@ fn fetch(db: &Path, out: &Out, a: FetchArgs) -> Result {
                 (None, None) => {}
             }
         });
-        let client = HttpClient::shared()?;
+        let client = HttpClient::shared_for(&lib.settings()?)?;
         let outcomes = fetch_all_blocking(
             &client,
             &cache,
@@ -183,12 +191,10 @@ fn fetch(db: &Path, out: &Out, a: FetchArgs) -> Result {
             DEFAULT_CONCURRENCY,
             Some(cb),
             &CancelToken::new(),
+            |o| lib.record_poster(o),
         )?;
         if let Some(b) = &bar {
             b.finish_and_clear();
-        }
-        for o in &outcomes {
-            lib.record_poster(o)?;
         }
         lib.prune_posters(&cache, DEFAULT_BUDGET_BYTES)?;
         let count = |f: fn(&PosterResult) -> bool| outcomes.iter().filter(|o| f(&o.result)).count();

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use watchlog_core::backup::{self, BackupFile};
-use watchlog_core::posters::{CachedPosters, PosterCache};
+use watchlog_core::posters::CachedPosters;
 use watchlog_core::transfer::PosterSource;
 use watchlog_core::transfer::{
     self, ExportFilter, ExportFormat, ExportOptions, ExportReport, ReviewOrder, SpoilerMode,
@@ -122,7 +122,7 @@ pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
         };
         // The HTML page embeds cached posters; without a cache folder every
         // entry gets its placeholder.
-        let cache = PosterCache::default_dir().map(PosterCache::new);
+        let cache = crate::posters::cache_of(lib, db).ok();
         let cached;
         let posters: &dyn PosterSource = match &cache {
             Some(cache) => {

@@ -20,7 +20,12 @@ fn fetch_reports_each_title_and_status_and_prune_follow() {
     let srv = server(body);
     // No `--db`: the library and the poster cache are the sandbox's own.
     let cli = Cli::new(env!("CARGO_BIN_EXE_watchlog"));
-    let cmd = |args: &[&str]| cli.bare(args);
+    // The server is on loopback, which is refused unless allowed.
+    let cmd = |args: &[&str]| {
+        let mut c = cli.bare(args);
+        c.env("WATCHLOG_ALLOW_HOSTS", "127.0.0.1");
+        c
+    };
     let good = srv.url("/poster.jpg");
     let gone = srv.url("/gone.jpg");
     cmd(&["add", "The Flirt", "--poster-url", &good])
@@ -30,6 +35,16 @@ fn fetch_reports_each_title_and_status_and_prune_follow() {
         .assert()
         .success();
     cmd(&["add", "No Poster"]).assert().success();
+
+    // Not allowed: each title says why, nothing reaches the server.
+    let out = cli.bare(&["posters", "fetch", "--missing"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("#1 The Flirt: ") && stderr.contains("an address on your own network"),
+        "{stderr}"
+    );
+    assert!(srv.hits().is_empty(), "the server was not called");
 
     let out = cmd(&["posters", "fetch", "--missing"]).output().unwrap();
     let (stdout, stderr) = (

@@ -24,7 +24,7 @@ pub mod transfer;
 pub use error::{Error, ErrorPayload, Result};
 pub use model::*;
 pub use rating::{Rating, RatingScale, RatingStep, RatingTable};
-pub use store::{default_library_path, Library};
+pub use store::{default_library_path, Library, Scratch};
 
 /// The desktop app's identifier; its data folder is named after it, and the
 /// CLI finds the same library file through it.

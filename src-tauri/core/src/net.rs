@@ -8,7 +8,14 @@
 //!   cap, whatever `Content-Length` claimed;
 //! - a polite client: a descriptive User-Agent, a per-host rate limit
 //!   (TVmaze allows about 20 calls in 10 s), and bounded retries with
-//!   backoff on 429 (honouring `Retry-After`) and 5xx.
+//!   backoff on 429 (honouring `Retry-After`) and 5xx;
+//! - no request reaches loopback, the private network or any other
+//!   non-public address — checked after DNS resolution (so a public name
+//!   that resolves to `10.0.0.1` is refused too) and on every redirect —
+//!   unless the host is allowed: the catalogue base URLs the user
+//!   configured, the hosts in `WATCHLOG_ALLOW_HOSTS`, and Settings →
+//!   "Hosts on your network". An imported `poster_url` is the user's data
+//!   but not the user's choice of where to connect.
 //!
 //! **Why async.** The store is synchronous (rusqlite), but a network call is
 //! the one thing a user wants to abandon half-way: the app's Add dialog
@@ -21,10 +28,12 @@
 //! (`reqwest::blocking` would have served the CLI but could not be cancelled
 //! in the app without a thread per search.)
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{
     HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH,
     LAST_MODIFIED, RETRY_AFTER,
@@ -35,6 +44,10 @@ use crate::error::{Error, Result};
 
 /// The User-Agent every request carries, so providers can tell who calls.
 pub const USER_AGENT: &str = "Watchlog/0.1 (+local-first watchlist)";
+
+/// Hosts (comma-separated) that may be reached although they are on the
+/// private network or loopback: a NAS that serves images, a local server.
+pub const ALLOW_HOSTS_ENV: &str = "WATCHLOG_ALLOW_HOSTS";
 
 /// Why a network call failed; each is a stable `code` the UI can branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +69,9 @@ pub enum NetErrorKind {
     KeyMissing,
     /// The provider has no such show.
     NotFound,
+    /// The address is on the private network or loopback and its host is
+    /// not allowed.
+    PrivateAddress,
 }
 
 impl NetErrorKind {
@@ -70,6 +86,7 @@ impl NetErrorKind {
             NetErrorKind::KeyRefused => "key_refused",
             NetErrorKind::KeyMissing => "key_missing",
             NetErrorKind::NotFound => "not_found",
+            NetErrorKind::PrivateAddress => "private_address",
         }
     }
 }
@@ -108,6 +125,200 @@ pub struct NetConfig {
     pub max_retry_after: Duration,
     /// Per-host limit; `None` disables it.
     pub rate_limit: Option<RateLimit>,
+    /// Hosts that may be reached on a private or loopback address (see
+    /// [`HttpClient::allow_host`] for the ones added later).
+    pub allow_hosts: Vec<String>,
+}
+
+impl NetConfig {
+    /// The defaults with the hosts of `WATCHLOG_ALLOW_HOSTS` allowed, and
+    /// those of the catalogue base URLs set in the environment (posters in
+    /// a mirror's answers come from the mirror).
+    pub fn from_env() -> Self {
+        let allow_hosts = [
+            ALLOW_HOSTS_ENV,
+            crate::catalog::TVMAZE_URL_ENV,
+            crate::catalog::TMDB_URL_ENV,
+        ]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .flat_map(|v| parse_hosts(&v))
+        .collect();
+        NetConfig {
+            allow_hosts,
+            ..NetConfig::default()
+        }
+    }
+}
+
+/// `"127.0.0.1, nas.local"` → the hosts, lower-cased; also accepts full
+/// addresses (`http://nas.local:8080/images`), keeping only the host.
+pub fn parse_hosts(text: &str) -> Vec<String> {
+    text.split([',', '\n', ' ']).filter_map(host_of).collect()
+}
+
+/// The hosts the user typed, each a host name, an IP address or a web
+/// address, as bare hosts without duplicates; the first that is none of
+/// those is the error.
+pub fn checked_hosts(typed: &[String]) -> std::result::Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in typed.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let host = host_of(t).filter(|h| !h.contains(['/', '@', ' ']));
+        let host = host.ok_or_else(|| format!("'{t}' is not a host name or address"))?;
+        if !out.contains(&host) {
+            out.push(host);
+        }
+    }
+    Ok(out)
+}
+
+/// The host of `text`, which is a bare host or a web address.
+fn host_of(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let url = Url::parse(text)
+        .ok()
+        .filter(|u| u.has_host())
+        .or_else(|| Url::parse(&format!("http://{text}")).ok())?;
+    url.host_str().map(normal_host)
+}
+
+/// `[::1]` and `::1` are one host; names compare case-insensitively.
+fn normal_host(host: &str) -> String {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+}
+
+/// Whether `ip` is an address anyone on the internet could reach: not
+/// loopback, private, link-local, shared (CGNAT), multicast, documentation
+/// or otherwise reserved. (`IpAddr::is_global` is not stable yet.)
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_unspecified()
+                || v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_unspecified()
+                || v6.is_loopback()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || (first == 0x2001 && v6.segments()[1] == 0x0db8)
+                // NAT64 and 6to4 addresses carry an IPv4 address that could
+                // be a private one; nothing Watchlog calls uses them.
+                || first == 0x0064
+                || first == 0x2002)
+        }
+    }
+}
+
+/// Which hosts may be reached on a non-public address. Shared by a
+/// client's clones and its resolver.
+#[derive(Debug, Default)]
+struct AllowedHosts {
+    /// From the configuration and the catalogue base URLs; only grows.
+    fixed: HashSet<String>,
+    /// From the user's setting; replaced when the setting changes.
+    user: HashSet<String>,
+}
+
+impl AllowedHosts {
+    fn allows(&self, host: &str) -> bool {
+        let host = normal_host(host);
+        self.fixed.contains(&host) || self.user.contains(&host)
+    }
+}
+
+type SharedAllowed = Arc<RwLock<AllowedHosts>>;
+
+fn allows(allowed: &SharedAllowed, host: &str) -> bool {
+    allowed
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .allows(host)
+}
+
+/// Why the resolver refused a name; found again in the error chain so the
+/// user reads "private address", not "check your internet connection".
+#[derive(Debug)]
+struct PrivateAddress(String);
+
+impl std::fmt::Display for PrivateAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is on the private network", self.0)
+    }
+}
+
+impl std::error::Error for PrivateAddress {}
+
+/// The system resolver, keeping only public addresses for hosts that are
+/// not allowed. Connections use exactly the addresses it returns, so a
+/// name cannot resolve to a public address when checked and a private one
+/// when connected.
+struct PublicOnly(SharedAllowed);
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allowed = self.0.clone();
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let keep: Vec<SocketAddr> = if allows(&allowed, &host) {
+                found
+            } else {
+                found.into_iter().filter(|a| is_public(a.ip())).collect()
+            };
+            if keep.is_empty() {
+                return Err(
+                    Box::new(PrivateAddress(host)) as Box<dyn std::error::Error + Send + Sync>
+                );
+            }
+            Ok(Box::new(keep.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// An address written as an IP (which no resolver sees) that is not
+/// public and not allowed.
+fn refused_literal(url: &Url, allowed: &SharedAllowed) -> bool {
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip),
+        _ => return false,
+    };
+    !is_public(ip) && !allows(allowed, &ip.to_string())
+}
+
+fn private_address_error(host: &str, service: &str) -> Error {
+    Error::net(
+        NetErrorKind::PrivateAddress,
+        format!(
+            "{service} is at {host}, an address on your own network or computer; \
+             Watchlog fetches from those only from hosts you allow in \
+             Settings → Posters (`watchlog settings --allow-hosts`, or {ALLOW_HOSTS_ENV})"
+        ),
+    )
 }
 
 impl Default for NetConfig {
@@ -123,6 +334,7 @@ impl Default for NetConfig {
                 requests: 20,
                 per: Duration::from_secs(10),
             }),
+            allow_hosts: Vec::new(),
         }
     }
 }
@@ -190,6 +402,7 @@ pub struct HttpClient {
     inner: reqwest::Client,
     config: Arc<NetConfig>,
     limiter: Arc<Mutex<HashMap<String, VecDeque<Instant>>>>,
+    allowed: SharedAllowed,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -205,11 +418,19 @@ impl HttpClient {
     /// awaited on a tokio runtime.
     pub fn new(config: NetConfig) -> Result<Self> {
         let max_redirects = 5;
+        let allowed: SharedAllowed = Arc::new(RwLock::new(AllowedHosts {
+            fixed: config.allow_hosts.iter().map(|h| normal_host(h)).collect(),
+            user: HashSet::new(),
+        }));
+        let redirect_allowed = allowed.clone();
         let policy = redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= max_redirects {
                 attempt.error("more than 5 redirects")
             } else if !matches!(attempt.url().scheme(), "http" | "https") {
                 attempt.error("redirect to an address that is not http or https")
+            } else if refused_literal(attempt.url(), &redirect_allowed) {
+                let host = attempt.url().host_str().unwrap_or("").to_string();
+                attempt.error(PrivateAddress(host))
             } else {
                 attempt.follow()
             }
@@ -219,6 +440,7 @@ impl HttpClient {
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .redirect(policy)
+            .dns_resolver(Arc::new(PublicOnly(allowed.clone())))
             .build()
             .map_err(|e| {
                 Error::net(
@@ -230,7 +452,32 @@ impl HttpClient {
             inner,
             config: Arc::new(config),
             limiter: Arc::new(Mutex::new(HashMap::new())),
+            allowed,
         })
+    }
+
+    /// Lets requests reach the host of `url_or_host` even on a private
+    /// address: a catalogue base URL the user configured. Shared by every
+    /// clone of this client.
+    pub fn allow_host(&self, url_or_host: &str) {
+        if let Some(host) = host_of(url_or_host) {
+            let mut a = self.allowed.write().unwrap_or_else(|p| p.into_inner());
+            a.fixed.insert(host);
+        }
+    }
+
+    /// The process-wide client with the hosts `settings` allows: what every
+    /// fetch on behalf of a library (posters) uses.
+    pub fn shared_for(settings: &crate::model::Settings) -> Result<Self> {
+        let c = HttpClient::shared()?;
+        c.set_user_hosts(&settings.allowed_hosts);
+        Ok(c)
+    }
+
+    /// Replaces the hosts the user allowed in Settings.
+    pub fn set_user_hosts(&self, hosts: &[String]) {
+        let mut a = self.allowed.write().unwrap_or_else(|p| p.into_inner());
+        a.user = hosts.iter().filter_map(|h| host_of(h)).collect();
     }
 
     /// The process-wide client with the default limits. The app and the
@@ -240,7 +487,7 @@ impl HttpClient {
         if let Some(c) = SHARED.get() {
             return Ok(c.clone());
         }
-        let c = HttpClient::new(NetConfig::default())?;
+        let c = HttpClient::new(NetConfig::from_env())?;
         Ok(SHARED.get_or_init(|| c).clone())
     }
 
@@ -283,6 +530,9 @@ impl HttpClient {
             )));
         }
         let host = parsed.host_str().unwrap_or("").to_string();
+        if refused_literal(&parsed, &self.allowed) {
+            return Err(private_address_error(&host, service));
+        }
         let cfg = &self.config;
         let mut attempt = 0;
         loop {
@@ -476,6 +726,9 @@ fn transport_error(
     cfg: &NetConfig,
     secret: Option<&str>,
 ) -> Error {
+    if let Some(refused) = private_address_in(e) {
+        return private_address_error(&refused.0, service);
+    }
     if e.is_timeout() {
         return Error::net(
             NetErrorKind::Timeout,
@@ -506,6 +759,19 @@ fn transport_error(
         NetErrorKind::Offline,
         format!("the connection to {service} failed ({detail})"),
     )
+}
+
+/// The resolver's or the redirect policy's refusal, somewhere in the chain
+/// of causes.
+fn private_address_in(e: &reqwest::Error) -> Option<&PrivateAddress> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(p) = c.downcast_ref::<PrivateAddress>() {
+            return Some(p);
+        }
+        cause = c.source();
+    }
+    None
 }
 
 fn cut_url(e: &reqwest::Error) -> String {
@@ -540,6 +806,41 @@ fn human_wait(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_internet_addresses_are_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.10",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "::ffff:192.168.0.1",
+            "2001:db8::1",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip} is not public");
+        }
+        for ip in ["1.1.1.1", "8.8.8.8", "151.101.1.1", "2606:4700::1111"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip} is public");
+        }
+    }
+
+    #[test]
+    fn allowed_hosts_are_read_from_names_and_addresses() {
+        assert_eq!(
+            parse_hosts(" 127.0.0.1, NAS.local ,http://[::1]:8080/x,,"),
+            ["127.0.0.1", "nas.local", "::1"]
+        );
+    }
 
     #[test]
     fn waits_read_as_people_say_them() {

@@ -46,6 +46,8 @@ fn config(server: &Server) -> CatalogConfig {
             backoff: Duration::from_millis(10),
             max_retry_after: Duration::from_secs(2),
             rate_limit: None,
+            // The base URLs above are allowed as configured catalogues.
+            allow_hosts: Vec::new(),
         },
         ..CatalogConfig::default()
     }

@@ -1025,3 +1025,24 @@ proptest! {
         }
     }
 }
+
+/// A preview takes no write lock: it runs to the end while another face
+/// holds the library's write lock (an import in the CLI), where one that
+/// wrote and rolled back would wait out the busy timeout and fail, and
+/// the library file never sees its writes.
+#[test]
+fn a_preview_runs_while_the_other_face_holds_the_write_lock() {
+    let Some(f) = fixture("imdb/imdb_list_export.csv") else {
+        return;
+    };
+    let mut l = new_lib();
+    let other = rusqlite::Connection::open(&l.sandbox.db).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = value;")
+        .unwrap();
+    let report = import(&mut l, None, &f, false);
+    assert!(!report.applied);
+    assert!(report.added > 0, "the preview says what would be added");
+    other.execute_batch("COMMIT").unwrap();
+    assert!(all(&l.lib).is_empty(), "nothing was written");
+}

@@ -528,12 +528,35 @@ fn settings_round_trip() {
             rating_scale: RatingScale::Hundred,
             theme: Theme::Dark,
             default_platform: Some("viki".into()),
+            allowed_hosts: vec![
+                "NAS.local".into(),
+                " http://192.168.1.20:8080/img ".into(),
+                "nas.local".into(),
+            ],
         })
         .unwrap();
     assert_eq!(
         saved.default_platform.as_deref(),
         Some("Viki"),
         "the default platform is stored under the platform's own name"
+    );
+    assert_eq!(
+        saved.allowed_hosts,
+        ["nas.local", "192.168.1.20"],
+        "hosts are kept bare, lower-case, once each"
+    );
+    let e = lib
+        .save_settings(&Settings {
+            allowed_hosts: vec!["nas local/x".into()],
+            ..saved.clone()
+        })
+        .unwrap_err();
+    assert_eq!(e.field(), Some("allowed_hosts"), "{e}");
+    assert!(e.to_string().contains("'nas local/x'"), "{e}");
+    assert_eq!(
+        lib.settings().unwrap(),
+        saved,
+        "a refused setting changes nothing"
     );
     drop(lib);
     let mut lib = Library::open(&path).unwrap();

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use watchlog_core::net::{HttpClient, NetConfig};
+use watchlog_core::net::{HttpClient, NetConfig, RequestOptions};
 use watchlog_core::posters::thumbs::{self, SIZES};
 use watchlog_core::posters::{
     fetch_all_blocking, PosterCache, PosterOutcome, PosterResult, PosterSelection,
@@ -56,7 +56,8 @@ fn poster_files() -> Vec<String> {
 /// - `/img/<fixture path>`: the file, always labelled `image/jpeg` (the
 ///   pipeline must sniff, not trust the label); ETag `"<len>"`, answering
 ///   `304` to a matching `If-None-Match`;
-/// - `/404`, `/500`, `/loop` (redirects to itself), `/html`, `/slow` (one
+/// - `/404`, `/500`, `/loop` (redirects to itself), `/to-loopback`
+///   (redirects to `127.0.0.1` by its number), `/html`, `/slow` (one
 ///   byte every 200 ms, forever), `/huge` (no Content-Length, more than the
 ///   cap), `/reset` (closes without reading: the kernel sends RST).
 struct Server {
@@ -141,6 +142,11 @@ fn serve(mut stream: TcpStream, log: &Seen) -> std::io::Result<()> {
             stream.write_all(&body)?;
         }
         "/500" => stream.write_all(head("500 Internal Server Error", "", Some(0)).as_bytes())?,
+        "/to-loopback" => {
+            let port = stream.local_addr()?.port();
+            let to = format!("Location: http://127.0.0.1:{port}/404\r\n");
+            stream.write_all(head("302 Found", &to, Some(0)).as_bytes())?
+        }
         "/loop" => {
             stream.write_all(head("302 Found", "Location: /loop\r\n", Some(0)).as_bytes())?
         }
@@ -176,8 +182,13 @@ fn serve(mut stream: TcpStream, log: &Seen) -> std::io::Result<()> {
 // ------------------------------------------------------------------- setup
 
 /// A client with short limits so the failure tests stay fast: 1.5 s total
-/// timeout, the default 8 MB cap, no rate limit.
+/// timeout, the default 8 MB cap, no rate limit. The poster server is on
+/// loopback, which a client refuses unless the host is allowed.
 fn client() -> HttpClient {
+    client_allowing(&["127.0.0.1"])
+}
+
+fn client_allowing(hosts: &[&str]) -> HttpClient {
     HttpClient::new(NetConfig {
         connect_timeout: Duration::from_secs(2),
         timeout: Duration::from_millis(1500),
@@ -186,6 +197,7 @@ fn client() -> HttpClient {
         backoff: Duration::from_millis(10),
         max_retry_after: Duration::from_secs(1),
         rate_limit: None,
+        allow_hosts: hosts.iter().map(|h| h.to_string()).collect(),
     })
     .unwrap()
 }
@@ -223,12 +235,17 @@ fn add(lib: &mut Library, name: &str, url: &str) -> i64 {
 
 fn run(s: &Setup, sel: PosterSelection) -> Vec<PosterOutcome> {
     let plan = s.lib.poster_plan(&sel, &s.cache).unwrap();
-    let outcomes =
-        fetch_all_blocking(&client(), &s.cache, plan.jobs, 4, None, &CancelToken::new()).unwrap();
-    for o in &outcomes {
-        s.lib.record_poster(o).unwrap();
-    }
-    outcomes
+    let record = |o: &PosterOutcome| s.lib.record_poster(o);
+    fetch_all_blocking(
+        &client(),
+        &s.cache,
+        plan.jobs,
+        4,
+        None,
+        &CancelToken::new(),
+        record,
+    )
+    .unwrap()
 }
 
 fn reason(o: &PosterOutcome) -> &str {
@@ -611,7 +628,10 @@ fn cancelling_stops_the_run_and_reports_the_rest_cancelled() {
         c2.cancel();
     });
     let t = Instant::now();
-    let out = fetch_all_blocking(&client(), &s.cache, plan.jobs, 2, None, &cancel).unwrap();
+    let out = fetch_all_blocking(&client(), &s.cache, plan.jobs, 2, None, &cancel, |o| {
+        s.lib.record_poster(o)
+    })
+    .unwrap();
     assert!(
         t.elapsed() < Duration::from_millis(1200),
         "stopped before the timeout: {:?}",
@@ -621,9 +641,6 @@ fn cancelling_stops_the_run_and_reports_the_rest_cancelled() {
         out.iter().all(|o| o.result == PosterResult::Cancelled),
         "{out:?}"
     );
-    for o in &out {
-        s.lib.record_poster(o).unwrap();
-    }
     assert_eq!(
         s.lib.poster_status(&s.cache).unwrap().missing,
         6,
@@ -699,4 +716,184 @@ fn the_html_review_page_embeds_cached_posters() {
         !html.contains(&server.url("")),
         "the page must not point at the network"
     );
+}
+
+/// An imported `poster_url`, or a redirect, that points at the user's own
+/// computer or network is refused before anything is sent to it, unless
+/// the host is allowed — by name, after resolving, and on each redirect.
+#[test]
+fn addresses_on_the_private_network_are_refused_unless_the_host_is_allowed() {
+    let server = Server::start();
+    let port = server.base.rsplit(':').next().unwrap().to_string();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let get = |c: &HttpClient, url: &str| rt.block_on(c.get(url, RequestOptions::default()));
+    let refused = |c: &HttpClient, url: &str| {
+        let e = get(c, url).expect_err(url);
+        assert_eq!(e.code(), "private_address", "{url}: {e}");
+        e.to_string()
+    };
+
+    let strict = client_allowing(&[]);
+    let msg = refused(&strict, &server.url("/img/x"));
+    assert!(
+        msg.contains("127.0.0.1") && msg.contains("Settings"),
+        "says which address and where to allow it: {msg}"
+    );
+    refused(&strict, &format!("http://localhost:{port}/img/x"));
+    refused(&strict, &format!("http://[::ffff:127.0.0.1]:{port}/img/x"));
+    assert!(
+        server.seen.lock().unwrap().is_empty(),
+        "nothing reached the server"
+    );
+
+    // Allowed by name, redirected to a number that is not allowed.
+    let by_name = client_allowing(&["localhost"]);
+    refused(&by_name, &format!("http://localhost:{port}/to-loopback"));
+    let paths: Vec<String> = server
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| s.0.clone())
+        .collect();
+    assert_eq!(paths, ["/to-loopback"], "only the allowed host was called");
+
+    // The user allows the address in Settings: the same redirect is followed.
+    by_name.set_user_hosts(&["127.0.0.1".to_string()]);
+    let resp = get(&by_name, &format!("http://localhost:{port}/to-loopback")).unwrap();
+    assert_eq!(resp.status, 404, "followed to the allowed address");
+    by_name.set_user_hosts(&[]);
+    refused(&by_name, &format!("http://localhost:{port}/to-loopback"));
+}
+
+/// Each title is recorded as soon as its poster is in the cache, while the
+/// others still download: a run killed half-way keeps what it fetched. A
+/// record that fails (the disk is full) stops the run with its error.
+#[test]
+fn each_poster_is_recorded_as_it_arrives_and_a_failed_record_stops_the_run() {
+    let Some(_) = fixtures() else { return };
+    let server = Server::start();
+    let mut s = setup();
+    let fast = add(
+        &mut s.lib,
+        "Spring",
+        &server.url("/img/posters/derived/spring_500x750.webp"),
+    );
+    add(&mut s.lib, "Slow", &server.url("/slow"));
+    let plan = s.lib.poster_plan(&PosterSelection::All, &s.cache).unwrap();
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    thread::spawn(move || {
+        thread::sleep(Duration::from_millis(1000));
+        c2.cancel();
+    });
+    let started = Instant::now();
+    let mut recorded_at = None;
+    fetch_all_blocking(
+        &client(),
+        &s.cache,
+        plan.jobs.clone(),
+        2,
+        None,
+        &cancel,
+        |o| {
+            s.lib.record_poster(o)?;
+            if o.job.entry_id == fast {
+                recorded_at = Some(started.elapsed());
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    let at = recorded_at.expect("the fast poster was recorded");
+    assert!(
+        at < Duration::from_millis(900),
+        "recorded at {at:?}, while the slow one still downloaded"
+    );
+    assert!(s.lib.poster_id(fast).unwrap().is_some());
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut calls = 0;
+    let fresh = setup();
+    let out = rt.block_on(watchlog_core::posters::fetch_all(
+        &client(),
+        &fresh.cache,
+        plan.jobs,
+        1,
+        None,
+        &CancelToken::new(),
+        |_| {
+            calls += 1;
+            Err("the disk is full")
+        },
+    ));
+    assert_eq!(out.unwrap_err(), "the disk is full");
+    assert_eq!(calls, 1, "the run stopped at the first refused record");
+}
+
+/// Two libraries share the cache folder but not their files: pruning one
+/// to nothing leaves every poster the other shows, even the same image.
+#[test]
+fn pruning_one_library_never_deletes_another_librarys_posters() {
+    let Some(_) = fixtures() else { return };
+    let server = Server::start();
+    let root = Sandbox::new();
+    let url = server.url("/img/posters/derived/spring_500x750.webp");
+    let mut libs: Vec<(Setup, i64)> = (0..2)
+        .map(|_| {
+            let sandbox = Sandbox::new();
+            let mut lib = Library::open(&sandbox.db).unwrap();
+            let id = add(&mut lib, "Spring", &url);
+            let cache = PosterCache::of_library(root.dir(), &sandbox.db);
+            (
+                Setup {
+                    lib,
+                    cache,
+                    _sandbox: sandbox,
+                },
+                id,
+            )
+        })
+        .collect();
+    for (s, _) in &libs {
+        run(s, PosterSelection::All);
+    }
+    assert_ne!(libs[0].0.cache.dir(), libs[1].0.cache.dir());
+    let (other, kept) = libs.pop().unwrap();
+    let (pruned, _) = &libs[0];
+    let r = pruned.lib.prune_posters(&pruned.cache, 0).unwrap();
+    assert_eq!(r.removed_posters, 1);
+    let hash = other.lib.poster_id(kept).unwrap().expect("cached");
+    assert!(other.cache.has(&hash), "the other library keeps its poster");
+    assert_eq!(other.lib.poster_status(&other.cache).unwrap().cached, 1);
+}
+
+/// A library whose posters are in the folder all libraries shared before
+/// gets them linked into its own folder on first use; the shared files
+/// stay for the other libraries that used them.
+#[test]
+fn posters_in_the_old_shared_folder_are_adopted_not_moved() {
+    let Some(_) = fixtures() else { return };
+    let server = Server::start();
+    let mut s = setup();
+    let root = s.cache.dir().to_path_buf();
+    let id = add(
+        &mut s.lib,
+        "Spring",
+        &server.url("/img/posters/derived/spring_500x750.webp"),
+    );
+    run(&s, PosterSelection::All);
+    let hash = s.lib.poster_id(id).unwrap().expect("cached");
+    let own = PosterCache::of_library(&root, s._sandbox.db.as_path());
+    assert!(!own.has(&hash));
+    s.lib.adopt_shared_posters(&own).unwrap();
+    assert!(own.has(&hash), "linked into the library's own folder");
+    assert!(s.cache.has(&hash), "still in the shared folder");
+    assert_eq!(s.lib.poster_status(&own).unwrap().cached, 1);
 }

@@ -103,7 +103,9 @@ fn picked_import(format: Option<ImportFormat>) -> CommandResult<Arc<Import>> {
     Ok(import)
 }
 
-/// What importing the picked file would do; nothing is changed.
+/// What importing the picked file would do; nothing is changed. Worked
+/// out on a copy taken through the read connection, so a preview of a big
+/// file holds up neither the library view nor the other face's writes.
 /// `format` `None` detects it from the content. The file is read here and
 /// kept: a later `import_apply` in the same format applies exactly this,
 /// without reading the file again.
@@ -114,12 +116,12 @@ pub async fn import_preview(
     prefer: Prefer,
 ) -> CommandResult<ImportReport> {
     let import = picked_import(format)?;
-    let mut lib = state.library()?;
+    let mut scratch = state.reader()?.scratch_copy()?;
     let opts = RunOptions {
         prefer,
         ..Default::default()
     };
-    Ok(import.run(&mut lib, Mode::Preview, &opts)?)
+    Ok(import.preview(&mut scratch, &opts)?)
 }
 
 /// Imports the picked file (what the preview read, or read now when there

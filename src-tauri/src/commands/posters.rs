@@ -57,21 +57,25 @@ impl PosterState {
         &self.cache
     }
 
-    /// The cache in the user's cache folder (a temp folder if the system
-    /// has none, so the app still starts).
-    pub fn default_cache() -> PosterCache {
-        PosterCache::new(
-            PosterCache::default_dir()
-                .unwrap_or_else(|| std::env::temp_dir().join("watchlog-posters")),
-        )
+    /// The library's cache in the user's cache folder (a temp folder if the
+    /// system has none, so the app still starts), with the posters it used
+    /// from the folder all libraries once shared.
+    pub fn for_library(state: &AppState) -> Self {
+        let root = PosterCache::default_dir()
+            .unwrap_or_else(|| std::env::temp_dir().join("watchlog-posters"));
+        let cache = PosterCache::of_library(&root, state.path());
+        if let Ok(lib) = state.library() {
+            // Not fatal: what cannot be linked is fetched again.
+            let _ = lib.adopt_shared_posters(&cache);
+        }
+        PosterState::new(cache)
     }
 }
 
-/// Adds the protocol and the poster state to a builder.
+/// Adds the poster protocol to a builder; the poster state is managed once
+/// the library is known (see [`PosterState::for_library`]).
 pub fn with_posters<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder
-        .manage(PosterState::new(PosterState::default_cache()))
-        .register_asynchronous_uri_scheme_protocol(SCHEME, serve)
+    builder.register_asynchronous_uri_scheme_protocol(SCHEME, serve)
 }
 
 fn serve<R: Runtime>(
@@ -190,11 +194,14 @@ pub async fn fetch_posters(
         (None, true) => PosterSelection::All,
         (None, false) => PosterSelection::Missing,
     };
-    let plan = state.library()?.poster_plan(&sel, &posters.cache)?;
+    let (plan, settings) = {
+        let lib = state.library()?;
+        (lib.poster_plan(&sel, &posters.cache)?, lib.settings()?)
+    };
     let cancel = posters
         .run
         .start("posters are already being fetched; wait for that to finish or cancel it")?;
-    let client = HttpClient::shared()?;
+    let client = HttpClient::shared_for(&settings)?;
     let outcomes = fetch_all(
         &client,
         &posters.cache,
@@ -204,16 +211,15 @@ pub async fn fetch_posters(
             let _ = on_progress.send(p);
         })),
         &cancel,
+        |o| -> CommandResult<()> { Ok(state.library()?.record_poster(o)?) },
     )
     .await;
-    let result = (|| -> CommandResult<FetchSummary> {
-        let lib = state.library()?;
-        for o in &outcomes {
-            lib.record_poster(o)?;
-        }
-        lib.prune_posters(&posters.cache, DEFAULT_BUDGET_BYTES)?;
+    let result = outcomes.and_then(|outcomes| {
+        state
+            .library()?
+            .prune_posters(&posters.cache, DEFAULT_BUDGET_BYTES)?;
         Ok(FetchSummary::of(&outcomes))
-    })();
+    });
     posters.run.finish(&cancel);
     result
 }

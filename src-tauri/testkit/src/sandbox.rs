@@ -55,9 +55,9 @@ pub fn sha256(path: &Path) -> String {
 }
 
 /// The `watchlog` binary on a [`Sandbox`]'s library: `--db` names it, the
-/// home and data folders are inside the sandbox and `WATCHLOG_DB` and
-/// `WATCHLOG_TMDB_KEY` are cleared, so nothing can reach a real library or
-/// a real key.
+/// home and data folders are inside the sandbox and `WATCHLOG_DB`,
+/// `WATCHLOG_TMDB_KEY` and `WATCHLOG_ALLOW_HOSTS` are cleared, so nothing
+/// can reach a real library or a real key, or loopback unless a test says.
 #[derive(Debug)]
 pub struct Cli {
     pub sandbox: Sandbox,
@@ -96,6 +96,7 @@ impl Cli {
         let mut c = std::process::Command::new(&self.bin);
         c.env_remove("WATCHLOG_DB")
             .env_remove("WATCHLOG_TMDB_KEY")
+            .env_remove("WATCHLOG_ALLOW_HOSTS")
             .env("HOME", home)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CACHE_HOME", home.join("cache"));

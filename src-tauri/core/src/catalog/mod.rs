@@ -249,7 +249,8 @@ impl Default for CatalogConfig {
 
 impl CatalogConfig {
     /// The defaults, with `WATCHLOG_TVMAZE_URL`, `WATCHLOG_TMDB_URL`,
-    /// `WATCHLOG_TMDB_KEY` and `WATCHLOG_NET_TIMEOUT` applied when set.
+    /// `WATCHLOG_TMDB_KEY`, `WATCHLOG_NET_TIMEOUT` and
+    /// `WATCHLOG_ALLOW_HOSTS` applied when set.
     pub fn from_env() -> Self {
         let var = |name: &str| {
             std::env::var(name)
@@ -257,7 +258,10 @@ impl CatalogConfig {
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let mut cfg = CatalogConfig::default();
+        let mut cfg = CatalogConfig {
+            net: NetConfig::from_env(),
+            ..CatalogConfig::default()
+        };
         if let Some(u) = var(TVMAZE_URL_ENV) {
             cfg.tvmaze_url = u;
         }
@@ -311,8 +315,19 @@ impl Catalog {
     }
 
     /// A catalogue on an existing client (the app passes
-    /// [`HttpClient::shared`]); `config.net` is then not used.
+    /// [`HttpClient::shared`]); `config.net` is then not used. Base URLs
+    /// the user pointed elsewhere than the providers (a mirror on their own
+    /// network, a local server) are allowed on the client, private or not.
     pub fn with_client(http: HttpClient, config: CatalogConfig) -> Self {
+        for (url, default) in [
+            (&config.tvmaze_url, DEFAULT_TVMAZE_URL),
+            (&config.tmdb_url, DEFAULT_TMDB_URL),
+            (&config.tmdb_image_url, DEFAULT_TMDB_IMAGE_URL),
+        ] {
+            if url != default {
+                http.allow_host(url);
+            }
+        }
         Catalog {
             http,
             config: Arc::new(config),

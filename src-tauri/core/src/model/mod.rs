@@ -643,6 +643,10 @@ pub struct Settings {
     pub rating_scale: RatingScale,
     pub theme: Theme,
     pub default_platform: Option<String>,
+    /// Hosts on the user's own network (a NAS serving posters) that
+    /// Watchlog may fetch from; every other private address is refused.
+    #[serde(default)]
+    pub allowed_hosts: Vec<String>,
 }
 
 /// One labelled number in a breakdown.

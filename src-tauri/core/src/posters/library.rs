@@ -72,6 +72,51 @@ pub struct PruneReport {
 }
 
 impl Library {
+    /// Links the posters this library refers to from the folder all
+    /// libraries shared before each had its own (hard links, copies where
+    /// the file system has none), once, when the library's folder does not
+    /// exist yet. What cannot be linked is simply fetched again later.
+    pub fn adopt_shared_posters(&self, cache: &PosterCache) -> Result<()> {
+        let Some(shared) = cache.shared_parent() else {
+            return Ok(());
+        };
+        if cache.dir().exists() {
+            return Ok(());
+        }
+        let hashes = self.cached_posters_by_last_use()?;
+        let had = |h: &String| {
+            SIZES
+                .iter()
+                .all(|&s| shared.join(format!("{h}-{s}.webp")).is_file())
+        };
+        let hashes: Vec<&String> = hashes.iter().filter(|h| had(h)).collect();
+        if hashes.is_empty() {
+            return Ok(());
+        }
+        // Linked into a temp folder renamed at the end, so a kill half-way
+        // leaves no folder and the next start links again.
+        let staging = cache.dir().with_extension("adopting");
+        let _ = std::fs::remove_dir_all(&staging);
+        let io = |e| {
+            Error::io(
+                format!("cannot create the poster folder {}", staging.display()),
+                e,
+            )
+        };
+        std::fs::create_dir_all(&staging).map_err(io)?;
+        for h in hashes {
+            for &s in &SIZES {
+                let name = format!("{h}-{s}.webp");
+                let (from, to) = (shared.join(&name), staging.join(&name));
+                if std::fs::hard_link(&from, &to).is_err() {
+                    std::fs::copy(&from, &to).map_err(io)?;
+                }
+            }
+        }
+        std::fs::rename(&staging, cache.dir()).map_err(io)?;
+        Ok(())
+    }
+
     /// The jobs for `sel`. Only reads.
     pub fn poster_plan(&self, sel: &PosterSelection, cache: &PosterCache) -> Result<PosterPlan> {
         let rows = self.poster_rows()?;

@@ -24,7 +24,7 @@ pub mod thumbs;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +59,29 @@ impl PosterCache {
     /// (`$XDG_CACHE_HOME/...` on Linux), shared by the app and the CLI.
     pub fn default_dir() -> Option<PathBuf> {
         dirs::cache_dir().map(|d| d.join(crate::APP_IDENTIFIER).join("posters"))
+    }
+
+    /// The cache of the library file at `library`: its own folder inside
+    /// `root`, named after the library's full path, so the app and the CLI
+    /// on one library share it, and pruning one library never deletes a
+    /// file another library shows. (A library moved to another path starts
+    /// a new folder; `posters fetch --missing` fills it.)
+    pub fn of_library(root: &Path, library: &Path) -> PosterCache {
+        let full = std::fs::canonicalize(library).unwrap_or_else(|_| library.to_path_buf());
+        let key = blake3::hash(full.as_os_str().as_encoded_bytes()).to_hex();
+        PosterCache::new(root.join(format!("library-{}", &key[..16])))
+    }
+
+    /// The folder all libraries' caches were in before each had its own:
+    /// files there are read (linked into a library's folder on its first
+    /// use, see [`crate::Library::adopt_shared_posters`]) but never deleted, since
+    /// any library may have used them.
+    pub fn shared_parent(&self) -> Option<&Path> {
+        self.dir
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("library-"))
+            .then(|| self.dir.parent())
+            .flatten()
     }
 
     pub fn dir(&self) -> &Path {
@@ -209,44 +232,43 @@ impl FetchSummary {
     }
 }
 
-/// Called from the worker that finished a title, after each title worth
+/// Called as each title finishes, after each title worth
 /// reporting: every failure, each whole percent and the last (see
 /// [`Throttle`]).
 pub type ProgressFn = Arc<dyn Fn(FetchProgress, &PosterOutcome) + Send + Sync>;
 
 /// Fetches every job with at most `concurrency` downloads at a time, writes
-/// the thumbnails into `cache`, and returns one outcome per job in the jobs'
-/// order. Decoding runs on tokio's blocking pool so downloads keep flowing.
-/// A cancel reports the titles not started `Cancelled` and drops the
-/// downloads in flight, so nothing of them reaches the cache.
-/// Must run on a tokio runtime.
-pub async fn fetch_all(
+/// the thumbnails into `cache`, hands each title's outcome to `record` as
+/// soon as it is known (so a run that is killed half-way keeps what it
+/// fetched), and returns one outcome per job in the jobs' order. Decoding
+/// runs on tokio's blocking pool so downloads keep flowing. A cancel
+/// reports the titles not started `Cancelled` (not recorded) and drops the
+/// downloads in flight, so nothing of them reaches the cache. An error from
+/// `record` (the disk is full) stops the run and is returned; what was
+/// recorded before it stays. Must run on a tokio runtime.
+pub async fn fetch_all<E>(
     client: &HttpClient,
     cache: &PosterCache,
     jobs: Vec<PosterJob>,
     concurrency: usize,
     progress: Option<ProgressFn>,
     cancel: &CancelToken,
-) -> Vec<PosterOutcome> {
+    mut record: impl FnMut(&PosterOutcome) -> std::result::Result<(), E>,
+) -> std::result::Result<Vec<PosterOutcome>, E> {
     let total = jobs.len();
     let throttle = Throttle::new(total);
     let jobs: Arc<Vec<PosterJob>> = Arc::new(jobs);
     let next = Arc::new(AtomicUsize::new(0));
-    let done = Arc::new(AtomicUsize::new(0));
-    let failed = Arc::new(AtomicUsize::new(0));
-    let results: Arc<Mutex<Vec<Option<PosterResult>>>> = Arc::new(Mutex::new(vec![None; total]));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, PosterResult)>();
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..concurrency.clamp(1, 16).min(total.max(1)) {
-        let (client, cache, jobs, next, done, failed, results, progress, cancel) = (
+        let (client, cache, jobs, next, cancel, tx) = (
             client.clone(),
             cache.clone(),
             jobs.clone(),
             next.clone(),
-            done.clone(),
-            failed.clone(),
-            results.clone(),
-            progress.clone(),
             cancel.clone(),
+            tx.clone(),
         );
         set.spawn(async move {
             loop {
@@ -260,43 +282,62 @@ pub async fn fetch_all(
                         .await
                         .unwrap_or(PosterResult::Cancelled)
                 };
-                let is_failure = matches!(result, PosterResult::Failed { .. });
-                if is_failure {
-                    failed.fetch_add(1, Ordering::SeqCst);
+                if tx.send((i, result)).is_err() {
+                    break;
                 }
-                let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                if let Some(cb) = progress.as_ref().filter(|_| is_failure || throttle.due(n)) {
-                    let outcome = PosterOutcome {
-                        job: job.clone(),
-                        result: result.clone(),
-                    };
-                    cb(
-                        FetchProgress {
-                            done: n as u32,
-                            total: total as u32,
-                            failed: failed.load(Ordering::SeqCst) as u32,
-                        },
-                        &outcome,
-                    );
-                }
-                results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(result);
             }
         });
     }
+    // The workers hold the only senders left: the channel ends with them.
+    drop(tx);
+    let mut results: Vec<Option<PosterResult>> = vec![None; total];
+    let (mut done, mut failed) = (0, 0);
+    let mut refused = None;
+    while let Some((i, result)) = rx.recv().await {
+        let outcome = PosterOutcome {
+            job: jobs[i].clone(),
+            result,
+        };
+        done += 1;
+        let is_failure = matches!(outcome.result, PosterResult::Failed { .. });
+        failed += usize::from(is_failure);
+        if refused.is_none() && outcome.result != PosterResult::Cancelled {
+            if let Err(e) = record(&outcome) {
+                refused = Some(e);
+                cancel.cancel();
+            }
+        }
+        if let Some(cb) = progress
+            .as_ref()
+            .filter(|_| is_failure || throttle.due(done))
+        {
+            let p = FetchProgress {
+                done: done as u32,
+                total: total as u32,
+                failed: failed as u32,
+            };
+            cb(p, &outcome);
+        }
+        results[i] = Some(outcome.result);
+    }
     while set.join_next().await.is_some() {}
-    let results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
-    jobs.iter()
+    if let Some(e) = refused {
+        return Err(e);
+    }
+    Ok(jobs
+        .iter()
         .cloned()
         .zip(results)
         .map(|(job, r)| PosterOutcome {
             job,
             result: r.unwrap_or(PosterResult::Cancelled),
         })
-        .collect()
+        .collect())
 }
 
 /// Blocking wrapper for callers without a runtime (the CLI): a small
-/// current-thread runtime, the same code as the app's.
+/// current-thread runtime, the same code as the app's. `record` runs on
+/// the calling thread, so it may hold the library.
 pub fn fetch_all_blocking(
     client: &HttpClient,
     cache: &PosterCache,
@@ -304,23 +345,23 @@ pub fn fetch_all_blocking(
     concurrency: usize,
     progress: Option<ProgressFn>,
     cancel: &CancelToken,
+    record: impl FnMut(&PosterOutcome) -> Result<()>,
 ) -> Result<Vec<PosterOutcome>> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::io("cannot start the download runtime", e))?;
-    Ok(rt.block_on(fetch_all(
+    rt.block_on(fetch_all(
         client,
         cache,
         jobs,
         concurrency,
         progress,
         cancel,
-    )))
+        record,
+    ))
 }
 
-/// One title: download (conditionally when cached), decode, thumbnail,
-/// write. Every failure becomes `Failed` with the reason.
 async fn fetch_one(client: &HttpClient, cache: &PosterCache, job: &PosterJob) -> PosterResult {
     let cached = job.cached_hash.as_deref().filter(|h| cache.has(h));
     let cond = Conditional {

@@ -17,7 +17,27 @@ use crate::error::{Error, Result};
 use crate::model::{Entry, ExternalIds, IncomingEntry, Kind, TitleFacts};
 use crate::text;
 
+/// A private copy of a library in memory: what a preview writes into, so it
+/// takes no write lock and the library file never sees its writes. Made
+/// only by [`Library::scratch_copy`].
+pub struct Scratch(pub(crate) Library);
+
 impl Library {
+    /// Copies the whole library into memory in one read transaction
+    /// (SQLite's online backup), so the copy is one consistent state and
+    /// writers are not held up. Costs memory the size of the file, for as
+    /// long as the copy lives.
+    pub fn scratch_copy(&self) -> Result<Scratch> {
+        let mut copy = Library::open_in_memory()?;
+        rusqlite::backup::Backup::new(&self.conn, &mut copy.conn)?.run_to_completion(
+            // Every page in one step: one read transaction, one state.
+            i32::MAX,
+            std::time::Duration::ZERO,
+            None,
+        )?;
+        Ok(Scratch(copy))
+    }
+
     /// Runs `f` inside one transaction on this library's connection; `f`
     /// decides from what it did whether to commit (an import that changed
     /// nothing, or a preview, rolls back). On an error every write `f` made

@@ -3,7 +3,7 @@
 use rusqlite::params;
 
 use super::Library;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Settings;
 
 impl Library {
@@ -23,14 +23,18 @@ impl Library {
                 "rating_scale" => s.rating_scale = value.parse().unwrap_or_default(),
                 "theme" => s.theme = value.parse().unwrap_or_default(),
                 "default_platform" => s.default_platform = Some(value),
+                "allowed_hosts" => s.allowed_hosts = value.lines().map(str::to_string).collect(),
                 _ => {}
             }
         }
         Ok(s)
     }
 
-    /// Saves the settings. A default platform must be one of the platforms.
+    /// Saves the settings. A default platform must be one of the platforms;
+    /// allowed hosts are kept as bare lower-case host names.
     pub fn save_settings(&mut self, s: &Settings) -> Result<Settings> {
+        let hosts = crate::net::checked_hosts(&s.allowed_hosts)
+            .map_err(|m| Error::invalid_field("allowed_hosts", m))?;
         let default_platform = match s.default_platform.as_deref().map(str::trim) {
             Some(name) if !name.is_empty() => {
                 let id = super::entries::platform_id(&self.conn, name)?;
@@ -57,6 +61,11 @@ impl Library {
         put("rating_scale", Some(s.rating_scale.as_str()))?;
         put("theme", Some(s.theme.as_str()))?;
         put("default_platform", default_platform.as_deref())?;
+        let hosts = hosts.join("\n");
+        put(
+            "allowed_hosts",
+            Some(hosts.as_str()).filter(|h| !h.is_empty()),
+        )?;
         tx.commit()?;
         self.settings()
     }

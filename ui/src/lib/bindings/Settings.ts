@@ -6,4 +6,9 @@ import type { Theme } from "./Theme";
  * The user's preferences, stored in the library file so the CLI and the app
  * agree.
  */
-export type Settings = { rating_scale: RatingScale, theme: Theme, default_platform: string | null, };
+export type Settings = { rating_scale: RatingScale, theme: Theme, default_platform: string | null, 
+/**
+ * Hosts on the user's own network (a NAS serving posters) that
+ * Watchlog may fetch from; every other private address is refused.
+ */
+allowed_hosts: Array<string>, };

@@ -39,7 +39,7 @@ use rusqlite::Transaction;
 use crate::error::{Error, Result};
 use crate::progress::{CancelToken, Throttle};
 use crate::store::import as raw;
-use crate::store::Library;
+use crate::store::{Library, Scratch};
 use crate::text;
 use input::SourceFile;
 
@@ -122,29 +122,47 @@ impl Import {
     }
 
     /// Previews or applies this import. Both run the same matching and
-    /// writes inside one transaction; a preview rolls it back, so it cannot
-    /// disagree with applying now, and a file that cannot be imported fails
-    /// the preview with the message applying would give. Other services'
+    /// writes inside one transaction; a preview runs them on a private copy
+    /// of the library ([`Library::scratch_copy`]), so it cannot disagree
+    /// with applying now, takes no write lock, and a file that cannot be
+    /// imported fails the preview with the message applying would give.
+    /// Other services'
     /// exports are merged into matched entries under `opts.prefer`;
     /// Watchlog's own formats replace them. The report carries the reader's
     /// skipped lines and notes as well.
     pub fn run(&self, lib: &mut Library, mode: Mode, opts: &RunOptions) -> Result<ImportReport> {
+        match mode {
+            Mode::Preview => self.preview(&mut lib.scratch_copy()?, opts),
+            Mode::Apply => {
+                let incoming = &self.parsed.incoming;
+                let merge = self.format.merges().then_some(opts.prefer);
+                let report = undo::with_backup(lib, |lib, backup| {
+                    apply(lib, incoming, merge, opts, backup)
+                })?;
+                Ok(self.with_reader_notes(report))
+            }
+        }
+    }
+
+    /// What applying would do, worked out on `scratch` (which it changes:
+    /// make a fresh copy for each preview). The app copies under its read
+    /// connection and previews after letting go of it.
+    pub fn preview(&self, scratch: &mut Scratch, opts: &RunOptions) -> Result<ImportReport> {
         let incoming = &self.parsed.incoming;
         let merge = self.format.merges().then_some(opts.prefer);
-        let mut report = match mode {
-            Mode::Preview => lib.in_transaction(|lib, tx| {
-                let (report, _) = plan(lib, tx, incoming, Utc::now(), merge, opts)?;
-                Ok((report, false))
-            })?,
-            Mode::Apply => {
-                undo::with_backup(lib, |lib, backup| apply(lib, incoming, merge, opts, backup))?
-            }
-        };
+        let report = scratch.0.in_transaction(|lib, tx| {
+            let (report, _) = plan(lib, tx, incoming, Utc::now(), merge, opts)?;
+            Ok((report, false))
+        })?;
+        Ok(self.with_reader_notes(report))
+    }
+
+    fn with_reader_notes(&self, mut report: ImportReport) -> ImportReport {
         report.format = Some(self.format.as_str().to_string());
         report.skipped += self.parsed.skipped.len();
         report.items.extend(self.parsed.skipped.iter().cloned());
         report.notes.extend(self.parsed.notes.iter().cloned());
-        Ok(report)
+        report
     }
 }
 
