@@ -446,7 +446,10 @@ async fn a_posters_thumbnail_shows_in_the_grid_and_offline() {
     let root = home.dir.path().join("cache/app.watchlog.desktop/posters");
     let folders: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
     assert_eq!(folders.len(), 1, "one library, one folder");
-    assert!(folders[0].file_name().to_string_lossy().starts_with("library-"));
+    assert!(folders[0]
+        .file_name()
+        .to_string_lossy()
+        .starts_with("library-"));
     let cached = std::fs::read_dir(folders[0].path()).unwrap().count();
     assert_eq!(cached, 2, "both thumbnail sizes are cached");
 }

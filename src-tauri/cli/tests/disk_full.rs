@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use tempfile::TempDir;
+use watchlog_testkit::{fixtures, Reply, Server};
 
 /// A size-limited tmpfs mounted on a temporary folder for one test.
 struct SmallDisk {
@@ -169,4 +170,103 @@ fn fs_free(dir: &Path) -> u64 {
         .nth(1)
         .and_then(|l| l.trim().parse().ok())
         .expect("df prints the free bytes")
+}
+
+/// Posters cached onto a disk that fills up: the run stops with one line
+/// that says the disk is full, the posters cached before it stay cached and
+/// recorded, and no partial file is left in the cache folder.
+#[test]
+fn posters_cached_onto_a_full_disk_stop_in_words_and_keep_the_rest() {
+    let names = [
+        "caligari.png",
+        "der-golem.png",
+        "faust.png",
+        "metropolis.png",
+        "grandmas-boy.png",
+        "just-suppose.png",
+        "blondes-by-choice.png",
+        "for-heavens-sake.png",
+    ];
+    let Some(posters) = names
+        .iter()
+        .map(|n| fixtures::read(&format!("images/posters/public_domain_vintage/{n}")))
+        .collect::<Option<Vec<Vec<u8>>>>()
+    else {
+        return;
+    };
+    let Some(disk) = SmallDisk::mount("512k") else {
+        return;
+    };
+    let server = Server::start(move |req| {
+        let i: usize = req.path.trim_start_matches("/p").parse().unwrap_or(99);
+        match posters.get(i) {
+            Some(body) => Reply::new(200, "image/png", body.clone()),
+            None => Reply::new(404, "text/plain", ""),
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("watchlog.db");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_watchlog"))
+            .env_remove("WATCHLOG_DB")
+            .env("XDG_CACHE_HOME", disk.path("cache"))
+            .env("WATCHLOG_ALLOW_HOSTS", "127.0.0.1")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for i in 0..names.len() {
+        let url = server.url(&format!("/p{i}"));
+        assert!(run(&["add", &format!("Film {i}"), "--poster-url", &url])
+            .status
+            .success());
+    }
+    // Room for a few posters' thumbnails, not for all of them.
+    let free = fs_free(disk.dir.path());
+    std::fs::write(
+        disk.path("filler"),
+        vec![0u8; free.saturating_sub(200 * 1024) as usize],
+    )
+    .unwrap();
+
+    let out = run(&["posters", "fetch", "--missing"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("watchlog: ") && last.contains("disk is full"),
+        "says the disk is full: {stderr}"
+    );
+
+    let folder = std::fs::read_dir(disk.path("cache/app.watchlog.desktop/posters"))
+        .unwrap()
+        .flatten()
+        .next()
+        .expect("the library's poster folder")
+        .path();
+    let files: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.ends_with(".webp") && !f.starts_with('.')),
+        "no partial file is left: {files:?}"
+    );
+    let status = run(&["posters", "status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let cached = status["cached"].as_u64().unwrap();
+    assert!(
+        cached >= 1 && (cached as usize) < names.len(),
+        "some posters were cached before the disk filled: {status}"
+    );
+    assert_eq!(
+        files.len() as u64,
+        cached * 2,
+        "every cached poster is recorded, and only those: {files:?}"
+    );
+    assert!(run(&["doctor"]).status.success());
 }

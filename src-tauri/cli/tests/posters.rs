@@ -37,7 +37,10 @@ fn fetch_reports_each_title_and_status_and_prune_follow() {
     cmd(&["add", "No Poster"]).assert().success();
 
     // Not allowed: each title says why, nothing reaches the server.
-    let out = cli.bare(&["posters", "fetch", "--missing"]).output().unwrap();
+    let out = cli
+        .bare(&["posters", "fetch", "--missing"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(

@@ -244,9 +244,10 @@ pub type ProgressFn = Arc<dyn Fn(FetchProgress, &PosterOutcome) + Send + Sync>;
 /// runs on tokio's blocking pool so downloads keep flowing. A cancel
 /// reports the titles not started `Cancelled` (not recorded) and drops the
 /// downloads in flight, so nothing of them reaches the cache. An error from
-/// `record` (the disk is full) stops the run and is returned; what was
-/// recorded before it stays. Must run on a tokio runtime.
-pub async fn fetch_all<E>(
+/// `record`, or a cache folder whose disk is full, stops the run and is
+/// returned; what was recorded before it stays. Must run on a tokio
+/// runtime.
+pub async fn fetch_all<E: From<Error>>(
     client: &HttpClient,
     cache: &PosterCache,
     jobs: Vec<PosterJob>,
@@ -259,7 +260,7 @@ pub async fn fetch_all<E>(
     let throttle = Throttle::new(total);
     let jobs: Arc<Vec<PosterJob>> = Arc::new(jobs);
     let next = Arc::new(AtomicUsize::new(0));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, PosterResult)>();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, Result<PosterResult>)>();
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..concurrency.clamp(1, 16).min(total.max(1)) {
         let (client, cache, jobs, next, cancel, tx) = (
@@ -275,12 +276,12 @@ pub async fn fetch_all<E>(
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(job) = jobs.get(i) else { break };
                 let result = if cancel.is_cancelled() {
-                    PosterResult::Cancelled
+                    Ok(PosterResult::Cancelled)
                 } else {
                     cancel
                         .race(fetch_one(&client, &cache, job))
                         .await
-                        .unwrap_or(PosterResult::Cancelled)
+                        .unwrap_or(Ok(PosterResult::Cancelled))
                 };
                 if tx.send((i, result)).is_err() {
                     break;
@@ -291,16 +292,25 @@ pub async fn fetch_all<E>(
     // The workers hold the only senders left: the channel ends with them.
     drop(tx);
     let mut results: Vec<Option<PosterResult>> = vec![None; total];
-    let (mut done, mut failed) = (0, 0);
+    let (mut done, mut failures) = (0, 0);
     let mut refused = None;
     while let Some((i, result)) = rx.recv().await {
+        let result = result.unwrap_or_else(|e| {
+            // Every later title would fail the same way.
+            let reason = e.to_string();
+            if refused.is_none() {
+                refused = Some(E::from(e));
+                cancel.cancel();
+            }
+            failed(reason)
+        });
         let outcome = PosterOutcome {
             job: jobs[i].clone(),
             result,
         };
         done += 1;
         let is_failure = matches!(outcome.result, PosterResult::Failed { .. });
-        failed += usize::from(is_failure);
+        failures += usize::from(is_failure);
         if refused.is_none() && outcome.result != PosterResult::Cancelled {
             if let Err(e) = record(&outcome) {
                 refused = Some(e);
@@ -314,7 +324,7 @@ pub async fn fetch_all<E>(
             let p = FetchProgress {
                 done: done as u32,
                 total: total as u32,
-                failed: failed as u32,
+                failed: failures as u32,
             };
             cb(p, &outcome);
         }
@@ -362,7 +372,13 @@ pub fn fetch_all_blocking(
     ))
 }
 
-async fn fetch_one(client: &HttpClient, cache: &PosterCache, job: &PosterJob) -> PosterResult {
+/// One title's result; an error only when the run cannot go on (the cache's
+/// disk is full).
+async fn fetch_one(
+    client: &HttpClient,
+    cache: &PosterCache,
+    job: &PosterJob,
+) -> Result<PosterResult> {
     let cached = job.cached_hash.as_deref().filter(|h| cache.has(h));
     let cond = Conditional {
         accept: Some("image/webp,image/png,image/jpeg;q=0.9,*/*;q=0.5"),
@@ -375,20 +391,20 @@ async fn fetch_one(client: &HttpClient, cache: &PosterCache, job: &PosterJob) ->
     };
     let resp = match client.get_conditional(&job.url, opts, cond).await {
         Ok(r) => r,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return Ok(failed(e.to_string())),
     };
     if resp.status == 304 && cached.is_some() {
-        return PosterResult::NotModified;
+        return Ok(PosterResult::NotModified);
     }
     if !resp.is_success() {
-        return failed(match resp.status {
+        return Ok(failed(match resp.status {
             404 | 410 => "the poster's server has no image at this address (HTTP 404)".into(),
             401 | 403 => format!(
                 "the poster's server refused to send the image (HTTP {})",
                 resp.status
             ),
             s => format!("the poster's server answered with an error (HTTP {s})"),
-        });
+        }));
     }
     let (etag, last_modified) = (resp.etag.clone(), resp.last_modified.clone());
     let cache = cache.clone();
@@ -397,7 +413,7 @@ async fn fetch_one(client: &HttpClient, cache: &PosterCache, job: &PosterJob) ->
         cache.write(&p)?;
         Ok(p)
     });
-    match work.await {
+    Ok(match work.await {
         Ok(Ok(p)) => PosterResult::Fetched {
             bytes: p.bytes(),
             hash: p.hash,
@@ -406,9 +422,16 @@ async fn fetch_one(client: &HttpClient, cache: &PosterCache, job: &PosterJob) ->
             etag,
             last_modified,
         },
+        Ok(Err(Error::Io { source, .. })) if source.kind() == std::io::ErrorKind::StorageFull => {
+            return Err(Error::io(
+                "the disk is full, so the poster cache cannot grow (the posters cached \
+                 before are kept); free some space and fetch the missing ones again",
+                source,
+            ))
+        }
         Ok(Err(e)) => failed(e.to_string()),
         Err(_) => failed("the poster image crashed the decoder; it was refused".into()),
-    }
+    })
 }
 
 fn failed(reason: String) -> PosterResult {
