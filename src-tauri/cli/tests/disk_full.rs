@@ -132,6 +132,18 @@ fn a_full_disk_is_said_in_words_and_loses_nothing() {
     );
     assert!(ok(&db, &["doctor"]).contains("ok"));
 
+    // The library's own disk already full when it is opened (SQLite says
+    // "disk I/O error" as it creates the `-wal` and `-shm` files).
+    let fill = disk.path("filler");
+    std::fs::write(&fill, vec![0u8; fs_free(disk.dir.path()) as usize]).unwrap();
+    disk_full(&db, &["add", "One more"]);
+    std::fs::remove_file(&fill).unwrap();
+    assert_eq!(
+        ok(&db, &["list", "--json"]),
+        before,
+        "the library is as it was"
+    );
+
     // An export and a backup onto another disk, already nearly full (a
     // USB stick, a share): the library's own disk is not the one full here.
     let stick = SmallDisk::mount("256k").unwrap();

@@ -49,6 +49,20 @@ impl Library {
     /// it.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
+        Library::open_unchecked_space(path).map_err(|e| match e {
+            // Opening in WAL mode creates the `-wal` and `-shm` files; on a
+            // full disk SQLite reports that as a plain I/O error.
+            Error::Database(ref d)
+                if d.sqlite_error_code() == Some(ErrorCode::SystemIoFailure)
+                    && disk_is_full(folder_of(path)) =>
+            {
+                Error::DiskFull
+            }
+            other => other,
+        })
+    }
+
+    fn open_unchecked_space(path: &Path) -> Result<Self> {
         let exists = match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
                 return Err(Error::invalid(format!(
@@ -320,4 +334,18 @@ fn file_identity(p: &Path) -> Option<(u64, u64)> {
 #[cfg(not(unix))]
 fn file_identity(_: &Path) -> Option<(u64, u64)> {
     None
+}
+
+/// Whether the disk holding `folder` has no room for one more page: a
+/// small write there fails with "no space left".
+fn disk_is_full(folder: &Path) -> bool {
+    let Ok(mut probe) = tempfile::Builder::new()
+        .prefix(".watchlog-space-")
+        .tempfile_in(folder)
+    else {
+        return false;
+    };
+    let wrote = std::io::Write::write_all(&mut probe, &[0u8; 4096])
+        .and_then(|()| probe.as_file().sync_all());
+    matches!(wrote, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
 }
