@@ -193,23 +193,30 @@ fn fixtures() -> &'static Fixtures {
     })
 }
 
-/// Takes schemas 4 and 5 back out of a library: migration 4 only adds the
-/// word index and one covering index, so dropping those and setting
-/// `user_version` to 3 gives the file an older Watchlog wrote; migration 5
-/// rebuilds `external_ids` and runs again cleanly on its own result, so the
-/// opening under test runs both.
+/// Takes schemas 4 to 6 back out of a library: migration 4 only adds the
+/// word index and one covering index, and migration 6 a table, indexes and
+/// columns, so dropping those and setting `user_version` to 3 gives the
+/// file an older Watchlog wrote; migration 5 rebuilds `external_ids` and
+/// runs again cleanly on its own result, so the opening under test runs
+/// all three.
 fn downgrade_to_v3(path: &Path) {
     let conn = Connection::open(path).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 5,
-        "the schema moved past version 5: teach downgrade_to_v3 the new migration"
+        version, 6,
+        "the schema moved past version 6: teach downgrade_to_v3 the new migration"
     );
     conn.execute_batch(
         "DROP TABLE entry_words;
          DROP INDEX entries_status_cover;
+         DROP TABLE episode_watches;
+         DROP INDEX episodes_airstamp;
+         DROP INDEX episodes_airdate;
+         ALTER TABLE episodes DROP COLUMN airstamp;
+         ALTER TABLE episodes DROP COLUMN notified_at;
+         ALTER TABLE titles DROP COLUMN catalog_updated;
          PRAGMA user_version = 3;
          VACUUM;",
     )

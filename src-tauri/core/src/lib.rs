@@ -7,6 +7,7 @@ pub mod backup;
 #[cfg(feature = "ts")]
 pub mod bindings;
 pub mod catalog;
+pub mod clock;
 pub mod devdata;
 pub mod error;
 pub mod markdown;

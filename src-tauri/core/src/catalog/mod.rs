@@ -22,7 +22,7 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -182,7 +182,12 @@ pub struct Episode {
     pub season: u32,
     pub number: u32,
     pub name: Option<String>,
+    /// The day it aired where it aired (the network's calendar).
     pub airdate: Option<NaiveDate>,
+    /// The instant it aired, when the catalogue knows the time (TVmaze's
+    /// `airstamp`); an episode with only a date has none.
+    #[serde(default)]
+    pub airstamp: Option<DateTime<Utc>>,
     pub runtime_minutes: Option<u32>,
 }
 

@@ -86,6 +86,7 @@ struct Ep {
     number: Option<u32>,
     name: Option<String>,
     airdate: Option<String>,
+    airstamp: Option<String>,
     runtime: Option<u32>,
 }
 
@@ -275,6 +276,11 @@ fn to_details(mut show: Show, crew: Vec<CrewCredit>) -> Details {
                 number: e.number?,
                 name: non_empty(e.name.as_deref()),
                 airdate: date_of(e.airdate.as_deref()),
+                airstamp: e
+                    .airstamp
+                    .as_deref()
+                    .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                    .map(|t| t.with_timezone(&chrono::Utc)),
                 runtime_minutes: e.runtime,
             })
         })

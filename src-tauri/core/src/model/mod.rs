@@ -63,6 +63,10 @@ macro_rules! word_enum {
     };
 }
 
+// After the macro, which it uses.
+mod episodes;
+pub use episodes::*;
+
 word_enum!(
     /// What sort of title this is.
     Kind, "kind" {

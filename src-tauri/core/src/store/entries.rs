@@ -8,7 +8,8 @@ use super::Library;
 use crate::error::{Error, ErrorPayload, Result};
 use crate::model::{
     rating_10, Entry, EntryFields, EntryPatch, EntryPreview, ExternalIds, NewEntry, Person, Status,
-    StatusCounts, SubScores, Title, TitleFacts, Viewing, ViewingDetails, MAX_TAG_CHARS,
+    StatusCounts, SubScores, Title, TitleFacts, Viewing, ViewingDetails, WatchedWhen,
+    MAX_TAG_CHARS,
 };
 use crate::rating::Rating;
 use crate::text;
@@ -180,7 +181,9 @@ impl Library {
         today: NaiveDate,
     ) -> Result<Entry> {
         let tx = self.conn.transaction()?;
-        patch_in(&tx, id, today, |_, _| Ok(patch.clone()))?;
+        patch_in(&tx, id, today, Some(WatchedWhen::Unknown), |_, _| {
+            Ok(patch.clone())
+        })?;
         tx.commit()?;
         self.entry(id)
     }
@@ -269,35 +272,42 @@ impl Library {
     /// written in one transaction, so two quick presses count twice.
     pub fn add_episode(&mut self, id: i64) -> Result<Entry> {
         let tx = self.conn.transaction()?;
-        patch_in(&tx, id, today(), |old, episodes| {
-            let progress = old.progress + 1;
-            let mut status = old.status;
-            if let Some(eps) = episodes {
-                if progress > eps {
-                    let name: String = tx.query_row(
-                        "SELECT t.name FROM entries e JOIN titles t ON t.id = e.title_id
+        let today = today();
+        patch_in(
+            &tx,
+            id,
+            today,
+            Some(WatchedWhen::On(today)),
+            |old, episodes| {
+                let progress = old.progress + 1;
+                let mut status = old.status;
+                if let Some(eps) = episodes {
+                    if progress > eps {
+                        let name: String = tx.query_row(
+                            "SELECT t.name FROM entries e JOIN titles t ON t.id = e.title_id
                          WHERE e.id = ?1",
-                        [id],
-                        |r| r.get(0),
-                    )?;
-                    return Err(Error::invalid_field(
-                        "progress",
-                        format!("'{name}' has {eps} episodes and you have watched them all"),
-                    ));
+                            [id],
+                            |r| r.get(0),
+                        )?;
+                        return Err(Error::invalid_field(
+                            "progress",
+                            format!("'{name}' has {eps} episodes and you have watched them all"),
+                        ));
+                    }
+                    if progress == eps {
+                        status = Status::Completed;
+                    }
                 }
-                if progress == eps {
-                    status = Status::Completed;
+                if matches!(status, Status::PlanToWatch | Status::OnHold) {
+                    status = Status::Watching;
                 }
-            }
-            if matches!(status, Status::PlanToWatch | Status::OnHold) {
-                status = Status::Watching;
-            }
-            Ok(EntryPatch {
-                progress: Some(progress),
-                status: Some(status),
-                ..EntryPatch::default()
-            })
-        })?;
+                Ok(EntryPatch {
+                    progress: Some(progress),
+                    status: Some(status),
+                    ..EntryPatch::default()
+                })
+            },
+        )?;
         tx.commit()?;
         self.entry(id)
     }
@@ -466,11 +476,14 @@ fn apply_status_change(
 /// Reads an entry's fields inside `tx`, lets `make` choose a patch from
 /// them, and writes only the columns that patch (and the status rule)
 /// change. Reading and writing in the one write transaction is what keeps
-/// another face's change to another field.
-fn patch_in(
+/// another face's change to another field. A progress count set this way
+/// is carried into the episode history as watched `sync` (`None`: the
+/// history is what changed, and the count follows it).
+pub(super) fn patch_in(
     tx: &Transaction,
     id: i64,
     today: NaiveDate,
+    sync: Option<WatchedWhen>,
     make: impl FnOnce(&EntryFields, Option<u32>) -> Result<EntryPatch>,
 ) -> Result<()> {
     let (_, old, _, _) = read_fields(tx, id)?;
@@ -478,6 +491,9 @@ fn patch_in(
     let patch = make(&old, episodes)?;
     let new = derive_fields(&old, &patch, episodes, today);
     validate_fields(&new, episodes)?;
+    if let Some(when) = sync.filter(|_| new.progress != old.progress) {
+        super::history::sync_to_progress(tx, id, new.progress, when)?;
+    }
     if write_changes(tx, id, &old, &new)? {
         tx.execute(
             "UPDATE entries SET updated_at = ?2 WHERE id = ?1",

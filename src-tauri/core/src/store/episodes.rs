@@ -23,6 +23,7 @@ impl Library {
         let entry_id = insert_entry(&tx, &new, today())?;
         let title_id = title_id(&tx, entry_id)?;
         replace_episodes(&tx, title_id, &details.episodes)?;
+        super::history::backfill(&tx, entry_id)?;
         tx.commit()?;
         Ok(entry_id)
     }
@@ -55,6 +56,7 @@ impl Library {
         replace_title(&tx, title_id, &facts, Some(Utc::now()))?;
         if !details.episodes.is_empty() {
             replace_episodes(&tx, title_id, &details.episodes)?;
+            super::history::backfill(&tx, entry_id)?;
         }
         search::reindex(&tx, entry_id)?;
         tx.commit()?;
@@ -76,7 +78,7 @@ impl Library {
                 id: entry_id,
             })?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT season, number, name, airdate, runtime_minutes FROM episodes
+            "SELECT season, number, name, airdate, runtime_minutes, airstamp FROM episodes
              WHERE title_id = ?1 ORDER BY season, number",
         )?;
         let rows = stmt.query_map([title_id], |r| {
@@ -86,6 +88,7 @@ impl Library {
                 name: r.get(2)?,
                 airdate: r.get(3)?,
                 runtime_minutes: r.get(4)?,
+                airstamp: crate::store::history::parse_stamp(r.get(5)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -100,11 +103,31 @@ fn title_id(tx: &Transaction, entry_id: i64) -> Result<i64> {
     )?)
 }
 
+/// Makes the stored list the catalogue's: each episode upserted, so what
+/// is kept per episode (when the viewer was told it aired) survives a
+/// refresh, and the ones it no longer lists removed from the list. The
+/// history is keyed apart and never touched: a renumbered or dropped
+/// episode the viewer watched stays watched.
 fn replace_episodes(tx: &Transaction, title_id: i64, episodes: &[Episode]) -> Result<()> {
-    tx.execute("DELETE FROM episodes WHERE title_id = ?1", [title_id])?;
+    let fresh: std::collections::HashSet<(u32, u32)> =
+        episodes.iter().map(|e| (e.season, e.number)).collect();
+    let stored: Vec<(u32, u32)> = tx
+        .prepare_cached("SELECT season, number FROM episodes WHERE title_id = ?1")?
+        .query_map([title_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut gone = tx.prepare_cached(
+        "DELETE FROM episodes WHERE title_id = ?1 AND season = ?2 AND number = ?3",
+    )?;
+    for (season, number) in stored.into_iter().filter(|k| !fresh.contains(k)) {
+        gone.execute(params![title_id, season, number])?;
+    }
     let mut stmt = tx.prepare_cached(
-        "INSERT OR REPLACE INTO episodes (title_id, season, number, name, airdate, runtime_minutes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO episodes
+             (title_id, season, number, name, airdate, runtime_minutes, airstamp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (title_id, season, number) DO UPDATE SET
+             name = excluded.name, airdate = excluded.airdate,
+             runtime_minutes = excluded.runtime_minutes, airstamp = excluded.airstamp",
     )?;
     for e in episodes {
         stmt.execute(params![
@@ -113,7 +136,8 @@ fn replace_episodes(tx: &Transaction, title_id: i64, episodes: &[Episode]) -> Re
             e.number,
             e.name.as_deref().map(str::trim).filter(|n| !n.is_empty()),
             e.airdate,
-            e.runtime_minutes
+            e.runtime_minutes,
+            e.airstamp.map(crate::store::history::stamp)
         ])?;
     }
     Ok(())

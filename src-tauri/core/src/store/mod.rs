@@ -6,6 +6,7 @@ mod backup;
 mod bulk;
 mod entries;
 mod episodes;
+pub(crate) mod history;
 pub(crate) mod import;
 mod platforms;
 pub(crate) mod posters;
@@ -15,6 +16,7 @@ mod schema;
 mod search;
 mod settings;
 mod stats;
+mod upnext;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -243,13 +243,91 @@ DROP TABLE external_ids;
 ALTER TABLE external_ids_v5 RENAME TO external_ids;
 "#;
 
+/// Every episode watched, and when episodes air.
+///
+/// `episode_watches` holds one row per episode per viewing (`viewing_id`
+/// NULL is the current one; a rewatch has its own rows). It is keyed by
+/// season and number, not by the `episodes` row, so a catalogue that
+/// renumbers or drops an episode never deletes what the user watched.
+/// `watched_on` is the viewer's calendar day, `watched_at` the instant when
+/// known; both NULL is "watched, day unknown".
+///
+/// Existing progress counts become "the first N episodes in airing order,
+/// day unknown" where the title has an episode list (specials, season 0,
+/// never count); past the end of the list the numbering goes on in the
+/// last season, so no count is lowered. Without a list the count stays as
+/// it is.
+///
+/// `episodes.airstamp` is the instant an episode airs (UTC, RFC 3339);
+/// `notified_at` when the viewer was told it aired. `titles.catalog_updated`
+/// is the catalogue's own change stamp, so a refresh of airing shows can
+/// skip the unchanged ones.
+const V6: &str = r#"
+ALTER TABLE episodes ADD COLUMN airstamp TEXT;
+ALTER TABLE episodes ADD COLUMN notified_at TEXT;
+CREATE INDEX episodes_airstamp ON episodes(airstamp) WHERE airstamp IS NOT NULL;
+CREATE INDEX episodes_airdate ON episodes(airdate) WHERE airdate IS NOT NULL;
+ALTER TABLE titles ADD COLUMN catalog_updated INTEGER;
+
+CREATE TABLE episode_watches (
+    id          INTEGER PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    viewing_id  INTEGER REFERENCES viewings(id) ON DELETE CASCADE,
+    season      INTEGER NOT NULL CHECK (season >= 0),
+    number      INTEGER NOT NULL CHECK (number >= 1),
+    watched_on  TEXT,
+    watched_at  TEXT,
+    platform_id INTEGER REFERENCES platforms(id) ON DELETE SET NULL,
+    rating      INTEGER CHECK (rating BETWEEN 0 AND 100),
+    note        TEXT,
+    recorded_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX episode_watches_one
+    ON episode_watches(entry_id, coalesce(viewing_id, 0), season, number);
+CREATE INDEX episode_watches_latest ON episode_watches(entry_id, watched_at, watched_on);
+
+INSERT INTO episode_watches (entry_id, season, number, recorded_at)
+SELECT e.id, ep.season, ep.number, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+FROM entries e
+JOIN (SELECT title_id, season, number,
+             row_number() OVER (PARTITION BY title_id ORDER BY season, number) AS n
+      FROM episodes WHERE season > 0) ep
+  ON ep.title_id = e.title_id AND ep.n <= e.progress
+WHERE e.progress > 0;
+
+WITH RECURSIVE
+  listed AS (
+    SELECT title_id, count(*) AS n, max(season) AS last_season
+    FROM episodes WHERE season > 0 GROUP BY title_id),
+  ends AS (
+    SELECT l.title_id, l.n, l.last_season,
+           (SELECT max(number) FROM episodes x
+            WHERE x.title_id = l.title_id AND x.season = l.last_season) AS last_number
+    FROM listed l),
+  extra(entry_id, season, number, remaining) AS (
+    SELECT e.id, ends.last_season, ends.last_number + 1, e.progress - ends.n - 1
+    FROM entries e JOIN ends ON ends.title_id = e.title_id
+    WHERE e.progress > ends.n
+    UNION ALL
+    SELECT entry_id, season, number + 1, remaining - 1 FROM extra WHERE remaining > 0)
+INSERT INTO episode_watches (entry_id, season, number, recorded_at)
+SELECT entry_id, season, number, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM extra;
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+    ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 5;
+pub const LATEST_VERSION: i64 = 6;
 
 #[cfg(test)]
 mod tests {
@@ -346,5 +424,48 @@ mod tests {
         conn.execute("DELETE FROM entry_words WHERE rowid = 3", [])
             .unwrap();
         assert!(hits("\"lov\"*").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod history_migration {
+    use rusqlite::Connection;
+
+    /// Progress counts become the first N episodes in airing order (specials
+    /// skipped), going on in the last season past the end of the list; a
+    /// title without a list keeps its count and gets no rows.
+    #[test]
+    fn counts_become_the_first_episodes_and_none_is_lowered() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO titles (id, kind, name, sort_name, created_at, updated_at) VALUES
+                 (1, 'series', 'Listed', 'listed', 'x', 'x'),
+                 (2, 'series', 'Short list', 'short list', 'x', 'x'),
+                 (3, 'series', 'Counted', 'counted', 'x', 'x');
+             INSERT INTO episodes (title_id, season, number) VALUES
+                 (1, 0, 1), (1, 1, 1), (1, 1, 2), (1, 2, 1), (1, 2, 2),
+                 (2, 1, 1), (2, 1, 2);
+             INSERT INTO entries (id, title_id, status, progress, added_at, updated_at) VALUES
+                 (10, 1, 'watching', 3, 'x', 'x'),
+                 (20, 2, 'watching', 4, 'x', 'x'),
+                 (30, 3, 'watching', 7, 'x', 'x');",
+        )
+        .unwrap();
+        super::migrations().to_latest(&mut conn).unwrap();
+        let rows = |entry: i64| -> Vec<(u32, u32)> {
+            conn.prepare(
+                "SELECT season, number FROM episode_watches WHERE entry_id = ?1
+                 AND watched_on IS NULL AND watched_at IS NULL ORDER BY season, number",
+            )
+            .unwrap()
+            .query_map([entry], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+        };
+        assert_eq!(rows(10), [(1, 1), (1, 2), (2, 1)]);
+        assert_eq!(rows(20), [(1, 1), (1, 2), (1, 3), (1, 4)]);
+        assert!(rows(30).is_empty());
     }
 }

@@ -3,4 +3,13 @@
 /**
  * One episode as the catalogue lists it.
  */
-export type Episode = { season: number, number: number, name: string | null, airdate: string | null, runtime_minutes: number | null, };
+export type Episode = { season: number, number: number, name: string | null, 
+/**
+ * The day it aired where it aired (the network's calendar).
+ */
+airdate: string | null, 
+/**
+ * The instant it aired, when the catalogue knows the time (TVmaze's
+ * `airstamp`); an episode with only a date has none.
+ */
+airstamp: string | null, runtime_minutes: number | null, };

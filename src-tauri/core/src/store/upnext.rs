@@ -1,0 +1,253 @@
+//! Up next (for each show being watched, the episode to watch or wait for)
+//! and the calendar (the episodes that air in a range of the viewer's
+//! days). Both work offline from what is stored, in the viewer's zone.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::params;
+
+use super::history::{parse_stamp, stamp};
+use super::Library;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::model::{CalendarItem, CalendarQuery, Status, UpNextQuery, UpNextRow, UpNextSection};
+
+/// How far ahead "Starting soon" looks.
+const STARTING_SOON_DAYS: i64 = 30;
+
+/// The longest calendar range asked for at once: a year and a bit.
+pub const MAX_CALENDAR_DAYS: u32 = 400;
+
+/// Orders a season and episode number as one integer key.
+const KEY: &str = "1000000";
+
+impl Library {
+    /// The Up next rows: continue watching and new episodes (most recently
+    /// watched first), not aired yet (soonest first), starting soon
+    /// (soonest first), waiting for the next season.
+    pub fn up_next(&self, query: &UpNextQuery, clock: &Clock) -> Result<Vec<UpNextRow>> {
+        let now = stamp(clock.now());
+        let today = clock.today().to_string();
+        let services = if query.on_my_services {
+            "AND p.subscribed = 1"
+        } else {
+            ""
+        };
+        // An episode has aired by its time, else by its day; one with
+        // neither is taken as aired (a list without dates).
+        let aired = |a: &str| {
+            format!(
+                "({a}.airstamp <= :now OR ({a}.airstamp IS NULL AND ({a}.airdate IS NULL OR {a}.airdate <= :today)))"
+            )
+        };
+        let sql = format!(
+            "WITH w AS (
+                SELECT e.id AS entry_id, e.title_id, e.status, e.updated_at, p.name AS platform,
+                    (SELECT x.season * {KEY} + x.number FROM episode_watches x
+                       WHERE x.entry_id = e.id AND coalesce(x.viewing_id, 0) = 0 AND x.season > 0
+                       ORDER BY x.season DESC, x.number DESC LIMIT 1) AS last_key,
+                    (SELECT max(coalesce(x.watched_at, x.watched_on)) FROM episode_watches x
+                       WHERE x.entry_id = e.id) AS last_watched
+                FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
+                WHERE e.status IN ('watching', 'plan_to_watch') {services}
+             )
+             SELECT w.entry_id, t.name, t.original_name, w.status, t.airing, t.poster_url,
+                    (SELECT ps.hash FROM posters ps
+                     WHERE ps.title_id = t.id AND ps.source_url = t.poster_url),
+                    w.platform, w.last_watched,
+                    n.season, n.number, n.name, n.airdate, n.airstamp, n.runtime_minutes,
+                    {aired_n},
+                    (SELECT count(*) FROM episodes a
+                     WHERE a.title_id = w.title_id AND a.season > 0
+                       AND a.season * {KEY} + a.number > coalesce(w.last_key, 0) AND {aired_a}),
+                    EXISTS (SELECT 1 FROM episodes r WHERE r.title_id = w.title_id AND r.season > 0)
+             FROM w JOIN titles t ON t.id = w.title_id
+             LEFT JOIN episodes n ON n.title_id = w.title_id
+                  AND n.season * {KEY} + n.number = (
+                      SELECT y.season * {KEY} + y.number FROM episodes y
+                      WHERE y.title_id = w.title_id AND y.season > 0
+                        AND y.season * {KEY} + y.number > coalesce(w.last_key, 0)
+                      ORDER BY y.season, y.number LIMIT 1)
+             ORDER BY w.last_watched IS NULL, w.last_watched DESC, w.updated_at DESC, w.entry_id",
+            aired_n = aired("n"),
+            aired_a = aired("a"),
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let soon = clock.now() + Duration::days(STARTING_SOON_DAYS);
+        let mut rows = stmt.query(rusqlite::named_params! {":now": now, ":today": today})?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let status: Status = r.get::<_, String>(3)?.parse()?;
+            let airing: Option<String> = r.get(4)?;
+            let listed: bool = r.get(17)?;
+            let last_watched = r
+                .get::<_, Option<String>>(8)?
+                .and_then(|s| instant_of(&s, clock));
+            let season: Option<u32> = r.get(9)?;
+            let airstamp = parse_stamp(r.get(13)?);
+            let airdate: Option<NaiveDate> = r.get(12)?;
+            let aired: bool = r.get::<_, Option<bool>>(15)?.unwrap_or(false);
+            let air_instant = airstamp.or_else(|| airdate.map(|d| clock.start_of(d)));
+            let section = match (status, season.is_some()) {
+                (Status::PlanToWatch, true) => {
+                    // Planned shows only while their first episode is near.
+                    match air_instant {
+                        Some(t) if t >= clock.now() && t <= soon && last_watched.is_none() => {
+                            UpNextSection::StartingSoon
+                        }
+                        _ => continue,
+                    }
+                }
+                (Status::PlanToWatch, false) => continue,
+                (_, false) => {
+                    let goes_on = matches!(airing.as_deref(), Some("running" | "upcoming"));
+                    if !listed || !goes_on {
+                        continue;
+                    }
+                    UpNextSection::WaitingForSeason
+                }
+                (_, true) if !aired => UpNextSection::NotAired,
+                (_, true) => match (last_watched, air_instant) {
+                    (Some(seen), Some(air)) if air > seen => UpNextSection::NewEpisodes,
+                    _ => UpNextSection::ContinueWatching,
+                },
+            };
+            out.push(UpNextRow {
+                entry_id: r.get(0)?,
+                title: r.get(1)?,
+                original_title: r.get(2)?,
+                section,
+                status,
+                season,
+                number: r.get(10)?,
+                episode_name: r.get(11)?,
+                airstamp,
+                airdate,
+                runtime_minutes: r.get(14)?,
+                aired,
+                new_count: r.get(16)?,
+                platform: r.get(7)?,
+                poster: r.get(6)?,
+                poster_url: r.get(5)?,
+                last_watched,
+            });
+        }
+        // Watched order is kept within the first two sections; the others
+        // go by when the episode airs.
+        out.sort_by_key(|row| match row.section {
+            UpNextSection::ContinueWatching | UpNextSection::NewEpisodes => (0, None),
+            UpNextSection::NotAired => (1, air_key(row, clock)),
+            UpNextSection::StartingSoon => (2, air_key(row, clock)),
+            UpNextSection::WaitingForSeason => (3, None),
+        });
+        Ok(out)
+    }
+
+    /// The episodes of the library's shows that air on the viewer's days
+    /// `from` to `from + days - 1`, in airing order.
+    pub fn calendar(&self, query: &CalendarQuery, clock: &Clock) -> Result<Vec<CalendarItem>> {
+        if query.days == 0 || query.days > MAX_CALENDAR_DAYS {
+            return Err(Error::invalid_field(
+                "days",
+                format!("the calendar shows 1 to {MAX_CALENDAR_DAYS} days at a time"),
+            ));
+        }
+        let until = query.from + Duration::days(i64::from(query.days));
+        let statuses: Vec<&str> = if query.statuses.is_empty() {
+            vec!["watching", "plan_to_watch", "on_hold"]
+        } else {
+            query.statuses.iter().map(|s| s.as_str()).collect()
+        };
+        let status_list = statuses
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let services = if query.on_my_services {
+            "AND p.subscribed = 1"
+        } else {
+            ""
+        };
+        let select =
+            "SELECT e.id, t.name, e.status, ep.season, ep.number, ep.name, ep.airstamp, ep.airdate,
+                    ep.runtime_minutes, p.name, t.network,
+                    ep.number = (SELECT min(f.number) FROM episodes f
+                                 WHERE f.title_id = t.id AND f.season = ep.season),
+                    ep.number = (SELECT max(f.number) FROM episodes f
+                                 WHERE f.title_id = t.id AND f.season = ep.season)
+                      AND (t.airing = 'ended' OR EXISTS (SELECT 1 FROM episodes g
+                           WHERE g.title_id = t.id AND g.season > ep.season)),
+                    EXISTS (SELECT 1 FROM episode_watches w WHERE w.entry_id = e.id
+                            AND coalesce(w.viewing_id, 0) = 0
+                            AND w.season = ep.season AND w.number = ep.number),
+                    t.sort_name
+             FROM episodes ep JOIN titles t ON t.id = ep.title_id
+             JOIN entries e ON e.title_id = t.id
+             LEFT JOIN platforms p ON p.id = e.platform_id";
+        let sql = format!(
+            "{select} WHERE ep.airstamp >= ?1 AND ep.airstamp < ?2
+                 AND e.status IN ({status_list}) {services}
+             UNION ALL
+             {select} WHERE ep.airstamp IS NULL AND ep.airdate >= ?3 AND ep.airdate < ?4
+                 AND e.status IN ({status_list}) {services}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![
+                stamp(clock.start_of(query.from)),
+                stamp(clock.start_of(until)),
+                query.from,
+                until
+            ],
+            |r| {
+                let airstamp = parse_stamp(r.get(6)?);
+                let airdate: Option<NaiveDate> = r.get(7)?;
+                let local = airstamp.map(|t| t.with_timezone(&clock.tz()));
+                Ok((
+                    CalendarItem {
+                        entry_id: r.get(0)?,
+                        title: r.get(1)?,
+                        status: r.get::<_, String>(2)?.parse().unwrap_or(Status::Watching),
+                        season: r.get(3)?,
+                        number: r.get(4)?,
+                        episode_name: r.get(5)?,
+                        airstamp,
+                        day: local
+                            .map(|t| t.date_naive())
+                            .or(airdate)
+                            .unwrap_or(query.from),
+                        local_time: local.map(|t| t.format("%H:%M").to_string()),
+                        runtime_minutes: r.get(8)?,
+                        platform: r.get(9)?,
+                        network: r.get(10)?,
+                        premiere: r.get::<_, Option<bool>>(11)?.unwrap_or(false),
+                        finale: r.get::<_, Option<bool>>(12)?.unwrap_or(false),
+                        watched: r.get(13)?,
+                    },
+                    r.get::<_, String>(14)?,
+                ))
+            },
+        )?;
+        let mut items: Vec<(CalendarItem, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        // Date-only episodes sort at the start of their day.
+        items.sort_by(|(a, an), (b, bn)| {
+            (a.day, &a.local_time, an, a.season, a.number).cmp(&(
+                b.day,
+                &b.local_time,
+                bn,
+                b.season,
+                b.number,
+            ))
+        });
+        Ok(items.into_iter().map(|(i, _)| i).collect())
+    }
+}
+
+/// A stored watch moment: an instant, or a day (its start in the zone).
+fn instant_of(s: &str, clock: &Clock) -> Option<DateTime<Utc>> {
+    parse_stamp(Some(s.to_string())).or_else(|| s.parse().ok().map(|d| clock.start_of(d)))
+}
+
+fn air_key(row: &UpNextRow, clock: &Clock) -> Option<DateTime<Utc>> {
+    row.airstamp
+        .or_else(|| row.airdate.map(|d| clock.start_of(d)))
+}

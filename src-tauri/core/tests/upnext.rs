@@ -1,0 +1,489 @@
+//! Episode history, Up next and the calendar: Mr. Robot's real TVmaze
+//! answers served by a local HTTP server, and shows written here for what
+//! no recording has (a KST drama, a DST change, date-only episodes,
+//! specials). Time is fixed with `Clock::fixed`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use watchlog_core::catalog::blocking::BlockingCatalog;
+use watchlog_core::catalog::{CatalogConfig, CatalogRef, Details, Episode, Provider};
+use watchlog_core::clock::Clock;
+use watchlog_core::{
+    Airing, CalendarQuery, EntryFields, EntryPatch, EpisodeRef, Kind, Library, Status, TitleFacts,
+    UpNextQuery, UpNextSection, WatchedWhen,
+};
+use watchlog_testkit::tvmaze::Tvmaze;
+use watchlog_testkit::{Sandbox, Server};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn ep(s: &str) -> EpisodeRef {
+    s.parse().unwrap()
+}
+
+fn clock(now: &str, tz: Tz) -> Clock {
+    Clock::fixed(at(now), tz)
+}
+
+fn watching() -> EntryFields {
+    EntryFields {
+        status: Status::Watching,
+        ..Default::default()
+    }
+}
+
+/// Mr. Robot from the recorded TVmaze answers, through the real client.
+fn robot(lib: &mut Library) -> Option<(i64, Server)> {
+    let t = Tvmaze::load()?;
+    let server = Server::start(move |req| {
+        t.route(req)
+            .unwrap_or_else(watchlog_testkit::Reply::not_found)
+    });
+    let cat = BlockingCatalog::new(CatalogConfig {
+        tvmaze_url: server.base.clone(),
+        ..CatalogConfig::default()
+    })
+    .unwrap();
+    let details = cat
+        .details(&CatalogRef::new(Provider::Tvmaze, "1871"))
+        .unwrap();
+    let id = lib.add_from_catalog(&details, &watching()).unwrap();
+    Some((id, server))
+}
+
+fn show(name: &str, airing: Option<Airing>, episodes: Vec<Episode>) -> Details {
+    Details {
+        facts: TitleFacts {
+            kind: Kind::Series,
+            name: name.into(),
+            airing,
+            episodes: Some(episodes.iter().filter(|e| e.season > 0).count() as u32),
+            ..Default::default()
+        },
+        episodes,
+        poster_url: None,
+        providers: Vec::new(),
+    }
+}
+
+fn episode(season: u32, number: u32, airstamp: Option<&str>, airdate: Option<&str>) -> Episode {
+    Episode {
+        season,
+        number,
+        name: Some(format!("Episode {number}")),
+        airdate: airdate.map(day),
+        airstamp: airstamp.map(at),
+        runtime_minutes: Some(60),
+    }
+}
+
+#[test]
+fn marking_moves_up_next_along_the_real_episode_list() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let Some((id, _server)) = robot(&mut lib) else {
+        return;
+    };
+    // 16 July 2015, 12:00 in New York: episodes 1–4 have aired.
+    let c = clock("2015-07-16T16:00:00Z", chrono_tz::America::New_York);
+    let list = lib.episode_progress(id).unwrap();
+    assert_eq!(list.len(), 10);
+    assert_eq!(
+        list[0].airstamp,
+        Some(at("2015-06-25T02:00:00Z")),
+        "TVmaze's airstamp, kept as an instant"
+    );
+
+    let next = lib.up_next(&UpNextQuery::default(), &c).unwrap();
+    assert_eq!(next.len(), 1);
+    let row = &next[0];
+    assert_eq!((row.season, row.number), (Some(1), Some(1)));
+    assert!(row.aired);
+    assert_eq!(row.new_count, 4);
+    assert_eq!(row.section, UpNextSection::ContinueWatching);
+
+    let e = lib
+        .mark_episode(
+            id,
+            ep("S1E1"),
+            WatchedWhen::At(at("2015-07-16T01:00:00Z")),
+            &c,
+        )
+        .unwrap();
+    assert_eq!(e.fields.progress, 1);
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!(
+        (row.season, row.number, row.new_count),
+        (Some(1), Some(2), 3)
+    );
+
+    let e = lib
+        .mark_episodes_until(id, ep("S1E3"), WatchedWhen::On(day("2015-07-16")), &c)
+        .unwrap();
+    assert_eq!(e.fields.progress, 3);
+    let days: Vec<Vec<NaiveDate>> = lib
+        .episode_progress(id)
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|p| p.watched_on.clone())
+        .collect();
+    assert_eq!(
+        days,
+        [vec![], vec![day("2015-07-16")], vec![day("2015-07-16")]],
+        "the first keeps its instant; the others got the day"
+    );
+
+    let e = lib.unmark_episode(id, ep("S1E2"), &c).unwrap();
+    assert_eq!(e.fields.progress, 2);
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!(
+        (row.season, row.number),
+        (Some(1), Some(4)),
+        "next after the last one watched"
+    );
+
+    // E5 airs on 22 July (22:00 EDT): after E4, not aired yet.
+    lib.mark_episode(id, ep("S1E4"), WatchedWhen::At(c.now()), &c)
+        .unwrap();
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!(
+        (row.number, row.aired, row.section),
+        (Some(5), false, UpNextSection::NotAired)
+    );
+    let later = clock("2015-07-23T12:00:00Z", chrono_tz::America::New_York);
+    let row = &lib.up_next(&UpNextQuery::default(), &later).unwrap()[0];
+    assert_eq!(
+        (row.number, row.aired, row.section),
+        (Some(5), true, UpNextSection::NewEpisodes),
+        "aired after the viewer caught up"
+    );
+}
+
+#[test]
+fn bad_episode_marks_are_refused_in_words_and_change_nothing() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let Some((id, _server)) = robot(&mut lib) else {
+        return;
+    };
+    let c = clock("2015-07-16T16:00:00Z", chrono_tz::America::New_York);
+    lib.mark_episode(id, ep("S1E1"), WatchedWhen::Unknown, &c)
+        .unwrap();
+    let before = (lib.entry(id).unwrap(), lib.episode_progress(id).unwrap());
+    let refusals = [
+        (
+            lib.mark_episode(id, ep("S1E11"), WatchedWhen::Unknown, &c),
+            "has no S1E11 (its list has 10 episodes in 1 season)",
+        ),
+        (
+            lib.mark_episode(id, ep("S1E2"), WatchedWhen::On(day("2015-07-17")), &c),
+            "2015-07-17 is in the future",
+        ),
+        (
+            lib.mark_episode(id, ep("S1E3"), WatchedWhen::On(day("2015-07-01")), &c),
+            "S1E3 of 'Mr. Robot' aired on 2015-07-08; it cannot have been watched on 2015-07-01",
+        ),
+        (
+            lib.mark_episode(id, ep("S1E1"), WatchedWhen::Unknown, &c),
+            "already marked as watched",
+        ),
+        (
+            lib.unmark_episode(id, ep("S1E5"), &c),
+            "S1E5 of 'Mr. Robot' is not marked as watched",
+        ),
+        (
+            lib.mark_episodes_until(id, ep("S1E4"), WatchedWhen::On(day("2015-07-10")), &c),
+            "S1E4 of 'Mr. Robot' aired on 2015-07-15",
+        ),
+    ];
+    for (result, words) in refusals {
+        let e = result.unwrap_err().to_string();
+        assert!(e.contains(words), "{e}");
+    }
+    assert!("S0E0".parse::<EpisodeRef>().is_err());
+    assert_eq!(
+        (lib.entry(id).unwrap(), lib.episode_progress(id).unwrap()),
+        before,
+        "nothing changed"
+    );
+}
+
+/// A KST drama at 21:10 on Wednesday is Wednesday afternoon in Berlin and
+/// Wednesday morning in New York; one at 09:00 KST is the evening before
+/// in the Americas.
+#[test]
+fn a_kst_air_time_falls_on_the_viewers_own_day() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let drama = show(
+        "Moon in the Day",
+        Some(Airing::Running),
+        vec![
+            episode(1, 1, Some("2026-12-02T21:10:00+09:00"), Some("2026-12-02")),
+            episode(1, 2, Some("2026-12-03T09:00:00+09:00"), Some("2026-12-03")),
+        ],
+    );
+    let id = lib.add_from_catalog(&drama, &watching()).unwrap();
+    let now = "2026-12-01T12:00:00Z";
+    let week = |tz: Tz| {
+        lib.calendar(
+            &CalendarQuery {
+                from: day("2026-12-01"),
+                days: 7,
+                statuses: vec![],
+                on_my_services: false,
+            },
+            &clock(now, tz),
+        )
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.number, i.day.to_string(), i.local_time.unwrap()))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        week(chrono_tz::Asia::Seoul),
+        [
+            (1, "2026-12-02".into(), "21:10".into()),
+            (2, "2026-12-03".into(), "09:00".into())
+        ]
+    );
+    assert_eq!(
+        week(chrono_tz::Europe::Berlin),
+        [
+            (1, "2026-12-02".into(), "13:10".into()),
+            (2, "2026-12-03".into(), "01:00".into())
+        ]
+    );
+    assert_eq!(
+        week(chrono_tz::America::New_York),
+        [
+            (1, "2026-12-02".into(), "07:10".into()),
+            (2, "2026-12-02".into(), "19:00".into())
+        ],
+        "the 09:00 KST episode is the evening before in New York"
+    );
+    let row = &lib
+        .up_next(
+            &UpNextQuery::default(),
+            &clock(now, chrono_tz::America::New_York),
+        )
+        .unwrap()[0];
+    assert_eq!((row.entry_id, row.section), (id, UpNextSection::NotAired));
+    // A day's range is the viewer's: 2 December in New York holds both.
+    let one_day = lib
+        .calendar(
+            &CalendarQuery {
+                from: day("2026-12-02"),
+                days: 1,
+                statuses: vec![],
+                on_my_services: false,
+            },
+            &clock(now, chrono_tz::America::New_York),
+        )
+        .unwrap();
+    assert_eq!(one_day.len(), 2);
+    assert!(one_day[0].premiere && !one_day[1].finale);
+}
+
+/// A weekly 21:00 show in New York keeps its local time across the end of
+/// summer time, though its UTC time moves by an hour.
+#[test]
+fn a_weekly_time_survives_the_dst_change() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let weekly = show(
+        "Weekly",
+        Some(Airing::Ended),
+        vec![
+            episode(1, 1, Some("2026-10-26T01:00:00Z"), Some("2026-10-25")),
+            episode(1, 2, Some("2026-11-02T02:00:00Z"), Some("2026-11-01")),
+        ],
+    );
+    lib.add_from_catalog(&weekly, &watching()).unwrap();
+    let items = lib
+        .calendar(
+            &CalendarQuery {
+                from: day("2026-10-20"),
+                days: 20,
+                statuses: vec![],
+                on_my_services: false,
+            },
+            &clock("2026-10-20T12:00:00Z", chrono_tz::America::New_York),
+        )
+        .unwrap();
+    let times: Vec<(String, String)> = items
+        .iter()
+        .map(|i| (i.day.to_string(), i.local_time.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        times,
+        [
+            ("2026-10-25".into(), "21:00".into()),
+            ("2026-11-01".into(), "21:00".into())
+        ]
+    );
+    assert!(items[1].finale, "the last episode of an ended show");
+}
+
+/// Episodes with only a day, and specials: a special never counts towards
+/// progress or comes up next; a dated episode is on its day with no time.
+#[test]
+fn date_only_episodes_and_specials() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let s = show(
+        "Dated",
+        Some(Airing::Running),
+        vec![
+            episode(0, 1, None, Some("2026-11-20")),
+            episode(1, 1, None, Some("2026-11-25")),
+            episode(1, 2, None, Some("2026-12-05")),
+        ],
+    );
+    let id = lib.add_from_catalog(&s, &watching()).unwrap();
+    let c = clock("2026-12-01T12:00:00Z", chrono_tz::Europe::London);
+    let e = lib
+        .mark_episode(id, ep("S0E1"), WatchedWhen::Unknown, &c)
+        .unwrap();
+    assert_eq!(e.fields.progress, 0, "a special does not count");
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!(
+        (row.season, row.number, row.aired),
+        (Some(1), Some(1), true)
+    );
+    lib.mark_episode(id, ep("S1E1"), WatchedWhen::Unknown, &c)
+        .unwrap();
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!(
+        (row.number, row.aired, row.section),
+        (Some(2), false, UpNextSection::NotAired)
+    );
+    let items = lib
+        .calendar(
+            &CalendarQuery {
+                from: day("2026-12-01"),
+                days: 7,
+                statuses: vec![],
+                on_my_services: false,
+            },
+            &c,
+        )
+        .unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        (items[0].day, items[0].local_time.clone()),
+        (day("2026-12-05"), None)
+    );
+    // Every listed episode watched, the show goes on: waiting.
+    let later = clock("2026-12-06T12:00:00Z", chrono_tz::Europe::London);
+    lib.mark_episode(id, ep("S1E2"), WatchedWhen::Unknown, &later)
+        .unwrap();
+    let row = &lib.up_next(&UpNextQuery::default(), &later).unwrap()[0];
+    assert_eq!(
+        (row.section, row.season),
+        (UpNextSection::WaitingForSeason, None)
+    );
+}
+
+/// A count set directly (the editor's field, "+1 episode", completing)
+/// goes into the history; a catalogue that renumbers keeps what was
+/// watched and shows it as no longer listed.
+#[test]
+fn the_count_and_the_history_agree_and_renumbering_loses_nothing() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let Some((id, server)) = robot(&mut lib) else {
+        return;
+    };
+    lib.update_entry(
+        id,
+        &EntryPatch {
+            progress: Some(5),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let watched = |lib: &Library| {
+        lib.episode_progress(id)
+            .unwrap()
+            .iter()
+            .filter(|p| p.watched)
+            .map(|p| p.number)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(watched(&lib), [1, 2, 3, 4, 5]);
+    let e = lib.add_episode(id).unwrap();
+    assert_eq!(e.fields.progress, 6);
+    assert_eq!(watched(&lib), [1, 2, 3, 4, 5, 6]);
+    lib.update_entry(
+        id,
+        &EntryPatch {
+            progress: Some(2),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(watched(&lib), [1, 2]);
+
+    // The catalogue now lists only the first episode.
+    let cat = BlockingCatalog::new(CatalogConfig {
+        tvmaze_url: server.base.clone(),
+        ..CatalogConfig::default()
+    })
+    .unwrap();
+    let mut details = cat
+        .details(&CatalogRef::new(Provider::Tvmaze, "1871"))
+        .unwrap();
+    details.episodes.truncate(1);
+    details.facts.episodes = Some(1);
+    let e = lib.refresh_title(id, &details).unwrap();
+    assert_eq!(e.fields.progress, 2, "what the viewer recorded stays");
+    let list = lib.episode_progress(id).unwrap();
+    assert_eq!(
+        list.iter()
+            .map(|p| (p.number, p.watched, p.listed))
+            .collect::<Vec<_>>(),
+        [(1, true, true), (2, true, false)],
+        "the dropped episode is kept and reported"
+    );
+}
+
+/// A planned show whose first episode airs within 30 days is "starting
+/// soon"; one further off is not on Up next at all.
+#[test]
+fn planned_shows_starting_soon() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let planned = EntryFields::default();
+    let soon = show(
+        "Soon",
+        Some(Airing::Upcoming),
+        vec![episode(1, 1, Some("2026-12-20T12:00:00Z"), None)],
+    );
+    let far = show(
+        "Far",
+        Some(Airing::Upcoming),
+        vec![episode(1, 1, Some("2027-03-01T12:00:00Z"), None)],
+    );
+    let id = lib.add_from_catalog(&soon, &planned).unwrap();
+    lib.add_from_catalog(&far, &planned).unwrap();
+    let rows = lib
+        .up_next(
+            &UpNextQuery::default(),
+            &clock("2026-12-01T12:00:00Z", Tz::UTC),
+        )
+        .unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.entry_id, r.section))
+            .collect::<Vec<_>>(),
+        [(id, UpNextSection::StartingSoon)]
+    );
+}
