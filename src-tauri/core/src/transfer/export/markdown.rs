@@ -46,7 +46,7 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
                     .fields
                     .tags
                     .iter()
-                    .map(|t| format!("`{}`", t.replace('`', "'")))
+                    .map(|t| format!("`{}`", code_span_text(t)))
                     .collect();
                 md.push_str(&format!("\nTags: {}\n", tags.join(" ")));
             }
@@ -77,6 +77,19 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
     Ok(())
 }
 
+/// A tag as the text of a one-line code span: a backtick would end the
+/// span, and a line break (a tag may hold one) would end the line and let
+/// the rest be read as Markdown or raw HTML.
+fn code_span_text(tag: &str) -> String {
+    tag.chars()
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 /// Escapes the characters that would turn a title into Markdown syntax
 /// ("*Killer* Paper" stays literal, a leading "#" stays text).
 fn escape(text: &str) -> String {
@@ -102,5 +115,13 @@ mod tests {
         assert_eq!(super::escape("Soundtrack #2"), "Soundtrack #2");
         assert_eq!(super::escape("#Alive"), "\\#Alive");
         assert_eq!(super::escape("*Killer* <b>"), "\\*Killer\\* \\<b\\>");
+    }
+
+    #[test]
+    fn a_tag_stays_one_code_span() {
+        assert_eq!(
+            super::code_span_text("a`b\n\n<img src=x>\r\tc"),
+            "a'b  <img src=x>  c"
+        );
     }
 }
