@@ -9,12 +9,15 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{html, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
+/// The only schemes a link may have: none of them can run code.
+const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEANER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         // Links open outside the app; keep only schemes that cannot run code.
-        b.url_schemes(HashSet::from(["http", "https", "mailto"]))
+        b.url_schemes(HashSet::from(URL_SCHEMES))
             .link_rel(Some("noopener noreferrer nofollow"))
             // Remote images would leak that the page was opened and break
             // offline use; reviews keep text, not pictures.
@@ -40,37 +43,92 @@ pub fn render(markdown: &str) -> String {
     sanitizer().clean(&unsafe_html).to_string()
 }
 
-/// The Markdown as written, with its raw HTML made text: every `<` that
-/// opens an HTML block or inline tag becomes `&lt;`, so a review pasted into
-/// a Markdown file cannot close the export's own `<details>` spoiler block
-/// or add markup of its own, while its Markdown (and any `<` inside code)
-/// stays exactly as typed. A code fence left open at the end is closed:
-/// in a document it would swallow what follows, and the next review's
-/// fence would then close it and free the raw HTML that review kept as code.
+/// The Markdown as written, with what the app's renderer would not show
+/// made text: every `<` that opens an HTML block or inline tag becomes
+/// `&lt;`, and an image, or a link to anything but the allowed schemes
+/// (`javascript:`), has its opening bracket escaped. So a review pasted
+/// into a Markdown file cannot close the export's own `<details>` spoiler
+/// block, add markup of its own or load anything, even in a viewer that
+/// keeps raw HTML, while its Markdown (and any `<` inside code) stays
+/// exactly as typed. A code fence left open at the end is closed: in a
+/// document it would swallow what follows, and the next review's fence
+/// would then close it and free the raw HTML that review kept as code.
 pub fn inert_html(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
-    let mut done = 0;
-    let mut last_fence = None;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) && range.start >= done {
-            out.push_str(&markdown[done..range.start]);
-            out.push_str(&markdown[range.clone()].replace('<', "&lt;"));
-            done = range.end;
+    // A link made text can leave its brackets to form another one with
+    // the text around them, so this runs until nothing changes.
+    let mut text = inert_pass(markdown);
+    loop {
+        let next = inert_pass(&text);
+        if next == text {
+            break;
         }
-        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) = event {
-            last_fence = Some(range);
-        }
+        text = next;
     }
-    out.push_str(&markdown[done..]);
-    if swallows_what_follows(&out) {
+    if swallows_what_follows(&text) {
         // Only a fence at the top level runs on past a blank line and an
         // unindented paragraph, and it is then the last one to open.
-        if let Some(fence) = last_fence.and_then(|r| fence_of(&markdown[r])) {
-            out.push('\n');
-            out.push_str(&fence);
+        let last_fence = Parser::new_ext(&text, options())
+            .into_offset_iter()
+            .filter_map(|(event, range)| {
+                matches!(
+                    event,
+                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_)))
+                )
+                .then_some(range.start)
+            })
+            .last();
+        if let Some(fence) = last_fence.and_then(|start| fence_of(&text[start..])) {
+            text.push('\n');
+            text.push_str(&fence);
         }
     }
+    text
+}
+
+/// One pass of [`inert_html`]'s replacements.
+fn inert_pass(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut done = 0;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if range.start < done {
+            continue;
+        }
+        let (upto, with) = match &event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                (range.end, markdown[range.clone()].replace('<', "&lt;"))
+            }
+            Event::Start(Tag::Image { .. }) => (range.start + 2, "!\\[".to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) if !allowed_url(dest_url) => {
+                match markdown.as_bytes()[range.start] {
+                    b'<' => (range.start + 1, "&lt;".to_string()),
+                    b'[' => (range.start + 1, "\\[".to_string()),
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        out.push_str(&markdown[done..range.start]);
+        out.push_str(&with);
+        done = upto;
+    }
+    out.push_str(&markdown[done..]);
     out
+}
+
+/// Whether a link to `url` is one the renderer keeps: no scheme (a
+/// relative address) or one of [`URL_SCHEMES`]. Browsers ignore tabs,
+/// line breaks and surrounding spaces in an address, so this does too.
+fn allowed_url(url: &str) -> bool {
+    let url: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    match url.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            URL_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
+        }
+        _ => true,
+    }
 }
 
 /// Whether a paragraph written after `markdown` would be read as part of
@@ -137,6 +195,39 @@ mod tests {
             assert_eq!(inert_html(review), review, "nothing to close");
         }
         assert_eq!(inert_html("~~~~\nopen"), "~~~~\nopen\n~~~~");
+    }
+
+    #[test]
+    fn images_and_links_that_could_run_become_text() {
+        let review = concat!(
+            "[ok](https://example.com) [rel](../x) [mail](mailto:a@b.c) ",
+            "[bad](javascript:alert(1)) [tab](<java\tscript:x>) <javascript:alert(2)> ",
+            "[ref][r] ![pic](https://example.com/p.png) [a [b](JavaScript:x)\n\n",
+            "[r]: javascript:alert(3)\n"
+        );
+        let inert = inert_html(review);
+        assert_eq!(
+            inert,
+            concat!(
+                "[ok](https://example.com) [rel](../x) [mail](mailto:a@b.c) ",
+                "\\[bad](javascript:alert(1)) \\[tab](&lt;java\tscript:x>) &lt;javascript:alert(2)> ",
+                // Freed of its link, `<java script:x>` reads as a tag; `[r]`
+                // alone is a link to the same address, made text next.
+                "\\[ref]\\[r] !\\[pic](https://example.com/p.png) \\[a \\[b](JavaScript:x)\n\n",
+                "[r]: javascript:alert(3)\n"
+            )
+        );
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&inert, options()));
+        assert!(
+            !html.to_ascii_lowercase().contains("href=\"javascript") && !html.contains("<img"),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<a href").count(),
+            3,
+            "the safe links stay: {html}"
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The review list as Markdown: a heading per section (a rating, a year
 //! finished or a status), then each title with its facts, the rating in the
 //! user's scale, where and when it was watched, and the review. Reviews are
-//! Markdown already and go in as written, but for their raw HTML, which is
-//! made text (`markdown::inert_html`) so a review cannot break out of its
-//! block; spoiler reviews sit in a `<details>` block (which GitHub, Obsidian
-//! and most renderers fold) or are left out.
+//! Markdown already and go in as written, but for their raw HTML, images
+//! and links that could run script, which are made text
+//! (`markdown::inert_html`) so a review cannot break out of its block or
+//! run anything in a viewer that keeps raw HTML; spoiler reviews sit in a
+//! `<details>` block (which GitHub, Obsidian and most renderers fold) or
+//! are left out.
 
 use std::io::Write;
 
