@@ -166,10 +166,11 @@ pub struct HostileLibrary {
 
 impl Payloads {
     /// A Watchlog JSON export with three entries whose every text field
-    /// carries payloads: names, original names, networks, genres, people,
-    /// synopses, ids, poster addresses, reviews (one a spoiler), notes,
+    /// carries payloads: names, original names, language, networks,
+    /// genres, people, synopses, an id, reviews (one a spoiler), notes,
     /// tags, platforms and the platforms of rewatches. Every name holds
-    /// "Hostile", so one search finds them all.
+    /// "Hostile", so one search finds them all. No poster address: the app
+    /// itself, not the page, would fetch it.
     pub fn library(&self) -> HostileLibrary {
         let p = self;
         let platforms = [
@@ -270,7 +271,7 @@ impl Payloads {
                         "people": [
                             { "name": p.short(&format!("{place}-person")), "role": "cast", "character": format!("<script>{}</script>", p.run(&format!("{place}-character"))) },
                             { "name": format!("javascript:{}", p.run(&format!("{place}-director"))), "role": "director", "character": null },
-                            { "name": format!("</textarea>\u{202E}rotirw"), "role": "writer", "character": null }
+                            { "name": "</textarea>\u{202E}rotirw", "role": "writer", "character": null }
                         ],
                         "external_ids": {
                             "tvmaze": null, "tmdb": null,
