@@ -6,6 +6,10 @@ mod support;
 
 use std::sync::{Arc, OnceLock};
 
+use support::hostile::{
+    assert_inert, assert_no_sideways_scroll, shows_text, watch_violations, Canary, HostileLibrary,
+    Payloads,
+};
 use support::{tools_present, App, Home};
 use watchlog_testkit::tvmaze::Tvmaze;
 use watchlog_testkit::{fixtures, Reply, Server};
@@ -753,5 +757,431 @@ async fn a_damaged_library_is_moved_aside_and_restored_in_one_click() {
                 .starts_with("watchlog.db.damaged-")
         });
     assert!(aside, "the damaged file is kept aside");
+    app.quit().await;
+}
+
+/// The URL prefixes of what the app itself loads: its pages and scripts,
+/// its IPC, its poster protocol and embedded images.
+const APP_OWN: &[&str] = &[
+    "tauri:",
+    "ipc:",
+    "http://ipc.localhost",
+    "poster:",
+    "http://poster.localhost",
+    "asset:",
+    "http://asset.localhost",
+    "data:",
+];
+
+/// A private home whose library holds the hostile entries, and the canary
+/// their payloads aim at.
+struct Hostile {
+    canary: Canary,
+    payloads: Payloads,
+    library: HostileLibrary,
+    home: Home,
+}
+
+/// Writes the hostile library's Watchlog JSON file and imports it through
+/// the one import door, as a user importing it would.
+fn hostile_home() -> Hostile {
+    let canary = Canary::start();
+    let payloads = Payloads::new(&canary);
+    let library = payloads.library();
+    eprintln!(
+        "hostile text: {} payloads in the library file",
+        payloads.places(&library.json).len()
+    );
+    let home = Home::new();
+    import_hostile(&home, &library);
+    Hostile {
+        canary,
+        payloads,
+        library,
+        home,
+    }
+}
+
+fn import_hostile(home: &Home, library: &HostileLibrary) {
+    use watchlog_core::transfer::import::{Import, Mode, RunOptions};
+    let path = home.dir.path().join("hostile.json");
+    std::fs::write(&path, &library.json).unwrap();
+    std::fs::create_dir_all(home.library().parent().unwrap()).unwrap();
+    let mut lib = watchlog_core::Library::open(home.library()).unwrap();
+    let import = Import::read(Some(watchlog_core::ImportFormat::WatchlogJson), &path).unwrap();
+    let report = import
+        .run(&mut lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    for e in &library.entries {
+        let entry = lib
+            .entry(e.id)
+            .unwrap_or_else(|err| panic!("entry {} is imported ({err}): {report:?}", e.id));
+        assert_eq!(entry.title.facts.name, e.name, "imported as written");
+    }
+}
+
+/// The TVmaze stand-in whose Mr. Robot (the second search result) has a
+/// hostile name, network, genres, summary and cast, and whose shows have
+/// no images (so nothing is fetched for them). Stops when dropped.
+fn hostile_tvmaze(mut recorded: Tvmaze, p: &Payloads) -> Server {
+    let spoil = |show: &mut serde_json::Value| {
+        show["image"] = serde_json::Value::Null;
+        if show["id"] == 1871 {
+            show["name"] = format!("Hostile catalogue {}", p.short("tvmaze-name")).into();
+            show["network"]["name"] = p.short("tvmaze-network").into();
+            show["genres"] = serde_json::json!([p.short("tvmaze-genre")]);
+            show["summary"] = format!("<p>{}</p>", p.long("tvmaze-summary")).into();
+        }
+    };
+    let mut hits: serde_json::Value = serde_json::from_slice(&recorded.search).unwrap();
+    for h in hits.as_array_mut().unwrap() {
+        spoil(&mut h["show"]);
+    }
+    recorded.search = hits.to_string().into_bytes();
+    recorded.shows.iter_mut().for_each(spoil);
+    let mut robot = recorded.show("1871").expect("Mr. Robot is recorded");
+    robot["_embedded"]["cast"] = serde_json::json!([{
+        "person": { "name": p.short("tvmaze-cast") },
+        "character": { "name": format!("<script>{}</script>", p.run("tvmaze-character")) },
+    }]);
+    let answers = format!("{}{robot}", String::from_utf8_lossy(&recorded.search));
+    eprintln!(
+        "hostile text: {} payloads in the catalogue's answers",
+        p.places(&answers).len()
+    );
+    Server::start(move |req| match req.path.as_str() {
+        "/shows/1871" => Reply::json(200, robot.to_string()),
+        _ => recorded.route(req).unwrap_or_else(Reply::not_found),
+    })
+}
+
+/// The text content of every element matching `selector`.
+async fn texts(app: &App, selector: &str) -> Vec<String> {
+    let found = app
+        .driver
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim());",
+            vec![serde_json::json!(selector)],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found.json().clone()).unwrap()
+}
+
+/// Closes the entry editor, discarding what opening its parts may have
+/// changed in the draft.
+async fn close_editor(app: &App) {
+    app.click("close-entry").await;
+    if app.count("discard-changes").await > 0 {
+        app.click("discard-changes").await;
+    }
+    app.eventually("the editor is closed", || async {
+        app.count("entry-title").await == 0
+    })
+    .await;
+}
+
+/// Hostile text in every field of an imported library, and from a
+/// catalogue answer: shown as text everywhere it appears — the grid, the
+/// list, a search, the editor with its review, notes, tags, platforms,
+/// rewatches and facts editor, the filter chips, stats, settings and the
+/// catalogue's results — and nothing runs, nothing is fetched.
+#[tokio::test]
+async fn hostile_text_stays_text_in_the_app() {
+    if !tools_present() {
+        return;
+    }
+    let Some(recorded) = Tvmaze::load() else {
+        return;
+    };
+    let Hostile {
+        canary,
+        payloads,
+        library: hostile,
+        home,
+    } = hostile_home();
+    let tvmaze = hostile_tvmaze(recorded, &payloads);
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let app = App::start_with(&home, &[("WATCHLOG_TVMAZE_URL", tvmaze.base.as_str())]).await;
+    watch_violations(&app).await;
+    let inert = |where_: &'static str| assert_inert(&app, &canary, APP_OWN, "Watchlog", where_);
+
+    app.eventually("the hostile entries are listed", || async {
+        app.count("entry-card").await == hostile.entries.len()
+    })
+    .await;
+    let names = texts(&app, "[data-testid=entry-card] .title").await;
+    for e in &hostile.entries {
+        assert!(
+            names.contains(&e.name),
+            "the grid shows the name as text: {:?} among {names:?}",
+            e.name
+        );
+    }
+    inert("the grid").await;
+
+    for e in &hostile.entries {
+        app.click(&format!(
+            "[data-testid=entry-card][data-entry-id='{}']",
+            e.id
+        ))
+        .await;
+        app.eventually("the editor shows the hostile name as text", || async {
+            texts(&app, "[data-testid=entry-title]").await == [e.name.clone()]
+        })
+        .await;
+        assert_eq!(
+            texts(&app, ".hero .native").await,
+            [e.original_name.as_str()]
+        );
+        assert_eq!(app.value("[id=entry-notes]").await, e.notes);
+        assert_eq!(app.value("platform-select").await, e.platform);
+        let chips = texts(&app, "[data-testid=tags-input] .chip").await;
+        for tag in &e.tags {
+            assert!(
+                chips.iter().any(|c| c.starts_with(tag.trim())),
+                "the tag {tag:?} is shown as text among {chips:?}"
+            );
+        }
+        // The saved review, read-only (a spoiler behind its veil first).
+        if app.count("show-spoiler").await > 0 {
+            app.click("show-spoiler").await;
+        }
+        app.wait_for("review-read").await;
+        if e.id == 101 {
+            painted(&app).await;
+            app.screenshot("hostile-text").await;
+        }
+        inert("the editor with the review read").await;
+        assert_no_sideways_scroll(&app, "the editor").await;
+        // The review in the editor, with its live preview.
+        app.click("review-edit").await;
+        let review = app.value("review-text").await;
+        assert!(review.contains("javascript:"), "the review as written");
+        app.wait_for("[data-testid=review-preview] p").await;
+        // The facts editor holds every fact as typed.
+        app.click("edit-details").await;
+        assert_eq!(app.value("facts-title").await, e.name);
+        assert_eq!(app.value("facts-original-title").await, e.original_name);
+        inert("the editor with the review preview and the facts editor").await;
+        assert_no_sideways_scroll(&app, "the review's preview").await;
+        close_editor(&app).await;
+    }
+    for place in ["a-review", "b-review"] {
+        assert!(
+            !shows_text(&app, &format!("Hostile {place} text stays text.")).await,
+            "the editor is closed"
+        );
+    }
+
+    // A search finds them all, its matches marked as text.
+    app.fill("search", "hostile").await;
+    app.eventually("the search finds every hostile entry", || async {
+        app.count("[data-testid=entry-card] mark").await >= hostile.entries.len()
+    })
+    .await;
+    assert_eq!(
+        texts(&app, "[data-testid=entry-card] .title").await.len(),
+        hostile.entries.len()
+    );
+    inert("a search").await;
+    app.fill("search", "").await;
+
+    // The list layout, then a hostile tag picked on its chip.
+    app.click("[aria-label=List]").await;
+    app.eventually("the list shows the hostile names", || async {
+        shows_text(&app, "Hostile long WWW").await
+    })
+    .await;
+    let tag = &hostile.entries[0].tags[0];
+    app.fill("chip-tag", tag).await;
+    app.eventually("the tag chip narrows to its entry", || async {
+        app.count("entry-card").await == 1
+    })
+    .await;
+    inert("the list, narrowed by a hostile tag").await;
+    assert_no_sideways_scroll(&app, "the list").await;
+    app.click("clear-filters").await;
+    app.click("[aria-label=Posters]").await;
+
+    // Stats name the platforms; settings list them as editable text.
+    app.click("stats-nav").await;
+    app.wait_for("chart-ratings").await;
+    app.eventually("stats name a hostile platform", || async {
+        texts(&app, ".list .name")
+            .await
+            .contains(&hostile.entries[0].platform)
+    })
+    .await;
+    inert("stats").await;
+    assert_no_sideways_scroll(&app, "stats").await;
+    app.click("settings-nav").await;
+    app.eventually("settings list every hostile platform", || async {
+        let names = js(
+            &app,
+            "return [...document.querySelectorAll('[data-testid=platform-row] input.cell-input')].map(i => i.value);",
+        )
+        .await;
+        hostile
+            .entries
+            .iter()
+            .all(|e| names.as_array().is_some_and(|n| n.contains(&e.platform.clone().into())))
+    })
+    .await;
+    inert("settings").await;
+    assert_no_sideways_scroll(&app, "settings").await;
+
+    // The catalogue's answer: its hostile name listed, then added.
+    app.click("library-nav").await;
+    app.click("add-button").await;
+    app.fill("catalog-query", "robot").await;
+    let robot = "[data-testid=catalog-result]:nth-child(2)";
+    app.eventually("the hostile catalogue name is listed as text", || async {
+        texts(&app, &format!("{robot} [data-testid=catalog-result-name]"))
+            .await
+            .first()
+            .is_some_and(|n| n.starts_with("Hostile catalogue <img"))
+    })
+    .await;
+    inert("the catalogue's results").await;
+    app.click(&format!("{robot} [data-testid=catalog-add]"))
+        .await;
+    app.eventually("the added title opens with its hostile facts", || async {
+        texts(&app, "[data-testid=entry-title]")
+            .await
+            .first()
+            .is_some_and(|n| n.starts_with("Hostile catalogue <img"))
+            && shows_text(&app, &payloads.short("tvmaze-cast")).await
+    })
+    .await;
+    inert("the entry added from the catalogue").await;
+    close_editor(&app).await;
+    inert("the end").await;
+    app.quit().await;
+}
+
+/// Opens `page` (a file) in the app's webview and waits until it has
+/// loaded and had a moment for any image error, load handler or fetch.
+async fn open_page(app: &App, page: &std::path::Path) {
+    let url = format!("file://{}", page.display());
+    app.driver
+        .goto(&url)
+        .await
+        .unwrap_or_else(|e| panic!("the webview opens {url}: {e}"));
+    app.eventually("the page has loaded", || async {
+        js(
+            app,
+            "return document.readyState === 'complete' && location.protocol === 'file:';",
+        )
+        .await
+            == serde_json::json!(true)
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    painted(app).await;
+}
+
+/// The hostile library's review lists as a user would open them: the HTML
+/// export as written, the same page without its Content Security Policy
+/// (so its escaping alone must keep it inert), and the Markdown export
+/// rendered by a renderer that keeps raw HTML, as many Markdown viewers
+/// do. Each is opened in the real webview from its `file://` address:
+/// nothing runs, nothing is fetched, and the names are shown as text.
+#[tokio::test]
+async fn hostile_text_stays_text_in_the_exports() {
+    use pulldown_cmark::Options;
+    use watchlog_core::transfer::{export_to_path, ExportFormat, ExportOptions, NoPosters};
+    if !tools_present() {
+        return;
+    }
+    let Hostile {
+        canary,
+        library: hostile,
+        home,
+        ..
+    } = hostile_home();
+    let out = home.dir.path().join("exports");
+    std::fs::create_dir_all(&out).unwrap();
+    let (html, bare, markdown) = (
+        out.join("reviews.html"),
+        out.join("reviews-without-policy.html"),
+        out.join("reviews.md"),
+    );
+    {
+        let lib = watchlog_core::Library::open(home.library()).unwrap();
+        for (format, path) in [
+            (ExportFormat::Html, &html),
+            (ExportFormat::Markdown, &markdown),
+        ] {
+            let report =
+                export_to_path(&lib, format, &ExportOptions::default(), &NoPosters, path).unwrap();
+            assert_eq!(
+                report.written,
+                hostile.entries.len(),
+                "{format:?}: {report:?}"
+            );
+        }
+    }
+    let page = std::fs::read_to_string(&html).unwrap();
+    let policy = format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n",
+        watchlog_core::transfer::export::html::CSP
+    );
+    assert!(page.contains(&policy), "the export carries its policy");
+    std::fs::write(&bare, page.replace(&policy, "")).unwrap();
+    let md = std::fs::read_to_string(&markdown).unwrap();
+    let mut rendered = String::new();
+    pulldown_cmark::html::push_html(
+        &mut rendered,
+        pulldown_cmark::Parser::new_ext(
+            &md,
+            Options::ENABLE_TABLES
+                | Options::ENABLE_FOOTNOTES
+                | Options::ENABLE_STRIKETHROUGH
+                | Options::ENABLE_TASKLISTS,
+        ),
+    );
+    let md_page = out.join("reviews-md.html");
+    std::fs::write(
+        &md_page,
+        format!("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>My reviews</title></head>\n<body>\n{rendered}</body></html>\n"),
+    )
+    .unwrap();
+
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let app = App::start(&home).await;
+    for (page, what) in [
+        (&html, "the HTML export"),
+        (&bare, "the HTML export without its policy"),
+        (&md_page, "the Markdown export rendered with its raw HTML"),
+    ] {
+        open_page(&app, page).await;
+        if page == &html {
+            app.screenshot("hostile-export").await;
+        }
+        assert_inert(&app, &canary, &["data:"], "My reviews", what).await;
+        let headings = texts(&app, "h3").await;
+        for e in &hostile.entries {
+            assert!(
+                headings.contains(&e.name),
+                "{what} shows the name as text: {:?} among {headings:?}",
+                e.name
+            );
+        }
+        assert!(
+            shows_text(&app, "Hostile a-review text stays text.").await,
+            "{what} shows the first review"
+        );
+        // The spoiler review is folded away, but there.
+        assert_eq!(
+            js(
+                &app,
+                "return document.body.textContent.includes('Hostile b-review text stays text.');"
+            )
+            .await,
+            serde_json::json!(true),
+            "{what} holds the spoiler review"
+        );
+    }
     app.quit().await;
 }

@@ -272,6 +272,58 @@ fn markdown_reviews_cannot_break_out_of_their_spoiler_block() {
     );
 }
 
+/// Rendered by a Markdown renderer that keeps raw HTML, the export holds
+/// no markup, image or `javascript:` link of a review's or a tag's: an
+/// open code fence at the end of one review is closed before the next
+/// title (whose own fence would otherwise close it and free its raw HTML),
+/// and a tag with a line break stays one code span.
+#[test]
+fn markdown_reviews_and_tags_keep_to_themselves() {
+    let mut lib = Library::open_in_memory().unwrap();
+    let rated = |rating, review: &str, tags: Vec<String>| EntryFields {
+        status: Status::Completed,
+        rating: Some(Rating::new(rating).unwrap()),
+        review: Some(review.into()),
+        tags,
+        ..Default::default()
+    };
+    add(
+        &mut lib,
+        "First",
+        Kind::Film,
+        rated(
+            90,
+            "Good.\n\n```\nan open fence",
+            vec!["md\n\n<img src=x onerror=alert(1)>".into()],
+        ),
+    );
+    add(
+        &mut lib,
+        "Second",
+        Kind::Film,
+        rated(
+            80,
+            "```\n<img src=x onerror=alert(2)>\n```\n\n[x](javascript:alert(3)) ![y](https://example.com/y.png)",
+            Vec::new(),
+        ),
+    );
+    let md = export_string(&lib, ExportFormat::Markdown, &options());
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&md));
+    assert!(
+        !html.contains("<img") && !html.contains("href=\"javascript:"),
+        "raw HTML, an image or a script link got through: {html}"
+    );
+    assert!(
+        html.contains("<h3>Second</h3>"),
+        "the second title is a heading: {html}"
+    );
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(2)&gt;"),
+        "the second review's code is still code: {html}"
+    );
+}
+
 #[test]
 fn rating_labels() {
     use watchlog_core::transfer::export::rating_label;

@@ -1,10 +1,12 @@
 //! The review list as Markdown: a heading per section (a rating, a year
 //! finished or a status), then each title with its facts, the rating in the
 //! user's scale, where and when it was watched, and the review. Reviews are
-//! Markdown already and go in as written, but for their raw HTML, which is
-//! made text (`markdown::inert_html`) so a review cannot break out of its
-//! block; spoiler reviews sit in a `<details>` block (which GitHub, Obsidian
-//! and most renderers fold) or are left out.
+//! Markdown already and go in as written, but for their raw HTML, images
+//! and links that could run script, which are made text
+//! (`markdown::inert_html`) so a review cannot break out of its block or
+//! run anything in a viewer that keeps raw HTML; spoiler reviews sit in a
+//! `<details>` block (which GitHub, Obsidian and most renderers fold) or
+//! are left out.
 
 use std::io::Write;
 
@@ -46,7 +48,7 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
                     .fields
                     .tags
                     .iter()
-                    .map(|t| format!("`{}`", t.replace('`', "'")))
+                    .map(|t| format!("`{}`", code_span_text(t)))
                     .collect();
                 md.push_str(&format!("\nTags: {}\n", tags.join(" ")));
             }
@@ -77,6 +79,19 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
     Ok(())
 }
 
+/// A tag as the text of a one-line code span: a backtick would end the
+/// span, and a line break (a tag may hold one) would end the line and let
+/// the rest be read as Markdown or raw HTML.
+fn code_span_text(tag: &str) -> String {
+    tag.chars()
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 /// Escapes the characters that would turn a title into Markdown syntax
 /// ("*Killer* Paper" stays literal, a leading "#" stays text).
 fn escape(text: &str) -> String {
@@ -102,5 +117,13 @@ mod tests {
         assert_eq!(super::escape("Soundtrack #2"), "Soundtrack #2");
         assert_eq!(super::escape("#Alive"), "\\#Alive");
         assert_eq!(super::escape("*Killer* <b>"), "\\*Killer\\* \\<b\\>");
+    }
+
+    #[test]
+    fn a_tag_stays_one_code_span() {
+        assert_eq!(
+            super::code_span_text("a`b\n\n<img src=x>\r\tc"),
+            "a'b  <img src=x>  c"
+        );
     }
 }
