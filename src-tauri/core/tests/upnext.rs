@@ -69,6 +69,7 @@ fn show(name: &str, airing: Option<Airing>, episodes: Vec<Episode>) -> Details {
         episodes,
         poster_url: None,
         providers: Vec::new(),
+        catalog_updated: None,
     }
 }
 
@@ -485,5 +486,102 @@ fn planned_shows_starting_soon() {
             .map(|r| (r.entry_id, r.section))
             .collect::<Vec<_>>(),
         [(id, UpNextSection::StartingSoon)]
+    );
+}
+
+/// `refresh --airing`: only running and upcoming shows; after a first run,
+/// one request to TVmaze's list of changed shows lets the next pass over a
+/// show that has not changed, and refresh it once it has. Offline, the run
+/// fails as offline and records nothing.
+#[test]
+fn a_refresh_of_airing_shows_passes_over_the_unchanged_ones() {
+    use std::sync::{Arc, Mutex};
+    use watchlog_core::catalog::RefreshSelection;
+    use watchlog_core::progress::CancelToken;
+
+    let Some(t) = Tvmaze::load() else { return };
+    let stamp = Arc::new(Mutex::new(1_442_760_093_i64));
+    let current = stamp.clone();
+    let server = Server::start(move |req| {
+        if req.path == "/updates/shows" {
+            assert_eq!(req.query, "since=day");
+            let body = format!("{{\"1871\": {}, \"99\": 5}}", current.lock().unwrap());
+            return watchlog_testkit::Reply::json(200, body);
+        }
+        t.route(req)
+            .unwrap_or_else(watchlog_testkit::Reply::not_found)
+    });
+    let sandbox = Sandbox::new();
+    // No answers kept in memory, so each run asks again.
+    let cat = BlockingCatalog::new(CatalogConfig {
+        tvmaze_url: server.base.clone(),
+        cache_ttl: std::time::Duration::ZERO,
+        ..CatalogConfig::default()
+    })
+    .unwrap();
+    {
+        let mut lib = Library::open(&sandbox.db).unwrap();
+        let details = cat
+            .details(&CatalogRef::new(Provider::Tvmaze, "1871"))
+            .unwrap();
+        assert_eq!(details.catalog_updated, Some(1_442_760_093));
+        lib.add_from_catalog(&details, &watching()).unwrap();
+        assert!(lib.airing_refreshed_at().unwrap().is_none());
+    }
+    let run = |cat: &BlockingCatalog| {
+        cat.refresh_all(
+            &sandbox.db,
+            &RefreshSelection::Airing,
+            None,
+            &CancelToken::new(),
+        )
+    };
+    let asked = |path: &str| server.hits().iter().filter(|r| r.path == path).count();
+
+    // Never refreshed before: every airing show, no list of changes.
+    let first = run(&cat).unwrap();
+    assert_eq!((first.summary.refreshed, first.summary.unchanged), (1, 0));
+    assert_eq!(asked("/updates/shows"), 0);
+    assert!(Library::open(&sandbox.db)
+        .unwrap()
+        .airing_refreshed_at()
+        .unwrap()
+        .is_some());
+
+    let shows_before = asked("/shows/1871");
+    let second = run(&cat).unwrap();
+    assert_eq!((second.summary.refreshed, second.summary.unchanged), (0, 1));
+    assert_eq!(asked("/updates/shows"), 1);
+    assert_eq!(
+        asked("/shows/1871"),
+        shows_before,
+        "the unchanged show was not fetched"
+    );
+
+    *stamp.lock().unwrap() += 1;
+    let third = run(&cat).unwrap();
+    assert_eq!((third.summary.refreshed, third.summary.unchanged), (1, 0));
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let offline_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let offline = BlockingCatalog::new(CatalogConfig {
+        tvmaze_url: offline_url,
+        ..CatalogConfig::default()
+    })
+    .unwrap();
+    let before = Library::open(&sandbox.db)
+        .unwrap()
+        .airing_refreshed_at()
+        .unwrap();
+    let e = run(&offline).unwrap_err();
+    assert_eq!(e.code(), "offline", "{e}");
+    assert_eq!(
+        Library::open(&sandbox.db)
+            .unwrap()
+            .airing_refreshed_at()
+            .unwrap(),
+        before,
+        "an offline run records nothing"
     );
 }

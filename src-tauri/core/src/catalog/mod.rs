@@ -205,6 +205,10 @@ pub struct Details {
     /// Where it streams by subscription, free or with ads: (country, service)
     /// pairs, country ISO 3166-1 upper case. TMDB only.
     pub providers: Vec<(String, String)>,
+    /// The catalogue's own change stamp of the show (TVmaze's `updated`),
+    /// so a refresh of airing shows can pass over the unchanged ones.
+    #[serde(default)]
+    pub catalog_updated: Option<i64>,
 }
 
 /// The answer to one search typed in the app: the request number the UI

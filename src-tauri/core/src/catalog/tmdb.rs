@@ -395,6 +395,7 @@ fn to_details(catalog: &Catalog, show: Show) -> Details {
             .watch_providers
             .map(|w| providers(&w))
             .unwrap_or_default(),
+        catalog_updated: None,
     }
 }
 
