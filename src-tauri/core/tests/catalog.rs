@@ -860,7 +860,8 @@ fn refresh_all_refreshes_each_catalogue_title_and_reports_progress() {
         RefreshSummary {
             refreshed: 3,
             failed: 1,
-            cancelled: false
+            cancelled: false,
+            unchanged: 0
         }
     );
 
@@ -1017,7 +1018,8 @@ fn cancelling_a_refresh_stops_it_at_once_and_writes_no_title_halfway() {
         RefreshSummary {
             refreshed: 2,
             failed: 0,
-            cancelled: true
+            cancelled: true,
+            unchanged: 0
         }
     );
     assert_eq!(seen.into_inner().unwrap(), vec![1, 2]);
