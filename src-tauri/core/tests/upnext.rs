@@ -585,3 +585,49 @@ fn a_refresh_of_airing_shows_passes_over_the_unchanged_ones() {
         "an offline run records nothing"
     );
 }
+
+/// Notifications: nothing while the setting is off; once on, each episode
+/// of a show being watched that airs from then is announced once, a
+/// watched one never.
+#[test]
+fn each_aired_episode_is_announced_once_and_only_while_notifications_are_on() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let base = Utc::now();
+    let t = |minutes: i64| (base + chrono::Duration::minutes(minutes)).to_rfc3339();
+    let drama = show(
+        "Moon in the Day",
+        Some(Airing::Running),
+        vec![
+            episode(1, 1, Some(&t(-90)), None),
+            episode(1, 2, Some(&t(60)), None),
+            episode(1, 3, Some(&t(90)), None),
+            episode(1, 4, Some(&t(180)), None),
+        ],
+    );
+    let id = lib.add_from_catalog(&drama, &watching()).unwrap();
+    let c = Clock::fixed(base + chrono::Duration::minutes(120), Tz::UTC);
+    assert!(
+        lib.episodes_to_notify(&c).unwrap().is_empty(),
+        "off by default"
+    );
+    let mut s = lib.settings().unwrap();
+    s.notify_new_episodes = true;
+    lib.save_settings(&s).unwrap();
+    lib.mark_episode(id, ep("S1E3"), WatchedWhen::Unknown, &c)
+        .unwrap();
+    let due = lib.episodes_to_notify(&c).unwrap();
+    assert_eq!(
+        due.iter().map(|e| e.number).collect::<Vec<_>>(),
+        [2],
+        "E1 aired before notifications were on, E3 is watched, E4 has not aired"
+    );
+    lib.mark_notified(&due, c.now()).unwrap();
+    assert!(
+        lib.episodes_to_notify(&c).unwrap().is_empty(),
+        "announced once"
+    );
+    // A refresh of the list keeps what was announced.
+    lib.refresh_title(id, &drama).unwrap();
+    assert!(lib.episodes_to_notify(&c).unwrap().is_empty());
+}

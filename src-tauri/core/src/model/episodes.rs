@@ -185,6 +185,18 @@ pub struct CalendarItem {
     pub watched: bool,
 }
 
+/// An episode of a show being watched that has just aired: what a desktop
+/// notification says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AiredEpisode {
+    pub entry_id: i64,
+    pub title: String,
+    pub season: u32,
+    pub number: u32,
+    pub name: Option<String>,
+}
+
 /// Which episodes the calendar shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
