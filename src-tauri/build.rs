@@ -41,6 +41,8 @@ const COMMANDS: &[&str] = &[
     "refresh_entry",
     "refresh_all",
     "cancel_refresh",
+    "refresh_airing",
+    "airing_status",
     "catalog_status",
     "set_tmdb_key",
     "poster_status",

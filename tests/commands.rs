@@ -328,6 +328,11 @@ fn catalogue_commands_keep_the_key_out_of_sight() {
         invoke(w, "cancel_refresh", json!({})).unwrap(),
         json!(false)
     );
+    assert_eq!(
+        invoke(w, "airing_status", json!({})).unwrap(),
+        json!({ "last_refreshed": null, "running": false }),
+        "never refreshed, nothing running"
+    );
 }
 
 /// The Import view's flow through IPC: preview changes nothing, apply

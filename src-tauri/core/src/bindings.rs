@@ -51,6 +51,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::catalog::RefreshProgress::export_all(&cfg)?;
     crate::catalog::RefreshSummary::export_all(&cfg)?;
     crate::catalog::CatalogStatus::export_all(&cfg)?;
+    crate::catalog::AiringStatus::export_all(&cfg)?;
+    crate::model::AiredEpisode::export_all(&cfg)?;
     // Poster cache.
     crate::posters::PosterStatus::export_all(&cfg)?;
     crate::posters::PruneReport::export_all(&cfg)?;

@@ -38,6 +38,7 @@ import type { UndoReport } from './bindings/UndoReport';
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { ExportOptions } from './bindings/ExportOptions';
 import type { ExportReport } from './bindings/ExportReport';
+import type { AiringStatus } from './bindings/AiringStatus';
 import type { FetchProgress } from './bindings/FetchProgress';
 import type { FetchSummary } from './bindings/FetchSummary';
 import type { PosterStatus } from './bindings/PosterStatus';
@@ -156,6 +157,13 @@ export const api = {
     channel.onmessage = onProgress;
     return call<RefreshSummary>('refresh_all', { onProgress: channel });
   },
+  /** Refreshes the running and upcoming shows, as the app does every few hours. */
+  refreshAiring: (onProgress: (p: RefreshProgress) => void) => {
+    const channel = new Channel<RefreshProgress>();
+    channel.onmessage = onProgress;
+    return call<RefreshSummary>('refresh_airing', { onProgress: channel });
+  },
+  airingStatus: () => call<AiringStatus>('airing_status'),
   cancelRefresh: () => call<boolean>('cancel_refresh'),
   catalogStatus: () => call<CatalogStatus>('catalog_status'),
   /** Saves the TMDB key (`null` or "" removes it); the key is never read back. */

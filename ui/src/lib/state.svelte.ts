@@ -21,7 +21,7 @@ export type Page = 'library' | 'stats' | 'settings';
 const ZERO: StatusCounts = { all: 0, plan_to_watch: 0, watching: 0, completed: 0, on_hold: 0, dropped: 0 };
 
 class AppState {
-  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [] });
+  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [], notify_new_episodes: false });
   /** How ratings show in the user's scale; null only until the first table arrives. */
   ratings = $state<RatingTable | null>(null);
   platforms = $state<Platform[]>([]);

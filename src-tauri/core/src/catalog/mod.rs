@@ -221,6 +221,17 @@ pub struct SearchAnswer {
     pub results: Vec<SearchResult>,
 }
 
+/// Where the refresh of airing shows stands, for Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AiringStatus {
+    /// When the airing shows were last refreshed, if ever.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub last_refreshed: Option<DateTime<Utc>>,
+    /// A refresh (of airing shows or of all) is running now.
+    pub running: bool,
+}
+
 /// What the UI needs to know about the catalogues, the key itself excepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
