@@ -231,6 +231,29 @@ async fn sample_library_and_a_hostile_review() {
     })
     .await;
     app.screenshot("stats-dark").await;
+
+    // Notifications are off until turned on, and the choice is kept.
+    app.click("settings-nav").await;
+    app.wait_for("notify-episodes").await;
+    let checked = || async {
+        js(
+            &app,
+            "return document.querySelector('[data-testid=notify-episodes]').checked;",
+        )
+        .await
+    };
+    assert_eq!(checked().await, serde_json::json!(false), "off by default");
+    app.click("notify-episodes").await;
+    app.click("library-nav").await;
+    app.click("settings-nav").await;
+    app.wait_for("airing-status").await;
+    assert_eq!(
+        checked().await,
+        serde_json::json!(true),
+        "the choice was saved"
+    );
+    painted(&app).await;
+    app.screenshot("settings-dark").await;
     app.quit().await;
 }
 
