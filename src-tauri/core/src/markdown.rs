@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{html, Event, Options, Parser};
+use pulldown_cmark::{html, CodeBlockKind, Event, Options, Parser, Tag};
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
@@ -44,19 +44,56 @@ pub fn render(markdown: &str) -> String {
 /// opens an HTML block or inline tag becomes `&lt;`, so a review pasted into
 /// a Markdown file cannot close the export's own `<details>` spoiler block
 /// or add markup of its own, while its Markdown (and any `<` inside code)
-/// stays exactly as typed.
+/// stays exactly as typed. A code fence the text leaves open is closed at
+/// its end: an open fence runs to the end of the whole document, so it
+/// would swallow the export's closing `</details>` and every title after it.
 pub fn inert_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut done = 0;
+    let mut depth = 0usize;
+    let mut open_fence = None;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) && range.start >= done {
-            out.push_str(&markdown[done..range.start]);
-            out.push_str(&markdown[range.clone()].replace('<', "&lt;"));
-            done = range.end;
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) if range.start >= done => {
+                out.push_str(&markdown[done..range.start]);
+                out.push_str(&markdown[range.clone()].replace('<', "&lt;"));
+                done = range.end;
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) if depth == 0 => {
+                open_fence = unclosed_fence(&markdown[range.clone()]);
+                depth += 1;
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            _ => {}
         }
     }
     out.push_str(&markdown[done..]);
+    // Only the last top-level block can still be open at the end; one
+    // inside a list or quote ends with it when the next block starts.
+    if let Some(fence) = open_fence {
+        out.push('\n');
+        out.push_str(&fence);
+    }
     out
+}
+
+/// The fence that would close `block` (a fenced code block's text, from its
+/// opening fence on) when its own closing fence is missing: a line of only
+/// the fence's character, at least as many, at most three spaces in.
+fn unclosed_fence(block: &str) -> Option<String> {
+    // CommonMark ends lines at \n, \r\n or a lone \r.
+    let mut lines = block.split(['\n', '\r']).filter(|l| !l.is_empty());
+    let opener = lines.next()?.trim_start_matches(' ');
+    let c = opener.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = opener.chars().take_while(|x| *x == c).count();
+    let closed = lines.next_back().is_some_and(|last| {
+        let fence = last.trim_start_matches(' ');
+        let indent = last.len() - fence.len();
+        let fence = fence.trim_end_matches([' ', '\t']);
+        indent <= 3 && fence.chars().all(|x| x == c) && fence.chars().count() >= n
+    });
+    (!closed).then(|| c.to_string().repeat(n))
 }
 
 #[cfg(test)]
@@ -75,6 +112,28 @@ mod tests {
         assert!(!html.contains("<b>") && !html.contains("<script"), "{html}");
         assert!(html.contains("&lt;/details&gt;"), "shown as text: {html}");
         assert_eq!(inert_html("plain *text*"), "plain *text*");
+    }
+
+    #[test]
+    fn a_fence_left_open_is_closed_and_others_are_kept() {
+        assert_eq!(
+            inert_html("a\n\n```rust\nlet x;"),
+            "a\n\n```rust\nlet x;\n```"
+        );
+        assert_eq!(inert_html("~~~~\n~~~"), "~~~~\n~~~\n~~~~");
+        assert_eq!(inert_html("```\r</details>"), "```\r</details>\n```");
+        for kept in [
+            "```\ncode\n```",
+            "```\ncode\n  ````  ",
+            "```\r\ncode\r\n```\r\n",
+            "> ```\n> quoted",
+            "- ```\n  in a list",
+        ] {
+            assert_eq!(inert_html(kept), kept);
+        }
+        assert!(
+            !render(&format!("{}\n\n</details>", inert_html("```\nx"))).contains("&lt;/details")
+        );
     }
 
     #[test]

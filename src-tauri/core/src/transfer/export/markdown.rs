@@ -46,7 +46,7 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
                     .fields
                     .tags
                     .iter()
-                    .map(|t| format!("`{}`", t.replace('`', "'")))
+                    .map(|t| format!("`{}`", one_line(t).replace('`', "'")))
                     .collect();
                 md.push_str(&format!("\nTags: {}\n", tags.join(" ")));
             }
@@ -77,11 +77,19 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
     Ok(())
 }
 
+/// `text` on one line: a line break in a title or a tag would end the
+/// heading or the code span it is written in, and what follows a blank
+/// line starts a block of its own (a `</details>` closing the spoiler
+/// block early, a heading of its own).
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
+
 /// Escapes the characters that would turn a title into Markdown syntax
-/// ("*Killer* Paper" stays literal, a leading "#" stays text).
+/// ("*Killer* Paper" stays literal, a leading "#" stays text), on one line.
 fn escape(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
-    for (i, c) in text.chars().enumerate() {
+    for (i, c) in one_line(text).chars().enumerate() {
         // A "#" only means a heading at the start of a line.
         if matches!(
             c,
