@@ -27,12 +27,16 @@ if [ ! -d "$fixtures/exports" ]; then
     echo "fuzz: the shared fixtures are not at $fixtures (set FUZZ_FIXTURES)" >&2
     exit 1
 fi
-if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+if ! env -u CARGO_TARGET_DIR cargo +nightly fuzz --version >/dev/null 2>&1; then
     echo "fuzz: needs the nightly toolchain and cargo-fuzz (cargo install cargo-fuzz --locked)" >&2
     exit 1
 fi
 
 corpus=$root/fuzz/corpus
+# The fuzz crate builds with nightly and sanitizer flags into fuzz/target,
+# never into the workspace's target dir (cargo fuzz would follow
+# CARGO_TARGET_DIR there).
+fuzz() { env -u CARGO_TARGET_DIR cargo +nightly fuzz "$@"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -107,7 +111,7 @@ for t in $targets; do
     esac
 done
 
-cargo +nightly fuzz build -O >/dev/null
+fuzz build -O >/dev/null
 
 mkdir -p "$root/fuzz/target/logs"
 summary=$root/fuzz/target/logs/summary
@@ -125,10 +129,13 @@ for t in $targets; do
     # (the slowest real poster takes well under one); -rss_limit_mb and
     # -malloc_limit_mb turn a runaway allocation into a reported
     # out-of-memory. The longest input is the longest seed.
-    cargo +nightly fuzz run -O "$t" "$corpus/$t" -- \
+    fuzz run -O "$t" "$corpus/$t" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 \
         -timeout=10 -print_final_stats=1 >"$log" 2>&1 || true
-    took=$(($(date +%s) - start))
+    # libFuzzer's own count of the seconds it fuzzed (the build before it
+    # is not fuzzing); the wall time when it stopped at a crash.
+    took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+    took=${took:-$(($(date +%s) - start))}
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     status=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1 || true)
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$status")
