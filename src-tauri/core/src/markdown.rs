@@ -48,13 +48,46 @@ pub fn render(markdown: &str) -> String {
 /// its end: an open fence runs to the end of the whole document, so it
 /// would swallow the export's closing `</details>` and every title after it.
 pub fn inert_html(markdown: &str) -> String {
+    let mut text = markdown.to_string();
+    for _ in 0..MAX_PASSES {
+        let pass = escape_html(&text);
+        if !pass.found_html {
+            return with_fence_closed(pass);
+        }
+        text = pass.text;
+    }
+    // Each layer made text uncovered another: text shaped against this
+    // rule. Every `<` becomes text, in code too; no HTML can remain.
+    with_fence_closed(escape_html(&markdown.replace('<', "&lt;")))
+}
+
+/// Passes of [`inert_html`] before it stops looking. Made text, an HTML
+/// block becomes a paragraph, and that can join lines into new inline
+/// HTML (a comment opened on the line before), or free a code fence that
+/// sat inside it so later `<` leave their code; real reviews need one
+/// pass, and the fuzzer's hardest cases two or three.
+const MAX_PASSES: usize = 8;
+
+/// One pass of [`inert_html`]: the text with the raw HTML *this* parse
+/// finds made text.
+struct Pass {
+    text: String,
+    found_html: bool,
+    /// The fence that closes the last top-level block, when that is a
+    /// fenced code block left open.
+    open_fence: Option<String>,
+}
+
+fn escape_html(markdown: &str) -> Pass {
     let mut out = String::with_capacity(markdown.len());
     let mut done = 0;
     let mut depth = 0usize;
     let mut open_fence = None;
+    let mut found_html = false;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
             Event::Html(_) | Event::InlineHtml(_) if range.start >= done => {
+                found_html = true;
                 out.push_str(&markdown[done..range.start]);
                 out.push_str(&markdown[range.clone()].replace('<', "&lt;"));
                 done = range.end;
@@ -69,13 +102,23 @@ pub fn inert_html(markdown: &str) -> String {
         }
     }
     out.push_str(&markdown[done..]);
-    // Only the last top-level block can still be open at the end; one
-    // inside a list or quote ends with it when the next block starts.
-    if let Some(fence) = open_fence {
-        out.push('\n');
-        out.push_str(&fence);
+    Pass {
+        text: out,
+        found_html,
+        open_fence,
     }
-    out
+}
+
+/// The pass's text with its open fence closed. Only the last top-level
+/// block can still be open at the end; one inside a list or quote ends
+/// with it when the next block starts.
+fn with_fence_closed(pass: Pass) -> String {
+    let mut text = pass.text;
+    if let Some(fence) = pass.open_fence {
+        text.push('\n');
+        text.push_str(&fence);
+    }
+    text
 }
 
 /// The fence that would close `block` (a fenced code block's text, from its
@@ -98,7 +141,8 @@ fn unclosed_fence(block: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{inert_html, render};
+    use super::{inert_html, options, render};
+    use pulldown_cmark::{Event, Parser};
 
     #[test]
     fn raw_html_in_markdown_becomes_text_and_markdown_stays() {
@@ -134,6 +178,30 @@ mod tests {
         assert!(
             !render(&format!("{}\n\n</details>", inert_html("```\nx"))).contains("&lt;/details")
         );
+    }
+
+    /// Found by fuzzing: made text, an HTML block stops being one, and
+    /// what it held is read anew — joined to the line before as an inline
+    /// comment, or a code fence freed so that later `<script>` leaves its
+    /// code block.
+    #[test]
+    fn html_uncovered_by_making_html_text_is_made_text_too() {
+        let has_html = |md: &str| {
+            Parser::new_ext(md, options())
+                .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+        };
+        for review in [
+            "x <!--\n</details> -->",
+            "<div>\n```\n\n```\n<script>alert(1)</script>\n```",
+            "#Alive\u{1}<'-` </de>\n\n<d\"#Alive\u{1}<!-- \n </details> -->\n\n<d   <stails> -->",
+        ] {
+            let inert = inert_html(review);
+            assert!(!has_html(&inert), "{review:?} became {inert:?}");
+        }
+        // Layer upon layer: past the passes, every `<` is made text.
+        let deep = "<div>\n```\n\n".repeat(20) + "<script>alert(1)</script>";
+        let inert = inert_html(&deep);
+        assert!(!has_html(&inert) && !inert.contains("<script"), "{inert:?}");
     }
 
     #[test]

@@ -336,6 +336,31 @@ fn markdown_open_fences_and_multi_line_tags_stay_in_their_entry() {
     );
 }
 
+/// Found by fuzzing: once the review's `<div>` block was made text, the
+/// code fence it held opened instead, paired with the next fence, and the
+/// `<script>` that fence had kept as code stood in the export as raw HTML.
+#[test]
+fn markdown_html_uncovered_by_escaping_is_escaped_too() {
+    let mut lib = Library::open_in_memory().unwrap();
+    add(
+        &mut lib,
+        "Layered",
+        Kind::Film,
+        EntryFields {
+            status: Status::Completed,
+            review: Some(
+                "<div>\n```\n\n```\n<script>alert(1)</script>\n```\n\nx <!--\n</details> -->"
+                    .into(),
+            ),
+            review_spoiler: true,
+            ..Default::default()
+        },
+    );
+    let md = export_string(&lib, ExportFormat::Markdown, &options());
+    assert!(!md.contains("<script"), "{md}");
+    assert_eq!(md.matches("</details>").count(), 1, "{md}");
+}
+
 #[test]
 fn rating_labels() {
     use watchlog_core::transfer::export::rating_label;
