@@ -54,6 +54,7 @@ const COMMANDS: &[&str] = &[
     "import_cancel",
     "import_undo_available",
     "import_undo",
+    "clock_now",
     "up_next",
     "calendar",
     "episode_progress",

@@ -683,6 +683,11 @@ fn watched_show(t: &TestApp) -> i64 {
 fn episode_marks_move_up_next_along() {
     let t = app();
     let id = watched_show(&t);
+    let now = invoke(&t.window, "clock_now", json!({})).expect("clock_now");
+    assert!(
+        now["now"].as_str().is_some_and(|n| n.ends_with('Z')) && now["today"].is_string(),
+        "{now}"
+    );
     let next = |t: &TestApp| {
         let rows = invoke(&t.window, "up_next", json!({ "query": {} })).expect("up_next");
         assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");

@@ -3,7 +3,8 @@
 //! which honours `WATCHLOG_NOW` and `TZ`), so "now" and the viewer's zone
 //! come from the core's one clock, never from the webview.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 use tauri::State;
 use watchlog_core::clock::Clock;
 use watchlog_core::{
@@ -24,6 +25,23 @@ fn episode(arg: Arg<EpisodeRef>) -> CommandResult<EpisodeRef> {
 /// A day the viewer names, else now.
 fn when(on: Option<NaiveDate>, clock: &Clock) -> WatchedWhen {
     on.map_or(WatchedWhen::At(clock.now()), WatchedWhen::On)
+}
+
+/// The core's "now" and the viewer's day, so the UI's countdowns and the
+/// calendar's today agree with the core (and follow `WATCHLOG_NOW`).
+#[derive(Debug, Serialize)]
+pub struct Now {
+    now: DateTime<Utc>,
+    today: NaiveDate,
+}
+
+#[tauri::command]
+pub async fn clock_now() -> Now {
+    let clock = Clock::system();
+    Now {
+        now: clock.now(),
+        today: clock.today(),
+    }
 }
 
 #[tauri::command]
