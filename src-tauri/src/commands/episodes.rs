@@ -8,7 +8,7 @@ use serde::Serialize;
 use tauri::State;
 use watchlog_core::clock::Clock;
 use watchlog_core::{
-    CalendarItem, CalendarQuery, Entry, EpisodeProgress, EpisodeRef, Rating, UpNextQuery,
+    CalendarItem, CalendarQuery, Entry, EpisodeProgress, EpisodeRef, Library, Rating, UpNextQuery,
     UpNextRow, WatchedWhen,
 };
 
@@ -20,11 +20,6 @@ use crate::state::AppState;
 fn episode(arg: Arg<EpisodeRef>) -> CommandResult<EpisodeRef> {
     let e = arg.get()?;
     Ok(EpisodeRef::new(e.season, e.number)?)
-}
-
-/// A day the viewer names, else now.
-fn when(on: Option<NaiveDate>, clock: &Clock) -> WatchedWhen {
-    on.map_or(WatchedWhen::At(clock.now()), WatchedWhen::On)
 }
 
 /// The core's "now" and the viewer's day, so the UI's countdowns and the
@@ -68,6 +63,23 @@ pub async fn episode_progress(
     Ok(state.reader()?.episode_progress(id)?)
 }
 
+/// One of the core's two ways to mark: one episode, or every one up to it.
+type Mark = fn(&mut Library, i64, EpisodeRef, WatchedWhen, &Clock) -> watchlog_core::Result<Entry>;
+
+/// Marks as `how` does, on the day the viewer sent, or now.
+fn mark(
+    state: &AppState,
+    id: i64,
+    episode: Arg<EpisodeRef>,
+    on: Option<Arg<NaiveDate>>,
+    how: Mark,
+) -> CommandResult<Entry> {
+    let clock = Clock::system();
+    let (ep, on) = (self::episode(episode)?, on.map(Arg::get).transpose()?);
+    let when = on.map_or(WatchedWhen::At(clock.now()), WatchedWhen::On);
+    Ok(how(&mut *state.library()?, id, ep, when, &clock)?)
+}
+
 /// Marks one episode watched on `on`, or now.
 #[tauri::command]
 pub async fn mark_episode(
@@ -76,11 +88,7 @@ pub async fn mark_episode(
     episode: Arg<EpisodeRef>,
     on: Option<Arg<NaiveDate>>,
 ) -> CommandResult<Entry> {
-    let clock = Clock::system();
-    let (ep, on) = (self::episode(episode)?, on.map(Arg::get).transpose()?);
-    Ok(state
-        .library()?
-        .mark_episode(id, ep, when(on, &clock), &clock)?)
+    mark(&state, id, episode, on, Library::mark_episode)
 }
 
 /// Marks `episode` and every episode before it not watched yet.
@@ -91,11 +99,7 @@ pub async fn mark_episodes_until(
     episode: Arg<EpisodeRef>,
     on: Option<Arg<NaiveDate>>,
 ) -> CommandResult<Entry> {
-    let clock = Clock::system();
-    let (ep, on) = (self::episode(episode)?, on.map(Arg::get).transpose()?);
-    Ok(state
-        .library()?
-        .mark_episodes_until(id, ep, when(on, &clock), &clock)?)
+    mark(&state, id, episode, on, Library::mark_episodes_until)
 }
 
 #[tauri::command]
