@@ -749,6 +749,11 @@ fn episode_marks_move_up_next_along() {
         (json!(80), json!("The radio!"))
     );
     assert_eq!(list[2]["watched"], json!(false));
+    assert!(
+        list[0]["watched_at"].is_string() && list[0]["watched_on"] == json!([]),
+        "a mark with no day keeps its instant: {}",
+        list[0]
+    );
 
     let week = invoke(
         &t.window,

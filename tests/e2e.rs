@@ -538,6 +538,10 @@ async fn up_next_the_calendar_and_the_episode_list() {
     assert!(shown.starts_with("4 "), "the editor's progress: {shown}");
     let days = texts(&app, "[data-testid=episode-watched-on]").await;
     assert_eq!(days.len(), 4, "{days:?}");
+    assert!(
+        days.iter().all(|d| d.contains("2015")),
+        "each shows the day it was marked, now being 16 July 2015: {days:?}"
+    );
     js(
         &app,
         "document.querySelector('[data-testid=episode-list]').scrollIntoView(); return true;",

@@ -29,4 +29,9 @@ rating: Rating | null, note: string | null,
  * False for an episode the viewer watched that the catalogue no longer
  * lists (renumbered or dropped): kept, and shown so.
  */
-listed: boolean, };
+listed: boolean, 
+/**
+ * The instant it was watched in the current viewing, when marked at
+ * one ("now") rather than on a day.
+ */
+watched_at: string | null, };
