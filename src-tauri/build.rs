@@ -56,6 +56,14 @@ const COMMANDS: &[&str] = &[
     "import_cancel",
     "import_undo_available",
     "import_undo",
+    "clock_now",
+    "up_next",
+    "calendar",
+    "episode_progress",
+    "mark_episode",
+    "mark_episodes_until",
+    "unmark_episode",
+    "annotate_episode",
 ];
 
 fn main() {

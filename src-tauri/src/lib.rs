@@ -78,6 +78,14 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::import::import_cancel,
         commands::import::import_undo_available,
         commands::import::import_undo,
+        commands::episodes::clock_now,
+        commands::episodes::up_next,
+        commands::episodes::calendar,
+        commands::episodes::episode_progress,
+        commands::episodes::mark_episode,
+        commands::episodes::mark_episodes_until,
+        commands::episodes::unmark_episode,
+        commands::episodes::annotate_episode,
     ])
 }
 

@@ -33,6 +33,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     RatingScale::export_all(&cfg)?;
     crate::rating::RatingTable::export_all(&cfg)?;
     ErrorPayload::export_all(&cfg)?;
+    // What to watch next: Up next, the calendar, one entry's episodes.
+    UpNextRow::export_all(&cfg)?;
+    UpNextQuery::export_all(&cfg)?;
+    CalendarItem::export_all(&cfg)?;
+    CalendarQuery::export_all(&cfg)?;
+    EpisodeProgress::export_all(&cfg)?;
+    EpisodeRef::export_all(&cfg)?;
     // Exports and backups.
     crate::transfer::ExportOptions::export_all(&cfg)?;
     crate::transfer::ExportReport::export_all(&cfg)?;

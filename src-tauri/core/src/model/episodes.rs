@@ -101,6 +101,10 @@ pub struct EpisodeProgress {
     /// False for an episode the viewer watched that the catalogue no longer
     /// lists (renumbered or dropped): kept, and shown so.
     pub listed: bool,
+    /// The instant it was watched in the current viewing, when marked at
+    /// one ("now") rather than on a day.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub watched_at: Option<DateTime<Utc>>,
 }
 
 word_enum!(
