@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike};
+use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime};
 use watchlog_core::catalog::{Details, Episode};
 use watchlog_core::clock::Clock;
 use watchlog_core::transfer::ics::{self, MAX_LINE_OCTETS};
