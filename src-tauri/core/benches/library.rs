@@ -250,7 +250,11 @@ fn pages(lib: &Library, conn: &Connection) {
     let mut worst_page: f64 = 0.0;
     for (name, q, (sql, params)) in &cases {
         let p: Vec<&dyn rusqlite::ToSql> = params.iter().map(|b| b.as_ref()).collect();
-        let (c, r, core, raw_ids) = pair(RUNS, || lib.list_page(q).unwrap(), || raw(conn, sql, &p));
+        let (c, r, core, raw_ids) = pair(
+            RUNS,
+            || lib.list_page(q).unwrap(),
+            || raw(conn, sql, &p[..]),
+        );
         assert_eq!(
             ids(&core),
             first_50(raw_ids),
@@ -311,10 +315,10 @@ fn search(lib: &Library, conn: &Connection) {
         );
         let single = one_statement(index);
         let one_query = one(RUNS, || {
-            raw(conn, &single, &[&fts]);
+            raw(conn, &single, [&fts]);
         });
         assert_eq!(
-            first_50(raw(conn, &single, &[&fts])),
+            first_50(raw(conn, &single, [&fts])),
             ids(&core),
             "{name}: the core and the single statement disagree"
         );
@@ -334,7 +338,7 @@ fn search(lib: &Library, conn: &Connection) {
         let like_sql =
             format!("{COLS}{ROWS} WHERE {like_where} ORDER BY t.sort_name, t.id LIMIT 51");
         let like = one(RUNS, || {
-            raw(conn, &like_sql, &[]);
+            raw(conn, &like_sql, []);
         });
         let ratio = c.as_secs_f64() / h.as_secs_f64();
         let faster = like.as_secs_f64() / c.as_secs_f64();

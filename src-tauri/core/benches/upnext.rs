@@ -1,6 +1,7 @@
 //! What to watch next at 100,000 titles, 10,000 shows being watched and
 //! 1,000,000 episode rows: Up next and a month of the calendar through the
-//! core, each beside the raw SQL of the same query, and marking an episode
+//! core, each beside the core's own statement run raw (reading every
+//! column, building none of the core's types), and marking an episode
 //! watched beside the raw insert and progress update. Each pair runs
 //! interleaved in the same process; every figure is a median.
 //!
@@ -17,74 +18,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use watchlog_core::clock::Clock;
 use watchlog_core::devdata::GENERATED_NOW;
+use watchlog_core::store::{calendar_sql, up_next_sql};
 use watchlog_core::{CalendarQuery, EpisodeRef, Library, UpNextQuery, UpNextSection, WatchedWhen};
 use watchlog_testkit::bench::{median, ms, pair, raw};
 use watchlog_testkit::fixtures;
 
 const RUNS: usize = 15;
 const EPISODE_ROWS: usize = 1_000_000;
-
-/// Up next as one statement: the core's query written out by hand.
-const UP_NEXT: &str = "
-WITH w AS MATERIALIZED (
-    SELECT e.id AS entry_id, e.title_id, e.status, e.updated_at, p.name AS platform,
-        (SELECT x.season * 1000000 + x.number FROM episode_watches x
-           WHERE x.entry_id = e.id AND coalesce(x.viewing_id, 0) = 0 AND x.season > 0
-           ORDER BY x.season DESC, x.number DESC LIMIT 1) AS last_key,
-        (SELECT max(coalesce(x.watched_at, x.watched_on)) FROM episode_watches x
-           WHERE x.entry_id = e.id) AS last_watched
-    FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
-    WHERE (e.status = 'watching' OR (e.status = 'plan_to_watch' AND e.title_id IN (
-        SELECT s.title_id FROM episodes s WHERE s.airstamp >= ?1 AND s.airstamp <= ?3
-        UNION
-        SELECT s.title_id FROM episodes s
-        WHERE s.airdate >= ?4 AND s.airdate <= ?5 AND s.airstamp IS NULL)))),
-x AS MATERIALIZED (
-    SELECT w.*, coalesce(w.last_key, 0) / 1000000 AS ls, coalesce(w.last_key, 0) % 1000000 AS ln,
-        (SELECT y.season * 1000000 + y.number FROM episodes y
-         WHERE y.title_id = w.title_id AND y.season > 0
-           AND (y.season, y.number) > (coalesce(w.last_key, 0) / 1000000, coalesce(w.last_key, 0) % 1000000)
-         ORDER BY y.season, y.number LIMIT 1) AS next_key
-    FROM w)
-SELECT x.entry_id, t.name, t.original_name, x.status, t.airing, t.poster_url,
-       (SELECT ps.hash FROM posters ps WHERE ps.title_id = t.id AND ps.source_url = t.poster_url),
-       x.platform, x.last_watched, n.season, n.number, n.name, n.airdate, n.airstamp,
-       n.runtime_minutes,
-       (n.airstamp <= ?1 OR (n.airstamp IS NULL AND (n.airdate IS NULL OR n.airdate <= ?2))),
-       (SELECT count(*) FROM episodes a WHERE a.title_id = x.title_id AND a.season > 0
-          AND (a.season, a.number) > (x.ls, x.ln)
-          AND (a.airstamp <= ?1 OR (a.airstamp IS NULL AND (a.airdate IS NULL OR a.airdate <= ?2)))),
-       EXISTS (SELECT 1 FROM episodes r WHERE r.title_id = x.title_id AND r.season > 0)
-FROM x JOIN titles t ON t.id = x.title_id
-LEFT JOIN episodes n ON n.title_id = x.title_id
-     AND n.season = x.next_key / 1000000 AND n.number = x.next_key % 1000000
-ORDER BY x.last_watched IS NULL, x.last_watched DESC, x.updated_at DESC, x.entry_id";
-
-/// A month of the calendar as one statement, as the core asks it.
-fn calendar_sql() -> String {
-    let select = "SELECT e.id, t.name, e.status, ep.season, ep.number, ep.name, ep.airstamp,
-            ep.airdate, ep.runtime_minutes, p.name, t.network,
-            ep.number = (SELECT min(f.number) FROM episodes f
-                         WHERE f.title_id = t.id AND f.season = ep.season),
-            ep.number = (SELECT max(f.number) FROM episodes f
-                         WHERE f.title_id = t.id AND f.season = ep.season)
-              AND (t.airing = 'ended' OR EXISTS (SELECT 1 FROM episodes g
-                   WHERE g.title_id = t.id AND g.season > ep.season)),
-            EXISTS (SELECT 1 FROM episode_watches w WHERE w.entry_id = e.id
-                    AND coalesce(w.viewing_id, 0) = 0
-                    AND w.season = ep.season AND w.number = ep.number),
-            t.sort_name
-     FROM episodes ep CROSS JOIN titles t ON t.id = ep.title_id
-     CROSS JOIN entries e ON e.title_id = t.id
-     LEFT JOIN platforms p ON p.id = e.platform_id";
-    let statuses = "('watching', 'plan_to_watch', 'on_hold')";
-    format!(
-        "{select} WHERE ep.airstamp >= ?1 AND ep.airstamp < ?2 AND +e.status IN {statuses}
-         UNION ALL
-         {select} WHERE ep.airstamp IS NULL AND ep.airdate >= ?3 AND ep.airdate < ?4
-             AND +e.status IN {statuses}"
-    )
-}
 
 fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -147,6 +87,8 @@ fn main() {
         "", "core", "raw SQL", "ratio"
     );
 
+    // The raw side runs the core's own statements on its own connection.
+    let up_next = up_next_sql(&UpNextQuery::default());
     let (now_s, today) = (stamp(now), clock.today().to_string());
     let soon = stamp(now + chrono::Duration::days(30));
     let first_day = (clock.today() - chrono::Duration::days(1)).to_string();
@@ -157,8 +99,11 @@ fn main() {
         || {
             raw(
                 &conn,
-                UP_NEXT,
-                &[&now_s, &today, &soon, &first_day, &soon_day],
+                &up_next,
+                rusqlite::named_params! {
+                    ":now": now_s, ":today": today, ":soon": soon,
+                    ":first_day": first_day, ":soon_day": soon_day,
+                },
             )
         },
     );
@@ -177,12 +122,12 @@ fn main() {
         statuses: Vec::new(),
         on_my_services: false,
     };
-    let sql = calendar_sql();
+    let sql = calendar_sql(&query);
     let (start, end) = (stamp(clock.start_of(from)), stamp(clock.start_of(until)));
     let (c, r, items, raw_items) = pair(
         RUNS,
         || lib.calendar(&query, &clock).unwrap(),
-        || raw(&conn, &sql, &[&start, &end, &from, &until]),
+        || raw(&conn, &sql, rusqlite::params![start, end, from, until]),
     );
     assert_eq!(items.len(), raw_items.len(), "the same episodes");
     line("calendar, January (31 days)", c, r, items.len().to_string());

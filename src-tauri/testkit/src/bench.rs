@@ -53,7 +53,7 @@ pub fn one(runs: usize, mut a: impl FnMut()) -> Duration {
 /// Runs hand-written SQL and reads every column of every row, as the
 /// core does, without building the core's types. Returns the first column
 /// (an id) of each row.
-pub fn raw(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Vec<i64> {
+pub fn raw(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Vec<i64> {
     let mut stmt = conn.prepare_cached(sql).expect("raw SQL prepares");
     let mut rows = stmt.query(params).expect("raw SQL runs");
     let mut ids = Vec::new();
