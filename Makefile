@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO_FEATURES := --features watchlog-core/ts
 
-.PHONY: setup ui run cli test test-rust test-ui lint fmt bindings deb screenshots crash clean
+.PHONY: setup ui run cli test test-rust test-ui lint fmt bindings deb screenshots crash fuzz clean
 
 setup:
 	./scripts/setup.sh
@@ -63,6 +63,16 @@ bench-open: setup ui
 # unkilled run measured them. WATCHLOG_CRASH_ROWS / _KILLS / _SEED change it.
 crash:
 	WATCHLOG_CRASH_LONG=1 cargo test -p watchlog-cli --test crash --test concurrent -- --nocapture --test-threads=1
+
+# Coverage-guided fuzzing (cargo fuzz, libFuzzer, nightly) of every import
+# reader, the zip reader, the poster pipeline and the Markdown export, each
+# for FUZZ_SECONDS (default 300), seeded from ../shared/fixtures; prints
+# per target its executions, coverage and crashes (figures in
+# docs/RELIABILITY.md). Not part of CI. FUZZ_TARGETS="zip poster" picks
+# targets. Needs `cargo install cargo-fuzz --locked`.
+FUZZ_SECONDS ?= 300
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" ./scripts/fuzz.sh
 
 deb: setup ui
 	ui/node_modules/.bin/tauri build --bundles deb

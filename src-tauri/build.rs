@@ -41,6 +41,8 @@ const COMMANDS: &[&str] = &[
     "refresh_entry",
     "refresh_all",
     "cancel_refresh",
+    "refresh_airing",
+    "airing_status",
     "catalog_status",
     "set_tmdb_key",
     "poster_status",
@@ -54,6 +56,14 @@ const COMMANDS: &[&str] = &[
     "import_cancel",
     "import_undo_available",
     "import_undo",
+    "clock_now",
+    "up_next",
+    "calendar",
+    "episode_progress",
+    "mark_episode",
+    "mark_episodes_until",
+    "unmark_episode",
+    "annotate_episode",
 ];
 
 fn main() {

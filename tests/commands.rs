@@ -328,6 +328,11 @@ fn catalogue_commands_keep_the_key_out_of_sight() {
         invoke(w, "cancel_refresh", json!({})).unwrap(),
         json!(false)
     );
+    assert_eq!(
+        invoke(w, "airing_status", json!({})).unwrap(),
+        json!({ "last_refreshed": null, "running": false }),
+        "never refreshed, nothing running"
+    );
 }
 
 /// The Import view's flow through IPC: preview changes nothing, apply
@@ -629,4 +634,208 @@ fn reads_do_not_wait_for_the_write_connection() {
     drop(held);
     assert_eq!(page.unwrap()["rows"].as_array().unwrap().len(), 1);
     assert_eq!(counts.unwrap()["all"], json!(1));
+}
+
+/// A watched show written straight into the library: three episodes that
+/// aired long ago and one far ahead, so the answers do not depend on today.
+fn watched_show(t: &TestApp) -> i64 {
+    use watchlog_core::catalog::{Details, Episode};
+    let at = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let episode = |number, airstamp: &str| Episode {
+        season: 1,
+        number,
+        name: Some(format!("Chapter {number}")),
+        airdate: Some(at(airstamp).date_naive()),
+        airstamp: Some(at(airstamp)),
+        runtime_minutes: Some(60),
+    };
+    let details = Details {
+        facts: watchlog_core::TitleFacts {
+            kind: watchlog_core::Kind::Series,
+            name: "Signal".into(),
+            episodes: Some(4),
+            airing: Some(watchlog_core::Airing::Running),
+            ..Default::default()
+        },
+        episodes: vec![
+            episode(1, "2016-01-22T11:00:00Z"),
+            episode(2, "2016-01-23T11:00:00Z"),
+            episode(3, "2016-01-29T11:00:00Z"),
+            episode(4, "2090-01-05T11:00:00Z"),
+        ],
+        poster_url: None,
+        providers: Vec::new(),
+    };
+    let fields = watchlog_core::EntryFields {
+        status: watchlog_core::Status::Watching,
+        ..Default::default()
+    };
+    t.window
+        .state::<AppState>()
+        .library()
+        .unwrap()
+        .add_from_catalog(&details, &fields)
+        .unwrap()
+}
+
+/// Up next, the calendar and the episode marks as the UI calls them: each
+/// mark answers with the entry, whose progress follows the history.
+#[test]
+fn episode_marks_move_up_next_along() {
+    let t = app();
+    let id = watched_show(&t);
+    let now = invoke(&t.window, "clock_now", json!({})).expect("clock_now");
+    assert!(
+        now["now"].as_str().is_some_and(|n| n.ends_with('Z')) && now["today"].is_string(),
+        "{now}"
+    );
+    let next = |t: &TestApp| {
+        let rows = invoke(&t.window, "up_next", json!({ "query": {} })).expect("up_next");
+        assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+        rows[0].clone()
+    };
+    let row = next(&t);
+    assert_eq!(
+        (row["season"].clone(), row["number"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(row["new_count"], json!(3));
+    assert_eq!(row["episode_name"], "Chapter 1");
+
+    let entry = invoke(
+        &t.window,
+        "mark_episode",
+        json!({ "id": id, "episode": { "season": 1, "number": 1 } }),
+    )
+    .expect("mark_episode with no day marks it now");
+    assert_eq!(entry["progress"], json!(1));
+    assert_eq!(
+        next(&t)["number"],
+        json!(2),
+        "the row moves to the next episode"
+    );
+
+    let entry = invoke(
+        &t.window,
+        "mark_episodes_until",
+        json!({ "id": id, "episode": { "season": 1, "number": 3 }, "on": "2020-02-01" }),
+    )
+    .expect("mark_episodes_until");
+    assert_eq!(entry["progress"], json!(3));
+    let row = next(&t);
+    assert_eq!(row["number"], json!(4));
+    assert_eq!(row["section"], "not_aired");
+
+    let entry = invoke(
+        &t.window,
+        "unmark_episode",
+        json!({ "id": id, "episode": { "season": 1, "number": 3 } }),
+    )
+    .expect("unmark_episode");
+    assert_eq!(entry["progress"], json!(2));
+
+    invoke(
+        &t.window,
+        "annotate_episode",
+        json!({ "id": id, "episode": { "season": 1, "number": 2 }, "rating": 80, "note": "The radio!" }),
+    )
+    .expect("annotate_episode");
+    let list =
+        invoke(&t.window, "episode_progress", json!({ "id": id })).expect("episode_progress");
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 4);
+    assert_eq!(list[1]["watched_on"], json!(["2020-02-01"]));
+    assert_eq!(
+        (list[1]["rating"].clone(), list[1]["note"].clone()),
+        (json!(80), json!("The radio!"))
+    );
+    assert_eq!(list[2]["watched"], json!(false));
+    assert!(
+        list[0]["watched_at"].is_string() && list[0]["watched_on"] == json!([]),
+        "a mark with no day keeps its instant: {}",
+        list[0]
+    );
+
+    let week = invoke(
+        &t.window,
+        "calendar",
+        json!({ "query": { "from": "2090-01-01", "days": 14 } }),
+    )
+    .expect("calendar with the default statuses");
+    let week = week.as_array().unwrap();
+    assert_eq!(week.len(), 1, "{week:?}");
+    assert_eq!(
+        (week[0]["entry_id"].clone(), week[0]["number"].clone()),
+        (json!(id), json!(4))
+    );
+}
+
+/// Bad episode marks come back in the one error shape, and change nothing.
+#[test]
+fn bad_episode_marks_are_errors_of_one_shape() {
+    let t = app();
+    let id = watched_show(&t);
+    let err = invoke(
+        &t.window,
+        "mark_episode",
+        json!({ "id": id, "episode": { "season": 0, "number": 0 } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(
+        err["message"].as_str().unwrap().contains("numbered from 1"),
+        "{err}"
+    );
+
+    let err = invoke(
+        &t.window,
+        "mark_episode",
+        json!({ "id": id, "episode": { "season": "one", "number": 1 } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+    assert_eq!(err["field"], "season", "{err}");
+
+    let err = invoke(
+        &t.window,
+        "mark_episode",
+        json!({ "id": id, "episode": { "season": 1, "number": 1 }, "on": "soon" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "a day that is no date: {err}");
+
+    let err = invoke(
+        &t.window,
+        "unmark_episode",
+        json!({ "id": id, "episode": { "season": 1, "number": 2 } }),
+    )
+    .unwrap_err();
+    assert!(
+        err["message"].as_str().unwrap().contains("not marked"),
+        "{err}"
+    );
+
+    let err = invoke(&t.window, "episode_progress", json!({ "id": 999 })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+
+    let err = invoke(
+        &t.window,
+        "calendar",
+        json!({ "query": { "from": "next week", "days": 7 } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["field"], "from", "{err}");
+
+    let list = invoke(&t.window, "episode_progress", json!({ "id": id })).unwrap();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["watched"] == json!(false)),
+        "nothing was marked: {list}"
+    );
 }

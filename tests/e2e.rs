@@ -111,6 +111,8 @@ async fn soundtrack_story_survives_a_restart() {
 
     // Everything is still there after a restart.
     let app = App::start(&home).await;
+    // A library with titles opens on Up next; these checks are about the library.
+    app.click("library-nav").await;
     app.click(&format!("[data-testid=entry-card][data-entry-id='{id}']"))
         .await;
     app.eventually("the editor opens on the entry", || async {
@@ -231,6 +233,29 @@ async fn sample_library_and_a_hostile_review() {
     })
     .await;
     app.screenshot("stats-dark").await;
+
+    // Notifications are off until turned on, and the choice is kept.
+    app.click("settings-nav").await;
+    app.wait_for("notify-episodes").await;
+    let checked = || async {
+        js(
+            &app,
+            "return document.querySelector('[data-testid=notify-episodes]').checked;",
+        )
+        .await
+    };
+    assert_eq!(checked().await, serde_json::json!(false), "off by default");
+    app.click("notify-episodes").await;
+    app.click("library-nav").await;
+    app.click("settings-nav").await;
+    app.wait_for("airing-status").await;
+    assert_eq!(
+        checked().await,
+        serde_json::json!(true),
+        "the choice was saved"
+    );
+    painted(&app).await;
+    app.screenshot("settings-dark").await;
     app.quit().await;
 }
 
@@ -333,6 +358,275 @@ async fn add_from_the_catalogue_in_one_step() {
     assert_eq!(episodes as usize, recorded.as_array().unwrap().len());
 }
 
+/// The evening's questions: what to watch next and when the next one airs.
+/// Mr. Robot from the TVmaze stand-in, watched in New York on 16 July 2015
+/// (episodes 1–4 have aired, episode 5 airs on the 22nd at 22:00): the
+/// episode list marks a range, Up next moves on with each mark (the button
+/// and the key), the calendar shows the week and the month, and the editor's
+/// list reflects every mark.
+#[tokio::test]
+async fn up_next_the_calendar_and_the_episode_list() {
+    use thirtyfour::Key;
+    if !tools_present() {
+        return;
+    }
+    let Some(server) = poster_server() else {
+        return;
+    };
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    let app = App::start_with(
+        &home,
+        &[
+            ("WATCHLOG_TVMAZE_URL", server.base.as_str()),
+            ("WATCHLOG_NOW", "2015-07-16T16:00:00Z"),
+            ("TZ", "America/New_York"),
+        ],
+    )
+    .await;
+    let progress = || async {
+        js(
+            &app,
+            "return document.querySelector('[data-testid=progress-value]')?.textContent ?? '';",
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    };
+    let checked = |ep: &'static str| {
+        let app = &app;
+        async move {
+            js(
+                app,
+                &format!("return document.querySelector('[data-testid=episode-check][data-episode={ep}]')?.checked ?? null;"),
+            )
+            .await
+        }
+    };
+
+    // Added from the catalogue as planned; the editor lists its episodes.
+    app.click("add-button").await;
+    app.fill("catalog-query", "robot").await;
+    app.eventually("the recorded results are listed", || async {
+        app.count("catalog-result").await == 3
+    })
+    .await;
+    app.click("[data-testid=catalog-result]:nth-child(2) [data-testid=catalog-add]")
+        .await;
+    app.eventually("the editor lists season 1's episodes", || async {
+        app.count("episode-check").await == 10
+    })
+    .await;
+
+    // Shift-click on episode 2 marks 1 and 2; the progress and the status
+    // are the core's answer.
+    js(&app, "document.querySelector('[data-testid=episode-check][data-episode=S1E2]').scrollIntoView({ block: 'center' }); return true;").await;
+    app.driver
+        .action_chain()
+        .key_down(Key::Shift)
+        .click_element(
+            &app.wait_for("[data-testid=episode-check][data-episode=S1E2]")
+                .await,
+        )
+        .key_up(Key::Shift)
+        .perform()
+        .await
+        .unwrap();
+    app.eventually("episodes 1 and 2 are checked", || async {
+        checked("S1E1").await == serde_json::json!(true)
+            && checked("S1E2").await == serde_json::json!(true)
+            && checked("S1E3").await == serde_json::json!(false)
+    })
+    .await;
+    app.eventually("the editor's progress follows the marks", || async {
+        progress().await.starts_with("2 ")
+    })
+    .await;
+    app.eventually("marking moved it to Watching", || async {
+        app.wait_for("status-watching")
+            .await
+            .attr("aria-checked")
+            .await
+            .unwrap()
+            .as_deref()
+            == Some("true")
+    })
+    .await;
+    app.click("close-entry").await;
+
+    // Up next: episode 3, with the two aired after it waiting.
+    app.click("upnext-nav").await;
+    let row = "[data-testid=upnext-row]";
+    // Read in one script: the row is drawn anew when it moves between sections.
+    let episode = || async {
+        js(
+            &app,
+            "return document.querySelector('[data-testid=upnext-row] [data-testid=upnext-episode]')?.textContent ?? '';",
+        )
+        .await
+    };
+    app.eventually("Up next shows episode 3", || async {
+        episode().await == "S1E3"
+    })
+    .await;
+    let meta = app.text(&format!("{row} .meta")).await;
+    assert!(
+        meta.contains("2 new") && meta.contains("min"),
+        "the aired backlog and the runtime: {meta}"
+    );
+    app.eventually("the poster has loaded", || poster_loaded_in(&app, row))
+        .await;
+    painted(&app).await;
+    app.screenshot("up-next").await;
+
+    // The button marks it; the row moves on to what the core says is next.
+    app.click(&format!("{row} [data-testid=upnext-watched]"))
+        .await;
+    app.eventually("the row moves on to episode 4", || async {
+        episode().await == "S1E4"
+    })
+    .await;
+    // The key marks the focused row.
+    js(
+        &app,
+        "document.querySelector('[data-testid=upnext-row]').focus(); return true;",
+    )
+    .await;
+    app.driver
+        .action_chain()
+        .send_keys("w")
+        .perform()
+        .await
+        .unwrap();
+    app.eventually("the key moves it on to episode 5", || async {
+        episode().await == "S1E5"
+    })
+    .await;
+    app.wait_for("upnext-not_aired").await;
+    let airs = app.text(&format!("{row} [data-testid=upnext-airs]")).await;
+    assert!(
+        airs.contains("22") && airs.contains("10:00"),
+        "the local day and time: {airs}"
+    );
+    assert_eq!(
+        app.text(&format!("{row} [data-testid=upnext-countdown]"))
+            .await,
+        "in 6 days"
+    );
+    dismiss_toasts(&app).await;
+    painted(&app).await;
+    app.screenshot("up-next-waiting").await;
+
+    // The calendar's week holds the day episode 4 aired in New York.
+    app.click("calendar-nav").await;
+    app.eventually("the week shows episode 4 on 15 July", || async {
+        app.count("[data-testid=calendar-day][data-day='2015-07-15'] [data-testid=calendar-item][data-episode=S1E4]").await == 1
+    })
+    .await;
+    assert_eq!(
+        app.count("[data-testid=calendar-day][aria-current=date][data-day='2015-07-16']")
+            .await,
+        1,
+        "today is marked"
+    );
+    dismiss_toasts(&app).await;
+    painted(&app).await;
+    app.screenshot("calendar-week").await;
+    app.click("calendar-month").await;
+    app.eventually("the month shows July's five episodes", || async {
+        app.count("[data-testid=calendar-item]").await >= 5
+    })
+    .await;
+    assert!(app.text("calendar-title").await.contains("2015"));
+    dismiss_toasts(&app).await;
+    painted(&app).await;
+    app.screenshot("calendar-month").await;
+    app.click("calendar-prev").await;
+    app.eventually("June has the premiere", || async {
+        app.count("calendar-premiere").await == 1
+    })
+    .await;
+    app.click("calendar-today").await;
+
+    // An episode opens its entry, whose list shows the four marks.
+    app.click("[data-testid=calendar-item][data-episode=S1E5]")
+        .await;
+    app.eventually("the editor shows four episodes watched", || async {
+        checked("S1E4").await == serde_json::json!(true)
+            && checked("S1E5").await == serde_json::json!(false)
+    })
+    .await;
+    let shown = progress().await;
+    assert!(shown.starts_with("4 "), "the editor's progress: {shown}");
+    let days = texts(&app, "[data-testid=episode-watched-on]").await;
+    assert_eq!(days.len(), 4, "{days:?}");
+    assert!(
+        days.iter().all(|d| d.contains("2015")),
+        "each shows the day it was marked, now being 16 July 2015: {days:?}"
+    );
+    js(
+        &app,
+        "document.querySelector('[data-testid=episode-list]').scrollIntoView(); return true;",
+    )
+    .await;
+    dismiss_toasts(&app).await;
+    painted(&app).await;
+    app.screenshot("episode-list").await;
+
+    // Unchecking episode 4 takes the progress back, and Up next with it.
+    app.click("[data-testid=episode-check][data-episode=S1E4]")
+        .await;
+    app.eventually("the progress follows the unmark", || async {
+        progress().await.starts_with("3 ")
+    })
+    .await;
+    app.click("close-entry").await;
+
+    // The dark theme, for the screenshots.
+    app.click("settings-nav").await;
+    app.fill("theme-select", "dark").await;
+    app.click("upnext-nav").await;
+    app.eventually("Up next is back at episode 4", || async {
+        episode().await == "S1E4"
+    })
+    .await;
+    dismiss_toasts(&app).await;
+    painted(&app).await;
+    app.screenshot("up-next-dark").await;
+    app.click("calendar-nav").await;
+    app.click("calendar-month").await;
+    app.wait_for("calendar-item").await;
+    dismiss_toasts(&app).await;
+    painted(&app).await;
+    app.screenshot("calendar-dark").await;
+    app.quit().await;
+}
+
+/// Dismisses the toasts on screen, so a screenshot shows the page under them.
+async fn dismiss_toasts(app: &App) {
+    js(
+        app,
+        "document.querySelectorAll('[data-testid=toast] .close').forEach(b => b.click()); return true;",
+    )
+    .await;
+    app.eventually("the toasts are gone", || async {
+        app.count("toast").await == 0
+    })
+    .await;
+}
+
+/// Whether the first poster `<img>` under `scope` has loaded real pixels.
+async fn poster_loaded_in(app: &App, scope: &str) -> bool {
+    app.driver
+        .execute(
+            &format!("const i = document.querySelector('{scope} [data-testid=poster-img]'); return !!i && i.complete && i.naturalWidth > 0;"),
+            vec![],
+        )
+        .await
+        .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true))
+}
+
 /// The TVmaze stand-in whose shows carry a poster address on the same local
 /// server, which serves a real poster. Stops when dropped.
 fn poster_server() -> Option<Server> {
@@ -342,14 +636,7 @@ fn poster_server() -> Option<Server> {
 
 /// Whether the grid's first poster `<img>` has loaded real pixels.
 async fn poster_loaded(app: &App) -> bool {
-    app.driver
-        .execute(
-            "const i = document.querySelector('[data-testid=entry-card] [data-testid=poster-img]');
-             return !!i && i.complete && i.naturalWidth > 0;",
-            vec![],
-        )
-        .await
-        .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true))
+    poster_loaded_in(app, "[data-testid=entry-card]").await
 }
 
 /// Waits for two animation frames, so what was loaded is on screen before a
@@ -418,6 +705,7 @@ async fn a_posters_thumbnail_shows_in_the_grid_and_offline() {
     // Offline: the server is gone; the cached poster still shows.
     drop(server);
     let app = App::start(&home).await;
+    app.click("library-nav").await;
     app.wait_for("entry-card").await;
     app.eventually("the cached poster shows offline", || poster_loaded(&app))
         .await;
@@ -536,6 +824,7 @@ async fn a_large_library_scrolls_filters_searches_and_moves_by_keyboard() {
 
     let _serial = ONE_AT_A_TIME.lock().await;
     let app = App::start(&home).await;
+    app.click("library-nav").await;
     app.wait_for("entry-card").await;
     app.eventually("the count shows every title", || async {
         result_count(&app).await == Some(total)
@@ -904,6 +1193,7 @@ async fn hostile_text_stays_text_in_the_app() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let app = App::start_with(&home, &[("WATCHLOG_TVMAZE_URL", tvmaze.base.as_str())]).await;
     watch_violations(&app).await;
+    app.click("library-nav").await;
     let inert = |where_: &'static str| assert_inert(&app, &canary, APP_OWN, "Watchlog", where_);
 
     app.eventually("the hostile entries are listed", || async {

@@ -2,6 +2,7 @@
 //! opens the library, registers the commands the UI calls and the plugins a
 //! desktop user expects, and nothing else.
 
+mod airing;
 pub mod commands;
 pub mod error;
 pub mod state;
@@ -62,6 +63,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::catalog::refresh_entry,
         commands::catalog::refresh_all,
         commands::catalog::cancel_refresh,
+        commands::catalog::refresh_airing,
+        commands::catalog::airing_status,
         commands::catalog::catalog_status,
         commands::catalog::set_tmdb_key,
         commands::posters::poster_status,
@@ -75,6 +78,14 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::import::import_cancel,
         commands::import::import_undo_available,
         commands::import::import_undo,
+        commands::episodes::clock_now,
+        commands::episodes::up_next,
+        commands::episodes::calendar,
+        commands::episodes::episode_progress,
+        commands::episodes::mark_episode,
+        commands::episodes::mark_episodes_until,
+        commands::episodes::unmark_episode,
+        commands::episodes::annotate_episode,
     ])
 }
 
@@ -93,12 +104,14 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let path = library_path(app.handle())?;
             let state = AppState::open(&path);
             app.manage(commands::posters::PosterState::for_library(&state));
             app.manage(state);
             app.manage(commands::catalog::CatalogState::default());
+            airing::start(app.handle());
             Ok(())
         });
     // The poster protocol serves cached thumbnails to the webview.

@@ -38,7 +38,7 @@ pub struct SearchArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("which").required(true).args(["ids", "all"])))]
+#[command(group(ArgGroup::new("which").required(true).args(["ids", "all", "airing"])))]
 pub struct RefreshArgs {
     /// Entry ids to refresh.
     #[arg(value_name = "ID")]
@@ -46,6 +46,10 @@ pub struct RefreshArgs {
     /// Every entry that has a TVmaze or TMDB id.
     #[arg(long)]
     pub all: bool,
+    /// Only shows that are running or upcoming (being watched, planned or
+    /// on hold), passing over the TVmaze shows that have not changed.
+    #[arg(long)]
+    pub airing: bool,
 }
 
 /// The catalogue settings: the environment first (it is what a user sets
@@ -155,7 +159,9 @@ struct Refreshed {
 pub fn refresh(db: &Path, out: &Out, a: RefreshArgs) -> Result {
     let catalog = catalog(db)?;
     require_library(db)?;
-    let which = if a.all {
+    let which = if a.airing {
+        RefreshSelection::Airing
+    } else if a.all {
         RefreshSelection::All
     } else {
         RefreshSelection::Entries(a.ids)
@@ -189,11 +195,15 @@ pub fn refresh(db: &Path, out: &Out, a: RefreshArgs) -> Result {
         })
         .collect();
     if done.is_empty() {
-        return emit_or_json(
-            out,
-            &done,
-            "no entry has a TVmaze or TMDB id to refresh from\n",
-        );
+        let none = if a.airing {
+            format!(
+                "no airing show needed refreshing ({} unchanged)\n",
+                run.summary.unchanged
+            )
+        } else {
+            "no entry has a TVmaze or TMDB id to refresh from\n".into()
+        };
+        return emit_or_json(out, &done, &none);
     }
     if out.json {
         json(&done)?;

@@ -22,12 +22,18 @@ use clap::Parser;
 use crate::args::Cli;
 use crate::error::CliError;
 
+/// Said once on stderr when a write waits for another Watchlog's write.
+pub const WAITING: &str =
+    "watchlog: waiting for another Watchlog (the app or a `watchlog` command) to finish writing…";
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
     let json = cli.json;
+    // A write that waits for the app (or another `watchlog`) says why.
+    watchlog_core::store::on_waiting_for_writer(|| eprintln!("{WAITING}"));
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

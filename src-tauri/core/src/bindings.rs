@@ -33,6 +33,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     RatingScale::export_all(&cfg)?;
     crate::rating::RatingTable::export_all(&cfg)?;
     ErrorPayload::export_all(&cfg)?;
+    // What to watch next: Up next, the calendar, one entry's episodes.
+    UpNextRow::export_all(&cfg)?;
+    UpNextQuery::export_all(&cfg)?;
+    CalendarItem::export_all(&cfg)?;
+    CalendarQuery::export_all(&cfg)?;
+    EpisodeProgress::export_all(&cfg)?;
+    EpisodeRef::export_all(&cfg)?;
     // Exports and backups.
     crate::transfer::ExportOptions::export_all(&cfg)?;
     crate::transfer::ExportReport::export_all(&cfg)?;
@@ -51,6 +58,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::catalog::RefreshProgress::export_all(&cfg)?;
     crate::catalog::RefreshSummary::export_all(&cfg)?;
     crate::catalog::CatalogStatus::export_all(&cfg)?;
+    crate::catalog::AiringStatus::export_all(&cfg)?;
+    crate::model::AiredEpisode::export_all(&cfg)?;
     // Poster cache.
     crate::posters::PosterStatus::export_all(&cfg)?;
     crate::posters::PruneReport::export_all(&cfg)?;

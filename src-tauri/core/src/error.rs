@@ -75,6 +75,15 @@ pub enum Error {
     #[error("the disk is full, so nothing was changed; free some space and try again")]
     DiskFull,
 
+    /// Another Watchlog (the app or the CLI) kept the library's write lock
+    /// longer than a write waits for it. Nothing was changed.
+    #[error(
+        "the library is busy: another Watchlog (the app or the `watchlog` command) has been \
+         writing to it for over {} seconds; nothing was changed, try again when it has finished",
+        crate::store::BUSY_WAIT_SECS
+    )]
+    Busy,
+
     /// An unexpected SQLite failure.
     #[error("database error: {0}")]
     Database(rusqlite::Error),
@@ -94,6 +103,7 @@ impl Error {
             Error::Network { kind, .. } => kind.code(),
             Error::Cancelled(_) => "cancelled",
             Error::DiskFull => "disk_full",
+            Error::Busy => "busy",
             Error::Database(_) => "database",
         }
     }
@@ -131,6 +141,8 @@ impl From<rusqlite::Error> for Error {
             // SQLITE_FULL: a write found no room. The statement's
             // transaction is rolled back, so the library is as it was.
             Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            // Only after the busy handler gave up waiting.
+            Some(rusqlite::ErrorCode::DatabaseBusy) => Error::Busy,
             _ => Error::Database(e),
         }
     }

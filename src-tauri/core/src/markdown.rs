@@ -54,15 +54,25 @@ pub fn render(markdown: &str) -> String {
 /// document it would swallow what follows, and the next review's fence
 /// would then close it and free the raw HTML that review kept as code.
 pub fn inert_html(markdown: &str) -> String {
-    // A link made text can leave its brackets to form another one with
-    // the text around them, so this runs until nothing changes.
+    // Made text, an HTML block stops being one and what it held is read
+    // anew (joined to the line before as an inline comment, or a code fence
+    // freed so a later `<script>` leaves its code block), and a link made
+    // text can leave its brackets to form another one: so this runs until
+    // nothing changes. Real reviews settle in one or two passes; text shaped
+    // against the rule past `MAX_PASSES` has every `<` and `[` made text,
+    // in code too, which leaves no HTML and no link at all.
     let mut text = inert_pass(markdown);
-    loop {
+    let mut settled = false;
+    for _ in 0..MAX_PASSES {
         let next = inert_pass(&text);
         if next == text {
+            settled = true;
             break;
         }
         text = next;
+    }
+    if !settled {
+        text = markdown.replace('<', "&lt;").replace('[', "\\[");
     }
     if swallows_what_follows(&text) {
         // Only a fence at the top level runs on past a blank line and an
@@ -84,6 +94,10 @@ pub fn inert_html(markdown: &str) -> String {
     }
     text
 }
+
+/// Passes of [`inert_html`] before it stops looking (found by fuzzing: the
+/// hardest cases need two or three).
+const MAX_PASSES: usize = 8;
 
 /// One pass of [`inert_html`]'s replacements.
 fn inert_pass(markdown: &str) -> String {
@@ -158,7 +172,7 @@ fn fence_of(block: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::{inert_html, options, render};
-    use pulldown_cmark::Parser;
+    use pulldown_cmark::{Event, Parser};
 
     #[test]
     fn raw_html_in_markdown_becomes_text_and_markdown_stays() {
@@ -228,6 +242,52 @@ mod tests {
             3,
             "the safe links stay: {html}"
         );
+    }
+
+    #[test]
+    fn a_fence_left_open_is_closed_and_others_are_kept() {
+        assert_eq!(
+            inert_html("a\n\n```rust\nlet x;"),
+            "a\n\n```rust\nlet x;\n```"
+        );
+        assert_eq!(inert_html("~~~~\n~~~"), "~~~~\n~~~\n~~~~");
+        assert_eq!(inert_html("```\r</details>"), "```\r</details>\n```");
+        for kept in [
+            "```\ncode\n```",
+            "```\ncode\n  ````  ",
+            "```\r\ncode\r\n```\r\n",
+            "> ```\n> quoted",
+            "- ```\n  in a list",
+        ] {
+            assert_eq!(inert_html(kept), kept);
+        }
+        assert!(
+            !render(&format!("{}\n\n</details>", inert_html("```\nx"))).contains("&lt;/details")
+        );
+    }
+
+    /// Found by fuzzing: made text, an HTML block stops being one, and
+    /// what it held is read anew — joined to the line before as an inline
+    /// comment, or a code fence freed so that later `<script>` leaves its
+    /// code block.
+    #[test]
+    fn html_uncovered_by_making_html_text_is_made_text_too() {
+        let has_html = |md: &str| {
+            Parser::new_ext(md, options())
+                .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+        };
+        for review in [
+            "x <!--\n</details> -->",
+            "<div>\n```\n\n```\n<script>alert(1)</script>\n```",
+            "#Alive\u{1}<'-` </de>\n\n<d\"#Alive\u{1}<!-- \n </details> -->\n\n<d   <stails> -->",
+        ] {
+            let inert = inert_html(review);
+            assert!(!has_html(&inert), "{review:?} became {inert:?}");
+        }
+        // Layer upon layer: past the passes, every `<` is made text.
+        let deep = "<div>\n```\n\n".repeat(20) + "<script>alert(1)</script>";
+        let inert = inert_html(&deep);
+        assert!(!has_html(&inert) && !inert.contains("<script"), "{inert:?}");
     }
 
     #[test]

@@ -366,6 +366,8 @@ fn tmdb_server() -> Option<Server> {
     let miniseries = fixture("tmdb/tv-details-complex.json")?;
     let not_found = fixture("tmdb/resource-not-found.json")?;
     let bad_key = fixture("tmdb/invalid-api-key.json")?;
+    // The recorded season (Game of Thrones' first) stands for each season.
+    let season = json(&fixture("tmdb/tv-season-details.json")?);
     Some(Server::start(move |req| {
         let key_ok = req.query.contains(&format!("api_key={V3_KEY}"))
             || req
@@ -380,6 +382,15 @@ fn tmdb_server() -> Option<Server> {
             "/3/search/tv" => Reply::json(200, popular.clone()),
             "/3/tv/1399" => Reply::json(200, details.to_string()),
             "/3/tv/2" => Reply::json(200, miniseries.clone()),
+            p if p.starts_with("/3/tv/1399/season/") => {
+                let n: u64 = p.rsplit('/').next().unwrap().parse().unwrap();
+                let mut s = season.clone();
+                s["season_number"] = n.into();
+                for e in s["episodes"].as_array_mut().unwrap() {
+                    e["season_number"] = n.into();
+                }
+                Reply::json(200, s.to_string())
+            }
             _ => Reply::json(404, not_found.clone()),
         }
     }))
@@ -443,6 +454,21 @@ fn tmdb_details_map_facts_posters_and_providers() {
     assert_eq!(f.language.as_deref(), Some("en"));
     assert_eq!(f.airing, Some(watchlog_core::Airing::Ended));
     assert_eq!(f.external_ids.tmdb.as_deref(), Some("1399"));
+    // Each regular season's list, fetched one season at a time; TMDB gives
+    // days, not times.
+    let regular = raw["seasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["season_number"].as_u64() > Some(0))
+        .count();
+    assert_eq!(d.episodes.len(), regular * 10);
+    let first = &d.episodes[0];
+    assert_eq!(
+        (first.season, first.number, first.airdate, first.airstamp),
+        (1, 1, "2011-04-17".parse().ok(), None)
+    );
+    assert_eq!(first.name.as_deref(), Some("Winter Is Coming"));
     assert_eq!(f.genres.len(), raw["genres"].as_array().unwrap().len());
     assert!(
         f.people.iter().any(|p| p.name == "David Benioff"),
@@ -860,7 +886,8 @@ fn refresh_all_refreshes_each_catalogue_title_and_reports_progress() {
         RefreshSummary {
             refreshed: 3,
             failed: 1,
-            cancelled: false
+            cancelled: false,
+            unchanged: 0
         }
     );
 
@@ -1017,7 +1044,8 @@ fn cancelling_a_refresh_stops_it_at_once_and_writes_no_title_halfway() {
         RefreshSummary {
             refreshed: 2,
             failed: 0,
-            cancelled: true
+            cancelled: true,
+            unchanged: 0
         }
     );
     assert_eq!(seen.into_inner().unwrap(), vec![1, 2]);

@@ -46,6 +46,7 @@ fn library_week(sandbox: &Sandbox) -> (Vec<CalendarItem>, Clock) {
         ],
         poster_url: None,
         providers: Vec::new(),
+        catalog_updated: None,
     };
     let dated = Details {
         facts: TitleFacts {
@@ -56,6 +57,7 @@ fn library_week(sandbox: &Sandbox) -> (Vec<CalendarItem>, Clock) {
         episodes: vec![episode(1, "A day", None, "2026-12-04")],
         poster_url: None,
         providers: Vec::new(),
+        catalog_updated: None,
     };
     let watching = EntryFields {
         status: Status::Watching,

@@ -533,6 +533,7 @@ fn settings_round_trip() {
                 " http://192.168.1.20:8080/img ".into(),
                 "nas.local".into(),
             ],
+            notify_new_episodes: false,
         })
         .unwrap();
     assert_eq!(

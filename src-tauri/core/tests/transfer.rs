@@ -324,6 +324,95 @@ fn markdown_reviews_and_tags_keep_to_themselves() {
     );
 }
 
+/// Found by fuzzing (`fuzz/fuzz_targets/markdown_export.rs`): a review
+/// that leaves a code fence open ran to the end of the document, so the
+/// export's own `</details>` became code, the spoiler block never closed
+/// and every title after it was folded inside; a tag holding a blank line
+/// ended its code span and its `</details>` closed the block early.
+#[test]
+fn markdown_open_fences_and_multi_line_tags_stay_in_their_entry() {
+    let mut lib = Library::open_in_memory().unwrap();
+    add(
+        &mut lib,
+        "Fenced",
+        Kind::Film,
+        EntryFields {
+            status: Status::Completed,
+            rating: Some(Rating::new(90).unwrap()),
+            review: Some("The ending:\n\n```\n</details>\nthe butler did it".into()),
+            review_spoiler: true,
+            tags: vec!["tag\n\n</details>".into()],
+            ..Default::default()
+        },
+    );
+    add(
+        &mut lib,
+        "After",
+        Kind::Film,
+        EntryFields {
+            status: Status::Completed,
+            rating: Some(Rating::new(50).unwrap()),
+            review: Some("~~~~\nopen tilde fence".into()),
+            ..Default::default()
+        },
+    );
+    add(
+        &mut lib,
+        "Last",
+        Kind::Film,
+        EntryFields {
+            status: Status::Completed,
+            rating: Some(Rating::new(10).unwrap()),
+            ..Default::default()
+        },
+    );
+    let md = export_string(&lib, ExportFormat::Markdown, &options());
+    let html = watchlog_core::markdown::render(&md);
+    assert_eq!(
+        html.matches("</details>").count(),
+        1,
+        "one spoiler block, closed once:\n{md}\n{html}"
+    );
+    let close = html.find("</details>").unwrap();
+    let butler = html.find("the butler").expect("the spoiler is kept");
+    assert!(butler < close, "the spoiler stays folded:\n{html}");
+    for title in ["<h3>After</h3>", "<h3>Last</h3>"] {
+        let at = html
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} is a heading:\n{md}\n{html}"));
+        assert!(at > close, "{title} is outside the spoiler block:\n{html}");
+    }
+    assert!(
+        md.contains("Tags: `tag  </details>`"),
+        "the tag stays on its line, in its code span:\n{md}"
+    );
+}
+
+/// Found by fuzzing: once the review's `<div>` block was made text, the
+/// code fence it held opened instead, paired with the next fence, and the
+/// `<script>` that fence had kept as code stood in the export as raw HTML.
+#[test]
+fn markdown_html_uncovered_by_escaping_is_escaped_too() {
+    let mut lib = Library::open_in_memory().unwrap();
+    add(
+        &mut lib,
+        "Layered",
+        Kind::Film,
+        EntryFields {
+            status: Status::Completed,
+            review: Some(
+                "<div>\n```\n\n```\n<script>alert(1)</script>\n```\n\nx <!--\n</details> -->"
+                    .into(),
+            ),
+            review_spoiler: true,
+            ..Default::default()
+        },
+    );
+    let md = export_string(&lib, ExportFormat::Markdown, &options());
+    assert!(!md.contains("<script"), "{md}");
+    assert_eq!(md.matches("</details>").count(), 1, "{md}");
+}
+
 #[test]
 fn rating_labels() {
     use watchlog_core::transfer::export::rating_label;

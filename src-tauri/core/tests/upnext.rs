@@ -69,6 +69,7 @@ fn show(name: &str, airing: Option<Airing>, episodes: Vec<Episode>) -> Details {
         episodes,
         poster_url: None,
         providers: Vec::new(),
+        catalog_updated: None,
     }
 }
 
@@ -490,4 +491,147 @@ fn planned_shows_starting_soon() {
             .collect::<Vec<_>>(),
         [(id, UpNextSection::StartingSoon)]
     );
+}
+
+/// `refresh --airing`: only running and upcoming shows; after a first run,
+/// one request to TVmaze's list of changed shows lets the next pass over a
+/// show that has not changed, and refresh it once it has. Offline, the run
+/// fails as offline and records nothing.
+#[test]
+fn a_refresh_of_airing_shows_passes_over_the_unchanged_ones() {
+    use std::sync::{Arc, Mutex};
+    use watchlog_core::catalog::RefreshSelection;
+    use watchlog_core::progress::CancelToken;
+
+    let Some(t) = Tvmaze::load() else { return };
+    let stamp = Arc::new(Mutex::new(1_442_760_093_i64));
+    let current = stamp.clone();
+    let server = Server::start(move |req| {
+        if req.path == "/updates/shows" {
+            assert_eq!(req.query, "since=day");
+            let body = format!("{{\"1871\": {}, \"99\": 5}}", current.lock().unwrap());
+            return watchlog_testkit::Reply::json(200, body);
+        }
+        t.route(req)
+            .unwrap_or_else(watchlog_testkit::Reply::not_found)
+    });
+    let sandbox = Sandbox::new();
+    // No answers kept in memory, so each run asks again.
+    let cat = BlockingCatalog::new(CatalogConfig {
+        tvmaze_url: server.base.clone(),
+        cache_ttl: std::time::Duration::ZERO,
+        ..CatalogConfig::default()
+    })
+    .unwrap();
+    {
+        let mut lib = Library::open(&sandbox.db).unwrap();
+        let details = cat
+            .details(&CatalogRef::new(Provider::Tvmaze, "1871"))
+            .unwrap();
+        assert_eq!(details.catalog_updated, Some(1_442_760_093));
+        lib.add_from_catalog(&details, &watching()).unwrap();
+        assert!(lib.airing_refreshed_at().unwrap().is_none());
+    }
+    let run = |cat: &BlockingCatalog| {
+        cat.refresh_all(
+            &sandbox.db,
+            &RefreshSelection::Airing,
+            None,
+            &CancelToken::new(),
+        )
+    };
+    let asked = |path: &str| server.hits().iter().filter(|r| r.path == path).count();
+
+    // Never refreshed before: every airing show, no list of changes.
+    let first = run(&cat).unwrap();
+    assert_eq!((first.summary.refreshed, first.summary.unchanged), (1, 0));
+    assert_eq!(asked("/updates/shows"), 0);
+    assert!(Library::open(&sandbox.db)
+        .unwrap()
+        .airing_refreshed_at()
+        .unwrap()
+        .is_some());
+
+    let shows_before = asked("/shows/1871");
+    let second = run(&cat).unwrap();
+    assert_eq!((second.summary.refreshed, second.summary.unchanged), (0, 1));
+    assert_eq!(asked("/updates/shows"), 1);
+    assert_eq!(
+        asked("/shows/1871"),
+        shows_before,
+        "the unchanged show was not fetched"
+    );
+
+    *stamp.lock().unwrap() += 1;
+    let third = run(&cat).unwrap();
+    assert_eq!((third.summary.refreshed, third.summary.unchanged), (1, 0));
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let offline_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let offline = BlockingCatalog::new(CatalogConfig {
+        tvmaze_url: offline_url,
+        ..CatalogConfig::default()
+    })
+    .unwrap();
+    let before = Library::open(&sandbox.db)
+        .unwrap()
+        .airing_refreshed_at()
+        .unwrap();
+    let e = run(&offline).unwrap_err();
+    assert_eq!(e.code(), "offline", "{e}");
+    assert_eq!(
+        Library::open(&sandbox.db)
+            .unwrap()
+            .airing_refreshed_at()
+            .unwrap(),
+        before,
+        "an offline run records nothing"
+    );
+}
+
+/// Notifications: nothing while the setting is off; once on, each episode
+/// of a show being watched that airs from then is announced once, a
+/// watched one never.
+#[test]
+fn each_aired_episode_is_announced_once_and_only_while_notifications_are_on() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let base = Utc::now();
+    let t = |minutes: i64| (base + chrono::Duration::minutes(minutes)).to_rfc3339();
+    let drama = show(
+        "Moon in the Day",
+        Some(Airing::Running),
+        vec![
+            episode(1, 1, Some(&t(-90)), None),
+            episode(1, 2, Some(&t(60)), None),
+            episode(1, 3, Some(&t(90)), None),
+            episode(1, 4, Some(&t(180)), None),
+        ],
+    );
+    let id = lib.add_from_catalog(&drama, &watching()).unwrap();
+    let c = Clock::fixed(base + chrono::Duration::minutes(120), Tz::UTC);
+    assert!(
+        lib.episodes_to_notify(&c).unwrap().is_empty(),
+        "off by default"
+    );
+    let mut s = lib.settings().unwrap();
+    s.notify_new_episodes = true;
+    lib.save_settings(&s).unwrap();
+    lib.mark_episode(id, ep("S1E3"), WatchedWhen::Unknown, &c)
+        .unwrap();
+    let due = lib.episodes_to_notify(&c).unwrap();
+    assert_eq!(
+        due.iter().map(|e| e.number).collect::<Vec<_>>(),
+        [2],
+        "E1 aired before notifications were on, E3 is watched, E4 has not aired"
+    );
+    lib.mark_notified(&due, c.now()).unwrap();
+    assert!(
+        lib.episodes_to_notify(&c).unwrap().is_empty(),
+        "announced once"
+    );
+    // A refresh of the list keeps what was announced.
+    lib.refresh_title(id, &drama).unwrap();
+    assert!(lib.episodes_to_notify(&c).unwrap().is_empty());
 }

@@ -23,8 +23,8 @@ use tauri::ipc::Channel;
 use tauri::State;
 use tokio::task::AbortHandle;
 use watchlog_core::catalog::{
-    refresh_source, Catalog, CatalogConfig, CatalogRef, CatalogStatus, Details, Provider,
-    RefreshProgress, RefreshSelection, RefreshSummary, SearchAnswer, SearchResult,
+    refresh_source, AiringStatus, Catalog, CatalogConfig, CatalogRef, CatalogStatus, Details,
+    Provider, RefreshProgress, RefreshSelection, RefreshSummary, SearchAnswer, SearchResult,
 };
 use watchlog_core::net::HttpClient;
 use watchlog_core::{Entry, EntryFields};
@@ -190,6 +190,57 @@ pub async fn refresh_all(
     .await;
     catalog_state.refresh.finish(&cancel);
     Ok(run?.summary)
+}
+
+/// Refreshes the shows that are running or upcoming (the core's
+/// `RefreshSelection::Airing`), as the background work does every few
+/// hours, sending progress on `on_progress`; `cancel_refresh` stops it.
+#[tauri::command]
+pub async fn refresh_airing(
+    state: State<'_, AppState>,
+    catalog_state: State<'_, CatalogState>,
+    on_progress: Channel<RefreshProgress>,
+) -> CommandResult<RefreshSummary> {
+    let send = |p: RefreshProgress| {
+        let _ = on_progress.send(p);
+    };
+    run_airing(&state, &catalog_state, &send).await
+}
+
+/// One refresh of the airing shows, in the refresh slot (so it and a
+/// refresh of everything never run at once): the command's and the
+/// background work's.
+pub(crate) async fn run_airing(
+    state: &AppState,
+    catalog_state: &CatalogState,
+    progress: &(dyn Fn(RefreshProgress) + Sync),
+) -> CommandResult<RefreshSummary> {
+    let catalog = catalog_state.catalog(state)?;
+    let cancel = catalog_state
+        .refresh
+        .start("a refresh is already running; wait for it or cancel it")?;
+    let run = watchlog_core::catalog::refresh_all(
+        state.path(),
+        &catalog,
+        &RefreshSelection::Airing,
+        Some(progress),
+        &cancel,
+    )
+    .await;
+    catalog_state.refresh.finish(&cancel);
+    Ok(run?.summary)
+}
+
+/// When the airing shows were last refreshed, and whether a refresh runs.
+#[tauri::command]
+pub async fn airing_status(
+    state: State<'_, AppState>,
+    catalog_state: State<'_, CatalogState>,
+) -> CommandResult<AiringStatus> {
+    Ok(AiringStatus {
+        last_refreshed: state.reader()?.airing_refreshed_at()?,
+        running: catalog_state.refresh.is_running(),
+    })
 }
 
 /// Stops a running refresh: a title being fetched is abandoned, one being

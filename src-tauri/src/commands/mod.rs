@@ -5,6 +5,7 @@
 //! drive them through Tauri's mock runtime.
 
 pub mod catalog;
+pub mod episodes;
 pub mod import;
 pub mod library;
 pub mod posters;

@@ -37,6 +37,11 @@ impl RunSlot {
         }
     }
 
+    /// Whether a run holds the slot and has not been cancelled.
+    pub fn is_running(&self) -> bool {
+        self.lock().as_ref().is_some_and(|c| !c.is_cancelled())
+    }
+
     /// Cancels the running run; `false` when none was running.
     pub fn cancel(&self) -> bool {
         match self.lock().as_ref() {

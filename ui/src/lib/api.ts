@@ -38,10 +38,18 @@ import type { UndoReport } from './bindings/UndoReport';
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { ExportOptions } from './bindings/ExportOptions';
 import type { ExportReport } from './bindings/ExportReport';
+import type { AiringStatus } from './bindings/AiringStatus';
 import type { FetchProgress } from './bindings/FetchProgress';
 import type { FetchSummary } from './bindings/FetchSummary';
 import type { PosterStatus } from './bindings/PosterStatus';
 import type { PruneReport } from './bindings/PruneReport';
+import type { CalendarItem } from './bindings/CalendarItem';
+import type { CalendarQuery } from './bindings/CalendarQuery';
+import type { EpisodeProgress } from './bindings/EpisodeProgress';
+import type { EpisodeRef } from './bindings/EpisodeRef';
+import type { Rating } from './bindings/Rating';
+import type { UpNextQuery } from './bindings/UpNextQuery';
+import type { UpNextRow } from './bindings/UpNextRow';
 
 /** What a rewatch records (mirrors the core's `ViewingDetails`). */
 export interface ViewingDetails {
@@ -49,6 +57,12 @@ export interface ViewingDetails {
   finished_on: string | null;
   platform: string | null;
   progress: number;
+}
+
+/** The core's clock: an instant (RFC 3339, UTC) and the viewer's day. */
+export interface CoreNow {
+  now: string;
+  today: string;
 }
 
 /**
@@ -156,6 +170,13 @@ export const api = {
     channel.onmessage = onProgress;
     return call<RefreshSummary>('refresh_all', { onProgress: channel });
   },
+  /** Refreshes the running and upcoming shows, as the app does every few hours. */
+  refreshAiring: (onProgress: (p: RefreshProgress) => void) => {
+    const channel = new Channel<RefreshProgress>();
+    channel.onmessage = onProgress;
+    return call<RefreshSummary>('refresh_airing', { onProgress: channel });
+  },
+  airingStatus: () => call<AiringStatus>('airing_status'),
   cancelRefresh: () => call<boolean>('cancel_refresh'),
   catalogStatus: () => call<CatalogStatus>('catalog_status'),
   /** Saves the TMDB key (`null` or "" removes it); the key is never read back. */
@@ -198,6 +219,24 @@ export const api = {
   /** The backup "undo last import" would restore, or `null`. */
   importUndoAvailable: () => call<string | null>('import_undo_available'),
   importUndo: () => call<UndoReport>('import_undo'),
+  /** "Now" as the core sees it (it honours `WATCHLOG_NOW`), for countdowns and today. */
+  clockNow: () => call<CoreNow>('clock_now'),
+  /** For each show being watched, the episode to watch or wait for, in the core's order. */
+  upNext: (query: UpNextQuery) => call<UpNextRow[]>('up_next', { query }),
+  /** The episodes whose air day (the viewer's) falls in `query.days` days from `query.from`. */
+  calendar: (query: CalendarQuery) => call<CalendarItem[]>('calendar', { query }),
+  /** An entry's episodes in airing order with their marks, then watched ones no longer listed. */
+  episodeProgress: (id: number) => call<EpisodeProgress[]>('episode_progress', { id }),
+  /** Marks one episode watched on `on` (an ISO day), or now; answers with the entry. */
+  markEpisode: (id: number, episode: EpisodeRef, on: string | null = null) =>
+    call<Entry>('mark_episode', { id, episode, on }),
+  /** Marks `episode` and every episode before it not watched yet. */
+  markEpisodesUntil: (id: number, episode: EpisodeRef, on: string | null = null) =>
+    call<Entry>('mark_episodes_until', { id, episode, on }),
+  unmarkEpisode: (id: number, episode: EpisodeRef) => call<Entry>('unmark_episode', { id, episode }),
+  /** A watched episode's own rating and note; `null` clears each. */
+  annotateEpisode: (id: number, episode: EpisodeRef, rating: Rating | null, note: string | null) =>
+    call<null>('annotate_episode', { id, episode, rating, note }),
 };
 
 /**

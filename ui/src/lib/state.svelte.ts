@@ -16,18 +16,22 @@ import { loadRatingTable } from './rating';
 import { applyTheme } from './theme';
 import { toasts } from './toasts.svelte';
 
-export type Page = 'library' | 'stats' | 'settings';
+export type Page = 'upnext' | 'calendar' | 'library' | 'stats' | 'settings';
+
+/** The pages an entry can be opened from, beside which the editor slides in. */
+const ENTRY_PAGES: Page[] = ['upnext', 'calendar', 'library'];
 
 const ZERO: StatusCounts = { all: 0, plan_to_watch: 0, watching: 0, completed: 0, on_hold: 0, dropped: 0 };
 
 class AppState {
-  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [] });
+  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [], notify_new_episodes: false });
   /** How ratings show in the user's scale; null only until the first table arrives. */
   ratings = $state<RatingTable | null>(null);
   platforms = $state<Platform[]>([]);
   counts = $state<StatusCounts>({ ...ZERO });
   info = $state<LibraryInfo | null>(null);
-  page = $state<Page>('library');
+  /** Up next is home; an empty library opens on the library's first steps instead. */
+  page = $state<Page>('upnext');
   openEntryId = $state<number | null>(null);
   addOpen = $state(false);
   /** Bumped whenever the library changes; lists re-query on it. */
@@ -39,7 +43,28 @@ class AppState {
   /** Set when a damaged library was moved aside at start; a notice offers its backup. */
   recovery = $state<Recovery | null>(null);
 
+  /** How far the core's clock is from the webview's (non-zero when "now" is fixed for a test). */
+  private clockOffset = 0;
+  /** The core's idea of today, the viewer's day. */
+  today = $state<string | null>(null);
+
+  /** Now, as the core sees it: countdowns and "today" agree with Up next's sections. */
+  now(): Date {
+    return new Date(Date.now() + this.clockOffset);
+  }
+
+  async syncClock(): Promise<void> {
+    try {
+      const c = await api.clockNow();
+      this.clockOffset = new Date(c.now).getTime() - Date.now();
+      this.today = c.today;
+    } catch (e) {
+      toasts.error(e);
+    }
+  }
+
   async init(): Promise<void> {
+    const clock = this.syncClock();
     try {
       const [[settings, ratings], platforms, counts] = await Promise.all([
         api.getSettings().then(async (s) => [s, await loadRatingTable(s.rating_scale)] as const),
@@ -51,6 +76,8 @@ class AppState {
       applyTheme(settings.theme);
       this.platforms = platforms;
       this.counts = counts;
+      if (counts.all === 0 && this.page === 'upnext') this.page = 'library';
+      await clock;
       this.loaded = true;
       this.recovery = await api.libraryRecovery();
     } catch (e) {
@@ -122,9 +149,14 @@ class AppState {
     }
   }
 
+  /** Whether the entry editor may show beside the current page. */
+  get entryPage(): boolean {
+    return ENTRY_PAGES.includes(this.page);
+  }
+
   go(page: Page): void {
+    if (page !== this.page) this.openEntryId = null;
     this.page = page;
-    if (page !== 'library') this.openEntryId = null;
   }
 }
 

@@ -205,6 +205,10 @@ pub struct Details {
     /// Where it streams by subscription, free or with ads: (country, service)
     /// pairs, country ISO 3166-1 upper case. TMDB only.
     pub providers: Vec<(String, String)>,
+    /// The catalogue's own change stamp of the show (TVmaze's `updated`),
+    /// so a refresh of airing shows can pass over the unchanged ones.
+    #[serde(default)]
+    pub catalog_updated: Option<i64>,
 }
 
 /// The answer to one search typed in the app: the request number the UI
@@ -215,6 +219,17 @@ pub struct Details {
 pub struct SearchAnswer {
     pub request: u32,
     pub results: Vec<SearchResult>,
+}
+
+/// Where the refresh of airing shows stands, for Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AiringStatus {
+    /// When the airing shows were last refreshed, if ever.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub last_refreshed: Option<DateTime<Utc>>,
+    /// A refresh (of airing shows or of all) is running now.
+    pub running: bool,
 }
 
 /// What the UI needs to know about the catalogues, the key itself excepted.

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::{Catalog, CatalogRef, Provider};
@@ -53,6 +54,9 @@ pub struct RefreshSummary {
     pub failed: u32,
     /// The user stopped it; titles not reached were left as they were.
     pub cancelled: bool,
+    /// Airing shows passed over because TVmaze says they have not changed.
+    #[serde(default)]
+    pub unchanged: u32,
 }
 
 /// Which entries [`refresh_all`] refreshes.
@@ -64,6 +68,11 @@ pub enum RefreshSelection {
     /// These entries, in this order. An unknown id fails the run before any
     /// request; a title typed in by hand is reported as not refreshed.
     Entries(Vec<i64>),
+    /// Shows that are running or upcoming and being watched, planned or on
+    /// hold. TVmaze shows that TVmaze says have not changed since the last
+    /// such refresh are passed over (one request lists the changed ones);
+    /// a finished run is recorded as the last refresh.
+    Airing,
 }
 
 /// What happened to one title of a refresh.
@@ -110,9 +119,34 @@ pub async fn refresh_all(
 ) -> Result<RefreshRun> {
     let mut run = RefreshRun::default();
     let mut targets = Vec::new();
+    let started = Utc::now();
     {
         let lib = Library::open(library)?;
         let ids = match which {
+            RefreshSelection::Airing => {
+                let airing = lib.airing_entries()?;
+                let changed = match lib.airing_refreshed_at()?.and_then(|t| since(started - t)) {
+                    Some(window) => Some(super::tvmaze::updates(catalog, window).await?),
+                    None => None,
+                };
+                let mut ids = Vec::new();
+                for (id, stamp) in airing {
+                    let e = lib.entry(id)?;
+                    let tvmaze = e.title.facts.external_ids.tvmaze.clone();
+                    let unchanged = match (&changed, tvmaze, stamp) {
+                        (Some(changed), Some(show), Some(stamp)) => {
+                            changed.get(&show).is_none_or(|&now| now == stamp)
+                        }
+                        _ => false,
+                    };
+                    if unchanged {
+                        run.summary.unchanged += 1;
+                    } else {
+                        ids.push(id);
+                    }
+                }
+                ids
+            }
             RefreshSelection::All => {
                 let mut ids: Vec<i64> = lib
                     .list(&ListQuery::default())?
@@ -178,5 +212,17 @@ pub async fn refresh_all(
             error,
         });
     }
+    if matches!(which, RefreshSelection::Airing) && !run.summary.cancelled {
+        Library::open(library)?.set_airing_refreshed_at(started)?;
+    }
     Ok(run)
+}
+
+/// The window of TVmaze's list of changed shows that covers `age`, if one
+/// does (it goes back a day, a week or a month).
+fn since(age: chrono::Duration) -> Option<&'static str> {
+    [(1, "day"), (7, "week"), (30, "month")]
+        .into_iter()
+        .find(|&(days, _)| age <= chrono::Duration::days(days))
+        .map(|(_, w)| w)
 }

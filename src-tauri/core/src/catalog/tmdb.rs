@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{non_empty, parse_json, year_of, Catalog, Details, Provider, SearchResult};
+use super::{non_empty, parse_json, year_of, Catalog, Details, Episode, Provider, SearchResult};
 use crate::error::{Error, Result};
 use crate::model::{Airing, ExternalIds, Kind, Person, Role, TitleFacts};
 use crate::net::{NetErrorKind, RequestOptions};
@@ -51,6 +51,8 @@ struct Show {
     #[serde(default)]
     episode_run_time: Vec<u32>,
     last_episode_to_air: Option<LastEpisode>,
+    #[serde(default)]
+    seasons: Vec<SeasonRef>,
     status: Option<String>,
     overview: Option<String>,
     poster_path: Option<String>,
@@ -71,6 +73,28 @@ struct Named {
 
 #[derive(Debug, Deserialize)]
 struct LastEpisode {
+    runtime: Option<u32>,
+}
+
+/// One entry of a show's `seasons` list.
+#[derive(Debug, Deserialize)]
+struct SeasonRef {
+    season_number: Option<u32>,
+}
+
+/// `/tv/{id}/season/{n}`.
+#[derive(Debug, Deserialize)]
+struct Season {
+    #[serde(default)]
+    episodes: Vec<SeasonEpisode>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SeasonEpisode {
+    season_number: Option<u32>,
+    episode_number: Option<u32>,
+    name: Option<String>,
+    air_date: Option<String>,
     runtime: Option<u32>,
 }
 
@@ -292,7 +316,53 @@ pub(super) async fn details(catalog: &Catalog, id: &str) -> Result<Details> {
         ));
     }
     let show: Show = parse_json(SERVICE, &body, html, "a show")?;
-    Ok(to_details(catalog, show))
+    let seasons: Vec<u32> = show
+        .seasons
+        .iter()
+        .filter_map(|s| s.season_number)
+        .filter(|&n| n > 0)
+        .take(MAX_SEASONS)
+        .collect();
+    let mut details = to_details(catalog, show);
+    details.episodes = episodes(catalog, id, &seasons, &auth).await?;
+    Ok(details)
+}
+
+/// Most seasons whose episode lists are fetched (one request each): a
+/// long-running daily show lists fewer than this.
+const MAX_SEASONS: usize = 60;
+
+/// Every regular season's episodes, with their air days (TMDB gives no
+/// times). All or nothing: a list with a season missing would make the
+/// episodes after it look unwatched, so a season TMDB does not answer for
+/// leaves the show without a list (its progress stays a count); a network
+/// failure is the details' failure.
+async fn episodes(
+    catalog: &Catalog,
+    id: &str,
+    seasons: &[u32],
+    auth: &Auth<'_>,
+) -> Result<Vec<Episode>> {
+    let mut out = Vec::new();
+    for &n in seasons {
+        let (url, opts) = authorised(format!("{}/tv/{id}/season/{n}", base(catalog)), auth);
+        let (status, body, html) = catalog.fetch(&url, opts).await?;
+        if !(200..300).contains(&status) {
+            return Ok(Vec::new());
+        }
+        let season: Season = parse_json(SERVICE, &body, html, "a season")?;
+        out.extend(season.episodes.into_iter().filter_map(|e| {
+            Some(Episode {
+                season: e.season_number.unwrap_or(n),
+                number: e.episode_number?,
+                name: non_empty(e.name.as_deref()),
+                airdate: e.air_date.as_deref().and_then(|d| d.parse().ok()),
+                airstamp: None,
+                runtime_minutes: e.runtime,
+            })
+        }));
+    }
+    Ok(out)
 }
 
 fn first_country(codes: &[String]) -> Option<String> {
@@ -395,6 +465,7 @@ fn to_details(catalog: &Catalog, show: Show) -> Details {
             .watch_providers
             .map(|w| providers(&w))
             .unwrap_or_default(),
+        catalog_updated: None,
     }
 }
 

@@ -43,6 +43,7 @@ struct Show {
     externals: Option<Externals>,
     image: Option<Image>,
     summary: Option<String>,
+    updated: Option<i64>,
     #[serde(rename = "_embedded")]
     embedded: Option<Embedded>,
 }
@@ -367,7 +368,23 @@ fn to_details(mut show: Show, crew: Vec<CrewCredit>) -> Details {
         episodes,
         poster_url: poster,
         providers: Vec::new(),
+        catalog_updated: show.updated,
     }
+}
+
+/// Each TVmaze show id changed within `since` (`day`, `week` or `month`),
+/// with its change stamp: one small request that lets a refresh of airing
+/// shows skip every show that did not change.
+pub(super) async fn updates(
+    catalog: &Catalog,
+    since: &str,
+) -> Result<std::collections::HashMap<String, i64>> {
+    let url = format!("{}/updates/shows?since={since}", base(catalog));
+    let (status, body, html) = catalog.fetch(&url, opts()).await?;
+    if !(200..300).contains(&status) {
+        return Err(status_error(status, "list of changed shows"));
+    }
+    parse_json(SERVICE, &body, html, "a list of changed shows")
 }
 
 #[cfg(test)]

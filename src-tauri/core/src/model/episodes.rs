@@ -121,6 +121,10 @@ pub struct EpisodeProgress {
     /// False for an episode the viewer watched that the catalogue no longer
     /// lists (renumbered or dropped): kept, and shown so.
     pub listed: bool,
+    /// The instant it was watched in the current viewing, when marked at
+    /// one ("now") rather than on a day.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub watched_at: Option<DateTime<Utc>>,
 }
 
 word_enum!(
@@ -203,6 +207,18 @@ pub struct CalendarItem {
     /// a season followed by another.
     pub finale: bool,
     pub watched: bool,
+}
+
+/// An episode of a show being watched that has just aired: what a desktop
+/// notification says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AiredEpisode {
+    pub entry_id: i64,
+    pub title: String,
+    pub season: u32,
+    pub number: u32,
+    pub name: Option<String>,
 }
 
 /// Which episodes the calendar shows.

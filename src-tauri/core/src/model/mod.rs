@@ -651,6 +651,10 @@ pub struct Settings {
     /// Watchlog may fetch from; every other private address is refused.
     #[serde(default)]
     pub allowed_hosts: Vec<String>,
+    /// A desktop notification when an episode of a show being watched
+    /// airs (off until the viewer turns it on).
+    #[serde(default)]
+    pub notify_new_episodes: bool,
 }
 
 /// One labelled number in a breakdown.

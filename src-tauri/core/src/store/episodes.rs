@@ -24,6 +24,7 @@ impl Library {
         let title_id = title_id(&tx, entry_id)?;
         replace_episodes(&tx, title_id, &details.episodes)?;
         super::history::backfill(&tx, entry_id)?;
+        set_catalog_updated(&tx, title_id, details.catalog_updated)?;
         tx.commit()?;
         Ok(entry_id)
     }
@@ -58,9 +59,47 @@ impl Library {
             replace_episodes(&tx, title_id, &details.episodes)?;
             super::history::backfill(&tx, entry_id)?;
         }
+        set_catalog_updated(&tx, title_id, details.catalog_updated)?;
         search::reindex(&tx, entry_id)?;
         tx.commit()?;
         self.entry(entry_id)
+    }
+
+    /// The entries a refresh of airing shows looks at: shows running or
+    /// upcoming that are being watched, planned or on hold, with the
+    /// catalogue's change stamp stored for each.
+    pub fn airing_entries(&self) -> Result<Vec<(i64, Option<i64>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, t.catalog_updated FROM entries e JOIN titles t ON t.id = e.title_id
+             WHERE t.airing IN ('running', 'upcoming')
+               AND e.status IN ('watching', 'plan_to_watch', 'on_hold')
+             ORDER BY e.id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// When the airing shows were last refreshed, if ever.
+    pub fn airing_refreshed_at(&self) -> Result<Option<chrono::DateTime<Utc>>> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'airing_refreshed_at'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(super::history::parse_stamp(v))
+    }
+
+    /// Records a finished refresh of the airing shows.
+    pub fn set_airing_refreshed_at(&mut self, at: chrono::DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('airing_refreshed_at', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [super::history::stamp(at)],
+        )?;
+        Ok(())
     }
 
     /// The episode list stored for an entry's title, in airing order.
@@ -93,6 +132,14 @@ impl Library {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+fn set_catalog_updated(tx: &Transaction, title_id: i64, stamp: Option<i64>) -> Result<()> {
+    tx.execute(
+        "UPDATE titles SET catalog_updated = ?2 WHERE id = ?1",
+        params![title_id, stamp],
+    )?;
+    Ok(())
 }
 
 fn title_id(tx: &Transaction, entry_id: i64) -> Result<i64> {

@@ -184,7 +184,7 @@ impl Library {
                         SELECT DISTINCT x.watched_on AS d FROM episode_watches x
                         WHERE x.entry_id = ?2 AND x.season = ep.season AND x.number = ep.number
                           AND x.watched_on IS NOT NULL ORDER BY d)),
-                    1
+                    1, w.watched_at
              FROM episodes ep
              LEFT JOIN episode_watches w ON w.entry_id = ?2 AND w.viewing_id IS NULL
                   AND w.season = ep.season AND w.number = ep.number
@@ -195,7 +195,7 @@ impl Library {
                         SELECT DISTINCT x.watched_on AS d FROM episode_watches x
                         WHERE x.entry_id = ?2 AND x.season = w.season AND x.number = w.number
                           AND x.watched_on IS NOT NULL ORDER BY d)),
-                    0
+                    0, w.watched_at
              FROM episode_watches w
              WHERE w.entry_id = ?2 AND w.viewing_id IS NULL AND NOT EXISTS (
                  SELECT 1 FROM episodes ep
@@ -220,6 +220,7 @@ impl Library {
                     .filter_map(|d| d.parse().ok())
                     .collect(),
                 listed: r.get(10)?,
+                watched_at: parse_stamp(r.get(11)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -119,7 +119,7 @@ impl Library {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        self.conn.busy_timeout(Duration::from_secs(5))?;
+        self.conn.busy_handler(Some(wait_for_writer))?;
         // Every write transaction takes the write lock when it begins. A
         // deferred one that reads first and then writes cannot wait for
         // another writer in WAL mode: SQLite fails it at once with "database
@@ -351,4 +351,40 @@ fn disk_is_full(folder: &Path) -> bool {
     let wrote = std::io::Write::write_all(&mut probe, &[0u8; 4096])
         .and_then(|()| probe.as_file().sync_all());
     matches!(wrote, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
+}
+
+/// How long a write waits for another Watchlog's write to finish (a
+/// 100,000-row import holds the lock for seconds) before it gives up.
+pub const BUSY_WAIT_SECS: u64 = 120;
+
+/// One wait of the busy handler.
+const BUSY_STEP: Duration = Duration::from_millis(50);
+
+/// Called once per process when a write has waited a second for the
+/// other face: the CLI says so on stderr, so a user knows why it waits.
+static ON_WAIT: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets what is done, once, when a write starts waiting for another
+/// Watchlog (see [`BUSY_WAIT_SECS`]).
+pub fn on_waiting_for_writer(notice: fn()) {
+    let _ = ON_WAIT.set(notice);
+}
+
+/// SQLite's busy handler: waits in short steps while another connection
+/// writes, says so once after a second, and gives up after
+/// [`BUSY_WAIT_SECS`] (the write then fails as [`Error::Busy`]).
+fn wait_for_writer(attempt: i32) -> bool {
+    static NOTICED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let waited = BUSY_STEP * u32::try_from(attempt).unwrap_or(0);
+    if waited >= Duration::from_secs(BUSY_WAIT_SECS) {
+        return false;
+    }
+    if waited >= Duration::from_secs(1) && !NOTICED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        if let Some(notice) = ON_WAIT.get() {
+            notice();
+        }
+    }
+    std::thread::sleep(BUSY_STEP);
+    true
 }

@@ -24,6 +24,7 @@ impl Library {
                 "theme" => s.theme = value.parse().unwrap_or_default(),
                 "default_platform" => s.default_platform = Some(value),
                 "allowed_hosts" => s.allowed_hosts = value.lines().map(str::to_string).collect(),
+                "notify_new_episodes" => s.notify_new_episodes = value == "1",
                 _ => {}
             }
         }
@@ -35,6 +36,7 @@ impl Library {
     pub fn save_settings(&mut self, s: &Settings) -> Result<Settings> {
         let hosts = crate::net::checked_hosts(&s.allowed_hosts)
             .map_err(|m| Error::invalid_field("allowed_hosts", m))?;
+        let notify_was = self.settings()?.notify_new_episodes;
         let default_platform = match s.default_platform.as_deref().map(str::trim) {
             Some(name) if !name.is_empty() => {
                 let id = super::entries::platform_id(&self.conn, name)?;
@@ -66,6 +68,16 @@ impl Library {
             "allowed_hosts",
             Some(hosts.as_str()).filter(|h| !h.is_empty()),
         )?;
+        put(
+            "notify_new_episodes",
+            Some(if s.notify_new_episodes { "1" } else { "0" }),
+        )?;
+        if s.notify_new_episodes && !notify_was {
+            // Only episodes that air from now on are announced, not every
+            // one that aired while the setting was off.
+            let now = super::history::stamp(chrono::Utc::now());
+            put(super::upnext::NOTIFY_SINCE, Some(now.as_str()))?;
+        }
         tx.commit()?;
         self.settings()
     }

@@ -3,19 +3,28 @@
 //! days). Both work offline from what is stored, in the viewer's zone.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::history::{parse_stamp, stamp};
 use super::Library;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::model::{CalendarItem, CalendarQuery, Status, UpNextQuery, UpNextRow, UpNextSection};
+use crate::model::{
+    AiredEpisode, CalendarItem, CalendarQuery, Status, UpNextQuery, UpNextRow, UpNextSection,
+};
 
 /// How far ahead "Starting soon" looks.
 const STARTING_SOON_DAYS: i64 = 30;
 
 /// The longest calendar range asked for at once: a year and a bit.
 pub const MAX_CALENDAR_DAYS: u32 = 400;
+
+/// The settings key of the instant notifications were turned on.
+pub(super) const NOTIFY_SINCE: &str = "notify_since";
+
+/// How long after it airs an episode is still announced (the app may have
+/// been closed when it aired).
+const NOTIFY_WITHIN_HOURS: i64 = 24;
 
 /// Orders a season and episode number as one integer key.
 const KEY: &str = "1000000";
@@ -287,6 +296,66 @@ pub fn calendar_sql(query: &CalendarQuery) -> String {
                  AND +e.status IN ({status_list}) {services}"
     );
     sql
+}
+
+impl Library {
+    /// Episodes of shows being watched that aired (by their time) since
+    /// notifications were turned on and within the last day, not watched and
+    /// not announced yet, oldest first. Empty while notifications are off.
+    pub fn episodes_to_notify(&self, clock: &Clock) -> Result<Vec<AiredEpisode>> {
+        if !self.settings()?.notify_new_episodes {
+            return Ok(Vec::new());
+        }
+        let since: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [NOTIFY_SINCE],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let window = clock.now() - Duration::hours(NOTIFY_WITHIN_HOURS);
+        let since = parse_stamp(since).map_or(window, |t| t.max(window));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, t.name, ep.season, ep.number, ep.name
+             FROM episodes ep JOIN titles t ON t.id = ep.title_id
+             JOIN entries e ON e.title_id = t.id
+             WHERE ep.airstamp > ?1 AND ep.airstamp <= ?2 AND ep.notified_at IS NULL
+               AND ep.season > 0 AND e.status = 'watching'
+               AND NOT EXISTS (SELECT 1 FROM episode_watches w WHERE w.entry_id = e.id
+                   AND coalesce(w.viewing_id, 0) = 0
+                   AND w.season = ep.season AND w.number = ep.number)
+             ORDER BY ep.airstamp, t.sort_name",
+        )?;
+        let rows = stmt.query_map(params![stamp(since), stamp(clock.now())], |r| {
+            Ok(AiredEpisode {
+                entry_id: r.get(0)?,
+                title: r.get(1)?,
+                season: r.get(2)?,
+                number: r.get(3)?,
+                name: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records that these episodes were announced, so each is announced
+    /// once.
+    pub fn mark_notified(&mut self, episodes: &[AiredEpisode], at: DateTime<Utc>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE episodes SET notified_at = ?4
+                 WHERE title_id = (SELECT title_id FROM entries WHERE id = ?1)
+                   AND season = ?2 AND number = ?3",
+            )?;
+            for e in episodes {
+                stmt.execute(params![e.entry_id, e.season, e.number, stamp(at)])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
 }
 
 /// A stored watch moment: an instant, or a day (its start in the zone).

@@ -23,4 +23,9 @@ poster_url: string | null,
  * Where it streams by subscription, free or with ads: (country, service)
  * pairs, country ISO 3166-1 upper case. TMDB only.
  */
-providers: Array<[string, string]>, };
+providers: Array<[string, string]>, 
+/**
+ * The catalogue's own change stamp of the show (TVmaze's `updated`),
+ * so a refresh of airing shows can pass over the unchanged ones.
+ */
+catalog_updated: number | null, };

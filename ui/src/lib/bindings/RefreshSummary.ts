@@ -7,4 +7,8 @@ export type RefreshSummary = { refreshed: number, failed: number,
 /**
  * The user stopped it; titles not reached were left as they were.
  */
-cancelled: boolean, };
+cancelled: boolean, 
+/**
+ * Airing shows passed over because TVmaze says they have not changed.
+ */
+unchanged: number, };

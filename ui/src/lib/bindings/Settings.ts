@@ -11,4 +11,9 @@ export type Settings = { rating_scale: RatingScale, theme: Theme, default_platfo
  * Hosts on the user's own network (a NAS serving posters) that
  * Watchlog may fetch from; every other private address is refused.
  */
-allowed_hosts: Array<string>, };
+allowed_hosts: Array<string>, 
+/**
+ * A desktop notification when an episode of a show being watched
+ * airs (off until the viewer turns it on).
+ */
+notify_new_episodes: boolean, };

@@ -92,11 +92,19 @@ fn code_span_text(tag: &str) -> String {
         .collect()
 }
 
+/// `text` on one line: a line break in a title or a tag would end the
+/// heading or the code span it is written in, and what follows a blank
+/// line starts a block of its own (a `</details>` closing the spoiler
+/// block early, a heading of its own).
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
+
 /// Escapes the characters that would turn a title into Markdown syntax
-/// ("*Killer* Paper" stays literal, a leading "#" stays text).
+/// ("*Killer* Paper" stays literal, a leading "#" stays text), on one line.
 fn escape(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
-    for (i, c) in text.chars().enumerate() {
+    for (i, c) in one_line(text).chars().enumerate() {
         // A "#" only means a heading at the start of a line.
         if matches!(
             c,

@@ -1,0 +1,9 @@
+//! The MyDramaList reader (comma- or tab-separated).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use watchlog_core::transfer::import::ImportFormat;
+
+fuzz_target!(|data: &[u8]| {
+    watchlog_fuzz::import_as(Some(ImportFormat::Mdl), &["mdl.csv", "mdl.tsv"], data);
+});

@@ -1,0 +1,131 @@
+//! What to watch next: Up next, the calendar, and the episode list of one
+//! entry with its marks. Each command reads the clock once (`Clock::system`,
+//! which honours `WATCHLOG_NOW` and `TZ`), so "now" and the viewer's zone
+//! come from the core's one clock, never from the webview.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use tauri::State;
+use watchlog_core::clock::Clock;
+use watchlog_core::{
+    CalendarItem, CalendarQuery, Entry, EpisodeProgress, EpisodeRef, Library, Rating, UpNextQuery,
+    UpNextRow, WatchedWhen,
+};
+
+use crate::error::{Arg, CommandResult};
+use crate::state::AppState;
+
+/// The episode the UI names as `{ season, number }`, checked as the CLI's
+/// `S1E4` is (so `S0E0` is refused with the same message).
+fn episode(arg: Arg<EpisodeRef>) -> CommandResult<EpisodeRef> {
+    let e = arg.get()?;
+    Ok(EpisodeRef::new(e.season, e.number)?)
+}
+
+/// The core's "now" and the viewer's day, so the UI's countdowns and the
+/// calendar's today agree with the core (and follow `WATCHLOG_NOW`).
+#[derive(Debug, Serialize)]
+pub struct Now {
+    now: DateTime<Utc>,
+    today: NaiveDate,
+}
+
+#[tauri::command]
+pub async fn clock_now() -> Now {
+    let clock = Clock::system();
+    Now {
+        now: clock.now(),
+        today: clock.today(),
+    }
+}
+
+#[tauri::command]
+pub async fn up_next(
+    state: State<'_, AppState>,
+    query: Arg<UpNextQuery>,
+) -> CommandResult<Vec<UpNextRow>> {
+    Ok(state.reader()?.up_next(&query.get()?, &Clock::system())?)
+}
+
+#[tauri::command]
+pub async fn calendar(
+    state: State<'_, AppState>,
+    query: Arg<CalendarQuery>,
+) -> CommandResult<Vec<CalendarItem>> {
+    Ok(state.reader()?.calendar(&query.get()?, &Clock::system())?)
+}
+
+#[tauri::command]
+pub async fn episode_progress(
+    state: State<'_, AppState>,
+    id: i64,
+) -> CommandResult<Vec<EpisodeProgress>> {
+    Ok(state.reader()?.episode_progress(id)?)
+}
+
+/// One of the core's two ways to mark: one episode, or every one up to it.
+type Mark = fn(&mut Library, i64, EpisodeRef, WatchedWhen, &Clock) -> watchlog_core::Result<Entry>;
+
+/// Marks as `how` does, on the day the viewer sent, or now.
+fn mark(
+    state: &AppState,
+    id: i64,
+    episode: Arg<EpisodeRef>,
+    on: Option<Arg<NaiveDate>>,
+    how: Mark,
+) -> CommandResult<Entry> {
+    let clock = Clock::system();
+    let (ep, on) = (self::episode(episode)?, on.map(Arg::get).transpose()?);
+    let when = on.map_or(WatchedWhen::At(clock.now()), WatchedWhen::On);
+    Ok(how(&mut *state.library()?, id, ep, when, &clock)?)
+}
+
+/// Marks one episode watched on `on`, or now.
+#[tauri::command]
+pub async fn mark_episode(
+    state: State<'_, AppState>,
+    id: i64,
+    episode: Arg<EpisodeRef>,
+    on: Option<Arg<NaiveDate>>,
+) -> CommandResult<Entry> {
+    mark(&state, id, episode, on, Library::mark_episode)
+}
+
+/// Marks `episode` and every episode before it not watched yet.
+#[tauri::command]
+pub async fn mark_episodes_until(
+    state: State<'_, AppState>,
+    id: i64,
+    episode: Arg<EpisodeRef>,
+    on: Option<Arg<NaiveDate>>,
+) -> CommandResult<Entry> {
+    mark(&state, id, episode, on, Library::mark_episodes_until)
+}
+
+#[tauri::command]
+pub async fn unmark_episode(
+    state: State<'_, AppState>,
+    id: i64,
+    episode: Arg<EpisodeRef>,
+) -> CommandResult<Entry> {
+    let ep = self::episode(episode)?;
+    Ok(state.library()?.unmark_episode(id, ep, &Clock::system())?)
+}
+
+/// Sets a watched episode's own rating and note; `null` clears each.
+#[tauri::command]
+pub async fn annotate_episode(
+    state: State<'_, AppState>,
+    id: i64,
+    episode: Arg<EpisodeRef>,
+    rating: Option<Arg<Rating>>,
+    note: Option<String>,
+) -> CommandResult<()> {
+    let ep = self::episode(episode)?;
+    Ok(state.library()?.annotate_episode(
+        id,
+        ep,
+        rating.map(Arg::get).transpose()?,
+        note.as_deref(),
+    )?)
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addDays,
+  addMonths,
+  byDay,
+  bySeason,
+  checkAction,
+  countdown,
+  monthGrid,
+  seasonAction,
+  weekOf,
+  weekStart,
+} from './airing';
+
+describe('countdown', () => {
+  const now = new Date('2026-12-02T12:00:00Z');
+  const later = (ms: number) => new Date(now.getTime() + ms);
+  it('says minutes, hours, then days', () => {
+    expect(countdown(later(20 * 60_000), now)).toBe('in 20 min');
+    expect(countdown(later(5 * 3_600_000), now)).toBe('in 5 h');
+    expect(countdown(later(23 * 3_600_000), now)).toBe('in 23 h');
+    expect(countdown(later(30 * 3_600_000), now)).toBe('in 1 day');
+    expect(countdown(later(2 * 86_400_000), now)).toBe('in 2 days');
+  });
+  it('rounds 59.6 minutes up to an hour, not "in 60 min"', () => {
+    expect(countdown(later(59.6 * 60_000), now)).toBe('in 1 h');
+  });
+  it('says now once the time has come', () => {
+    expect(countdown(now, now)).toBe('now');
+    expect(countdown(later(-60_000), now)).toBe('now');
+  });
+});
+
+describe('days', () => {
+  it('adds days across months, years and DST changes', () => {
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2026-03-29', 1)).toBe('2026-03-30');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+  });
+  it('adds months, keeping the day where the month has it', () => {
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+    expect(addMonths('2026-12-15', 1)).toBe('2027-01-15');
+    expect(addMonths('2026-01-15', -1)).toBe('2025-12-15');
+  });
+  it('starts the week on the locale’s first day', () => {
+    // 2 December 2026 is a Wednesday.
+    expect(weekStart('2026-12-02', 1)).toBe('2026-11-30');
+    expect(weekStart('2026-12-02', 7)).toBe('2026-11-29');
+    expect(weekStart('2026-11-30', 1)).toBe('2026-11-30');
+    expect(weekStart('2026-12-06', 1)).toBe('2026-11-30');
+    expect(weekOf('2026-12-02', 1)).toEqual([
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+      '2026-12-04',
+      '2026-12-05',
+      '2026-12-06',
+    ]);
+  });
+});
+
+describe('monthGrid', () => {
+  it('holds the whole month in whole weeks', () => {
+    const g = monthGrid('2026-12-17', 1);
+    expect(g).toHaveLength(5);
+    expect(g[0][0]).toBe('2026-11-30');
+    expect(g[4][6]).toBe('2027-01-03');
+    expect(g.every((w) => w.length === 7)).toBe(true);
+    expect(g.flat()).toContain('2026-12-31');
+  });
+  it('is four weeks for a February that fits, six for a month that spills', () => {
+    // February 2027 starts on a Monday and has 28 days.
+    expect(monthGrid('2027-02-10', 1)).toHaveLength(4);
+    // August 2026 starts on a Saturday and has 31 days.
+    expect(monthGrid('2026-08-01', 1)).toHaveLength(6);
+    expect(monthGrid('2026-08-01', 7)).toHaveLength(6);
+  });
+  it('starts on Sunday where the week does', () => {
+    const g = monthGrid('2026-12-01', 7);
+    expect(g[0][0]).toBe('2026-11-29');
+    expect(g.at(-1)!.at(-1)).toBe('2027-01-02');
+  });
+});
+
+describe('grouping', () => {
+  it('groups by day and by season, in the order given', () => {
+    const m = byDay([
+      { day: '2026-12-02', n: 1 },
+      { day: '2026-12-03', n: 2 },
+      { day: '2026-12-02', n: 3 },
+    ]);
+    expect(m.get('2026-12-02')!.map((x) => x.n)).toEqual([1, 3]);
+    const s = bySeason([
+      { season: 0, number: 1 },
+      { season: 1, number: 1 },
+      { season: 1, number: 2 },
+      { season: 2, number: 1 },
+    ]);
+    expect(s.map((x) => [x.season, x.episodes.length])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 1],
+    ]);
+  });
+});
+
+describe('episode checks', () => {
+  const ep = (number: number, watched: boolean) => ({ season: 1, number, watched });
+  it('marks, unmarks, and marks until on Shift', () => {
+    expect(checkAction(ep(3, false), false)).toEqual({ kind: 'mark', season: 1, number: 3 });
+    expect(checkAction(ep(3, false), true)).toEqual({ kind: 'until', season: 1, number: 3 });
+    expect(checkAction(ep(3, true), false)).toEqual({ kind: 'unmark', season: 1, number: 3 });
+    expect(checkAction(ep(3, true), true)).toEqual({ kind: 'unmark', season: 1, number: 3 });
+  });
+  it('a season header marks what is left, or unmarks a season seen through', () => {
+    expect(seasonAction([ep(1, true), ep(2, false), ep(3, false)]).map((a) => `${a.kind}${a.number}`)).toEqual([
+      'mark2',
+      'mark3',
+    ]);
+    expect(seasonAction([ep(1, true), ep(2, true)]).map((a) => `${a.kind}${a.number}`)).toEqual(['unmark1', 'unmark2']);
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * The view logic of Up next, the calendar and the episode list, kept out of
+ * the components so it is unit-tested: countdowns, the days of a calendar
+ * week or month, and what a click on an episode's check means. Which
+ * episode is next, what aired and what counts are the core's answers; this
+ * only arranges and words them. Dates are ISO days ("2026-12-02") in the
+ * viewer's zone; month and weekday names come from `Intl.DateTimeFormat`.
+ */
+
+/** "in 2 days", "in 5 h", "in 20 min" until `at`; "now" once it has passed. */
+export function countdown(at: Date, now: Date): string {
+  const minutes = Math.round((at.getTime() - now.getTime()) / 60_000);
+  if (minutes <= 0) return 'now';
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `in ${hours} h`;
+  const days = Math.round(hours / 24);
+  return days === 1 ? 'in 1 day' : `in ${days} days`;
+}
+
+/** The ISO day of a local date. */
+export function isoDay(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** The local date of an ISO day, at noon (so no DST change moves its day). */
+export function fromIso(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y, m - 1, d, 12);
+}
+
+export function addDays(day: string, n: number): string {
+  const d = fromIso(day);
+  d.setDate(d.getDate() + n);
+  return isoDay(d);
+}
+
+/** The same day `n` months on, clamped to the month's last day. */
+export function addMonths(day: string, n: number): string {
+  const d = fromIso(day);
+  const target = new Date(d.getFullYear(), d.getMonth() + n, 1, 12);
+  const last = new Date(target.getFullYear(), target.getMonth() + 1, 0, 12).getDate();
+  target.setDate(Math.min(d.getDate(), last));
+  return isoDay(target);
+}
+
+/**
+ * The first day of the week in the viewer's locale, 1 (Monday) to 7
+ * (Sunday), where the webview knows it; Monday otherwise.
+ */
+export function firstDayOfWeek(locale?: string): number {
+  try {
+    const l = new Intl.Locale(locale ?? navigator.language) as Intl.Locale & {
+      weekInfo?: { firstDay: number };
+      getWeekInfo?: () => { firstDay: number };
+    };
+    const info = l.getWeekInfo?.() ?? l.weekInfo;
+    if (info && info.firstDay >= 1 && info.firstDay <= 7) return info.firstDay;
+  } catch {
+    /* an unknown locale: the default */
+  }
+  return 1;
+}
+
+/** The first day of the week holding `day`. */
+export function weekStart(day: string, firstDay: number): string {
+  const js = fromIso(day).getDay(); // 0 is Sunday
+  const iso = js === 0 ? 7 : js;
+  return addDays(day, -((iso - firstDay + 7) % 7));
+}
+
+/** The seven days of the week holding `day`. */
+export function weekOf(day: string, firstDay: number): string[] {
+  const start = weekStart(day, firstDay);
+  return Array.from({ length: 7 }, (_, i) => addDays(start, i));
+}
+
+/**
+ * The month holding `day` as whole weeks (rows of seven days), from the
+ * week of its first day to the week of its last: four to six rows.
+ */
+export function monthGrid(day: string, firstDay: number): string[][] {
+  const d = fromIso(day);
+  const first = isoDay(new Date(d.getFullYear(), d.getMonth(), 1, 12));
+  const last = isoDay(new Date(d.getFullYear(), d.getMonth() + 1, 0, 12));
+  const rows: string[][] = [];
+  for (let start = weekStart(first, firstDay); start <= last; start = addDays(start, 7)) {
+    rows.push(Array.from({ length: 7 }, (_, i) => addDays(start, i)));
+  }
+  return rows;
+}
+
+/** Items grouped by their `day`, in the order given. */
+export function byDay<T extends { day: string }>(items: T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const list = m.get(it.day);
+    if (list) list.push(it);
+    else m.set(it.day, [it]);
+  }
+  return m;
+}
+
+/** An episode as the episode list's checks see it. */
+export interface Check {
+  season: number;
+  number: number;
+  watched: boolean;
+}
+
+/** What a click on an episode's check asks the core to do. */
+export type CheckAction =
+  | { kind: 'mark'; season: number; number: number }
+  | { kind: 'until'; season: number; number: number }
+  | { kind: 'unmark'; season: number; number: number };
+
+/**
+ * A click marks an episode (now) or unmarks a watched one; a Shift-click
+ * on an unwatched episode marks it and every episode before it (the
+ * core's "mark until", which leaves the watched ones their days).
+ */
+export function checkAction(ep: Check, shift: boolean): CheckAction {
+  const at = { season: ep.season, number: ep.number };
+  if (ep.watched) return { kind: 'unmark', ...at };
+  return { kind: shift ? 'until' : 'mark', ...at };
+}
+
+/**
+ * A season header's check: all of the season's episodes to mark when any
+ * is unwatched, else all of them to unmark.
+ */
+export function seasonAction(episodes: Check[]): CheckAction[] {
+  const open = episodes.filter((e) => !e.watched);
+  if (open.length > 0) return open.map((e) => ({ kind: 'mark', season: e.season, number: e.number }));
+  return episodes.map((e) => ({ kind: 'unmark', season: e.season, number: e.number }));
+}
+
+/** Episodes grouped by season, in the order given (the core's airing order). */
+export function bySeason<T extends { season: number }>(episodes: T[]): Array<{ season: number; episodes: T[] }> {
+  const seasons: Array<{ season: number; episodes: T[] }> = [];
+  for (const e of episodes) {
+    let s = seasons.find((x) => x.season === e.season);
+    if (!s) {
+      s = { season: e.season, episodes: [] };
+      seasons.push(s);
+    }
+    s.episodes.push(e);
+  }
+  return seasons;
+}
+
+/** "S1E4", as the core writes an episode. */
+export function episodeCode(season: number | null, number: number | null): string {
+  return season === null || number === null ? '' : `S${season}E${number}`;
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { timeAgo } from './format';
+
+describe('timeAgo', () => {
+  const now = Date.parse('2026-12-02T12:00:00Z');
+  it('says how long ago in the largest whole unit', () => {
+    expect(timeAgo('2026-12-02T09:00:00Z', now)).toMatch(/3 hours ago/);
+    expect(timeAgo('2026-11-29T12:00:00Z', now)).toMatch(/3 days ago/);
+    expect(timeAgo('2026-12-02T11:58:00Z', now)).toMatch(/2 minutes ago/);
+  });
+  it('reads a moment ago as now, and a bad stamp as nothing', () => {
+    expect(timeAgo('2026-12-02T11:59:50Z', now)).toMatch(/now|this minute/);
+    expect(timeAgo('not a time', now)).toBe('');
+  });
+});
