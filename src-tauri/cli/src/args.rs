@@ -46,8 +46,16 @@ pub enum Command {
     Review(ReviewArgs),
     /// Delete an entry with its title, viewings and tags.
     Delete { id: i64 },
-    /// Add one watched episode (starts or completes the entry as needed).
-    Episode { id: i64 },
+    /// Mark an episode watched (S1E4, or every one --until S1E4), unmark
+    /// one with --unwatch, or with no episode count the next one; starts or
+    /// completes the entry as needed.
+    Episode(crate::episodes::EpisodeArgs),
+    /// An entry's episodes by season: air times in your zone, which you watched and when.
+    Episodes { id: i64 },
+    /// Up next: for each show you watch, the episode to watch or wait for.
+    Next(crate::episodes::NextArgs),
+    /// The episodes airing in the next days, as text, JSON or an iCalendar file.
+    Calendar(crate::episodes::CalendarArgs),
     /// Record another viewing (a rewatch).
     Rewatch(RewatchArgs),
     /// Numbers about the whole library.

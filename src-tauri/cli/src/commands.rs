@@ -36,10 +36,10 @@ pub fn run(cli: Cli) -> Result<()> {
             lib.delete_entry(id)?;
             out.deleted(id, &name)
         }),
-        Command::Episode { id } => existing(&db, |lib| {
-            let entry = lib.add_episode(id)?;
-            out.changed(&entry, &lib.settings()?)
-        }),
+        Command::Episode(a) => crate::episodes::episode(&db, &out, a),
+        Command::Episodes { id } => crate::episodes::episodes(&db, &out, id),
+        Command::Next(a) => crate::episodes::next(&db, &out, a),
+        Command::Calendar(a) => crate::episodes::calendar(&db, &out, a),
         Command::Rewatch(a) => rewatch(&db, &out, a),
         Command::Stats => existing(&db, |lib| out.stats(&lib.stats()?, &lib.settings()?)),
         Command::Doctor => doctor(&db, &out),

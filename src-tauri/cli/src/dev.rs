@@ -29,6 +29,11 @@ pub struct GenerateArgs {
     /// The same seed builds the same library.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
+    /// Also give the series episode lists and a watch history, this many
+    /// episode rows in all (shows being watched first); 0 leaves them out.
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=10_000_000))]
+    pub episodes: u32,
     /// The datasets folder [default: ../shared/fixtures/datasets from the
     /// current folder].
     #[arg(long, value_name = "PATH")]
@@ -50,20 +55,31 @@ pub fn run(db: &Path, out: &Out, cmd: DevCommand) -> Result {
                 )));
             }
             let started = Instant::now();
-            let added = creating(db, |lib| {
-                Ok(lib.generate_sample(&datasets, a.titles as usize, a.seed)?)
+            let (added, episodes) = creating(db, |lib| {
+                let added = lib.generate_sample(&datasets, a.titles as usize, a.seed)?;
+                let episodes = match a.episodes {
+                    0 => 0,
+                    n => lib.generate_episode_history(n as usize, a.seed)?,
+                };
+                Ok((added, episodes))
             })?;
             let seconds = started.elapsed().as_secs_f64();
             if out.json {
                 return json(&serde_json::json!({
                     "added": added,
+                    "episodes": episodes,
                     "seed": a.seed,
                     "seconds": (seconds * 10.0).round() / 10.0,
                     "path": db.display().to_string(),
                 }));
             }
+            let with = if episodes > 0 {
+                format!(" and {episodes} episodes")
+            } else {
+                String::new()
+            };
             emit(&format!(
-                "Generated {added} titles (seed {}) into {} in {seconds:.1} s\n",
+                "Generated {added} titles{with} (seed {}) into {} in {seconds:.1} s\n",
                 a.seed,
                 db.display()
             ))

@@ -7,6 +7,7 @@ mod args;
 mod catalog;
 mod commands;
 mod dev;
+mod episodes;
 mod error;
 mod import;
 mod output;

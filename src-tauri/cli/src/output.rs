@@ -7,10 +7,13 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use watchlog_core::clock::Clock;
 use watchlog_core::{
-    Entry, EntrySummary, LibraryInfo, Platform, Rating, RatingScale, Role, Settings, Stats,
+    CalendarItem, CalendarQuery, Entry, EntrySummary, EpisodeProgress, LibraryInfo, Platform,
+    Rating, RatingScale, Role, Settings, Stats, UpNextRow, UpNextSection,
 };
 
 use crate::error::CliError;
@@ -271,6 +274,133 @@ impl Out {
             },
         );
         emit(&kv.0)
+    }
+
+    /// An entry's episodes: one table per season, air times in the
+    /// viewer's zone, the days each was watched.
+    pub fn episodes(&self, name: &str, list: &[EpisodeProgress], clock: &Clock) -> Result {
+        if self.json {
+            return json(list);
+        }
+        if list.is_empty() {
+            return emit(&format!(
+                "{name} has no episode list (add it from a catalogue, or refresh it).\n"
+            ));
+        }
+        let mut out = format!("{name}\n");
+        let mut seasons: Vec<u32> = list.iter().map(|e| e.season).collect();
+        seasons.dedup();
+        // Specials last, as the catalogues list them.
+        seasons.sort_by_key(|s| (*s == 0, *s));
+        seasons.dedup();
+        for season in seasons {
+            let heading = if season == 0 {
+                "Specials".to_string()
+            } else {
+                format!("Season {season}")
+            };
+            let _ = writeln!(out, "\n{heading}");
+            let mut t = Table::new(&[
+                ("EP", Align::Right),
+                ("AIRS", Align::Left),
+                ("NAME", Align::Left),
+                ("WATCHED", Align::Left),
+            ]);
+            for e in list.iter().filter(|e| e.season == season) {
+                let airs = match (e.airstamp, e.airdate) {
+                    (Some(t), _) => local_time(t, clock, "%a %-d %b %Y %H:%M"),
+                    (None, Some(d)) => d.format("%a %-d %b %Y").to_string(),
+                    (None, None) => String::new(),
+                };
+                let name = if e.listed {
+                    e.name.clone().unwrap_or_default()
+                } else {
+                    "(no longer listed)".to_string()
+                };
+                let watched = match (e.watched, e.watched_on.is_empty()) {
+                    (true, true) => "yes".to_string(),
+                    (_, false) => e
+                        .watched_on
+                        .iter()
+                        .map(NaiveDate::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    (false, true) => String::new(),
+                };
+                t.row(vec![
+                    e.number.to_string(),
+                    airs,
+                    truncate(&name, TITLE_WIDTH),
+                    watched,
+                ]);
+            }
+            out.push_str(&t.render());
+        }
+        emit(&out)
+    }
+
+    /// Up next, one block per section.
+    pub fn up_next(&self, rows: &[UpNextRow], clock: &Clock) -> Result {
+        if self.json {
+            return json(rows);
+        }
+        if rows.is_empty() {
+            return emit("Nothing up next: no show is being watched.\n");
+        }
+        let mut out = String::new();
+        let mut start = 0;
+        while start < rows.len() {
+            let section = rows[start].section;
+            let end = rows[start..]
+                .iter()
+                .position(|r| r.section != section)
+                .map_or(rows.len(), |n| start + n);
+            if start > 0 {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "{}", section_heading(section));
+            let mut t = Table::new(&[
+                ("ID", Align::Right),
+                ("TITLE", Align::Left),
+                ("EPISODE", Align::Left),
+                ("AIRS", Align::Left),
+                ("NEW", Align::Right),
+            ]);
+            for r in &rows[start..end] {
+                let episode = match (r.season, r.number) {
+                    (Some(s), Some(n)) => match &r.episode_name {
+                        Some(name) => format!("S{s}E{n} '{}'", truncate(name, 40)),
+                        None => format!("S{s}E{n}"),
+                    },
+                    _ => String::new(),
+                };
+                let airs = match (r.airstamp, r.airdate) {
+                    (Some(t), _) => {
+                        let shown = local_time(t, clock, "%a %-d %b %Y %H:%M");
+                        match countdown(clock.now(), t) {
+                            Some(c) if !r.aired => format!("{shown} ({c})"),
+                            _ => shown,
+                        }
+                    }
+                    (None, Some(d)) => d.format("%a %-d %b %Y").to_string(),
+                    (None, None) => String::new(),
+                };
+                t.row(vec![
+                    r.entry_id.to_string(),
+                    truncate(&r.title, TITLE_WIDTH),
+                    episode,
+                    airs,
+                    if r.new_count > 0 {
+                        r.new_count.to_string()
+                    } else {
+                        String::new()
+                    },
+                ]);
+            }
+            out.push_str(&t.render());
+            start = end;
+        }
+        emit(&out)
     }
 }
 
@@ -571,10 +701,76 @@ impl Kv {
 }
 
 pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> Result {
+    emit(&json_text(value)?)
+}
+
+/// The pretty JSON `--json` prints, for writing elsewhere than stdout.
+pub(crate) fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::failure(format!("cannot write JSON: {e}")))?;
     text.push('\n');
-    emit(&text)
+    Ok(text)
+}
+
+/// The calendar for people, one line an episode, times in the viewer's
+/// zone: "Wed 2 Dec 21:10 · Moon in the Day S1E3 'name'".
+pub(crate) fn calendar_text(items: &[CalendarItem], query: &CalendarQuery) -> String {
+    if items.is_empty() {
+        let last = query.from + chrono::Duration::days(i64::from(query.days) - 1);
+        return format!("No episodes air from {} to {last}.\n", query.from);
+    }
+    let mut out = String::new();
+    for i in items {
+        let mut line = i.day.format("%a %-d %b").to_string();
+        line.push(' ');
+        line.push_str(i.local_time.as_deref().unwrap_or("all day"));
+        let _ = write!(line, " · {} S{}E{}", i.title, i.season, i.number);
+        if let Some(n) = &i.episode_name {
+            let _ = write!(line, " '{n}'");
+        }
+        if i.premiere {
+            line.push_str(" · premiere");
+        }
+        if i.finale {
+            line.push_str(" · finale");
+        }
+        if i.watched {
+            line.push_str(" · watched");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn section_heading(s: UpNextSection) -> &'static str {
+    match s {
+        UpNextSection::ContinueWatching => "Continue watching",
+        UpNextSection::NewEpisodes => "New episodes",
+        UpNextSection::NotAired => "Not aired yet",
+        UpNextSection::StartingSoon => "Starting soon",
+        UpNextSection::WaitingForSeason => "Waiting for the next season",
+    }
+}
+
+fn local_time(t: DateTime<Utc>, clock: &Clock, format: &str) -> String {
+    t.with_timezone(&clock.tz()).format(format).to_string()
+}
+
+/// "in 3 days", "in 5 hours", "in 20 minutes"; `None` once it is past.
+fn countdown(now: DateTime<Utc>, at: DateTime<Utc>) -> Option<String> {
+    let left = at - now;
+    if left <= chrono::Duration::zero() {
+        return None;
+    }
+    let (n, unit) = if left.num_days() >= 1 {
+        (left.num_days(), "day")
+    } else if left.num_hours() >= 1 {
+        (left.num_hours(), "hour")
+    } else {
+        (left.num_minutes().max(1), "minute")
+    };
+    Some(format!("in {n} {unit}{}", if n == 1 { "" } else { "s" }))
 }
 
 /// Writes to stdout. A reader that stops early (`watchlog list | head`) is

@@ -13,67 +13,14 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rusqlite::Connection;
 use watchlog_core::{Library, ListQuery, SortKey, Status};
+use watchlog_testkit::bench::{ms, one, pair, raw};
 use watchlog_testkit::fixtures;
 
 const RUNS: usize = 15;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2}", d.as_secs_f64() * 1000.0)
-}
-
-/// Times `a` and `b` alternately, `RUNS` times each, after one warm-up
-/// whose results are returned.
-fn pair<A, B>(mut a: impl FnMut() -> A, mut b: impl FnMut() -> B) -> (Duration, Duration, A, B) {
-    let (ra, rb) = (a(), b());
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        std::hint::black_box(a());
-        ta.push(t.elapsed());
-        let t = Instant::now();
-        std::hint::black_box(b());
-        tb.push(t.elapsed());
-    }
-    (median(ta), median(tb), ra, rb)
-}
-
-fn one(mut a: impl FnMut()) -> Duration {
-    a();
-    median(
-        (0..RUNS)
-            .map(|_| {
-                let t = Instant::now();
-                a();
-                t.elapsed()
-            })
-            .collect(),
-    )
-}
-
-/// Runs hand-written SQL and reads every column of every row, as the
-/// core's listing does, without building the core's types. Returns the
-/// first column (the entry id) of each row.
-fn raw(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Vec<i64> {
-    let mut stmt = conn.prepare_cached(sql).expect("raw SQL prepares");
-    let mut rows = stmt.query(params).expect("raw SQL runs");
-    let mut ids = Vec::new();
-    while let Some(r) = rows.next().expect("raw row") {
-        for i in 0..r.as_ref().column_count() {
-            std::hint::black_box(r.get_ref(i).expect("a column"));
-        }
-        ids.push(r.get(0).expect("an id"));
-    }
-    ids
-}
 
 /// The columns of a listing row, as the core reads them.
 const COLS: &str = "SELECT e.id, t.kind, t.name, t.original_name, t.year, t.country, e.status,
@@ -303,7 +250,11 @@ fn pages(lib: &Library, conn: &Connection) {
     let mut worst_page: f64 = 0.0;
     for (name, q, (sql, params)) in &cases {
         let p: Vec<&dyn rusqlite::ToSql> = params.iter().map(|b| b.as_ref()).collect();
-        let (c, r, core, raw_ids) = pair(|| lib.list_page(q).unwrap(), || raw(conn, sql, &p));
+        let (c, r, core, raw_ids) = pair(
+            RUNS,
+            || lib.list_page(q).unwrap(),
+            || raw(conn, sql, &p[..]),
+        );
         assert_eq!(
             ids(&core),
             first_50(raw_ids),
@@ -353,6 +304,7 @@ fn search(lib: &Library, conn: &Connection) {
             ..Default::default()
         };
         let (c, h, core, by_hand) = pair(
+            RUNS,
             || lib.list_page(&q).unwrap(),
             || raw_ranked(conn, index, fts),
         );
@@ -362,11 +314,11 @@ fn search(lib: &Library, conn: &Connection) {
             "{name}: the core and the same work by hand disagree"
         );
         let single = one_statement(index);
-        let one_query = one(|| {
-            raw(conn, &single, &[&fts]);
+        let one_query = one(RUNS, || {
+            raw(conn, &single, [&fts]);
         });
         assert_eq!(
-            first_50(raw(conn, &single, &[&fts])),
+            first_50(raw(conn, &single, [&fts])),
             ids(&core),
             "{name}: the core and the single statement disagree"
         );
@@ -385,8 +337,8 @@ fn search(lib: &Library, conn: &Connection) {
             .join(" AND ");
         let like_sql =
             format!("{COLS}{ROWS} WHERE {like_where} ORDER BY t.sort_name, t.id LIMIT 51");
-        let like = one(|| {
-            raw(conn, &like_sql, &[]);
+        let like = one(RUNS, || {
+            raw(conn, &like_sql, []);
         });
         let ratio = c.as_secs_f64() / h.as_secs_f64();
         let faster = like.as_secs_f64() / c.as_secs_f64();
@@ -408,7 +360,7 @@ fn search(lib: &Library, conn: &Connection) {
 }
 
 fn other(lib: &Library) {
-    let stats = one(|| {
+    let stats = one(RUNS, || {
         std::hint::black_box(lib.stats().unwrap());
     });
     println!(
@@ -441,7 +393,7 @@ fn other(lib: &Library) {
             },
         ),
     ] {
-        let facets = one(|| {
+        let facets = one(RUNS, || {
             std::hint::black_box(lib.facet_counts(&q).unwrap());
         });
         println!("{name:<44} {:>9}", ms(facets));

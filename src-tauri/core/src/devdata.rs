@@ -10,10 +10,19 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
+use crate::catalog::Episode;
 use crate::error::{Error, Result};
-use crate::model::{EntryFields, Kind, NewEntry, Person, Role, Status, TitleFacts, ViewingDetails};
+use crate::model::{
+    Airing, EntryFields, EpisodeRef, Kind, NewEntry, Person, Role, Status, TitleFacts,
+    ViewingDetails,
+};
 use crate::rating::Rating;
-use crate::store::{Dated, Library};
+use crate::store::{Dated, GeneratedShow, Library};
+
+/// The "now" generated episode lists are laid around (the end of the
+/// generated ten years of use), so Up next and the calendar of a generated
+/// library look the same whenever they are asked with this clock.
+pub const GENERATED_NOW: &str = "2025-01-01T12:00:00Z";
 
 /// A real title read from one of the datasets.
 #[derive(Debug, Clone, PartialEq)]
@@ -638,7 +647,145 @@ fn review(rng: &mut Rng, src: &SourceTitle, eps: u32) -> String {
     parts.join(" ")
 }
 
+/// Episode lists for `candidates` (entry id, status, episode count) until
+/// `budget` episode rows, shows being watched first: seasons of 8 to 24,
+/// one or two episodes a week at a KST, US or European evening hour (one
+/// show in ten known only by its days), some still airing around
+/// [`GENERATED_NOW`]. Watched shows have watched the first episodes that
+/// aired, at times after each aired; completed ones every episode, day
+/// unknown.
+pub fn generate_shows(
+    candidates: &[(i64, Status, u32)],
+    budget: usize,
+    seed: u64,
+) -> Vec<GeneratedShow> {
+    let now = DateTime::parse_from_rfc3339(GENERATED_NOW)
+        .expect("a valid instant")
+        .with_timezone(&Utc);
+    let mut rng = Rng::new(seed ^ 0x0E15_0DE5);
+    let mut order: Vec<&(i64, Status, u32)> = candidates.iter().collect();
+    order.sort_by_key(|(id, status, _)| (*status != Status::Watching, *id));
+    // Where the library's own episode counts fall short of the budget,
+    // every list is made longer by the same factor.
+    let natural: usize = order.iter().map(|(_, _, eps)| list_len(*eps)).sum();
+    let stretch = budget.div_ceil(natural.max(1)).max(1);
+    let mut shows = Vec::new();
+    let mut left = budget;
+    for &(entry_id, status, eps) in order {
+        if left == 0 {
+            break;
+        }
+        let count = (list_len(eps) * stretch).min(left);
+        left -= count;
+        let season_len = *rng.pick(&[8u32, 10, 12, 16, 16, 20, 24]);
+        let twice_weekly = rng.chance(40);
+        let hour = *rng.pick(&[(12u32, 10u32), (2, 0), (20, 0)]);
+        let date_only = rng.chance(10);
+        let runtime = 45 + rng.below(26) as u32;
+        // Where the last episode falls: watched and planned shows may
+        // still be airing; completed ones ended a while ago.
+        let last_offset = match status {
+            Status::Completed => -30 - rng.below(3_000) as i64,
+            Status::PlanToWatch if rng.chance(5) => 7 + rng.below(60) as i64,
+            _ => 180 - rng.below(900) as i64,
+        };
+        let span = count as i64 * if twice_weekly { 7 } else { 14 } / 2;
+        let first_day = (now + Duration::days(last_offset - span)).date_naive();
+        let mut episodes: Vec<Episode> = (0..count as u32)
+            .map(|i| {
+                let day = first_day
+                    + Duration::days(if twice_weekly {
+                        i64::from(i / 2) * 7 + i64::from(i % 2)
+                    } else {
+                        i64::from(i) * 7
+                    });
+                let at = Utc
+                    .from_utc_datetime(&day.and_hms_opt(hour.0, hour.1, 0).expect("a valid time"));
+                Episode {
+                    season: i / season_len + 1,
+                    number: i % season_len + 1,
+                    name: Some(format!("Episode {}", i % season_len + 1)),
+                    airdate: Some(day),
+                    airstamp: (!date_only).then_some(at),
+                    runtime_minutes: Some(runtime),
+                }
+            })
+            .collect();
+        if rng.chance(5) {
+            let day = first_day + Duration::days(span / 2);
+            episodes.push(Episode {
+                season: 0,
+                number: 1,
+                name: Some("Special".into()),
+                airdate: Some(day),
+                airstamp: None,
+                runtime_minutes: Some(runtime),
+            });
+        }
+        let aired: Vec<&Episode> = episodes
+            .iter()
+            .filter(|e| e.season > 0 && e.airdate.is_some_and(|d| d <= now.date_naive()))
+            .collect();
+        let watched: Vec<(EpisodeRef, Option<DateTime<Utc>>)> = match status {
+            Status::Completed => aired.iter().map(|e| (ep_ref(e), None)).collect(),
+            Status::Watching => {
+                let k = rng.below(aired.len() as u64 + 1) as usize;
+                aired[..k]
+                    .iter()
+                    .map(|e| {
+                        let aired_at = e.airstamp.unwrap_or_else(|| {
+                            Utc.from_utc_datetime(
+                                &e.airdate.expect("aired").and_time(chrono::NaiveTime::MIN),
+                            )
+                        });
+                        let seen = aired_at + Duration::hours(1 + rng.below(24 * 20) as i64);
+                        (ep_ref(e), Some(seen.min(now)))
+                    })
+                    .collect()
+            }
+            Status::OnHold | Status::Dropped => {
+                let k = rng.below(aired.len() as u64 + 1) as usize;
+                aired[..k].iter().map(|e| (ep_ref(e), None)).collect()
+            }
+            Status::PlanToWatch => Vec::new(),
+        };
+        let airing = match episodes.iter().filter_map(|e| e.airdate).max() {
+            Some(d) if d > now.date_naive() && aired.is_empty() => Airing::Upcoming,
+            Some(d) if d > now.date_naive() => Airing::Running,
+            _ => Airing::Ended,
+        };
+        shows.push(GeneratedShow {
+            entry_id,
+            airing,
+            episodes,
+            watched,
+        });
+    }
+    shows
+}
+
+/// A generated list's length before stretching: the title's own count,
+/// within reason.
+fn list_len(eps: u32) -> usize {
+    eps.clamp(1, 120) as usize
+}
+
+fn ep_ref(e: &Episode) -> EpisodeRef {
+    EpisodeRef {
+        season: e.season,
+        number: e.number,
+    }
+}
+
 impl Library {
+    /// Gives a generated library's series episode lists and watch history
+    /// ([`generate_shows`]) up to `episode_rows` episodes, in one
+    /// transaction. Returns the episode rows written.
+    pub fn generate_episode_history(&mut self, episode_rows: usize, seed: u64) -> Result<usize> {
+        let shows = generate_shows(&self.generated_show_candidates()?, episode_rows, seed);
+        self.add_generated_shows(&shows)
+    }
+
     /// Fills an empty library with `count` generated entries from the
     /// datasets in `datasets`, in one transaction. Returns how many were
     /// added. Netflix and Viki are marked as subscribed, so "on my

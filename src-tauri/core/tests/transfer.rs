@@ -324,7 +324,6 @@ fn markdown_reviews_and_tags_keep_to_themselves() {
     );
 }
 
-
 /// Found by fuzzing (`fuzz/fuzz_targets/markdown_export.rs`): a review
 /// that leaves a code fence open ran to the end of the document, so the
 /// export's own `</details>` became code, the spoiler block never closed

@@ -137,8 +137,12 @@ fn marking_moves_up_next_along_the_real_episode_list() {
         .collect();
     assert_eq!(
         days,
-        [vec![], vec![day("2015-07-16")], vec![day("2015-07-16")]],
-        "the first keeps its instant; the others got the day"
+        [
+            vec![day("2015-07-15")],
+            vec![day("2015-07-16")],
+            vec![day("2015-07-16")]
+        ],
+        "the first has the New York day of its instant; the others got the day given"
     );
 
     let e = lib.unmark_episode(id, ep("S1E2"), &c).unwrap();

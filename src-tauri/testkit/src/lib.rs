@@ -4,11 +4,13 @@
 //! TVmaze answers served like TVmaze serves them ([`tvmaze`]), and a
 //! temporary home with a library path in it, for the core and for the
 //! `watchlog` binary ([`sandbox`]), and the files at a library's path that
-//! must be refused ([`strangers`]).
+//! must be refused ([`strangers`]), and the bench binaries' timing
+//! helpers ([`bench`]).
 //!
 //! It depends on no Watchlog crate: the core, the CLI and the app each use
 //! it as a dev-dependency, with their own types on top.
 
+pub mod bench;
 pub mod fixtures;
 pub mod sandbox;
 pub mod server;

@@ -4,13 +4,14 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ts")]
 use ts_rs::TS;
 
 use super::Status;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::rating::Rating;
 
@@ -76,6 +77,25 @@ pub enum WatchedWhen {
     On(NaiveDate),
     /// At an instant (now, or a time an import knows).
     At(DateTime<Utc>),
+}
+
+impl WatchedWhen {
+    /// A watch moment as people type it: `YYYY-MM-DD` (that day) or
+    /// `YYYY-MM-DD HH:MM` (a local time in the clock's zone; one the
+    /// clocks skipped is refused).
+    pub fn parse(text: &str, clock: &Clock) -> Result<WatchedWhen> {
+        let t = text.trim();
+        if let Ok(at) = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M") {
+            return clock.local(at).map(WatchedWhen::At);
+        }
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(WatchedWhen::On)
+            .map_err(|_| {
+                Error::invalid(format!(
+                    "'{t}' is not a day or a time; write YYYY-MM-DD or YYYY-MM-DD HH:MM (your local time)"
+                ))
+            })
+    }
 }
 
 /// One episode of an entry: the catalogue's facts and the viewer's record.
@@ -235,5 +255,27 @@ mod tests {
         for bad in ["E4", "S1", "S1E", "4", "S-1E2", "S1E4x"] {
             assert!(bad.parse::<EpisodeRef>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn watch_moments_are_days_or_local_times() {
+        let clock = Clock::fixed(
+            DateTime::parse_from_rfc3339("2026-03-10T12:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            chrono_tz::America::New_York,
+        );
+        assert_eq!(
+            WatchedWhen::parse("2026-03-01", &clock).unwrap(),
+            WatchedWhen::On(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())
+        );
+        let WatchedWhen::At(t) = WatchedWhen::parse(" 2026-03-09 21:10 ", &clock).unwrap() else {
+            panic!("a time is an instant");
+        };
+        assert_eq!(t.to_rfc3339(), "2026-03-10T01:10:00+00:00");
+        let gap = WatchedWhen::parse("2026-03-08 02:30", &clock).unwrap_err();
+        assert!(gap.to_string().contains("clocks went forward"), "{gap}");
+        let bad = WatchedWhen::parse("yesterday", &clock).unwrap_err();
+        assert!(bad.to_string().contains("YYYY-MM-DD HH:MM"), "{bad}");
     }
 }

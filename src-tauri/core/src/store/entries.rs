@@ -401,7 +401,9 @@ impl Library {
 /// The user's calendar day: a title finished at 1 a.m. in Seoul was finished
 /// that day, not the UTC day before.
 pub(super) fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    // The system clock, so `WATCHLOG_NOW` fixes the days filled in as it
+    // fixes every other time rule.
+    crate::clock::Clock::system().today()
 }
 
 /// Inserts a title, its entry and its search row inside `tx`.

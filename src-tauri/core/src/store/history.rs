@@ -56,7 +56,7 @@ impl Library {
                 "{ep} of '{name}' is already marked as watched"
             )));
         }
-        insert_watch(&tx, entry_id, ep, when)?;
+        insert_watch(&tx, entry_id, ep, when, clock.tz())?;
         after_change(&tx, entry_id, when, clock)?;
         tx.commit()?;
         self.entry(entry_id)
@@ -87,7 +87,7 @@ impl Library {
             if !is_watched(&tx, entry_id, l.ep)? {
                 // An earlier episode cannot have been watched before it aired.
                 check_when(&name, l.ep, air_of(l), when, clock)?;
-                insert_watch(&tx, entry_id, l.ep, when)?;
+                insert_watch(&tx, entry_id, l.ep, when, clock.tz())?;
                 marked += 1;
             }
         }
@@ -353,11 +353,19 @@ fn is_watched(tx: &Transaction, entry_id: i64, ep: EpisodeRef) -> Result<bool> {
         .is_some())
 }
 
-fn insert_watch(tx: &Transaction, entry_id: i64, ep: EpisodeRef, when: WatchedWhen) -> Result<()> {
+/// Records one watch. A watch at an instant also gets its day in the
+/// viewer's zone `tz`, so every known watch has a `watched_on` day.
+fn insert_watch(
+    tx: &Transaction,
+    entry_id: i64,
+    ep: EpisodeRef,
+    when: WatchedWhen,
+    tz: chrono_tz::Tz,
+) -> Result<()> {
     let (on, at) = match when {
         WatchedWhen::Unknown => (None, None),
         WatchedWhen::On(d) => (Some(d), None),
-        WatchedWhen::At(t) => (None, Some(t)),
+        WatchedWhen::At(t) => (Some(t.with_timezone(&tz).date_naive()), Some(t)),
     };
     tx.execute(
         "INSERT INTO episode_watches
@@ -501,7 +509,7 @@ pub(super) fn sync_to_progress(
             })?
             .collect::<rusqlite::Result<_>>()?;
         for ep in next {
-            insert_watch(tx, entry_id, ep, when)?;
+            insert_watch(tx, entry_id, ep, when, Clock::system().tz())?;
         }
     }
     Ok(())

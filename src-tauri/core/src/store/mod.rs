@@ -27,10 +27,11 @@ use crate::error::{Error, Result};
 use crate::model::LibraryInfo;
 
 pub(crate) use backup::copy_pages;
-pub use bulk::Dated;
+pub use bulk::{Dated, GeneratedShow};
 pub use import::Scratch;
 pub use query::{mark, MARK_END, MARK_START};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
+pub use upnext::{calendar_sql, up_next_sql};
 
 /// An open Watchlog library.
 pub struct Library {

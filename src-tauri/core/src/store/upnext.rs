@@ -36,53 +36,19 @@ impl Library {
     pub fn up_next(&self, query: &UpNextQuery, clock: &Clock) -> Result<Vec<UpNextRow>> {
         let now = stamp(clock.now());
         let today = clock.today().to_string();
-        let services = if query.on_my_services {
-            "AND p.subscribed = 1"
-        } else {
-            ""
-        };
-        // An episode has aired by its time, else by its day; one with
-        // neither is taken as aired (a list without dates).
-        let aired = |a: &str| {
-            format!(
-                "({a}.airstamp <= :now OR ({a}.airstamp IS NULL AND ({a}.airdate IS NULL OR {a}.airdate <= :today)))"
-            )
-        };
-        let sql = format!(
-            "WITH w AS (
-                SELECT e.id AS entry_id, e.title_id, e.status, e.updated_at, p.name AS platform,
-                    (SELECT x.season * {KEY} + x.number FROM episode_watches x
-                       WHERE x.entry_id = e.id AND coalesce(x.viewing_id, 0) = 0 AND x.season > 0
-                       ORDER BY x.season DESC, x.number DESC LIMIT 1) AS last_key,
-                    (SELECT max(coalesce(x.watched_at, x.watched_on)) FROM episode_watches x
-                       WHERE x.entry_id = e.id) AS last_watched
-                FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
-                WHERE e.status IN ('watching', 'plan_to_watch') {services}
-             )
-             SELECT w.entry_id, t.name, t.original_name, w.status, t.airing, t.poster_url,
-                    (SELECT ps.hash FROM posters ps
-                     WHERE ps.title_id = t.id AND ps.source_url = t.poster_url),
-                    w.platform, w.last_watched,
-                    n.season, n.number, n.name, n.airdate, n.airstamp, n.runtime_minutes,
-                    {aired_n},
-                    (SELECT count(*) FROM episodes a
-                     WHERE a.title_id = w.title_id AND a.season > 0
-                       AND a.season * {KEY} + a.number > coalesce(w.last_key, 0) AND {aired_a}),
-                    EXISTS (SELECT 1 FROM episodes r WHERE r.title_id = w.title_id AND r.season > 0)
-             FROM w JOIN titles t ON t.id = w.title_id
-             LEFT JOIN episodes n ON n.title_id = w.title_id
-                  AND n.season * {KEY} + n.number = (
-                      SELECT y.season * {KEY} + y.number FROM episodes y
-                      WHERE y.title_id = w.title_id AND y.season > 0
-                        AND y.season * {KEY} + y.number > coalesce(w.last_key, 0)
-                      ORDER BY y.season, y.number LIMIT 1)
-             ORDER BY w.last_watched IS NULL, w.last_watched DESC, w.updated_at DESC, w.entry_id",
-            aired_n = aired("n"),
-            aired_a = aired("a"),
-        );
+        let sql = up_next_sql(query);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let soon = clock.now() + Duration::days(STARTING_SOON_DAYS);
-        let mut rows = stmt.query(rusqlite::named_params! {":now": now, ":today": today})?;
+        // The air day is the network's, up to a day either side of the
+        // viewer's.
+        let (first_day, soon_day) = (
+            (clock.today() - Duration::days(1)).to_string(),
+            (clock.today() + Duration::days(STARTING_SOON_DAYS + 1)).to_string(),
+        );
+        let mut rows = stmt.query(rusqlite::named_params! {
+            ":now": now, ":today": today, ":soon": stamp(soon),
+            ":first_day": first_day, ":soon_day": soon_day,
+        })?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let status: Status = r.get::<_, String>(3)?.parse()?;
@@ -161,44 +127,7 @@ impl Library {
             ));
         }
         let until = query.from + Duration::days(i64::from(query.days));
-        let statuses: Vec<&str> = if query.statuses.is_empty() {
-            vec!["watching", "plan_to_watch", "on_hold"]
-        } else {
-            query.statuses.iter().map(|s| s.as_str()).collect()
-        };
-        let status_list = statuses
-            .iter()
-            .map(|s| format!("'{s}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let services = if query.on_my_services {
-            "AND p.subscribed = 1"
-        } else {
-            ""
-        };
-        let select =
-            "SELECT e.id, t.name, e.status, ep.season, ep.number, ep.name, ep.airstamp, ep.airdate,
-                    ep.runtime_minutes, p.name, t.network,
-                    ep.number = (SELECT min(f.number) FROM episodes f
-                                 WHERE f.title_id = t.id AND f.season = ep.season),
-                    ep.number = (SELECT max(f.number) FROM episodes f
-                                 WHERE f.title_id = t.id AND f.season = ep.season)
-                      AND (t.airing = 'ended' OR EXISTS (SELECT 1 FROM episodes g
-                           WHERE g.title_id = t.id AND g.season > ep.season)),
-                    EXISTS (SELECT 1 FROM episode_watches w WHERE w.entry_id = e.id
-                            AND coalesce(w.viewing_id, 0) = 0
-                            AND w.season = ep.season AND w.number = ep.number),
-                    t.sort_name
-             FROM episodes ep JOIN titles t ON t.id = ep.title_id
-             JOIN entries e ON e.title_id = t.id
-             LEFT JOIN platforms p ON p.id = e.platform_id";
-        let sql = format!(
-            "{select} WHERE ep.airstamp >= ?1 AND ep.airstamp < ?2
-                 AND e.status IN ({status_list}) {services}
-             UNION ALL
-             {select} WHERE ep.airstamp IS NULL AND ep.airdate >= ?3 AND ep.airdate < ?4
-                 AND e.status IN ({status_list}) {services}"
-        );
+        let sql = calendar_sql(query);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
             params![
@@ -249,6 +178,124 @@ impl Library {
         });
         Ok(items.into_iter().map(|(i, _)| i).collect())
     }
+}
+
+/// Up next's statement (named parameters `:now`, `:today`, `:soon`,
+/// `:first_day`, `:soon_day`); public so the benchmark can time the same
+/// SQL raw beside [`Library::up_next`].
+#[doc(hidden)]
+pub fn up_next_sql(query: &UpNextQuery) -> String {
+    let services = if query.on_my_services {
+        "AND p.subscribed = 1"
+    } else {
+        ""
+    };
+    // An episode has aired by its time, else by its day; one with
+    // neither is taken as aired (a list without dates).
+    let aired = |a: &str| {
+        format!(
+                "({a}.airstamp <= :now OR ({a}.airstamp IS NULL AND ({a}.airdate IS NULL OR {a}.airdate <= :today)))"
+            )
+    };
+    // Each show's last watched and next episode are found once
+    // (MATERIALIZED: SQLite would otherwise inline `w` and run its
+    // subqueries again for every use), by row-value ranges on the
+    // episodes' primary key. A planned show is read only when one of
+    // its episodes airs within the "starting soon" window, found from
+    // the air-time indexes; the rules below decide the rest.
+    let sql = format!(
+            "WITH w AS MATERIALIZED (
+                SELECT e.id AS entry_id, e.title_id, e.status, e.updated_at, p.name AS platform,
+                    (SELECT x.season * {KEY} + x.number FROM episode_watches x
+                       WHERE x.entry_id = e.id AND coalesce(x.viewing_id, 0) = 0 AND x.season > 0
+                       ORDER BY x.season DESC, x.number DESC LIMIT 1) AS last_key,
+                    (SELECT max(coalesce(x.watched_at, x.watched_on)) FROM episode_watches x
+                       WHERE x.entry_id = e.id) AS last_watched
+                FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
+                WHERE (e.status = 'watching' OR (e.status = 'plan_to_watch' AND e.title_id IN (
+                        SELECT s.title_id FROM episodes s WHERE s.airstamp >= :now AND s.airstamp <= :soon
+                        UNION
+                        SELECT s.title_id FROM episodes s
+                        WHERE s.airdate >= :first_day AND s.airdate <= :soon_day AND s.airstamp IS NULL)))
+                  {services}
+             ),
+             x AS MATERIALIZED (
+                SELECT w.*,
+                    coalesce(w.last_key, 0) / {KEY} AS ls, coalesce(w.last_key, 0) % {KEY} AS ln,
+                    (SELECT y.season * {KEY} + y.number FROM episodes y
+                     WHERE y.title_id = w.title_id AND y.season > 0
+                       AND (y.season, y.number) > (coalesce(w.last_key, 0) / {KEY}, coalesce(w.last_key, 0) % {KEY})
+                     ORDER BY y.season, y.number LIMIT 1) AS next_key
+                FROM w
+             )
+             SELECT x.entry_id, t.name, t.original_name, x.status, t.airing, t.poster_url,
+                    (SELECT ps.hash FROM posters ps
+                     WHERE ps.title_id = t.id AND ps.source_url = t.poster_url),
+                    x.platform, x.last_watched,
+                    n.season, n.number, n.name, n.airdate, n.airstamp, n.runtime_minutes,
+                    {aired_n},
+                    (SELECT count(*) FROM episodes a
+                     WHERE a.title_id = x.title_id AND a.season > 0
+                       AND (a.season, a.number) > (x.ls, x.ln) AND {aired_a}),
+                    EXISTS (SELECT 1 FROM episodes r WHERE r.title_id = x.title_id AND r.season > 0)
+             FROM x JOIN titles t ON t.id = x.title_id
+             LEFT JOIN episodes n ON n.title_id = x.title_id
+                  AND n.season = x.next_key / {KEY} AND n.number = x.next_key % {KEY}
+             ORDER BY x.last_watched IS NULL, x.last_watched DESC, x.updated_at DESC, x.entry_id",
+            aired_n = aired("n"),
+            aired_a = aired("a"),
+        );
+    sql
+}
+
+/// The calendar's statement (`?1`–`?4`: the range's first and end instants,
+/// then its first and end days); public so the benchmark can time the same
+/// SQL raw beside [`Library::calendar`].
+#[doc(hidden)]
+pub fn calendar_sql(query: &CalendarQuery) -> String {
+    let statuses: Vec<&str> = if query.statuses.is_empty() {
+        vec!["watching", "plan_to_watch", "on_hold"]
+    } else {
+        query.statuses.iter().map(|s| s.as_str()).collect()
+    };
+    let status_list = statuses
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let services = if query.on_my_services {
+        "AND p.subscribed = 1"
+    } else {
+        ""
+    };
+    let select =
+        "SELECT e.id, t.name, e.status, ep.season, ep.number, ep.name, ep.airstamp, ep.airdate,
+                    ep.runtime_minutes, p.name, t.network,
+                    ep.number = (SELECT min(f.number) FROM episodes f
+                                 WHERE f.title_id = t.id AND f.season = ep.season),
+                    ep.number = (SELECT max(f.number) FROM episodes f
+                                 WHERE f.title_id = t.id AND f.season = ep.season)
+                      AND (t.airing = 'ended' OR EXISTS (SELECT 1 FROM episodes g
+                           WHERE g.title_id = t.id AND g.season > ep.season)),
+                    EXISTS (SELECT 1 FROM episode_watches w WHERE w.entry_id = e.id
+                            AND coalesce(w.viewing_id, 0) = 0
+                            AND w.season = ep.season AND w.number = ep.number),
+                    t.sort_name
+             FROM episodes ep CROSS JOIN titles t ON t.id = ep.title_id
+             CROSS JOIN entries e ON e.title_id = t.id
+             LEFT JOIN platforms p ON p.id = e.platform_id";
+    // The episodes in the range drive the join (CROSS JOIN keeps the
+    // order, `+e.status` keeps SQLite from starting at the status
+    // index): a month is thousands of episodes, a status tens of
+    // thousands of entries.
+    let sql = format!(
+        "{select} WHERE ep.airstamp >= ?1 AND ep.airstamp < ?2
+                 AND +e.status IN ({status_list}) {services}
+             UNION ALL
+             {select} WHERE ep.airstamp IS NULL AND ep.airdate >= ?3 AND ep.airdate < ?4
+                 AND +e.status IN ({status_list}) {services}"
+    );
+    sql
 }
 
 impl Library {

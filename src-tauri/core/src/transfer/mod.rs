@@ -10,6 +10,7 @@
 //! leaves half a file or damages the one that was there.
 
 pub mod export;
+pub mod ics;
 pub mod import;
 
 use std::fmt;
@@ -572,5 +573,20 @@ pub fn export_to_path(
     lib.refuse_own_files(path, "the export")?;
     write_atomically(path, |w| {
         export_with_posters(lib, format, options, posters, w)
+    })
+}
+
+/// Writes text a face made from the library (the calendar's `.ics`, its
+/// JSON) to the file at `path` as exports are written: atomically, and
+/// never over the library's own files. `what` names it in errors.
+pub fn save_to_path(lib: &Library, path: &Path, what: &str, bytes: &[u8]) -> Result<()> {
+    lib.refuse_own_files(path, what)?;
+    write_atomically(path, |w| {
+        w.write_all(bytes).map_err(|e| {
+            Error::io(
+                format!("could not write {}{}", path.display(), disk_hint(&e)),
+                e,
+            )
+        })
     })
 }

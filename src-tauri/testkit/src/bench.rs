@@ -1,0 +1,67 @@
+//! What the bench binaries share: medians of interleaved runs, so a core
+//! call and the raw SQL it is compared with see the same machine load, and
+//! a raw reader that reads every column as the core would.
+
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+
+pub fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Milliseconds with two decimals.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+/// Times `a` and `b` alternately, `runs` times each, after one warm-up
+/// whose results are returned.
+pub fn pair<A, B>(
+    runs: usize,
+    mut a: impl FnMut() -> A,
+    mut b: impl FnMut() -> B,
+) -> (Duration, Duration, A, B) {
+    let (ra, rb) = (a(), b());
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(a());
+        ta.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(b());
+        tb.push(t.elapsed());
+    }
+    (median(ta), median(tb), ra, rb)
+}
+
+/// The median of `runs` runs of `a`, after one warm-up.
+pub fn one(runs: usize, mut a: impl FnMut()) -> Duration {
+    a();
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                a();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+/// Runs hand-written SQL and reads every column of every row, as the
+/// core does, without building the core's types. Returns the first column
+/// (an id) of each row.
+pub fn raw(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Vec<i64> {
+    let mut stmt = conn.prepare_cached(sql).expect("raw SQL prepares");
+    let mut rows = stmt.query(params).expect("raw SQL runs");
+    let mut ids = Vec::new();
+    while let Some(r) = rows.next().expect("raw row") {
+        for i in 0..r.as_ref().column_count() {
+            std::hint::black_box(r.get_ref(i).expect("a column"));
+        }
+        ids.push(r.get(0).expect("an id"));
+    }
+    ids
+}
