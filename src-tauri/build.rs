@@ -59,6 +59,7 @@ const COMMANDS: &[&str] = &[
     "clock_now",
     "up_next",
     "calendar",
+    "export_calendar",
     "episode_progress",
     "mark_episode",
     "mark_episodes_until",

@@ -669,6 +669,7 @@ fn watched_show(t: &TestApp) -> i64 {
         ],
         poster_url: None,
         providers: Vec::new(),
+        catalog_updated: None,
     };
     let fields = watchlog_core::EntryFields {
         status: watchlog_core::Status::Watching,

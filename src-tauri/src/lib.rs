@@ -81,6 +81,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::episodes::clock_now,
         commands::episodes::up_next,
         commands::episodes::calendar,
+        commands::episodes::export_calendar,
         commands::episodes::episode_progress,
         commands::episodes::mark_episode,
         commands::episodes::mark_episodes_until,

@@ -55,6 +55,36 @@ pub async fn calendar(
     Ok(state.reader()?.calendar(&query.get()?, &Clock::system())?)
 }
 
+/// Asks where to save, then writes the calendar of `query` there as an
+/// iCalendar file (the core's `calendar_ics`, as `watchlog calendar --ics`
+/// writes it) for a calendar app to import. `None`: cancelled.
+#[tauri::command]
+pub async fn export_calendar<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    query: Arg<CalendarQuery>,
+) -> CommandResult<Option<usize>> {
+    use tauri_plugin_dialog::DialogExt;
+    let query = query.get()?;
+    let clock = Clock::system();
+    let items = state.reader()?.calendar(&query, &clock)?;
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Export the calendar")
+        .set_file_name("watchlog-calendar.ics")
+        .add_filter("iCalendar", &["ics"])
+        .blocking_save_file();
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    let path = super::transfer::dialog_path(path)?;
+    let ics = watchlog_core::transfer::ics::calendar_ics(&items, clock.now());
+    let lib = state.own_connection()?;
+    watchlog_core::transfer::save_to_path(&lib, &path, "the calendar", ics.as_bytes())?;
+    Ok(Some(items.len()))
+}
+
 #[tauri::command]
 pub async fn episode_progress(
     state: State<'_, AppState>,

@@ -125,7 +125,7 @@ pub async fn dismiss_recovery(state: State<'_, AppState>) -> CommandResult<()> {
     Ok(())
 }
 
-fn dialog_path(p: tauri_plugin_dialog::FilePath) -> CommandResult<PathBuf> {
+pub(crate) fn dialog_path(p: tauri_plugin_dialog::FilePath) -> CommandResult<PathBuf> {
     p.into_path().map_err(|e| {
         CommandError::new(
             "invalid_input",

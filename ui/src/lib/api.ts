@@ -225,6 +225,8 @@ export const api = {
   upNext: (query: UpNextQuery) => call<UpNextRow[]>('up_next', { query }),
   /** The episodes whose air day (the viewer's) falls in `query.days` days from `query.from`. */
   calendar: (query: CalendarQuery) => call<CalendarItem[]>('calendar', { query }),
+  /** Asks where to save the calendar as an iCalendar file; `null` when cancelled, else the events written. */
+  exportCalendar: (query: CalendarQuery) => call<number | null>('export_calendar', { query }),
   /** An entry's episodes in airing order with their marks, then watched ones no longer listed. */
   episodeProgress: (id: number) => call<EpisodeProgress[]>('episode_progress', { id }),
   /** Marks one episode watched on `on` (an ISO day), or now; answers with the entry. */
