@@ -173,23 +173,10 @@ pub async fn refresh_all(
     catalog_state: State<'_, CatalogState>,
     on_progress: Channel<RefreshProgress>,
 ) -> CommandResult<RefreshSummary> {
-    let catalog = catalog_state.catalog(&state)?;
-    let cancel = catalog_state
-        .refresh
-        .start("a refresh is already running; wait for it or cancel it")?;
     let send = |p: RefreshProgress| {
         let _ = on_progress.send(p);
     };
-    let run = watchlog_core::catalog::refresh_all(
-        state.path(),
-        &catalog,
-        &RefreshSelection::All,
-        Some(&send),
-        &cancel,
-    )
-    .await;
-    catalog_state.refresh.finish(&cancel);
-    Ok(run?.summary)
+    run_refresh(&state, &catalog_state, &RefreshSelection::All, &send).await
 }
 
 /// Refreshes the shows that are running or upcoming (the core's
@@ -207,26 +194,31 @@ pub async fn refresh_airing(
     run_airing(&state, &catalog_state, &send).await
 }
 
-/// One refresh of the airing shows, in the refresh slot (so it and a
-/// refresh of everything never run at once): the command's and the
-/// background work's.
+/// One refresh of the airing shows: the command's and the background
+/// work's.
 pub(crate) async fn run_airing(
     state: &AppState,
     catalog_state: &CatalogState,
+    progress: &(dyn Fn(RefreshProgress) + Sync),
+) -> CommandResult<RefreshSummary> {
+    run_refresh(state, catalog_state, &RefreshSelection::Airing, progress).await
+}
+
+/// A refresh in the refresh slot, so two never run at once and
+/// `cancel_refresh` stops whichever runs.
+async fn run_refresh(
+    state: &AppState,
+    catalog_state: &CatalogState,
+    which: &RefreshSelection,
     progress: &(dyn Fn(RefreshProgress) + Sync),
 ) -> CommandResult<RefreshSummary> {
     let catalog = catalog_state.catalog(state)?;
     let cancel = catalog_state
         .refresh
         .start("a refresh is already running; wait for it or cancel it")?;
-    let run = watchlog_core::catalog::refresh_all(
-        state.path(),
-        &catalog,
-        &RefreshSelection::Airing,
-        Some(progress),
-        &cancel,
-    )
-    .await;
+    let run =
+        watchlog_core::catalog::refresh_all(state.path(), &catalog, which, Some(progress), &cancel)
+            .await;
     catalog_state.refresh.finish(&cancel);
     Ok(run?.summary)
 }

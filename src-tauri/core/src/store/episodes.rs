@@ -21,7 +21,7 @@ impl Library {
             fields: fields.clone(),
         };
         let entry_id = insert_entry(&tx, &new, today())?;
-        let title_id = title_id(&tx, entry_id)?;
+        let title_id = title_of(&tx, entry_id)?;
         replace_episodes(&tx, title_id, &details.episodes)?;
         super::history::backfill(&tx, entry_id)?;
         set_catalog_updated(&tx, title_id, details.catalog_updated)?;
@@ -104,18 +104,7 @@ impl Library {
 
     /// The episode list stored for an entry's title, in airing order.
     pub fn episodes(&self, entry_id: i64) -> Result<Vec<Episode>> {
-        let title_id: i64 = self
-            .conn
-            .query_row(
-                "SELECT title_id FROM entries WHERE id = ?1",
-                [entry_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(Error::NotFound {
-                what: "entry",
-                id: entry_id,
-            })?;
+        let title_id = title_of(&self.conn, entry_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT season, number, name, airdate, runtime_minutes, airstamp FROM episodes
              WHERE title_id = ?1 ORDER BY season, number",
@@ -142,12 +131,18 @@ fn set_catalog_updated(tx: &Transaction, title_id: i64, stamp: Option<i64>) -> R
     Ok(())
 }
 
-fn title_id(tx: &Transaction, entry_id: i64) -> Result<i64> {
-    Ok(tx.query_row(
+/// The title an entry is of; an unknown entry is `NotFound`.
+pub(super) fn title_of(conn: &rusqlite::Connection, entry_id: i64) -> Result<i64> {
+    conn.query_row(
         "SELECT title_id FROM entries WHERE id = ?1",
         [entry_id],
         |r| r.get(0),
-    )?)
+    )
+    .optional()?
+    .ok_or(Error::NotFound {
+        what: "entry",
+        id: entry_id,
+    })
 }
 
 /// Makes the stored list the catalogue's: each episode upserted, so what

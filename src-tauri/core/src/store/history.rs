@@ -165,18 +165,7 @@ impl Library {
     /// The entry's episodes in airing order, each with whether and when it
     /// was watched, then any watched episode the list no longer has.
     pub fn episode_progress(&self, entry_id: i64) -> Result<Vec<EpisodeProgress>> {
-        let title_id: i64 = self
-            .conn
-            .query_row(
-                "SELECT title_id FROM entries WHERE id = ?1",
-                [entry_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(Error::NotFound {
-                what: "entry",
-                id: entry_id,
-            })?;
+        let title_id = super::episodes::title_of(&self.conn, entry_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT ep.season, ep.number, ep.name, ep.airdate, ep.airstamp, ep.runtime_minutes,
                     w.id IS NOT NULL, w.rating, w.note,
