@@ -173,10 +173,13 @@ pub async fn refresh_all(
     catalog_state: State<'_, CatalogState>,
     on_progress: Channel<RefreshProgress>,
 ) -> CommandResult<RefreshSummary> {
-    let send = |p: RefreshProgress| {
-        let _ = on_progress.send(p);
-    };
-    run_refresh(&state, &catalog_state, &RefreshSelection::All, &send).await
+    run_refresh(
+        &state,
+        &catalog_state,
+        &RefreshSelection::All,
+        &sender(&on_progress),
+    )
+    .await
 }
 
 /// Refreshes the shows that are running or upcoming (the core's
@@ -188,10 +191,7 @@ pub async fn refresh_airing(
     catalog_state: State<'_, CatalogState>,
     on_progress: Channel<RefreshProgress>,
 ) -> CommandResult<RefreshSummary> {
-    let send = |p: RefreshProgress| {
-        let _ = on_progress.send(p);
-    };
-    run_airing(&state, &catalog_state, &send).await
+    run_airing(&state, &catalog_state, &sender(&on_progress)).await
 }
 
 /// One refresh of the airing shows: the command's and the background
@@ -202,6 +202,13 @@ pub(crate) async fn run_airing(
     progress: &(dyn Fn(RefreshProgress) + Sync),
 ) -> CommandResult<RefreshSummary> {
     run_refresh(state, catalog_state, &RefreshSelection::Airing, progress).await
+}
+
+/// Progress to the UI's channel; a closed window just stops hearing it.
+fn sender(channel: &Channel<RefreshProgress>) -> impl Fn(RefreshProgress) + Sync + '_ {
+    move |p| {
+        let _ = channel.send(p);
+    }
 }
 
 /// A refresh in the refresh slot, so two never run at once and
