@@ -193,9 +193,9 @@ fn fixtures() -> &'static Fixtures {
     })
 }
 
-/// Takes schemas 4 to 6 back out of a library: migration 4 only adds the
-/// word index and one covering index, and migration 6 a table, indexes and
-/// columns, so dropping those and setting `user_version` to 3 gives the
+/// Takes schemas 4 to 7 back out of a library: migration 4 only adds the
+/// word index and one covering index, migration 6 a table, indexes and
+/// columns, and migration 7 a table, so dropping those and setting `user_version` to 3 gives the
 /// file an older Watchlog wrote; migration 5 rebuilds `external_ids` and
 /// runs again cleanly on its own result, so the opening under test runs
 /// all three.
@@ -205,12 +205,13 @@ fn downgrade_to_v3(path: &Path) {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 6,
-        "the schema moved past version 6: teach downgrade_to_v3 the new migration"
+        version, 7,
+        "the schema moved past version 7: teach downgrade_to_v3 the new migration"
     );
     conn.execute_batch(
         "DROP TABLE entry_words;
          DROP INDEX entries_status_cover;
+         DROP TABLE pending_watches;
          DROP TABLE episode_watches;
          DROP INDEX episodes_airstamp;
          DROP INDEX episodes_airdate;

@@ -23,7 +23,7 @@ impl Library {
         let entry_id = insert_entry(&tx, &new, today())?;
         let title_id = title_of(&tx, entry_id)?;
         replace_episodes(&tx, title_id, &details.episodes)?;
-        super::history::backfill(&tx, entry_id)?;
+        super::history_io::list_arrived(&tx, entry_id)?;
         set_catalog_updated(&tx, title_id, details.catalog_updated)?;
         tx.commit()?;
         Ok(entry_id)
@@ -57,7 +57,7 @@ impl Library {
         replace_title(&tx, title_id, &facts, Some(Utc::now()))?;
         if !details.episodes.is_empty() {
             replace_episodes(&tx, title_id, &details.episodes)?;
-            super::history::backfill(&tx, entry_id)?;
+            super::history_io::list_arrived(&tx, entry_id)?;
         }
         set_catalog_updated(&tx, title_id, details.catalog_updated)?;
         search::reindex(&tx, entry_id)?;

@@ -26,7 +26,7 @@ pub(crate) fn parse_stamp(s: Option<String>) -> Option<DateTime<Utc>> {
 }
 
 /// The longest note an episode takes.
-const MAX_NOTE_CHARS: usize = 2000;
+pub(super) const MAX_NOTE_CHARS: usize = 2000;
 
 /// One listed episode, as the rules need it.
 #[derive(Debug, Clone)]

@@ -234,6 +234,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                     viewings,
                     added_at: when,
                     updated_at: when,
+                    episodes: None,
                 },
             );
         }
