@@ -503,18 +503,3 @@ pub(super) fn sync_to_progress(
     }
     Ok(())
 }
-
-/// When a title gains an episode list (added from a catalogue with some
-/// episodes already watched, or a counted show refreshed), the count the
-/// viewer kept becomes "the first N episodes, day unknown". Never removes.
-pub(super) fn backfill(tx: &Transaction, entry_id: i64) -> Result<()> {
-    let progress: u32 = tx.query_row(
-        "SELECT progress FROM entries WHERE id = ?1",
-        [entry_id],
-        |r| r.get(0),
-    )?;
-    if progress > watched_count(tx, entry_id)? {
-        sync_to_progress(tx, entry_id, progress, WatchedWhen::Unknown)?;
-    }
-    Ok(())
-}

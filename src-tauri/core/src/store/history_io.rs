@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use rusqlite::{params, Transaction};
 
-use super::history::{has_list, parse_stamp, stamp, watched_count, MAX_NOTE_CHARS};
+use super::history::{
+    has_list, parse_stamp, stamp, sync_to_progress, watched_count, MAX_NOTE_CHARS,
+};
 use super::Library;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -251,20 +253,33 @@ fn count_all(tx: &Transaction, entry_id: i64) -> Result<usize> {
 }
 
 /// Where the title has an episode list, progress is at least what the
-/// current viewing's history holds (capped at the list) and the history
-/// at least what progress says ("the first N episodes, day unknown").
+/// current viewing's history holds with its watches still waiting for a
+/// number (capped at the list), and the history at least what progress
+/// says ("the first N episodes, day unknown") less those waiting: a
+/// waiting watch is one of the episodes the count speaks of, so none is
+/// invented in its place.
 fn settle_progress(tx: &Transaction, entry_id: i64) -> Result<()> {
     if !has_list(tx, entry_id)? {
         return Ok(());
     }
-    let count = watched_count(tx, entry_id)?;
-    tx.execute(
+    let waiting: u32 = tx.query_row(
+        "SELECT count(*) FROM pending_watches WHERE entry_id = ?1 AND viewing_id IS NULL",
+        [entry_id],
+        |r| r.get(0),
+    )?;
+    let count = watched_count(tx, entry_id)? + waiting;
+    let progress: u32 = tx.query_row(
         "UPDATE entries SET progress = max(progress, min(?2, coalesce(
              (SELECT t.episodes FROM titles t WHERE t.id = entries.title_id), ?2)))
-         WHERE id = ?1",
+         WHERE id = ?1 RETURNING progress",
         params![entry_id, count],
+        |r| r.get(0),
     )?;
-    super::history::backfill(tx, entry_id)
+    let placed = progress.saturating_sub(waiting);
+    if placed > watched_count(tx, entry_id)? {
+        sync_to_progress(tx, entry_id, placed, WatchedWhen::Unknown)?;
+    }
+    Ok(())
 }
 
 /// Moves the entry's watches named by episode name into the history where

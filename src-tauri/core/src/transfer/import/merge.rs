@@ -218,10 +218,10 @@ pub fn merge(base: &IncomingEntry, inc: &IncomingEntry, prefer: Prefer) -> Incom
             out.viewings.push(v.clone());
         }
     }
-    // The file's watches go in as they are (the store adds them to the
-    // library's), each rewatch's pointed at the same rewatch here.
-    out.episodes = inc.episodes.as_ref().map(|watches| {
-        watches
+    // Both sides' watches (the store folds repeats of one episode into
+    // one), each rewatch's pointed at the same rewatch here.
+    if let Some(watches) = &inc.episodes {
+        let moved: Vec<IncomingWatch> = watches
             .iter()
             .map(|w| IncomingWatch {
                 viewing: w
@@ -229,8 +229,9 @@ pub fn merge(base: &IncomingEntry, inc: &IncomingEntry, prefer: Prefer) -> Incom
                     .and_then(|i| same_place(&inc.viewings, i, &out.viewings)),
                 ..w.clone()
             })
-            .collect()
-    });
+            .collect();
+        out.episodes.get_or_insert_with(Vec::new).extend(moved);
+    }
     out.added_at = match (base.added_at, inc.added_at) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
