@@ -85,6 +85,12 @@ pub enum Command {
     Search(crate::catalog::SearchArgs),
     /// Re-fetch titles' facts from their catalogue; your own fields never change.
     Refresh(crate::catalog::RefreshArgs),
+    /// Match imported shows that have no catalogue id to TVmaze (or TMDB):
+    /// facts, episodes and posters; your own fields never change.
+    Match(crate::matching::MatchArgs),
+    /// The shows still without a catalogue match, with the candidates of
+    /// the ambiguous ones.
+    Unmatched,
     /// The poster cache: fetch posters, show its status, prune it to a size.
     #[command(subcommand)]
     Posters(crate::posters::PostersCommand),

@@ -55,6 +55,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(a) => crate::import::import(&db, &out, a),
         Command::Search(a) => crate::catalog::search(&db, &out, a),
         Command::Refresh(a) => crate::catalog::refresh(&db, &out, a),
+        Command::Match(a) => crate::matching::run(&db, &out, a),
+        Command::Unmatched => crate::matching::unmatched(&db, &out),
         Command::Posters(c) => crate::posters::run(&db, &out, c),
         Command::Dev(c) => crate::dev::run(&db, &out, c),
     }

@@ -195,7 +195,7 @@ fn fixtures() -> &'static Fixtures {
 
 /// Takes schemas 4 to 7 back out of a library: migration 4 only adds the
 /// word index and one covering index, migration 6 a table, indexes and
-/// columns, and migration 7 a table, so dropping those and setting `user_version` to 3 gives the
+/// columns, and migration 7 two tables, so dropping those and setting `user_version` to 3 gives the
 /// file an older Watchlog wrote; migration 5 rebuilds `external_ids` and
 /// runs again cleanly on its own result, so the opening under test runs
 /// all three.
@@ -211,6 +211,7 @@ fn downgrade_to_v3(path: &Path) {
     conn.execute_batch(
         "DROP TABLE entry_words;
          DROP INDEX entries_status_cover;
+         DROP TABLE match_state;
          DROP TABLE pending_watches;
          DROP TABLE episode_watches;
          DROP INDEX episodes_airstamp;
