@@ -91,6 +91,9 @@ pub enum Command {
     /// The shows still without a catalogue match, with the candidates of
     /// the ambiguous ones.
     Unmatched,
+    /// Listen for Jellyfin, Emby and Plex webhooks and record what they
+    /// report as watched to the end; prints the three URLs to give them.
+    ServeWebhooks(crate::webhooks::ServeWebhooksArgs),
     /// The poster cache: fetch posters, show its status, prune it to a size.
     #[command(subcommand)]
     Posters(crate::posters::PostersCommand),

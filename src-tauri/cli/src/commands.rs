@@ -57,6 +57,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Refresh(a) => crate::catalog::refresh(&db, &out, a),
         Command::Match(a) => crate::matching::run(&db, &out, a),
         Command::Unmatched => crate::matching::unmatched(&db, &out),
+        Command::ServeWebhooks(a) => crate::webhooks::serve(&db, a),
         Command::Posters(c) => crate::posters::run(&db, &out, c),
         Command::Dev(c) => crate::dev::run(&db, &out, c),
     }

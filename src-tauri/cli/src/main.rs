@@ -14,6 +14,7 @@ mod matching;
 mod output;
 mod posters;
 mod transfer;
+mod webhooks;
 
 use std::process::ExitCode;
 

@@ -144,6 +144,20 @@ impl Import {
         }
     }
 
+    /// Writes what a media server reported (one title, its watch) the way
+    /// another service's export is merged, in one transaction, without the
+    /// automatic backup an import takes: such events come one at a time,
+    /// all day long, and are not undone as imports are.
+    pub fn record(lib: &mut Library, incoming: &Incoming) -> Result<ImportReport> {
+        apply(
+            lib,
+            incoming,
+            Some(merge::Prefer::Newer),
+            &RunOptions::default(),
+            None,
+        )
+    }
+
     /// What applying would do, worked out on `scratch` (which it changes:
     /// make a fresh copy for each preview). The app copies under its read
     /// connection and previews after letting go of it.
