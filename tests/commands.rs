@@ -840,3 +840,34 @@ fn bad_episode_marks_are_errors_of_one_shape() {
         "nothing was marked: {list}"
     );
 }
+
+#[test]
+fn the_needs_a_match_list_through_ipc() {
+    let t = app();
+    let added =
+        invoke(&t.window, "add_entry", json!({ "entry": soundtrack() })).expect("add_entry");
+    let id = added["id"].as_i64().unwrap();
+    let rows = invoke(&t.window, "unmatched", json!({})).expect("unmatched");
+    assert_eq!(rows[0]["entry_id"], id, "{rows}");
+    assert_eq!(rows[0]["state"], "waiting");
+    // A show that is not one of the catalogue's is refused in words.
+    let e = invoke(
+        &t.window,
+        "match_pick",
+        json!({ "id": id, "show": { "provider": "tvmaze", "id": "not a number" } }),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid_input", "{e}");
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a TVmaze show id"));
+    invoke(&t.window, "match_keep", json!({ "id": id })).expect("match_keep");
+    let rows = invoke(&t.window, "unmatched", json!({})).expect("unmatched");
+    assert_eq!(rows[0]["state"], "kept", "{rows}");
+    assert_eq!(
+        invoke(&t.window, "match_cancel", json!({})).unwrap(),
+        json!(false),
+        "no run to stop"
+    );
+}

@@ -6,6 +6,9 @@
 //! episode of a show being watched has aired — once per episode, one
 //! notification for several that arrive together.
 //!
+//! Shows an import left without a catalogue match are matched on the same
+//! beat while any wait.
+//!
 //! Offline, a refresh fails as offline and is passed over without a word:
 //! Up next and the calendar work from what is stored, and Settings shows
 //! when the last refresh was.
@@ -52,6 +55,11 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                 .await;
             }
             notify(&app);
+            // Imported shows still waiting for a catalogue match (a run
+            // cut short by a quit or by going offline) carry on.
+            if crate::commands::matching::any_waiting(&app) {
+                crate::commands::matching::spawn(&app);
+            }
             tokio::time::sleep(CHECK_EVERY).await;
         }
     });

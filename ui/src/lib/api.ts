@@ -10,6 +10,7 @@ import type { Details } from './bindings/Details';
 import type { Provider } from './bindings/Provider';
 import type { RefreshProgress } from './bindings/RefreshProgress';
 import type { RefreshSummary } from './bindings/RefreshSummary';
+import type { Unmatched } from './bindings/Unmatched';
 import type { SearchAnswer } from './bindings/SearchAnswer';
 import type { Entry } from './bindings/Entry';
 import type { EntryFields } from './bindings/EntryFields';
@@ -177,6 +178,15 @@ export const api = {
     return call<RefreshSummary>('refresh_airing', { onProgress: channel });
   },
   airingStatus: () => call<AiringStatus>('airing_status'),
+  /** The shows with no catalogue match (the *Needs a match* list). */
+  unmatched: () => call<Unmatched[]>('unmatched'),
+  /** Starts matching the waiting shows in the background; `false` when a run is on already. Progress comes as `match-progress` events, the end as `match-done`. */
+  matchStart: () => call<boolean>('match_start'),
+  matchCancel: () => call<boolean>('match_cancel'),
+  /** Attaches the show the viewer picked. */
+  matchPick: (id: number, show: CatalogRef) => call<Entry>('match_pick', { id, show }),
+  /** Keeps the entry as it is: off the list for good. */
+  matchKeep: (id: number) => call<null>('match_keep', { id }),
   cancelRefresh: () => call<boolean>('cancel_refresh'),
   catalogStatus: () => call<CatalogStatus>('catalog_status'),
   /** Saves the TMDB key (`null` or "" removes it); the key is never read back. */
