@@ -1475,3 +1475,69 @@ async fn hostile_text_stays_text_in_the_exports() {
     }
     app.quit().await;
 }
+
+/// What an import leaves without a catalogue id waits on *Needs a match*:
+/// "Match now" attaches Mr. Robot from the TVmaze stand-in, leaves "Robot"
+/// (2015), which two recorded shows fit, with its candidates, and the
+/// viewer's pick settles it.
+#[tokio::test]
+async fn imported_shows_are_matched_and_the_ambiguous_one_picked() {
+    if !tools_present() {
+        return;
+    }
+    let Some(tvmaze) = tvmaze_server() else {
+        return;
+    };
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    std::fs::create_dir_all(home.library().parent().unwrap()).unwrap();
+    {
+        let mut lib = watchlog_core::Library::open(home.library()).unwrap();
+        for name in ["Mr. Robot", "Robot"] {
+            let mut entry = watchlog_core::NewEntry::default();
+            entry.title.name = name.into();
+            entry.title.year = Some(2015);
+            entry.fields.status = watchlog_core::Status::Watching;
+            lib.add_entry(&entry).unwrap();
+        }
+    }
+    let app = App::start_with(&home, &[("WATCHLOG_TVMAZE_URL", tvmaze.base.as_str())]).await;
+    app.click("matches-nav").await;
+    app.eventually("both shows wait", || async {
+        app.count("unmatched-row").await == 2
+    })
+    .await;
+    app.click("match-now").await;
+    app.eventually("Mr. Robot is matched and Robot has candidates", || async {
+        app.count("unmatched-row").await == 1 && app.count("candidate").await == 2
+    })
+    .await;
+    painted(&app).await;
+    app.screenshot("needs-a-match").await;
+    let names = texts(&app, "[data-testid=candidate] .name").await;
+    assert_eq!(names, ["Mr. Robot", "Transformers: Robots in Disguise"]);
+    app.click("[data-testid=candidate]:nth-child(2) [data-testid=pick]")
+        .await;
+    app.wait_for("needs-match-empty").await;
+    app.quit().await;
+
+    let db = rusqlite::Connection::open(home.library()).unwrap();
+    let mut ids: Vec<(String, String)> = db
+        .prepare(
+            "SELECT t.name, x.value FROM titles t
+             JOIN external_ids x ON x.title_id = t.id AND x.provider = 'tvmaze' ORDER BY x.value",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            ("Mr. Robot".to_string(), "1871".to_string()),
+            ("Transformers: Robots in Disguise".to_string(), "2271".to_string())
+        ]
+    );
+}
