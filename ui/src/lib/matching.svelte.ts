@@ -33,8 +33,17 @@ class Matching {
     }
   }
 
-  /** Hears the background run; once, at start. */
+  /** Loads the list and hears the background run; once, at start. */
   async listen(): Promise<void> {
+    await this.load();
+    try {
+      await this.hear();
+    } catch (e) {
+      toasts.error(e);
+    }
+  }
+
+  private async hear(): Promise<void> {
     await listen<MatchProgress>('match-progress', (e) => {
       this.running = true;
       this.progress = e.payload;
@@ -48,7 +57,6 @@ class Matching {
       if (e.payload.offline) toasts.show('Offline: the shows not matched yet wait until the catalogue can be reached.');
       void this.load();
     });
-    await this.load();
   }
 
   async start(): Promise<void> {
