@@ -1537,7 +1537,10 @@ async fn imported_shows_are_matched_and_the_ambiguous_one_picked() {
         ids,
         [
             ("Mr. Robot".to_string(), "1871".to_string()),
-            ("Transformers: Robots in Disguise".to_string(), "2271".to_string())
+            (
+                "Transformers: Robots in Disguise".to_string(),
+                "2271".to_string()
+            )
         ]
     );
 }

@@ -7,8 +7,9 @@
 //! half-way, music). [`Library::record_played`] writes it through the
 //! import door's history writer, so a replayed event records nothing twice.
 //! [`answer`] is the whole of a request's handling (route, token, size,
-//! parse, record) for the faces' listeners (`watchlog serve-webhooks`,
-//! the app), which only move bytes.
+//! parse, record), and [`Listener`] the small HTTP server (`tiny_http`)
+//! both faces run it behind: `watchlog serve-webhooks` in the foreground,
+//! the app on a thread while its setting is on.
 
 use std::fmt;
 use std::str::FromStr;
@@ -548,4 +549,101 @@ pub fn answer(
 /// says nothing about how much of a guess was right.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// 24 random bytes from the system, as hex: a webhook token.
+pub fn new_token() -> Result<String> {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::invalid(format!("no random bytes for a token: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A webhook listener bound to an address; [`Listener::run`] serves it
+/// until [`Listener::stop`] is called from elsewhere.
+pub struct Listener {
+    server: std::sync::Arc<tiny_http::Server>,
+}
+
+impl Listener {
+    /// Binds `ip:port` (port 0: any free one).
+    pub fn bind(ip: std::net::IpAddr, port: u16) -> Result<Listener> {
+        let server = tiny_http::Server::http((ip, port)).map_err(|e| {
+            Error::invalid(format!("could not listen for webhooks on {ip}:{port}: {e}"))
+        })?;
+        Ok(Listener {
+            server: std::sync::Arc::new(server),
+        })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.server
+            .server_addr()
+            .to_ip()
+            .map_or(0, |addr| addr.port())
+    }
+
+    /// Answers requests for the library at `library` until stopped;
+    /// `log` hears each request (its method and address, the token left
+    /// out) with the answer.
+    pub fn run(&self, library: &std::path::Path, token: &str, log: impl Fn(&str, &Answer)) {
+        for mut request in self.server.incoming_requests() {
+            let a = read_and_answer(library, token, &mut request);
+            let line = format!("{} {}", request.method(), request.url().replace(token, "…"));
+            log(&line, &a);
+            let _ = request.respond(
+                tiny_http::Response::from_string(format!("{}\n", a.message))
+                    .with_status_code(a.status),
+            );
+        }
+    }
+
+    /// Makes [`Listener::run`] return, from any thread.
+    pub fn stop(&self) {
+        self.server.unblock();
+    }
+
+    /// A handle that can stop this listener from another thread.
+    pub fn stopper(&self) -> Listener {
+        Listener {
+            server: self.server.clone(),
+        }
+    }
+}
+
+/// Reads the request (at most [`MAX_BODY`] bytes) and answers it.
+fn read_and_answer(
+    library: &std::path::Path,
+    token: &str,
+    request: &mut tiny_http::Request,
+) -> Answer {
+    use std::io::Read;
+    let too_big = request.body_length().is_some_and(|n| n > MAX_BODY);
+    let mut body = Vec::new();
+    if !too_big {
+        if let Err(e) = request
+            .as_reader()
+            .take(MAX_BODY as u64 + 1)
+            .read_to_end(&mut body)
+        {
+            return reply(
+                400,
+                format!("the body could not be read ({e}); nothing was recorded"),
+            );
+        }
+    }
+    let content_type = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Content-Type"))
+        .map(|h| h.value.as_str().to_string());
+    answer(
+        library,
+        token,
+        request.url(),
+        *request.method() == tiny_http::Method::Post,
+        content_type.as_deref(),
+        (!too_big).then_some(&body[..]),
+    )
 }

@@ -24,7 +24,7 @@ const ENTRY_PAGES: Page[] = ['upnext', 'calendar', 'library', 'matches'];
 const ZERO: StatusCounts = { all: 0, plan_to_watch: 0, watching: 0, completed: 0, on_hold: 0, dropped: 0 };
 
 class AppState {
-  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [], notify_new_episodes: false });
+  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [], notify_new_episodes: false, webhook_port: null, webhook_token: null });
   /** How ratings show in the user's scale; null only until the first table arrives. */
   ratings = $state<RatingTable | null>(null);
   platforms = $state<Platform[]>([]);
