@@ -635,3 +635,196 @@ fn each_aired_episode_is_announced_once_and_only_while_notifications_are_on() {
     lib.refresh_title(id, &drama).unwrap();
     assert!(lib.episodes_to_notify(&c).unwrap().is_empty());
 }
+
+/// A season's check is one transaction: every episode marked (or
+/// unmarked) at once, or — one of them refused — none.
+#[test]
+fn a_set_of_episodes_is_marked_and_unmarked_all_or_nothing() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let Some((id, _server)) = robot(&mut lib) else {
+        return;
+    };
+    let c = clock("2015-07-16T16:00:00Z", chrono_tz::America::New_York);
+    let eps = |list: &[&str]| list.iter().map(|s| ep(s)).collect::<Vec<_>>();
+    let watched = |lib: &Library| {
+        lib.episode_progress(id)
+            .unwrap()
+            .iter()
+            .filter(|p| p.watched)
+            .map(|p| p.number)
+            .collect::<Vec<_>>()
+    };
+    let before = (lib.entry(id).unwrap(), lib.episode_progress(id).unwrap());
+    for (set, words) in [
+        (
+            eps(&["S1E1", "S1E2", "S1E11"]),
+            "has no S1E11 (its list has 10 episodes",
+        ),
+        (
+            eps(&["S1E4", "S1E5"]),
+            "S1E5 of 'Mr. Robot' aired on 2015-07-22",
+        ),
+        (vec![], "no episodes were named"),
+    ] {
+        let e = lib
+            .mark_episodes(id, &set, WatchedWhen::On(day("2015-07-16")), &c)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(words), "{e}");
+        assert_eq!(
+            (lib.entry(id).unwrap(), lib.episode_progress(id).unwrap()),
+            before,
+            "a refused set marks none of its episodes: {set:?}"
+        );
+    }
+
+    // A repeat counts once; the count and status follow once.
+    let e = lib
+        .mark_episodes(
+            id,
+            &eps(&["S1E1", "S1E2", "S1E3", "S1E2"]),
+            WatchedWhen::On(day("2015-07-16")),
+            &c,
+        )
+        .unwrap();
+    assert_eq!(e.fields.progress, 3);
+    assert_eq!(watched(&lib), [1, 2, 3]);
+    let e = lib
+        .mark_episodes(id, &eps(&["S1E3", "S1E4"]), WatchedWhen::Unknown, &c)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("S1E3 of 'Mr. Robot' is already marked"), "{e}");
+    assert_eq!(watched(&lib), [1, 2, 3], "S1E4 was not marked either");
+
+    let e = lib
+        .unmark_episodes(id, &eps(&["S1E2", "S1E4"]), &c)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("S1E4 of 'Mr. Robot' is not marked"), "{e}");
+    assert_eq!(watched(&lib), [1, 2, 3], "S1E2 stays marked");
+    let e = lib
+        .unmark_episodes(id, &eps(&["S1E1", "S1E3"]), &c)
+        .unwrap();
+    assert_eq!(e.fields.progress, 1);
+    assert_eq!(watched(&lib), [2]);
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!((row.season, row.number), (Some(1), Some(3)));
+}
+
+/// Starting a rewatch keeps the current viewing's marks under the earlier
+/// viewing, with their days; the new viewing starts at nothing watched and
+/// Up next offers S1E1 again.
+#[test]
+fn a_rewatch_keeps_the_earlier_viewings_episodes_and_starts_again() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let Some((id, _server)) = robot(&mut lib) else {
+        return;
+    };
+    let c = clock("2015-09-20T16:00:00Z", chrono_tz::America::New_York);
+    // Added as Watching today; this viewing began at the premiere.
+    lib.update_entry(
+        id,
+        &EntryPatch {
+            started_on: Some(Some(day("2015-06-24"))),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let refused = lib
+        .start_rewatch(id, day("2015-09-20"), &c)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("nothing of 'Mr. Robot' is marked as watched yet"),
+        "{refused}"
+    );
+
+    lib.mark_episodes_until(id, ep("S1E10"), WatchedWhen::On(day("2015-09-05")), &c)
+        .unwrap();
+    lib.annotate_episode(
+        id,
+        ep("S1E1"),
+        Some(watchlog_core::Rating::new(90).unwrap()),
+        Some("Hello, friend."),
+    )
+    .unwrap();
+    let done = lib.entry(id).unwrap();
+    assert_eq!(done.fields.progress, 10);
+    let first = lib.episode_progress(id).unwrap();
+
+    for (on, words) in [
+        ("2015-09-21", "2015-09-21 is in the future"),
+        (
+            "2015-06-01",
+            "started on 2015-06-24; a rewatch cannot start before it",
+        ),
+    ] {
+        let e = lib.start_rewatch(id, day(on), &c).unwrap_err().to_string();
+        assert!(e.contains(words), "{e}");
+    }
+    assert_eq!(
+        lib.entry(id).unwrap(),
+        done,
+        "a refused rewatch changes nothing"
+    );
+
+    let e = lib.start_rewatch(id, day("2015-09-20"), &c).unwrap();
+    assert_eq!(
+        (
+            e.fields.status,
+            e.fields.progress,
+            e.fields.started_on,
+            e.fields.finished_on
+        ),
+        (Status::Watching, 0, Some(day("2015-09-20")), None),
+        "the new viewing starts at nothing watched"
+    );
+    assert_eq!(e.rewatch_count, 1);
+    let earlier = &e.viewings[0];
+    assert_eq!(
+        (
+            earlier.details.started_on,
+            earlier.details.finished_on,
+            earlier.details.progress
+        ),
+        (done.fields.started_on, done.fields.finished_on, 10),
+        "the earlier viewing keeps its dates and count"
+    );
+    assert!(lib.episode_progress(id).unwrap().iter().all(|p| !p.watched));
+    assert_eq!(
+        lib.episode_progress_in(id, Some(earlier.id)).unwrap(),
+        first,
+        "every mark, its day, rating and note, is kept under the earlier viewing"
+    );
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!(
+        (row.entry_id, row.season, row.number),
+        (id, Some(1), Some(1))
+    );
+
+    // The rewatch has its own history; the earlier viewing's stays as it was.
+    let e = lib
+        .mark_episode(id, ep("S1E1"), WatchedWhen::At(c.now()), &c)
+        .unwrap();
+    assert_eq!(e.fields.progress, 1);
+    let now = lib.episode_progress(id).unwrap();
+    assert_eq!(
+        now[0].watched_on,
+        [day("2015-09-05"), day("2015-09-20")],
+        "every day it was watched, in any viewing"
+    );
+    assert_eq!((now[0].rating, now[0].note.clone()), (None, None));
+    assert_eq!(
+        lib.episode_progress_in(id, Some(earlier.id)).unwrap()[1..],
+        first[1..]
+    );
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!((row.season, row.number), (Some(1), Some(2)));
+
+    let e = lib
+        .episode_progress_in(id, Some(earlier.id + 1))
+        .unwrap_err();
+    assert_eq!(e.code(), "not_found", "{e}");
+}
