@@ -64,6 +64,9 @@ const COMMANDS: &[&str] = &[
     "mark_episode",
     "mark_episodes_until",
     "unmark_episode",
+    "mark_episodes",
+    "unmark_episodes",
+    "start_rewatch",
     "annotate_episode",
 ];
 

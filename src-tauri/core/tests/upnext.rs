@@ -754,16 +754,11 @@ fn a_rewatch_keeps_the_earlier_viewings_episodes_and_starts_again() {
     assert_eq!(done.fields.progress, 10);
     let first = lib.episode_progress(id).unwrap();
 
-    for (on, words) in [
-        ("2015-09-21", "2015-09-21 is in the future"),
-        (
-            "2015-06-01",
-            "started on 2015-06-24; a rewatch cannot start before it",
-        ),
-    ] {
-        let e = lib.start_rewatch(id, day(on), &c).unwrap_err().to_string();
-        assert!(e.contains(words), "{e}");
-    }
+    let e = lib
+        .start_rewatch(id, day("2015-09-21"), &c)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("2015-09-21 is in the future"), "{e}");
     assert_eq!(
         lib.entry(id).unwrap(),
         done,

@@ -146,19 +146,17 @@ impl Library {
     /// its day, rating and note — is kept as an earlier viewing (a row of
     /// `viewings`, its marks moved under it), and the entry starts again:
     /// Watching since `on`, nothing watched, so Up next offers the first
-    /// episode. Refused: a current viewing with nothing watched yet,
-    /// a day in the future or before the current viewing started.
+    /// episode. Refused: a current viewing with nothing watched yet, a day
+    /// in the future.
     pub fn start_rewatch(&mut self, entry_id: i64, on: NaiveDate, clock: &Clock) -> Result<Entry> {
         self.change_marks(entry_id, WatchedWhen::On(on), clock, |tx, name, _| {
-            let (progress, started, marks): (u32, Option<NaiveDate>, u32) =
-                tx.query_row(
-                    "SELECT progress, started_on,
-                            (SELECT count(*) FROM episode_watches w
-                             WHERE w.entry_id = e.id AND w.viewing_id IS NULL)
-                     FROM entries e WHERE e.id = ?1",
-                    [entry_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )?;
+            let (progress, marks): (u32, u32) = tx.query_row(
+                "SELECT progress, (SELECT count(*) FROM episode_watches w
+                                   WHERE w.entry_id = e.id AND w.viewing_id IS NULL)
+                 FROM entries e WHERE e.id = ?1",
+                [entry_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
             // Dates alone are no viewing to keep: the first one is still going.
             if progress == 0 && marks == 0 {
                 return Err(Error::invalid(format!(
@@ -168,11 +166,6 @@ impl Library {
             if on > clock.today() {
                 return Err(Error::invalid(format!(
                     "{on} is in the future; a rewatch can only start today or before"
-                )));
-            }
-            if let Some(s) = started.filter(|&s| on < s) {
-                return Err(Error::invalid(format!(
-                    "the current viewing of '{name}' started on {s}; a rewatch cannot start before it, on {on}"
                 )));
             }
             tx.execute(
