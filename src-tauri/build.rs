@@ -63,7 +63,6 @@ const COMMANDS: &[&str] = &[
     "episode_progress",
     "mark_episode",
     "mark_episodes_until",
-    "unmark_episode",
     "mark_episodes",
     "unmark_episodes",
     "start_rewatch",

@@ -733,10 +733,10 @@ fn episode_marks_move_up_next_along() {
 
     let entry = invoke(
         &t.window,
-        "unmark_episode",
-        json!({ "id": id, "episode": { "season": 1, "number": 3 } }),
+        "unmark_episodes",
+        json!({ "id": id, "episodes": [{ "season": 1, "number": 3 }] }),
     )
-    .expect("unmark_episode");
+    .expect("unmark_episodes");
     assert_eq!(entry["progress"], json!(2));
 
     invoke(
@@ -811,8 +811,8 @@ fn bad_episode_marks_are_errors_of_one_shape() {
 
     let err = invoke(
         &t.window,
-        "unmark_episode",
-        json!({ "id": id, "episode": { "season": 1, "number": 2 } }),
+        "unmark_episodes",
+        json!({ "id": id, "episodes": [{ "season": 1, "number": 2 }] }),
     )
     .unwrap_err();
     assert!(

@@ -160,18 +160,8 @@ pub async fn mark_episodes_until(
     })
 }
 
-#[tauri::command]
-pub async fn unmark_episode(
-    state: State<'_, AppState>,
-    id: i64,
-    episode: Arg<EpisodeRef>,
-) -> CommandResult<Entry> {
-    let ep = self::episode(episode)?;
-    Ok(state.library()?.unmark_episode(id, ep, &Clock::system())?)
-}
-
-/// Unmarks several episodes in one transaction, or none when one of them
-/// is not marked.
+/// Unmarks episodes (one, a season, a range) in one transaction, or none
+/// when one of them is not marked.
 #[tauri::command]
 pub async fn unmark_episodes(
     state: State<'_, AppState>,
