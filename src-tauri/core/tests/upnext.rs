@@ -823,3 +823,168 @@ fn a_rewatch_keeps_the_earlier_viewings_episodes_and_starts_again() {
         .unwrap_err();
     assert_eq!(e.code(), "not_found", "{e}");
 }
+
+/// TVmaze's recorded `/schedule` answers through the real client and
+/// parser: a CBS Sunday evening in New York (17 March 2024, 19:00–21:00
+/// EDT) is that afternoon in Los Angeles and Monday morning in Seoul; the
+/// streaming releases at 07:00 UTC on the 15th (no air time, no runtime)
+/// are midnight in Los Angeles and 16:00 in Seoul. Up next is the same
+/// seen from either zone; the day a mark can carry is the viewer's.
+#[test]
+fn the_recorded_schedules_land_on_the_viewers_own_days() {
+    let Some(t) = Tvmaze::load().and_then(Tvmaze::with_schedule_shows) else {
+        return;
+    };
+    let server = Server::start(move |req| {
+        t.route(req)
+            .unwrap_or_else(watchlog_testkit::Reply::not_found)
+    });
+    let cat = BlockingCatalog::new(CatalogConfig {
+        tvmaze_url: server.base.clone(),
+        ..CatalogConfig::default()
+    })
+    .unwrap();
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let mut minutes = None;
+    for show in ["3777", "42181", "18085", "65789", "69214", "48361"] {
+        let details = cat
+            .details(&CatalogRef::new(Provider::Tvmaze, show))
+            .unwrap();
+        assert_eq!(
+            details.episodes.len(),
+            1,
+            "show {show}: its scheduled episode"
+        );
+        assert!(details.episodes[0].airstamp.is_some(), "show {show}");
+        let id = lib.add_from_catalog(&details, &watching()).unwrap();
+        if show == "3777" {
+            minutes = Some(id);
+        }
+    }
+    let minutes = minutes.unwrap();
+    // Half past seven on the Sunday evening in New York: 60 Minutes has
+    // aired, The Equalizer and NCIS: Los Angeles have not.
+    let now = "2024-03-17T23:30:00Z";
+    let (la, seoul) = (chrono_tz::America::Los_Angeles, chrono_tz::Asia::Seoul);
+    let days = |lib: &Library, tz: Tz| {
+        let mut items: Vec<(String, String, String)> = lib
+            .calendar(
+                &CalendarQuery {
+                    from: day("2024-03-14"),
+                    days: 6,
+                    statuses: vec![],
+                    on_my_services: false,
+                },
+                &clock(now, tz),
+            )
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.day.to_string(), i.local_time.unwrap(), i.title))
+            .collect();
+        items.sort();
+        items
+    };
+    let row = |d: &str, t: &str, title: &str| (d.to_string(), t.to_string(), title.to_string());
+    assert_eq!(
+        days(&lib, la),
+        [
+            row("2024-03-15", "00:00", "Girls5eva"),
+            row("2024-03-15", "00:00", "The Machine"),
+            row(
+                "2024-03-15",
+                "00:00",
+                "The Reluctant Traveler with Eugene Levy"
+            ),
+            row("2024-03-17", "16:00", "60 Minutes"),
+            row("2024-03-17", "17:00", "The Equalizer"),
+            row("2024-03-17", "18:00", "NCIS: Los Angeles"),
+        ],
+        "Los Angeles, on summer time since 10 March"
+    );
+    assert_eq!(
+        days(&lib, seoul),
+        [
+            row("2024-03-15", "16:00", "Girls5eva"),
+            row("2024-03-15", "16:00", "The Machine"),
+            row(
+                "2024-03-15",
+                "16:00",
+                "The Reluctant Traveler with Eugene Levy"
+            ),
+            row("2024-03-18", "08:00", "60 Minutes"),
+            row("2024-03-18", "09:00", "The Equalizer"),
+            row("2024-03-18", "10:00", "NCIS: Los Angeles"),
+        ],
+        "Seoul: the US Sunday evening is Monday morning"
+    );
+
+    let up_next = |lib: &Library, tz: Tz| {
+        let mut rows: Vec<(String, UpNextSection, bool, u32)> = lib
+            .up_next(&UpNextQuery::default(), &clock(now, tz))
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.title, r.section, r.aired, r.new_count))
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows
+    };
+    let waiting = |title: &str| (title.to_string(), UpNextSection::NotAired, false, 0);
+    let aired = |title: &str| (title.to_string(), UpNextSection::ContinueWatching, true, 1);
+    let expected = [
+        aired("60 Minutes"),
+        aired("Girls5eva"),
+        waiting("NCIS: Los Angeles"),
+        waiting("The Equalizer"),
+        aired("The Machine"),
+        aired("The Reluctant Traveler with Eugene Levy"),
+    ];
+    assert_eq!(up_next(&lib, la), expected);
+    assert_eq!(
+        up_next(&lib, seoul),
+        expected,
+        "whether it aired is the instant's"
+    );
+
+    // Watched "on the 17th": that Sunday in Los Angeles, but in Seoul it
+    // aired on the 18th.
+    let e = lib
+        .mark_episode(
+            minutes,
+            ep("S56E26"),
+            WatchedWhen::On(day("2024-03-17")),
+            &clock(now, seoul),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("aired on 2024-03-18"), "{e}");
+    lib.mark_episode(
+        minutes,
+        ep("S56E26"),
+        WatchedWhen::On(day("2024-03-17")),
+        &clock(now, la),
+    )
+    .unwrap();
+    lib.unmark_episode(minutes, ep("S56E26"), &clock(now, la))
+        .unwrap();
+    // Marked now from Seoul, it was watched on the Seoul Monday.
+    lib.mark_episode(
+        minutes,
+        ep("S56E26"),
+        WatchedWhen::At(at(now)),
+        &clock(now, seoul),
+    )
+    .unwrap();
+    assert_eq!(
+        lib.episode_progress(minutes).unwrap()[0].watched_on,
+        [day("2024-03-18")]
+    );
+    let row = &lib
+        .up_next(&UpNextQuery::default(), &clock(now, seoul))
+        .unwrap();
+    assert!(
+        row.iter()
+            .all(|r| r.entry_id != minutes || r.section == UpNextSection::WaitingForSeason),
+        "every listed episode of 60 Minutes watched: {row:?}"
+    );
+}
