@@ -38,9 +38,8 @@ fn watching() -> EntryFields {
     }
 }
 
-/// Mr. Robot from the recorded TVmaze answers, through the real client.
-fn robot(lib: &mut Library) -> Option<(i64, Server)> {
-    let t = Tvmaze::load()?;
+/// The real client on a local server answering as `t` does.
+fn serve(t: Tvmaze) -> (BlockingCatalog, Server) {
     let server = Server::start(move |req| {
         t.route(req)
             .unwrap_or_else(watchlog_testkit::Reply::not_found)
@@ -50,6 +49,12 @@ fn robot(lib: &mut Library) -> Option<(i64, Server)> {
         ..CatalogConfig::default()
     })
     .unwrap();
+    (cat, server)
+}
+
+/// Mr. Robot from the recorded TVmaze answers, through the real client.
+fn robot(lib: &mut Library) -> Option<(i64, Server)> {
+    let (cat, server) = serve(Tvmaze::load()?);
     let details = cat
         .details(&CatalogRef::new(Provider::Tvmaze, "1871"))
         .unwrap();
@@ -82,6 +87,16 @@ fn episode(season: u32, number: u32, airstamp: Option<&str>, airdate: Option<&st
         airstamp: airstamp.map(at),
         runtime_minutes: Some(60),
     }
+}
+
+/// The numbers of the episodes watched in the current viewing.
+fn watched(lib: &Library, id: i64) -> Vec<u32> {
+    lib.episode_progress(id)
+        .unwrap()
+        .iter()
+        .filter(|p| p.watched)
+        .map(|p| p.number)
+        .collect()
 }
 
 #[test]
@@ -415,18 +430,10 @@ fn the_count_and_the_history_agree_and_renumbering_loses_nothing() {
         },
     )
     .unwrap();
-    let watched = |lib: &Library| {
-        lib.episode_progress(id)
-            .unwrap()
-            .iter()
-            .filter(|p| p.watched)
-            .map(|p| p.number)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(watched(&lib), [1, 2, 3, 4, 5]);
+    assert_eq!(watched(&lib, id), [1, 2, 3, 4, 5]);
     let e = lib.add_episode(id).unwrap();
     assert_eq!(e.fields.progress, 6);
-    assert_eq!(watched(&lib), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(watched(&lib, id), [1, 2, 3, 4, 5, 6]);
     lib.update_entry(
         id,
         &EntryPatch {
@@ -435,7 +442,7 @@ fn the_count_and_the_history_agree_and_renumbering_loses_nothing() {
         },
     )
     .unwrap();
-    assert_eq!(watched(&lib), [1, 2]);
+    assert_eq!(watched(&lib, id), [1, 2]);
 
     // The catalogue now lists only the first episode.
     let cat = BlockingCatalog::new(CatalogConfig {
@@ -647,14 +654,6 @@ fn a_set_of_episodes_is_marked_and_unmarked_all_or_nothing() {
     };
     let c = clock("2015-07-16T16:00:00Z", chrono_tz::America::New_York);
     let eps = |list: &[&str]| list.iter().map(|s| ep(s)).collect::<Vec<_>>();
-    let watched = |lib: &Library| {
-        lib.episode_progress(id)
-            .unwrap()
-            .iter()
-            .filter(|p| p.watched)
-            .map(|p| p.number)
-            .collect::<Vec<_>>()
-    };
     let before = (lib.entry(id).unwrap(), lib.episode_progress(id).unwrap());
     for (set, words) in [
         (
@@ -689,25 +688,25 @@ fn a_set_of_episodes_is_marked_and_unmarked_all_or_nothing() {
         )
         .unwrap();
     assert_eq!(e.fields.progress, 3);
-    assert_eq!(watched(&lib), [1, 2, 3]);
+    assert_eq!(watched(&lib, id), [1, 2, 3]);
     let e = lib
         .mark_episodes(id, &eps(&["S1E3", "S1E4"]), WatchedWhen::Unknown, &c)
         .unwrap_err()
         .to_string();
     assert!(e.contains("S1E3 of 'Mr. Robot' is already marked"), "{e}");
-    assert_eq!(watched(&lib), [1, 2, 3], "S1E4 was not marked either");
+    assert_eq!(watched(&lib, id), [1, 2, 3], "S1E4 was not marked either");
 
     let e = lib
         .unmark_episodes(id, &eps(&["S1E2", "S1E4"]), &c)
         .unwrap_err()
         .to_string();
     assert!(e.contains("S1E4 of 'Mr. Robot' is not marked"), "{e}");
-    assert_eq!(watched(&lib), [1, 2, 3], "S1E2 stays marked");
+    assert_eq!(watched(&lib, id), [1, 2, 3], "S1E2 stays marked");
     let e = lib
         .unmark_episodes(id, &eps(&["S1E1", "S1E3"]), &c)
         .unwrap();
     assert_eq!(e.fields.progress, 1);
-    assert_eq!(watched(&lib), [2]);
+    assert_eq!(watched(&lib, id), [2]);
     let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
     assert_eq!((row.season, row.number), (Some(1), Some(3)));
 }
@@ -835,15 +834,7 @@ fn the_recorded_schedules_land_on_the_viewers_own_days() {
     let Some(t) = Tvmaze::load().and_then(Tvmaze::with_schedule_shows) else {
         return;
     };
-    let server = Server::start(move |req| {
-        t.route(req)
-            .unwrap_or_else(watchlog_testkit::Reply::not_found)
-    });
-    let cat = BlockingCatalog::new(CatalogConfig {
-        tvmaze_url: server.base.clone(),
-        ..CatalogConfig::default()
-    })
-    .unwrap();
+    let (cat, _server) = serve(t);
     let sandbox = Sandbox::new();
     let mut lib = Library::open(&sandbox.db).unwrap();
     let mut minutes = None;
@@ -885,37 +876,38 @@ fn the_recorded_schedules_land_on_the_viewers_own_days() {
         items.sort();
         items
     };
-    let row = |d: &str, t: &str, title: &str| (d.to_string(), t.to_string(), title.to_string());
+    // The three streaming releases share one instant; the three CBS shows
+    // follow one another an hour apart.
+    let schedule = |web: (&str, &str), us_day: &str, us_times: [&str; 3]| {
+        let row = |d: &str, t: &str, title: &str| (d.to_string(), t.to_string(), title.to_string());
+        let streamed = [
+            "Girls5eva",
+            "The Machine",
+            "The Reluctant Traveler with Eugene Levy",
+        ]
+        .map(|title| row(web.0, web.1, title));
+        let cbs = ["60 Minutes", "The Equalizer", "NCIS: Los Angeles"]
+            .into_iter()
+            .zip(us_times)
+            .map(|(title, t)| row(us_day, t, title));
+        streamed.into_iter().chain(cbs).collect::<Vec<_>>()
+    };
     assert_eq!(
         days(&lib, la),
-        [
-            row("2024-03-15", "00:00", "Girls5eva"),
-            row("2024-03-15", "00:00", "The Machine"),
-            row(
-                "2024-03-15",
-                "00:00",
-                "The Reluctant Traveler with Eugene Levy"
-            ),
-            row("2024-03-17", "16:00", "60 Minutes"),
-            row("2024-03-17", "17:00", "The Equalizer"),
-            row("2024-03-17", "18:00", "NCIS: Los Angeles"),
-        ],
+        schedule(
+            ("2024-03-15", "00:00"),
+            "2024-03-17",
+            ["16:00", "17:00", "18:00"]
+        ),
         "Los Angeles, on summer time since 10 March"
     );
     assert_eq!(
         days(&lib, seoul),
-        [
-            row("2024-03-15", "16:00", "Girls5eva"),
-            row("2024-03-15", "16:00", "The Machine"),
-            row(
-                "2024-03-15",
-                "16:00",
-                "The Reluctant Traveler with Eugene Levy"
-            ),
-            row("2024-03-18", "08:00", "60 Minutes"),
-            row("2024-03-18", "09:00", "The Equalizer"),
-            row("2024-03-18", "10:00", "NCIS: Los Angeles"),
-        ],
+        schedule(
+            ("2024-03-15", "16:00"),
+            "2024-03-18",
+            ["08:00", "09:00", "10:00"]
+        ),
         "Seoul: the US Sunday evening is Monday morning"
     );
 
