@@ -164,7 +164,7 @@ fn markdown_preview_is_sanitised() {
 #[test]
 fn commands_outside_the_capability_are_denied() {
     let t = app();
-    // The window is granted the app's own commands only: no plugin command
+    // The window is granted the app's own commands: no plugin command
     // (here, the file dialog) may be called from the webview.
     let err = invoke(&t.window, "plugin:dialog|open", json!({ "options": {} })).unwrap_err();
     let text = err.to_string();
@@ -172,6 +172,22 @@ fn commands_outside_the_capability_are_denied() {
         text.contains("not allowed") || text.contains("not found"),
         "a plugin command outside the capability must be refused, got {text}"
     );
+
+    // Listening to the app's events is granted (Up next and the calendar
+    // hear `airing-changed`); sending them is not.
+    invoke(
+        &t.window,
+        "plugin:event|listen",
+        json!({ "event": "airing-changed", "target": { "kind": "Any" }, "handler": 7 }),
+    )
+    .expect("the main window may listen to the app's events");
+    let err = invoke(
+        &t.window,
+        "plugin:event|emit",
+        json!({ "event": "airing-changed", "payload": null }),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not allowed"), "got {err}");
 
     // A window the capability does not name may call nothing.
     let other = WebviewWindowBuilder::new(&t._app, "other", Default::default())
