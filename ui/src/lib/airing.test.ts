@@ -126,8 +126,23 @@ describe('episode checks', () => {
     expect(checkAction(list, ep(4, false), true, at(4))).toEqual({ kind: 'until', episode: at(4) });
     expect(checkAction(list, ep(4, false), false, at(2))).toEqual({ kind: 'mark', episodes: [at(4)] });
   });
-  it('a season header marks what is left, or unmarks a season seen through, in one action', () => {
-    expect(seasonAction([ep(1, true), ep(2, false), ep(3, false)])).toEqual({ kind: 'mark', episodes: [at(2), at(3)] });
-    expect(seasonAction([ep(1, true), ep(2, true)])).toEqual({ kind: 'unmark', episodes: [at(1), at(2)] });
+  it('a season header marks what has aired and is left, or unmarks a season seen through, in one action', () => {
+    const on = (number: number, watched: boolean, airdate: string | null, airstamp: string | null = null) => ({
+      ...ep(number, watched),
+      airdate,
+      airstamp,
+    });
+    const today = '2015-07-16';
+    const season = [on(1, true, '2015-06-24'), on(2, false, '2015-07-01'), on(3, false, null), on(4, false, '2015-07-22')];
+    expect(seasonAction(season, today)).toEqual({ kind: 'mark', episodes: [at(2), at(3)] });
+    expect(seasonAction(season, null)).toEqual({ kind: 'mark', episodes: [at(2), at(3), at(4)] });
+    // By the viewer's day of the instant: tonight's episode can be marked today.
+    const tonight = new Date(2015, 6, 16, 22).toISOString();
+    expect(seasonAction([on(1, false, '2015-07-17', tonight)], today)).toEqual({ kind: 'mark', episodes: [at(1)] });
+    expect(seasonAction([on(1, true, '2015-06-24'), on(2, true, '2015-07-01')], today)).toEqual({
+      kind: 'unmark',
+      episodes: [at(1), at(2)],
+    });
+    expect(seasonAction([on(1, true, '2015-06-24'), on(2, false, '2015-07-22')], today), 'caught up').toBeNull();
   });
 });

@@ -136,14 +136,34 @@ export function checkAction(list: Check[], ep: Check, shift: boolean, anchor: Ep
   return shift ? { kind: 'until', episode: key(ep) } : { kind: 'mark', episodes: [key(ep)] };
 }
 
+/** An episode as a season's check sees it: its check and when it aired. */
+export interface SeasonCheck extends Check {
+  airstamp: string | null;
+  airdate: string | null;
+}
+
 /**
- * A season header's check: the season's unwatched episodes to mark when
- * any is unwatched, else all of them to unmark.
+ * Whether an episode could have been watched by `today` (the viewer's
+ * day, from the core's clock): the day it aired in the viewer's zone (of
+ * its instant, else its own day) is not after it. One with no air day, or
+ * no `today` known yet, is left for the core to judge.
  */
-export function seasonAction(episodes: Check[]): CheckAction {
-  const open = episodes.filter((e) => !e.watched);
+function airedBy(e: SeasonCheck, today: string | null): boolean {
+  const day = e.airstamp ? isoDay(new Date(e.airstamp)) : e.airdate;
+  return today === null || day === null || day <= today;
+}
+
+/**
+ * A season header's check. The season's unwatched episodes that have
+ * aired, to mark, when there are any (the core refuses a whole set with
+ * one that has not aired); else, when every episode is watched, all of
+ * them to unmark; else — caught up, the rest still to air — nothing.
+ */
+export function seasonAction(episodes: SeasonCheck[], today: string | null): CheckAction | null {
+  const open = episodes.filter((e) => !e.watched && airedBy(e, today));
   if (open.length > 0) return { kind: 'mark', episodes: open.map(key) };
-  return { kind: 'unmark', episodes: episodes.map(key) };
+  if (episodes.every((e) => e.watched)) return { kind: 'unmark', episodes: episodes.map(key) };
+  return null;
 }
 
 /** Episodes grouped by season, in the order given (the core's airing order). */
