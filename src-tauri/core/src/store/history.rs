@@ -122,10 +122,7 @@ impl Library {
         clock: &Clock,
     ) -> Result<Entry> {
         self.change_marks(entry_id, WatchedWhen::Unknown, clock, |tx, name, _| {
-            if eps.is_empty() {
-                return Err(nothing_named());
-            }
-            for &ep in eps {
+            for ep in named(eps)? {
                 let n = tx.execute(
                     "DELETE FROM episode_watches
                      WHERE entry_id = ?1 AND viewing_id IS NULL AND season = ?2 AND number = ?3",
@@ -356,8 +353,16 @@ fn listing(tx: &Transaction, entry_id: i64) -> Result<(String, Vec<Listed>)> {
     Ok((name, list))
 }
 
-fn nothing_named() -> Error {
-    Error::invalid("no episodes were named, so nothing was changed")
+/// The episodes a change names, each once, in the order given; none is
+/// refused.
+fn named(eps: &[EpisodeRef]) -> Result<Vec<EpisodeRef>> {
+    if eps.is_empty() {
+        return Err(Error::invalid(
+            "no episodes were named, so nothing was changed",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    Ok(eps.iter().copied().filter(|&ep| seen.insert(ep)).collect())
 }
 
 /// Checks and records each of `eps` (a repeat counts once) inside `tx`;
@@ -372,11 +377,7 @@ fn mark_each(
     when: WatchedWhen,
     clock: &Clock,
 ) -> Result<()> {
-    if eps.is_empty() {
-        return Err(nothing_named());
-    }
-    let mut seen = std::collections::HashSet::new();
-    for &ep in eps.iter().filter(|&&ep| seen.insert(ep)) {
+    for ep in named(eps)? {
         let aired = check_listed(name, list, ep)?;
         check_when(name, ep, aired, when, clock)?;
         if is_watched(tx, entry_id, ep)? {
