@@ -68,7 +68,9 @@ const COMMANDS: &[&str] = &[
     "episode_progress",
     "mark_episode",
     "mark_episodes_until",
-    "unmark_episode",
+    "mark_episodes",
+    "unmark_episodes",
+    "start_rewatch",
     "annotate_episode",
 ];
 

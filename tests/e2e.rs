@@ -362,8 +362,10 @@ async fn add_from_the_catalogue_in_one_step() {
 /// Mr. Robot from the TVmaze stand-in, watched in New York on 16 July 2015
 /// (episodes 1–4 have aired, episode 5 airs on the 22nd at 22:00): the
 /// episode list marks a range, Up next moves on with each mark (the button
-/// and the key), the calendar shows the week and the month, and the editor's
-/// list reflects every mark.
+/// and the key), the calendar shows the week and the month, the editor's
+/// list reflects every mark, a season's check marks what has aired, and a
+/// rewatch starts the list (and Up next) again, the first viewing's marks
+/// kept.
 #[tokio::test]
 async fn up_next_the_calendar_and_the_episode_list() {
     use thirtyfour::Key;
@@ -600,6 +602,54 @@ async fn up_next_the_calendar_and_the_episode_list() {
     dismiss_toasts(&app).await;
     painted(&app).await;
     app.screenshot("calendar-dark").await;
+
+    // The season's check marks what has aired of it (episode 4 again, in
+    // one call); 5 to 10 air later and are left.
+    app.click("[data-testid=calendar-item][data-episode=S1E5]")
+        .await;
+    app.wait_for("[data-testid=episode-check][data-episode=S1E4]")
+        .await;
+    app.click("season-check").await;
+    app.eventually("the season's aired episodes are checked", || async {
+        checked("S1E4").await == serde_json::json!(true)
+            && checked("S1E5").await == serde_json::json!(false)
+            && progress().await.starts_with("4 ")
+    })
+    .await;
+
+    // A rewatch starts the list again; the first viewing's marks stay and
+    // can be looked at, not changed.
+    app.click("start-rewatch").await;
+    app.click("confirm-rewatch").await;
+    app.eventually("the rewatch starts at nothing watched", || async {
+        progress().await.starts_with("0 ") && checked("S1E1").await == serde_json::json!(false)
+    })
+    .await;
+    js(
+        &app,
+        "const s = document.querySelector('[data-testid=episode-viewing]'); s.selectedIndex = 1; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+    )
+    .await;
+    app.eventually("the earlier viewing shows its four episodes", || async {
+        checked("S1E4").await == serde_json::json!(true)
+            && checked("S1E5").await == serde_json::json!(false)
+    })
+    .await;
+    assert_eq!(
+        js(
+            &app,
+            "return document.querySelector('[data-testid=episode-check][data-episode=S1E1]').disabled;"
+        )
+        .await,
+        serde_json::json!(true),
+        "an earlier viewing is read-only"
+    );
+    app.click("close-entry").await;
+    app.click("upnext-nav").await;
+    app.eventually("Up next starts the rewatch at episode 1", || async {
+        episode().await == "S1E1"
+    })
+    .await;
     app.quit().await;
 }
 

@@ -90,7 +90,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::episodes::episode_progress,
         commands::episodes::mark_episode,
         commands::episodes::mark_episodes_until,
-        commands::episodes::unmark_episode,
+        commands::episodes::mark_episodes,
+        commands::episodes::unmark_episodes,
+        commands::episodes::start_rewatch,
         commands::episodes::annotate_episode,
     ])
 }

@@ -56,7 +56,7 @@ pub enum Command {
     Next(crate::episodes::NextArgs),
     /// The episodes airing in the next days, as text, JSON or an iCalendar file.
     Calendar(crate::episodes::CalendarArgs),
-    /// Record another viewing (a rewatch).
+    /// Record another viewing (a rewatch), or start one with --start.
     Rewatch(RewatchArgs),
     /// Numbers about the whole library.
     Stats,
@@ -263,6 +263,14 @@ pub struct RewatchArgs {
     /// Episodes watched in this viewing.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub progress: u32,
+    /// Start watching again instead: the current viewing, with every
+    /// episode marked, is kept as an earlier one, and the entry starts
+    /// again at nothing watched.
+    #[arg(long, conflicts_with_all = ["started", "finished", "platform", "progress"])]
+    pub start: bool,
+    /// The day the rewatch started (with --start; default today).
+    #[arg(long, value_name = "DATE", value_parser = date, requires = "start")]
+    pub on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Subcommand)]

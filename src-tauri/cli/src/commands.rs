@@ -334,6 +334,14 @@ fn review(db: &Path, out: &Out, a: ReviewArgs) -> Result<()> {
 }
 
 fn rewatch(db: &Path, out: &Out, a: RewatchArgs) -> Result<()> {
+    if a.start {
+        let clock = watchlog_core::clock::Clock::system();
+        let on = a.on.unwrap_or(clock.today());
+        return existing(db, |lib| {
+            let entry = lib.start_rewatch(a.id, on, &clock)?;
+            out.changed(&entry, &lib.settings()?)
+        });
+    }
     let viewing = ViewingDetails {
         started_on: a.started,
         finished_on: a.finished,
