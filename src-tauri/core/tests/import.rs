@@ -1305,12 +1305,13 @@ proptest! {
 
     /// No reader panics on arbitrary bytes; each either reads or refuses.
     #[test]
-    fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), pick in 0usize..8) {
+    fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), pick in 0usize..ImportFormat::ALL.len()) {
         let format = ImportFormat::ALL[pick];
         let name = match format {
             ImportFormat::Trakt | ImportFormat::WatchlogJson => "ratings-movies.json",
             ImportFormat::Simkl => "backup.json",
             ImportFormat::Mdl => "list.tsv",
+            ImportFormat::TvTime => "tracking-prod-records-v2.csv",
             _ => "ratings.csv",
         };
         let _ = Import::from_files(Some(format), vec![SourceFile { name: name.into(), bytes: bytes.clone() }]);
@@ -1329,6 +1330,16 @@ proptest! {
         ] {
             let text = format!("{header}{}", cells.join(","));
             let _ = Import::from_files(None, vec![SourceFile { name: "x.csv".into(), bytes: text.into_bytes() }]);
+        }
+        // TV Time's tables are known by their names.
+        for (name, header) in [
+            ("tracking-prod-records-v2.csv", "series_name,gsi,created_at,s_id,key,season_number,episode_number,s_no,ep_no,episode_id,most_recent_ep_watched,is_archived,followed_at\nx,watch-episode-1595765111,2020-07-26 07:21:34,82066,watch-episode-a-b,"),
+            ("tracking-prod-records.csv", "series_name,created_at,series_id,uuid,type,movie_name,entity_type,season_number,episode_number,watch_date,release_date_range_key,release_date,runtime,rewatch_count\n"),
+            ("followed_tv_show.csv", "tv_show_name,tv_show_id,created_at,active,archived\n"),
+            ("rewatched_episode.csv", "tv_show_name,episode_season_number,episode_number,cpt,created_at\n"),
+        ] {
+            let text = format!("{header}{}", cells.join(","));
+            let _ = Import::from_files(None, vec![SourceFile { name: name.into(), bytes: text.into_bytes() }]);
         }
     }
 }

@@ -170,9 +170,9 @@ impl Zone {
             Zone::Named(tz) => match tz.from_local_datetime(&wall).earliest() {
                 Some(t) => t.with_timezone(&Utc),
                 // A time the clocks skipped: the hour after it.
-                None => tz
-                    .from_local_datetime(&(wall + Duration::hours(1)))
-                    .earliest()
+                None => wall
+                    .checked_add_signed(Duration::hours(1))
+                    .and_then(|w| tz.from_local_datetime(&w).earliest())
                     .map_or_else(|| wall.and_utc(), |t| t.with_timezone(&Utc)),
             },
             Zone::Offsets(pairs) => {
@@ -183,7 +183,9 @@ impl Zone {
                     .filter_map(|j| pairs.get(j))
                     .min_by_key(|(w, _)| (*w - wall).num_seconds().abs());
                 let off = near.map_or(0, |(_, o)| *o);
-                (wall - Duration::seconds(off)).and_utc()
+                wall.checked_sub_signed(Duration::seconds(off))
+                    .unwrap_or(wall)
+                    .and_utc()
             }
             Zone::Unknown => wall.and_utc(),
         })
@@ -459,6 +461,12 @@ impl Reader {
         // Go's zero time: no time at all.
         if wall.year() < 1900 {
             return Ok(None);
+        }
+        if wall.year() > 2100 {
+            return Err(c.bad(
+                column,
+                format!("'{v}' is not a time TV Time could have written"),
+            ));
         }
         if let (Some(e), None) = (exact, stated) {
             let off = (wall - e.naive_utc()).num_seconds();
@@ -967,7 +975,10 @@ fn release_year(c: &Cells) -> Result<Option<i32>> {
     // Go's zero time (year 0 or 1) means no date; a wall clock up to 14
     // hours west of midnight is still that day.
     let date = exact
-        .map_or(wall + Duration::hours(14), |e| e.naive_utc())
+        .map_or_else(
+            || wall.checked_add_signed(Duration::hours(14)).unwrap_or(wall),
+            |e| e.naive_utc(),
+        )
         .date();
     Ok(Some(date.year()).filter(|y| (1870..=2200).contains(y)))
 }
