@@ -220,6 +220,48 @@ struct Show {
     by_id: BTreeMap<(usize, String), Stamp>,
 }
 
+/// The columns a table names an episode watch by.
+struct EpisodeColumns {
+    show_id: &'static str,
+    show_name: &'static str,
+    season: &'static [&'static str],
+    number: &'static [&'static str],
+    episode_id: &'static [&'static str],
+}
+
+const V2_EPISODES: EpisodeColumns = EpisodeColumns {
+    show_id: "s_id",
+    show_name: "series_name",
+    season: &["season_number", "s_no"],
+    number: &["episode_number", "ep_no"],
+    episode_id: &["episode_id", "ep_id"],
+};
+
+const V1_EPISODES: EpisodeColumns = EpisodeColumns {
+    show_id: "series_id",
+    show_name: "series_name",
+    season: &["season_number"],
+    number: &["episode_number"],
+    episode_id: &["episode_id"],
+};
+
+const SEEN_EPISODES: EpisodeColumns = EpisodeColumns {
+    show_id: "tv_show_id",
+    show_name: "tv_show_name",
+    season: &["episode_season_number"],
+    number: &["episode_number"],
+    episode_id: &["episode_id"],
+};
+
+/// One watched episode as a row names it.
+struct EpisodeRow {
+    show: usize,
+    season: Option<u32>,
+    number: Option<u32>,
+    episode_id: Option<String>,
+    when: Stamp,
+}
+
 /// A film, from its `follow`, `towatch` and `watch` rows.
 #[derive(Default)]
 struct Film {
@@ -610,22 +652,42 @@ impl Reader {
         Ok(true)
     }
 
-    /// A watched episode of show `i`: by numbers where the row gives them,
-    /// else by its TVDB episode id. The same episode twice in one viewing
-    /// is one watch, at the earlier time (see [`Stamp::join`]).
-    #[allow(clippy::too_many_arguments)]
-    fn watch(
+    /// A row naming a watched episode under `cols`: its show (made when
+    /// new), season and number, TVDB episode id and time.
+    fn episode_row(
         &mut self,
         c: &Cells,
-        i: usize,
-        viewing: usize,
-        season: Option<u32>,
-        number: Option<u32>,
-        episode_id: Option<String>,
-        when: Stamp,
-    ) -> Result<()> {
-        let s = &mut self.shows[i];
-        match (season, number) {
+        cols: &EpisodeColumns,
+        exact: Option<DateTime<Utc>>,
+    ) -> Result<EpisodeRow> {
+        let tvdb = id(c, cols.show_id)?;
+        let name = c.get(cols.show_name);
+        if tvdb.is_none() && name.is_none() {
+            return Err(c.bad(cols.show_id, "a watched episode without its show"));
+        }
+        let Some(when) = self.stamp(c, "created_at", exact)? else {
+            return Err(c.bad("created_at", "a watched episode without its time"));
+        };
+        let mut episode_id = None;
+        for col in cols.episode_id {
+            episode_id = episode_id.or(id(c, col)?);
+        }
+        Ok(EpisodeRow {
+            show: self.show(tvdb.as_deref(), name),
+            season: number(c, cols.season)?,
+            number: number(c, cols.number)?,
+            episode_id,
+            when,
+        })
+    }
+
+    /// Records a watched episode in `viewing`: by numbers where the row
+    /// gives them, else by its TVDB episode id. The same episode twice in
+    /// one viewing is one watch, at the earlier time (see [`Stamp::join`]).
+    fn watch(&mut self, c: &Cells, viewing: usize, row: &EpisodeRow) -> Result<()> {
+        let s = &mut self.shows[row.show];
+        let when = row.when;
+        match (row.season, row.number) {
             (Some(_), Some(0)) => Err(c.bad(
                 "episode_number",
                 "episode 0 is not an episode: episodes are numbered from 1",
@@ -635,9 +697,9 @@ impl Reader {
                 *slot = slot.join(&when);
                 Ok(())
             }
-            _ => match episode_id {
+            _ => match &row.episode_id {
                 Some(e) => {
-                    let slot = s.by_id.entry((viewing, e)).or_insert(when);
+                    let slot = s.by_id.entry((viewing, e.clone())).or_insert(when);
                     *slot = slot.join(&when);
                     Ok(())
                 }
@@ -705,18 +767,8 @@ impl Reader {
                 // tracking-stats and other roll-ups.
                 return Ok(());
             };
-            if tvdb.is_none() && name.is_none() {
-                return Err(c.bad("s_id", "a watched episode without its show"));
-            }
-            let exact = unix_in_key(c.get("gsi"));
-            let Some(when) = r.stamp(c, "created_at", exact)? else {
-                return Err(c.bad("created_at", "a watched episode without its time"));
-            };
-            let season = number(c, &["season_number", "s_no"])?;
-            let num = number(c, &["episode_number", "ep_no"])?;
-            let episode_id = id(c, "episode_id")?.or(id(c, "ep_id")?);
-            let i = r.show(tvdb.as_deref(), name);
-            r.watch(c, i, viewing, season, num, episode_id, when)
+            let row = r.episode_row(c, &V2_EPISODES, unix_in_key(c.get("gsi")))?;
+            r.watch(c, viewing, &row)
         });
         Ok(true)
     }
@@ -769,19 +821,8 @@ impl Reader {
                 return Ok(());
             }
             if entity == "episode" && ty == "watch" {
-                let tvdb = id(c, "series_id")?;
-                let name = c.get("series_name");
-                if tvdb.is_none() && name.is_none() {
-                    return Err(c.bad("series_id", "a watched episode without its show"));
-                }
-                let Some(when) = r.stamp(c, "created_at", exact)? else {
-                    return Err(c.bad("created_at", "a watched episode without its time"));
-                };
-                let season = number(c, &["season_number"])?;
-                let num = number(c, &["episode_number"])?;
-                let episode_id = id(c, "episode_id")?;
-                let i = r.show(tvdb.as_deref(), name);
-                return r.watch(c, i, 0, season, num, episode_id, when);
+                let row = r.episode_row(c, &V1_EPISODES, exact)?;
+                return r.watch(c, 0, &row);
             }
             // Counts, the last episode watched, runtimes: roll-ups of the
             // rows above.
@@ -827,18 +868,7 @@ impl Reader {
             return Ok(true);
         }
         self.rows(&t, &["tv_show_name"], |r, c| {
-            let tvdb = id(c, "tv_show_id")?;
-            let name = c.get("tv_show_name");
-            if tvdb.is_none() && name.is_none() {
-                return Err(c.bad("tv_show_name", "a watched episode without its show"));
-            }
-            let Some(when) = r.stamp(c, "created_at", None)? else {
-                return Err(c.bad("created_at", "a watched episode without its time"));
-            };
-            let season = number(c, &["episode_season_number"])?;
-            let num = number(c, &["episode_number"])?;
-            let episode_id = id(c, "episode_id")?;
-            let i = r.show(tvdb.as_deref(), name);
+            let row = r.episode_row(c, &SEEN_EPISODES, None)?;
             let times = if rewatched {
                 number(c, &["cpt"])?.unwrap_or(1).clamp(1, 100) as usize
             } else {
@@ -846,7 +876,7 @@ impl Reader {
             };
             for k in 0..times {
                 let viewing = if rewatched { k + 1 } else { 0 };
-                r.watch(c, i, viewing, season, num, episode_id.clone(), when)?;
+                r.watch(c, viewing, &row)?;
             }
             Ok(())
         });
