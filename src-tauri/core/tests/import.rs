@@ -914,6 +914,61 @@ fn tvtime_bad_input_names_the_file_and_line() {
     );
 }
 
+/// The tables other trackers document for exports between 2020's and
+/// 2024's: episodes by show name and numbers, rewatch counts, "watch
+/// later" and favourites, and the account's zone in user.csv.
+#[test]
+fn tvtime_tables_of_other_export_versions_and_the_zone_user_csv_names() {
+    let i = tvtime_files(&[
+        ("user.csv", b"id,name,timezone\n1,someone,Asia/Kolkata\n".to_vec()),
+        (
+            "seen_episode_source.csv",
+            b"tv_show_name,episode_season_number,episode_number,created_at\nDark,1,1,2018-10-18 12:56:10\nDark,1,2,2018-10-19 00:10:00\n".to_vec(),
+        ),
+        (
+            "watched_on_episode.csv",
+            b"tv_show_name,episode_season_number,episode_number,created_at\nDark,1,2,2018-10-20 21:00:00\n".to_vec(),
+        ),
+        (
+            "rewatched_episode.csv",
+            b"tv_show_name,episode_season_number,episode_number,cpt,created_at\nDark,1,1,2,2019-01-05 20:00:00\n".to_vec(),
+        ),
+        (
+            "user_show_special_status.csv",
+            b"tv_show_name,tv_show_id,status\nDark,334824,favorite\nLost,73739,for_later\n".to_vec(),
+        ),
+    ])
+    .unwrap();
+    let dark = incoming(&i, "Dark");
+    assert!(dark.fields.favorite);
+    assert_eq!(dark.fields.status, Status::Watching);
+    assert_eq!(dark.title.external_ids.tvdb.as_deref(), Some("334824"));
+    // Kolkata is UTC+05:30; the day is the one the viewer lived.
+    assert_eq!(at(watch_of(dark, 1, 1)), "2018-10-18T07:26:10+00:00");
+    let w = watch_of(dark, 1, 2);
+    assert_eq!(
+        at(w),
+        "2018-10-18T18:40:00+00:00",
+        "the earlier of two rows"
+    );
+    assert_eq!(w.day.unwrap().to_string(), "2018-10-19");
+    // cpt 2: two rewatches, each with S1E1.
+    assert_eq!(dark.viewings.len(), 2);
+    let re: Vec<_> = dark
+        .episodes
+        .iter()
+        .flatten()
+        .filter_map(|w| w.viewing)
+        .collect();
+    assert_eq!(re, [0, 1]);
+    assert_eq!(incoming(&i, "Lost").fields.status, Status::PlanToWatch);
+    assert!(
+        i.notes().iter().any(|n| n.contains("Asia/Kolkata")),
+        "{:?}",
+        i.notes()
+    );
+}
+
 #[test]
 fn trakt_then_letterboxd_then_imdb_merge_the_same_film() {
     let mut l = new_lib();

@@ -64,7 +64,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
     let mut csvs: Vec<&SourceFile> = csv_files(files).collect();
     // user.csv names the account's zone, which every other file's times need.
     if let Some(f) = csvs.iter().find(|f| f.base_name() == "user.csv") {
-        r.zone_from_user(f)?;
+        r.zone_from_user(f);
     }
     // Files with TVDB show ids first, so the tables that name shows only by
     // name find them.
@@ -466,23 +466,28 @@ fn table(f: &SourceFile, text: &str, required: &[&str]) -> Result<Table> {
 }
 
 impl Reader {
-    fn zone_from_user(&mut self, f: &SourceFile) -> Result<()> {
+    /// The account's zone from `user.csv`'s `timezone`. The file is
+    /// otherwise the account's personal details, so one Watchlog cannot
+    /// read costs only the zone.
+    fn zone_from_user(&mut self, f: &SourceFile) {
         let text = f.text(&mut self.parsed.notes);
-        let t = table(f, &text, &[])?;
-        if let Some(z) = t
+        let Ok(t) = Table::read(&f.name, &text, &["timezone"]) else {
+            return;
+        };
+        let Some(z) = t
             .rows
             .first()
             .and_then(|row| t.row(row).get("timezone").map(str::to_string))
-        {
-            match z.parse::<Tz>() {
-                Ok(tz) => self.named_zone = Some(tz),
-                Err(_) => self.parsed.notes.push(format!(
-                    "{}: the zone '{z}' is not one Watchlog knows; times were converted as the export's own exact times show",
-                    f.name
-                )),
-            }
+        else {
+            return;
+        };
+        match z.parse::<Tz>() {
+            Ok(tz) => self.named_zone = Some(tz),
+            Err(_) => self.parsed.notes.push(format!(
+                "{}: the zone '{z}' is not one Watchlog knows; times were converted as the export's own exact times show",
+                f.name
+            )),
         }
-        Ok(())
     }
 
     /// A stamp from a wall-clock column and an instant the row may carry.
