@@ -937,6 +937,10 @@ fn tvtime_tables_of_other_export_versions_and_the_zone_user_csv_names() {
             "user_show_special_status.csv",
             b"tv_show_name,tv_show_id,status\nDark,334824,favorite\nLost,73739,for_later\n".to_vec(),
         ),
+        (
+            "lists-prod-lists.csv",
+            b"name,objects\nMind-benders,[map[id:334824 type:series uuid:ca08] map[id:7 type:movie uuid:0b9d]]\nLater,\"[{\"\"id\"\":75340,\"\"type\"\":\"\"series\"\"}]\"\n".to_vec(),
+        ),
     ])
     .unwrap();
     let dark = incoming(&i, "Dark");
@@ -962,6 +966,19 @@ fn tvtime_tables_of_other_export_versions_and_the_zone_user_csv_names() {
         .collect();
     assert_eq!(re, [0, 1]);
     assert_eq!(incoming(&i, "Lost").fields.status, Status::PlanToWatch);
+    // Lists: their names become tags; a show only on a list is planned; a
+    // film the export names nowhere else is counted, not imported.
+    assert_eq!(dark.fields.tags, ["Mind-benders"]);
+    let listed = incoming(&i, "TVDB 75340");
+    assert_eq!(
+        (listed.fields.status, listed.fields.tags.clone()),
+        (Status::PlanToWatch, vec!["Later".to_string()])
+    );
+    assert!(
+        i.notes().iter().any(|n| n.contains("1 listed titles")),
+        "{:?}",
+        i.notes()
+    );
     assert!(
         i.notes().iter().any(|n| n.contains("Asia/Kolkata")),
         "{:?}",

@@ -18,6 +18,12 @@
 //!   `watched_on_episode.csv` (`tv_show_name`, `episode_season_number`,
 //!   `episode_number`, `created_at`) and `user_show_special_status.csv`
 //!   (`for_later`, `favorite`).
+//! - In any of them, `lists-prod-lists.csv`: each list's name becomes a tag
+//!   of its shows (by TVDB id) and films (by uuid).
+//!
+//! Votes, reactions and comments are left out and named in the notes
+//! (Watchlog keeps one rating and one review per title, TV Time's are per
+//! episode), as is every file that holds nothing about what was watched.
 //!
 //! Times. The newer tables write `created_at` as a wall-clock time in the
 //! account's zone (the zero time comes out as `0000-12-31 20:06:12`, Go's
@@ -46,7 +52,7 @@ use super::input::{csv_files, left_out, Cells, SourceFile, Table};
 use crate::error::{Error, Result};
 use crate::model::{
     EntryFields, EpisodeRef, ExternalIds, IncomingEntry, IncomingEpisode, IncomingWatch, Kind,
-    ParsedExport, Status, TitleFacts, ViewingDetails, WatchedWhen,
+    ParsedExport, Status, TitleFacts, ViewingDetails, WatchedWhen, MAX_TAG_CHARS,
 };
 
 /// The tables of seen episodes named by show name and numbers (or, in the
@@ -74,6 +80,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
         "tracking-prod-records-v2.csv",
         "tracking-prod-records.csv",
         "user_show_special_status.csv",
+        "lists-prod-lists.csv",
         "rewatched_episode.csv",
     ];
     let rank = |f: &SourceFile| {
@@ -91,6 +98,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
             "tracking-prod-records-v2.csv" => r.records_v2(f)?,
             "tracking-prod-records.csv" => r.records(f)?,
             "user_show_special_status.csv" => r.special_status(f)?,
+            "lists-prod-lists.csv" => r.lists(f)?,
             "rewatched_episode.csv" => r.seen(f, true)?,
             b if SEEN_FILES.contains(&b) => r.seen(f, false)?,
             "user.csv" => continue,
@@ -211,6 +219,8 @@ struct Show {
     stopped: bool,
     later: bool,
     favorite: bool,
+    /// The names of the lists it is on.
+    tags: Vec<String>,
     /// The export's own count of episodes seen.
     count: u32,
     /// (viewing, season, number) → when: viewing 0 is the first watch,
@@ -271,6 +281,7 @@ struct Film {
     followed: Option<Stamp>,
     watched: Option<Stamp>,
     rewatches: u32,
+    tags: Vec<String>,
 }
 
 #[derive(Default)]
@@ -629,6 +640,49 @@ impl Reader {
         Ok(true)
     }
 
+    /// `lists-prod-lists.csv`: each list's `name` becomes a tag of its
+    /// titles, named in `objects` (a Go dump `[map[id:… type:series
+    /// uuid:…] …]`, or JSON in some versions): a series by its TVDB id
+    /// (`id`), a film by its uuid. A film the rest of the export never
+    /// names cannot be imported; they are counted in a note.
+    fn lists(&mut self, f: &SourceFile) -> Result<bool> {
+        let text = f.text(&mut self.parsed.notes);
+        let t = table(f, &text, &["name", "objects"])?;
+        let mut unnamed = 0usize;
+        self.rows(&t, &["name"], |r, c| {
+            let Some(name) = c.get("name") else {
+                return Err(c.bad("name", "a list without a name"));
+            };
+            let tag: String = name.chars().take(MAX_TAG_CHARS).collect();
+            for item in list_items(c.get("objects").unwrap_or("")) {
+                let id = item
+                    .get("id")
+                    .and_then(|v| parse_id(v))
+                    .map(|n| n.to_string());
+                let uuid = item.get("uuid").cloned();
+                match (item.get("type").map(String::as_str), id, uuid) {
+                    (Some("series" | "show"), Some(tvdb), _) => {
+                        let i = r.show(Some(&tvdb), None);
+                        push_tag(&mut r.shows[i].tags, &tag);
+                    }
+                    (Some("movie"), _, Some(uuid)) => match r.film_keys.get(&uuid) {
+                        Some(&i) => push_tag(&mut r.films[i].tags, &tag),
+                        None => unnamed += 1,
+                    },
+                    _ => unnamed += 1,
+                }
+            }
+            Ok(())
+        });
+        if unnamed > 0 {
+            self.parsed.notes.push(format!(
+                "{}: {unnamed} listed titles are named only by TV Time's own ids, which the rest of the export does not name; they were not imported",
+                f.name
+            ));
+        }
+        Ok(true)
+    }
+
     fn special_status(&mut self, f: &SourceFile) -> Result<bool> {
         let text = f.text(&mut self.parsed.notes);
         let t = table(f, &text, &["status"])?;
@@ -967,6 +1021,44 @@ impl Reader {
     }
 }
 
+fn push_tag(tags: &mut Vec<String>, tag: &str) {
+    if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+        tags.push(tag.to_string());
+    }
+}
+
+/// A list's items: Go's `[map[k:v …] map[…]]`, or a JSON array of objects.
+fn list_items(v: &str) -> Vec<HashMap<String, String>> {
+    let v = v.trim();
+    if let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(v) {
+        return items
+            .iter()
+            .filter_map(|i| i.as_object())
+            .map(|o| {
+                o.iter()
+                    .filter_map(|(k, v)| {
+                        let v = match v {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Number(n) => n.to_string(),
+                            _ => return None,
+                        };
+                        Some((k.clone(), v))
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+    v.split("map[")
+        .skip(1)
+        .map(|chunk| {
+            go_map(&format!("map[{}]", chunk.trim().trim_end_matches(']')))
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
 fn utc_offset(secs: i64) -> String {
     let sign = if secs < 0 { '−' } else { '+' };
     let a = secs.abs();
@@ -1130,6 +1222,7 @@ fn show_entry(s: Show, zone: &Zone) -> (IncomingEntry, bool) {
             progress,
             started_on: first_days.iter().min().copied(),
             favorite: s.favorite,
+            tags: s.tags,
             ..Default::default()
         },
         viewings,
@@ -1170,6 +1263,7 @@ fn film_entry(f: Film, zone: &Zone) -> IncomingEntry {
             },
             progress: u32::from(seen),
             finished_on: watched_on,
+            tags: f.tags,
             ..Default::default()
         },
         viewings: (0..f.rewatches)
