@@ -93,22 +93,22 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
     for f in csvs {
         let base = f.base_name();
         let read = match base.as_str() {
-            "followed_tv_show.csv" => r.followed(f)?,
-            "user_tv_show_data.csv" => r.user_shows(f)?,
-            "tracking-prod-records-v2.csv" => r.records_v2(f)?,
-            "tracking-prod-records.csv" => r.records(f)?,
-            "user_show_special_status.csv" => r.special_status(f)?,
-            "lists-prod-lists.csv" => r.lists(f)?,
-            "rewatched_episode.csv" => r.seen(f, true)?,
-            b if SEEN_FILES.contains(&b) => r.seen(f, false)?,
+            "followed_tv_show.csv" => r.followed(f),
+            "user_tv_show_data.csv" => r.user_shows(f),
+            "tracking-prod-records-v2.csv" => r.records_v2(f),
+            "tracking-prod-records.csv" => r.records(f),
+            "user_show_special_status.csv" => r.special_status(f),
+            "lists-prod-lists.csv" => r.lists(f),
+            "rewatched_episode.csv" => r.seen(f, true),
+            b if SEEN_FILES.contains(&b) => r.seen(f, false),
             "user.csv" => continue,
-            _ => false,
+            _ => {
+                left.push(f.name.clone());
+                continue;
+            }
         };
-        if read {
-            read_files.push(f.name.clone());
-        } else {
-            left.push(f.name.clone());
-        }
+        read?;
+        read_files.push(f.name.clone());
     }
     if read_files.is_empty() {
         return Err(Error::invalid(format!(
@@ -599,7 +599,7 @@ impl Reader {
         }
     }
 
-    fn followed(&mut self, f: &SourceFile) -> Result<bool> {
+    fn followed(&mut self, f: &SourceFile) -> Result<()> {
         let text = f.text(&mut self.parsed.notes);
         let t = table(f, &text, &["tv_show_id"])?;
         self.rows(&t, &["tv_show_name"], |r, c| {
@@ -616,10 +616,10 @@ impl Reader {
             s.stopped |= !active;
             Ok(())
         });
-        Ok(true)
+        Ok(())
     }
 
-    fn user_shows(&mut self, f: &SourceFile) -> Result<bool> {
+    fn user_shows(&mut self, f: &SourceFile) -> Result<()> {
         let text = f.text(&mut self.parsed.notes);
         let t = table(f, &text, &["tv_show_id"])?;
         self.rows(&t, &["tv_show_name", "tv_show_id"], |r, c| {
@@ -637,7 +637,7 @@ impl Reader {
             s.count = s.count.max(count);
             Ok(())
         });
-        Ok(true)
+        Ok(())
     }
 
     /// `lists-prod-lists.csv`: each list's `name` becomes a tag of its
@@ -645,7 +645,7 @@ impl Reader {
     /// uuid:…] …]`, or JSON in some versions): a series by its TVDB id
     /// (`id`), a film by its uuid. A film the rest of the export never
     /// names cannot be imported; they are counted in a note.
-    fn lists(&mut self, f: &SourceFile) -> Result<bool> {
+    fn lists(&mut self, f: &SourceFile) -> Result<()> {
         let text = f.text(&mut self.parsed.notes);
         let t = table(f, &text, &["name", "objects"])?;
         let mut unnamed = 0usize;
@@ -680,10 +680,10 @@ impl Reader {
                 f.name
             ));
         }
-        Ok(true)
+        Ok(())
     }
 
-    fn special_status(&mut self, f: &SourceFile) -> Result<bool> {
+    fn special_status(&mut self, f: &SourceFile) -> Result<()> {
         let text = f.text(&mut self.parsed.notes);
         let t = table(f, &text, &["status"])?;
         if !t.has("tv_show_id") && !t.has("tv_show_name") {
@@ -708,7 +708,7 @@ impl Reader {
             }
             Ok(())
         });
-        Ok(true)
+        Ok(())
     }
 
     /// A row naming a watched episode under `cols`: its show (made when
@@ -770,7 +770,7 @@ impl Reader {
         }
     }
 
-    fn records_v2(&mut self, f: &SourceFile) -> Result<bool> {
+    fn records_v2(&mut self, f: &SourceFile) -> Result<()> {
         let text = f.text(&mut self.parsed.notes);
         let t = table(f, &text, &["key", "created_at"])?;
         self.rows(&t, &["series_name"], |r, c| {
@@ -829,10 +829,10 @@ impl Reader {
             let row = r.episode_row(c, &V2_EPISODES, unix_in_key(c.get("gsi")))?;
             r.watch(c, viewing, &row)
         });
-        Ok(true)
+        Ok(())
     }
 
-    fn records(&mut self, f: &SourceFile) -> Result<bool> {
+    fn records(&mut self, f: &SourceFile) -> Result<()> {
         let text = f.text(&mut self.parsed.notes);
         let t = table(f, &text, &["type", "created_at"])?;
         self.rows(&t, &["movie_name", "series_name"], |r, c| {
@@ -887,12 +887,12 @@ impl Reader {
             // rows above.
             Ok(())
         });
-        Ok(true)
+        Ok(())
     }
 
     /// `seen_episode*.csv`, `watched_on_episode.csv` and
     /// `rewatched_episode.csv` (each of its rows `cpt` rewatches).
-    fn seen(&mut self, f: &SourceFile, rewatched: bool) -> Result<bool> {
+    fn seen(&mut self, f: &SourceFile, rewatched: bool) -> Result<()> {
         let text = f.text(&mut self.parsed.notes);
         let t = table(f, &text, &["created_at"])?;
         let named = (t.has("tv_show_name") || t.has("tv_show_id"))
@@ -924,7 +924,7 @@ impl Reader {
                 self.unattached += n;
             }
             self.unattached_files.push(f.name.clone());
-            return Ok(true);
+            return Ok(());
         }
         self.rows(&t, &["tv_show_name"], |r, c| {
             let row = r.episode_row(c, &SEEN_EPISODES, None)?;
@@ -939,7 +939,7 @@ impl Reader {
             }
             Ok(())
         });
-        Ok(true)
+        Ok(())
     }
 
     fn finish(mut self, read: Vec<String>, left: Vec<String>) -> Result<ParsedExport> {
