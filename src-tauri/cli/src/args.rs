@@ -73,8 +73,8 @@ pub enum Command {
     Export(crate::transfer::ExportArgs),
     /// Copy the library file (SQLite backup API); `backup list` shows the backups.
     Backup(crate::transfer::BackupArgs),
-    /// Import from Letterboxd, Trakt, IMDb, Simkl, MyDramaList, TMDB or a
-    /// Watchlog export: shows the plan, imports with --apply; `import undo`.
+    /// Import from Letterboxd, Trakt, IMDb, Simkl, MyDramaList, TMDB, TV Time
+    /// or a Watchlog export: shows the plan, imports with --apply; `import undo`.
     Import(crate::import::ImportArgs),
     /// Replace the library with a backup (the current one is kept aside).
     Restore {

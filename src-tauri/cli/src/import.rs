@@ -31,7 +31,7 @@ pub struct ImportArgs {
     #[command(subcommand)]
     pub command: Option<ImportCommand>,
     /// watchlog-json, watchlog-csv, letterboxd, trakt, imdb, simkl, mdl,
-    /// tmdb, or auto (detected from the content).
+    /// tmdb, tvtime, or auto (detected from the content).
     #[arg(value_name = "FORMAT")]
     pub format: Option<String>,
     /// The export: a file, a folder or a zip.

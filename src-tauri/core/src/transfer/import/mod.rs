@@ -26,6 +26,7 @@ pub mod merge;
 pub mod simkl;
 pub mod tmdb;
 pub mod trakt;
+pub mod tvtime;
 pub mod undo;
 pub mod watchlog_csv;
 pub mod watchlog_json;
@@ -513,6 +514,8 @@ mod layering {
                 let allowed = [
                     "std::",
                     "chrono::",
+                    // Zones by IANA name (a TV Time export's account zone).
+                    "chrono_tz::",
                     "serde",
                     "super::input::",
                     "super::merge::",
