@@ -596,12 +596,17 @@ fn settings_round_trip() {
         })
         .unwrap_err();
     assert_eq!(e.field(), Some("webhook_port"), "{e}");
-    let saved = lib
+    let kept = lib
         .save_settings(&Settings {
             webhook_token: None,
             ..off
         })
         .unwrap();
+    assert_eq!(
+        kept.webhook_token.as_deref(),
+        Some(token.as_str()),
+        "a listener turned off keeps its token for next time"
+    );
     drop(lib);
     let mut lib = Library::open(&path).unwrap();
     let s = lib.settings().unwrap();
