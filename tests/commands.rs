@@ -22,6 +22,7 @@ fn app() -> TestApp {
     let app = with_commands(mock_builder())
         .manage(AppState::open(&sandbox.db))
         .manage(watchlog_app::commands::catalog::CatalogState::default())
+        .manage(watchlog_app::webhooks::WebhookState::default())
         .build(tauri::generate_context!())
         .expect("the app builds on the mock runtime");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -886,6 +887,7 @@ fn the_needs_a_match_list_through_ipc() {
         json!(false),
         "no run to stop"
     );
+}
 
 /// A season's check as the UI sends it: the episodes in one call, all of
 /// them or none; then a rewatch, which keeps those marks under the earlier
@@ -995,4 +997,62 @@ fn a_season_is_marked_in_one_call_and_a_rewatch_starts_again() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "not_found", "{err}");
+}
+
+#[test]
+fn the_apps_webhook_listener_follows_its_setting_and_records_a_finished_film() {
+    let Some(jellyfin) =
+        fixtures::read("webhooks/jellyfin/jellyfin_PlaybackStop_movie_allprops_10.8.8_movary.json")
+    else {
+        return;
+    };
+    let t = app();
+    let w = &t.window;
+    let off = invoke(w, "webhook_status", json!({})).unwrap();
+    assert_eq!(off["urls"], json!([]), "not listening until a port is set");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut settings = invoke(w, "get_settings", json!({})).unwrap();
+    settings["webhook_port"] = port.into();
+    let saved = invoke(w, "save_settings", json!({ "settings": settings })).unwrap();
+    let token = saved["webhook_token"].as_str().unwrap().to_string();
+    let on = invoke(w, "webhook_status", json!({})).unwrap();
+    let jellyfin_url = format!("http://127.0.0.1:{port}/webhooks/jellyfin?token={token}");
+    assert_eq!(on["urls"][0], jellyfin_url.as_str(), "{on}");
+
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST /webhooks/jellyfin?token={token} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        jellyfin.len()
+    )
+    .unwrap();
+    s.write_all(&jellyfin).unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let page = invoke(
+        w,
+        "list_page",
+        json!({ "query": { "status": null, "platform": null, "search": "menu", "sort": null, "reverse": false, "limit": 50, "offset": 0 } }),
+    )
+    .unwrap();
+    assert_eq!(page["rows"][0]["name"], "The Menu", "{page}");
+
+    // Turned off, the port is let go.
+    settings["webhook_port"] = json!(null);
+    invoke(w, "save_settings", json!({ "settings": settings })).unwrap();
+    assert_eq!(
+        invoke(w, "webhook_status", json!({})).unwrap()["urls"],
+        json!([])
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+        "the listener let go of its port"
+    );
 }

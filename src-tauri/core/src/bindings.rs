@@ -60,6 +60,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::catalog::MatchProgress::export_all(&cfg)?;
     crate::catalog::MatchRun::export_all(&cfg)?;
     crate::catalog::Unmatched::export_all(&cfg)?;
+    crate::webhooks::ListenerStatus::export_all(&cfg)?;
     crate::catalog::CatalogStatus::export_all(&cfg)?;
     crate::catalog::AiringStatus::export_all(&cfg)?;
     crate::model::AiredEpisode::export_all(&cfg)?;

@@ -12,6 +12,7 @@ import type { Provider } from './bindings/Provider';
 import type { RefreshProgress } from './bindings/RefreshProgress';
 import type { RefreshSummary } from './bindings/RefreshSummary';
 import type { Unmatched } from './bindings/Unmatched';
+import type { ListenerStatus } from './bindings/ListenerStatus';
 import type { SearchAnswer } from './bindings/SearchAnswer';
 import type { Entry } from './bindings/Entry';
 import type { EntryFields } from './bindings/EntryFields';
@@ -188,6 +189,8 @@ export const api = {
   matchPick: (id: number, show: CatalogRef) => call<Entry>('match_pick', { id, show }),
   /** Keeps the entry as it is: off the list for good. */
   matchKeep: (id: number) => call<null>('match_keep', { id }),
+  /** The webhook listener's addresses, or why it is not listening. */
+  webhookStatus: () => call<ListenerStatus>('webhook_status'),
   cancelRefresh: () => call<boolean>('cancel_refresh'),
   catalogStatus: () => call<CatalogStatus>('catalog_status'),
   /** Saves the TMDB key (`null` or "" removes it); the key is never read back. */
