@@ -234,7 +234,8 @@ fn unzip(
     Ok(())
 }
 
-/// A file's text: UTF-8 (a byte-order mark removed), else Latin-1.
+/// A file's text: UTF-16 (spreadsheets' "Unicode text"), UTF-8 (a
+/// byte-order mark removed), else Latin-1.
 pub struct Decoded {
     pub text: String,
     /// True when the file was not UTF-8 and was read as Latin-1.
@@ -242,6 +243,12 @@ pub struct Decoded {
 }
 
 pub fn decode(bytes: &[u8]) -> Decoded {
+    if let Some(text) = utf16(bytes) {
+        return Decoded {
+            text,
+            latin1: false,
+        };
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Decoded {
@@ -255,6 +262,35 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             latin1: true,
         },
     }
+}
+
+/// The text of a UTF-16 file: one with a byte-order mark, or one whose
+/// first characters are ASCII with a zero byte beside each (a spreadsheet
+/// that wrote none). A character cut in half at the end (the first 64 KiB
+/// read for detection) becomes U+FFFD.
+fn utf16(bytes: &[u8]) -> Option<String> {
+    let ascii_le = |b: &[u8]| b.len() >= 4 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0;
+    let ascii_be = |b: &[u8]| b.len() >= 4 && b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0;
+    let (body, little) = if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (rest, true)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (rest, false)
+    } else if ascii_le(bytes) {
+        (bytes, true)
+    } else if ascii_be(bytes) {
+        (bytes, false)
+    } else {
+        return None;
+    };
+    let units: Vec<u16> = body
+        .chunks(2)
+        .map(|c| match (c, little) {
+            ([a, b], true) => u16::from_le_bytes([*a, *b]),
+            ([a, b], false) => u16::from_be_bytes([*a, *b]),
+            _ => 0xFFFD,
+        })
+        .collect();
+    Some(String::from_utf16_lossy(&units))
 }
 
 /// An error about one place in a file.
@@ -684,6 +720,25 @@ mod tests {
         assert_eq!(scale_rating("8", 1.0, 10.0).unwrap().get(), 80);
         assert!(scale_rating("6", 0.5, 5.0).is_err());
         assert!(scale_rating("NaN", 0.5, 5.0).is_err());
+    }
+
+    #[test]
+    fn utf16_with_or_without_its_mark_is_text() {
+        let text = "Title,Date\n\"Dark: Temporada 2: Materia oscura\",\"16/06/20\"\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [
+            [&b"\xFF\xFE"[..], &le].concat(),
+            [&b"\xFE\xFF"[..], &be].concat(),
+            le.clone(),
+            be,
+        ] {
+            let d = decode(&bytes);
+            assert_eq!(d.text, text);
+            assert!(!d.latin1);
+        }
+        assert_eq!(decode(b"\xEF\xBB\xBFTitle").text, "Title");
+        assert_eq!(decode(b"caf\xE9").text, "café");
     }
 
     #[test]
