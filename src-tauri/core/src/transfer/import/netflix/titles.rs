@@ -25,13 +25,11 @@ use std::collections::{HashMap, HashSet};
 /// What a season marker says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Season {
-    /// A numbered season: "Season 2", "Temporada 3", "シーズン1", "1. řada".
+    /// A numbered season: "Season 2", "Temporada 3", "シーズン1", "1. řada",
+    /// and a part or volume in its place ("Part 2", "Volumen 1").
     Numbered(u32),
     /// A limited series or miniseries: its one season.
     Limited,
-    /// A part, volume, collection, book or chapter: a division whose
-    /// season the title does not tell.
-    Part,
 }
 
 impl Season {
@@ -40,7 +38,6 @@ impl Season {
         match self {
             Season::Numbered(n) => Some(n),
             Season::Limited => Some(1),
-            Season::Part => None,
         }
     }
 }
@@ -49,6 +46,9 @@ impl Season {
 enum Shape {
     Numbered,
     Limited,
+    /// A part, volume, collection, book or chapter where a season's name
+    /// goes ("Money Heist: Part 3"): Netflix numbers its episodes afresh
+    /// like a season's, and catalogues list it as that season.
     Part,
 }
 
@@ -254,9 +254,8 @@ pub fn season_marker(segment: &str) -> Option<Season> {
     SEASONS.iter().find_map(|(pattern, shape)| {
         let n = fits(&s, pattern)?;
         Some(match shape {
-            Shape::Numbered => Season::Numbered(n),
+            Shape::Numbered | Shape::Part => Season::Numbered(n),
             Shape::Limited => Season::Limited,
-            Shape::Part => Season::Part,
         })
     })
 }
@@ -458,12 +457,12 @@ mod tests {
             ("Minissérie", Season::Limited),
             ("Miniserie", Season::Limited),
             ("リミテッドシリーズ", Season::Limited),
-            ("Part 2", Season::Part),
-            ("Parte II", Season::Part),
-            ("Volume 1", Season::Part),
-            ("Volumen 2", Season::Part),
-            ("パート3", Season::Part),
-            ("Livro 2", Season::Part),
+            ("Part 2", Season::Numbered(2)),
+            ("Parte II", Season::Numbered(2)),
+            ("Volume 1", Season::Numbered(1)),
+            ("Volumen 2", Season::Numbered(2)),
+            ("パート3", Season::Numbered(3)),
+            ("Livro 2", Season::Numbered(2)),
         ] {
             assert_eq!(season_marker(segment), Some(season), "{segment}");
         }
