@@ -146,7 +146,10 @@ fn several_profiles_are_listed_and_one_is_read() {
         let payload = ErrorPayload::from(&e);
         assert_eq!(payload.code, "needs_choice", "{e}");
         assert_eq!(payload.field.as_deref(), Some("profile"));
-        assert_eq!(payload.choices.as_deref(), Some(&profiles.iter().map(|p| p.to_string()).collect::<Vec<_>>()[..]));
+        assert_eq!(
+            payload.choices.as_deref(),
+            Some(&profiles.iter().map(|p| p.to_string()).collect::<Vec<_>>()[..])
+        );
         assert!(e.to_string().contains("--profile"), "{e}");
         assert!(matches!(e, Error::NeedsChoice { .. }));
         for who in profiles {
@@ -162,7 +165,11 @@ fn several_profiles_are_listed_and_one_is_read() {
                 short == 0 || notes.contains(&format!("{short} plays shorter than 5 minutes")),
                 "{name} {who}: {short} short plays; {notes}"
             );
-            assert_eq!(watched(&import), titles, "{name} {who}: one watch per title played");
+            assert_eq!(
+                watched(&import),
+                titles,
+                "{name} {who}: one watch per title played"
+            );
         }
     }
     // A profile named in another case is the same profile; a missing one
@@ -199,7 +206,13 @@ fn a_spreadsheet_resaved_file_reads_month_first_in_utc() {
     let eps = show.episodes.as_ref().unwrap();
     let islands = eps
         .iter()
-        .find(|w| w.episode == IncomingEpisode::Numbered(EpisodeRef { season: 1, number: 1 }))
+        .find(|w| {
+            w.episode
+                == IncomingEpisode::Numbered(EpisodeRef {
+                    season: 1,
+                    number: 1,
+                })
+        })
         .expect("Islands is S1E1");
     assert_eq!(
         islands.when,
@@ -222,7 +235,10 @@ fn date_orders_are_found_from_the_file() {
     let last = code.episodes.as_ref().unwrap().last().unwrap();
     assert_eq!(
         last.episode,
-        IncomingEpisode::Numbered(EpisodeRef { season: 1, number: 3 })
+        IncomingEpisode::Numbered(EpisodeRef {
+            season: 1,
+            number: 3
+        })
     );
     assert_eq!(last.when, WatchedWhen::On(day(2020, 5, 27)));
     // "Dark: Temporada 2: Materia oscura","16/06/20"
@@ -270,7 +286,13 @@ fn shows_are_grouped_in_spanish_portuguese_and_japanese() {
     let eps = reina.episodes.as_ref().unwrap();
     let s2e58: Vec<_> = eps
         .iter()
-        .filter(|w| w.episode == IncomingEpisode::Numbered(EpisodeRef { season: 2, number: 58 }))
+        .filter(|w| {
+            w.episode
+                == IncomingEpisode::Numbered(EpisodeRef {
+                    season: 2,
+                    number: 58,
+                })
+        })
         .collect();
     assert_eq!(s2e58.len(), 1, "played in several sittings, watched once");
     let mut plays = csv::Reader::from_path(&gt).unwrap();
@@ -291,7 +313,10 @@ fn shows_are_grouped_in_spanish_portuguese_and_japanese() {
         "at its first play"
     );
     assert!(eps.iter().any(|w| w.episode
-        == IncomingEpisode::Numbered(EpisodeRef { season: 3, number: 1 })));
+        == IncomingEpisode::Numbered(EpisodeRef {
+            season: 3,
+            number: 1
+        })));
     assert!(
         import
             .incoming()
@@ -354,7 +379,9 @@ fn films_with_colons_stay_films() {
     }
     let import = read(&ja, &ReadOptions::default());
     assert_eq!(
-        named(&import, "エルカミーノ: ブレイキング・バッド THE MOVIE").title.kind,
+        named(&import, "エルカミーノ: ブレイキング・バッド THE MOVIE")
+            .title
+            .kind,
         Kind::Film
     );
 }
@@ -453,9 +480,12 @@ fn bad_lines_are_refused_naming_the_file_and_line() {
     let text = text.trim_end();
     let lines = text.lines().count();
     let fail = |text: String| {
-        Import::from_files(None, as_file("NetflixViewingHistory.csv", text.into_bytes()))
-            .unwrap_err()
-            .to_string()
+        Import::from_files(
+            None,
+            as_file("NetflixViewingHistory.csv", text.into_bytes()),
+        )
+        .unwrap_err()
+        .to_string()
     };
     // A month-first date after the file's day-first ones.
     let e = fail(format!("{text}\n\"Dark: Temporada 3: Luz\",\"10/13/20\"\n"));
