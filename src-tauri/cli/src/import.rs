@@ -54,9 +54,10 @@ pub struct ImportArgs {
     /// from the file itself (every date like 03/04/20).
     #[arg(long, value_name = "ORDER")]
     pub date_order: Option<String>,
-    /// Plays shorter than this many minutes are not watches (Netflix).
-    #[arg(long, value_name = "N", default_value_t = ReadOptions::MIN_PLAY_MINUTES)]
-    pub min_minutes: u32,
+    /// Plays shorter than this many minutes are not watches (Netflix;
+    /// 5 unless given).
+    #[arg(long, value_name = "N")]
+    pub min_minutes: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

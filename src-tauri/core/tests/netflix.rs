@@ -188,7 +188,7 @@ fn the_threshold_is_the_readers_option() {
     let Some(path) = fixture(EE) else { return };
     for minutes in [0, 5, 30] {
         let opts = ReadOptions {
-            min_play_minutes: minutes,
+            min_play_minutes: Some(minutes),
             ..Default::default()
         };
         let import = read(&path, &opts);

@@ -241,7 +241,7 @@ impl fmt::Display for ImportFormat {
 /// cannot tell it themselves. Every field has a default, so a caller that
 /// knows nothing passes `ReadOptions::default()`.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReadOptions {
     /// The profile to read, in an export holding several (Netflix's
@@ -252,22 +252,18 @@ pub struct ReadOptions {
     /// two ways (Netflix's `03/04/20`); `None`: found from the file.
     pub date_order: Option<DateOrder>,
     /// A play shorter than this many minutes is not a watch (Netflix: a
-    /// peek at an episode, a title left after the opening).
-    pub min_play_minutes: u32,
+    /// peek at an episode, a title left after the opening); `None`:
+    /// [`ReadOptions::MIN_PLAY_MINUTES`].
+    pub min_play_minutes: Option<u32>,
 }
 
 impl ReadOptions {
     /// The short-play threshold unless one is given.
     pub const MIN_PLAY_MINUTES: u32 = 5;
-}
 
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            profile: None,
-            date_order: None,
-            min_play_minutes: Self::MIN_PLAY_MINUTES,
-        }
+    /// The short-play threshold in force.
+    pub fn min_play(&self) -> u32 {
+        self.min_play_minutes.unwrap_or(Self::MIN_PLAY_MINUTES)
     }
 }
 

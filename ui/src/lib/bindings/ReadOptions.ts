@@ -20,6 +20,7 @@ profile: string | null,
 date_order: DateOrder | null, 
 /**
  * A play shorter than this many minutes is not a watch (Netflix: a
- * peek at an episode, a title left after the opening).
+ * peek at an episode, a title left after the opening); `None`:
+ * [`ReadOptions::MIN_PLAY_MINUTES`].
  */
-min_play_minutes: number, };
+min_play_minutes: number | null, };

@@ -10,7 +10,7 @@
 //!   ([`Error::NeedsChoice`], field `profile`). A row whose
 //!   `Supplemental Video Type` is set (TRAILER, HOOK, TEASER_TRAILER,
 //!   RECAP, PROMOTIONAL…) is a preview Netflix played, not a viewing; a
-//!   play shorter than [`ReadOptions::min_play_minutes`] is not a watch.
+//!   play shorter than [`ReadOptions::min_play`] minutes is not a watch.
 //!   `Start Time` is UTC, so each watch keeps its instant. `Latest
 //!   Bookmark` reads "Not latest view" on every play of a title but its
 //!   last (a resumed episode, a rewatch): such a row is a viewing like any
@@ -178,7 +178,7 @@ fn activity(
     }
     let profile = profile(file, &t, opts)?;
     let order = date_order(&t, "start time", opts.date_order)?;
-    let min_seconds = u64::from(opts.min_play_minutes) * 60;
+    let min_seconds = u64::from(opts.min_play()) * 60;
     let (mut supplemental, mut short) = (0usize, 0usize);
     let mut plays = Vec::new();
     for row in &t.rows {
@@ -221,7 +221,7 @@ fn activity(
     if short > 0 {
         notes.push(format!(
             "{short} plays shorter than {} minutes were not counted as watches",
-            opts.min_play_minutes
+            opts.min_play()
         ));
     }
     Ok(plays)
