@@ -121,7 +121,8 @@ fn detect_one(f: &SourceFile) -> Option<ImportFormat> {
     if has("episodes watched") && has("title") {
         return Some(ImportFormat::Mdl);
     }
-    if (has("profile name") && has("start time")) || first.trim() == "title,date" {
+    let columns = first.split([',', '\t', ';']).count();
+    if (has("profile name") && has("start time")) || (columns == 2 && has("title") && has("date")) {
         return Some(ImportFormat::Netflix);
     }
     if has("title") && (has("status") || has("rating_100")) {

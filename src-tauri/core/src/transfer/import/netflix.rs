@@ -87,14 +87,14 @@ struct Play {
     when: When,
 }
 
-/// Which of Netflix's files a header is.
+/// Which of Netflix's two files a text is, by its header.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind2 {
+enum Source {
     Activity,
     History,
 }
 
-fn which(text: &str) -> Option<Kind2> {
+fn source_of(text: &str) -> Option<Source> {
     let first = text.lines().next().unwrap_or("");
     let cols: Vec<String> = first
         .split([',', ';', '\t'])
@@ -102,9 +102,9 @@ fn which(text: &str) -> Option<Kind2> {
         .collect();
     let has = |c: &str| cols.iter().any(|x| x == c);
     if has("profile name") && has("start time") && has("title") {
-        Some(Kind2::Activity)
+        Some(Source::Activity)
     } else if cols.len() == 2 && has("title") && has("date") {
-        Some(Kind2::History)
+        Some(Source::History)
     } else {
         None
     }
@@ -112,16 +112,16 @@ fn which(text: &str) -> Option<Kind2> {
 
 pub fn read(files: &[SourceFile], opts: &ReadOptions) -> Result<ParsedExport> {
     let mut parsed = ParsedExport::default();
-    let mut found: Vec<(Kind2, &SourceFile, String, Vec<String>)> = Vec::new();
+    let mut found: Vec<(Source, &SourceFile, String, Vec<String>)> = Vec::new();
     for f in csv_files(files) {
         let mut notes = Vec::new();
         let text = f.text(&mut notes);
-        if let Some(kind) = which(&text) {
+        if let Some(kind) = source_of(&text) {
             found.push((kind, f, text, notes));
         }
     }
     // The activity file knows more (each play, its instant and length).
-    found.sort_by_key(|(k, ..)| *k != Kind2::Activity);
+    found.sort_by_key(|(k, ..)| *k != Source::Activity);
     let Some((kind, file, text, notes)) = found.first() else {
         return Err(Error::invalid(
             "this export holds no Netflix viewing file (ViewingActivity.csv, with Profile Name and Start Time columns, or NetflixViewingHistory.csv, with Title and Date); nothing was imported",
@@ -135,8 +135,8 @@ pub fn read(files: &[SourceFile], opts: &ReadOptions) -> Result<ParsedExport> {
         ));
     }
     let plays = match kind {
-        Kind2::Activity => activity(&file.name, text, opts, &mut parsed.notes)?,
-        Kind2::History => {
+        Source::Activity => activity(&file.name, text, opts, &mut parsed.notes)?,
+        Source::History => {
             parsed.notes.push(format!(
                 "{} gives each title once, on the day it was last watched: episodes are dated that day",
                 file.name
@@ -413,9 +413,11 @@ struct Gathered {
     facts: TitleFacts,
     first: When,
     last: When,
-    /// Every episode once (the key is its season and number or name), at
-    /// its first play.
-    watches: Vec<(String, IncomingEpisode, When)>,
+    /// Every episode once, at its first play.
+    watches: Vec<(IncomingEpisode, When)>,
+    /// Where each episode is in `watches`, by its season and number or
+    /// name.
+    places: HashMap<String, usize>,
     limited: bool,
 }
 
@@ -472,6 +474,7 @@ fn entries(plays: &[Play]) -> Vec<IncomingEntry> {
                 first: p.when,
                 last: p.when,
                 watches: Vec::new(),
+                places: HashMap::new(),
                 limited: true,
             });
             slots.len() - 1
@@ -481,9 +484,12 @@ fn entries(plays: &[Play]) -> Vec<IncomingEntry> {
         g.last = g.last.max(p.when);
         if let Some((key, ep, limited)) = episode {
             g.limited &= limited;
-            match g.watches.iter_mut().find(|(k, ..)| *k == key) {
-                Some(w) => w.2 = w.2.min(p.when),
-                None => g.watches.push((key, ep, p.when)),
+            match g.places.get(&key) {
+                Some(&at) => g.watches[at].1 = g.watches[at].1.min(p.when),
+                None => {
+                    g.places.insert(key, g.watches.len());
+                    g.watches.push((ep, p.when));
+                }
             }
         }
     }
@@ -507,7 +513,7 @@ fn entry(g: Gathered) -> IncomingEntry {
             facts.kind = Kind::Miniseries;
         }
         let mut watches = g.watches;
-        watches.sort_by_key(|(_, _, when)| *when);
+        watches.sort_by_key(|(_, when)| *when);
         let fields = EntryFields {
             status: Status::Watching,
             progress: watches.len() as u32,
@@ -517,7 +523,7 @@ fn entry(g: Gathered) -> IncomingEntry {
         };
         let episodes = watches
             .into_iter()
-            .map(|(_, episode, when)| IncomingWatch {
+            .map(|(episode, when)| IncomingWatch {
                 episode,
                 when: when.watched(),
                 ..Default::default()
@@ -557,36 +563,35 @@ mod tests {
         s
     }
 
+    /// The day the file's first title was finished, read with `opts`.
+    fn first_day(dates: &[&str], opts: &ReadOptions) -> String {
+        let p = read_text("h.csv", &history_of(dates), opts).unwrap();
+        p.incoming.entries[0]
+            .fields
+            .finished_on
+            .unwrap()
+            .to_string()
+    }
+
+    /// Why a file of these dates is refused.
+    fn refusal(dates: &[&str]) -> String {
+        read_text("h.csv", &history_of(dates), &ReadOptions::default())
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
     fn the_date_order_is_found_from_the_whole_file() {
         let opts = ReadOptions::default();
-        let p = read_text("h.csv", &history_of(&["03/04/20", "18/06/20"]), &opts).unwrap();
-        let first = &p.incoming.entries[0].fields;
-        assert_eq!(first.finished_on.unwrap().to_string(), "2020-04-03");
-        let p = read_text("h.csv", &history_of(&["03/04/20", "10/13/25"]), &opts).unwrap();
-        assert_eq!(
-            p.incoming.entries[0]
-                .fields
-                .finished_on
-                .unwrap()
-                .to_string(),
-            "2020-03-04"
-        );
-        let p = read_text("h.csv", &history_of(&["2020/05/27"]), &opts).unwrap();
-        assert_eq!(
-            p.incoming.entries[0]
-                .fields
-                .finished_on
-                .unwrap()
-                .to_string(),
-            "2020-05-27"
-        );
+        assert_eq!(first_day(&["03/04/20", "18/06/20"], &opts), "2020-04-03");
+        assert_eq!(first_day(&["03/04/20", "10/13/25"], &opts), "2020-03-04");
+        assert_eq!(first_day(&["2020/05/27"], &opts), "2020-05-27");
     }
 
     #[test]
     fn an_ambiguous_file_asks_for_the_order() {
-        let text = history_of(&["03/04/20", "01/02/21"]);
-        let e = read_text("h.csv", &text, &ReadOptions::default()).unwrap_err();
+        let dates = ["03/04/20", "01/02/21"];
+        let e = read_text("h.csv", &history_of(&dates), &ReadOptions::default()).unwrap_err();
         let Error::NeedsChoice { field, choices, .. } = &e else {
             panic!("{e}")
         };
@@ -596,43 +601,17 @@ mod tests {
             date_order: Some(DateOrder::Mdy),
             ..Default::default()
         };
-        let p = read_text("h.csv", &text, &opts).unwrap();
-        assert_eq!(
-            p.incoming.entries[0]
-                .fields
-                .finished_on
-                .unwrap()
-                .to_string(),
-            "2020-03-04"
-        );
+        assert_eq!(first_day(&dates, &opts), "2020-03-04");
     }
 
     #[test]
     fn mixed_formats_are_refused_naming_the_line() {
-        let e = read_text(
-            "h.csv",
-            &history_of(&["18/06/20", "01/01/20", "10/13/25"]),
-            &ReadOptions::default(),
-        )
-        .unwrap_err()
-        .to_string();
+        let e = refusal(&["18/06/20", "01/01/20", "10/13/25"]);
         assert!(e.contains("h.csv, line 4"), "{e}");
         assert!(e.contains("mixes date formats"), "{e}");
-        let e = read_text(
-            "h.csv",
-            &history_of(&["2020/05/27", "18/06/20"]),
-            &ReadOptions::default(),
-        )
-        .unwrap_err()
-        .to_string();
+        let e = refusal(&["2020/05/27", "18/06/20"]);
         assert!(e.contains("line 3") && e.contains("mixes"), "{e}");
-        let e = read_text(
-            "h.csv",
-            &history_of(&["18/06/20", "yesterday"]),
-            &ReadOptions::default(),
-        )
-        .unwrap_err()
-        .to_string();
+        let e = refusal(&["18/06/20", "yesterday"]);
         assert!(e.contains("line 3") && e.contains("'yesterday'"), "{e}");
     }
 
