@@ -137,13 +137,9 @@ fn print(r: &ImportReport) {
         s.push_str(&format!("Conflicts: {p}\n"));
     }
     s.push_str(&format!(
-        "  added {}, updated {}, unchanged {}, ambiguous {}, skipped {}",
-        r.added, r.updated, r.unchanged, r.ambiguous, r.skipped
+        "  added {}, updated {}, unchanged {}, ambiguous {}, skipped {}; {} episodes watched\n",
+        r.added, r.updated, r.unchanged, r.ambiguous, r.skipped, r.episodes
     ));
-    if r.episodes > 0 {
-        s.push_str(&format!("; {} episodes watched", r.episodes));
-    }
-    s.push('\n');
     for n in &r.notes {
         s.push_str(&format!("Note: {n}\n"));
     }
