@@ -130,7 +130,7 @@ pub fn read(files: &[SourceFile], opts: &ReadOptions) -> Result<ParsedExport> {
     parsed.notes.extend(notes.iter().cloned());
     for (_, other, ..) in &found[1..] {
         parsed.notes.push(format!(
-            "{} was not read: {} holds the same viewing in more detail",
+            "{} was not read: one viewing file is read per import, here {}",
             other.name, file.name
         ));
     }
