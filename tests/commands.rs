@@ -573,6 +573,54 @@ fn import_apply_runs_what_the_preview_read() {
     assert_eq!(e["code"], json!("invalid_input"), "{e}");
 }
 
+/// A Netflix file with several profiles: the preview fails with the
+/// profiles to offer, and one chosen in the options is read; apply runs
+/// that same reading.
+#[test]
+fn import_preview_offers_the_profiles_of_a_netflix_file() {
+    let _turn = import_slot();
+    let Some(file) =
+        fixtures::path("exports/netflix/ViewingActivity_US_excel-resaved_MDY_zwiora.csv")
+    else {
+        return;
+    };
+    let t = app();
+    watchlog_app::commands::import::set_picked(file);
+    let e = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": null, "prefer": "newer" }),
+    )
+    .expect_err("four profiles and none chosen");
+    assert_eq!(e["code"], json!("needs_choice"), "{e}");
+    assert_eq!(e["field"], json!("profile"), "{e}");
+    assert_eq!(
+        e["choices"],
+        json!(["User1", "User2", "User3", "User4"]),
+        "{e}"
+    );
+    let options = json!({ "profile": "User3", "date_order": null, "min_play_minutes": null });
+    let preview = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": null, "prefer": "newer", "options": options }),
+    )
+    .expect("import_preview with a profile");
+    assert_eq!(preview["format"], json!("netflix"), "{preview}");
+    let added = preview["added"].as_u64().unwrap();
+    assert!(
+        added > 10 && preview["episodes"].as_u64().unwrap() > 50,
+        "{preview}"
+    );
+    let applied = invoke(
+        &t.window,
+        "import_apply",
+        json!({ "format": "netflix", "prefer": "newer", "options": options, "onProgress": "__CHANNEL__:1" }),
+    )
+    .expect("import_apply");
+    assert_eq!(applied["added"].as_u64(), Some(added), "{applied}");
+}
+
 /// A library SQLite cannot read is moved aside when the app starts; the
 /// app opens a new one at once and offers the newest good backup, which
 /// one call restores.

@@ -49,6 +49,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::model::ImportReport::export_all(&cfg)?;
     crate::model::ImportFormat::export_all(&cfg)?;
     crate::model::ImportProgress::export_all(&cfg)?;
+    crate::model::ReadOptions::export_all(&cfg)?;
     crate::transfer::import::merge::Prefer::export_all(&cfg)?;
     crate::transfer::import::undo::UndoReport::export_all(&cfg)?;
     // Catalogue lookup.

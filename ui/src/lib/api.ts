@@ -36,6 +36,7 @@ import type { Recovery } from './bindings/Recovery';
 import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportReport } from './bindings/ImportReport';
+import type { ReadOptions } from './bindings/ReadOptions';
 import type { Prefer } from './bindings/Prefer';
 import type { UndoReport } from './bindings/UndoReport';
 import type { ExportFormat } from './bindings/ExportFormat';
@@ -76,11 +77,14 @@ export interface CoreNow {
 export class ApiError extends Error {
   readonly code: string;
   readonly field?: string;
-  constructor(code: string, message: string, field?: string) {
+  /** For `needs_choice`: the values `field` can take. */
+  readonly choices?: string[];
+  constructor(code: string, message: string, field?: string, choices?: string[]) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     if (field !== undefined) this.field = field;
+    if (choices !== undefined) this.choices = choices;
   }
 }
 
@@ -96,7 +100,11 @@ function isPayload(e: unknown): e is ErrorPayload {
 /** Turns whatever a command rejected with into an `ApiError`. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
-  if (isPayload(e)) return new ApiError(e.code, e.message, typeof e.field === 'string' ? e.field : undefined);
+  if (isPayload(e)) {
+    const field = typeof e.field === 'string' ? e.field : undefined;
+    const choices = Array.isArray(e.choices) ? e.choices.filter((c) => typeof c === 'string') : undefined;
+    return new ApiError(e.code, e.message, field, choices);
+  }
   if (e instanceof Error) return new ApiError('app', e.message);
   if (typeof e === 'string' && e.trim() !== '') return new ApiError('app', e);
   return new ApiError('app', 'Something went wrong, and the app did not say what.');
@@ -220,14 +228,22 @@ export const api = {
   prunePosters: (maxBytes: number | null) => call<PruneReport>('prune_posters', { maxBytes }),
   /** Opens the file dialog for an import; the picked file's name, or `null` if cancelled. */
   importPick: () => call<string | null>('import_pick'),
-  /** What importing the picked file would do (`null` format: detect it). Nothing changes. */
-  importPreview: (format: ImportFormat | null, prefer: Prefer) =>
-    call<ImportReport>('import_preview', { format, prefer }),
+  /**
+   * What importing the picked file would do (`null` format: detect it). Nothing changes.
+   * A file that needs a choice (a Netflix profile, a date order) rejects with code `needs_choice`.
+   */
+  importPreview: (format: ImportFormat | null, prefer: Prefer, options: ReadOptions) =>
+    call<ImportReport>('import_preview', { format, prefer, options }),
   /** Imports the picked file (backup first, one transaction), reporting progress. */
-  importApply: (format: ImportFormat | null, prefer: Prefer, onProgress: (p: ImportProgress) => void) => {
+  importApply: (
+    format: ImportFormat | null,
+    prefer: Prefer,
+    options: ReadOptions,
+    onProgress: (p: ImportProgress) => void,
+  ) => {
     const channel = new Channel<ImportProgress>();
     channel.onmessage = onProgress;
-    return call<ImportReport>('import_apply', { format, prefer, onProgress: channel });
+    return call<ImportReport>('import_apply', { format, prefer, options, onProgress: channel });
   },
   importCancel: () => call<boolean>('import_cancel'),
   /** The backup "undo last import" would restore, or `null`. */
