@@ -193,21 +193,21 @@ fn fixtures() -> &'static Fixtures {
     })
 }
 
-/// Takes schemas 4 to 7 back out of a library: migration 4 only adds the
-/// word index and one covering index, migrations 6 and 7 tables, indexes
-/// and columns (7 also replaced 6's `episodes_airdate`, which 6 creates
+/// Takes schemas 4 to 8 back out of a library: migration 4 only adds the
+/// word index and one covering index, migrations 6 to 8 tables, indexes
+/// and columns (8 also replaced 6's `episodes_airdate`, which 6 creates
 /// again), so dropping those and setting `user_version` to 3 gives the
 /// file an older Watchlog wrote; migration 5 rebuilds `external_ids` and
 /// runs again cleanly on its own result, so the opening under test runs
-/// all four.
+/// every migration from 4 on.
 fn downgrade_to_v3(path: &Path) {
     let conn = Connection::open(path).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 7,
-        "the schema moved past version 7: teach downgrade_to_v3 the new migration"
+        version, 8,
+        "the schema moved past version 8: teach downgrade_to_v3 the new migration"
     );
     conn.execute_batch(
         "DROP INDEX episodes_aired_at;
@@ -221,6 +221,7 @@ fn downgrade_to_v3(path: &Path) {
          ALTER TABLE entries DROP COLUMN last_watched;
          DROP TABLE entry_words;
          DROP INDEX entries_status_cover;
+         DROP TABLE pending_watches;
          DROP TABLE episode_watches;
          DROP INDEX episodes_airstamp;
          ALTER TABLE episodes DROP COLUMN airstamp;

@@ -442,8 +442,14 @@ fn trakt_export_and_api_shapes() {
     twice(&mut l, Some(ImportFormat::Trakt), &api);
     let entries = all(&l.lib);
     let sp = find(&entries, "South Park");
-    assert!(sp.fields.progress > 0, "watched episodes count as progress");
+    assert_eq!(sp.fields.progress, 13, "watched episodes count as progress");
     assert_eq!(sp.fields.status, Status::Watching);
+    // Each episode is in the history with the time Trakt gives.
+    let history = l.lib.episode_progress(sp.id).unwrap();
+    assert_eq!(history.len(), 13);
+    assert!(history.iter().all(|e| e.season == 1
+        && e.watched
+        && e.watched_at.map(|t| t.to_rfc3339()).as_deref() == Some("2024-09-10T13:52:56+00:00")));
     assert_eq!(
         find(&entries, "Pulp Fiction")
             .fields

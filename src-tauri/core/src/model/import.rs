@@ -8,11 +8,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{EntryFields, TitleFacts, ViewingDetails};
+use super::{EntryFields, EpisodeRef, TitleFacts, ViewingDetails, WatchedWhen};
 use crate::error::{Error, Result};
+use crate::rating::Rating;
 
 /// What a parsed file holds, whatever its format.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,6 +43,51 @@ pub struct IncomingEntry {
     /// `None`: now, for a new entry; kept as it is, for a matched one.
     pub added_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// The episodes the file says were watched. `None`: the file says
+    /// nothing of episodes, and the library's history stays as it is.
+    /// Another service's history is added to the library's; Watchlog's own
+    /// formats replace it.
+    pub episodes: Option<Vec<IncomingWatch>>,
+}
+
+/// One watched episode, as a file gives it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncomingWatch {
+    pub episode: IncomingEpisode,
+    pub when: WatchedWhen,
+    /// The viewer's calendar day, when the file gives it beside an instant
+    /// (Watchlog's own export); otherwise the instant's day in the
+    /// viewer's zone.
+    pub day: Option<NaiveDate>,
+    /// `None`: the current viewing; `Some(i)`: the rewatch
+    /// `viewings[i]` of the same [`IncomingEntry`].
+    pub viewing: Option<usize>,
+    pub rating: Option<Rating>,
+    pub note: Option<String>,
+}
+
+/// How a file names an episode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncomingEpisode {
+    /// By season and number.
+    Numbered(EpisodeRef),
+    /// By its name as the service shows it (Netflix: "Temporada 1:
+    /// Capítulo 3"), with its season when the file gives one. It becomes a
+    /// number once the title's episode list holds an episode of that name;
+    /// until then it is kept as it is, never dropped.
+    Named { season: Option<u32>, name: String },
+    /// By a catalogue's own episode id (TV Time's TVDB ids), kept until the
+    /// title's episode list can tell its number.
+    Catalog { provider: String, id: String },
+}
+
+impl Default for IncomingEpisode {
+    fn default() -> Self {
+        IncomingEpisode::Numbered(EpisodeRef {
+            season: 1,
+            number: 1,
+        })
+    }
 }
 
 /// What happens to one incoming entry.
@@ -93,6 +139,9 @@ pub struct ImportReport {
     pub ambiguous: usize,
     /// Lines not imported (the reader's skips included), each with a reason.
     pub skipped: usize,
+    /// Episode watches the library did not have (the added entries' and
+    /// the updated ones').
+    pub episodes: usize,
     pub items: Vec<ImportItem>,
     /// The format read (`letterboxd`, `trakt`…), when known.
     pub format: Option<String>,

@@ -56,12 +56,18 @@ impl Library {
     /// an edit or a delete by the other face meanwhile is either wholly in
     /// it or not at all, and cannot abort it halfway. WAL gives the reader
     /// its snapshot without blocking that writer.
-    pub(crate) fn all_entries(&self) -> Result<Vec<Entry>> {
-        let snapshot = self
+    /// A read transaction over what follows, unless one is open already:
+    /// every read until it is dropped sees one state of the library.
+    pub(crate) fn snapshot(&self) -> Result<Option<Transaction<'_>>> {
+        Ok(self
             .conn
             .is_autocommit()
             .then(|| Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred))
-            .transpose()?;
+            .transpose()?)
+    }
+
+    pub(crate) fn all_entries(&self) -> Result<Vec<Entry>> {
+        let snapshot = self.snapshot()?;
         let mut stmt = self.conn.prepare("SELECT id FROM entries ORDER BY id")?;
         let ids = stmt
             .query_map([], |r| r.get::<_, i64>(0))?

@@ -23,7 +23,7 @@ impl Library {
         let entry_id = insert_entry(&tx, &new, today())?;
         let title_id = title_of(&tx, entry_id)?;
         replace_episodes(&tx, title_id, &details.episodes)?;
-        super::history::backfill(&tx, entry_id)?;
+        super::history_io::list_arrived(&tx, entry_id)?;
         set_catalog_updated(&tx, title_id, details.catalog_updated)?;
         tx.commit()?;
         Ok(entry_id)
@@ -57,7 +57,7 @@ impl Library {
         replace_title(&tx, title_id, &facts, Some(Utc::now()))?;
         if !details.episodes.is_empty() {
             replace_episodes(&tx, title_id, &details.episodes)?;
-            super::history::backfill(&tx, entry_id)?;
+            super::history_io::list_arrived(&tx, entry_id)?;
         }
         set_catalog_updated(&tx, title_id, details.catalog_updated)?;
         search::reindex(&tx, entry_id)?;
@@ -182,18 +182,12 @@ fn replace_episodes(tx: &Transaction, title_id: i64, episodes: &[Episode]) -> Re
             e.airstamp.map(crate::store::history::stamp)
         ])?;
     }
-    number_episodes(tx, title_id)?;
-    let entries: Vec<i64> = tx
-        .prepare_cached("SELECT id FROM entries WHERE title_id = ?1")?
-        .query_map([title_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for entry_id in entries {
-        super::history::refresh_next(tx, entry_id)?;
-    }
-    Ok(())
+    // The entry's next episode follows in `history_io::list_arrived`,
+    // which every caller runs next.
+    number_episodes(tx, title_id)
 }
 
-/// Stores each episode's place in the title's list (migration 7 says
+/// Stores each episode's place in the title's list (migration 8 says
 /// what `ord`, `premiere` and `season_end` are); only rows whose place
 /// moved are written, so a refresh that changes nothing rewrites nothing.
 pub(super) fn number_episodes(tx: &Transaction, title_id: i64) -> Result<()> {

@@ -26,7 +26,7 @@ pub(crate) fn parse_stamp(s: Option<String>) -> Option<DateTime<Utc>> {
 }
 
 /// The longest note an episode takes.
-const MAX_NOTE_CHARS: usize = 2000;
+pub(super) const MAX_NOTE_CHARS: usize = 2000;
 
 /// One listed episode, as the rules need it.
 #[derive(Debug, Clone)]
@@ -512,7 +512,7 @@ pub(super) fn sync_to_progress(
 /// listed regular episode after the last one watched in the current
 /// viewing, and the latest watch of any viewing. The one place these are
 /// computed; every write of an entry's history or of its title's list
-/// ends here (migration 7 filled them for the rows before it).
+/// ends here (migration 8 filled them for the rows before it).
 pub(super) fn refresh_next(tx: &Transaction, entry_id: i64) -> Result<()> {
     tx.prepare_cached(
         "UPDATE entries SET
@@ -531,20 +531,5 @@ pub(super) fn refresh_next(tx: &Transaction, entry_id: i64) -> Result<()> {
          WHERE id = ?1",
     )?
     .execute([entry_id])?;
-    Ok(())
-}
-
-/// When a title gains an episode list (added from a catalogue with some
-/// episodes already watched, or a counted show refreshed), the count the
-/// viewer kept becomes "the first N episodes, day unknown". Never removes.
-pub(super) fn backfill(tx: &Transaction, entry_id: i64) -> Result<()> {
-    let progress: u32 = tx.query_row(
-        "SELECT progress FROM entries WHERE id = ?1",
-        [entry_id],
-        |r| r.get(0),
-    )?;
-    if progress > watched_count(tx, entry_id)? {
-        sync_to_progress(tx, entry_id, progress, WatchedWhen::Unknown)?;
-    }
     Ok(())
 }

@@ -12,7 +12,8 @@ use super::entries::{
     clean_facts, insert_title, replace_title, resolve_platform, validate_dates, validate_fields,
     validate_progress, write_fields,
 };
-use super::{search, Library};
+use super::{history_io, search, Library};
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::{Entry, ExternalIds, IncomingEntry, Kind, TitleFacts};
 use crate::text;
@@ -223,11 +224,12 @@ fn check(inc: &IncomingEntry) -> Result<TitleFacts> {
 
 /// Inserts a new title and entry, keeping `inc.id` as the entry id when no
 /// entry has it (so a library restored from its own export keeps its ids).
+/// Returns the entry id and how many episode watches were recorded.
 pub(crate) fn insert_incoming(
     tx: &Transaction,
     inc: &IncomingEntry,
     now: DateTime<Utc>,
-) -> Result<i64> {
+) -> Result<(i64, usize)> {
     let facts = check(inc)?;
     let title_id = insert_title(tx, &facts, now)?;
     let free_id = match inc.id.filter(|&id| id > 0) {
@@ -249,15 +251,26 @@ pub(crate) fn insert_incoming(
     )?;
     let entry_id = tx.last_insert_rowid();
     write_fields(tx, entry_id, &inc.fields)?;
-    write_viewings(tx, entry_id, inc)?;
+    let viewings = write_viewings(tx, entry_id, inc)?;
+    let watches = match &inc.episodes {
+        Some(w) => history_io::write_history(tx, entry_id, w, &viewings, true, &Clock::system())?,
+        None => 0,
+    };
     search::reindex(tx, entry_id)?;
-    Ok(entry_id)
+    Ok((entry_id, watches))
 }
 
 /// Replaces a matched entry's facts, fields, tags and viewings with the
 /// file's. Catalogue ids are merged (the file's win for the same
 /// catalogue), so an id the library knows and the file does not survives.
-fn overwrite_incoming(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> Result<()> {
+/// The file's episode history replaces the entry's (`replace_history`) or
+/// is added to it. Returns how many episode watches were recorded.
+fn overwrite_incoming(
+    tx: &Transaction,
+    entry_id: i64,
+    inc: &IncomingEntry,
+    replace_history: bool,
+) -> Result<usize> {
     let mut facts = check(inc)?;
     let title_id: i64 = tx.query_row(
         "SELECT title_id FROM entries WHERE id = ?1",
@@ -281,8 +294,18 @@ fn overwrite_incoming(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> R
     drop(rows);
     replace_title(tx, title_id, &facts, None)?;
     write_fields(tx, entry_id, &inc.fields)?;
-    tx.execute("DELETE FROM viewings WHERE entry_id = ?1", [entry_id])?;
-    write_viewings(tx, entry_id, inc)?;
+    let viewings = write_viewings(tx, entry_id, inc)?;
+    let watches = match &inc.episodes {
+        Some(w) => history_io::write_history(
+            tx,
+            entry_id,
+            w,
+            &viewings,
+            replace_history,
+            &Clock::system(),
+        )?,
+        None => 0,
+    };
     if let Some(added) = inc.added_at {
         tx.execute(
             "UPDATE entries SET added_at = ?2 WHERE id = ?1",
@@ -290,7 +313,7 @@ fn overwrite_incoming(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> R
         )?;
     }
     search::reindex(tx, entry_id)?;
-    Ok(())
+    Ok(watches)
 }
 
 /// Sets when an entry was last changed.
@@ -306,21 +329,49 @@ fn touch(tx: &Transaction, entry_id: i64, at: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-fn write_viewings(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> Result<()> {
-    for v in &inc.viewings {
+/// Makes the entry's rewatches the file's, place by place: the rows there
+/// are kept (so each keeps its id and its episode history), rewritten,
+/// added to or cut back. Returns their ids in the file's order.
+fn write_viewings(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> Result<Vec<i64>> {
+    let existing: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT id FROM viewings WHERE entry_id = ?1
+             ORDER BY coalesce(started_on, finished_on), id",
+        )?
+        .query_map([entry_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut ids = Vec::with_capacity(inc.viewings.len());
+    for (i, v) in inc.viewings.iter().enumerate() {
         let platform = resolve_platform(tx, v.platform.as_deref())?;
-        tx.execute(
-            "INSERT INTO viewings (entry_id, started_on, finished_on, platform_id, progress)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![entry_id, v.started_on, v.finished_on, platform, v.progress],
-        )?;
+        match existing.get(i) {
+            Some(&id) => {
+                tx.execute(
+                    "UPDATE viewings SET started_on = ?2, finished_on = ?3, platform_id = ?4,
+                         progress = ?5 WHERE id = ?1",
+                    params![id, v.started_on, v.finished_on, platform, v.progress],
+                )?;
+                ids.push(id);
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO viewings (entry_id, started_on, finished_on, platform_id, progress)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![entry_id, v.started_on, v.finished_on, platform, v.progress],
+                )?;
+                ids.push(tx.last_insert_rowid());
+            }
+        }
     }
-    Ok(())
+    for id in existing.iter().skip(inc.viewings.len()) {
+        tx.execute("DELETE FROM viewings WHERE id = ?1", [id])?;
+    }
+    Ok(ids)
 }
 
 /// Replaces the matched entry `before` with `inc` and keeps the change only
-/// when the entry's content differs: then it is stamped as changed (the
-/// file's time, else `now`) and returned as the file made it. `None`: the file
+/// when the entry's content or episode history differs: then it is stamped
+/// as changed (the file's time, else `now`) and returned as the file made
+/// it, with the number of episode watches recorded. `None`: the file
 /// agrees with the library, and exactly what was there is put back
 /// (viewing ids included).
 pub(crate) fn overwrite_if_changed(
@@ -328,18 +379,20 @@ pub(crate) fn overwrite_if_changed(
     tx: &Transaction,
     before: &Entry,
     inc: &IncomingEntry,
+    replace_history: bool,
     now: DateTime<Utc>,
-) -> Result<Option<Entry>> {
+) -> Result<Option<(Entry, usize)>> {
+    let history = history_io::fingerprint(tx, before.id)?;
     tx.execute_batch("SAVEPOINT import_entry")?;
-    overwrite_incoming(tx, before.id, inc)?;
+    let watches = overwrite_incoming(tx, before.id, inc, replace_history)?;
     let after = lib.entry(before.id)?;
-    if same_content(before, &after) {
+    if same_content(before, &after) && history_io::fingerprint(tx, before.id)? == history {
         tx.execute_batch("ROLLBACK TO import_entry; RELEASE import_entry")?;
         return Ok(None);
     }
     touch(tx, before.id, inc.updated_at.unwrap_or(now))?;
     tx.execute_batch("RELEASE import_entry")?;
-    Ok(Some(after))
+    Ok(Some((after, watches)))
 }
 
 /// Same title facts, user fields, rewatches and date added: everything an

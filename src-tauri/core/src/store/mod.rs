@@ -7,6 +7,7 @@ mod bulk;
 mod entries;
 mod episodes;
 pub(crate) mod history;
+pub(crate) mod history_io;
 pub(crate) mod import;
 mod platforms;
 pub(crate) mod posters;

@@ -314,6 +314,32 @@ INSERT INTO episode_watches (entry_id, season, number, recorded_at)
 SELECT entry_id, season, number, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM extra;
 "#;
 
+/// `pending_watches` keeps the watched episodes a file named without a
+/// number (Netflix gives an episode's name, TV Time a TVDB episode id) until
+/// the title's episode list tells which episode each is; then they move to
+/// `episode_watches`. Nothing a file recorded is dropped for want of a
+/// number.
+const V7: &str = r#"
+CREATE TABLE pending_watches (
+    id          INTEGER PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    viewing_id  INTEGER REFERENCES viewings(id) ON DELETE CASCADE,
+    season      INTEGER CHECK (season >= 0),
+    name        TEXT,
+    provider    TEXT,
+    external_id TEXT,
+    watched_on  TEXT,
+    watched_at  TEXT,
+    rating      INTEGER CHECK (rating BETWEEN 0 AND 100),
+    note        TEXT,
+    recorded_at TEXT NOT NULL,
+    CHECK (name IS NOT NULL OR (provider IS NOT NULL AND external_id IS NOT NULL))
+);
+CREATE UNIQUE INDEX pending_watches_one ON pending_watches(
+    entry_id, coalesce(viewing_id, 0), coalesce(season, -1),
+    coalesce(name, ''), coalesce(provider, ''), coalesce(external_id, ''));
+"#;
+
 /// What Up next, the calendar and the library cards read per show, kept
 /// so that each reads one row where it computed it from the history and
 /// the whole episode list.
@@ -340,7 +366,7 @@ SELECT entry_id, season, number, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM extr
 /// the episodes known only by their day are the ones read by day (most
 /// episodes have a day beside their instant, and the old index made a
 /// month's range visit every one of them to look at its instant).
-const V7: &str = r#"
+const V8: &str = r#"
 ALTER TABLE episodes ADD COLUMN ord INTEGER;
 ALTER TABLE episodes ADD COLUMN premiere INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE episodes ADD COLUMN season_end INTEGER NOT NULL DEFAULT 0;
@@ -396,11 +422,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up(V6),
         M::up(V7),
+        M::up(V8),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 7;
+pub const LATEST_VERSION: i64 = 8;
 
 #[cfg(test)]
 mod tests {

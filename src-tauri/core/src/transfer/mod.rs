@@ -13,6 +13,7 @@ pub mod export;
 pub mod ics;
 pub mod import;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::Path;
@@ -22,7 +23,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Entry, Status};
+use crate::model::{Entry, IncomingWatch, Status};
 use crate::rating::{Rating, RatingScale};
 use crate::store::Library;
 
@@ -359,6 +360,8 @@ pub fn export_with_posters(
     posters: &dyn PosterSource,
     out: &mut dyn Write,
 ) -> Result<ExportReport> {
+    // One snapshot for everything the export reads.
+    let _snapshot = lib.snapshot()?;
     let all = lib.all_entries()?;
     let total = all.len();
     let entries: Vec<Entry> = all
@@ -371,8 +374,13 @@ pub fn export_with_posters(
         Some(s) => s,
         None => lib.settings()?.rating_scale,
     };
+    let history = match format {
+        ExportFormat::WatchlogJson => lib.watch_history()?,
+        _ => HashMap::new(),
+    };
     let ctx = Context {
         entries: &entries,
+        history: &history,
         scale,
         options,
         exported_at: options.exported_at.unwrap_or_else(Utc::now),
@@ -400,6 +408,9 @@ pub fn export_with_posters(
 /// choices that apply to all formats.
 pub(crate) struct Context<'a> {
     pub entries: &'a [Entry],
+    /// Every entry's episode history, by entry id (read in the same
+    /// snapshot as the entries).
+    pub history: &'a HashMap<i64, Vec<IncomingWatch>>,
     pub scale: RatingScale,
     pub options: &'a ExportOptions,
     pub exported_at: DateTime<Utc>,

@@ -16,7 +16,12 @@ ambiguous: number,
 /**
  * Lines not imported (the reader's skips included), each with a reason.
  */
-skipped: number, items: Array<ImportItem>, 
+skipped: number, 
+/**
+ * Episode watches the library did not have (the added entries' and
+ * the updated ones').
+ */
+episodes: number, items: Array<ImportItem>, 
 /**
  * The format read (`letterboxd`, `trakt`…), when known.
  */

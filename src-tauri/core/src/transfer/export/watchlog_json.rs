@@ -7,11 +7,15 @@
 
 use std::io::Write;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::model::{Entry, EntryFields, Platform, TitleFacts, ViewingDetails};
+use crate::model::{
+    Entry, EntryFields, EpisodeRef, IncomingEpisode, IncomingWatch, Platform, TitleFacts,
+    ViewingDetails, WatchedWhen,
+};
+use crate::rating::Rating;
 use crate::transfer::{write_error, Context, ExportFormat, ExportReport};
 
 /// The `format` value that marks a Watchlog export.
@@ -19,7 +23,9 @@ pub const FORMAT: &str = "watchlog";
 
 /// The version this build writes and the newest it reads. Bump it (and the
 /// schema) when a change would make an older Watchlog misread a file.
-pub const VERSION: u32 = 1;
+/// Version 2 added each entry's episode history, which version 1 would
+/// have dropped without a word.
+pub const VERSION: u32 = 2;
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,10 +57,108 @@ pub struct FileEntry {
     pub viewings: Vec<ViewingDetails>,
     pub added_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Every episode watched, rewatches' too (absent in version 1 files:
+    /// then an import keeps the library's history as it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub episodes: Option<Vec<FileWatch>>,
 }
 
-impl From<&Entry> for FileEntry {
-    fn from(e: &Entry) -> Self {
+/// One watched episode: by season and number, or (until the title's
+/// episode list can tell its number) by the name or catalogue id the file
+/// it was imported from gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileWatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub season: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The viewer's calendar day; absent when not known.
+    pub watched_on: Option<NaiveDate>,
+    /// The instant, when known.
+    pub watched_at: Option<DateTime<Utc>>,
+    /// The rewatch it belongs to (its place in `viewings`, from 0); absent
+    /// for the current viewing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewing: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Rating>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl From<&IncomingWatch> for FileWatch {
+    fn from(w: &IncomingWatch) -> Self {
+        let (season, number, name, provider, external_id) = match &w.episode {
+            IncomingEpisode::Numbered(ep) => (Some(ep.season), Some(ep.number), None, None, None),
+            IncomingEpisode::Named { season, name } => {
+                (*season, None, Some(name.clone()), None, None)
+            }
+            IncomingEpisode::Catalog { provider, id } => {
+                (None, None, None, Some(provider.clone()), Some(id.clone()))
+            }
+        };
+        let (watched_on, watched_at) = match w.when {
+            WatchedWhen::Unknown => (w.day, None),
+            WatchedWhen::On(d) => (Some(d), None),
+            WatchedWhen::At(t) => (w.day, Some(t)),
+        };
+        FileWatch {
+            season,
+            number,
+            name,
+            provider,
+            external_id,
+            watched_on,
+            watched_at,
+            viewing: w.viewing,
+            rating: w.rating,
+            note: w.note.clone(),
+        }
+    }
+}
+
+impl TryFrom<FileWatch> for IncomingWatch {
+    type Error = crate::error::Error;
+    fn try_from(w: FileWatch) -> Result<Self> {
+        let episode = match (w.number, w.name, w.provider, w.external_id) {
+            (Some(number), _, _, _) => {
+                IncomingEpisode::Numbered(EpisodeRef::new(w.season.unwrap_or(1), number)?)
+            }
+            (None, Some(name), _, _) => IncomingEpisode::Named {
+                season: w.season,
+                name,
+            },
+            (None, None, Some(provider), Some(id)) => IncomingEpisode::Catalog { provider, id },
+            _ => {
+                return Err(crate::error::Error::invalid(
+                    "an episode watch has neither a number, a name nor a catalogue id",
+                ))
+            }
+        };
+        Ok(IncomingWatch {
+            episode,
+            when: match (w.watched_at, w.watched_on) {
+                (Some(t), _) => WatchedWhen::At(t),
+                (None, Some(d)) => WatchedWhen::On(d),
+                (None, None) => WatchedWhen::Unknown,
+            },
+            day: w.watched_on,
+            viewing: w.viewing,
+            rating: w.rating,
+            note: w.note,
+        })
+    }
+}
+
+impl FileEntry {
+    /// The entry with its episode history.
+    fn new(e: &Entry, history: &[IncomingWatch]) -> Self {
         FileEntry {
             id: e.id,
             title: e.title.facts.clone(),
@@ -62,6 +166,7 @@ impl From<&Entry> for FileEntry {
             viewings: e.viewings.iter().map(|v| v.details.clone()).collect(),
             added_at: e.added_at,
             updated_at: e.updated_at,
+            episodes: Some(history.iter().map(FileWatch::from).collect()),
         }
     }
 }
@@ -83,7 +188,11 @@ pub(crate) fn write(
                 subscribed: p.subscribed,
             })
             .collect(),
-        entries: ctx.entries.iter().map(FileEntry::from).collect(),
+        entries: ctx
+            .entries
+            .iter()
+            .map(|e| FileEntry::new(e, ctx.history.get(&e.id).map_or(&[][..], |h| &h[..])))
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &file).map_err(|e| {
         write_error(

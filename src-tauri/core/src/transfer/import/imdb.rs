@@ -141,6 +141,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                     viewings: Vec::new(),
                     added_at: listed.or(rated),
                     updated_at: when,
+                    episodes: None,
                 },
             );
         }

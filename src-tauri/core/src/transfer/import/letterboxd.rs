@@ -169,6 +169,7 @@ fn rows(
                 viewings,
                 added_at: when,
                 updated_at: when,
+                episodes: None,
             },
         );
     }

@@ -117,6 +117,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                     ],
                     added_at: when,
                     updated_at: when,
+                    episodes: None,
                     ..Default::default()
                 },
             );

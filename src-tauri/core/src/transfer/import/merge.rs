@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Entry, IncomingEntry, Status, TitleFacts, ViewingDetails};
+use crate::model::{Entry, IncomingEntry, IncomingWatch, Status, TitleFacts, ViewingDetails};
 
 /// Whose rating wins when the library and the file disagree.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -108,6 +108,7 @@ pub fn from_entry(e: &Entry) -> IncomingEntry {
         viewings: e.viewings.iter().map(|v| v.details.clone()).collect(),
         added_at: Some(e.added_at),
         updated_at: Some(e.updated_at),
+        episodes: None,
     }
 }
 
@@ -217,6 +218,20 @@ pub fn merge(base: &IncomingEntry, inc: &IncomingEntry, prefer: Prefer) -> Incom
             out.viewings.push(v.clone());
         }
     }
+    // Both sides' watches (the store folds repeats of one episode into
+    // one), each rewatch's pointed at the same rewatch here.
+    if let Some(watches) = &inc.episodes {
+        let moved: Vec<IncomingWatch> = watches
+            .iter()
+            .map(|w| IncomingWatch {
+                viewing: w
+                    .viewing
+                    .and_then(|i| same_place(&inc.viewings, i, &out.viewings)),
+                ..w.clone()
+            })
+            .collect();
+        out.episodes.get_or_insert_with(Vec::new).extend(moved);
+    }
     out.added_at = match (base.added_at, inc.added_at) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -230,6 +245,18 @@ pub fn merge(base: &IncomingEntry, inc: &IncomingEntry, prefer: Prefer) -> Incom
 
 fn same_viewing(a: &ViewingDetails, b: &ViewingDetails) -> bool {
     a.started_on == b.started_on && a.finished_on == b.finished_on
+}
+
+/// Where `from[i]` is in `to`: the viewing with the same dates that comes
+/// as many times before it.
+fn same_place(from: &[ViewingDetails], i: usize, to: &[ViewingDetails]) -> Option<usize> {
+    let v = from.get(i)?;
+    let rank = from[..i].iter().filter(|x| same_viewing(x, v)).count();
+    to.iter()
+        .enumerate()
+        .filter(|(_, x)| same_viewing(x, v))
+        .nth(rank)
+        .map(|(j, _)| j)
 }
 
 /// What one line of an export says identifies its title, for [`Gather`]:
@@ -391,8 +418,9 @@ pub fn keys(facts: &TitleFacts) -> Keys {
     }
 }
 
-/// What changed between two states of an entry, in words for a preview.
-pub fn describe_changes(before: &Entry, after: &Entry) -> Vec<String> {
+/// What an import changed in an entry, in words; `watches` is how many
+/// episode watches it recorded.
+pub fn describe_changes(before: &Entry, after: &Entry, watches: usize) -> Vec<String> {
     let mut out = Vec::new();
     let (b, a) = (&before.fields, &after.fields);
     let show =
@@ -465,6 +493,12 @@ pub fn describe_changes(before: &Entry, after: &Entry) -> Vec<String> {
     }
     if before.added_at != after.added_at {
         out.push("date added".into());
+    }
+    match watches {
+        0 if out.is_empty() => out.push("episode history".into()),
+        0 => {}
+        1 => out.push("1 episode watched".into()),
+        n => out.push(format!("{n} episodes watched")),
     }
     out
 }

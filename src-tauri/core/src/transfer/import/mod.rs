@@ -291,9 +291,10 @@ fn plan(
         }
         let item = match target {
             None => {
-                let id = raw::insert_incoming(tx, inc, now).map_err(context)?;
+                let (id, watches) = raw::insert_incoming(tx, inc, now).map_err(context)?;
                 added.insert(id);
                 report.added += 1;
+                report.episodes += watches;
                 ImportItem {
                     action: ImportAction::Added,
                     entry_id: id,
@@ -304,7 +305,9 @@ fn plan(
             }
             Some(id) => {
                 let before = lib.entry(id)?;
-                match raw::overwrite_if_changed(lib, tx, &before, inc, now).map_err(context)? {
+                match raw::overwrite_if_changed(lib, tx, &before, inc, true, now)
+                    .map_err(context)?
+                {
                     None => {
                         report.unchanged += 1;
                         ImportItem {
@@ -315,13 +318,14 @@ fn plan(
                             reason: None,
                         }
                     }
-                    Some(after) => {
+                    Some((after, watches)) => {
                         report.updated += 1;
+                        report.episodes += watches;
                         ImportItem {
                             action: ImportAction::Updated,
                             entry_id: id,
                             title: name,
-                            changes: merge::describe_changes(&before, &after),
+                            changes: merge::describe_changes(&before, &after, watches),
                             reason: None,
                         }
                     }
@@ -422,9 +426,10 @@ fn merge_one(
         other => other,
     };
     let Some(id) = target else {
-        let id = raw::insert_incoming(tx, inc, now).map_err(context)?;
+        let (id, watches) = raw::insert_incoming(tx, inc, now).map_err(context)?;
         claimed.insert(id);
         report.added += 1;
+        report.episodes += watches;
         return Ok(item(ImportAction::Added, id, Vec::new(), None));
     };
     // Two lines of one export naming the same title (by different ids or
@@ -432,17 +437,18 @@ fn merge_one(
     claimed.insert(id);
     let before = lib.entry(id)?;
     let merged = merge::merge(&merge::from_entry(&before), inc, prefer);
-    match raw::overwrite_if_changed(lib, tx, &before, &merged, now).map_err(context)? {
+    match raw::overwrite_if_changed(lib, tx, &before, &merged, false, now).map_err(context)? {
         None => {
             report.unchanged += 1;
             Ok(item(ImportAction::Unchanged, id, Vec::new(), None))
         }
-        Some(after) => {
+        Some((after, watches)) => {
             report.updated += 1;
+            report.episodes += watches;
             Ok(item(
                 ImportAction::Updated,
                 id,
-                merge::describe_changes(&before, &after),
+                merge::describe_changes(&before, &after, watches),
                 None,
             ))
         }

@@ -108,6 +108,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                     },
                     added_at: when,
                     updated_at: when,
+                    episodes: None,
                     ..Default::default()
                 },
             );
@@ -269,6 +270,7 @@ fn json(file: &str, text: &str, gather: &mut Gather, _parsed: &mut ParsedExport)
                     },
                     added_at: when,
                     updated_at: when,
+                    episodes: None,
                     ..Default::default()
                 },
             );

@@ -90,6 +90,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                     viewings: Vec::new(),
                     added_at: when,
                     updated_at: when,
+                    episodes: None,
                 },
             );
         }

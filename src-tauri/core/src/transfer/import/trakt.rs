@@ -21,7 +21,8 @@ use super::input::{parse_when, SourceFile};
 use super::merge::{keys, Gather};
 use crate::error::{Error, Result};
 use crate::model::{
-    EntryFields, ExternalIds, IncomingEntry, Kind, ParsedExport, Status, TitleFacts, ViewingDetails,
+    EntryFields, EpisodeRef, ExternalIds, IncomingEntry, IncomingEpisode, IncomingWatch, Kind,
+    ParsedExport, Status, TitleFacts, ViewingDetails, WatchedWhen,
 };
 use crate::rating::Rating;
 
@@ -133,6 +134,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
             let title = facts(media, is_movie).map_err(|m| bad(&m))?;
             let mut fields = EntryFields::default();
             let mut viewings = Vec::new();
+            let mut watches = Vec::new();
             let mut when = None;
             if kind.starts_with("ratings") {
                 if ty == "season" || ty == "episode" {
@@ -180,10 +182,25 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                 } else {
                     let key = keys(&title).first();
                     let seen = episodes_seen.entry(key).or_default();
+                    // Each play of an episode is a watch at its time.
+                    let mut watch = |s: i64, n: i64, at: Option<DateTime<Utc>>| {
+                        seen.insert((s, n));
+                        let ep = u32::try_from(s)
+                            .ok()
+                            .zip(u32::try_from(n).ok())
+                            .and_then(|(s, n)| EpisodeRef::new(s, n).ok());
+                        if let Some(ep) = ep {
+                            watches.push(IncomingWatch {
+                                episode: IncomingEpisode::Numbered(ep),
+                                when: at.map_or(WatchedWhen::Unknown, WatchedWhen::At),
+                                ..Default::default()
+                            });
+                        }
+                    };
                     if let Some(ep) = item.get("episode") {
                         let s = ep.get("season").and_then(Value::as_i64).unwrap_or(0);
                         let n = ep.get("number").and_then(Value::as_i64).unwrap_or(0);
-                        seen.insert((s, n));
+                        watch(s, n, watched);
                     }
                     for season in item
                         .get("seasons")
@@ -198,7 +215,12 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                             .into_iter()
                             .flatten()
                         {
-                            seen.insert((s, ep.get("number").and_then(Value::as_i64).unwrap_or(0)));
+                            let n = ep.get("number").and_then(Value::as_i64).unwrap_or(0);
+                            let at = match ep.get("last_watched_at").and_then(Value::as_str) {
+                                Some(t) => Some(parse_when(t).map_err(|m| bad(&m))?),
+                                None => None,
+                            };
+                            watch(s, n, at);
                         }
                     }
                     // Specials (season 0) do not count towards progress.
@@ -234,6 +256,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                     viewings,
                     added_at: when,
                     updated_at: when,
+                    episodes: (!watches.is_empty()).then_some(watches),
                 },
             );
         }

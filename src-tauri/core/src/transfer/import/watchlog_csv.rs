@@ -231,6 +231,7 @@ impl Row<'_> {
             viewings: vec![ViewingDetails::default(); rewatches as usize],
             added_at: None,
             updated_at: None,
+            episodes: None,
         })
     }
 }

@@ -6,7 +6,7 @@ use std::io::Read;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Incoming, IncomingEntry, IncomingPlatform};
+use crate::model::{Incoming, IncomingEntry, IncomingPlatform, IncomingWatch};
 use crate::transfer::export::watchlog_json::{WatchlogFile, FORMAT, VERSION};
 
 /// Largest file read: far beyond any real library (a 10 000-entry export
@@ -75,6 +75,31 @@ pub fn parse_str(text: &str) -> Result<Incoming> {
     }
     let file: WatchlogFile = serde_json::from_str(text)
         .map_err(|e| Error::invalid(format!("this Watchlog export is damaged: {e}")))?;
+    let entries = file
+        .entries
+        .into_iter()
+        .map(|e| {
+            let episodes = e
+                .episodes
+                .map(|w| w.into_iter().map(IncomingWatch::try_from).collect())
+                .transpose()
+                .map_err(|err| {
+                    Error::invalid(format!(
+                        "entry {} ('{}') of this Watchlog export: {err}",
+                        e.id, e.title.name
+                    ))
+                })?;
+            Ok(IncomingEntry {
+                id: Some(e.id),
+                title: e.title,
+                fields: e.fields,
+                viewings: e.viewings,
+                added_at: Some(e.added_at),
+                updated_at: Some(e.updated_at),
+                episodes,
+            })
+        })
+        .collect::<Result<_>>()?;
     Ok(Incoming {
         platforms: file
             .platforms
@@ -84,17 +109,6 @@ pub fn parse_str(text: &str) -> Result<Incoming> {
                 subscribed: p.subscribed,
             })
             .collect(),
-        entries: file
-            .entries
-            .into_iter()
-            .map(|e| IncomingEntry {
-                id: Some(e.id),
-                title: e.title,
-                fields: e.fields,
-                viewings: e.viewings,
-                added_at: Some(e.added_at),
-                updated_at: Some(e.updated_at),
-            })
-            .collect(),
+        entries,
     })
 }

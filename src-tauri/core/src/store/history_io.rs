@@ -1,0 +1,341 @@
+//! The episode history as files carry it: read whole for an export, written
+//! by an import (added to the library's, or replacing it for Watchlog's own
+//! formats), and the watches a file named without a number (kept in
+//! `pending_watches`) moved into the history once the title's episode list
+//! tells which episode each one is. Everything that writes runs inside the
+//! caller's transaction.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::{params, Transaction};
+
+use super::history::{
+    has_list, parse_stamp, stamp, sync_to_progress, watched_count, MAX_NOTE_CHARS,
+};
+use super::Library;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::model::{EpisodeRef, IncomingEpisode, IncomingWatch, WatchedWhen};
+use crate::rating::Rating;
+use crate::text;
+
+impl Library {
+    /// Every entry's episode history, numbered and pending, keyed by entry
+    /// id. A rewatch's watches name it by its place in the entry's viewings
+    /// (in the order [`Library::entry`] gives them), so a file can carry
+    /// them without the library's ids.
+    pub(crate) fn watch_history(&self) -> Result<HashMap<i64, Vec<IncomingWatch>>> {
+        let mut places: HashMap<i64, usize> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT id, row_number() OVER (PARTITION BY entry_id
+                        ORDER BY coalesce(started_on, finished_on), id) - 1
+             FROM viewings",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            places.insert(r.get(0)?, r.get::<_, i64>(1)? as usize);
+        }
+        let mut out: HashMap<i64, Vec<IncomingWatch>> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT * FROM (
+                 SELECT entry_id, viewing_id AS v, season AS s, number AS n, NULL AS name,
+                        NULL, NULL AS x, watched_on, watched_at, rating, note
+                 FROM episode_watches
+                 UNION ALL
+                 SELECT entry_id, viewing_id, season, NULL, name, provider, external_id,
+                        watched_on, watched_at, rating, note
+                 FROM pending_watches)
+             ORDER BY entry_id, v IS NOT NULL, v, n IS NULL, s, n, name, x",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let season: Option<u32> = r.get(2)?;
+            let number: Option<u32> = r.get(3)?;
+            let episode = match (number, r.get::<_, Option<String>>(4)?) {
+                (Some(number), _) => IncomingEpisode::Numbered(EpisodeRef {
+                    season: season.unwrap_or(0),
+                    number,
+                }),
+                (None, Some(name)) => IncomingEpisode::Named { season, name },
+                (None, None) => IncomingEpisode::Catalog {
+                    provider: r.get(5)?,
+                    id: r.get(6)?,
+                },
+            };
+            let on: Option<NaiveDate> = r.get(7)?;
+            let at = parse_stamp(r.get(8)?);
+            out.entry(r.get(0)?).or_default().push(IncomingWatch {
+                episode,
+                when: match (at, on) {
+                    (Some(t), _) => WatchedWhen::At(t),
+                    (None, Some(d)) => WatchedWhen::On(d),
+                    (None, None) => WatchedWhen::Unknown,
+                },
+                day: on,
+                viewing: r
+                    .get::<_, Option<i64>>(1)?
+                    .and_then(|v| places.get(&v).copied()),
+                rating: r.get::<_, Option<u8>>(9)?.map(Rating::new).transpose()?,
+                note: r.get(10)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A short text that changes whenever the entry's history does: an import
+/// compares it before and after to tell "updated" from "unchanged".
+pub(crate) fn fingerprint(tx: &Transaction, entry_id: i64) -> Result<String> {
+    Ok(tx.query_row(
+        "SELECT coalesce(group_concat(w, '|'), '') FROM (
+             SELECT concat_ws(',', coalesce(viewing_id, 0), season, number, watched_on,
+                              watched_at, rating, note) AS w
+             FROM episode_watches WHERE entry_id = ?1
+             UNION ALL
+             SELECT concat_ws(',', 'p', coalesce(viewing_id, 0), season, name, provider,
+                              external_id, watched_on, watched_at, rating, note)
+             FROM pending_watches WHERE entry_id = ?1
+             ORDER BY 1)",
+        [entry_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Writes a file's watches for one entry; `viewings` are the ids of the
+/// entry's rewatches in the file's order (what `IncomingWatch::viewing`
+/// points into). `replace`: the entry's history becomes the file's
+/// (Watchlog's own formats); else the file's watches are added to the
+/// library's, and a day the file knows fills one the library does not.
+/// Then progress follows the history where the title has an episode list.
+/// Returns how many watches the library did not have.
+pub(crate) fn write_history(
+    tx: &Transaction,
+    entry_id: i64,
+    watches: &[IncomingWatch],
+    viewings: &[i64],
+    replace: bool,
+    clock: &Clock,
+) -> Result<usize> {
+    if replace {
+        tx.execute(
+            "DELETE FROM episode_watches WHERE entry_id = ?1",
+            [entry_id],
+        )?;
+        tx.execute(
+            "DELETE FROM pending_watches WHERE entry_id = ?1",
+            [entry_id],
+        )?;
+    }
+    let mut numbered = tx.prepare_cached(
+        "INSERT INTO episode_watches (entry_id, viewing_id, season, number, watched_on,
+                 watched_at, rating, note, platform_id, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                 (SELECT platform_id FROM entries WHERE id = ?1), ?9)
+         ON CONFLICT (entry_id, coalesce(viewing_id, 0), season, number) DO UPDATE SET
+             watched_on = coalesce(watched_on, excluded.watched_on),
+             watched_at = coalesce(watched_at, excluded.watched_at),
+             rating = coalesce(rating, excluded.rating),
+             note = coalesce(note, excluded.note)",
+    )?;
+    let mut pending = tx.prepare_cached(
+        "INSERT INTO pending_watches (entry_id, viewing_id, season, name, provider,
+                 external_id, watched_on, watched_at, rating, note, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (entry_id, coalesce(viewing_id, 0), coalesce(season, -1),
+                      coalesce(name, ''), coalesce(provider, ''), coalesce(external_id, ''))
+         DO UPDATE SET
+             watched_on = coalesce(watched_on, excluded.watched_on),
+             watched_at = coalesce(watched_at, excluded.watched_at),
+             rating = coalesce(rating, excluded.rating),
+             note = coalesce(note, excluded.note)",
+    )?;
+    let before = count_all(tx, entry_id)?;
+    let now = stamp(Utc::now());
+    for w in watches {
+        let viewing = match w.viewing {
+            None => None,
+            Some(i) => Some(*viewings.get(i).ok_or_else(|| {
+                Error::invalid(format!(
+                    "an episode watch belongs to rewatch {} but the entry has {}",
+                    i + 1,
+                    viewings.len()
+                ))
+            })?),
+        };
+        let note = w.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+            return Err(Error::invalid(format!(
+                "an episode's note is longer than {MAX_NOTE_CHARS} characters"
+            )));
+        }
+        let (on, at) = match w.when {
+            WatchedWhen::Unknown => (w.day, None),
+            WatchedWhen::On(d) => (Some(d), None),
+            WatchedWhen::At(t) => (
+                Some(
+                    w.day
+                        .unwrap_or_else(|| t.with_timezone(&clock.tz()).date_naive()),
+                ),
+                Some(stamp(t)),
+            ),
+        };
+        let rating = w.rating.map(Rating::get);
+        match &w.episode {
+            IncomingEpisode::Numbered(ep) => {
+                if ep.number == 0 {
+                    return Err(Error::invalid(format!(
+                        "S{}E0 is not an episode: episodes are numbered from 1",
+                        ep.season
+                    )));
+                }
+                numbered.execute(params![
+                    entry_id, viewing, ep.season, ep.number, on, at, rating, note, now
+                ])?;
+            }
+            IncomingEpisode::Named { season, name } => {
+                let name = name.trim();
+                if name.is_empty() {
+                    return Err(Error::invalid("an episode watch names no episode"));
+                }
+                pending.execute(params![
+                    entry_id,
+                    viewing,
+                    season,
+                    name,
+                    None::<String>,
+                    None::<String>,
+                    on,
+                    at,
+                    rating,
+                    note,
+                    now
+                ])?;
+            }
+            IncomingEpisode::Catalog { provider, id } => {
+                pending.execute(params![
+                    entry_id,
+                    viewing,
+                    None::<u32>,
+                    None::<String>,
+                    provider.trim(),
+                    id.trim(),
+                    on,
+                    at,
+                    rating,
+                    note,
+                    now
+                ])?;
+            }
+        }
+    }
+    let added = count_all(tx, entry_id)?.saturating_sub(if replace { 0 } else { before });
+    list_arrived(tx, entry_id)?;
+    Ok(added)
+}
+
+/// When an entry's title gets (or renews) its episode list: the watches
+/// named by episode name find their numbers, progress and history agree
+/// again, and the next episode is found anew.
+pub(super) fn list_arrived(tx: &Transaction, entry_id: i64) -> Result<()> {
+    resolve_pending(tx, entry_id)?;
+    settle_progress(tx, entry_id)?;
+    super::history::refresh_next(tx, entry_id)
+}
+
+/// Watches of every kind recorded for the entry.
+fn count_all(tx: &Transaction, entry_id: i64) -> Result<usize> {
+    Ok(tx.query_row(
+        "SELECT (SELECT count(*) FROM episode_watches WHERE entry_id = ?1)
+              + (SELECT count(*) FROM pending_watches WHERE entry_id = ?1)",
+        [entry_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Where the title has an episode list, progress is at least what the
+/// current viewing's history holds with its watches still waiting for a
+/// number (capped at the list), and the history at least what progress
+/// says ("the first N episodes, day unknown") less those waiting: a
+/// waiting watch is one of the episodes the count speaks of, so none is
+/// invented in its place.
+fn settle_progress(tx: &Transaction, entry_id: i64) -> Result<()> {
+    if !has_list(tx, entry_id)? {
+        return Ok(());
+    }
+    let waiting: u32 = tx.query_row(
+        "SELECT count(*) FROM pending_watches WHERE entry_id = ?1 AND viewing_id IS NULL",
+        [entry_id],
+        |r| r.get(0),
+    )?;
+    let count = watched_count(tx, entry_id)? + waiting;
+    let progress: u32 = tx.query_row(
+        "UPDATE entries SET progress = max(progress, min(?2, coalesce(
+             (SELECT t.episodes FROM titles t WHERE t.id = entries.title_id), ?2)))
+         WHERE id = ?1 RETURNING progress",
+        params![entry_id, count],
+        |r| r.get(0),
+    )?;
+    let placed = progress.saturating_sub(waiting);
+    if placed > watched_count(tx, entry_id)? {
+        sync_to_progress(tx, entry_id, placed, WatchedWhen::Unknown)?;
+    }
+    Ok(())
+}
+
+/// Moves the entry's watches named by episode name into the history where
+/// its title's list now has exactly one episode of that name (in the
+/// season the file gave, when it gave one). A watch of an episode already
+/// in the history is folded into it. Returns how many moved.
+fn resolve_pending(tx: &Transaction, entry_id: i64) -> Result<usize> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT ep.season, ep.number, ep.name FROM entries e
+         JOIN episodes ep ON ep.title_id = e.title_id
+         WHERE e.id = ?1 AND ep.name IS NOT NULL",
+    )?;
+    let mut by_name: HashMap<String, Vec<EpisodeRef>> = HashMap::new();
+    let mut rows = stmt.query([entry_id])?;
+    while let Some(r) = rows.next()? {
+        by_name
+            .entry(text::fold(&r.get::<_, String>(2)?))
+            .or_default()
+            .push(EpisodeRef {
+                season: r.get(0)?,
+                number: r.get(1)?,
+            });
+    }
+    drop(rows);
+    if by_name.is_empty() {
+        return Ok(0);
+    }
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, season, name FROM pending_watches WHERE entry_id = ?1 AND name IS NOT NULL",
+    )?;
+    let waiting: Vec<(i64, Option<u32>, String)> = stmt
+        .query_map([entry_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut moved = 0;
+    for (id, season, name) in waiting {
+        let found: Vec<&EpisodeRef> = by_name
+            .get(&text::fold(&name))
+            .into_iter()
+            .flatten()
+            .filter(|ep| season.is_none_or(|s| s == ep.season))
+            .collect();
+        let [ep] = found[..] else { continue };
+        tx.execute(
+            "INSERT INTO episode_watches (entry_id, viewing_id, season, number, watched_on,
+                     watched_at, rating, note, platform_id, recorded_at)
+             SELECT entry_id, viewing_id, ?2, ?3, watched_on, watched_at, rating, note,
+                    (SELECT platform_id FROM entries WHERE id = entry_id), recorded_at
+             FROM pending_watches WHERE id = ?1
+             ON CONFLICT (entry_id, coalesce(viewing_id, 0), season, number) DO UPDATE SET
+                 watched_on = coalesce(watched_on, excluded.watched_on),
+                 watched_at = coalesce(watched_at, excluded.watched_at)",
+            params![id, ep.season, ep.number],
+        )?;
+        tx.execute("DELETE FROM pending_watches WHERE id = ?1", [id])?;
+        moved += 1;
+    }
+    Ok(moved)
+}
