@@ -213,11 +213,13 @@ fn downgrade_to_v3(path: &Path) {
         "DROP INDEX episodes_aired_at;
          DROP INDEX episodes_aired_on;
          DROP INDEX episodes_day_only;
+         DROP INDEX entries_next_airs;
          ALTER TABLE episodes DROP COLUMN ord;
          ALTER TABLE episodes DROP COLUMN premiere;
          ALTER TABLE episodes DROP COLUMN season_end;
          ALTER TABLE entries DROP COLUMN next_season;
          ALTER TABLE entries DROP COLUMN next_number;
+         ALTER TABLE entries DROP COLUMN next_airs;
          ALTER TABLE entries DROP COLUMN last_watched;
          DROP TABLE entry_words;
          DROP INDEX entries_status_cover;

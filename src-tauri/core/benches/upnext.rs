@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use watchlog_core::clock::Clock;
 use watchlog_core::devdata::GENERATED_NOW;
-use watchlog_core::store::{calendar_sql, up_next_sql};
+use watchlog_core::store::{calendar_sql, up_next_params, up_next_sql};
 use watchlog_core::{CalendarQuery, EpisodeRef, Library, UpNextQuery, UpNextSection, WatchedWhen};
 use watchlog_testkit::bench::{median, ms, pair, raw};
 use watchlog_testkit::fixtures;
@@ -89,23 +89,16 @@ fn main() {
 
     // The raw side runs the core's own statements on its own connection.
     let up_next = up_next_sql(&UpNextQuery::default());
+    let params = up_next_params(&clock);
+    let named: Vec<(&str, &dyn rusqlite::ToSql)> = params
+        .iter()
+        .map(|(k, v)| (*k, v as &dyn rusqlite::ToSql))
+        .collect();
     let (now_s, today) = (stamp(now), clock.today().to_string());
-    let soon = stamp(now + chrono::Duration::days(30));
-    let first_day = (clock.today() - chrono::Duration::days(1)).to_string();
-    let soon_day = (clock.today() + chrono::Duration::days(31)).to_string();
     let (c, r, rows, raw_rows) = pair(
         RUNS,
         || lib.up_next(&UpNextQuery::default(), &clock).unwrap(),
-        || {
-            raw(
-                &conn,
-                &up_next,
-                rusqlite::named_params! {
-                    ":now": now_s, ":today": today, ":soon": soon,
-                    ":first_day": first_day, ":soon_day": soon_day,
-                },
-            )
-        },
+        || raw(&conn, &up_next, named.as_slice()),
     );
     line(
         "Up next",

@@ -510,7 +510,7 @@ pub(super) fn sync_to_progress(
 
 /// Stores what Up next and the library card read of an entry: the first
 /// listed regular episode after the last one watched in the current
-/// viewing, and the latest watch of any viewing. The one place these are
+/// viewing and when it airs, and the latest watch of any viewing. The one place these are
 /// computed; every write of an entry's history or of its title's list
 /// ends here (migration 8 filled them for the rows before it).
 pub(super) fn refresh_next(tx: &Transaction, entry_id: i64) -> Result<()> {
@@ -518,8 +518,8 @@ pub(super) fn refresh_next(tx: &Transaction, entry_id: i64) -> Result<()> {
         "UPDATE entries SET
              last_watched = (SELECT max(coalesce(x.watched_at, x.watched_on)) FROM episode_watches x
                              WHERE x.entry_id = entries.id),
-             (next_season, next_number) = (
-                 SELECT y.season, y.number
+             (next_season, next_number, next_airs) = (
+                 SELECT y.season, y.number, coalesce(y.airstamp, y.airdate)
                  FROM episodes y,
                       (SELECT coalesce((SELECT x.season * 1000000 + x.number FROM episode_watches x
                                         WHERE x.entry_id = entries.id

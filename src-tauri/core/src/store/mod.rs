@@ -32,7 +32,7 @@ pub use bulk::{Dated, GeneratedShow};
 pub use import::Scratch;
 pub use query::{mark, MARK_END, MARK_START};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
-pub use upnext::{calendar_sql, up_next_sql};
+pub use upnext::{calendar_sql, up_next_params, up_next_sql};
 
 /// An open Watchlog library.
 pub struct Library {

@@ -357,8 +357,11 @@ CREATE UNIQUE INDEX pending_watches_one ON pending_watches(
 /// Per entry, set whenever its history or its title's list changes
 /// (`history::refresh_next`): `next_season`/`next_number`, the first
 /// listed regular episode after the last one watched in the current
-/// viewing (NULL when none is), and `last_watched`, the latest watch of
-/// any viewing (an instant, or a day when only that is known).
+/// viewing (NULL when none is), `next_airs`, when that episode airs (its
+/// instant, else its day), and `last_watched`, the latest watch of any
+/// viewing (an instant, or a day when only that is known).
+/// `entries_next_airs` finds the planned shows whose next episode airs
+/// soon without reading every planned show.
 ///
 /// `episodes_aired_at` and `episodes_aired_on` find a title's latest
 /// episode aired by an instant, and by a day (or with no date at all),
@@ -372,6 +375,7 @@ ALTER TABLE episodes ADD COLUMN premiere INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE episodes ADD COLUMN season_end INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE entries ADD COLUMN next_season INTEGER;
 ALTER TABLE entries ADD COLUMN next_number INTEGER;
+ALTER TABLE entries ADD COLUMN next_airs TEXT;
 ALTER TABLE entries ADD COLUMN last_watched TEXT;
 
 UPDATE episodes SET ord = f.ord, premiere = f.premiere, season_end = f.season_end
@@ -398,8 +402,8 @@ CREATE INDEX episodes_day_only ON episodes(airdate)
 UPDATE entries SET
     last_watched = (SELECT max(coalesce(x.watched_at, x.watched_on)) FROM episode_watches x
                     WHERE x.entry_id = entries.id),
-    (next_season, next_number) = (
-        SELECT y.season, y.number
+    (next_season, next_number, next_airs) = (
+        SELECT y.season, y.number, coalesce(y.airstamp, y.airdate)
         FROM episodes y,
              (SELECT coalesce((SELECT x.season * 1000000 + x.number FROM episode_watches x
                                WHERE x.entry_id = entries.id AND coalesce(x.viewing_id, 0) = 0
@@ -410,6 +414,7 @@ UPDATE entries SET
         ORDER BY y.season, y.number LIMIT 1)
 WHERE title_id IN (SELECT title_id FROM episodes)
    OR id IN (SELECT entry_id FROM episode_watches);
+CREATE INDEX entries_next_airs ON entries(status, next_airs);
 "#;
 
 /// Every migration, oldest first.

@@ -31,21 +31,15 @@ impl Library {
     /// watched first), not aired yet (soonest first), starting soon
     /// (soonest first), waiting for the next season.
     pub fn up_next(&self, query: &UpNextQuery, clock: &Clock) -> Result<Vec<UpNextRow>> {
-        let now = stamp(clock.now());
-        let today = clock.today().to_string();
         let sql = up_next_sql(query);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let soon = clock.now() + Duration::days(STARTING_SOON_DAYS);
-        // The air day is the network's, up to a day either side of the
-        // viewer's.
-        let (first_day, soon_day) = (
-            (clock.today() - Duration::days(1)).to_string(),
-            (clock.today() + Duration::days(STARTING_SOON_DAYS + 1)).to_string(),
-        );
-        let mut rows = stmt.query(rusqlite::named_params! {
-            ":now": now, ":today": today, ":soon": stamp(soon),
-            ":first_day": first_day, ":soon_day": soon_day,
-        })?;
+        let params = up_next_params(clock);
+        let named: Vec<(&str, &dyn rusqlite::ToSql)> = params
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn rusqlite::ToSql))
+            .collect();
+        let mut rows = stmt.query(named.as_slice())?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let status: Status = r.get::<_, String>(3)?.parse()?;
@@ -177,9 +171,25 @@ impl Library {
     }
 }
 
-/// Up next's statement (named parameters `:now`, `:today`, `:soon`,
-/// `:first_day`, `:soon_day`); public so the benchmark can time the same
-/// SQL raw beside [`Library::up_next`].
+/// The values of [`up_next_sql`]'s named parameters at `clock`'s now;
+/// public so the benchmark can run the same statement raw.
+#[doc(hidden)]
+pub fn up_next_params(clock: &Clock) -> [(&'static str, String); 4] {
+    // Planned shows are read when their next episode's instant or day
+    // falls from the day before the viewer's today to the day after the
+    // window ends: the UTC day of an instant and the network's day are
+    // within a day of the viewer's. The exact window is checked on each.
+    let day = |n: i64| (clock.today() + Duration::days(n)).to_string();
+    [
+        (":now", stamp(clock.now())),
+        (":today", clock.today().to_string()),
+        (":first_day", day(-1)),
+        (":soon_end", day(STARTING_SOON_DAYS + 2)),
+    ]
+}
+
+/// Up next's statement (named parameters: [`up_next_params`]); public so
+/// the benchmark can time the same SQL raw beside [`Library::up_next`].
 #[doc(hidden)]
 pub fn up_next_sql(query: &UpNextQuery) -> String {
     let services = if query.on_my_services {
@@ -200,9 +210,10 @@ pub fn up_next_sql(query: &UpNextQuery) -> String {
     // one to the latest aired, counted by their places in the list
     // (`episodes.ord`); the latest aired is one seek in each air-time index
     // (by instant; by day; with no date, which counts as aired). A planned
-    // show is read only when one of its episodes airs within the "starting
-    // soon" window, found from the air-time indexes; the rules in
-    // `Library::up_next` decide the rest.
+    // show is read only when its next episode airs around the "starting
+    // soon" window (`entries_next_airs`: an instant or a day, as text,
+    // between the day before today and the day after the window); the
+    // rules in `Library::up_next` decide the rest.
     let latest = |cond: &str, order: &str| {
         format!(
             "coalesce((SELECT a.ord FROM episodes a
@@ -225,11 +236,8 @@ pub fn up_next_sql(query: &UpNextQuery) -> String {
          LEFT JOIN platforms p ON p.id = e.platform_id
          LEFT JOIN episodes n ON n.title_id = e.title_id
               AND n.season = e.next_season AND n.number = e.next_number
-         WHERE (e.status = 'watching' OR (e.status = 'plan_to_watch' AND e.title_id IN (
-                 SELECT s.title_id FROM episodes s WHERE s.airstamp >= :now AND s.airstamp <= :soon
-                 UNION
-                 SELECT s.title_id FROM episodes s
-                 WHERE s.airdate >= :first_day AND s.airdate <= :soon_day AND s.airstamp IS NULL)))
+         WHERE (e.status = 'watching' OR (e.status = 'plan_to_watch'
+                 AND e.next_airs >= :first_day AND e.next_airs < :soon_end))
            {services}
          ORDER BY e.last_watched IS NULL, e.last_watched DESC, e.updated_at DESC, e.id",
         aired_n = aired("n"),
