@@ -9,8 +9,8 @@ use watchlog_core::catalog::blocking::BlockingCatalog;
 use watchlog_core::catalog::{CatalogConfig, CatalogRef, Details, Episode, Provider};
 use watchlog_core::clock::Clock;
 use watchlog_core::{
-    Airing, CalendarQuery, EntryFields, EntryPatch, EpisodeRef, Kind, Library, Status, TitleFacts,
-    UpNextQuery, UpNextSection, WatchedWhen,
+    Airing, CalendarQuery, EntryFields, EntryPatch, EpisodeRef, Kind, Library, ListQuery,
+    NextEpisode, Status, TitleFacts, UpNextQuery, UpNextSection, WatchedWhen,
 };
 use watchlog_testkit::tvmaze::Tvmaze;
 use watchlog_testkit::{Sandbox, Server};
@@ -582,6 +582,56 @@ fn the_next_episode_follows_every_change_of_history_and_list() {
         (r.number, r.new_count),
         (Some(1), 3),
         "E2 airs today in the viewer's calendar; E3 has no date"
+    );
+    lib.mark_episodes_until(dated_id, ep("S1E3"), WatchedWhen::Unknown, &c)
+        .unwrap();
+
+    // The library cards: the next episode of each show being watched, with
+    // its instant or its day.
+    let cards = lib.list(&ListQuery::default()).unwrap();
+    let card = |id: i64| {
+        cards
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap()
+            .next_episode
+            .clone()
+    };
+    assert_eq!(
+        card(id),
+        Some(NextEpisode {
+            season: 2,
+            number: 2,
+            airstamp: Some(at("2026-12-15T21:00:00Z")),
+            airdate: None
+        })
+    );
+    assert_eq!(
+        card(dated_id),
+        Some(NextEpisode {
+            season: 1,
+            number: 4,
+            airstamp: None,
+            airdate: Some(day("2026-12-24"))
+        })
+    );
+    lib.update_entry(
+        dated_id,
+        &EntryPatch {
+            status: Some(Status::OnHold),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let cards = lib.list(&ListQuery::default()).unwrap();
+    assert!(
+        cards
+            .iter()
+            .find(|s| s.id == dated_id)
+            .unwrap()
+            .next_episode
+            .is_none(),
+        "only a show being watched shows its next episode"
     );
 }
 
