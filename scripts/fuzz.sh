@@ -19,7 +19,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 seconds=${FUZZ_SECONDS:-300}
 fixtures=${FUZZ_FIXTURES:-$root/../shared/fixtures}
-all="import_letterboxd import_trakt import_imdb import_tmdb import_mdl import_simkl
+all="import_letterboxd import_trakt import_imdb import_tmdb import_mdl import_simkl import_tvtime
 import_watchlog_csv import_watchlog_json import_detect zip poster markdown_export"
 targets=${FUZZ_TARGETS:-$all}
 
@@ -95,12 +95,13 @@ for t in $targets; do
     import_trakt) seed "$t" 262144 "$exports/trakt" ;;
     import_imdb) seed "$t" 262144 "$exports/imdb" ;;
     import_tmdb) seed "$t" 262144 "$exports/tmdb" ;;
+    import_tvtime) seed "$t" 262144 "$exports/tvtime" ;;
     import_mdl) seed "$t" 262144 "$tests_data/mdl.tsv" "$fixtures/datasets/kdrama" ;;
     import_simkl) seed "$t" 262144 "$tests_data" -name 'simkl*' ;;
     import_watchlog_csv) seed "$t" 262144 "$made/sample.csv" ;;
     import_watchlog_json) seed "$t" 262144 "$made/sample.watchlog-json" ;;
     import_detect) seed "$t" 262144 "$exports/letterboxd" "$exports/trakt" "$exports/imdb" \
-        "$exports/tmdb" "$tests_data" "$made/sample.csv" "$made/sample.watchlog-json" ;;
+        "$exports/tmdb" "$exports/tvtime" "$tests_data" "$made/sample.csv" "$made/sample.watchlog-json" ;;
     zip) seed "$t" 1048576 "$made" -name '*.zip' ;;
     poster) seed "$t" 262144 "$fixtures/images" ;;
     markdown_export) seed "$t" 262144 "$made/md" "$made/sample.markdown" "$exports/letterboxd/reviews.csv" ;;

@@ -43,6 +43,11 @@ const COMMANDS: &[&str] = &[
     "cancel_refresh",
     "refresh_airing",
     "airing_status",
+    "unmatched",
+    "match_start",
+    "match_cancel",
+    "match_pick",
+    "match_keep",
     "catalog_status",
     "set_tmdb_key",
     "poster_status",
@@ -63,7 +68,9 @@ const COMMANDS: &[&str] = &[
     "episode_progress",
     "mark_episode",
     "mark_episodes_until",
-    "unmark_episode",
+    "mark_episodes",
+    "unmark_episodes",
+    "start_rewatch",
     "annotate_episode",
 ];
 

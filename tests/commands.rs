@@ -164,7 +164,7 @@ fn markdown_preview_is_sanitised() {
 #[test]
 fn commands_outside_the_capability_are_denied() {
     let t = app();
-    // The window is granted the app's own commands only: no plugin command
+    // The window is granted the app's own commands: no plugin command
     // (here, the file dialog) may be called from the webview.
     let err = invoke(&t.window, "plugin:dialog|open", json!({ "options": {} })).unwrap_err();
     let text = err.to_string();
@@ -172,6 +172,22 @@ fn commands_outside_the_capability_are_denied() {
         text.contains("not allowed") || text.contains("not found"),
         "a plugin command outside the capability must be refused, got {text}"
     );
+
+    // Listening to the app's events is granted (Up next and the calendar
+    // hear `airing-changed`); sending them is not.
+    invoke(
+        &t.window,
+        "plugin:event|listen",
+        json!({ "event": "airing-changed", "target": { "kind": "Any" }, "handler": 7 }),
+    )
+    .expect("the main window may listen to the app's events");
+    let err = invoke(
+        &t.window,
+        "plugin:event|emit",
+        json!({ "event": "airing-changed", "payload": null }),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not allowed"), "got {err}");
 
     // A window the capability does not name may call nothing.
     let other = WebviewWindowBuilder::new(&t._app, "other", Default::default())
@@ -733,10 +749,10 @@ fn episode_marks_move_up_next_along() {
 
     let entry = invoke(
         &t.window,
-        "unmark_episode",
-        json!({ "id": id, "episode": { "season": 1, "number": 3 } }),
+        "unmark_episodes",
+        json!({ "id": id, "episodes": [{ "season": 1, "number": 3 }] }),
     )
-    .expect("unmark_episode");
+    .expect("unmark_episodes");
     assert_eq!(entry["progress"], json!(2));
 
     invoke(
@@ -811,8 +827,8 @@ fn bad_episode_marks_are_errors_of_one_shape() {
 
     let err = invoke(
         &t.window,
-        "unmark_episode",
-        json!({ "id": id, "episode": { "season": 1, "number": 2 } }),
+        "unmark_episodes",
+        json!({ "id": id, "episodes": [{ "season": 1, "number": 2 }] }),
     )
     .unwrap_err();
     assert!(
@@ -839,4 +855,144 @@ fn bad_episode_marks_are_errors_of_one_shape() {
             .all(|e| e["watched"] == json!(false)),
         "nothing was marked: {list}"
     );
+}
+
+#[test]
+fn the_needs_a_match_list_through_ipc() {
+    let t = app();
+    let added =
+        invoke(&t.window, "add_entry", json!({ "entry": soundtrack() })).expect("add_entry");
+    let id = added["id"].as_i64().unwrap();
+    let rows = invoke(&t.window, "unmatched", json!({})).expect("unmatched");
+    assert_eq!(rows[0]["entry_id"], id, "{rows}");
+    assert_eq!(rows[0]["state"], "waiting");
+    // A show that is not one of the catalogue's is refused in words.
+    let e = invoke(
+        &t.window,
+        "match_pick",
+        json!({ "id": id, "show": { "provider": "tvmaze", "id": "not a number" } }),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid_input", "{e}");
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a TVmaze show id"));
+    invoke(&t.window, "match_keep", json!({ "id": id })).expect("match_keep");
+    let rows = invoke(&t.window, "unmatched", json!({})).expect("unmatched");
+    assert_eq!(rows[0]["state"], "kept", "{rows}");
+    assert_eq!(
+        invoke(&t.window, "match_cancel", json!({})).unwrap(),
+        json!(false),
+        "no run to stop"
+    );
+
+/// A season's check as the UI sends it: the episodes in one call, all of
+/// them or none; then a rewatch, which keeps those marks under the earlier
+/// viewing (read back with `viewing`) and starts the list again.
+#[test]
+fn a_season_is_marked_in_one_call_and_a_rewatch_starts_again() {
+    let t = app();
+    let id = watched_show(&t);
+    let eps = |numbers: &[u32]| {
+        numbers
+            .iter()
+            .map(|&n| json!({ "season": 1, "number": n }))
+            .collect::<Vec<_>>()
+    };
+    let watched = |t: &TestApp, args: Value| {
+        invoke(&t.window, "episode_progress", args)
+            .expect("episode_progress")
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["watched"] == json!(true))
+            .map(|e| e["number"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+
+    let err = invoke(
+        &t.window,
+        "mark_episodes",
+        json!({ "id": id, "episodes": eps(&[1, 2, 3, 4]) }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("S1E4 of 'Signal'"),
+        "episode 4 airs in 2090: {err}"
+    );
+    assert!(
+        watched(&t, json!({ "id": id })).is_empty(),
+        "nothing was marked"
+    );
+    let err = invoke(
+        &t.window,
+        "mark_episodes",
+        json!({ "id": id, "episodes": [{ "season": 1, "number": 0 }] }),
+    )
+    .unwrap_err();
+    assert!(
+        err["message"].as_str().unwrap().contains("numbered from 1"),
+        "{err}"
+    );
+
+    let entry = invoke(
+        &t.window,
+        "mark_episodes",
+        json!({ "id": id, "episodes": eps(&[1, 2, 3]), "on": "2020-02-01" }),
+    )
+    .expect("mark_episodes");
+    assert_eq!(entry["progress"], json!(3));
+    let entry = invoke(
+        &t.window,
+        "unmark_episodes",
+        json!({ "id": id, "episodes": eps(&[2, 3]) }),
+    )
+    .expect("unmark_episodes");
+    assert_eq!(entry["progress"], json!(1));
+    invoke(
+        &t.window,
+        "mark_episodes",
+        json!({ "id": id, "episodes": eps(&[2, 3]) }),
+    )
+    .expect("mark_episodes now");
+
+    let entry = invoke(
+        &t.window,
+        "start_rewatch",
+        json!({ "id": id, "on": "2021-05-01" }),
+    )
+    .expect("start_rewatch");
+    assert_eq!(
+        (
+            entry["progress"].clone(),
+            entry["status"].clone(),
+            entry["started_on"].clone()
+        ),
+        (json!(0), json!("watching"), json!("2021-05-01"))
+    );
+    let viewing = entry["viewings"][0]["id"].clone();
+    assert_eq!(entry["viewings"][0]["progress"], json!(3), "{entry}");
+    assert!(watched(&t, json!({ "id": id })).is_empty());
+    assert_eq!(
+        watched(&t, json!({ "id": id, "viewing": viewing })),
+        [1, 2, 3],
+        "the earlier viewing keeps its marks"
+    );
+    let rows = invoke(&t.window, "up_next", json!({ "query": {} })).unwrap();
+    assert_eq!(
+        (rows[0]["season"].clone(), rows[0]["number"].clone()),
+        (json!(1), json!(1))
+    );
+    let err = invoke(
+        &t.window,
+        "episode_progress",
+        json!({ "id": id, "viewing": 999 }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
 }

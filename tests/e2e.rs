@@ -362,8 +362,10 @@ async fn add_from_the_catalogue_in_one_step() {
 /// Mr. Robot from the TVmaze stand-in, watched in New York on 16 July 2015
 /// (episodes 1–4 have aired, episode 5 airs on the 22nd at 22:00): the
 /// episode list marks a range, Up next moves on with each mark (the button
-/// and the key), the calendar shows the week and the month, and the editor's
-/// list reflects every mark.
+/// and the key), the calendar shows the week and the month, the editor's
+/// list reflects every mark, a season's check marks what has aired, and a
+/// rewatch starts the list (and Up next) again, the first viewing's marks
+/// kept.
 #[tokio::test]
 async fn up_next_the_calendar_and_the_episode_list() {
     use thirtyfour::Key;
@@ -600,6 +602,54 @@ async fn up_next_the_calendar_and_the_episode_list() {
     dismiss_toasts(&app).await;
     painted(&app).await;
     app.screenshot("calendar-dark").await;
+
+    // The season's check marks what has aired of it (episode 4 again, in
+    // one call); 5 to 10 air later and are left.
+    app.click("[data-testid=calendar-item][data-episode=S1E5]")
+        .await;
+    app.wait_for("[data-testid=episode-check][data-episode=S1E4]")
+        .await;
+    app.click("season-check").await;
+    app.eventually("the season's aired episodes are checked", || async {
+        checked("S1E4").await == serde_json::json!(true)
+            && checked("S1E5").await == serde_json::json!(false)
+            && progress().await.starts_with("4 ")
+    })
+    .await;
+
+    // A rewatch starts the list again; the first viewing's marks stay and
+    // can be looked at, not changed.
+    app.click("start-rewatch").await;
+    app.click("confirm-rewatch").await;
+    app.eventually("the rewatch starts at nothing watched", || async {
+        progress().await.starts_with("0 ") && checked("S1E1").await == serde_json::json!(false)
+    })
+    .await;
+    js(
+        &app,
+        "const s = document.querySelector('[data-testid=episode-viewing]'); s.selectedIndex = 1; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+    )
+    .await;
+    app.eventually("the earlier viewing shows its four episodes", || async {
+        checked("S1E4").await == serde_json::json!(true)
+            && checked("S1E5").await == serde_json::json!(false)
+    })
+    .await;
+    assert_eq!(
+        js(
+            &app,
+            "return document.querySelector('[data-testid=episode-check][data-episode=S1E1]').disabled;"
+        )
+        .await,
+        serde_json::json!(true),
+        "an earlier viewing is read-only"
+    );
+    app.click("close-entry").await;
+    app.click("upnext-nav").await;
+    app.eventually("Up next starts the rewatch at episode 1", || async {
+        episode().await == "S1E1"
+    })
+    .await;
     app.quit().await;
 }
 
@@ -1474,4 +1524,73 @@ async fn hostile_text_stays_text_in_the_exports() {
         );
     }
     app.quit().await;
+}
+
+/// What an import leaves without a catalogue id waits on *Needs a match*:
+/// "Match now" attaches Mr. Robot from the TVmaze stand-in, leaves "Robot"
+/// (2015), which two recorded shows fit, with its candidates, and the
+/// viewer's pick settles it.
+#[tokio::test]
+async fn imported_shows_are_matched_and_the_ambiguous_one_picked() {
+    if !tools_present() {
+        return;
+    }
+    let Some(tvmaze) = tvmaze_server() else {
+        return;
+    };
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    std::fs::create_dir_all(home.library().parent().unwrap()).unwrap();
+    {
+        let mut lib = watchlog_core::Library::open(home.library()).unwrap();
+        for name in ["Mr. Robot", "Robot"] {
+            let mut entry = watchlog_core::NewEntry::default();
+            entry.title.name = name.into();
+            entry.title.year = Some(2015);
+            entry.fields.status = watchlog_core::Status::Watching;
+            lib.add_entry(&entry).unwrap();
+        }
+    }
+    let app = App::start_with(&home, &[("WATCHLOG_TVMAZE_URL", tvmaze.base.as_str())]).await;
+    app.click("matches-nav").await;
+    app.eventually("both shows wait", || async {
+        app.count("unmatched-row").await == 2
+    })
+    .await;
+    app.click("match-now").await;
+    app.eventually("Mr. Robot is matched and Robot has candidates", || async {
+        app.count("unmatched-row").await == 1 && app.count("candidate").await == 2
+    })
+    .await;
+    painted(&app).await;
+    app.screenshot("needs-a-match").await;
+    let names = texts(&app, "[data-testid=candidate] .name").await;
+    assert_eq!(names, ["Mr. Robot", "Transformers: Robots in Disguise"]);
+    app.click("[data-testid=candidate]:nth-child(2) [data-testid=pick]")
+        .await;
+    app.wait_for("needs-match-empty").await;
+    app.quit().await;
+
+    let db = rusqlite::Connection::open(home.library()).unwrap();
+    let mut ids: Vec<(String, String)> = db
+        .prepare(
+            "SELECT t.name, x.value FROM titles t
+             JOIN external_ids x ON x.title_id = t.id AND x.provider = 'tvmaze' ORDER BY x.value",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            ("Mr. Robot".to_string(), "1871".to_string()),
+            (
+                "Transformers: Robots in Disguise".to_string(),
+                "2271".to_string()
+            )
+        ]
+    );
 }

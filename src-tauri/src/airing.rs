@@ -1,10 +1,15 @@
 //! The app's background work for "what to watch next", while a window is
 //! open: the shows that are running or upcoming are refreshed a little
 //! after start and then every six hours (counted from the last refresh the
-//! library records, so restarting the app does not refresh again), and,
+//! library records, so restarting the app does not refresh again; a
+//! refresh that wrote something is announced as the `airing-changed`
+//! event, so an open Up next or calendar reads the core again), and,
 //! when the viewer turned it on, a desktop notification says when an
 //! episode of a show being watched has aired — once per episode, one
 //! notification for several that arrive together.
+//!
+//! Shows an import left without a catalogue match are matched on the same
+//! beat while any wait.
 //!
 //! Offline, a refresh fails as offline and is passed over without a word:
 //! Up next and the calendar work from what is stored, and Settings shows
@@ -14,7 +19,7 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
-use watchlog_core::catalog::RefreshProgress;
+use watchlog_core::catalog::{RefreshProgress, RefreshSummary};
 use watchlog_core::clock::Clock;
 use watchlog_core::AiredEpisode;
 
@@ -29,6 +34,10 @@ const CHECK_EVERY: Duration = Duration::from_secs(5 * 60);
 const REFRESH_EVERY_SECS: i64 = 6 * 60 * 60;
 /// The event the UI may listen to for the background refresh's progress.
 pub const PROGRESS_EVENT: &str = "airing-refresh";
+/// The event the UI listens to for a background refresh that changed the
+/// library (its `RefreshSummary` as payload): Up next and the calendar
+/// read the core again.
+pub const CHANGED_EVENT: &str = "airing-changed";
 /// At most this many episodes are named in one notification.
 const NAMED: usize = 4;
 
@@ -44,17 +53,34 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                     let _ = handle.emit(PROGRESS_EVENT, p);
                 };
                 // Offline or busy: passed over; the next check tries again.
-                let _ = run_airing(
+                if let Ok(summary) = run_airing(
                     &app.state::<AppState>(),
                     &app.state::<CatalogState>(),
                     &send,
                 )
-                .await;
+                .await
+                {
+                    announce(&app, &summary);
+                }
             }
             notify(&app);
+            // Imported shows still waiting for a catalogue match (a run
+            // cut short by a quit or by going offline) carry on.
+            if crate::commands::matching::any_waiting(&app) {
+                crate::commands::matching::spawn(&app);
+            }
             tokio::time::sleep(CHECK_EVERY).await;
         }
     });
+}
+
+/// Tells the UI that a refresh wrote to the library; one that passed over
+/// every show (none changed) or was stopped before writing says nothing,
+/// so an open page is not read again for nothing.
+fn announce<R: Runtime>(app: &AppHandle<R>, summary: &RefreshSummary) {
+    if summary.refreshed > 0 {
+        let _ = app.emit(CHANGED_EVENT, summary);
+    }
 }
 
 fn refresh_due<R: Runtime>(app: &AppHandle<R>) -> bool {
@@ -135,6 +161,32 @@ mod tests {
             number,
             name: Some(format!("Episode {number}")),
         }
+    }
+
+    /// A refresh that wrote something is announced with its summary; one
+    /// that changed nothing is not.
+    #[test]
+    fn only_a_refresh_that_changed_something_is_announced() {
+        use std::sync::{Arc, Mutex};
+        use tauri::Listener;
+
+        let app = tauri::test::mock_app();
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let sink = heard.clone();
+        app.listen(CHANGED_EVENT, move |e| {
+            sink.lock().unwrap().push(e.payload().to_string());
+        });
+        let summary = |refreshed, unchanged| RefreshSummary {
+            refreshed,
+            unchanged,
+            ..RefreshSummary::default()
+        };
+        announce(app.handle(), &summary(0, 3));
+        announce(app.handle(), &summary(2, 1));
+        let heard = heard.lock().unwrap();
+        assert_eq!(heard.len(), 1, "{heard:?}");
+        let payload: RefreshSummary = serde_json::from_str(&heard[0]).unwrap();
+        assert_eq!(payload, summary(2, 1));
     }
 
     #[test]

@@ -65,6 +65,11 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::catalog::cancel_refresh,
         commands::catalog::refresh_airing,
         commands::catalog::airing_status,
+        commands::matching::unmatched,
+        commands::matching::match_start,
+        commands::matching::match_cancel,
+        commands::matching::match_pick,
+        commands::matching::match_keep,
         commands::catalog::catalog_status,
         commands::catalog::set_tmdb_key,
         commands::posters::poster_status,
@@ -85,7 +90,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::episodes::episode_progress,
         commands::episodes::mark_episode,
         commands::episodes::mark_episodes_until,
-        commands::episodes::unmark_episode,
+        commands::episodes::mark_episodes,
+        commands::episodes::unmark_episodes,
+        commands::episodes::start_rewatch,
         commands::episodes::annotate_episode,
     ])
 }

@@ -56,7 +56,7 @@ pub enum Command {
     Next(crate::episodes::NextArgs),
     /// The episodes airing in the next days, as text, JSON or an iCalendar file.
     Calendar(crate::episodes::CalendarArgs),
-    /// Record another viewing (a rewatch).
+    /// Record another viewing (a rewatch), or start one with --start.
     Rewatch(RewatchArgs),
     /// Numbers about the whole library.
     Stats,
@@ -73,8 +73,8 @@ pub enum Command {
     Export(crate::transfer::ExportArgs),
     /// Copy the library file (SQLite backup API); `backup list` shows the backups.
     Backup(crate::transfer::BackupArgs),
-    /// Import from Letterboxd, Trakt, IMDb, Simkl, MyDramaList, TMDB or a
-    /// Watchlog export: shows the plan, imports with --apply; `import undo`.
+    /// Import from Letterboxd, Trakt, IMDb, Simkl, MyDramaList, TMDB, TV Time
+    /// or a Watchlog export: shows the plan, imports with --apply; `import undo`.
     Import(crate::import::ImportArgs),
     /// Replace the library with a backup (the current one is kept aside).
     Restore {
@@ -85,6 +85,15 @@ pub enum Command {
     Search(crate::catalog::SearchArgs),
     /// Re-fetch titles' facts from their catalogue; your own fields never change.
     Refresh(crate::catalog::RefreshArgs),
+    /// Match imported shows that have no catalogue id to TVmaze (or TMDB):
+    /// facts, episodes and posters; your own fields never change.
+    Match(crate::matching::MatchArgs),
+    /// The shows still without a catalogue match, with the candidates of
+    /// the ambiguous ones.
+    Unmatched,
+    /// Listen for Jellyfin, Emby and Plex webhooks and record what they
+    /// report as watched to the end; prints the three URLs to give them.
+    ServeWebhooks(crate::webhooks::ServeWebhooksArgs),
     /// The poster cache: fetch posters, show its status, prune it to a size.
     #[command(subcommand)]
     Posters(crate::posters::PostersCommand),
@@ -254,6 +263,14 @@ pub struct RewatchArgs {
     /// Episodes watched in this viewing.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub progress: u32,
+    /// Start watching again instead: the current viewing, with every
+    /// episode marked, is kept as an earlier one, and the entry starts
+    /// again at nothing watched.
+    #[arg(long, conflicts_with_all = ["started", "finished", "platform", "progress"])]
+    pub start: bool,
+    /// The day the rewatch started (with --start; default today).
+    #[arg(long, value_name = "DATE", value_parser = date, requires = "start")]
+    pub on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Subcommand)]

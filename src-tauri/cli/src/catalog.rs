@@ -54,7 +54,7 @@ pub struct RefreshArgs {
 
 /// The catalogue settings: the environment first (it is what a user sets
 /// for one run), then the key saved in the library, when there is one.
-fn catalog(db: &Path) -> Result<BlockingCatalog> {
+pub fn catalog(db: &Path) -> Result<BlockingCatalog> {
     let mut config = CatalogConfig::from_env();
     if config.tmdb_key.is_none() && db.exists() {
         config.tmdb_key = Library::open(db)?.tmdb_key()?;

@@ -55,6 +55,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(a) => crate::import::import(&db, &out, a),
         Command::Search(a) => crate::catalog::search(&db, &out, a),
         Command::Refresh(a) => crate::catalog::refresh(&db, &out, a),
+        Command::Match(a) => crate::matching::run(&db, &out, a),
+        Command::Unmatched => crate::matching::unmatched(&db, &out),
+        Command::ServeWebhooks(a) => crate::webhooks::serve(&db, a),
         Command::Posters(c) => crate::posters::run(&db, &out, c),
         Command::Dev(c) => crate::dev::run(&db, &out, c),
     }
@@ -331,6 +334,14 @@ fn review(db: &Path, out: &Out, a: ReviewArgs) -> Result<()> {
 }
 
 fn rewatch(db: &Path, out: &Out, a: RewatchArgs) -> Result<()> {
+    if a.start {
+        let clock = watchlog_core::clock::Clock::system();
+        let on = a.on.unwrap_or(clock.today());
+        return existing(db, |lib| {
+            let entry = lib.start_rewatch(a.id, on, &clock)?;
+            out.changed(&entry, &lib.settings()?)
+        });
+    }
     let viewing = ViewingDetails {
         started_on: a.started,
         finished_on: a.finished,

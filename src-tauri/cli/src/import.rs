@@ -18,7 +18,7 @@ use watchlog_core::transfer::import::{
 
 use crate::commands::creating;
 use crate::error::CliError;
-use crate::output::Out;
+use crate::output::{emit, Out};
 
 type Result<T = (), E = CliError> = std::result::Result<T, E>;
 
@@ -31,7 +31,7 @@ pub struct ImportArgs {
     #[command(subcommand)]
     pub command: Option<ImportCommand>,
     /// watchlog-json, watchlog-csv, letterboxd, trakt, imdb, simkl, mdl,
-    /// tmdb, or auto (detected from the content).
+    /// tmdb, tvtime, or auto (detected from the content).
     #[arg(value_name = "FORMAT")]
     pub format: Option<String>,
     /// The export: a file, a folder or a zip.
@@ -90,6 +90,18 @@ pub fn import(db: &Path, out: &Out, a: ImportArgs) -> Result {
             return crate::output::json(&report);
         }
         print(&report);
+        if report.applied && report.added > 0 {
+            let waiting = lib
+                .unmatched()?
+                .iter()
+                .filter(|u| u.state == watchlog_core::catalog::MatchState::Waiting)
+                .count();
+            if waiting > 0 {
+                emit(&format!(
+                    "{waiting} shows have no catalogue match yet: `watchlog match --all` fetches their facts, episodes and posters\n"
+                ))?;
+            }
+        }
         Ok(())
     })
 }
@@ -114,8 +126,8 @@ fn print(r: &ImportReport) {
         s.push_str(&format!("Conflicts: {p}\n"));
     }
     s.push_str(&format!(
-        "  added {}, updated {}, unchanged {}, ambiguous {}, skipped {}\n",
-        r.added, r.updated, r.unchanged, r.ambiguous, r.skipped
+        "  added {}, updated {}, unchanged {}, ambiguous {}, skipped {}; {} episodes watched\n",
+        r.added, r.updated, r.unchanged, r.ambiguous, r.skipped, r.episodes
     ));
     for n in &r.notes {
         s.push_str(&format!("Note: {n}\n"));

@@ -10,9 +10,11 @@ mod dev;
 mod episodes;
 mod error;
 mod import;
+mod matching;
 mod output;
 mod posters;
 mod transfer;
+mod webhooks;
 
 use std::process::ExitCode;
 

@@ -195,8 +195,9 @@ fn fixtures() -> &'static Fixtures {
 
 /// Takes schemas 4 to 8 back out of a library: migration 4 only adds the
 /// word index and one covering index, migrations 6 to 8 tables, indexes
-/// and columns (8 also replaced 6's `episodes_airdate`, which 6 creates
-/// again), so dropping those and setting `user_version` to 3 gives the
+/// and columns (7 two tables; 8 also replaced 6's `episodes_airdate`,
+/// which 6 creates again), so dropping those and setting `user_version`
+/// to 3 gives the
 /// file an older Watchlog wrote; migration 5 rebuilds `external_ids` and
 /// runs again cleanly on its own result, so the opening under test runs
 /// every migration from 4 on.
@@ -223,6 +224,7 @@ fn downgrade_to_v3(path: &Path) {
          ALTER TABLE entries DROP COLUMN last_watched;
          DROP TABLE entry_words;
          DROP INDEX entries_status_cover;
+         DROP TABLE match_state;
          DROP TABLE pending_watches;
          DROP TABLE episode_watches;
          DROP INDEX episodes_airstamp;

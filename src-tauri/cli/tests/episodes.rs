@@ -314,6 +314,45 @@ fn a_seoul_air_time_seen_from_london_and_new_york() {
     assert_eq!(items[0]["local_time"], "21:10");
 }
 
+/// `rewatch --start`: the episodes marked stay with the earlier viewing,
+/// and the next episode is the first again.
+#[test]
+fn a_rewatch_starts_the_episodes_again() {
+    let Some(server) = server() else {
+        return;
+    };
+    let lib = cli(&server, NOW, "America/New_York");
+    let id = robot(&lib);
+    lib.refused(
+        &["rewatch", &id, "--start"],
+        2,
+        "nothing of 'Mr. Robot' is marked",
+    );
+    lib.ok(&["episode", &id, "--until", "S1E4", "--on", "2015-07-15"]);
+    let e = lib.json(&["rewatch", &id, "--start"]);
+    assert_eq!(
+        (
+            e["progress"].clone(),
+            e["started_on"].clone(),
+            e["rewatch_count"].clone()
+        ),
+        (Value::from(0), Value::from("2015-07-16"), Value::from(1)),
+        "{e}"
+    );
+    assert_eq!(e["viewings"][0]["progress"], 4, "{e}");
+    assert_eq!(episode_of(&next(&lib)), (1, 1));
+    let list = lib.json(&["episodes", &id]);
+    assert_eq!(
+        list[0]["watched"], false,
+        "the new viewing starts at nothing"
+    );
+    assert_eq!(
+        list[0]["watched_on"],
+        serde_json::json!(["2015-07-15"]),
+        "the day it was watched in the earlier viewing is kept"
+    );
+}
+
 #[test]
 fn bad_input_is_refused_in_one_line_and_changes_nothing() {
     let Some(server) = server() else {
@@ -372,6 +411,15 @@ fn bad_input_is_refused_in_one_line_and_changes_nothing() {
         (
             vec!["calendar", "--ics", "--out", &library],
             "destroy the library",
+        ),
+        (
+            vec!["rewatch", id, "--start", "--on", "2015-07-17"],
+            "future",
+        ),
+        (vec!["rewatch", id, "--on", "2015-07-10"], "--start"),
+        (
+            vec!["rewatch", id, "--start", "--progress", "2"],
+            "--progress",
         ),
     ] {
         lib.refused(&args, 2, keyword);

@@ -61,6 +61,55 @@ fn plan_then_apply_then_nothing_left_to_do() {
 }
 
 #[test]
+fn tvtime_export_plan_then_apply_then_nothing_left_to_do() {
+    let Some(dir) = exports("tvtime/tvtime_gdpr_2024_samindika97") else {
+        return;
+    };
+    let l = new_lib();
+    l.ok(&["sample"]);
+    let before = l.hash();
+    let plan = l.json(&["import", "tvtime", p(&dir)]);
+    assert_eq!(plan["applied"], false);
+    assert_eq!(plan["format"], "tvtime");
+    assert_eq!(plan["added"], 294, "66 shows and 228 films");
+    assert_eq!(plan["episodes"], 1101);
+    let notes = plan["notes"].to_string();
+    assert!(notes.contains("UTC−03:00"), "{notes}");
+    assert_eq!(l.hash(), before, "a plan changes nothing");
+    let text = l.ok(&["import", "tv-time", p(&dir)]);
+    assert!(text.contains("Plan for the tvtime export"), "{text}");
+    assert!(text.contains("add       Breaking Bad"), "{text}");
+    let r = l.json(&["import", "auto", p(&dir), "--apply"]);
+    assert_eq!(
+        (r["applied"].clone(), r["added"].clone()),
+        (true.into(), 294.into())
+    );
+    let again = l.json(&["import", "tvtime", p(&dir), "--apply"]);
+    assert_eq!(
+        (again["added"].clone(), again["updated"].clone()),
+        (0.into(), 0.into())
+    );
+    assert_eq!(again["episodes"], 0, "{again}");
+    let list = l.json(&["list", "--search", "Breaking Bad"]);
+    assert_eq!(list[0]["progress"], 62, "{list}");
+    // The old export: shows by TVDB id, and what could not be imported said.
+    let Some(old) = exports("tvtime/tvtime_gdpr_2020_arlessweschler") else {
+        return;
+    };
+    // 22 of its 194 shows are already in the library by their TVDB ids,
+    // and are merged into those entries rather than added as "TVDB <id>".
+    let r = l.json(&["import", "tvtime", p(&old)]);
+    assert_eq!(r["added"], 172, "{r}");
+    let matched = r["updated"].as_u64().unwrap() + r["unchanged"].as_u64().unwrap();
+    assert_eq!(matched, 22, "{r}");
+    assert!(
+        r["notes"].to_string().contains("7723 watched episodes"),
+        "{}",
+        r["notes"]
+    );
+}
+
+#[test]
 fn every_sample_imports_and_undo_puts_the_library_back() {
     let l = new_lib();
     l.ok(&["sample"]);

@@ -4,9 +4,14 @@
 //! index, one transaction, automatic backup first) into an empty library,
 //! then imported a second time (every row matched, nothing changed), beside
 //! a raw rusqlite insert of the same rows into one plain table in one
-//! transaction, in the same run. A bench binary, not a timed test: run
-//! `cargo bench -p watchlog-core --bench import`.
+//! transaction, in the same run. Then the two real TV Time exports in
+//! `../shared/fixtures/exports/tvtime/` (the 2024 one: 1,101 episode
+//! watches and 228 films; the 2020 one: 7,723 seen episodes, 194 shows):
+//! read, preview, apply into an empty library, and apply again. A bench
+//! binary, not a timed test: run `cargo bench -p watchlog-core --bench
+//! import`.
 
+use std::path::Path;
 use std::time::Instant;
 
 use watchlog_core::transfer::import::input::SourceFile;
@@ -151,4 +156,62 @@ fn main() {
         rate(raw)
     );
     println!("import / raw: {:.1}×", import / raw);
+
+    println!();
+    println!("| TV Time export | rows | read | preview | apply | again |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for name in [
+        "tvtime_gdpr_2024_samindika97",
+        "tvtime_gdpr_2020_arlessweschler",
+    ] {
+        let dir = fixtures::dir().join("exports/tvtime").join(name);
+        if dir.exists() {
+            tvtime(name, &dir);
+        } else {
+            fixtures::missing(&format!("{} is missing", dir.display()));
+        }
+    }
+}
+
+/// Reads, previews, applies and applies again one TV Time export, into a
+/// library of its own; prints one row of the table.
+fn tvtime(name: &str, dir: &Path) {
+    let rows: usize = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|f| {
+            let text = std::fs::read_to_string(f.path()).unwrap_or_default();
+            text.lines().count().saturating_sub(1)
+        })
+        .sum();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut lib = Library::open(tmp.path().join("watchlog.db")).unwrap();
+    let opts = RunOptions::default();
+    let t0 = Instant::now();
+    let import = Import::read(Some(ImportFormat::TvTime), dir).unwrap();
+    let read = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let plan = import.run(&mut lib, Mode::Preview, &opts).unwrap();
+    let preview = t1.elapsed().as_secs_f64();
+    let t2 = Instant::now();
+    let r = import.run(&mut lib, Mode::Apply, &opts).unwrap();
+    let apply = t2.elapsed().as_secs_f64();
+    assert_eq!((plan.added, plan.episodes), (r.added, r.episodes));
+    let t3 = Instant::now();
+    let again = Import::read(Some(ImportFormat::TvTime), dir)
+        .unwrap()
+        .run(&mut lib, Mode::Apply, &opts)
+        .unwrap();
+    let twice = t3.elapsed().as_secs_f64();
+    assert_eq!(again.added + again.updated, 0);
+    let ms = |s: f64| format!("{:.0} ms", s * 1000.0);
+    println!(
+        "| {name}: {} entries, {} episode watches | {rows} | {} | {} | {} | {} |",
+        r.added,
+        r.episodes,
+        ms(read),
+        ms(preview),
+        ms(apply),
+        ms(twice)
+    );
 }

@@ -57,6 +57,9 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::catalog::Details::export_all(&cfg)?;
     crate::catalog::RefreshProgress::export_all(&cfg)?;
     crate::catalog::RefreshSummary::export_all(&cfg)?;
+    crate::catalog::MatchProgress::export_all(&cfg)?;
+    crate::catalog::MatchRun::export_all(&cfg)?;
+    crate::catalog::Unmatched::export_all(&cfg)?;
     crate::catalog::CatalogStatus::export_all(&cfg)?;
     crate::catalog::AiringStatus::export_all(&cfg)?;
     crate::model::AiredEpisode::export_all(&cfg)?;

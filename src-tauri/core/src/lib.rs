@@ -21,6 +21,7 @@ mod staging;
 pub mod store;
 pub mod text;
 pub mod transfer;
+pub mod webhooks;
 
 pub use error::{Error, ErrorPayload, Result};
 pub use model::*;

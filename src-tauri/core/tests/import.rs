@@ -11,9 +11,12 @@ use watchlog_core::progress::CancelToken;
 use watchlog_core::transfer::import::input::SourceFile;
 use watchlog_core::transfer::import::merge::Prefer;
 use watchlog_core::transfer::import::{
-    undo, Import, ImportAction, ImportFormat, ImportReport, Mode, RunOptions,
+    undo, Import, ImportAction, ImportFormat, ImportReport, IncomingEntry, Mode, RunOptions,
 };
-use watchlog_core::{Entry, Kind, Library, ListQuery, Status};
+use watchlog_core::{
+    Entry, EpisodeRef, IncomingEpisode, IncomingWatch, Kind, Library, ListQuery, Status,
+    WatchedWhen,
+};
 use watchlog_testkit::{fixtures, Sandbox};
 
 /// The export fixture `rel`, or `None` when it is missing (see
@@ -613,6 +616,382 @@ fn mydramalist_tsv() {
     assert_eq!(find(&entries, "Filipiñana").fields.status, Status::Dropped);
 }
 
+/// The incoming entry named `name` of an import.
+fn incoming<'a>(i: &'a Import, name: &str) -> &'a IncomingEntry {
+    i.incoming()
+        .entries
+        .iter()
+        .find(|e| e.title.name == name)
+        .unwrap_or_else(|| panic!("no incoming entry named {name}"))
+}
+
+/// An incoming entry's watch of SxE in the current viewing.
+fn watch_of(e: &IncomingEntry, season: u32, number: u32) -> &IncomingWatch {
+    e.episodes
+        .iter()
+        .flatten()
+        .find(|w| {
+            w.viewing.is_none()
+                && w.episode == IncomingEpisode::Numbered(EpisodeRef { season, number })
+        })
+        .unwrap_or_else(|| panic!("{} has no watch of S{season}E{number}", e.title.name))
+}
+
+fn at(w: &IncomingWatch) -> String {
+    match w.when {
+        WatchedWhen::At(t) => t.to_rfc3339(),
+        other => panic!("a watch without its instant: {other:?}"),
+    }
+}
+
+#[test]
+fn tvtime_2024_export_shows_films_episodes_rewatches_and_times() {
+    let Some(dir) = fixture("tvtime/tvtime_gdpr_2024_samindika97") else {
+        return;
+    };
+    let i = Import::read(None, &dir).unwrap();
+    assert_eq!(
+        i.format(),
+        ImportFormat::TvTime,
+        "detected from the headers"
+    );
+    let entries = &i.incoming().entries;
+    let series: Vec<_> = entries
+        .iter()
+        .filter(|e| e.title.kind == Kind::Series)
+        .collect();
+    let films: Vec<_> = entries
+        .iter()
+        .filter(|e| e.title.kind == Kind::Film)
+        .collect();
+    // followed_tv_show.csv's 64 shows and the two user-series rows with no
+    // name; the 228 films of tracking-prod-records.csv (one uuid each).
+    assert_eq!(series.len(), 66);
+    assert_eq!(films.len(), 228);
+    let count = |s: Status| films.iter().filter(|e| e.fields.status == s).count();
+    assert_eq!(
+        (count(Status::Completed), count(Status::PlanToWatch)),
+        (207, 21)
+    );
+    let count = |s: Status| series.iter().filter(|e| e.fields.status == s).count();
+    // 47 shows with watched episodes (the nameless one among them), 19 not started.
+    assert_eq!(
+        (count(Status::Watching), count(Status::PlanToWatch)),
+        (47, 19)
+    );
+    // 1,100 watch-episode rows (the v1 episode rows and the most recent
+    // episodes are among them) and one rewatch-episode row.
+    let watches: Vec<&IncomingWatch> = series
+        .iter()
+        .flat_map(|e| e.episodes.iter().flatten())
+        .collect();
+    assert_eq!(watches.len(), 1101);
+    assert_eq!(watches.iter().filter(|w| w.viewing.is_some()).count(), 1);
+    assert!(series.iter().all(|e| e.title.external_ids.tvdb.is_some()));
+
+    // Breaking Bad: 62 episodes marked at once, wall clock 07:11:08 in the
+    // account's zone, three hours behind UTC as the export's exact times show.
+    let bb = incoming(&i, "Breaking Bad");
+    assert_eq!(bb.title.external_ids.tvdb.as_deref(), Some("81189"));
+    assert_eq!(bb.episodes.as_ref().unwrap().len(), 62);
+    assert_eq!(bb.fields.progress, 62);
+    assert_eq!(bb.fields.status, Status::Watching);
+    let w = watch_of(bb, 1, 1);
+    assert_eq!(at(w), "2020-07-26T10:11:08+00:00");
+    assert_eq!(w.day.unwrap().to_string(), "2020-07-26");
+    // …and the last of them, whose exact time the show's most recent
+    // episode (a Go map dump) gives.
+    assert_eq!(at(watch_of(bb, 5, 16)), "2020-07-26T10:11:08+00:00");
+    // House of the Dragon: each row carries its Unix time (gsi).
+    let hotd = incoming(&i, "House of the Dragon");
+    assert_eq!(
+        hotd.episodes.as_ref().unwrap().len(),
+        10,
+        "ep_watch_count says 9; the rows are 10"
+    );
+    assert_eq!(at(watch_of(hotd, 1, 1)), "2022-09-04T13:38:04+00:00");
+    assert_eq!(at(watch_of(hotd, 1, 10)), "2022-12-28T05:11:46+00:00");
+    assert_eq!(hotd.fields.started_on.unwrap().to_string(), "2022-09-04");
+    // The Fast and the Furious: the most recent episode's time comes from
+    // a Go map dump whose ids and times are floats.
+    let ff = incoming(&i, "The Fast and the Furious");
+    assert_eq!(at(watch_of(ff, 2, 1)), "2020-07-26T12:07:07+00:00");
+    // Blindspot: S1E1 rewatched once — a viewing of its own.
+    let bs = incoming(&i, "Blindspot");
+    assert_eq!(bs.viewings.len(), 1);
+    assert_eq!(bs.viewings[0].progress, 1);
+    assert_eq!(bs.viewings[0].started_on.unwrap().to_string(), "2020-07-26");
+    let re = bs
+        .episodes
+        .iter()
+        .flatten()
+        .find(|w| w.viewing == Some(0))
+        .unwrap();
+    assert_eq!(
+        re.episode,
+        IncomingEpisode::Numbered(EpisodeRef {
+            season: 1,
+            number: 1
+        })
+    );
+    assert_eq!(at(re), "2020-07-26T12:05:11+00:00");
+    // A show with no name anywhere in the export.
+    let unnamed = incoming(&i, "TVDB 362299");
+    assert_eq!(unnamed.episodes.as_ref().unwrap().len(), 23);
+    assert_eq!(
+        incoming(&i, "TVDB 356520").fields.status,
+        Status::PlanToWatch
+    );
+    // "Prehistoric Planet (2022)": the year TV Time added to the name.
+    assert_eq!(incoming(&i, "Prehistoric Planet").title.year, Some(2022));
+    // Two shows named Prison Break, two TVDB ids: two entries.
+    assert_eq!(
+        series
+            .iter()
+            .filter(|e| e.title.name == "Prison Break")
+            .count(),
+        2
+    );
+    // A film: watched 2021-11-24 00:11 in the account's zone, released
+    // 2017-08-18 (written 2017-08-17 21:00 in that zone), 7,380 s long.
+    let film = incoming(&i, "What Happened to Monday");
+    assert_eq!(film.fields.status, Status::Completed);
+    assert_eq!(film.fields.finished_on.unwrap().to_string(), "2021-11-24");
+    assert_eq!(film.title.year, Some(2017));
+    assert_eq!(film.title.runtime_minutes, Some(123));
+    let notes = i.notes().join("\n");
+    assert!(notes.contains("UTC−03:00"), "{notes}");
+    assert!(
+        notes.contains("2 shows are known only by their TVDB ids"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("Left out tracking-deployment-prod-tracks.csv"),
+        "{notes}"
+    );
+
+    // Applied, and applied again: nothing changes the second time.
+    let mut l = new_lib();
+    let r = twice(&mut l, None, &dir);
+    assert_eq!(r.added, 294, "{r:#?}");
+    assert_eq!(r.episodes, 1101);
+    let lib = all(&l.lib);
+    let bb = find(&lib, "Breaking Bad");
+    assert_eq!(bb.fields.status, Status::Watching);
+    assert_eq!(bb.fields.started_on.unwrap().to_string(), "2020-07-26");
+    let eps = l.lib.episode_progress(bb.id).unwrap();
+    assert_eq!(eps.iter().filter(|e| e.watched).count(), 62);
+    assert_eq!(find(&lib, "Blindspot").viewings.len(), 1);
+}
+
+#[test]
+fn tvtime_2020_export_shows_by_tvdb_id_and_history_that_needs_the_catalogue() {
+    let Some(dir) = fixture("tvtime/tvtime_gdpr_2020_arlessweschler") else {
+        return;
+    };
+    let i = Import::read(None, &dir).unwrap();
+    assert_eq!(i.format(), ImportFormat::TvTime);
+    let entries = &i.incoming().entries;
+    assert_eq!(entries.len(), 194, "user_tv_show_data.csv's rows");
+    assert!(
+        entries.iter().all(|e| e.episodes.is_none()),
+        "no episode can be tied to a show"
+    );
+    let s = incoming(&i, "TVDB 70533");
+    assert_eq!(s.title.external_ids.tvdb.as_deref(), Some("70533"));
+    assert_eq!((s.fields.status, s.fields.progress), (Status::Watching, 48));
+    let stopped = incoming(&i, "TVDB 71663");
+    assert_eq!(
+        (stopped.fields.status, stopped.fields.progress),
+        (Status::Dropped, 35)
+    );
+    assert_eq!(entries.iter().filter(|e| e.fields.favorite).count(), 11);
+    let notes = i.notes().join("\n");
+    assert!(
+        notes.contains("194 shows are known only by their TVDB ids"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains(
+            "7723 watched episodes and 519 rewatches (rewatched_episode.csv, seen_episode.csv)"
+        ),
+        "{notes}"
+    );
+    let mut l = new_lib();
+    let r = twice(&mut l, None, &dir);
+    assert_eq!((r.added, r.episodes), (194, 0), "{r:#?}");
+}
+
+/// A TV Time export of `files`, in memory.
+fn tvtime_files(files: &[(&str, Vec<u8>)]) -> Result<Import, String> {
+    Import::from_files(
+        Some(ImportFormat::TvTime),
+        files
+            .iter()
+            .map(|(name, bytes)| SourceFile {
+                name: name.to_string(),
+                bytes: bytes.clone(),
+            })
+            .collect(),
+    )
+    .map_err(|e| e.to_string())
+}
+
+#[test]
+fn tvtime_bad_input_names_the_file_and_line() {
+    let followed = "tv_show_name,tv_show_id,created_at,active,archived\nLost,73739,2020-07-26 07:22:07,1,0\nDark,334824,2020-07-26 07:29:28,1,1\n";
+    // A byte-order mark, and UTF-16 as spreadsheets save it: the same export.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(followed.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let bom = [b"\xEF\xBB\xBF".as_slice(), followed.as_bytes()].concat();
+    for bytes in [bom, utf16] {
+        let f = SourceFile {
+            name: "followed_tv_show.csv".into(),
+            bytes,
+        };
+        let i = Import::from_files(None, vec![f]).unwrap();
+        assert_eq!(i.format(), ImportFormat::TvTime);
+        let e = &i.incoming().entries;
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].title.external_ids.tvdb.as_deref(), Some("73739"));
+        assert_eq!(e[1].fields.status, Status::Dropped, "archived");
+    }
+    // Another version of the export: the file is named, nothing imported.
+    let e =
+        tvtime_files(&[("followed_tv_show.csv", b"show,tvdb\nLost,73739\n".to_vec())]).unwrap_err();
+    assert!(
+        e.contains("followed_tv_show.csv") && e.contains("version of TV Time's export"),
+        "{e}"
+    );
+    assert!(e.contains("nothing was imported"), "{e}");
+    // Only unrelated files: refused, in TV Time's name or when detecting.
+    let e = tvtime_files(&[(
+        "user_ip_addresses.csv",
+        b"ip,created_at\n1.2.3.4,2020-01-01\n".to_vec(),
+    )])
+    .unwrap_err();
+    assert!(
+        e.contains("none of TV Time's files") && e.contains("user_ip_addresses.csv"),
+        "{e}"
+    );
+    let e = Import::from_files(
+        None,
+        vec![SourceFile {
+            name: "user_ip_addresses.csv".into(),
+            bytes: b"ip,created_at\n1.2.3.4,2020-01-01\n".to_vec(),
+        }],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("cannot tell which service"), "{e}");
+    // A broken time and a broken id: those lines are left out, named, and
+    // the rest is imported.
+    let v2 = "series_name,created_at,s_id,key,season_number,episode_number\n\
+              Lost,2020-07-26 07:22:07,73739,watch-episode-a-b,1,1\n\
+              Lost,26/07/2020,73739,watch-episode-a-c,1,2\n\
+              Lost,2020-07-26 07:22:09,7.3e+1.5,watch-episode-a-d,1,3\n";
+    let i = tvtime_files(&[(
+        "export/tracking-prod-records-v2.csv",
+        v2.as_bytes().to_vec(),
+    )])
+    .unwrap();
+    let lost = incoming(&i, "Lost");
+    assert_eq!(lost.episodes.as_ref().unwrap().len(), 1);
+    let skipped: Vec<String> = i
+        .skipped()
+        .iter()
+        .map(|s| s.reason.clone().unwrap())
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(
+        skipped[0].contains("export/tracking-prod-records-v2.csv, line 3, column 2 (created_at)"),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped[1].contains("line 4, column 3 (s_id)") && skipped[1].contains("7.3e+1.5"),
+        "{skipped:?}"
+    );
+    assert!(
+        i.notes().iter().any(|n| n.contains("read as UTC")),
+        "{:?}",
+        i.notes()
+    );
+}
+
+/// The tables other trackers document for exports between 2020's and
+/// 2024's: episodes by show name and numbers, rewatch counts, "watch
+/// later" and favourites, and the account's zone in user.csv.
+#[test]
+fn tvtime_tables_of_other_export_versions_and_the_zone_user_csv_names() {
+    let i = tvtime_files(&[
+        ("user.csv", b"id,name,timezone\n1,someone,Asia/Kolkata\n".to_vec()),
+        (
+            "seen_episode_source.csv",
+            b"tv_show_name,episode_season_number,episode_number,created_at\nDark,1,1,2018-10-18 12:56:10\nDark,1,2,2018-10-19 00:10:00\n".to_vec(),
+        ),
+        (
+            "watched_on_episode.csv",
+            b"tv_show_name,episode_season_number,episode_number,created_at\nDark,1,2,2018-10-20 21:00:00\n".to_vec(),
+        ),
+        (
+            "rewatched_episode.csv",
+            b"tv_show_name,episode_season_number,episode_number,cpt,created_at\nDark,1,1,2,2019-01-05 20:00:00\n".to_vec(),
+        ),
+        (
+            "user_show_special_status.csv",
+            b"tv_show_name,tv_show_id,status\nDark,334824,favorite\nLost,73739,for_later\n".to_vec(),
+        ),
+        (
+            "lists-prod-lists.csv",
+            b"name,objects\nMind-benders,[map[id:334824 type:series uuid:ca08] map[id:7 type:movie uuid:0b9d]]\nLater,\"[{\"\"id\"\":75340,\"\"type\"\":\"\"series\"\"}]\"\n".to_vec(),
+        ),
+    ])
+    .unwrap();
+    let dark = incoming(&i, "Dark");
+    assert!(dark.fields.favorite);
+    assert_eq!(dark.fields.status, Status::Watching);
+    assert_eq!(dark.title.external_ids.tvdb.as_deref(), Some("334824"));
+    // Kolkata is UTC+05:30; the day is the one the viewer lived.
+    assert_eq!(at(watch_of(dark, 1, 1)), "2018-10-18T07:26:10+00:00");
+    let w = watch_of(dark, 1, 2);
+    assert_eq!(
+        at(w),
+        "2018-10-18T18:40:00+00:00",
+        "the earlier of two rows"
+    );
+    assert_eq!(w.day.unwrap().to_string(), "2018-10-19");
+    // cpt 2: two rewatches, each with S1E1.
+    assert_eq!(dark.viewings.len(), 2);
+    let re: Vec<_> = dark
+        .episodes
+        .iter()
+        .flatten()
+        .filter_map(|w| w.viewing)
+        .collect();
+    assert_eq!(re, [0, 1]);
+    assert_eq!(incoming(&i, "Lost").fields.status, Status::PlanToWatch);
+    // Lists: their names become tags; a show only on a list is planned; a
+    // film the export names nowhere else is counted, not imported.
+    assert_eq!(dark.fields.tags, ["Mind-benders"]);
+    let listed = incoming(&i, "TVDB 75340");
+    assert_eq!(
+        (listed.fields.status, listed.fields.tags.clone()),
+        (Status::PlanToWatch, vec!["Later".to_string()])
+    );
+    assert!(
+        i.notes().iter().any(|n| n.contains("1 listed titles")),
+        "{:?}",
+        i.notes()
+    );
+    assert!(
+        i.notes().iter().any(|n| n.contains("Asia/Kolkata")),
+        "{:?}",
+        i.notes()
+    );
+}
+
 #[test]
 fn trakt_then_letterboxd_then_imdb_merge_the_same_film() {
     let mut l = new_lib();
@@ -1004,12 +1383,13 @@ proptest! {
 
     /// No reader panics on arbitrary bytes; each either reads or refuses.
     #[test]
-    fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), pick in 0usize..8) {
+    fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), pick in 0usize..ImportFormat::ALL.len()) {
         let format = ImportFormat::ALL[pick];
         let name = match format {
             ImportFormat::Trakt | ImportFormat::WatchlogJson => "ratings-movies.json",
             ImportFormat::Simkl => "backup.json",
             ImportFormat::Mdl => "list.tsv",
+            ImportFormat::TvTime => "tracking-prod-records-v2.csv",
             _ => "ratings.csv",
         };
         let _ = Import::from_files(Some(format), vec![SourceFile { name: name.into(), bytes: bytes.clone() }]);
@@ -1028,6 +1408,16 @@ proptest! {
         ] {
             let text = format!("{header}{}", cells.join(","));
             let _ = Import::from_files(None, vec![SourceFile { name: "x.csv".into(), bytes: text.into_bytes() }]);
+        }
+        // TV Time's tables are known by their names.
+        for (name, header) in [
+            ("tracking-prod-records-v2.csv", "series_name,gsi,created_at,s_id,key,season_number,episode_number,s_no,ep_no,episode_id,most_recent_ep_watched,is_archived,followed_at\nx,watch-episode-1595765111,2020-07-26 07:21:34,82066,watch-episode-a-b,"),
+            ("tracking-prod-records.csv", "series_name,created_at,series_id,uuid,type,movie_name,entity_type,season_number,episode_number,watch_date,release_date_range_key,release_date,runtime,rewatch_count\n"),
+            ("followed_tv_show.csv", "tv_show_name,tv_show_id,created_at,active,archived\n"),
+            ("rewatched_episode.csv", "tv_show_name,episode_season_number,episode_number,cpt,created_at\n"),
+        ] {
+            let text = format!("{header}{}", cells.join(","));
+            let _ = Import::from_files(None, vec![SourceFile { name: name.into(), bytes: text.into_bytes() }]);
         }
     }
 }

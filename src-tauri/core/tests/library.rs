@@ -534,6 +534,8 @@ fn settings_round_trip() {
                 "nas.local".into(),
             ],
             notify_new_episodes: false,
+            webhook_port: None,
+            webhook_token: None,
         })
         .unwrap();
     assert_eq!(
@@ -558,6 +560,52 @@ fn settings_round_trip() {
         lib.settings().unwrap(),
         saved,
         "a refused setting changes nothing"
+    );
+    // A webhook port gets a token once, kept when the port changes or
+    // the listener is turned off; a port below 1024 is refused.
+    let on = lib
+        .save_settings(&Settings {
+            webhook_port: Some(8787),
+            ..saved.clone()
+        })
+        .unwrap();
+    let token = on.webhook_token.clone().expect("a token is made");
+    assert_eq!(token.len(), 48);
+    let moved = lib
+        .save_settings(&Settings {
+            webhook_port: Some(9000),
+            webhook_token: None,
+            ..on.clone()
+        })
+        .unwrap();
+    assert_eq!(moved.webhook_token.as_deref(), Some(token.as_str()));
+    let off = lib
+        .save_settings(&Settings {
+            webhook_port: None,
+            ..moved
+        })
+        .unwrap();
+    assert_eq!(
+        (off.webhook_port, off.webhook_token.as_deref()),
+        (None, Some(token.as_str()))
+    );
+    let e = lib
+        .save_settings(&Settings {
+            webhook_port: Some(80),
+            ..off.clone()
+        })
+        .unwrap_err();
+    assert_eq!(e.field(), Some("webhook_port"), "{e}");
+    let kept = lib
+        .save_settings(&Settings {
+            webhook_token: None,
+            ..off
+        })
+        .unwrap();
+    assert_eq!(
+        kept.webhook_token.as_deref(),
+        Some(token.as_str()),
+        "a listener turned off keeps its token for next time"
     );
     drop(lib);
     let mut lib = Library::open(&path).unwrap();

@@ -38,9 +38,8 @@ fn watching() -> EntryFields {
     }
 }
 
-/// Mr. Robot from the recorded TVmaze answers, through the real client.
-fn robot(lib: &mut Library) -> Option<(i64, Server)> {
-    let t = Tvmaze::load()?;
+/// The real client on a local server answering as `t` does.
+fn serve(t: Tvmaze) -> (BlockingCatalog, Server) {
     let server = Server::start(move |req| {
         t.route(req)
             .unwrap_or_else(watchlog_testkit::Reply::not_found)
@@ -50,6 +49,12 @@ fn robot(lib: &mut Library) -> Option<(i64, Server)> {
         ..CatalogConfig::default()
     })
     .unwrap();
+    (cat, server)
+}
+
+/// Mr. Robot from the recorded TVmaze answers, through the real client.
+fn robot(lib: &mut Library) -> Option<(i64, Server)> {
+    let (cat, server) = serve(Tvmaze::load()?);
     let details = cat
         .details(&CatalogRef::new(Provider::Tvmaze, "1871"))
         .unwrap();
@@ -82,6 +87,16 @@ fn episode(season: u32, number: u32, airstamp: Option<&str>, airdate: Option<&st
         airstamp: airstamp.map(at),
         runtime_minutes: Some(60),
     }
+}
+
+/// The numbers of the episodes watched in the current viewing.
+fn watched(lib: &Library, id: i64) -> Vec<u32> {
+    lib.episode_progress(id)
+        .unwrap()
+        .iter()
+        .filter(|p| p.watched)
+        .map(|p| p.number)
+        .collect()
 }
 
 #[test]
@@ -415,18 +430,10 @@ fn the_count_and_the_history_agree_and_renumbering_loses_nothing() {
         },
     )
     .unwrap();
-    let watched = |lib: &Library| {
-        lib.episode_progress(id)
-            .unwrap()
-            .iter()
-            .filter(|p| p.watched)
-            .map(|p| p.number)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(watched(&lib), [1, 2, 3, 4, 5]);
+    assert_eq!(watched(&lib, id), [1, 2, 3, 4, 5]);
     let e = lib.add_episode(id).unwrap();
     assert_eq!(e.fields.progress, 6);
-    assert_eq!(watched(&lib), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(watched(&lib, id), [1, 2, 3, 4, 5, 6]);
     lib.update_entry(
         id,
         &EntryPatch {
@@ -435,7 +442,7 @@ fn the_count_and_the_history_agree_and_renumbering_loses_nothing() {
         },
     )
     .unwrap();
-    assert_eq!(watched(&lib), [1, 2]);
+    assert_eq!(watched(&lib, id), [1, 2]);
 
     // The catalogue now lists only the first episode.
     let cat = BlockingCatalog::new(CatalogConfig {
@@ -809,4 +816,342 @@ fn each_aired_episode_is_announced_once_and_only_while_notifications_are_on() {
     // A refresh of the list keeps what was announced.
     lib.refresh_title(id, &drama).unwrap();
     assert!(lib.episodes_to_notify(&c).unwrap().is_empty());
+}
+
+/// A season's check is one transaction: every episode marked (or
+/// unmarked) at once, or — one of them refused — none.
+#[test]
+fn a_set_of_episodes_is_marked_and_unmarked_all_or_nothing() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let Some((id, _server)) = robot(&mut lib) else {
+        return;
+    };
+    let c = clock("2015-07-16T16:00:00Z", chrono_tz::America::New_York);
+    let eps = |list: &[&str]| list.iter().map(|s| ep(s)).collect::<Vec<_>>();
+    let before = (lib.entry(id).unwrap(), lib.episode_progress(id).unwrap());
+    for (set, words) in [
+        (
+            eps(&["S1E1", "S1E2", "S1E11"]),
+            "has no S1E11 (its list has 10 episodes",
+        ),
+        (
+            eps(&["S1E4", "S1E5"]),
+            "S1E5 of 'Mr. Robot' aired on 2015-07-22",
+        ),
+        (vec![], "no episodes were named"),
+    ] {
+        let e = lib
+            .mark_episodes(id, &set, WatchedWhen::On(day("2015-07-16")), &c)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(words), "{e}");
+        assert_eq!(
+            (lib.entry(id).unwrap(), lib.episode_progress(id).unwrap()),
+            before,
+            "a refused set marks none of its episodes: {set:?}"
+        );
+    }
+
+    // A repeat counts once; the count and status follow once.
+    let e = lib
+        .mark_episodes(
+            id,
+            &eps(&["S1E1", "S1E2", "S1E3", "S1E2"]),
+            WatchedWhen::On(day("2015-07-16")),
+            &c,
+        )
+        .unwrap();
+    assert_eq!(e.fields.progress, 3);
+    assert_eq!(watched(&lib, id), [1, 2, 3]);
+    let e = lib
+        .mark_episodes(id, &eps(&["S1E3", "S1E4"]), WatchedWhen::Unknown, &c)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("S1E3 of 'Mr. Robot' is already marked"), "{e}");
+    assert_eq!(watched(&lib, id), [1, 2, 3], "S1E4 was not marked either");
+
+    let e = lib
+        .unmark_episodes(id, &eps(&["S1E2", "S1E4"]), &c)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("S1E4 of 'Mr. Robot' is not marked"), "{e}");
+    assert_eq!(watched(&lib, id), [1, 2, 3], "S1E2 stays marked");
+    let e = lib
+        .unmark_episodes(id, &eps(&["S1E1", "S1E3", "S1E1"]), &c)
+        .unwrap();
+    assert_eq!(e.fields.progress, 1);
+    assert_eq!(watched(&lib, id), [2]);
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!((row.season, row.number), (Some(1), Some(3)));
+}
+
+/// Starting a rewatch keeps the current viewing's marks under the earlier
+/// viewing, with their days; the new viewing starts at nothing watched and
+/// Up next offers S1E1 again.
+#[test]
+fn a_rewatch_keeps_the_earlier_viewings_episodes_and_starts_again() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let Some((id, _server)) = robot(&mut lib) else {
+        return;
+    };
+    let c = clock("2015-09-20T16:00:00Z", chrono_tz::America::New_York);
+    // Added as Watching today; this viewing began at the premiere.
+    lib.update_entry(
+        id,
+        &EntryPatch {
+            started_on: Some(Some(day("2015-06-24"))),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let refused = lib
+        .start_rewatch(id, day("2015-09-20"), &c)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("nothing of 'Mr. Robot' is marked as watched yet"),
+        "{refused}"
+    );
+
+    lib.mark_episodes_until(id, ep("S1E10"), WatchedWhen::On(day("2015-09-05")), &c)
+        .unwrap();
+    lib.annotate_episode(
+        id,
+        ep("S1E1"),
+        Some(watchlog_core::Rating::new(90).unwrap()),
+        Some("Hello, friend."),
+    )
+    .unwrap();
+    let done = lib.entry(id).unwrap();
+    assert_eq!(done.fields.progress, 10);
+    let first = lib.episode_progress(id).unwrap();
+
+    let e = lib
+        .start_rewatch(id, day("2015-09-21"), &c)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("2015-09-21 is in the future"), "{e}");
+    assert_eq!(
+        lib.entry(id).unwrap(),
+        done,
+        "a refused rewatch changes nothing"
+    );
+
+    let e = lib.start_rewatch(id, day("2015-09-20"), &c).unwrap();
+    assert_eq!(
+        (
+            e.fields.status,
+            e.fields.progress,
+            e.fields.started_on,
+            e.fields.finished_on
+        ),
+        (Status::Watching, 0, Some(day("2015-09-20")), None),
+        "the new viewing starts at nothing watched"
+    );
+    assert_eq!(e.rewatch_count, 1);
+    let earlier = &e.viewings[0];
+    assert_eq!(
+        (
+            earlier.details.started_on,
+            earlier.details.finished_on,
+            earlier.details.progress
+        ),
+        (done.fields.started_on, done.fields.finished_on, 10),
+        "the earlier viewing keeps its dates and count"
+    );
+    assert!(lib.episode_progress(id).unwrap().iter().all(|p| !p.watched));
+    assert_eq!(
+        lib.episode_progress_in(id, Some(earlier.id)).unwrap(),
+        first,
+        "every mark, its day, rating and note, is kept under the earlier viewing"
+    );
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!(
+        (row.entry_id, row.season, row.number),
+        (id, Some(1), Some(1))
+    );
+
+    // The rewatch has its own history; the earlier viewing's stays as it was.
+    let e = lib
+        .mark_episode(id, ep("S1E1"), WatchedWhen::At(c.now()), &c)
+        .unwrap();
+    assert_eq!(e.fields.progress, 1);
+    let now = lib.episode_progress(id).unwrap();
+    assert_eq!(
+        now[0].watched_on,
+        [day("2015-09-05"), day("2015-09-20")],
+        "every day it was watched, in any viewing"
+    );
+    assert_eq!((now[0].rating, now[0].note.clone()), (None, None));
+    assert_eq!(
+        lib.episode_progress_in(id, Some(earlier.id)).unwrap()[1..],
+        first[1..]
+    );
+    let row = &lib.up_next(&UpNextQuery::default(), &c).unwrap()[0];
+    assert_eq!((row.season, row.number), (Some(1), Some(2)));
+
+    let e = lib
+        .episode_progress_in(id, Some(earlier.id + 1))
+        .unwrap_err();
+    assert_eq!(e.code(), "not_found", "{e}");
+}
+
+/// TVmaze's recorded `/schedule` answers through the real client and
+/// parser: a CBS Sunday evening in New York (17 March 2024, 19:00–21:00
+/// EDT) is that afternoon in Los Angeles and Monday morning in Seoul; the
+/// streaming releases at 07:00 UTC on the 15th (no air time, no runtime)
+/// are midnight in Los Angeles and 16:00 in Seoul. Up next is the same
+/// seen from either zone; the day a mark can carry is the viewer's.
+#[test]
+fn the_recorded_schedules_land_on_the_viewers_own_days() {
+    let Some(t) = Tvmaze::load().and_then(Tvmaze::with_schedule_shows) else {
+        return;
+    };
+    let (cat, _server) = serve(t);
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let mut minutes = None;
+    for show in ["3777", "42181", "18085", "65789", "69214", "48361"] {
+        let details = cat
+            .details(&CatalogRef::new(Provider::Tvmaze, show))
+            .unwrap();
+        assert_eq!(
+            details.episodes.len(),
+            1,
+            "show {show}: its scheduled episode"
+        );
+        assert!(details.episodes[0].airstamp.is_some(), "show {show}");
+        let id = lib.add_from_catalog(&details, &watching()).unwrap();
+        if show == "3777" {
+            minutes = Some(id);
+        }
+    }
+    let minutes = minutes.unwrap();
+    // Half past seven on the Sunday evening in New York: 60 Minutes has
+    // aired, The Equalizer and NCIS: Los Angeles have not.
+    let now = "2024-03-17T23:30:00Z";
+    let (la, seoul) = (chrono_tz::America::Los_Angeles, chrono_tz::Asia::Seoul);
+    let days = |lib: &Library, tz: Tz| {
+        let mut items: Vec<(String, String, String)> = lib
+            .calendar(
+                &CalendarQuery {
+                    from: day("2024-03-14"),
+                    days: 6,
+                    statuses: vec![],
+                    on_my_services: false,
+                },
+                &clock(now, tz),
+            )
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.day.to_string(), i.local_time.unwrap(), i.title))
+            .collect();
+        items.sort();
+        items
+    };
+    // The three streaming releases share one instant; the three CBS shows
+    // follow one another an hour apart.
+    let schedule = |web: (&str, &str), us_day: &str, us_times: [&str; 3]| {
+        let row = |d: &str, t: &str, title: &str| (d.to_string(), t.to_string(), title.to_string());
+        let streamed = [
+            "Girls5eva",
+            "The Machine",
+            "The Reluctant Traveler with Eugene Levy",
+        ]
+        .map(|title| row(web.0, web.1, title));
+        let cbs = ["60 Minutes", "The Equalizer", "NCIS: Los Angeles"]
+            .into_iter()
+            .zip(us_times)
+            .map(|(title, t)| row(us_day, t, title));
+        streamed.into_iter().chain(cbs).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        days(&lib, la),
+        schedule(
+            ("2024-03-15", "00:00"),
+            "2024-03-17",
+            ["16:00", "17:00", "18:00"]
+        ),
+        "Los Angeles, on summer time since 10 March"
+    );
+    assert_eq!(
+        days(&lib, seoul),
+        schedule(
+            ("2024-03-15", "16:00"),
+            "2024-03-18",
+            ["08:00", "09:00", "10:00"]
+        ),
+        "Seoul: the US Sunday evening is Monday morning"
+    );
+
+    let up_next = |lib: &Library, tz: Tz| {
+        let mut rows: Vec<(String, UpNextSection, bool, u32)> = lib
+            .up_next(&UpNextQuery::default(), &clock(now, tz))
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.title, r.section, r.aired, r.new_count))
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows
+    };
+    let waiting = |title: &str| (title.to_string(), UpNextSection::NotAired, false, 0);
+    let aired = |title: &str| (title.to_string(), UpNextSection::ContinueWatching, true, 1);
+    let expected = [
+        aired("60 Minutes"),
+        aired("Girls5eva"),
+        waiting("NCIS: Los Angeles"),
+        waiting("The Equalizer"),
+        aired("The Machine"),
+        aired("The Reluctant Traveler with Eugene Levy"),
+    ];
+    assert_eq!(up_next(&lib, la), expected);
+    assert_eq!(
+        up_next(&lib, seoul),
+        expected,
+        "whether it aired is the instant's"
+    );
+
+    // Watched "on the 17th": that Sunday in Los Angeles, but in Seoul it
+    // aired on the 18th.
+    let e = lib
+        .mark_episode(
+            minutes,
+            ep("S56E26"),
+            WatchedWhen::On(day("2024-03-17")),
+            &clock(now, seoul),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("aired on 2024-03-18"), "{e}");
+    lib.mark_episode(
+        minutes,
+        ep("S56E26"),
+        WatchedWhen::On(day("2024-03-17")),
+        &clock(now, la),
+    )
+    .unwrap();
+    lib.unmark_episode(minutes, ep("S56E26"), &clock(now, la))
+        .unwrap();
+    // Marked now from Seoul, it was watched on the Seoul Monday.
+    lib.mark_episode(
+        minutes,
+        ep("S56E26"),
+        WatchedWhen::At(at(now)),
+        &clock(now, seoul),
+    )
+    .unwrap();
+    assert_eq!(
+        lib.episode_progress(minutes).unwrap()[0].watched_on,
+        [day("2024-03-18")]
+    );
+    let row = &lib
+        .up_next(&UpNextQuery::default(), &clock(now, seoul))
+        .unwrap();
+    assert!(
+        row.iter()
+            .all(|r| r.entry_id != minutes || r.section == UpNextSection::WaitingForSeason),
+        "every listed episode of 60 Minutes watched: {row:?}"
+    );
 }

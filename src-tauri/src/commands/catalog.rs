@@ -43,6 +43,8 @@ pub struct CatalogState {
     search: Mutex<Option<AbortHandle>>,
     /// The refresh in flight, stopped by `cancel_refresh`.
     refresh: RunSlot,
+    /// The background match of imported shows, stopped by `match_cancel`.
+    pub(crate) matching: RunSlot,
     /// Image addresses recent searches returned: the only ones the poster
     /// protocol's search route will fetch.
     thumbnails: Mutex<HashSet<String>>,
@@ -58,7 +60,7 @@ const MAX_THUMBNAILS: usize = 2_000;
 
 impl CatalogState {
     /// Lets the poster protocol fetch these results' thumbnails.
-    fn allow_thumbnails(&self, results: &[SearchResult]) {
+    pub(crate) fn allow_thumbnails(&self, results: &[SearchResult]) {
         let mut allowed = lock(&self.thumbnails);
         if allowed.len() > MAX_THUMBNAILS {
             allowed.clear();
@@ -72,7 +74,7 @@ impl CatalogState {
     }
 
     /// The catalogue, reading the TMDB key from the library the first time.
-    fn catalog(&self, app: &AppState) -> CommandResult<Catalog> {
+    pub(crate) fn catalog(&self, app: &AppState) -> CommandResult<Catalog> {
         if let Some(c) = lock(&self.catalog).as_ref() {
             return Ok(c.clone());
         }

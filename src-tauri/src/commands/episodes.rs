@@ -85,29 +85,36 @@ pub async fn export_calendar<R: tauri::Runtime>(
     Ok(Some(items.len()))
 }
 
+/// The entry's episodes with the marks of its current viewing, or of the
+/// earlier viewing `viewing` (read-only in the editor).
 #[tauri::command]
 pub async fn episode_progress(
     state: State<'_, AppState>,
     id: i64,
+    viewing: Option<i64>,
 ) -> CommandResult<Vec<EpisodeProgress>> {
-    Ok(state.reader()?.episode_progress(id)?)
+    Ok(state.reader()?.episode_progress_in(id, viewing)?)
 }
 
-/// One of the core's two ways to mark: one episode, or every one up to it.
-type Mark = fn(&mut Library, i64, EpisodeRef, WatchedWhen, &Clock) -> watchlog_core::Result<Entry>;
+/// Episodes the UI names as a list, each checked as `episode` checks one.
+fn episodes(arg: Arg<Vec<EpisodeRef>>) -> CommandResult<Vec<EpisodeRef>> {
+    Ok(arg
+        .get()?
+        .into_iter()
+        .map(|e| EpisodeRef::new(e.season, e.number))
+        .collect::<watchlog_core::Result<_>>()?)
+}
 
 /// Marks as `how` does, on the day the viewer sent, or now.
 fn mark(
     state: &AppState,
-    id: i64,
-    episode: Arg<EpisodeRef>,
     on: Option<Arg<NaiveDate>>,
-    how: Mark,
+    how: impl FnOnce(&mut Library, WatchedWhen, &Clock) -> watchlog_core::Result<Entry>,
 ) -> CommandResult<Entry> {
     let clock = Clock::system();
-    let (ep, on) = (self::episode(episode)?, on.map(Arg::get).transpose()?);
+    let on = on.map(Arg::get).transpose()?;
     let when = on.map_or(WatchedWhen::At(clock.now()), WatchedWhen::On);
-    Ok(how(&mut *state.library()?, id, ep, when, &clock)?)
+    Ok(how(&mut *state.library()?, when, &clock)?)
 }
 
 /// Marks one episode watched on `on`, or now.
@@ -118,7 +125,25 @@ pub async fn mark_episode(
     episode: Arg<EpisodeRef>,
     on: Option<Arg<NaiveDate>>,
 ) -> CommandResult<Entry> {
-    mark(&state, id, episode, on, Library::mark_episode)
+    let ep = self::episode(episode)?;
+    mark(&state, on, |lib, when, clock| {
+        lib.mark_episode(id, ep, when, clock)
+    })
+}
+
+/// Marks several episodes (a season, a range) on `on`, or now: all of
+/// them in one transaction, or none when one is refused.
+#[tauri::command]
+pub async fn mark_episodes(
+    state: State<'_, AppState>,
+    id: i64,
+    episodes: Arg<Vec<EpisodeRef>>,
+    on: Option<Arg<NaiveDate>>,
+) -> CommandResult<Entry> {
+    let eps = self::episodes(episodes)?;
+    mark(&state, on, |lib, when, clock| {
+        lib.mark_episodes(id, &eps, when, clock)
+    })
 }
 
 /// Marks `episode` and every episode before it not watched yet.
@@ -129,17 +154,37 @@ pub async fn mark_episodes_until(
     episode: Arg<EpisodeRef>,
     on: Option<Arg<NaiveDate>>,
 ) -> CommandResult<Entry> {
-    mark(&state, id, episode, on, Library::mark_episodes_until)
+    let ep = self::episode(episode)?;
+    mark(&state, on, |lib, when, clock| {
+        lib.mark_episodes_until(id, ep, when, clock)
+    })
 }
 
+/// Unmarks episodes (one, a season, a range) in one transaction, or none
+/// when one of them is not marked.
 #[tauri::command]
-pub async fn unmark_episode(
+pub async fn unmark_episodes(
     state: State<'_, AppState>,
     id: i64,
-    episode: Arg<EpisodeRef>,
+    episodes: Arg<Vec<EpisodeRef>>,
 ) -> CommandResult<Entry> {
-    let ep = self::episode(episode)?;
-    Ok(state.library()?.unmark_episode(id, ep, &Clock::system())?)
+    let eps = self::episodes(episodes)?;
+    Ok(state
+        .library()?
+        .unmark_episodes(id, &eps, &Clock::system())?)
+}
+
+/// Starts watching the entry again on `on`, or today: the current
+/// viewing, with its episode marks, is kept as an earlier viewing.
+#[tauri::command]
+pub async fn start_rewatch(
+    state: State<'_, AppState>,
+    id: i64,
+    on: Option<Arg<NaiveDate>>,
+) -> CommandResult<Entry> {
+    let clock = Clock::system();
+    let on = on.map(Arg::get).transpose()?.unwrap_or(clock.today());
+    Ok(state.library()?.start_rewatch(id, on, &clock)?)
 }
 
 /// Sets a watched episode's own rating and note; `null` clears each.

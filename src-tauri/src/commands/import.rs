@@ -126,9 +126,12 @@ pub async fn import_preview(
 
 /// Imports the picked file (what the preview read, or read now when there
 /// was none in this format): backup, then one transaction. Progress goes
-/// to `on_progress`; `import_cancel` stops it and nothing is changed.
+/// to `on_progress`; `import_cancel` stops it and nothing is changed. An
+/// import that added entries starts matching the new shows to a catalogue
+/// in the background (`commands::matching`).
 #[tauri::command]
-pub async fn import_apply(
+pub async fn import_apply<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     format: Option<ImportFormat>,
     prefer: Prefer,
@@ -159,7 +162,11 @@ pub async fn import_apply(
         .await
         .map_err(|e| CommandError::new("internal", format!("the import stopped: {e}")))?;
     lock(&SLOT.cancel).take();
-    Ok(result?)
+    let report = result?;
+    if report.added > 0 {
+        super::matching::spawn(&app);
+    }
+    Ok(report)
 }
 
 /// Stops the running import; it rolls back. `false` when none is running.

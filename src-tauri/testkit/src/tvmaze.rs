@@ -1,13 +1,20 @@
 //! A stand-in for TVmaze made of its recorded answers in the shared
 //! fixtures: the `/search/shows?q=robot` results (whatever the query), and
 //! `/shows/{id}` for each recorded show, Mr. Robot (1871) with its real
-//! episode list embedded as `embed[]=episodes` gives it. Tests add their
-//! own routes around [`Tvmaze::route`].
+//! episode list embedded as `embed[]=episodes` gives it, and, on asking,
+//! the shows of the recorded `/schedule` answers. Tests add their own
+//! routes around [`Tvmaze::route`].
 
 use serde_json::Value;
 
 use crate::fixtures;
 use crate::server::{Reply, Req};
+
+/// The recorded `/schedule` answers under `catalog/tvmaze/schedule/`.
+pub const SCHEDULES: &[&str] = &[
+    "schedule_US_2024-03-17_trimmed3_whatsontv.json",
+    "schedule_web_2024-03-15_trimmed3_whatsontv.json",
+];
 
 /// The recorded answers; see the module doc.
 #[derive(Debug, Clone)]
@@ -45,6 +52,36 @@ impl Tvmaze {
             let is_show = uri.contains("/singlesearch/shows") || uri.contains("?embed=seasons");
             if status == Some(200) && is_show && !uri.contains("episode") {
                 shows.push(fixtures::json(&format!("catalog/tvmaze/flexget/{file}"))?);
+            }
+        }
+        shows.append(&mut self.shows);
+        self.shows = shows;
+        Some(self)
+    }
+
+    /// Adds, ahead of the others, the show of each episode in the recorded
+    /// `/schedule` (US, 17 March 2024) and `/schedule/web` (15 March 2024)
+    /// answers, [`SCHEDULES`], with that episode embedded as
+    /// `embed[]=episodes` gives it: real airstamps for a calendar. The US
+    /// answer carries the show beside each episode, the web one under the
+    /// episode's `_embedded`.
+    pub fn with_schedule_shows(mut self) -> Option<Self> {
+        let mut shows = Vec::new();
+        for file in SCHEDULES {
+            let schedule = fixtures::json(&format!("catalog/tvmaze/schedule/{file}"))?;
+            for item in schedule.as_array().expect("a schedule is a list") {
+                let mut episode = item.clone();
+                let episode_fields = episode.as_object_mut().expect("an episode");
+                let mut show = episode_fields
+                    .remove("show")
+                    .or_else(|| {
+                        episode_fields
+                            .remove("_embedded")
+                            .map(|e| e["show"].clone())
+                    })
+                    .expect("each scheduled episode names its show");
+                show["_embedded"] = serde_json::json!({ "episodes": [episode], "cast": [] });
+                shows.push(show);
             }
         }
         shows.append(&mut self.shows);

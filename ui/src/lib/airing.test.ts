@@ -109,18 +109,42 @@ describe('grouping', () => {
 
 describe('episode checks', () => {
   const ep = (number: number, watched: boolean) => ({ season: 1, number, watched });
+  const at = (number: number) => ({ season: 1, number });
   it('marks, unmarks, and marks until on Shift', () => {
-    expect(checkAction(ep(3, false), false)).toEqual({ kind: 'mark', season: 1, number: 3 });
-    expect(checkAction(ep(3, false), true)).toEqual({ kind: 'until', season: 1, number: 3 });
-    expect(checkAction(ep(3, true), false)).toEqual({ kind: 'unmark', season: 1, number: 3 });
-    expect(checkAction(ep(3, true), true)).toEqual({ kind: 'unmark', season: 1, number: 3 });
+    const list = [ep(1, false), ep(2, false), ep(3, false)];
+    expect(checkAction(list, ep(3, false), false)).toEqual({ kind: 'mark', episodes: [at(3)] });
+    expect(checkAction(list, ep(3, false), true)).toEqual({ kind: 'until', episode: at(3) });
+    expect(checkAction(list, ep(3, true), false)).toEqual({ kind: 'unmark', episodes: [at(3)] });
+    expect(checkAction(list, ep(3, true), true)).toEqual({ kind: 'unmark', episodes: [at(3)] });
   });
-  it('a season header marks what is left, or unmarks a season seen through', () => {
-    expect(seasonAction([ep(1, true), ep(2, false), ep(3, false)]).map((a) => `${a.kind}${a.number}`)).toEqual([
-      'mark2',
-      'mark3',
-    ]);
-    expect(seasonAction([ep(1, true), ep(2, true)]).map((a) => `${a.kind}${a.number}`)).toEqual(['unmark1', 'unmark2']);
+  it('a Shift-click after a click takes the range between them, either way round', () => {
+    const list = [ep(1, true), ep(2, false), ep(3, true), ep(4, false), ep(5, false)];
+    expect(checkAction(list, ep(5, false), true, at(2))).toEqual({ kind: 'mark', episodes: [at(2), at(4), at(5)] });
+    expect(checkAction(list, ep(2, false), true, at(5))).toEqual({ kind: 'mark', episodes: [at(2), at(4), at(5)] });
+    expect(checkAction(list, ep(1, true), true, at(4))).toEqual({ kind: 'unmark', episodes: [at(1), at(3)] });
+    // An anchor no longer in the list, or the episode itself: as with no anchor.
+    expect(checkAction(list, ep(4, false), true, { season: 2, number: 1 })).toEqual({ kind: 'until', episode: at(4) });
+    expect(checkAction(list, ep(4, false), true, at(4))).toEqual({ kind: 'until', episode: at(4) });
+    expect(checkAction(list, ep(4, false), false, at(2))).toEqual({ kind: 'mark', episodes: [at(4)] });
+  });
+  it('a season header marks what has aired and is left, or unmarks a season seen through, in one action', () => {
+    const on = (number: number, watched: boolean, airdate: string | null, airstamp: string | null = null) => ({
+      ...ep(number, watched),
+      airdate,
+      airstamp,
+    });
+    const today = '2015-07-16';
+    const season = [on(1, true, '2015-06-24'), on(2, false, '2015-07-01'), on(3, false, null), on(4, false, '2015-07-22')];
+    expect(seasonAction(season, today)).toEqual({ kind: 'mark', episodes: [at(2), at(3)] });
+    expect(seasonAction(season, null)).toEqual({ kind: 'mark', episodes: [at(2), at(3), at(4)] });
+    // By the viewer's day of the instant: tonight's episode can be marked today.
+    const tonight = new Date(2015, 6, 16, 22).toISOString();
+    expect(seasonAction([on(1, false, '2015-07-17', tonight)], today)).toEqual({ kind: 'mark', episodes: [at(1)] });
+    expect(seasonAction([on(1, true, '2015-06-24'), on(2, true, '2015-07-01')], today)).toEqual({
+      kind: 'unmark',
+      episodes: [at(1), at(2)],
+    });
+    expect(seasonAction([on(1, true, '2015-06-24'), on(2, false, '2015-07-22')], today), 'caught up').toBeNull();
   });
 });
 

@@ -6,6 +6,7 @@
  * only arranges and words them. Dates are ISO days ("2026-12-02") in the
  * viewer's zone; month and weekday names come from `Intl.DateTimeFormat`.
  */
+import type { EpisodeRef } from './bindings/EpisodeRef';
 
 import type { NextEpisode } from './bindings/NextEpisode';
 
@@ -105,37 +106,66 @@ export function byDay<T extends { day: string }>(items: T[]): Map<string, T[]> {
 }
 
 /** An episode as the episode list's checks see it. */
-export interface Check {
-  season: number;
-  number: number;
+export interface Check extends EpisodeRef {
   watched: boolean;
 }
 
-/** What a click on an episode's check asks the core to do. */
+/** What a click on an episode's check asks the core to do, in one call. */
 export type CheckAction =
-  | { kind: 'mark'; season: number; number: number }
-  | { kind: 'until'; season: number; number: number }
-  | { kind: 'unmark'; season: number; number: number };
+  | { kind: 'mark'; episodes: EpisodeRef[] }
+  | { kind: 'unmark'; episodes: EpisodeRef[] }
+  | { kind: 'until'; episode: EpisodeRef };
+
+const key = (e: EpisodeRef): EpisodeRef => ({ season: e.season, number: e.number });
+const same = (a: EpisodeRef, b: EpisodeRef) => a.season === b.season && a.number === b.number;
 
 /**
- * A click marks an episode (now) or unmarks a watched one; a Shift-click
- * on an unwatched episode marks it and every episode before it (the
- * core's "mark until", which leaves the watched ones their days).
+ * A click marks an episode (now) or unmarks a watched one. A Shift-click
+ * after a click on another episode of `list` (the `anchor`) takes every
+ * episode between the two: on an unwatched one it marks the unwatched
+ * ones, on a watched one it unmarks the watched ones. A Shift-click with
+ * no anchor on an unwatched episode marks it and every episode before it
+ * (the core's "mark until", which leaves the watched ones their days).
  */
-export function checkAction(ep: Check, shift: boolean): CheckAction {
-  const at = { season: ep.season, number: ep.number };
-  if (ep.watched) return { kind: 'unmark', ...at };
-  return { kind: shift ? 'until' : 'mark', ...at };
+export function checkAction(list: Check[], ep: Check, shift: boolean, anchor: EpisodeRef | null = null): CheckAction {
+  const from = shift && anchor ? list.findIndex((e) => same(e, anchor)) : -1;
+  const to = list.findIndex((e) => same(e, ep));
+  if (from >= 0 && to >= 0 && from !== to) {
+    const range = list.slice(Math.min(from, to), Math.max(from, to) + 1).filter((e) => e.watched === ep.watched);
+    return { kind: ep.watched ? 'unmark' : 'mark', episodes: range.map(key) };
+  }
+  if (ep.watched) return { kind: 'unmark', episodes: [key(ep)] };
+  return shift ? { kind: 'until', episode: key(ep) } : { kind: 'mark', episodes: [key(ep)] };
+}
+
+/** An episode as a season's check sees it: its check and when it aired. */
+export interface SeasonCheck extends Check {
+  airstamp: string | null;
+  airdate: string | null;
 }
 
 /**
- * A season header's check: all of the season's episodes to mark when any
- * is unwatched, else all of them to unmark.
+ * Whether an episode could have been watched by `today` (the viewer's
+ * day, from the core's clock): the day it aired in the viewer's zone (of
+ * its instant, else its own day) is not after it. One with no air day, or
+ * no `today` known yet, is left for the core to judge.
  */
-export function seasonAction(episodes: Check[]): CheckAction[] {
-  const open = episodes.filter((e) => !e.watched);
-  if (open.length > 0) return open.map((e) => ({ kind: 'mark', season: e.season, number: e.number }));
-  return episodes.map((e) => ({ kind: 'unmark', season: e.season, number: e.number }));
+function airedBy(e: SeasonCheck, today: string | null): boolean {
+  const day = e.airstamp ? isoDay(new Date(e.airstamp)) : e.airdate;
+  return today === null || day === null || day <= today;
+}
+
+/**
+ * A season header's check. The season's unwatched episodes that have
+ * aired, to mark, when there are any (the core refuses a whole set with
+ * one that has not aired); else, when every episode is watched, all of
+ * them to unmark; else — caught up, the rest still to air — nothing.
+ */
+export function seasonAction(episodes: SeasonCheck[], today: string | null): CheckAction | null {
+  const open = episodes.filter((e) => !e.watched && airedBy(e, today));
+  if (open.length > 0) return { kind: 'mark', episodes: open.map(key) };
+  if (episodes.every((e) => e.watched)) return { kind: 'unmark', episodes: episodes.map(key) };
+  return null;
 }
 
 /** Episodes grouped by season, in the order given (the core's airing order). */

@@ -4,12 +4,14 @@
  * with an `ApiError` carrying the backend's `{ code, message, field }`.
  */
 import { Channel, invoke as tauriInvoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { CatalogRef } from './bindings/CatalogRef';
 import type { CatalogStatus } from './bindings/CatalogStatus';
 import type { Details } from './bindings/Details';
 import type { Provider } from './bindings/Provider';
 import type { RefreshProgress } from './bindings/RefreshProgress';
 import type { RefreshSummary } from './bindings/RefreshSummary';
+import type { Unmatched } from './bindings/Unmatched';
 import type { SearchAnswer } from './bindings/SearchAnswer';
 import type { Entry } from './bindings/Entry';
 import type { EntryFields } from './bindings/EntryFields';
@@ -177,6 +179,15 @@ export const api = {
     return call<RefreshSummary>('refresh_airing', { onProgress: channel });
   },
   airingStatus: () => call<AiringStatus>('airing_status'),
+  /** The shows with no catalogue match (the *Needs a match* list). */
+  unmatched: () => call<Unmatched[]>('unmatched'),
+  /** Starts matching the waiting shows in the background; `false` when a run is on already. Progress comes as `match-progress` events, the end as `match-done`. */
+  matchStart: () => call<boolean>('match_start'),
+  matchCancel: () => call<boolean>('match_cancel'),
+  /** Attaches the show the viewer picked. */
+  matchPick: (id: number, show: CatalogRef) => call<Entry>('match_pick', { id, show }),
+  /** Keeps the entry as it is: off the list for good. */
+  matchKeep: (id: number) => call<null>('match_keep', { id }),
   cancelRefresh: () => call<boolean>('cancel_refresh'),
   catalogStatus: () => call<CatalogStatus>('catalog_status'),
   /** Saves the TMDB key (`null` or "" removes it); the key is never read back. */
@@ -227,19 +238,43 @@ export const api = {
   calendar: (query: CalendarQuery) => call<CalendarItem[]>('calendar', { query }),
   /** Asks where to save the calendar as an iCalendar file; `null` when cancelled, else the events written. */
   exportCalendar: (query: CalendarQuery) => call<number | null>('export_calendar', { query }),
-  /** An entry's episodes in airing order with their marks, then watched ones no longer listed. */
-  episodeProgress: (id: number) => call<EpisodeProgress[]>('episode_progress', { id }),
+  /**
+   * An entry's episodes in airing order with the marks of its current
+   * viewing (or of the earlier viewing `viewing`), then watched ones no longer listed.
+   */
+  episodeProgress: (id: number, viewing: number | null = null) =>
+    call<EpisodeProgress[]>('episode_progress', { id, viewing }),
   /** Marks one episode watched on `on` (an ISO day), or now; answers with the entry. */
   markEpisode: (id: number, episode: EpisodeRef, on: string | null = null) =>
     call<Entry>('mark_episode', { id, episode, on }),
   /** Marks `episode` and every episode before it not watched yet. */
   markEpisodesUntil: (id: number, episode: EpisodeRef, on: string | null = null) =>
     call<Entry>('mark_episodes_until', { id, episode, on }),
-  unmarkEpisode: (id: number, episode: EpisodeRef) => call<Entry>('unmark_episode', { id, episode }),
+  /** Marks several episodes (a season, a range) on `on`, or now: all of them, or none when one is refused. */
+  markEpisodes: (id: number, episodes: EpisodeRef[], on: string | null = null) =>
+    call<Entry>('mark_episodes', { id, episodes, on }),
+  /** Unmarks several episodes of the current viewing: all of them, or none. */
+  unmarkEpisodes: (id: number, episodes: EpisodeRef[]) => call<Entry>('unmark_episodes', { id, episodes }),
+  /** Starts watching again today: the current viewing, with its marks, is kept as an earlier one. */
+  startRewatch: (id: number) => call<Entry>('start_rewatch', { id }),
   /** A watched episode's own rating and note; `null` clears each. */
   annotateEpisode: (id: number, episode: EpisodeRef, rating: Rating | null, note: string | null) =>
     call<null>('annotate_episode', { id, episode, rating, note }),
 };
+
+/** The app's event for a background refresh of the airing shows that changed the library. */
+const AIRING_CHANGED = 'airing-changed';
+
+/**
+ * Calls `handler` each time the background refresh of airing shows has
+ * changed the library, so a page showing airing data reads the core
+ * again. Returns the function that stops listening (an `$effect`'s cleanup).
+ */
+export function onAiringChanged(handler: () => void): () => void {
+  const stop = listen(AIRING_CHANGED, () => handler());
+  stop.catch((e) => console.warn('cannot listen for airing refreshes', e));
+  return () => void stop.then((unlisten) => unlisten()).catch(() => {});
+}
 
 /**
  * The URL of a cached poster thumbnail, served by the app's `poster:`

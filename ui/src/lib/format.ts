@@ -78,6 +78,11 @@ export function formatDate(date: string | null | undefined): string {
   return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
+/** A viewing's dates, "1 Mar 2024 → 5 Mar 2024"; an unknown start is "—", an open end "…". */
+export function viewingDates(v: { started_on: string | null; finished_on: string | null }): string {
+  return `${formatDate(v.started_on) || '—'} → ${formatDate(v.finished_on) || '…'}`;
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KB', 'MB', 'GB'];

@@ -16,6 +16,7 @@ export const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; label: string
   { value: 'simkl', label: 'Simkl (CSV or JSON)' },
   { value: 'mdl', label: 'MyDramaList (community TSV)' },
   { value: 'tmdb', label: 'TMDB (CSV)' },
+  { value: 'tvtime', label: 'TV Time (GDPR export: zip or folder)' },
   { value: 'watchlog-json', label: 'Watchlog JSON' },
   { value: 'watchlog-csv', label: 'Watchlog CSV' },
 ];

@@ -16,15 +16,15 @@ import { loadRatingTable } from './rating';
 import { applyTheme } from './theme';
 import { toasts } from './toasts.svelte';
 
-export type Page = 'upnext' | 'calendar' | 'library' | 'stats' | 'settings';
+export type Page = 'upnext' | 'calendar' | 'library' | 'matches' | 'stats' | 'settings';
 
 /** The pages an entry can be opened from, beside which the editor slides in. */
-const ENTRY_PAGES: Page[] = ['upnext', 'calendar', 'library'];
+const ENTRY_PAGES: Page[] = ['upnext', 'calendar', 'library', 'matches'];
 
 const ZERO: StatusCounts = { all: 0, plan_to_watch: 0, watching: 0, completed: 0, on_hold: 0, dropped: 0 };
 
 class AppState {
-  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [], notify_new_episodes: false });
+  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [], notify_new_episodes: false, webhook_port: null, webhook_token: null });
   /** How ratings show in the user's scale; null only until the first table arrives. */
   ratings = $state<RatingTable | null>(null);
   platforms = $state<Platform[]>([]);

@@ -60,6 +60,34 @@ impl BlockingCatalog {
             .block_on(self.catalog.match_title(provider, query))
     }
 
+    /// [`super::match_all`], run to its end.
+    pub fn match_all(
+        &self,
+        library: &Path,
+        which: &super::MatchSelection,
+        progress: Option<&(dyn Fn(super::MatchProgress) + Sync)>,
+        cancel: &CancelToken,
+    ) -> Result<super::MatchRun> {
+        self.runtime.block_on(super::match_all(
+            library,
+            &self.catalog,
+            which,
+            progress,
+            cancel,
+        ))
+    }
+
+    /// [`super::pick`].
+    pub fn pick(
+        &self,
+        library: &Path,
+        entry_id: i64,
+        show: &CatalogRef,
+    ) -> Result<crate::model::Entry> {
+        self.runtime
+            .block_on(super::pick(library, &self.catalog, entry_id, show))
+    }
+
     /// [`super::refresh_all`], run to its end.
     pub fn refresh_all(
         &self,

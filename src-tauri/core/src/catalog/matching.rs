@@ -40,6 +40,49 @@ pub enum MatchOutcome {
     NotFound,
 }
 
+/// How matching an entry with no catalogue id stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum MatchState {
+    /// Not tried yet (or an earlier try was stopped).
+    Waiting,
+    /// Several shows fit; the viewer picks one of the candidates.
+    Ambiguous,
+    /// No show fits, or the one that fits is another entry already.
+    NotFound,
+    /// The viewer keeps the entry as it is; never tried again.
+    Kept,
+}
+
+impl MatchState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchState::Waiting => "waiting",
+            MatchState::Ambiguous => "ambiguous",
+            MatchState::NotFound => "not_found",
+            MatchState::Kept => "kept",
+        }
+    }
+}
+
+/// One entry of the *Needs a match* list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Unmatched {
+    pub entry_id: i64,
+    pub title: String,
+    pub year: Option<i32>,
+    pub kind: Kind,
+    pub state: MatchState,
+    /// For an ambiguous one: the shows that fit, best first.
+    pub candidates: Vec<SearchResult>,
+    /// Why it stands so, in words (e.g. the entry the match belongs to).
+    pub note: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub tried_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Below this a result is not the title at all.
 const MIN_SCORE: i32 = 50;
 /// Results within this of the best are as likely as it.

@@ -11,6 +11,7 @@
 //! wrong shape is a clear `bad_response` error.
 
 pub mod blocking;
+mod match_all;
 mod matching;
 mod refresh;
 mod tmdb;
@@ -29,7 +30,10 @@ use crate::error::{Error, Result};
 use crate::model::{ExternalIds, Kind, TitleFacts};
 use crate::net::{HttpClient, NetConfig, NetErrorKind, RequestOptions};
 
-pub use matching::{MatchOutcome, MatchQuery};
+pub use match_all::{
+    match_all, pick, MatchProgress, MatchRun, MatchSelection, MatchedAs, MatchedTitle,
+};
+pub use matching::{MatchOutcome, MatchQuery, MatchState, Unmatched};
 pub use refresh::{
     refresh_all, refresh_source, RefreshProgress, RefreshRun, RefreshSelection, RefreshSummary,
     RefreshedTitle,

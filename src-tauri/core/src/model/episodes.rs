@@ -124,17 +124,18 @@ pub struct EpisodeProgress {
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub airstamp: Option<DateTime<Utc>>,
     pub runtime_minutes: Option<u32>,
-    /// Watched in the current viewing.
+    /// Watched in the viewing asked for (the current one unless an earlier
+    /// one is named).
     pub watched: bool,
     /// Each known day it was watched, in any viewing, oldest first.
     pub watched_on: Vec<NaiveDate>,
-    /// The viewer's rating of this episode (current viewing).
+    /// The viewer's rating of this episode (in that viewing).
     pub rating: Option<Rating>,
     pub note: Option<String>,
     /// False for an episode the viewer watched that the catalogue no longer
     /// lists (renumbered or dropped): kept, and shown so.
     pub listed: bool,
-    /// The instant it was watched in the current viewing, when marked at
+    /// The instant it was watched in that viewing, when marked at
     /// one ("now") rather than on a day.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub watched_at: Option<DateTime<Utc>>,

@@ -168,10 +168,13 @@ pub enum ImportFormat {
     Simkl,
     Mdl,
     Tmdb,
+    /// `tvtime` as the CLI and `as_str` name it, not kebab-case `tv-time`.
+    #[serde(rename = "tvtime")]
+    TvTime,
 }
 
 impl ImportFormat {
-    pub const ALL: [ImportFormat; 8] = [
+    pub const ALL: [ImportFormat; 9] = [
         ImportFormat::WatchlogJson,
         ImportFormat::WatchlogCsv,
         ImportFormat::Letterboxd,
@@ -180,6 +183,7 @@ impl ImportFormat {
         ImportFormat::Simkl,
         ImportFormat::Mdl,
         ImportFormat::Tmdb,
+        ImportFormat::TvTime,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -192,6 +196,7 @@ impl ImportFormat {
             ImportFormat::Simkl => "simkl",
             ImportFormat::Mdl => "mdl",
             ImportFormat::Tmdb => "tmdb",
+            ImportFormat::TvTime => "tvtime",
         }
     }
 
@@ -215,6 +220,7 @@ impl FromStr for ImportFormat {
             "simkl" => Some(ImportFormat::Simkl),
             "mdl" | "mydramalist" => Some(ImportFormat::Mdl),
             "tmdb" => Some(ImportFormat::Tmdb),
+            "tvtime" | "tv-time" => Some(ImportFormat::TvTime),
             _ => None,
         };
         found.ok_or_else(|| {

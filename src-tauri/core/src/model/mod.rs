@@ -659,6 +659,14 @@ pub struct Settings {
     /// airs (off until the viewer turns it on).
     #[serde(default)]
     pub notify_new_episodes: bool,
+    /// The port the app listens on for Jellyfin, Emby and Plex webhooks
+    /// (on loopback); `None`: it does not listen.
+    #[serde(default)]
+    pub webhook_port: Option<u16>,
+    /// The secret the webhook addresses carry; made when a port is first
+    /// set.
+    #[serde(default)]
+    pub webhook_token: Option<String>,
 }
 
 /// One labelled number in a breakdown.

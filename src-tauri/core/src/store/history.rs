@@ -1,9 +1,12 @@
-//! Every episode watched: marking one, every one up to one, unmarking, an
-//! episode's own rating and note, and the one rule that ties the history to
-//! the entry's progress count. Where a title has an episode list, progress
-//! is the number of episodes watched in the current viewing (specials never
+//! Every episode watched: marking one or several at once (a season, a
+//! range, every one up to one), unmarking, an episode's own rating and
+//! note, starting a rewatch (the current viewing's marks kept under an
+//! earlier viewing), and the one rule that ties the history to the entry's
+//! progress count. Where a title has an episode list, progress is the
+//! number of episodes watched in the current viewing (specials never
 //! count); where it has none, the count is what the user typed, and the
-//! history only ever raises it.
+//! history only ever raises it. Each change is one transaction that ends
+//! in `after_change`.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -37,9 +40,8 @@ struct Listed {
 }
 
 impl Library {
-    /// Marks one episode watched, `when` the viewer says. Refused: an
-    /// episode not in the title's list (when it has one), a day in the
-    /// future or before the episode aired, an episode already watched.
+    /// Marks one episode watched, `when` the viewer says: the one-episode
+    /// case of [`Library::mark_episodes`].
     pub fn mark_episode(
         &mut self,
         entry_id: i64,
@@ -47,19 +49,23 @@ impl Library {
         when: WatchedWhen,
         clock: &Clock,
     ) -> Result<Entry> {
-        let tx = self.conn.transaction()?;
-        let (name, list) = listing(&tx, entry_id)?;
-        let aired = check_listed(&name, &list, ep)?;
-        check_when(&name, ep, aired, when, clock)?;
-        if is_watched(&tx, entry_id, ep)? {
-            return Err(Error::invalid(format!(
-                "{ep} of '{name}' is already marked as watched"
-            )));
-        }
-        insert_watch(&tx, entry_id, ep, when, clock.tz())?;
-        after_change(&tx, entry_id, when, clock)?;
-        tx.commit()?;
-        self.entry(entry_id)
+        self.mark_episodes(entry_id, &[ep], when, clock)
+    }
+
+    /// Marks episodes watched (a season, a range), `when` the viewer says,
+    /// all or none: one that cannot be marked — not in the title's list
+    /// (when it has one), watched in the future or before it aired, already
+    /// watched — is refused in words and nothing is marked.
+    pub fn mark_episodes(
+        &mut self,
+        entry_id: i64,
+        eps: &[EpisodeRef],
+        when: WatchedWhen,
+        clock: &Clock,
+    ) -> Result<Entry> {
+        self.change_marks(entry_id, when, clock, |tx, name, list| {
+            mark_each(tx, entry_id, name, list, eps, when, clock)
+        })
     }
 
     /// Marks `ep` and every listed episode before it (specials excepted)
@@ -72,55 +78,129 @@ impl Library {
         when: WatchedWhen,
         clock: &Clock,
     ) -> Result<Entry> {
-        let tx = self.conn.transaction()?;
-        let (name, list) = listing(&tx, entry_id)?;
-        if list.is_empty() {
-            return Err(no_list(&name));
-        }
-        let aired = check_listed(&name, &list, ep)?;
-        check_when(&name, ep, aired, when, clock)?;
-        let mut marked = 0;
-        for l in list
-            .iter()
-            .filter(|l| l.ep == ep || (!l.ep.is_special() && l.ep < ep))
-        {
-            if !is_watched(&tx, entry_id, l.ep)? {
-                // An earlier episode cannot have been watched before it aired.
-                check_when(&name, l.ep, air_of(l), when, clock)?;
-                insert_watch(&tx, entry_id, l.ep, when, clock.tz())?;
-                marked += 1;
+        self.change_marks(entry_id, when, clock, |tx, name, list| {
+            if list.is_empty() {
+                return Err(no_list(name));
             }
-        }
-        if marked == 0 {
-            return Err(Error::invalid(format!(
-                "every episode of '{name}' up to {ep} is already marked as watched"
-            )));
-        }
-        after_change(&tx, entry_id, when, clock)?;
-        tx.commit()?;
-        self.entry(entry_id)
+            let aired = check_listed(name, list, ep)?;
+            check_when(name, ep, aired, when, clock)?;
+            let mut open = Vec::new();
+            for l in list
+                .iter()
+                .filter(|l| l.ep == ep || (!l.ep.is_special() && l.ep < ep))
+            {
+                if !is_watched(tx, entry_id, l.ep)? {
+                    open.push(l.ep);
+                }
+            }
+            if open.is_empty() {
+                return Err(Error::invalid(format!(
+                    "every episode of '{name}' up to {ep} is already marked as watched"
+                )));
+            }
+            mark_each(tx, entry_id, name, list, &open, when, clock)
+        })
     }
 
-    /// Unmarks one episode of the current viewing.
+    /// Unmarks one episode of the current viewing: the one-episode case of
+    /// [`Library::unmark_episodes`].
     pub fn unmark_episode(
         &mut self,
         entry_id: i64,
         ep: EpisodeRef,
         clock: &Clock,
     ) -> Result<Entry> {
+        self.unmark_episodes(entry_id, &[ep], clock)
+    }
+
+    /// Unmarks episodes of the current viewing, all or none: one that is
+    /// not marked is refused in words and nothing is unmarked.
+    pub fn unmark_episodes(
+        &mut self,
+        entry_id: i64,
+        eps: &[EpisodeRef],
+        clock: &Clock,
+    ) -> Result<Entry> {
+        self.change_marks(entry_id, WatchedWhen::Unknown, clock, |tx, name, _| {
+            for ep in named(eps)? {
+                let n = tx.execute(
+                    "DELETE FROM episode_watches
+                     WHERE entry_id = ?1 AND viewing_id IS NULL AND season = ?2 AND number = ?3",
+                    params![entry_id, ep.season, ep.number],
+                )?;
+                if n == 0 {
+                    return Err(Error::invalid(format!(
+                        "{ep} of '{name}' is not marked as watched, so there is nothing to unmark"
+                    )));
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Starts watching the entry again on `on`. What the current viewing
+    /// recorded — its dates, platform, count and every episode marked with
+    /// its day, rating and note — is kept as an earlier viewing (a row of
+    /// `viewings`, its marks moved under it), and the entry starts again:
+    /// Watching since `on`, nothing watched, so Up next offers the first
+    /// episode. Refused: a current viewing with nothing watched yet, a day
+    /// in the future.
+    pub fn start_rewatch(&mut self, entry_id: i64, on: NaiveDate, clock: &Clock) -> Result<Entry> {
+        self.change_marks(entry_id, WatchedWhen::On(on), clock, |tx, name, _| {
+            let (progress, marks): (u32, u32) = tx.query_row(
+                "SELECT progress, (SELECT count(*) FROM episode_watches w
+                                   WHERE w.entry_id = e.id AND w.viewing_id IS NULL)
+                 FROM entries e WHERE e.id = ?1",
+                [entry_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            // Dates alone are no viewing to keep: the first one is still going.
+            if progress == 0 && marks == 0 {
+                return Err(Error::invalid(format!(
+                    "nothing of '{name}' is marked as watched yet, so there is no viewing to rewatch"
+                )));
+            }
+            if on > clock.today() {
+                return Err(Error::invalid(format!(
+                    "{on} is in the future; a rewatch can only start today or before"
+                )));
+            }
+            tx.execute(
+                "INSERT INTO viewings (entry_id, started_on, finished_on, platform_id, progress)
+                 SELECT id, started_on, finished_on, platform_id, progress FROM entries WHERE id = ?1",
+                [entry_id],
+            )?;
+            tx.execute(
+                "UPDATE episode_watches SET viewing_id = ?2 WHERE entry_id = ?1 AND viewing_id IS NULL",
+                params![entry_id, tx.last_insert_rowid()],
+            )?;
+            // The history already moved, so the count is not carried into it.
+            patch_in(tx, entry_id, on, None, |_, _| {
+                Ok(EntryPatch {
+                    status: Some(Status::Watching),
+                    progress: Some(0),
+                    started_on: Some(Some(on)),
+                    finished_on: Some(None),
+                    ..EntryPatch::default()
+                })
+            })
+        })
+    }
+
+    /// One change to the current viewing's marks in one write transaction:
+    /// `change` writes them (an error rolls everything back), then the
+    /// count and status follow the history once (`after_change`).
+    fn change_marks(
+        &mut self,
+        entry_id: i64,
+        when: WatchedWhen,
+        clock: &Clock,
+        change: impl FnOnce(&Transaction, &str, &[Listed]) -> Result<()>,
+    ) -> Result<Entry> {
         let tx = self.conn.transaction()?;
-        let (name, _) = listing(&tx, entry_id)?;
-        let n = tx.execute(
-            "DELETE FROM episode_watches
-             WHERE entry_id = ?1 AND viewing_id IS NULL AND season = ?2 AND number = ?3",
-            params![entry_id, ep.season, ep.number],
-        )?;
-        if n == 0 {
-            return Err(Error::invalid(format!(
-                "{ep} of '{name}' is not marked as watched, so there is nothing to unmark"
-            )));
-        }
-        after_change(&tx, entry_id, WatchedWhen::Unknown, clock)?;
+        let (name, list) = listing(&tx, entry_id)?;
+        change(&tx, &name, &list)?;
+        after_change(&tx, entry_id, when, clock)?;
         tx.commit()?;
         self.entry(entry_id)
     }
@@ -163,9 +243,33 @@ impl Library {
     }
 
     /// The entry's episodes in airing order, each with whether and when it
-    /// was watched, then any watched episode the list no longer has.
+    /// was watched in the current viewing, then any watched episode the
+    /// list no longer has.
     pub fn episode_progress(&self, entry_id: i64) -> Result<Vec<EpisodeProgress>> {
+        self.episode_progress_in(entry_id, None)
+    }
+
+    /// [`Library::episode_progress`] as of one viewing: `None` the current
+    /// one, else an earlier viewing (a rewatch's predecessor) of the entry.
+    pub fn episode_progress_in(
+        &self,
+        entry_id: i64,
+        viewing: Option<i64>,
+    ) -> Result<Vec<EpisodeProgress>> {
         let title_id = super::episodes::title_of(&self.conn, entry_id)?;
+        if let Some(v) = viewing {
+            self.conn
+                .query_row(
+                    "SELECT 1 FROM viewings WHERE id = ?1 AND entry_id = ?2",
+                    params![v, entry_id],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .ok_or(Error::NotFound {
+                    what: "viewing",
+                    id: v,
+                })?;
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT ep.season, ep.number, ep.name, ep.airdate, ep.airstamp, ep.runtime_minutes,
                     w.id IS NOT NULL, w.rating, w.note,
@@ -175,7 +279,7 @@ impl Library {
                           AND x.watched_on IS NOT NULL ORDER BY d)),
                     1, w.watched_at
              FROM episodes ep
-             LEFT JOIN episode_watches w ON w.entry_id = ?2 AND w.viewing_id IS NULL
+             LEFT JOIN episode_watches w ON w.entry_id = ?2 AND coalesce(w.viewing_id, 0) = ?3
                   AND w.season = ep.season AND w.number = ep.number
              WHERE ep.title_id = ?1
              UNION ALL
@@ -186,12 +290,13 @@ impl Library {
                           AND x.watched_on IS NOT NULL ORDER BY d)),
                     0, w.watched_at
              FROM episode_watches w
-             WHERE w.entry_id = ?2 AND w.viewing_id IS NULL AND NOT EXISTS (
+             WHERE w.entry_id = ?2 AND coalesce(w.viewing_id, 0) = ?3 AND NOT EXISTS (
                  SELECT 1 FROM episodes ep
                  WHERE ep.title_id = ?1 AND ep.season = w.season AND ep.number = w.number)
              ORDER BY 11 DESC, 1, 2",
         )?;
-        let rows = stmt.query_map(params![title_id, entry_id], |r| {
+        // 0 is the current viewing, as in the index `episode_watches_one`.
+        let rows = stmt.query_map(params![title_id, entry_id, viewing.unwrap_or(0)], |r| {
             let days: Option<String> = r.get(9)?;
             Ok(EpisodeProgress {
                 season: r.get(0)?,
@@ -248,6 +353,43 @@ fn listing(tx: &Transaction, entry_id: i64) -> Result<(String, Vec<Listed>)> {
     Ok((name, list))
 }
 
+/// The episodes a change names, each once, in the order given; none is
+/// refused.
+fn named(eps: &[EpisodeRef]) -> Result<Vec<EpisodeRef>> {
+    if eps.is_empty() {
+        return Err(Error::invalid(
+            "no episodes were named, so nothing was changed",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    Ok(eps.iter().copied().filter(|&ep| seen.insert(ep)).collect())
+}
+
+/// Checks and records each of `eps` (a repeat counts once) inside `tx`;
+/// the first one refused ends it, and the caller's transaction rolls back
+/// the ones before.
+fn mark_each(
+    tx: &Transaction,
+    entry_id: i64,
+    name: &str,
+    list: &[Listed],
+    eps: &[EpisodeRef],
+    when: WatchedWhen,
+    clock: &Clock,
+) -> Result<()> {
+    for ep in named(eps)? {
+        let aired = check_listed(name, list, ep)?;
+        check_when(name, ep, aired, when, clock)?;
+        if is_watched(tx, entry_id, ep)? {
+            return Err(Error::invalid(format!(
+                "{ep} of '{name}' is already marked as watched"
+            )));
+        }
+        insert_watch(tx, entry_id, ep, when, clock.tz())?;
+    }
+    Ok(())
+}
+
 fn no_list(name: &str) -> Error {
     Error::invalid(format!(
         "'{name}' has no episode list; refresh it from a catalogue, or count episodes with `watchlog episode ID`"
@@ -260,9 +402,12 @@ fn check_listed(name: &str, list: &[Listed], ep: EpisodeRef) -> Result<Option<Ai
     if list.is_empty() {
         return Ok(None);
     }
-    match list.iter().find(|l| l.ep == ep) {
-        Some(l) => Ok(air_of(l)),
-        None => {
+    // The list is in airing order, specials last (`listing`), so a season
+    // of thousands of episodes is checked without a scan per episode.
+    let order = |e: EpisodeRef| (e.is_special(), e.season, e.number);
+    match list.binary_search_by_key(&order(ep), |l| order(l.ep)) {
+        Ok(i) => Ok(air_of(&list[i])),
+        Err(_) => {
             let regular = list.iter().filter(|l| !l.ep.is_special()).count();
             let seasons = list
                 .iter()

@@ -9,6 +9,7 @@ mod episodes;
 pub(crate) mod history;
 pub(crate) mod history_io;
 pub(crate) mod import;
+mod matches;
 mod platforms;
 pub(crate) mod posters;
 mod provider_keys;

@@ -314,6 +314,12 @@ INSERT INTO episode_watches (entry_id, season, number, recorded_at)
 SELECT entry_id, season, number, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM extra;
 "#;
 
+/// `match_state` remembers, for an entry with no catalogue id, how the last
+/// try to match it ended (several shows fit: their candidates; none; or
+/// the viewer keeps it as it is), so matching resumes where it stopped
+/// and asks nothing twice. An entry matched gets the catalogue's ids and
+/// leaves the table.
+///
 /// `pending_watches` keeps the watched episodes a file named without a
 /// number (Netflix gives an episode's name, TV Time a TVDB episode id) until
 /// the title's episode list tells which episode each is; then they move to
@@ -338,6 +344,14 @@ CREATE TABLE pending_watches (
 CREATE UNIQUE INDEX pending_watches_one ON pending_watches(
     entry_id, coalesce(viewing_id, 0), coalesce(season, -1),
     coalesce(name, ''), coalesce(provider, ''), coalesce(external_id, ''));
+
+CREATE TABLE match_state (
+    entry_id   INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+    state      TEXT NOT NULL CHECK (state IN ('ambiguous', 'not_found', 'kept')),
+    candidates TEXT,
+    note       TEXT,
+    tried_at   TEXT NOT NULL
+);
 "#;
 
 /// What Up next, the calendar and the library cards read per show, kept

@@ -25,6 +25,8 @@ impl Library {
                 "default_platform" => s.default_platform = Some(value),
                 "allowed_hosts" => s.allowed_hosts = value.lines().map(str::to_string).collect(),
                 "notify_new_episodes" => s.notify_new_episodes = value == "1",
+                "webhook_port" => s.webhook_port = value.parse().ok(),
+                "webhook_token" => s.webhook_token = Some(value),
                 _ => {}
             }
         }
@@ -36,7 +38,26 @@ impl Library {
     pub fn save_settings(&mut self, s: &Settings) -> Result<Settings> {
         let hosts = crate::net::checked_hosts(&s.allowed_hosts)
             .map_err(|m| Error::invalid_field("allowed_hosts", m))?;
-        let notify_was = self.settings()?.notify_new_episodes;
+        let before = self.settings()?;
+        let notify_was = before.notify_new_episodes;
+        if s.webhook_port.is_some_and(|p| p < 1024) {
+            return Err(Error::invalid_field(
+                "webhook_port",
+                "choose a port from 1024 to 65535 (lower ones need the administrator)",
+            ));
+        }
+        // The token stays once made, so the addresses given to the media
+        // servers keep working; a too short one is replaced.
+        let token = match (s.webhook_port, s.webhook_token.as_deref().map(str::trim)) {
+            (_, Some(t)) if t.len() >= 8 => Some(t.to_string()),
+            (Some(_), _) => Some(
+                before
+                    .webhook_token
+                    .filter(|t| t.len() >= 8)
+                    .map_or_else(crate::webhooks::new_token, Ok)?,
+            ),
+            (None, _) => before.webhook_token,
+        };
         let default_platform = match s.default_platform.as_deref().map(str::trim) {
             Some(name) if !name.is_empty() => {
                 let id = super::entries::platform_id(&self.conn, name)?;
@@ -72,6 +93,9 @@ impl Library {
             "notify_new_episodes",
             Some(if s.notify_new_episodes { "1" } else { "0" }),
         )?;
+        let port = s.webhook_port.map(|p| p.to_string());
+        put("webhook_port", port.as_deref())?;
+        put("webhook_token", token.as_deref())?;
         if s.notify_new_episodes && !notify_was {
             // Only episodes that air from now on are announced, not every
             // one that aired while the setting was off.

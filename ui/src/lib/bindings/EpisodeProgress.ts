@@ -14,7 +14,8 @@ airdate: string | null,
  */
 airstamp: string | null, runtime_minutes: number | null, 
 /**
- * Watched in the current viewing.
+ * Watched in the viewing asked for (the current one unless an earlier
+ * one is named).
  */
 watched: boolean, 
 /**
@@ -22,7 +23,7 @@ watched: boolean,
  */
 watched_on: Array<string>, 
 /**
- * The viewer's rating of this episode (current viewing).
+ * The viewer's rating of this episode (in that viewing).
  */
 rating: Rating | null, note: string | null, 
 /**
@@ -31,7 +32,7 @@ rating: Rating | null, note: string | null,
  */
 listed: boolean, 
 /**
- * The instant it was watched in the current viewing, when marked at
+ * The instant it was watched in that viewing, when marked at
  * one ("now") rather than on a day.
  */
 watched_at: string | null, };

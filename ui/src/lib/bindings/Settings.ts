@@ -16,4 +16,14 @@ allowed_hosts: Array<string>,
  * A desktop notification when an episode of a show being watched
  * airs (off until the viewer turns it on).
  */
-notify_new_episodes: boolean, };
+notify_new_episodes: boolean, 
+/**
+ * The port the app listens on for Jellyfin, Emby and Plex webhooks
+ * (on loopback); `None`: it does not listen.
+ */
+webhook_port: number | null, 
+/**
+ * The secret the webhook addresses carry; made when a port is first
+ * set.
+ */
+webhook_token: string | null, };

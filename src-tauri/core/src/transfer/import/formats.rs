@@ -4,7 +4,7 @@
 //! back into this file; `Import::read` is the public door.
 
 use super::input::{decode, unpack, SourceFile};
-use super::{imdb, letterboxd, mdl, simkl, tmdb, trakt, watchlog_csv, watchlog_json};
+use super::{imdb, letterboxd, mdl, simkl, tmdb, trakt, tvtime, watchlog_csv, watchlog_json};
 use crate::error::{Error, Result};
 use crate::model::{ImportFormat, ParsedExport};
 
@@ -39,6 +39,7 @@ pub(super) fn read(
         ImportFormat::Simkl => simkl::read(&files)?,
         ImportFormat::Mdl => mdl::read(&files)?,
         ImportFormat::Tmdb => tmdb::read(&files)?,
+        ImportFormat::TvTime => tvtime::read(&files)?,
     };
     Ok((format, parsed))
 }
@@ -103,6 +104,16 @@ fn detect_one(f: &SourceFile) -> Option<ImportFormat> {
             .split([',', '\t', ';'])
             .any(|h| h.trim().trim_matches('"').trim() == col)
     };
+    // TV Time's tables: TVDB show ids, its own tracking keys, or the old
+    // seen-episode tables (TVDB episode ids beside TV Time's social columns).
+    if has("tv_show_id")
+        || has("type-uuid-n")
+        || has("episode_season_number")
+        || (has("s_id") && has("key"))
+        || (has("episode_id") && (has("cpt") || has("fb_action_id")))
+    {
+        return Some(ImportFormat::TvTime);
+    }
     if first.starts_with("letterboxd list export") || has("letterboxd uri") {
         return Some(ImportFormat::Letterboxd);
     }

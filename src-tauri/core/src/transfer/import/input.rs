@@ -234,7 +234,9 @@ fn unzip(
     Ok(())
 }
 
-/// A file's text: UTF-8 (a byte-order mark removed), else Latin-1.
+/// A file's text: UTF-16 (little or big endian, by its byte-order mark or,
+/// without one, by the zero bytes of ASCII text), UTF-8 (a byte-order mark
+/// removed), else Latin-1.
 pub struct Decoded {
     pub text: String,
     /// True when the file was not UTF-8 and was read as Latin-1.
@@ -242,6 +244,12 @@ pub struct Decoded {
 }
 
 pub fn decode(bytes: &[u8]) -> Decoded {
+    if let Some(text) = utf16(bytes) {
+        return Decoded {
+            text,
+            latin1: false,
+        };
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Decoded {
@@ -255,6 +263,31 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             latin1: true,
         },
     }
+}
+
+/// The text of a UTF-16 file, as spreadsheets save "Unicode text": with a
+/// byte-order mark, or without one when its first characters are ASCII
+/// (a zero byte beside each). Unpaired surrogates become U+FFFD.
+fn utf16(bytes: &[u8]) -> Option<String> {
+    let (little, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => (true, bytes),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => (false, bytes),
+        _ => return None,
+    };
+    let units = body.chunks_exact(2).map(|p| {
+        if little {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
 }
 
 /// An error about one place in a file.
@@ -684,6 +717,24 @@ mod tests {
         assert_eq!(scale_rating("8", 1.0, 10.0).unwrap().get(), 80);
         assert!(scale_rating("6", 0.5, 5.0).is_err());
         assert!(scale_rating("NaN", 0.5, 5.0).is_err());
+    }
+
+    #[test]
+    fn utf16_with_and_without_a_byte_order_mark() {
+        let text = "tv_show_name,tv_show_id\nLa Casa de Papel — é,327417\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [
+            [&[0xFF, 0xFE][..], &le].concat(),
+            [&[0xFE, 0xFF][..], &be].concat(),
+            le.clone(),
+            be.clone(),
+        ] {
+            let d = decode(&bytes);
+            assert_eq!(d.text, text);
+            assert!(!d.latin1);
+        }
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b").text, "a,b");
     }
 
     #[test]

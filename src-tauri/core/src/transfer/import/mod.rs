@@ -26,6 +26,7 @@ pub mod merge;
 pub mod simkl;
 pub mod tmdb;
 pub mod trakt;
+pub mod tvtime;
 pub mod undo;
 pub mod watchlog_csv;
 pub mod watchlog_json;
@@ -142,6 +143,20 @@ impl Import {
                 Ok(self.with_reader_notes(report))
             }
         }
+    }
+
+    /// Writes what a media server reported (one title, its watch) the way
+    /// another service's export is merged, in one transaction, without the
+    /// automatic backup an import takes: such events come one at a time,
+    /// all day long, and are not undone as imports are.
+    pub fn record(lib: &mut Library, incoming: &Incoming) -> Result<ImportReport> {
+        apply(
+            lib,
+            incoming,
+            Some(merge::Prefer::Newer),
+            &RunOptions::default(),
+            None,
+        )
     }
 
     /// What applying would do, worked out on `scratch` (which it changes:
@@ -499,6 +514,8 @@ mod layering {
                 let allowed = [
                     "std::",
                     "chrono::",
+                    // Zones by IANA name (a TV Time export's account zone).
+                    "chrono_tz::",
                     "serde",
                     "super::input::",
                     "super::merge::",

@@ -1,0 +1,294 @@
+//! Matching the library's shows that have no catalogue id (what imports
+//! bring in) to TVmaze, or TMDB when a key is set: the loop behind
+//! `watchlog match` and the app's background matching. A certain or
+//! clearly best match attaches the show (facts, ids, episode list, poster);
+//! several close ones wait for the viewer with their candidates; a run cut
+//! short (quit, cancel, offline) leaves the rest waiting for the next one.
+//! Requests go through the catalogue client, so its per-host rate limit
+//! sets the pace.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Catalog, CatalogRef, MatchOutcome, MatchQuery, MatchState, Provider};
+use crate::error::{Error, Result};
+use crate::net::NetErrorKind;
+use crate::progress::{CancelToken, Throttle};
+use crate::store::Library;
+
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+/// Which entries [`match_all`] tries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatchSelection {
+    /// Every show waiting for a match, or found nothing for at an earlier
+    /// try; the ambiguous ones wait for the viewer, and the kept ones are
+    /// left alone.
+    All,
+    /// These entries, whatever their state (an entry that has a catalogue
+    /// id already is reported as matched and not fetched again).
+    Entries(Vec<i64>),
+}
+
+/// One entry of a matching run, reported as soon as it is done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct MatchProgress {
+    pub done: u32,
+    pub total: u32,
+    pub entry_id: i64,
+    pub title: String,
+    pub outcome: MatchedAs,
+    /// The time the rest should take at the pace so far (the catalogues'
+    /// rate limits set it), in seconds.
+    pub remaining_secs: u32,
+}
+
+/// How one entry's match ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedAs {
+    /// The show is attached.
+    Matched,
+    /// Several fit; on the *Needs a match* list with its candidates.
+    Ambiguous,
+    NotFound,
+    /// The catalogue failed for this one (the message says why); it waits
+    /// for the next run.
+    Failed,
+}
+
+/// One entry's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct MatchedTitle {
+    pub entry_id: i64,
+    /// The catalogue's name once matched, else the entry's.
+    pub title: String,
+    pub outcome: MatchedAs,
+    /// The show attached (`tvmaze:123`).
+    pub source: Option<String>,
+    /// Candidates offered, for an ambiguous one.
+    pub candidates: u32,
+    /// Why it was not matched, in words.
+    pub error: Option<String>,
+}
+
+/// A whole run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct MatchRun {
+    pub matched: u32,
+    pub ambiguous: u32,
+    pub not_found: u32,
+    pub failed: u32,
+    /// The viewer stopped it; entries not reached still wait.
+    pub cancelled: bool,
+    /// The catalogue could not be reached; entries not reached still wait.
+    pub offline: bool,
+    pub titles: Vec<MatchedTitle>,
+}
+
+/// Matches the selected entries of the library at `library`, one at a
+/// time, each written as soon as it is known (so a quit keeps what was
+/// done). No connection is held across the network.
+pub async fn match_all(
+    library: &Path,
+    catalog: &Catalog,
+    which: &MatchSelection,
+    progress: Option<&(dyn Fn(MatchProgress) + Sync)>,
+    cancel: &CancelToken,
+) -> Result<MatchRun> {
+    let mut run = MatchRun::default();
+    let targets: Vec<(i64, MatchQuery)> = {
+        let lib = Library::open(library)?;
+        let ids: Vec<i64> = match which {
+            MatchSelection::All => lib
+                .unmatched()?
+                .into_iter()
+                .filter(|u| matches!(u.state, MatchState::Waiting | MatchState::NotFound))
+                .map(|u| u.entry_id)
+                .collect(),
+            MatchSelection::Entries(ids) => ids.clone(),
+        };
+        let mut targets = Vec::with_capacity(ids.len());
+        for id in ids {
+            let e = lib.entry(id)?;
+            if !lib.is_unmatched(id)? {
+                run.matched += 1;
+                run.titles.push(MatchedTitle {
+                    entry_id: id,
+                    title: e.title.facts.name.clone(),
+                    outcome: MatchedAs::Matched,
+                    source: super::refresh_source(&e).map(|s| s.to_string()),
+                    candidates: 0,
+                    error: None,
+                });
+                continue;
+            }
+            let f = &e.title.facts;
+            targets.push((
+                id,
+                MatchQuery {
+                    title: f.name.clone(),
+                    original_title: f.original_name.clone(),
+                    year: f.year,
+                    kind: Some(f.kind),
+                    external_ids: f.external_ids.clone(),
+                },
+            ));
+        }
+        targets
+    };
+    let providers: Vec<Provider> = std::iter::once(Provider::Tvmaze)
+        .chain(
+            catalog
+                .config()
+                .tmdb_key
+                .is_some()
+                .then_some(Provider::Tmdb),
+        )
+        .collect();
+    let throttle = Throttle::new(targets.len());
+    let total = targets.len() as u32;
+    let started = Instant::now();
+    for (n, (entry_id, query)) in targets.into_iter().enumerate() {
+        let Some(found) = cancel.race(find(catalog, &providers, &query)).await else {
+            run.cancelled = true;
+            break;
+        };
+        let title = match found {
+            Err(e) if is_offline(&e) => {
+                run.offline = true;
+                break;
+            }
+            Err(e) => {
+                run.failed += 1;
+                failed(entry_id, &query.title, e)
+            }
+            Ok(found) => record(library, entry_id, &query.title, found, &mut run)?,
+        };
+        let done = n + 1;
+        if let Some(report) = progress.filter(|_| throttle.due(done)) {
+            let per = started.elapsed().as_secs_f64() / done as f64;
+            report(MatchProgress {
+                done: done as u32,
+                total,
+                entry_id,
+                title: title.title.clone(),
+                outcome: title.outcome,
+                remaining_secs: (per * (total as usize - done) as f64).ceil() as u32,
+            });
+        }
+        run.titles.push(title);
+    }
+    Ok(run)
+}
+
+/// What the catalogues say of one title: the first provider that finds
+/// anything decides. A certain match comes with its details, a likely one
+/// is fetched.
+async fn find(
+    catalog: &Catalog,
+    providers: &[Provider],
+    query: &MatchQuery,
+) -> Result<MatchOutcome> {
+    for &provider in providers {
+        match catalog.match_title(provider, query).await? {
+            MatchOutcome::NotFound => continue,
+            MatchOutcome::Likely(r) => {
+                let details = catalog.details(&r.catalog_ref()).await?;
+                return Ok(MatchOutcome::Exact(Box::new(details)));
+            }
+            other => return Ok(other),
+        }
+    }
+    Ok(MatchOutcome::NotFound)
+}
+
+/// Writes one outcome, and says what it was.
+fn record(
+    library: &Path,
+    entry_id: i64,
+    name: &str,
+    found: MatchOutcome,
+    run: &mut MatchRun,
+) -> Result<MatchedTitle> {
+    let mut lib = Library::open(library)?;
+    let mut title = MatchedTitle {
+        entry_id,
+        title: name.to_string(),
+        outcome: MatchedAs::NotFound,
+        source: None,
+        candidates: 0,
+        error: None,
+    };
+    match found {
+        MatchOutcome::Exact(details) => match lib.attach_match(entry_id, &details) {
+            Ok(e) => {
+                run.matched += 1;
+                title.outcome = MatchedAs::Matched;
+                title.source = super::refresh_source(&e).map(|s| s.to_string());
+                title.title = e.title.facts.name;
+            }
+            // The show is in the library already, as another entry.
+            Err(Error::Conflict(m)) => {
+                run.not_found += 1;
+                let note = format!("the show it matches is in the library already: {m}");
+                lib.record_match(entry_id, MatchState::NotFound, &[], Some(&note))?;
+                title.error = Some(note);
+            }
+            Err(e) => return Err(e),
+        },
+        MatchOutcome::Ambiguous(candidates) => {
+            run.ambiguous += 1;
+            lib.record_match(entry_id, MatchState::Ambiguous, &candidates, None)?;
+            title.outcome = MatchedAs::Ambiguous;
+            title.candidates = candidates.len() as u32;
+        }
+        MatchOutcome::NotFound | MatchOutcome::Likely(_) => {
+            run.not_found += 1;
+            lib.record_match(entry_id, MatchState::NotFound, &[], None)?;
+        }
+    }
+    Ok(title)
+}
+
+fn failed(entry_id: i64, name: &str, e: Error) -> MatchedTitle {
+    MatchedTitle {
+        entry_id,
+        title: name.to_string(),
+        outcome: MatchedAs::Failed,
+        source: None,
+        candidates: 0,
+        error: Some(e.to_string()),
+    }
+}
+
+/// A failure that would fail every other entry too: stop and keep them
+/// waiting.
+fn is_offline(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Network {
+            kind: NetErrorKind::Offline | NetErrorKind::Timeout | NetErrorKind::RateLimited,
+            ..
+        }
+    )
+}
+
+/// Settles an entry by hand: attaches the show the viewer picked among
+/// the candidates (or found themselves).
+pub async fn pick(
+    library: &Path,
+    catalog: &Catalog,
+    entry_id: i64,
+    show: &CatalogRef,
+) -> Result<crate::model::Entry> {
+    let details = catalog.details(show).await?;
+    Library::open(library)?.attach_match(entry_id, &details)
+}
