@@ -20,7 +20,7 @@ cd "$root"
 seconds=${FUZZ_SECONDS:-300}
 fixtures=${FUZZ_FIXTURES:-$root/../shared/fixtures}
 all="import_letterboxd import_trakt import_imdb import_tmdb import_mdl import_simkl import_tvtime
-import_watchlog_csv import_watchlog_json import_detect zip poster markdown_export"
+import_netflix import_watchlog_csv import_watchlog_json import_detect zip poster markdown_export"
 targets=${FUZZ_TARGETS:-$all}
 
 if [ ! -d "$fixtures/exports" ]; then
@@ -98,10 +98,11 @@ for t in $targets; do
     import_tvtime) seed "$t" 262144 "$exports/tvtime" ;;
     import_mdl) seed "$t" 262144 "$tests_data/mdl.tsv" "$fixtures/datasets/kdrama" ;;
     import_simkl) seed "$t" 262144 "$tests_data" -name 'simkl*' ;;
+    import_netflix) seed "$t" 262144 "$exports/netflix" ;;
     import_watchlog_csv) seed "$t" 262144 "$made/sample.csv" ;;
     import_watchlog_json) seed "$t" 262144 "$made/sample.watchlog-json" ;;
     import_detect) seed "$t" 262144 "$exports/letterboxd" "$exports/trakt" "$exports/imdb" \
-        "$exports/tmdb" "$exports/tvtime" "$tests_data" "$made/sample.csv" "$made/sample.watchlog-json" ;;
+        "$exports/tmdb" "$exports/tvtime" "$exports/netflix" "$tests_data" "$made/sample.csv" "$made/sample.watchlog-json" ;;
     zip) seed "$t" 1048576 "$made" -name '*.zip' ;;
     poster) seed "$t" 262144 "$fixtures/images" ;;
     markdown_export) seed "$t" 262144 "$made/md" "$made/sample.markdown" "$exports/letterboxd/reviews.csv" ;;

@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "match_cancel",
     "match_pick",
     "match_keep",
+    "webhook_status",
     "catalog_status",
     "set_tmdb_key",
     "poster_status",

@@ -22,6 +22,7 @@ fn app() -> TestApp {
     let app = with_commands(mock_builder())
         .manage(AppState::open(&sandbox.db))
         .manage(watchlog_app::commands::catalog::CatalogState::default())
+        .manage(watchlog_app::webhooks::WebhookState::default())
         .build(tauri::generate_context!())
         .expect("the app builds on the mock runtime");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -572,6 +573,54 @@ fn import_apply_runs_what_the_preview_read() {
     assert_eq!(e["code"], json!("invalid_input"), "{e}");
 }
 
+/// A Netflix file with several profiles: the preview fails with the
+/// profiles to offer, and one chosen in the options is read; apply runs
+/// that same reading.
+#[test]
+fn import_preview_offers_the_profiles_of_a_netflix_file() {
+    let _turn = import_slot();
+    let Some(file) =
+        fixtures::path("exports/netflix/ViewingActivity_US_excel-resaved_MDY_zwiora.csv")
+    else {
+        return;
+    };
+    let t = app();
+    watchlog_app::commands::import::set_picked(file);
+    let e = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": null, "prefer": "newer" }),
+    )
+    .expect_err("four profiles and none chosen");
+    assert_eq!(e["code"], json!("needs_choice"), "{e}");
+    assert_eq!(e["field"], json!("profile"), "{e}");
+    assert_eq!(
+        e["choices"],
+        json!(["User1", "User2", "User3", "User4"]),
+        "{e}"
+    );
+    let options = json!({ "profile": "User3", "date_order": null, "min_play_minutes": null });
+    let preview = invoke(
+        &t.window,
+        "import_preview",
+        json!({ "format": null, "prefer": "newer", "options": options }),
+    )
+    .expect("import_preview with a profile");
+    assert_eq!(preview["format"], json!("netflix"), "{preview}");
+    let added = preview["added"].as_u64().unwrap();
+    assert!(
+        added > 10 && preview["episodes"].as_u64().unwrap() > 50,
+        "{preview}"
+    );
+    let applied = invoke(
+        &t.window,
+        "import_apply",
+        json!({ "format": "netflix", "prefer": "newer", "options": options, "onProgress": "__CHANNEL__:1" }),
+    )
+    .expect("import_apply");
+    assert_eq!(applied["added"].as_u64(), Some(added), "{applied}");
+}
+
 /// A library SQLite cannot read is moved aside when the app starts; the
 /// app opens a new one at once and offers the newest good backup, which
 /// one call restores.
@@ -886,6 +935,7 @@ fn the_needs_a_match_list_through_ipc() {
         json!(false),
         "no run to stop"
     );
+}
 
 /// A season's check as the UI sends it: the episodes in one call, all of
 /// them or none; then a rewatch, which keeps those marks under the earlier
@@ -995,4 +1045,62 @@ fn a_season_is_marked_in_one_call_and_a_rewatch_starts_again() {
     )
     .unwrap_err();
     assert_eq!(err["code"], "not_found", "{err}");
+}
+
+#[test]
+fn the_apps_webhook_listener_follows_its_setting_and_records_a_finished_film() {
+    let Some(jellyfin) =
+        fixtures::read("webhooks/jellyfin/jellyfin_PlaybackStop_movie_allprops_10.8.8_movary.json")
+    else {
+        return;
+    };
+    let t = app();
+    let w = &t.window;
+    let off = invoke(w, "webhook_status", json!({})).unwrap();
+    assert_eq!(off["urls"], json!([]), "not listening until a port is set");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut settings = invoke(w, "get_settings", json!({})).unwrap();
+    settings["webhook_port"] = port.into();
+    let saved = invoke(w, "save_settings", json!({ "settings": settings })).unwrap();
+    let token = saved["webhook_token"].as_str().unwrap().to_string();
+    let on = invoke(w, "webhook_status", json!({})).unwrap();
+    let jellyfin_url = format!("http://127.0.0.1:{port}/webhooks/jellyfin?token={token}");
+    assert_eq!(on["urls"][0], jellyfin_url.as_str(), "{on}");
+
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST /webhooks/jellyfin?token={token} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        jellyfin.len()
+    )
+    .unwrap();
+    s.write_all(&jellyfin).unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let page = invoke(
+        w,
+        "list_page",
+        json!({ "query": { "status": null, "platform": null, "search": "menu", "sort": null, "reverse": false, "limit": 50, "offset": 0 } }),
+    )
+    .unwrap();
+    assert_eq!(page["rows"][0]["name"], "The Menu", "{page}");
+
+    // Turned off, the port is let go.
+    settings["webhook_port"] = json!(null);
+    invoke(w, "save_settings", json!({ "settings": settings })).unwrap();
+    assert_eq!(
+        invoke(w, "webhook_status", json!({})).unwrap()["urls"],
+        json!([])
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+        "the listener let go of its port"
+    );
 }

@@ -74,5 +74,6 @@ fn undecodable(e: serde_path_to_error::Error<serde_json::Error>) -> ErrorPayload
         code: "invalid_input".into(),
         message,
         field,
+        choices: None,
     }
 }

@@ -6,6 +6,7 @@ mod airing;
 pub mod commands;
 pub mod error;
 pub mod state;
+pub mod webhooks;
 
 use std::path::PathBuf;
 
@@ -70,6 +71,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::matching::match_cancel,
         commands::matching::match_pick,
         commands::matching::match_keep,
+        webhooks::webhook_status,
         commands::catalog::catalog_status,
         commands::catalog::set_tmdb_key,
         commands::posters::poster_status,
@@ -119,7 +121,9 @@ pub fn run() {
             app.manage(commands::posters::PosterState::for_library(&state));
             app.manage(state);
             app.manage(commands::catalog::CatalogState::default());
+            app.manage(webhooks::WebhookState::default());
             airing::start(app.handle());
+            webhooks::restart(app.handle());
             Ok(())
         });
     // The poster protocol serves cached thumbnails to the webview.

@@ -63,6 +63,7 @@ impl From<Error> for CliError {
         let exit = match e {
             Error::InvalidInput(_)
             | Error::InvalidField { .. }
+            | Error::NeedsChoice { .. }
             | Error::NotFound { .. }
             | Error::Conflict(_) => EXIT_BAD_INPUT,
             _ => EXIT_FAILURE,

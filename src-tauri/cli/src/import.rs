@@ -1,4 +1,5 @@
-//! `watchlog import FORMAT PATH [--apply] [--prefer …]` and `watchlog import
+//! `watchlog import FORMAT PATH [--apply] [--prefer …] [--profile NAME]
+//! [--date-order dmy|mdy|ymd] [--min-minutes N]` and `watchlog import
 //! undo`: bring a library over from another service (or a Watchlog export).
 //!
 //! Without `--apply` it only prints the plan: what would be added, updated
@@ -13,8 +14,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use watchlog_core::transfer::import::merge::Prefer;
 use watchlog_core::transfer::import::{
-    undo, Import, ImportAction, ImportFormat, ImportReport, Mode, RunOptions,
+    undo, Import, ImportAction, ImportFormat, ImportReport, Mode, ReadOptions, RunOptions,
 };
+use watchlog_core::DateOrder;
 
 use crate::commands::creating;
 use crate::error::CliError;
@@ -31,7 +33,7 @@ pub struct ImportArgs {
     #[command(subcommand)]
     pub command: Option<ImportCommand>,
     /// watchlog-json, watchlog-csv, letterboxd, trakt, imdb, simkl, mdl,
-    /// tmdb, tvtime, or auto (detected from the content).
+    /// tmdb, tvtime, netflix, or auto (detected from the content).
     #[arg(value_name = "FORMAT")]
     pub format: Option<String>,
     /// The export: a file, a folder or a zip.
@@ -44,6 +46,18 @@ pub struct ImportArgs {
     /// (the more recent change), existing (the library's) or incoming (the file's).
     #[arg(long, value_name = "WHO", default_value = "newer")]
     pub prefer: String,
+    /// The profile to read from an export holding several (Netflix's
+    /// ViewingActivity.csv); without it such a file is refused with their names.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// How the file writes dates (dmy, mdy or ymd), when it cannot be told
+    /// from the file itself (every date like 03/04/20).
+    #[arg(long, value_name = "ORDER")]
+    pub date_order: Option<String>,
+    /// Plays shorter than this many minutes are not watches (Netflix;
+    /// 5 unless given).
+    #[arg(long, value_name = "N")]
+    pub min_minutes: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,9 +80,18 @@ pub fn import(db: &Path, out: &Out, a: ImportArgs) -> Result {
         f => Some(f.parse::<ImportFormat>()?),
     };
     let prefer: Prefer = a.prefer.parse()?;
+    let read = ReadOptions {
+        profile: a.profile,
+        date_order: a
+            .date_order
+            .as_deref()
+            .map(str::parse::<DateOrder>)
+            .transpose()?,
+        min_play_minutes: a.min_minutes,
+    };
     // Read and check the file before the library is opened: a bad file
     // never touches it.
-    let import = Import::read(format, path)?;
+    let import = Import::read_with(format, path, &read)?;
     creating(db, |lib| {
         let progress = move |done: usize, total: usize| {
             if total >= PROGRESS_FROM {

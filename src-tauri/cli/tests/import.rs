@@ -242,3 +242,84 @@ fn sigkill_in_the_middle_of_a_big_import_leaves_the_library_as_it_was() {
     let (code, _, err) = l.run(&["import", "undo"]);
     assert_eq!(code, 2, "a killed import is not recorded for undo: {err}");
 }
+
+#[test]
+fn netflix_refuses_several_profiles_with_their_names_then_reads_one() {
+    let Some(file) = exports("netflix/ViewingActivity_GT_es_4profiles_NorthDataScience.csv") else {
+        return;
+    };
+    let l = new_lib();
+    l.ok(&["sample"]);
+    let e = l.refused(&["import", "netflix", p(&file)], 2, "--profile");
+    assert!(
+        e.contains("4 profiles: Abuelos, herbert, Kids, Sheily"),
+        "{e}"
+    );
+    let e = l.refused(&["import", "auto", p(&file), "--json"], 2, "profile");
+    let payload: serde_json::Value = serde_json::from_str(e.trim()).unwrap();
+    assert_eq!(payload["code"], "needs_choice");
+    assert_eq!(payload["field"], "profile");
+    assert_eq!(payload["choices"].as_array().unwrap().len(), 4);
+    l.refused(
+        &["import", "netflix", p(&file), "--date-order", "ydm"],
+        2,
+        "date order",
+    );
+    let plan = l.ok(&["import", "netflix", p(&file), "--profile", "Abuelos"]);
+    assert!(plan.contains("nothing changed yet"), "{plan}");
+    assert!(plan.contains("add       La Reina del Sur"), "{plan}");
+    assert!(plan.contains("episodes watched"), "{plan}");
+    assert!(plan.contains("profile 'Abuelos'"), "{plan}");
+    let r = l.json(&[
+        "import",
+        "netflix",
+        p(&file),
+        "--profile",
+        "abuelos",
+        "--apply",
+    ]);
+    assert_eq!(r["format"], "netflix");
+    assert!(r["episodes"].as_u64().unwrap() > 50, "{r}");
+    let again = l.json(&[
+        "import",
+        "netflix",
+        p(&file),
+        "--profile",
+        "Abuelos",
+        "--apply",
+    ]);
+    assert_eq!(
+        (
+            again["added"].as_u64(),
+            again["updated"].as_u64(),
+            again["episodes"].as_u64()
+        ),
+        (Some(0), Some(0), Some(0)),
+        "{again}"
+    );
+    let list = l.json(&["list", "--search", "La Reina del Sur"]);
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+}
+
+#[test]
+fn netflix_history_needs_the_date_order_only_when_the_file_cannot_tell() {
+    let l = new_lib();
+    let file = l.sandbox.file("NetflixViewingHistory.csv");
+    std::fs::write(
+        &file,
+        "Title,Date\n\"Dark: Temporada 1: Secretos\",\"03/04/20\"\n\"Roma\",\"01/02/20\"\n",
+    )
+    .unwrap();
+    l.refused(&["import", "auto", p(&file)], 2, "--date-order");
+    let r = l.json(&[
+        "import",
+        "netflix",
+        p(&file),
+        "--date-order",
+        "dmy",
+        "--apply",
+    ]);
+    assert_eq!(r["added"], 2, "{r}");
+    let roma = l.json(&["list", "--search", "Roma"]);
+    assert_eq!(roma[0]["finished_on"], "2020-02-01", "{roma}");
+}

@@ -7,7 +7,10 @@
 //! transaction, in the same run. Then the two real TV Time exports in
 //! `../shared/fixtures/exports/tvtime/` (the 2024 one: 1,101 episode
 //! watches and 228 films; the 2020 one: 7,723 seen episodes, 194 shows):
-//! read, preview, apply into an empty library, and apply again. A bench
+//! read, preview, apply into an empty library, and apply again; then the
+//! real 18,176-row Netflix viewing activity (four profiles) read, previewed
+//! and applied profile by profile into one library, episode history
+//! included. `IMPORT_BENCH=csv` or `netflix` runs one part only. A bench
 //! binary, not a timed test: run `cargo bench -p watchlog-core --bench
 //! import`.
 
@@ -16,10 +19,31 @@ use std::time::Instant;
 
 use watchlog_core::transfer::import::input::SourceFile;
 use watchlog_core::transfer::import::{Import, ImportFormat, Mode, RunOptions};
-use watchlog_core::Library;
+use watchlog_core::{Error, Library, ReadOptions};
 use watchlog_testkit::fixtures;
 
 fn main() {
+    let part = std::env::var("IMPORT_BENCH").unwrap_or_default();
+    if part != "netflix" {
+        watchlog_csv();
+    }
+    if part != "csv" {
+        netflix();
+    }
+}
+
+/// Leaves the benchmark when a fixture is missing: skipped, or a failure
+/// under CI.
+fn missing(what: &str) -> ! {
+    eprintln!("missing {what}: the benchmark needs the shared fixtures");
+    std::process::exit(if std::env::var("CI").is_ok_and(|v| v == "true") {
+        1
+    } else {
+        0
+    });
+}
+
+fn watchlog_csv() {
     let n: usize = std::env::var("IMPORT_BENCH_N")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -35,15 +59,7 @@ fn main() {
     for (file, platform) in sources {
         let path = dir.join(file);
         let Ok(mut rdr) = csv::Reader::from_path(&path) else {
-            eprintln!(
-                "missing {}: the benchmark needs the streaming fixtures",
-                path.display()
-            );
-            std::process::exit(if std::env::var("CI").is_ok_and(|v| v == "true") {
-                1
-            } else {
-                0
-            });
+            missing(&path.display().to_string());
         };
         let headers = rdr.headers().unwrap().clone();
         let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -213,5 +229,65 @@ fn tvtime(name: &str, dir: &Path) {
         ms(preview),
         ms(apply),
         ms(twice)
+    );
+}
+
+/// The Guatemalan viewing activity: 18,176 rows, four profiles. Each
+/// profile is read (the whole file is parsed each time), previewed and
+/// applied into one library; then the largest is applied again.
+fn netflix() {
+    let rel = "exports/netflix/ViewingActivity_GT_es_4profiles_NorthDataScience.csv";
+    let path = fixtures::dir().join(rel);
+    if !path.exists() {
+        missing(&path.display().to_string());
+    }
+    let profiles = match Import::read(Some(ImportFormat::Netflix), &path) {
+        Err(Error::NeedsChoice { choices, .. }) => choices,
+        other => panic!("the file holds several profiles: {other:?}"),
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut lib = Library::open(tmp.path().join("watchlog.db")).unwrap();
+    let opts = RunOptions::default();
+    println!("Netflix viewing activity, {rel}");
+    println!("| profile | watches | entries | episodes recorded | read | preview | apply |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mut largest = (0, ReadOptions::default());
+    for p in profiles {
+        let read_opts = ReadOptions {
+            profile: Some(p.clone()),
+            ..Default::default()
+        };
+        let t0 = Instant::now();
+        let import = Import::read_with(Some(ImportFormat::Netflix), &path, &read_opts).unwrap();
+        let read = t0.elapsed().as_secs_f64();
+        let t1 = Instant::now();
+        let preview = import.run(&mut lib, Mode::Preview, &opts).unwrap();
+        let previewed = t1.elapsed().as_secs_f64();
+        let t2 = Instant::now();
+        let applied = import.run(&mut lib, Mode::Apply, &opts).unwrap();
+        let apply = t2.elapsed().as_secs_f64();
+        assert_eq!(applied.added, preview.added);
+        let watches: usize = import
+            .incoming()
+            .entries
+            .iter()
+            .map(|e| e.episodes.as_ref().map_or(1, Vec::len))
+            .sum();
+        println!(
+            "| {p} | {watches} | {} | {} | {read:.2} s | {previewed:.2} s | {apply:.2} s |",
+            applied.added + applied.updated,
+            applied.episodes
+        );
+        if watches > largest.0 {
+            largest = (watches, read_opts);
+        }
+    }
+    let t = Instant::now();
+    let again = Import::read_with(Some(ImportFormat::Netflix), &path, &largest.1).unwrap();
+    let r = again.run(&mut lib, Mode::Apply, &opts).unwrap();
+    assert_eq!(r.added + r.updated + r.episodes, 0);
+    println!(
+        "the largest profile again (read, all matched, nothing written): {:.2} s",
+        t.elapsed().as_secs_f64()
     );
 }

@@ -49,6 +49,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::model::ImportReport::export_all(&cfg)?;
     crate::model::ImportFormat::export_all(&cfg)?;
     crate::model::ImportProgress::export_all(&cfg)?;
+    crate::model::ReadOptions::export_all(&cfg)?;
     crate::transfer::import::merge::Prefer::export_all(&cfg)?;
     crate::transfer::import::undo::UndoReport::export_all(&cfg)?;
     // Catalogue lookup.
@@ -60,6 +61,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::catalog::MatchProgress::export_all(&cfg)?;
     crate::catalog::MatchRun::export_all(&cfg)?;
     crate::catalog::Unmatched::export_all(&cfg)?;
+    crate::webhooks::ListenerStatus::export_all(&cfg)?;
     crate::catalog::CatalogStatus::export_all(&cfg)?;
     crate::catalog::AiringStatus::export_all(&cfg)?;
     crate::model::AiredEpisode::export_all(&cfg)?;

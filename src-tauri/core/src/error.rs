@@ -22,6 +22,17 @@ pub enum Error {
         message: String,
     },
 
+    /// The input can be read more than one way and the user must pick
+    /// (which profile of a Netflix export, which date order): `field` is
+    /// the option to set (`profile`, `date_order`) and `choices` the values
+    /// it can take, so a face can offer them without reading the message.
+    #[error("{message}")]
+    NeedsChoice {
+        field: &'static str,
+        choices: Vec<String>,
+        message: String,
+    },
+
     /// No entry, platform or viewing with that id.
     #[error("there is no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
@@ -94,6 +105,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidInput(_) | Error::InvalidField { .. } => "invalid_input",
+            Error::NeedsChoice { .. } => "needs_choice",
             Error::NotFound { .. } => "not_found",
             Error::Conflict(_) => "conflict",
             Error::NewerDatabase { .. } => "newer_database",
@@ -111,7 +123,7 @@ impl Error {
     /// The input field the error is about, when it is about one.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            Error::InvalidField { field, .. } => Some(field),
+            Error::InvalidField { field, .. } | Error::NeedsChoice { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -169,6 +181,10 @@ pub struct ErrorPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub field: Option<String>,
+    /// For `needs_choice`: the values `field` can take, to offer them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub choices: Option<Vec<String>>,
 }
 
 impl ErrorPayload {
@@ -178,6 +194,7 @@ impl ErrorPayload {
             code: code.into(),
             message: message.into(),
             field: None,
+            choices: None,
         }
     }
 }
@@ -188,6 +205,10 @@ impl From<&Error> for ErrorPayload {
             code: e.code().to_string(),
             message: e.to_string(),
             field: e.field().map(str::to_string),
+            choices: match e {
+                Error::NeedsChoice { choices, .. } => Some(choices.clone()),
+                _ => None,
+            },
         }
     }
 }

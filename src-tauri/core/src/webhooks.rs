@@ -463,13 +463,33 @@ pub struct Answer {
     pub status: u16,
     /// One line saying what happened, for the reply and the log.
     pub message: String,
+    /// Whether the library changed.
+    pub recorded: bool,
 }
 
 fn reply(status: u16, message: impl Into<String>) -> Answer {
     Answer {
         status,
         message: message.into(),
+        recorded: false,
     }
+}
+
+fn recorded(message: String) -> Answer {
+    Answer {
+        recorded: true,
+        ..reply(200, message)
+    }
+}
+
+/// Where an app's listener stands, for its settings page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ListenerStatus {
+    /// The three addresses to give the media servers, while listening.
+    pub urls: Vec<String>,
+    /// Why it is not listening although a port is set (the port is taken).
+    pub error: Option<String>,
 }
 
 /// The three addresses a listener at `host:port` answers, to give the
@@ -533,14 +553,11 @@ pub fn answer(
     };
     match Library::open(library).and_then(|mut lib| lib.record_played(&played)) {
         Ok(r) if !r.changed => reply(200, format!("{what}: already recorded")),
-        Ok(r) if r.added => reply(
-            200,
-            format!(
-                "{what}: recorded as a new entry {} (it waits for a catalogue match)",
-                r.entry_id
-            ),
-        ),
-        Ok(r) => reply(200, format!("{what}: recorded in entry {}", r.entry_id)),
+        Ok(r) if r.added => recorded(format!(
+            "{what}: recorded as a new entry {} (it waits for a catalogue match)",
+            r.entry_id
+        )),
+        Ok(r) => recorded(format!("{what}: recorded in entry {}", r.entry_id)),
         Err(e) => reply(500, format!("{what}: {e}")),
     }
 }

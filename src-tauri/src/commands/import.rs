@@ -6,8 +6,10 @@
 //!
 //! The file is read once: the preview keeps the parsed import here, and
 //! apply runs that same value, so what is applied is what was previewed
-//! even if the file changes on disk in between. Picking another file or
-//! format reads again.
+//! even if the file changes on disk in between. Picking another file,
+//! format or reader option (a Netflix profile, a date order) reads again.
+//! A file that needs one of those chosen fails the preview with
+//! `needs_choice`, its `field` and the `choices` to offer.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -19,7 +21,7 @@ use watchlog_core::progress::CancelToken;
 use watchlog_core::transfer::import::merge::Prefer;
 use watchlog_core::transfer::import::undo::{self, UndoReport};
 use watchlog_core::transfer::import::{
-    Import, ImportFormat, ImportProgress, ImportReport, Mode, RunOptions,
+    Import, ImportFormat, ImportProgress, ImportReport, Mode, ReadOptions, RunOptions,
 };
 use watchlog_core::Library;
 
@@ -37,9 +39,9 @@ struct Slot {
 /// A picked file and, once previewed, the import read from it.
 struct Picked {
     path: PathBuf,
-    /// The format asked for when it was read (`None`: detected) and the
-    /// result, kept for the apply.
-    read: Option<(Option<ImportFormat>, Arc<Import>)>,
+    /// The format asked for when it was read (`None`: detected), the
+    /// reader options, and the result, kept for the apply.
+    read: Option<(Option<ImportFormat>, ReadOptions, Arc<Import>)>,
 }
 
 static SLOT: Slot = Slot {
@@ -79,9 +81,10 @@ pub fn set_picked(path: PathBuf) {
     *lock(&SLOT.picked) = Some(Picked { path, read: None });
 }
 
-/// The import of the picked file in `format`: the one already read when it
-/// was read in that format (or detected as it), else read now and kept.
-fn picked_import(format: Option<ImportFormat>) -> CommandResult<Arc<Import>> {
+/// The import of the picked file in `format` with `options`: the one
+/// already read when it was read so (or detected as that format), else
+/// read now and kept.
+fn picked_import(format: Option<ImportFormat>, options: ReadOptions) -> CommandResult<Arc<Import>> {
     let path = match lock(&SLOT.picked).as_ref() {
         None => {
             return Err(CommandError::new(
@@ -90,15 +93,17 @@ fn picked_import(format: Option<ImportFormat>) -> CommandResult<Arc<Import>> {
             ))
         }
         Some(Picked {
-            read: Some((asked, import)),
+            read: Some((asked, read_with, import)),
             ..
-        }) if *asked == format || format == Some(import.format()) => return Ok(import.clone()),
+        }) if (*asked == format || format == Some(import.format())) && *read_with == options => {
+            return Ok(import.clone())
+        }
         Some(p) => p.path.clone(),
     };
     // Read outside the lock: a big export takes a moment.
-    let import = Arc::new(Import::read(format, &path)?);
+    let import = Arc::new(Import::read_with(format, &path, &options)?);
     if let Some(p) = lock(&SLOT.picked).as_mut().filter(|p| p.path == path) {
-        p.read = Some((format, import.clone()));
+        p.read = Some((format, options, import.clone()));
     }
     Ok(import)
 }
@@ -106,16 +111,18 @@ fn picked_import(format: Option<ImportFormat>) -> CommandResult<Arc<Import>> {
 /// What importing the picked file would do; nothing is changed. Worked
 /// out on a copy taken through the read connection, so a preview of a big
 /// file holds up neither the library view nor the other face's writes.
-/// `format` `None` detects it from the content. The file is read here and
-/// kept: a later `import_apply` in the same format applies exactly this,
-/// without reading the file again.
+/// `format` `None` detects it from the content; `options` (none: the
+/// defaults) are what the reader cannot tell from the file. The file is
+/// read here and kept: a later `import_apply` in the same format with the
+/// same options applies exactly this, without reading the file again.
 #[tauri::command]
 pub async fn import_preview(
     state: State<'_, AppState>,
     format: Option<ImportFormat>,
     prefer: Prefer,
+    options: Option<ReadOptions>,
 ) -> CommandResult<ImportReport> {
-    let import = picked_import(format)?;
+    let import = picked_import(format, options.unwrap_or_default())?;
     let mut scratch = state.reader()?.scratch_copy()?;
     let opts = RunOptions {
         prefer,
@@ -135,9 +142,10 @@ pub async fn import_apply<R: Runtime>(
     state: State<'_, AppState>,
     format: Option<ImportFormat>,
     prefer: Prefer,
+    options: Option<ReadOptions>,
     on_progress: Channel<ImportProgress>,
 ) -> CommandResult<ImportReport> {
-    let import = picked_import(format)?;
+    let import = picked_import(format, options.unwrap_or_default())?;
     let cancel = CancelToken::new();
     *lock(&SLOT.cancel) = Some(cancel.clone());
     let library = state.path().to_path_buf();

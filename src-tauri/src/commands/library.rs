@@ -1,6 +1,6 @@
 //! Reading and editing the library: entries, platforms, settings, stats.
 
-use tauri::{Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use watchlog_core::{
     markdown, Entry, EntryPatch, EntryPreview, ErrorPayload, Facets, LibraryInfo, ListPage,
@@ -168,11 +168,15 @@ pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings>
 }
 
 #[tauri::command]
-pub async fn save_settings(
+pub async fn save_settings<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     settings: Arg<Settings>,
 ) -> CommandResult<Settings> {
-    Ok(state.library()?.save_settings(&settings.get()?)?)
+    let saved = state.library()?.save_settings(&settings.get()?)?;
+    // The webhook listener follows its port (it reads the settings itself).
+    crate::webhooks::restart(&app);
+    Ok(saved)
 }
 
 #[tauri::command]

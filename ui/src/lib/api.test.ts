@@ -12,6 +12,18 @@ describe('toApiError', () => {
     expect(e.field).toBeUndefined();
   });
 
+  it('keeps the choices a needs_choice error offers', () => {
+    const e = toApiError({
+      code: 'needs_choice',
+      message: 'ViewingActivity.csv holds the viewing of 2 profiles',
+      field: 'profile',
+      choices: ['Ana', 'Ben'],
+    });
+    expect(e.field).toBe('profile');
+    expect(e.choices).toEqual(['Ana', 'Ben']);
+    expect(toApiError({ code: 'not_found', message: 'x' }).choices).toBeUndefined();
+  });
+
   it('keeps the field an error is about', () => {
     const e = toApiError({ code: 'invalid_input', message: '1500 is not a plausible year', field: 'year' });
     expect(e.field).toBe('year');

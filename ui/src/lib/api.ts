@@ -12,6 +12,7 @@ import type { Provider } from './bindings/Provider';
 import type { RefreshProgress } from './bindings/RefreshProgress';
 import type { RefreshSummary } from './bindings/RefreshSummary';
 import type { Unmatched } from './bindings/Unmatched';
+import type { ListenerStatus } from './bindings/ListenerStatus';
 import type { SearchAnswer } from './bindings/SearchAnswer';
 import type { Entry } from './bindings/Entry';
 import type { EntryFields } from './bindings/EntryFields';
@@ -35,6 +36,7 @@ import type { Recovery } from './bindings/Recovery';
 import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportReport } from './bindings/ImportReport';
+import type { ReadOptions } from './bindings/ReadOptions';
 import type { Prefer } from './bindings/Prefer';
 import type { UndoReport } from './bindings/UndoReport';
 import type { ExportFormat } from './bindings/ExportFormat';
@@ -75,11 +77,14 @@ export interface CoreNow {
 export class ApiError extends Error {
   readonly code: string;
   readonly field?: string;
-  constructor(code: string, message: string, field?: string) {
+  /** For `needs_choice`: the values `field` can take. */
+  readonly choices?: string[];
+  constructor(code: string, message: string, field?: string, choices?: string[]) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     if (field !== undefined) this.field = field;
+    if (choices !== undefined) this.choices = choices;
   }
 }
 
@@ -95,7 +100,11 @@ function isPayload(e: unknown): e is ErrorPayload {
 /** Turns whatever a command rejected with into an `ApiError`. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
-  if (isPayload(e)) return new ApiError(e.code, e.message, typeof e.field === 'string' ? e.field : undefined);
+  if (isPayload(e)) {
+    const field = typeof e.field === 'string' ? e.field : undefined;
+    const choices = Array.isArray(e.choices) ? e.choices.filter((c) => typeof c === 'string') : undefined;
+    return new ApiError(e.code, e.message, field, choices);
+  }
   if (e instanceof Error) return new ApiError('app', e.message);
   if (typeof e === 'string' && e.trim() !== '') return new ApiError('app', e);
   return new ApiError('app', 'Something went wrong, and the app did not say what.');
@@ -188,6 +197,8 @@ export const api = {
   matchPick: (id: number, show: CatalogRef) => call<Entry>('match_pick', { id, show }),
   /** Keeps the entry as it is: off the list for good. */
   matchKeep: (id: number) => call<null>('match_keep', { id }),
+  /** The webhook listener's addresses, or why it is not listening. */
+  webhookStatus: () => call<ListenerStatus>('webhook_status'),
   cancelRefresh: () => call<boolean>('cancel_refresh'),
   catalogStatus: () => call<CatalogStatus>('catalog_status'),
   /** Saves the TMDB key (`null` or "" removes it); the key is never read back. */
@@ -217,14 +228,22 @@ export const api = {
   prunePosters: (maxBytes: number | null) => call<PruneReport>('prune_posters', { maxBytes }),
   /** Opens the file dialog for an import; the picked file's name, or `null` if cancelled. */
   importPick: () => call<string | null>('import_pick'),
-  /** What importing the picked file would do (`null` format: detect it). Nothing changes. */
-  importPreview: (format: ImportFormat | null, prefer: Prefer) =>
-    call<ImportReport>('import_preview', { format, prefer }),
+  /**
+   * What importing the picked file would do (`null` format: detect it). Nothing changes.
+   * A file that needs a choice (a Netflix profile, a date order) rejects with code `needs_choice`.
+   */
+  importPreview: (format: ImportFormat | null, prefer: Prefer, options: ReadOptions) =>
+    call<ImportReport>('import_preview', { format, prefer, options }),
   /** Imports the picked file (backup first, one transaction), reporting progress. */
-  importApply: (format: ImportFormat | null, prefer: Prefer, onProgress: (p: ImportProgress) => void) => {
+  importApply: (
+    format: ImportFormat | null,
+    prefer: Prefer,
+    options: ReadOptions,
+    onProgress: (p: ImportProgress) => void,
+  ) => {
     const channel = new Channel<ImportProgress>();
     channel.onmessage = onProgress;
-    return call<ImportReport>('import_apply', { format, prefer, onProgress: channel });
+    return call<ImportReport>('import_apply', { format, prefer, options, onProgress: channel });
   },
   importCancel: () => call<boolean>('import_cancel'),
   /** The backup "undo last import" would restore, or `null`. */

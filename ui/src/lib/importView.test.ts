@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { actionLabel, formatArg, itemDetail, percent, visibleItems } from './importView';
+import { ApiError } from './api';
+import {
+  actionLabel,
+  choiceLabel,
+  choose,
+  defaultReadOptions,
+  formatArg,
+  itemDetail,
+  percent,
+  readChoice,
+  visibleItems,
+} from './importView';
 import type { ImportItem } from './bindings/ImportItem';
 
 const item = (over: Partial<ImportItem>): ImportItem => ({
@@ -35,5 +46,21 @@ describe('import view', () => {
     expect(percent({ done: 0, total: 0 })).toBe(0);
     expect(percent({ done: 50, total: 200 })).toBe(25);
     expect(percent({ done: 300, total: 200 })).toBe(100);
+  });
+
+  it('turns a needs_choice error into a picker and the pick into options', () => {
+    const e = new ApiError('needs_choice', '4 profiles', 'profile', ['Abuelos', 'herbert']);
+    const c = readChoice(e);
+    expect(c).toEqual({ field: 'profile', label: 'Profile', choices: ['Abuelos', 'herbert'] });
+    expect(choose(defaultReadOptions(), 'profile', 'herbert')).toEqual({
+      profile: 'herbert',
+      date_order: null,
+      min_play_minutes: null,
+    });
+    const d = readChoice(new ApiError('needs_choice', 'ambiguous', 'date_order', ['dmy', 'mdy']));
+    expect(d?.label).toBe('Dates are written');
+    expect(choiceLabel('date_order', 'dmy')).toMatch(/Day first/);
+    expect(choose(defaultReadOptions(), 'date_order', 'mdy').date_order).toBe('mdy');
+    expect(readChoice(new ApiError('invalid_input', 'bad line'))).toBeNull();
   });
 });

@@ -7,6 +7,8 @@ import type { ImportFormat } from './bindings/ImportFormat';
 import type { ImportItem } from './bindings/ImportItem';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { Prefer } from './bindings/Prefer';
+import type { ReadOptions } from './bindings/ReadOptions';
+import type { ApiError } from './api';
 
 export const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; label: string }> = [
   { value: 'auto', label: 'Detect from the file' },
@@ -17,6 +19,7 @@ export const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; label: string
   { value: 'mdl', label: 'MyDramaList (community TSV)' },
   { value: 'tmdb', label: 'TMDB (CSV)' },
   { value: 'tvtime', label: 'TV Time (GDPR export: zip or folder)' },
+  { value: 'netflix', label: 'Netflix viewing activity or history (CSV)' },
   { value: 'watchlog-json', label: 'Watchlog JSON' },
   { value: 'watchlog-csv', label: 'Watchlog CSV' },
 ];
@@ -26,6 +29,47 @@ export const PREFER_CHOICES: Array<{ value: Prefer; label: string }> = [
   { value: 'existing', label: 'Keep my ratings' },
   { value: 'incoming', label: "The file's ratings win" },
 ];
+
+/** Nothing told to the reader: the core's defaults for every option. */
+export function defaultReadOptions(): ReadOptions {
+  return { profile: null, date_order: null, min_play_minutes: null };
+}
+
+/** A choice the core asks for before it can read a file: which option, and its values. */
+export interface ReadChoice {
+  field: 'profile' | 'date_order';
+  label: string;
+  choices: string[];
+}
+
+const CHOICE_LABELS: Record<ReadChoice['field'], string> = {
+  profile: 'Profile',
+  date_order: 'Dates are written',
+};
+
+const DATE_ORDER_LABELS: Record<string, string> = {
+  dmy: 'Day first (18/06/20)',
+  mdy: 'Month first (06/18/20)',
+  ymd: 'Year first (2020/06/18)',
+};
+
+/** The choice a failed preview asks for, or `null` when it asks for none. */
+export function readChoice(e: ApiError): ReadChoice | null {
+  if (e.code !== 'needs_choice' || !e.choices) return null;
+  if (e.field !== 'profile' && e.field !== 'date_order') return null;
+  return { field: e.field, label: CHOICE_LABELS[e.field], choices: e.choices };
+}
+
+/** How one value of a choice reads in the picker. */
+export function choiceLabel(field: ReadChoice['field'], value: string): string {
+  return field === 'date_order' ? (DATE_ORDER_LABELS[value] ?? value) : value;
+}
+
+/** `options` with the chosen value set. */
+export function choose(options: ReadOptions, field: ReadChoice['field'], value: string): ReadOptions {
+  if (field === 'profile') return { ...options, profile: value };
+  return { ...options, date_order: value as ReadOptions['date_order'] };
+}
 
 /** `null` for "auto", as the backend expects. */
 export function formatArg(v: ImportFormat | 'auto'): ImportFormat | null {

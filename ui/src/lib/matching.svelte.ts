@@ -44,6 +44,8 @@ class Matching {
   }
 
   private async hear(): Promise<void> {
+    // A media server's report was recorded (Settings › Media servers).
+    await listen<string>('webhook-recorded', () => app.changed());
     await listen<MatchProgress>('match-progress', (e) => {
       this.running = true;
       this.progress = e.payload;

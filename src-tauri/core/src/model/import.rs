@@ -171,10 +171,11 @@ pub enum ImportFormat {
     /// `tvtime` as the CLI and `as_str` name it, not kebab-case `tv-time`.
     #[serde(rename = "tvtime")]
     TvTime,
+    Netflix,
 }
 
 impl ImportFormat {
-    pub const ALL: [ImportFormat; 9] = [
+    pub const ALL: [ImportFormat; 10] = [
         ImportFormat::WatchlogJson,
         ImportFormat::WatchlogCsv,
         ImportFormat::Letterboxd,
@@ -184,6 +185,7 @@ impl ImportFormat {
         ImportFormat::Mdl,
         ImportFormat::Tmdb,
         ImportFormat::TvTime,
+        ImportFormat::Netflix,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -197,6 +199,7 @@ impl ImportFormat {
             ImportFormat::Mdl => "mdl",
             ImportFormat::Tmdb => "tmdb",
             ImportFormat::TvTime => "tvtime",
+            ImportFormat::Netflix => "netflix",
         }
     }
 
@@ -221,6 +224,7 @@ impl FromStr for ImportFormat {
             "mdl" | "mydramalist" => Some(ImportFormat::Mdl),
             "tmdb" => Some(ImportFormat::Tmdb),
             "tvtime" | "tv-time" => Some(ImportFormat::TvTime),
+            "netflix" => Some(ImportFormat::Netflix),
             _ => None,
         };
         found.ok_or_else(|| {
@@ -234,6 +238,80 @@ impl FromStr for ImportFormat {
 }
 
 impl fmt::Display for ImportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a reader needs to know beyond the file, for the exports that
+/// cannot tell it themselves. Every field has a default, so a caller that
+/// knows nothing passes `ReadOptions::default()`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReadOptions {
+    /// The profile to read, in an export holding several (Netflix's
+    /// viewing activity); `None` with several in the file is refused with
+    /// their names ([`Error::NeedsChoice`]).
+    pub profile: Option<String>,
+    /// How the file writes its dates, when every date in it could be read
+    /// two ways (Netflix's `03/04/20`); `None`: found from the file.
+    pub date_order: Option<DateOrder>,
+    /// A play shorter than this many minutes is not a watch (Netflix: a
+    /// peek at an episode, a title left after the opening); `None`:
+    /// [`ReadOptions::MIN_PLAY_MINUTES`].
+    pub min_play_minutes: Option<u32>,
+}
+
+impl ReadOptions {
+    /// The short-play threshold unless one is given.
+    pub const MIN_PLAY_MINUTES: u32 = 5;
+
+    /// The short-play threshold in force.
+    pub fn min_play(&self) -> u32 {
+        self.min_play_minutes.unwrap_or(Self::MIN_PLAY_MINUTES)
+    }
+}
+
+/// The order of day, month and year in dates written with numbers only.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// `18/06/20`: day, month, year.
+    Dmy,
+    /// `10/13/25`: month, day, year.
+    Mdy,
+    /// `2020/05/27`: year, month, day.
+    Ymd,
+}
+
+impl DateOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+            DateOrder::Ymd => "ymd",
+        }
+    }
+}
+
+impl FromStr for DateOrder {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "dmy" => Ok(DateOrder::Dmy),
+            "mdy" => Ok(DateOrder::Mdy),
+            "ymd" => Ok(DateOrder::Ymd),
+            other => Err(Error::invalid_field(
+                "date_order",
+                format!("'{other}' is not a date order (use dmy, mdy or ymd)"),
+            )),
+        }
+    }
+}
+
+impl fmt::Display for DateOrder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }

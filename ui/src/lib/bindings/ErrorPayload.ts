@@ -9,4 +9,8 @@ export type ErrorPayload = { code: string, message: string,
  * The input field the error is about (`progress`, `year`…), so a face
  * can show it beside that field without reading the message.
  */
-field?: string, };
+field?: string, 
+/**
+ * For `needs_choice`: the values `field` can take, to offer them.
+ */
+choices?: Array<string>, };

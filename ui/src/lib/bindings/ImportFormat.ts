@@ -3,4 +3,4 @@
 /**
  * The formats Watchlog imports.
  */
-export type ImportFormat = "watchlog-json" | "watchlog-csv" | "letterboxd" | "trakt" | "imdb" | "simkl" | "mdl" | "tmdb" | "tvtime";
+export type ImportFormat = "watchlog-json" | "watchlog-csv" | "letterboxd" | "trakt" | "imdb" | "simkl" | "mdl" | "tmdb" | "tvtime" | "netflix";

@@ -1,18 +1,22 @@
 //! Which format an export is, and the dispatch to its reader: [`read`]
-//! takes the export's files and a format (or `None` to detect it from the
-//! content) and returns what the reader made of them. Readers never call
+//! takes the export's files, a format (or `None` to detect it from the
+//! content) and the reader options, and returns what the reader made of
+//! them. Readers never call
 //! back into this file; `Import::read` is the public door.
 
 use super::input::{decode, unpack, SourceFile};
-use super::{imdb, letterboxd, mdl, simkl, tmdb, trakt, tvtime, watchlog_csv, watchlog_json};
+use super::{
+    imdb, letterboxd, mdl, netflix, simkl, tmdb, trakt, tvtime, watchlog_csv, watchlog_json,
+};
 use crate::error::{Error, Result};
-use crate::model::{ImportFormat, ParsedExport};
+use crate::model::{ImportFormat, ParsedExport, ReadOptions};
 
 /// Reads an export's files in `format`, or in the format detected from
 /// their content when `format` is `None`.
 pub(super) fn read(
     format: Option<ImportFormat>,
     files: Vec<SourceFile>,
+    opts: &ReadOptions,
 ) -> Result<(ImportFormat, ParsedExport)> {
     // Zips among the files (or as the one file) are unpacked, guarded by
     // one budget for the whole import.
@@ -40,6 +44,7 @@ pub(super) fn read(
         ImportFormat::Mdl => mdl::read(&files)?,
         ImportFormat::Tmdb => tmdb::read(&files)?,
         ImportFormat::TvTime => tvtime::read(&files)?,
+        ImportFormat::Netflix => netflix::read(&files, opts)?,
     };
     Ok((format, parsed))
 }
@@ -128,6 +133,10 @@ fn detect_one(f: &SourceFile) -> Option<ImportFormat> {
     }
     if has("episodes watched") && has("title") {
         return Some(ImportFormat::Mdl);
+    }
+    let columns = first.split([',', '\t', ';']).count();
+    if (has("profile name") && has("start time")) || (columns == 2 && has("title") && has("date")) {
+        return Some(ImportFormat::Netflix);
     }
     if has("title") && (has("status") || has("rating_100")) {
         return Some(ImportFormat::WatchlogCsv);

@@ -23,6 +23,7 @@ pub mod input;
 pub mod letterboxd;
 pub mod mdl;
 pub mod merge;
+pub mod netflix;
 pub mod simkl;
 pub mod tmdb;
 pub mod trakt;
@@ -46,7 +47,7 @@ use input::SourceFile;
 
 pub use crate::model::{
     ImportAction, ImportFormat, ImportItem, ImportProgress, ImportReport, Incoming, IncomingEntry,
-    IncomingPlatform, ParsedExport,
+    IncomingPlatform, ParsedExport, ReadOptions,
 };
 
 /// An export read and checked, ready to be previewed and applied. Reading
@@ -86,13 +87,32 @@ impl Import {
     /// Reads the export at `path` (a file, a folder or a zip) in `format`,
     /// or in the format detected from its content when `format` is `None`.
     pub fn read(format: Option<ImportFormat>, path: &Path) -> Result<Import> {
-        Import::from_files(format, input::gather(path)?)
+        Import::read_with(format, path, &ReadOptions::default())
+    }
+
+    /// [`Import::read`] with what the reader cannot tell from the file
+    /// (which Netflix profile, the date order, the short-play threshold).
+    pub fn read_with(
+        format: Option<ImportFormat>,
+        path: &Path,
+        opts: &ReadOptions,
+    ) -> Result<Import> {
+        Import::from_files_with(format, input::gather(path)?, opts)
     }
 
     /// [`Import::read`] for files already in memory (a zip among them is
     /// unpacked with the same caps).
     pub fn from_files(format: Option<ImportFormat>, files: Vec<SourceFile>) -> Result<Import> {
-        let (format, parsed) = formats::read(format, files)?;
+        Import::from_files_with(format, files, &ReadOptions::default())
+    }
+
+    /// [`Import::from_files`] with reader options (see [`Import::read_with`]).
+    pub fn from_files_with(
+        format: Option<ImportFormat>,
+        files: Vec<SourceFile>,
+        opts: &ReadOptions,
+    ) -> Result<Import> {
+        let (format, parsed) = formats::read(format, files, opts)?;
         Ok(Import { format, parsed })
     }
 
