@@ -193,29 +193,41 @@ fn fixtures() -> &'static Fixtures {
     })
 }
 
-/// Takes schemas 4 to 7 back out of a library: migration 4 only adds the
-/// word index and one covering index, migration 6 a table, indexes and
-/// columns, and migration 7 two tables, so dropping those and setting `user_version` to 3 gives the
+/// Takes schemas 4 to 8 back out of a library: migration 4 only adds the
+/// word index and one covering index, migrations 6 to 8 tables, indexes
+/// and columns (7 two tables; 8 also replaced 6's `episodes_airdate`,
+/// which 6 creates again), so dropping those and setting `user_version`
+/// to 3 gives the
 /// file an older Watchlog wrote; migration 5 rebuilds `external_ids` and
 /// runs again cleanly on its own result, so the opening under test runs
-/// all three.
+/// every migration from 4 on.
 fn downgrade_to_v3(path: &Path) {
     let conn = Connection::open(path).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 7,
-        "the schema moved past version 7: teach downgrade_to_v3 the new migration"
+        version, 8,
+        "the schema moved past version 8: teach downgrade_to_v3 the new migration"
     );
     conn.execute_batch(
-        "DROP TABLE entry_words;
+        "DROP INDEX episodes_aired_at;
+         DROP INDEX episodes_aired_on;
+         DROP INDEX episodes_day_only;
+         DROP INDEX entries_next_airs;
+         ALTER TABLE episodes DROP COLUMN ord;
+         ALTER TABLE episodes DROP COLUMN premiere;
+         ALTER TABLE episodes DROP COLUMN season_end;
+         ALTER TABLE entries DROP COLUMN next_season;
+         ALTER TABLE entries DROP COLUMN next_number;
+         ALTER TABLE entries DROP COLUMN next_airs;
+         ALTER TABLE entries DROP COLUMN last_watched;
+         DROP TABLE entry_words;
          DROP INDEX entries_status_cover;
          DROP TABLE match_state;
          DROP TABLE pending_watches;
          DROP TABLE episode_watches;
          DROP INDEX episodes_airstamp;
-         DROP INDEX episodes_airdate;
          ALTER TABLE episodes DROP COLUMN airstamp;
          ALTER TABLE episodes DROP COLUMN notified_at;
          ALTER TABLE titles DROP COLUMN catalog_updated;

@@ -9,8 +9,8 @@ use watchlog_core::catalog::blocking::BlockingCatalog;
 use watchlog_core::catalog::{CatalogConfig, CatalogRef, Details, Episode, Provider};
 use watchlog_core::clock::Clock;
 use watchlog_core::{
-    Airing, CalendarQuery, EntryFields, EntryPatch, EpisodeRef, Kind, Library, Status, TitleFacts,
-    UpNextQuery, UpNextSection, WatchedWhen,
+    Airing, CalendarQuery, EntryFields, EntryPatch, EpisodeRef, Kind, Library, ListQuery,
+    NextEpisode, Status, TitleFacts, UpNextQuery, UpNextSection, WatchedWhen,
 };
 use watchlog_testkit::tvmaze::Tvmaze;
 use watchlog_testkit::{Sandbox, Server};
@@ -464,6 +464,177 @@ fn the_count_and_the_history_agree_and_renumbering_loses_nothing() {
             .collect::<Vec<_>>(),
         [(1, true, true), (2, true, false)],
         "the dropped episode is kept and reported"
+    );
+}
+
+/// What Up next reads per show is kept with the entry; it follows every
+/// change: a special watched, a mark, a list that drops and gains
+/// episodes, an unmark, a count set directly. The count of new episodes
+/// is the aired ones after the last watched, specials aside, whether an
+/// episode has an instant, only a day, or no date at all.
+#[test]
+fn the_next_episode_follows_every_change_of_history_and_list() {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let c = clock("2026-12-10T12:00:00Z", Tz::UTC);
+    let first = vec![
+        episode(0, 1, Some("2026-11-01T20:00:00Z"), None),
+        episode(1, 1, Some("2026-11-01T21:00:00Z"), None),
+        episode(1, 2, Some("2026-11-08T21:00:00Z"), None),
+        episode(1, 3, Some("2026-11-15T21:00:00Z"), None),
+        episode(1, 4, Some("2026-12-20T21:00:00Z"), None),
+    ];
+    let details = show("Kept", Some(Airing::Running), first);
+    let id = lib.add_from_catalog(&details, &watching()).unwrap();
+    let next = |lib: &Library| {
+        let rows = lib.up_next(&UpNextQuery::default(), &c).unwrap();
+        let r = rows.iter().find(|r| r.entry_id == id).unwrap();
+        (r.season, r.number, r.new_count, r.section)
+    };
+    use UpNextSection::*;
+    assert_eq!(next(&lib), (Some(1), Some(1), 3, ContinueWatching));
+    lib.mark_episode(id, ep("S0E1"), WatchedWhen::At(c.now()), &c)
+        .unwrap();
+    assert_eq!(
+        next(&lib),
+        (Some(1), Some(1), 3, ContinueWatching),
+        "a special is no step along the list"
+    );
+    lib.mark_episode(id, ep("S1E1"), WatchedWhen::At(c.now()), &c)
+        .unwrap();
+    assert_eq!(next(&lib), (Some(1), Some(2), 2, ContinueWatching));
+
+    // The catalogue drops S1E2, moves S1E4 earlier and adds a season.
+    let mut changed = details.clone();
+    changed.episodes = vec![
+        episode(0, 1, Some("2026-11-01T20:00:00Z"), None),
+        episode(1, 1, Some("2026-11-01T21:00:00Z"), None),
+        episode(1, 3, Some("2026-11-15T21:00:00Z"), None),
+        episode(1, 4, Some("2026-12-01T21:00:00Z"), None),
+        episode(2, 1, Some("2026-12-08T21:00:00Z"), None),
+        episode(2, 2, Some("2026-12-15T21:00:00Z"), None),
+    ];
+    changed.facts.episodes = Some(5);
+    lib.refresh_title(id, &changed).unwrap();
+    assert_eq!(next(&lib), (Some(1), Some(3), 3, ContinueWatching));
+    let week = |lib: &Library| {
+        lib.calendar(
+            &CalendarQuery {
+                from: day("2026-12-01"),
+                days: 15,
+                statuses: vec![],
+                on_my_services: false,
+            },
+            &c,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.season, i.number, i.premiere, i.finale))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        week(&lib),
+        [
+            (1, 4, false, true),
+            (2, 1, true, false),
+            (2, 2, false, false)
+        ],
+        "S1E4 now ends a season followed by another"
+    );
+    changed.facts.airing = Some(Airing::Ended);
+    lib.refresh_title(id, &changed).unwrap();
+    assert_eq!(
+        week(&lib)[2],
+        (2, 2, false, true),
+        "the last episode of a show that has ended is its finale"
+    );
+
+    lib.unmark_episode(id, ep("S1E1"), &c).unwrap();
+    assert_eq!(next(&lib), (Some(1), Some(1), 4, ContinueWatching));
+    lib.update_entry(
+        id,
+        &EntryPatch {
+            status: Some(Status::Watching),
+            progress: Some(4),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        next(&lib),
+        (Some(2), Some(2), 0, NotAired),
+        "a count set directly marks the next episodes"
+    );
+
+    // A list known only by days, one of its episodes with no date (taken
+    // as aired), in Up next and on the library card.
+    let dated = show(
+        "Dated",
+        Some(Airing::Running),
+        vec![
+            episode(1, 1, None, Some("2026-11-20")),
+            episode(1, 2, None, Some("2026-12-10")),
+            episode(1, 3, None, None),
+            episode(1, 4, None, Some("2026-12-24")),
+        ],
+    );
+    let dated_id = lib.add_from_catalog(&dated, &watching()).unwrap();
+    let rows = lib.up_next(&UpNextQuery::default(), &c).unwrap();
+    let r = rows.iter().find(|r| r.entry_id == dated_id).unwrap();
+    assert_eq!(
+        (r.number, r.new_count),
+        (Some(1), 3),
+        "E2 airs today in the viewer's calendar; E3 has no date"
+    );
+    lib.mark_episodes_until(dated_id, ep("S1E3"), WatchedWhen::Unknown, &c)
+        .unwrap();
+
+    // The library cards: the next episode of each show being watched, with
+    // its instant or its day.
+    let cards = lib.list(&ListQuery::default()).unwrap();
+    let card = |id: i64| {
+        cards
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap()
+            .next_episode
+            .clone()
+    };
+    assert_eq!(
+        card(id),
+        Some(NextEpisode {
+            season: 2,
+            number: 2,
+            airstamp: Some(at("2026-12-15T21:00:00Z")),
+            airdate: None
+        })
+    );
+    assert_eq!(
+        card(dated_id),
+        Some(NextEpisode {
+            season: 1,
+            number: 4,
+            airstamp: None,
+            airdate: Some(day("2026-12-24"))
+        })
+    );
+    lib.update_entry(
+        dated_id,
+        &EntryPatch {
+            status: Some(Status::OnHold),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let cards = lib.list(&ListQuery::default()).unwrap();
+    assert!(
+        cards
+            .iter()
+            .find(|s| s.id == dated_id)
+            .unwrap()
+            .next_episode
+            .is_none(),
+        "only a show being watched shows its next episode"
     );
 }
 

@@ -20,20 +20,51 @@ pub fn ms(d: Duration) -> String {
 /// whose results are returned.
 pub fn pair<A, B>(
     runs: usize,
+    a: impl FnMut() -> A,
+    b: impl FnMut() -> B,
+) -> (Duration, Duration, A, B) {
+    let (ta, tb, ra, rb) = pair_timed(runs, a, b);
+    (ta.wall, tb.wall, ra, rb)
+}
+
+/// The medians of a run's wall time and of the CPU time its thread used.
+#[derive(Debug, Clone, Copy)]
+pub struct Timed {
+    pub wall: Duration,
+    pub cpu: Duration,
+}
+
+/// [`pair`], with each side's CPU time as well.
+pub fn pair_timed<A, B>(
+    runs: usize,
     mut a: impl FnMut() -> A,
     mut b: impl FnMut() -> B,
-) -> (Duration, Duration, A, B) {
+) -> (Timed, Timed, A, B) {
     let (ra, rb) = (a(), b());
     let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    let time = |f: &mut dyn FnMut(), into: &mut Vec<(Duration, Duration)>| {
+        let (t, c) = (Instant::now(), thread_cpu());
+        f();
+        into.push((t.elapsed(), thread_cpu() - c));
+    };
     for _ in 0..runs {
-        let t = Instant::now();
-        std::hint::black_box(a());
-        ta.push(t.elapsed());
-        let t = Instant::now();
-        std::hint::black_box(b());
-        tb.push(t.elapsed());
+        time(&mut || drop(std::hint::black_box(a())), &mut ta);
+        time(&mut || drop(std::hint::black_box(b())), &mut tb);
     }
-    (median(ta), median(tb), ra, rb)
+    let medians = |v: Vec<(Duration, Duration)>| Timed {
+        wall: median(v.iter().map(|t| t.0).collect()),
+        cpu: median(v.iter().map(|t| t.1).collect()),
+    };
+    (medians(ta), medians(tb), ra, rb)
+}
+
+/// The CPU time the calling thread has used so far.
+pub fn thread_cpu() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(
+        u64::try_from(t.tv_sec).unwrap_or(0),
+        u32::try_from(t.tv_nsec).unwrap_or(0),
+    )
 }
 
 /// The median of `runs` runs of `a`, after one warm-up.

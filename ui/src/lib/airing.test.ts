@@ -7,6 +7,7 @@ import {
   checkAction,
   countdown,
   monthGrid,
+  nextEpisodeText,
   seasonAction,
   weekOf,
   weekStart,
@@ -144,5 +145,22 @@ describe('episode checks', () => {
       episodes: [at(1), at(2)],
     });
     expect(seasonAction([on(1, true, '2015-06-24'), on(2, false, '2015-07-22')], today), 'caught up').toBeNull();
+  });
+});
+
+describe('nextEpisodeText', () => {
+  // Noon UTC, so the local day is the same in every zone a test runs in
+  // but the farthest ones.
+  const now = new Date('2026-12-02T12:00:00Z');
+  const next = (airstamp: string | null, airdate: string | null) => ({ season: 1, number: 5, airstamp, airdate });
+  it('says only the episode once it has aired, or when it has no date', () => {
+    expect(nextEpisodeText(next('2026-12-01T12:00:00Z', null), now, '2026-12-02', 'en-GB')).toBe('S1E5');
+    expect(nextEpisodeText(next(null, '2026-12-02'), now, '2026-12-02', 'en-GB')).toBe('S1E5');
+    expect(nextEpisodeText(next(null, null), now, '2026-12-02', 'en-GB')).toBe('S1E5');
+  });
+  it('adds the local weekday within the week, the date after it', () => {
+    expect(nextEpisodeText(next('2026-12-03T12:00:00Z', null), now, '2026-12-02', 'en-GB')).toBe('S1E5 · Thu');
+    expect(nextEpisodeText(next(null, '2026-12-05'), now, '2026-12-02', 'en-GB')).toBe('S1E5 · Sat');
+    expect(nextEpisodeText(next(null, '2026-12-24'), now, '2026-12-02', 'en-GB')).toBe('S1E5 · 24 Dec');
   });
 });

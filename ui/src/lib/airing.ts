@@ -8,6 +8,8 @@
  */
 import type { EpisodeRef } from './bindings/EpisodeRef';
 
+import type { NextEpisode } from './bindings/NextEpisode';
+
 /** "in 2 days", "in 5 h", "in 20 min" until `at`; "now" once it has passed. */
 export function countdown(at: Date, now: Date): string {
   const minutes = Math.round((at.getTime() - now.getTime()) / 60_000);
@@ -183,4 +185,26 @@ export function bySeason<T extends { season: number }>(episodes: T[]): Array<{ s
 /** "S1E4", as the core writes an episode. */
 export function episodeCode(season: number | null, number: number | null): string {
   return season === null || number === null ? '' : `S${season}E${number}`;
+}
+
+/**
+ * A library card's next episode: "S1E5", and while it has not aired its
+ * local day ("S1E5 · Thu"; past the coming week its date, "S1E5 · 24 Dec").
+ * Aired or not is the core's episode instant (else its day) against the
+ * core's now and today, as Up next's countdowns are; an episode with no
+ * date is shown as aired, as the core counts it.
+ */
+export function nextEpisodeText(next: NextEpisode, now: Date, today: string | null, locale?: string): string {
+  const code = episodeCode(next.season, next.number);
+  let at: Date | null = null;
+  if (next.airstamp !== null) {
+    const t = new Date(next.airstamp);
+    if (t > now) at = t;
+  } else if (next.airdate !== null && today !== null && next.airdate > today) {
+    at = fromIso(next.airdate);
+  }
+  if (at === null) return code;
+  const withinWeek = at.getTime() - now.getTime() < 6.5 * 86_400_000;
+  const day = new Intl.DateTimeFormat(locale, withinWeek ? { weekday: 'short' } : { day: 'numeric', month: 'short' });
+  return `${code} · ${day.format(at)}`;
 }

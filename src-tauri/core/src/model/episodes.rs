@@ -15,6 +15,19 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::rating::Rating;
 
+/// The next episode of a show being watched, as its library card shows
+/// it: the first listed episode after the last one watched, and when it
+/// airs (its instant, else its day; neither when the list has no date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct NextEpisode {
+    pub season: u32,
+    pub number: u32,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub airstamp: Option<DateTime<Utc>>,
+    pub airdate: Option<NaiveDate>,
+}
+
 /// An episode named by season and number, written `S1E4` (also `s01e04`
 /// and `1x04`). Season 0 holds the specials; episode numbers start at 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

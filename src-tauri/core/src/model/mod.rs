@@ -513,6 +513,10 @@ pub struct EntrySummary {
     /// `poster://localhost/<id>-<size>`. Never a file path.
     #[serde(default)]
     pub poster: Option<String>,
+    /// For a show being watched, the episode to watch next, when the list
+    /// has one after the last watched.
+    #[serde(default)]
+    pub next_episode: Option<NextEpisode>,
     /// When searching: the title with each matched part between U+0002 and
     /// U+0003 (plain text, never HTML), if the title itself matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -130,6 +130,8 @@ impl Library {
             let progress = show.watched.iter().filter(|(e, _)| !e.is_special()).count() as u32;
             tx.prepare_cached("UPDATE entries SET progress = ?2 WHERE id = ?1")?
                 .execute(params![show.entry_id, progress])?;
+            super::episodes::number_episodes(&tx, title_id)?;
+            super::history::refresh_next(&tx, show.entry_id)?;
         }
         tx.commit()?;
         self.conn

@@ -377,8 +377,12 @@ impl Library {
                 what: "viewing",
                 id: viewing_id,
             })?;
-        self.conn
-            .execute("DELETE FROM viewings WHERE id = ?1", [viewing_id])?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM viewings WHERE id = ?1", [viewing_id])?;
+        // The viewing's own watches go with it, and with them perhaps the
+        // entry's latest watch.
+        super::history::refresh_next(&tx, entry_id)?;
+        tx.commit()?;
         self.entry(entry_id)
     }
 

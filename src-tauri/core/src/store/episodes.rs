@@ -182,6 +182,32 @@ fn replace_episodes(tx: &Transaction, title_id: i64, episodes: &[Episode]) -> Re
             e.airstamp.map(crate::store::history::stamp)
         ])?;
     }
+    // The entry's next episode follows in `history_io::list_arrived`,
+    // which every caller runs next.
+    number_episodes(tx, title_id)
+}
+
+/// Stores each episode's place in the title's list (migration 8 says
+/// what `ord`, `premiere` and `season_end` are); only rows whose place
+/// moved are written, so a refresh that changes nothing rewrites nothing.
+pub(super) fn number_episodes(tx: &Transaction, title_id: i64) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE episodes SET ord = f.ord, premiere = f.premiere, season_end = f.season_end
+         FROM (SELECT season, number,
+                      CASE WHEN season > 0 THEN
+                          row_number() OVER (PARTITION BY season > 0 ORDER BY season, number)
+                      END AS ord,
+                      number = min(number) OVER (PARTITION BY season) AS premiere,
+                      CASE WHEN number < max(number) OVER (PARTITION BY season) THEN 0
+                           WHEN season < max(season) OVER () THEN 1
+                           ELSE 2 END AS season_end
+               FROM episodes WHERE title_id = ?1) f
+         WHERE episodes.title_id = ?1 AND episodes.season = f.season
+           AND episodes.number = f.number
+           AND (episodes.ord IS NOT f.ord OR episodes.premiere <> f.premiere
+                OR episodes.season_end <> f.season_end)",
+    )?
+    .execute([title_id])?;
     Ok(())
 }
 

@@ -555,6 +555,7 @@ pub(super) fn has_list(tx: &Transaction, entry_id: i64) -> Result<bool> {
 /// paused show becomes Watching, started on the day watched; an ended show
 /// whose every listed episode is watched becomes Completed that day.
 fn after_change(tx: &Transaction, entry_id: i64, when: WatchedWhen, clock: &Clock) -> Result<()> {
+    refresh_next(tx, entry_id)?;
     let count = watched_count(tx, entry_id)?;
     let listed = has_list(tx, entry_id)?;
     let (regular, ended): (u32, bool) = tx.query_row(
@@ -646,5 +647,34 @@ pub(super) fn sync_to_progress(
             insert_watch(tx, entry_id, ep, when, Clock::system().tz())?;
         }
     }
+    if progress != count {
+        refresh_next(tx, entry_id)?;
+    }
+    Ok(())
+}
+
+/// Stores what Up next and the library card read of an entry: the first
+/// listed regular episode after the last one watched in the current
+/// viewing and when it airs, and the latest watch of any viewing. The one place these are
+/// computed; every write of an entry's history or of its title's list
+/// ends here (migration 8 filled them for the rows before it).
+pub(super) fn refresh_next(tx: &Transaction, entry_id: i64) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE entries SET
+             last_watched = (SELECT max(coalesce(x.watched_at, x.watched_on)) FROM episode_watches x
+                             WHERE x.entry_id = entries.id),
+             (next_season, next_number, next_airs) = (
+                 SELECT y.season, y.number, coalesce(y.airstamp, y.airdate)
+                 FROM episodes y,
+                      (SELECT coalesce((SELECT x.season * 1000000 + x.number FROM episode_watches x
+                                        WHERE x.entry_id = entries.id
+                                          AND coalesce(x.viewing_id, 0) = 0 AND x.season > 0
+                                        ORDER BY x.season DESC, x.number DESC LIMIT 1), 0) AS k) l
+                 WHERE y.title_id = entries.title_id AND y.season > 0
+                   AND (y.season, y.number) > (l.k / 1000000, l.k % 1000000)
+                 ORDER BY y.season, y.number LIMIT 1)
+         WHERE id = ?1",
+    )?
+    .execute([entry_id])?;
     Ok(())
 }

@@ -235,11 +235,12 @@ pub(crate) fn write_history(
 }
 
 /// When an entry's title gets (or renews) its episode list: the watches
-/// named by episode name find their numbers, and progress and history
-/// agree again.
+/// named by episode name find their numbers, progress and history agree
+/// again, and the next episode is found anew.
 pub(super) fn list_arrived(tx: &Transaction, entry_id: i64) -> Result<()> {
     resolve_pending(tx, entry_id)?;
-    settle_progress(tx, entry_id)
+    settle_progress(tx, entry_id)?;
+    super::history::refresh_next(tx, entry_id)
 }
 
 /// Watches of every kind recorded for the entry.

@@ -33,7 +33,7 @@ pub use bulk::{Dated, GeneratedShow};
 pub use import::Scratch;
 pub use query::{mark, MARK_END, MARK_START};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
-pub use upnext::{calendar_sql, up_next_sql};
+pub use upnext::{calendar_sql, up_next_params, up_next_sql};
 
 /// An open Watchlog library.
 pub struct Library {
@@ -121,6 +121,11 @@ impl Library {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Pages are read from the OS's cache through a mapping rather than
+        // copied by a read() each: Up next and a month of the calendar at
+        // 1,000,000 episodes cost about half the CPU (docs/BENCHMARKS.md).
+        // A file larger than this is read the usual way past it.
+        self.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         self.conn.busy_handler(Some(wait_for_writer))?;
         // Every write transaction takes the write lock when it begins. A
         // deferred one that reads first and then writes cannot wait for
@@ -354,6 +359,9 @@ fn disk_is_full(folder: &Path) -> bool {
         .and_then(|()| probe.as_file().sync_all());
     matches!(wrote, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
 }
+
+/// How much of the library file each connection maps into memory.
+pub const MMAP_BYTES: i64 = 1 << 30;
 
 /// How long a write waits for another Watchlog's write to finish (a
 /// 100,000-row import holds the lock for seconds) before it gives up.

@@ -26,7 +26,7 @@ use super::search::{self, Plan};
 use super::Library;
 use crate::error::{Error, Result};
 use crate::model::{
-    rating_10, Count, EntrySummary, Facets, Kind, ListPage, ListQuery, SortKey, Status,
+    rating_10, Count, EntrySummary, Facets, Kind, ListPage, ListQuery, NextEpisode, SortKey, Status,
 };
 use crate::text;
 
@@ -38,11 +38,12 @@ macro_rules! columns {
         e.rating, e.progress, t.episodes, p.name, e.favorite, t.poster_url, e.finished_on,
         e.added_at,
         (SELECT ps.hash FROM posters ps
-         WHERE ps.title_id = t.id AND ps.source_url = t.poster_url)"
+         WHERE ps.title_id = t.id AND ps.source_url = t.poster_url),
+        CASE WHEN e.status = 'watching' THEN e.next_season END, e.next_number, e.next_airs"
     };
 }
 const SELECT: &str = columns!();
-const SELECT_COLUMNS: usize = 16;
+const SELECT_COLUMNS: usize = 19;
 
 const FROM: &str = " FROM entries e
      JOIN titles t ON t.id = e.title_id
@@ -1045,9 +1046,30 @@ fn summary(r: &rusqlite::Row) -> rusqlite::Result<EntrySummary> {
         finished_on: date(r, 13)?,
         added_at: timestamp(r, 14)?,
         poster: r.get(15)?,
+        next_episode: next_episode(r, 16)?,
         highlight: None,
         highlight_original: None,
     })
+}
+
+/// The stored next episode of a show being watched (`history::refresh_next`)
+/// at columns `i` (season, NULL unless watching), `i + 1` (number) and
+/// `i + 2` (when it airs: an instant, or a day when only that is known).
+fn next_episode(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Option<NextEpisode>> {
+    let (Some(season), Some(number)) = (r.get(i)?, r.get(i + 1)?) else {
+        return Ok(None);
+    };
+    let airs: Option<String> = r.get(i + 2)?;
+    let airdate = match airs.as_deref() {
+        Some(day) if day.len() == 10 => date(r, i + 2)?,
+        _ => None,
+    };
+    Ok(Some(NextEpisode {
+        season,
+        number,
+        airstamp: super::history::parse_stamp(airs.filter(|_| airdate.is_none())),
+        airdate,
+    }))
 }
 
 /// A stored word (`completed`, `series`): the store's own spelling is

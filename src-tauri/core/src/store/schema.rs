@@ -354,6 +354,83 @@ CREATE TABLE match_state (
 );
 "#;
 
+/// What Up next, the calendar and the library cards read per show, kept
+/// so that each reads one row where it computed it from the history and
+/// the whole episode list.
+///
+/// Per episode, set whenever a title's list is written
+/// (`episodes::number_episodes`): `ord`, its place among the title's
+/// regular episodes in (season, number) order (NULL for specials), so the
+/// count of new episodes is a difference of two places found by one index
+/// seek each; `premiere`, whether it opens its season; `season_end`, 0
+/// unless it closes its season, 1 when a later season is listed (a finale
+/// whatever the show's status), 2 when it closes the last season (a
+/// finale once the show has ended, which the calendar reads from the
+/// title, so a status change needs no rewrite).
+///
+/// Per entry, set whenever its history or its title's list changes
+/// (`history::refresh_next`): `next_season`/`next_number`, the first
+/// listed regular episode after the last one watched in the current
+/// viewing (NULL when none is), `next_airs`, when that episode airs (its
+/// instant, else its day), and `last_watched`, the latest watch of any
+/// viewing (an instant, or a day when only that is known).
+/// `entries_next_airs` finds the planned shows whose next episode airs
+/// soon without reading every planned show.
+///
+/// `episodes_aired_at` and `episodes_aired_on` find a title's latest
+/// episode aired by an instant, and by a day (or with no date at all),
+/// each in one seek. `episodes_day_only` replaces `episodes_airdate`:
+/// the episodes known only by their day are the ones read by day (most
+/// episodes have a day beside their instant, and the old index made a
+/// month's range visit every one of them to look at its instant).
+const V8: &str = r#"
+ALTER TABLE episodes ADD COLUMN ord INTEGER;
+ALTER TABLE episodes ADD COLUMN premiere INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE episodes ADD COLUMN season_end INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entries ADD COLUMN next_season INTEGER;
+ALTER TABLE entries ADD COLUMN next_number INTEGER;
+ALTER TABLE entries ADD COLUMN next_airs TEXT;
+ALTER TABLE entries ADD COLUMN last_watched TEXT;
+
+UPDATE episodes SET ord = f.ord, premiere = f.premiere, season_end = f.season_end
+FROM (SELECT title_id, season, number,
+             CASE WHEN season > 0 THEN
+                 row_number() OVER (PARTITION BY title_id, season > 0 ORDER BY season, number)
+             END AS ord,
+             number = min(number) OVER (PARTITION BY title_id, season) AS premiere,
+             CASE WHEN number < max(number) OVER (PARTITION BY title_id, season) THEN 0
+                  WHEN season < max(season) OVER (PARTITION BY title_id) THEN 1
+                  ELSE 2 END AS season_end
+      FROM episodes) f
+WHERE episodes.title_id = f.title_id AND episodes.season = f.season
+  AND episodes.number = f.number;
+
+CREATE INDEX episodes_aired_at ON episodes(title_id, airstamp, ord)
+    WHERE ord IS NOT NULL AND airstamp IS NOT NULL;
+CREATE INDEX episodes_aired_on ON episodes(title_id, coalesce(airdate, ''), ord)
+    WHERE ord IS NOT NULL AND airstamp IS NULL;
+DROP INDEX episodes_airdate;
+CREATE INDEX episodes_day_only ON episodes(airdate)
+    WHERE airstamp IS NULL AND airdate IS NOT NULL;
+
+UPDATE entries SET
+    last_watched = (SELECT max(coalesce(x.watched_at, x.watched_on)) FROM episode_watches x
+                    WHERE x.entry_id = entries.id),
+    (next_season, next_number, next_airs) = (
+        SELECT y.season, y.number, coalesce(y.airstamp, y.airdate)
+        FROM episodes y,
+             (SELECT coalesce((SELECT x.season * 1000000 + x.number FROM episode_watches x
+                               WHERE x.entry_id = entries.id AND coalesce(x.viewing_id, 0) = 0
+                                 AND x.season > 0
+                               ORDER BY x.season DESC, x.number DESC LIMIT 1), 0) AS k) l
+        WHERE y.title_id = entries.title_id AND y.season > 0
+          AND (y.season, y.number) > (l.k / 1000000, l.k % 1000000)
+        ORDER BY y.season, y.number LIMIT 1)
+WHERE title_id IN (SELECT title_id FROM episodes)
+   OR id IN (SELECT entry_id FROM episode_watches);
+CREATE INDEX entries_next_airs ON entries(status, next_airs);
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -364,11 +441,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up(V6),
         M::up(V7),
+        M::up(V8),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 7;
+pub const LATEST_VERSION: i64 = 8;
 
 #[cfg(test)]
 mod tests {

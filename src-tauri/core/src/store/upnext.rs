@@ -26,29 +26,20 @@ pub(super) const NOTIFY_SINCE: &str = "notify_since";
 /// been closed when it aired).
 const NOTIFY_WITHIN_HOURS: i64 = 24;
 
-/// Orders a season and episode number as one integer key.
-const KEY: &str = "1000000";
-
 impl Library {
     /// The Up next rows: continue watching and new episodes (most recently
     /// watched first), not aired yet (soonest first), starting soon
     /// (soonest first), waiting for the next season.
     pub fn up_next(&self, query: &UpNextQuery, clock: &Clock) -> Result<Vec<UpNextRow>> {
-        let now = stamp(clock.now());
-        let today = clock.today().to_string();
         let sql = up_next_sql(query);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let soon = clock.now() + Duration::days(STARTING_SOON_DAYS);
-        // The air day is the network's, up to a day either side of the
-        // viewer's.
-        let (first_day, soon_day) = (
-            (clock.today() - Duration::days(1)).to_string(),
-            (clock.today() + Duration::days(STARTING_SOON_DAYS + 1)).to_string(),
-        );
-        let mut rows = stmt.query(rusqlite::named_params! {
-            ":now": now, ":today": today, ":soon": stamp(soon),
-            ":first_day": first_day, ":soon_day": soon_day,
-        })?;
+        let params = up_next_params(clock);
+        let named: Vec<(&str, &dyn rusqlite::ToSql)> = params
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn rusqlite::ToSql))
+            .collect();
+        let mut rows = stmt.query(named.as_slice())?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let status: Status = r.get::<_, String>(3)?.parse()?;
@@ -180,9 +171,25 @@ impl Library {
     }
 }
 
-/// Up next's statement (named parameters `:now`, `:today`, `:soon`,
-/// `:first_day`, `:soon_day`); public so the benchmark can time the same
-/// SQL raw beside [`Library::up_next`].
+/// The values of [`up_next_sql`]'s named parameters at `clock`'s now;
+/// public so the benchmark can run the same statement raw.
+#[doc(hidden)]
+pub fn up_next_params(clock: &Clock) -> [(&'static str, String); 4] {
+    // Planned shows are read when their next episode's instant or day
+    // falls from the day before the viewer's today to the day after the
+    // window ends: the UTC day of an instant and the network's day are
+    // within a day of the viewer's. The exact window is checked on each.
+    let day = |n: i64| (clock.today() + Duration::days(n)).to_string();
+    [
+        (":now", stamp(clock.now())),
+        (":today", clock.today().to_string()),
+        (":first_day", day(-1)),
+        (":soon_end", day(STARTING_SOON_DAYS + 2)),
+    ]
+}
+
+/// Up next's statement (named parameters: [`up_next_params`]); public so
+/// the benchmark can time the same SQL raw beside [`Library::up_next`].
 #[doc(hidden)]
 pub fn up_next_sql(query: &UpNextQuery) -> String {
     let services = if query.on_my_services {
@@ -194,58 +201,56 @@ pub fn up_next_sql(query: &UpNextQuery) -> String {
     // neither is taken as aired (a list without dates).
     let aired = |a: &str| {
         format!(
-                "({a}.airstamp <= :now OR ({a}.airstamp IS NULL AND ({a}.airdate IS NULL OR {a}.airdate <= :today)))"
-            )
+            "({a}.airstamp <= :now OR ({a}.airstamp IS NULL AND ({a}.airdate IS NULL OR {a}.airdate <= :today)))"
+        )
     };
-    // Each show's last watched and next episode are found once
-    // (MATERIALIZED: SQLite would otherwise inline `w` and run its
-    // subqueries again for every use), by row-value ranges on the
-    // episodes' primary key. A planned show is read only when one of
-    // its episodes airs within the "starting soon" window, found from
-    // the air-time indexes; the rules below decide the rest.
-    let sql = format!(
-            "WITH w AS MATERIALIZED (
-                SELECT e.id AS entry_id, e.title_id, e.status, e.updated_at, p.name AS platform,
-                    (SELECT x.season * {KEY} + x.number FROM episode_watches x
-                       WHERE x.entry_id = e.id AND coalesce(x.viewing_id, 0) = 0 AND x.season > 0
-                       ORDER BY x.season DESC, x.number DESC LIMIT 1) AS last_key,
-                    (SELECT max(coalesce(x.watched_at, x.watched_on)) FROM episode_watches x
-                       WHERE x.entry_id = e.id) AS last_watched
-                FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
-                WHERE (e.status = 'watching' OR (e.status = 'plan_to_watch' AND e.title_id IN (
-                        SELECT s.title_id FROM episodes s WHERE s.airstamp >= :now AND s.airstamp <= :soon
-                        UNION
-                        SELECT s.title_id FROM episodes s
-                        WHERE s.airdate >= :first_day AND s.airdate <= :soon_day AND s.airstamp IS NULL)))
-                  {services}
-             ),
-             x AS MATERIALIZED (
-                SELECT w.*,
-                    coalesce(w.last_key, 0) / {KEY} AS ls, coalesce(w.last_key, 0) % {KEY} AS ln,
-                    (SELECT y.season * {KEY} + y.number FROM episodes y
-                     WHERE y.title_id = w.title_id AND y.season > 0
-                       AND (y.season, y.number) > (coalesce(w.last_key, 0) / {KEY}, coalesce(w.last_key, 0) % {KEY})
-                     ORDER BY y.season, y.number LIMIT 1) AS next_key
-                FROM w
-             )
-             SELECT x.entry_id, t.name, t.original_name, x.status, t.airing, t.poster_url,
-                    (SELECT ps.hash FROM posters ps
-                     WHERE ps.title_id = t.id AND ps.source_url = t.poster_url),
-                    x.platform, x.last_watched,
-                    n.season, n.number, n.name, n.airdate, n.airstamp, n.runtime_minutes,
-                    {aired_n},
-                    (SELECT count(*) FROM episodes a
-                     WHERE a.title_id = x.title_id AND a.season > 0
-                       AND (a.season, a.number) > (x.ls, x.ln) AND {aired_a}),
-                    EXISTS (SELECT 1 FROM episodes r WHERE r.title_id = x.title_id AND r.season > 0)
-             FROM x JOIN titles t ON t.id = x.title_id
-             LEFT JOIN episodes n ON n.title_id = x.title_id
-                  AND n.season = x.next_key / {KEY} AND n.number = x.next_key % {KEY}
-             ORDER BY x.last_watched IS NULL, x.last_watched DESC, x.updated_at DESC, x.entry_id",
-            aired_n = aired("n"),
-            aired_a = aired("a"),
-        );
-    sql
+    // Each show's next episode and latest watch are stored with its entry
+    // (`history::refresh_next`), so a show is one row and one primary-key
+    // lookup of its next episode. The new episodes are those from the next
+    // one to the latest aired, counted by their places in the list
+    // (`episodes.ord`); the latest aired is one seek in each air-time index
+    // (by instant; by day; with no date, which counts as aired). A planned
+    // show is read only when its next episode airs around the "starting
+    // soon" window (`entries_next_airs`: an instant or a day, as text,
+    // between the day before today and the day after the window); the
+    // rules in `Library::up_next` decide the rest.
+    let latest = |cond: &str, order: &str| {
+        format!(
+            "coalesce((SELECT a.ord FROM episodes a
+                       WHERE a.title_id = e.title_id AND a.ord IS NOT NULL AND {cond}
+                       ORDER BY {order} LIMIT 1), 0)"
+        )
+    };
+    format!(
+        "SELECT e.id, t.name, t.original_name, e.status, t.airing, t.poster_url,
+                (SELECT ps.hash FROM posters ps
+                 WHERE ps.title_id = t.id AND ps.source_url = t.poster_url),
+                p.name, e.last_watched,
+                n.season, n.number, n.name, n.airdate, n.airstamp, n.runtime_minutes,
+                {aired_n},
+                CASE WHEN n.ord IS NOT NULL AND {aired_n} THEN max(0, 1 - n.ord + max({by_instant}, {by_day}, {undated}))
+                     ELSE 0 END,
+                e.next_season IS NOT NULL
+                  OR EXISTS (SELECT 1 FROM episodes r WHERE r.title_id = e.title_id AND r.season > 0)
+         FROM entries e JOIN titles t ON t.id = e.title_id
+         LEFT JOIN platforms p ON p.id = e.platform_id
+         LEFT JOIN episodes n ON n.title_id = e.title_id
+              AND n.season = e.next_season AND n.number = e.next_number
+         WHERE (e.status = 'watching' OR (e.status = 'plan_to_watch'
+                 AND e.next_airs >= :first_day AND e.next_airs < :soon_end))
+           {services}
+         ORDER BY e.last_watched IS NULL, e.last_watched DESC, e.updated_at DESC, e.id",
+        aired_n = aired("n"),
+        by_instant = latest("a.airstamp <= :now", "a.airstamp DESC, a.ord DESC"),
+        by_day = latest(
+            "a.airstamp IS NULL AND coalesce(a.airdate, '') <= :today",
+            "coalesce(a.airdate, '') DESC, a.ord DESC"
+        ),
+        undated = latest(
+            "a.airstamp IS NULL AND coalesce(a.airdate, '') = ''",
+            "a.ord DESC"
+        ),
+    )
 }
 
 /// The calendar's statement (`?1`–`?4`: the range's first and end instants,
@@ -271,12 +276,8 @@ pub fn calendar_sql(query: &CalendarQuery) -> String {
     let select =
         "SELECT e.id, t.name, e.status, ep.season, ep.number, ep.name, ep.airstamp, ep.airdate,
                     ep.runtime_minutes, p.name, t.network,
-                    ep.number = (SELECT min(f.number) FROM episodes f
-                                 WHERE f.title_id = t.id AND f.season = ep.season),
-                    ep.number = (SELECT max(f.number) FROM episodes f
-                                 WHERE f.title_id = t.id AND f.season = ep.season)
-                      AND (t.airing = 'ended' OR EXISTS (SELECT 1 FROM episodes g
-                           WHERE g.title_id = t.id AND g.season > ep.season)),
+                    ep.premiere,
+                    ep.season_end = 1 OR (ep.season_end = 2 AND t.airing = 'ended'),
                     EXISTS (SELECT 1 FROM episode_watches w WHERE w.entry_id = e.id
                             AND coalesce(w.viewing_id, 0) = 0
                             AND w.season = ep.season AND w.number = ep.number),
