@@ -1091,6 +1091,13 @@ fn the_apps_webhook_listener_follows_its_setting_and_records_a_finished_film() {
     .unwrap();
     assert_eq!(page["rows"][0]["name"], "The Menu", "{page}");
 
+    // Another setting saved leaves the listener as it is.
+    let mut themed = invoke(w, "get_settings", json!({})).unwrap();
+    themed["theme"] = "dark".into();
+    invoke(w, "save_settings", json!({ "settings": themed })).unwrap();
+    assert_eq!(invoke(w, "webhook_status", json!({})).unwrap(), on);
+    settings = invoke(w, "get_settings", json!({})).unwrap();
+
     // Turned off, the port is let go.
     settings["webhook_port"] = json!(null);
     invoke(w, "save_settings", json!({ "settings": settings })).unwrap();

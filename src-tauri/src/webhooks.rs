@@ -17,10 +17,11 @@ use crate::state::AppState;
 /// Something was recorded from a media server: the answer's line.
 pub const RECORDED_EVENT: &str = "webhook-recorded";
 
-/// The running listener (a handle that stops it) and its status.
+/// The running listener (a handle that stops it, and the port and token
+/// it serves) and its status.
 #[derive(Default)]
 pub struct WebhookState {
-    running: Mutex<Option<Listener>>,
+    running: Mutex<Option<(Listener, u16, String)>>,
     status: Mutex<ListenerStatus>,
 }
 
@@ -36,19 +37,26 @@ pub fn restart<R: Runtime>(app: &AppHandle<R>) {
     let Some(hooks) = app.try_state::<WebhookState>() else {
         return;
     };
-    if let Some(old) = lock(&hooks.running).take() {
-        old.stop();
-    }
     let state = app.state::<AppState>();
     let settings = state.reader().and_then(|lib| Ok(lib.settings()?));
-    let (Some(port), Some(token)) = settings
+    let wanted = settings
         .map(|s| (s.webhook_port, s.webhook_token))
-        .unwrap_or_default()
-    else {
+        .unwrap_or_default();
+    let mut running = lock(&hooks.running);
+    // Any other setting saved: the listener there is goes on as it is.
+    if let (Some((_, port, token)), (Some(p), Some(t))) = (running.as_ref(), &wanted) {
+        if port == p && token == t {
+            return;
+        }
+    }
+    if let Some((old, _, _)) = running.take() {
+        old.stop();
+    }
+    let (Some(port), Some(token)) = wanted else {
         *lock(&hooks.status) = ListenerStatus::default();
         return;
     };
-    let listener = match Listener::bind(IpAddr::V4(Ipv4Addr::LOCALHOST), port) {
+    let listener = match bind(port) {
         Ok(l) => l,
         Err(e) => {
             *lock(&hooks.status) = ListenerStatus {
@@ -62,7 +70,8 @@ pub fn restart<R: Runtime>(app: &AppHandle<R>) {
         urls: webhooks::urls("127.0.0.1", listener.port(), &token),
         error: None,
     };
-    *lock(&hooks.running) = Some(listener.stopper());
+    *running = Some((listener.stopper(), port, token.clone()));
+    drop(running);
     let path = state.path().to_path_buf();
     let app = app.clone();
     std::thread::spawn(move || {
@@ -72,6 +81,21 @@ pub fn restart<R: Runtime>(app: &AppHandle<R>) {
             }
         });
     });
+}
+
+/// Binds the port on loopback, trying again for a moment: a listener just
+/// stopped on the same port may still be letting go of it.
+fn bind(port: u16) -> watchlog_core::Result<Listener> {
+    let mut tries = 0;
+    loop {
+        match Listener::bind(IpAddr::V4(Ipv4Addr::LOCALHOST), port) {
+            Err(_) if tries < 20 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// The listener's addresses, or why it is not listening.
