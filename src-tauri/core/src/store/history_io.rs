@@ -181,7 +181,8 @@ pub(crate) fn write_history(
             ),
         };
         let rating = w.rating.map(Rating::get);
-        match &w.episode {
+        // Waiting for a number: by its name, or by a catalogue's id.
+        let (season, name, provider, id) = match &w.episode {
             IncomingEpisode::Numbered(ep) => {
                 if ep.number == 0 {
                     return Err(Error::invalid(format!(
@@ -192,42 +193,19 @@ pub(crate) fn write_history(
                 numbered.execute(params![
                     entry_id, viewing, ep.season, ep.number, on, at, rating, note, now
                 ])?;
+                continue;
             }
-            IncomingEpisode::Named { season, name } => {
-                let name = name.trim();
-                if name.is_empty() {
-                    return Err(Error::invalid("an episode watch names no episode"));
-                }
-                pending.execute(params![
-                    entry_id,
-                    viewing,
-                    season,
-                    name,
-                    None::<String>,
-                    None::<String>,
-                    on,
-                    at,
-                    rating,
-                    note,
-                    now
-                ])?;
-            }
+            IncomingEpisode::Named { season, name } => (*season, Some(name.trim()), None, None),
             IncomingEpisode::Catalog { provider, id } => {
-                pending.execute(params![
-                    entry_id,
-                    viewing,
-                    None::<u32>,
-                    None::<String>,
-                    provider.trim(),
-                    id.trim(),
-                    on,
-                    at,
-                    rating,
-                    note,
-                    now
-                ])?;
+                (None, None, Some(provider.trim()), Some(id.trim()))
             }
+        };
+        if name.is_some_and(str::is_empty) {
+            return Err(Error::invalid("an episode watch names no episode"));
         }
+        pending.execute(params![
+            entry_id, viewing, season, name, provider, id, on, at, rating, note, now
+        ])?;
     }
     let added = count_all(tx, entry_id)?.saturating_sub(if replace { 0 } else { before });
     list_arrived(tx, entry_id)?;
