@@ -32,7 +32,7 @@ pub struct ServeWebhooksArgs {
 
 pub fn serve(db: &Path, a: ServeWebhooksArgs) -> Result {
     let token = match a.token {
-        Some(t) if t.trim().len() >= 8 => t.trim().to_string(),
+        Some(t) if t.trim().len() >= webhooks::MIN_TOKEN_CHARS => t.trim().to_string(),
         Some(_) => {
             return Err(CliError::usage(
                 "--token must be at least 8 characters: it is all that keeps others from writing to your library",

@@ -568,6 +568,10 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The shortest token a listener takes: it is all that keeps others from
+/// writing to the library.
+pub const MIN_TOKEN_CHARS: usize = 8;
+
 /// 24 random bytes from the system, as hex: a webhook token.
 pub fn new_token() -> Result<String> {
     let mut bytes = [0u8; 24];

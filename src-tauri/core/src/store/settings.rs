@@ -5,6 +5,7 @@ use rusqlite::params;
 use super::Library;
 use crate::error::{Error, Result};
 use crate::model::Settings;
+use crate::webhooks::MIN_TOKEN_CHARS;
 
 impl Library {
     /// The saved settings; anything never set has its default.
@@ -49,11 +50,11 @@ impl Library {
         // The token stays once made, so the addresses given to the media
         // servers keep working; a too short one is replaced.
         let token = match (s.webhook_port, s.webhook_token.as_deref().map(str::trim)) {
-            (_, Some(t)) if t.len() >= 8 => Some(t.to_string()),
+            (_, Some(t)) if t.len() >= MIN_TOKEN_CHARS => Some(t.to_string()),
             (Some(_), _) => Some(
                 before
                     .webhook_token
-                    .filter(|t| t.len() >= 8)
+                    .filter(|t| t.len() >= MIN_TOKEN_CHARS)
                     .map_or_else(crate::webhooks::new_token, Ok)?,
             ),
             (None, _) => before.webhook_token,
