@@ -1,6 +1,7 @@
-//! `watchlog match` and `watchlog unmatched`: the shows an import brought
-//! in without a catalogue id, matched to TVmaze (or TMDB with a key) by
-//! the core's matching loop; the ambiguous ones settled by hand.
+//! `watchlog match` and `watchlog unmatched`: the shows and films an
+//! import brought in without a catalogue id, matched to TVmaze (or TMDB
+//! with a key; films through TMDB only) by the core's matching loop; the
+//! ambiguous ones settled by hand.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -10,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use watchlog_core::catalog::{
     CatalogRef, MatchProgress, MatchSelection, MatchState, MatchedAs, Unmatched,
 };
+use watchlog_core::model::Kind;
 use watchlog_core::progress::CancelToken;
 use watchlog_core::Library;
 
@@ -27,11 +29,12 @@ pub struct MatchArgs {
     /// Entry ids to match.
     #[arg(value_name = "ID")]
     pub ids: Vec<i64>,
-    /// Every show waiting for a match (the ambiguous ones wait for you).
+    /// Every show and film waiting for a match (the ambiguous ones wait
+    /// for you).
     #[arg(long)]
     pub all: bool,
-    /// Settle one entry: attach this show (tvmaze:ID or tmdb:ID, e.g. a
-    /// candidate `watchlog unmatched` lists).
+    /// Settle one entry: attach this show or film (tvmaze:ID, tmdb:ID or
+    /// tmdb:movie/ID, e.g. a candidate `watchlog unmatched` lists).
     #[arg(long, value_name = "PROVIDER:ID", value_parser = core_word::<CatalogRef>,
           conflicts_with_all = ["all", "keep"])]
     pub pick: Option<CatalogRef>,
@@ -48,7 +51,7 @@ pub fn unmatched(db: &Path, out: &Out) -> Result {
         return json(&rows);
     }
     if rows.is_empty() {
-        return emit("every show in the library is matched to a catalogue\n");
+        return emit("every show and film in the library is matched to a catalogue\n");
     }
     let mut text = String::new();
     for u in &rows {
@@ -73,7 +76,9 @@ pub fn unmatched(db: &Path, out: &Out) -> Result {
 fn line(u: &Unmatched) -> String {
     let state = match u.state {
         MatchState::Waiting => "waiting",
+        MatchState::Ambiguous if u.kind == Kind::Film => "several films fit",
         MatchState::Ambiguous => "several shows fit",
+        MatchState::NotFound if u.kind == Kind::Film => "no film found",
         MatchState::NotFound => "no show found",
         MatchState::Kept => "kept as it is",
     };
@@ -119,7 +124,7 @@ pub fn run(db: &Path, out: &Out, a: MatchArgs) -> Result {
     };
     let bar = (std::io::stderr().is_terminal() && !out.json).then(|| {
         ProgressBar::new(0).with_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} shows  {msg}")
+            ProgressStyle::with_template("{bar:30} {pos}/{len} titles  {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         )
     });
@@ -144,12 +149,12 @@ pub fn run(db: &Path, out: &Out, a: MatchArgs) -> Result {
                     format!("matched to {}", t.source.as_deref().unwrap_or("a catalogue"))
                 }
                 MatchedAs::Ambiguous => format!(
-                    "{} shows fit: pick one with `watchlog match {} --pick PROVIDER:ID` (see `watchlog unmatched`)",
+                    "{} fit: pick one with `watchlog match {} --pick PROVIDER:ID` (see `watchlog unmatched`)",
                     t.candidates, t.entry_id
                 ),
                 MatchedAs::NotFound => match &t.error {
                     Some(why) => format!("not matched: {why}"),
-                    None => "no show found".into(),
+                    None => "nothing found".into(),
                 },
                 MatchedAs::Failed => {
                     format!("not matched: {}", t.error.as_deref().unwrap_or_default())
@@ -161,6 +166,26 @@ pub fn run(db: &Path, out: &Out, a: MatchArgs) -> Result {
             "{} matched, {} to pick from, {} not found, {} failed\n",
             run.matched, run.ambiguous, run.not_found, run.failed
         ));
+        if run.episodes_placed > 0 {
+            text.push_str(&format!(
+                "{} watched episodes known only by their TVDB ids were placed under their shows\n",
+                run.episodes_placed
+            ));
+        }
+        if run.episodes_waiting > 0 {
+            text.push_str(&format!(
+                "{} watched episodes known only by their TVDB ids still wait: TMDB has not told which show they belong to{}\n",
+                run.episodes_waiting,
+                if catalog.catalog().config().tmdb_key.is_some() { "" } else { " (that needs your own TMDB key)" }
+            ));
+        }
+        if run.films_need_key > 0 {
+            let n = run.films_need_key;
+            text.push_str(&format!(
+                "{n} {}: films are matched through TMDB, which needs your own API key (`watchlog settings --tmdb-key KEY`)\n",
+                if n == 1 { "film waits" } else { "films wait" }
+            ));
+        }
         emit(&text)?;
     }
     if run.offline {

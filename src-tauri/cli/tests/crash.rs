@@ -193,9 +193,9 @@ fn fixtures() -> &'static Fixtures {
     })
 }
 
-/// Takes schemas 4 to 8 back out of a library: migration 4 only adds the
-/// word index and one covering index, migrations 6 to 8 tables, indexes
-/// and columns (7 two tables; 8 also replaced 6's `episodes_airdate`,
+/// Takes schemas 4 to 9 back out of a library: migration 4 only adds the
+/// word index and one covering index, migrations 6 to 9 tables, indexes
+/// and columns (7 two tables, 9 one; 8 also replaced 6's `episodes_airdate`,
 /// which 6 creates again), so dropping those and setting `user_version`
 /// to 3 gives the
 /// file an older Watchlog wrote; migration 5 rebuilds `external_ids` and
@@ -207,11 +207,13 @@ fn downgrade_to_v3(path: &Path) {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 8,
-        "the schema moved past version 8: teach downgrade_to_v3 the new migration"
+        version, 9,
+        "the schema moved past version 9: teach downgrade_to_v3 the new migration"
     );
     conn.execute_batch(
-        "DROP INDEX episodes_aired_at;
+        "DROP TABLE loose_watches;
+         ALTER TABLE pending_watches DROP COLUMN tried_at;
+         DROP INDEX episodes_aired_at;
          DROP INDEX episodes_aired_on;
          DROP INDEX episodes_day_only;
          DROP INDEX entries_next_airs;

@@ -72,16 +72,23 @@ fn an_imported_show_is_matched_and_its_named_episodes_find_their_numbers() {
     };
     let lib = cli(&server.base);
     imported(&lib);
-    // Films are not listed: the catalogues list shows.
     assert_eq!(
         states(&lib),
         [
             ("Mr. Robot".into(), "waiting".into()),
+            ("Parasite".into(), "waiting".into()),
             ("Robot".into(), "waiting".into())
         ]
     );
     let run = lib.json(&["match", "--all"]);
     assert_eq!(run["matched"], 1, "{run:#}");
+    // Only TMDB lists films, and there is no key: the film waits, untried.
+    assert_eq!(run["films_need_key"], 1, "{run:#}");
+    let text = lib.ok(&["match", "--all"]);
+    assert!(
+        text.contains("1 film waits: films are matched through TMDB"),
+        "{text}"
+    );
     let robot = run["titles"]
         .as_array()
         .unwrap()
@@ -118,7 +125,13 @@ fn an_imported_show_is_matched_and_its_named_episodes_find_their_numbers() {
     // The one no show fits stays on the list, so marked; a second run
     // tries it again and leaves the matched one alone.
     let left = states(&lib);
-    assert_eq!(left, [("Robot".into(), "not_found".into())]);
+    assert_eq!(
+        left,
+        [
+            ("Parasite".into(), "waiting".into()),
+            ("Robot".into(), "not_found".into())
+        ]
+    );
     let again = lib.json(&["match", "--all"]);
     assert_eq!(again["matched"], 0, "{again:#}");
 }
@@ -178,6 +191,7 @@ fn offline_matching_keeps_every_show_waiting() {
         states(&lib),
         [
             ("Mr. Robot".into(), "waiting".into()),
+            ("Parasite".into(), "waiting".into()),
             ("Robot".into(), "waiting".into())
         ]
     );

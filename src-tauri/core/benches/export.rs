@@ -126,8 +126,8 @@ fn build_library(path: &Path, n: usize, rows: &[(String, Kind, Option<i32>, Stri
     let mut lib = Library::open(path).unwrap();
     let parsed = ParsedExport {
         incoming: Incoming {
-            platforms: Vec::new(),
             entries,
+            ..Default::default()
         },
         ..Default::default()
     };

@@ -185,6 +185,16 @@ fn host_of(text: &str) -> Option<String> {
     url.host_str().map(normal_host)
 }
 
+/// What the rate limit counts calls to: a host and port (two services on
+/// one machine keep their own paces).
+fn authority(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        normal_host(url.host_str().unwrap_or("")),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
 /// `[::1]` and `::1` are one host; names compare case-insensitively.
 fn normal_host(host: &str) -> String {
     host.trim_start_matches('[')
@@ -402,6 +412,8 @@ pub struct HttpClient {
     inner: reqwest::Client,
     config: Arc<NetConfig>,
     limiter: Arc<Mutex<HashMap<String, VecDeque<Instant>>>>,
+    /// Hosts whose service allows another pace than `config.rate_limit`.
+    host_limits: Arc<RwLock<HashMap<String, RateLimit>>>,
     allowed: SharedAllowed,
 }
 
@@ -452,6 +464,7 @@ impl HttpClient {
             inner,
             config: Arc::new(config),
             limiter: Arc::new(Mutex::new(HashMap::new())),
+            host_limits: Arc::new(RwLock::new(HashMap::new())),
             allowed,
         })
     }
@@ -463,6 +476,16 @@ impl HttpClient {
         if let Some(host) = host_of(url_or_host) {
             let mut a = self.allowed.write().unwrap_or_else(|p| p.into_inner());
             a.fixed.insert(host);
+        }
+    }
+
+    /// Calls to the host and port of `url` keep to `limit` instead of the
+    /// client's own (a service that documents another pace). Nothing is
+    /// limited when the client limits nothing. Shared by every clone.
+    pub fn limit_host(&self, url: &str, limit: RateLimit) {
+        if let Ok(u) = Url::parse(url.trim()) {
+            let mut l = self.host_limits.write().unwrap_or_else(|p| p.into_inner());
+            l.insert(authority(&u), limit);
         }
     }
 
@@ -537,7 +560,7 @@ impl HttpClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.wait_turn(&host).await;
+            self.wait_turn(&authority(&parsed)).await;
             let resp = self.send_once(&parsed, opts, cond, service).await?;
             let retryable =
                 resp.status == 429 || (500..600).contains(&resp.status) && resp.status != 501;
@@ -648,6 +671,13 @@ impl HttpClient {
         let Some(limit) = self.config.rate_limit else {
             return;
         };
+        let limit = self
+            .host_limits
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(host)
+            .copied()
+            .unwrap_or(limit);
         loop {
             let wait = {
                 let mut map = self.limiter.lock().unwrap_or_else(|p| p.into_inner());

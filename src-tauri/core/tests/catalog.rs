@@ -10,11 +10,13 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use watchlog_core::catalog::blocking::BlockingCatalog;
 use watchlog_core::catalog::{
-    html_to_text, Catalog, CatalogConfig, CatalogRef, Details, MatchOutcome, MatchQuery, Provider,
-    RefreshProgress, RefreshSelection, RefreshSummary,
+    html_to_text, Catalog, CatalogConfig, CatalogRef, Details, MatchOutcome, MatchQuery,
+    MatchSelection, Provider, RefreshProgress, RefreshSelection, RefreshSummary,
 };
 use watchlog_core::net::NetConfig;
 use watchlog_core::progress::CancelToken;
+use watchlog_core::transfer::import::input::SourceFile;
+use watchlog_core::transfer::import::{Import, ImportFormat, Mode, RunOptions};
 use watchlog_core::{
     EntryFields, Error, ExternalIds, Kind, Library, NewEntry, Rating, Status, TitleFacts,
 };
@@ -783,6 +785,49 @@ fn the_rate_limiter_spaces_out_calls_to_one_host() {
 }
 
 #[test]
+fn a_service_with_its_own_pace_keeps_to_it_and_leaves_the_others_alone() {
+    use watchlog_core::net::{HttpClient, RateLimit, RequestOptions};
+    let (slow, fast) = (
+        Server::start(|_| Reply::json(200, "[]")),
+        Server::start(|_| Reply::json(200, "[]")),
+    );
+    let mut cfg = config(&slow).net;
+    cfg.rate_limit = Some(RateLimit {
+        requests: 1,
+        per: Duration::from_millis(400),
+    });
+    cfg.allow_hosts = vec!["127.0.0.1".into()];
+    let http = HttpClient::new(cfg).unwrap();
+    http.limit_host(
+        &fast.base,
+        RateLimit {
+            requests: 10,
+            per: Duration::from_millis(400),
+        },
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let opts = RequestOptions {
+        service: "test",
+        bearer: None,
+        secret: None,
+    };
+    let time = |base: &str, n: usize| {
+        let started = Instant::now();
+        for _ in 0..n {
+            rt.block_on(http.get(&format!("{base}/x"), opts)).unwrap();
+        }
+        started.elapsed()
+    };
+    let fast_took = time(&fast.base, 5);
+    assert!(fast_took < Duration::from_millis(300), "{fast_took:?}");
+    let slow_took = time(&slow.base, 2);
+    assert!(slow_took >= Duration::from_millis(400), "{slow_took:?}");
+}
+
+#[test]
 fn a_search_is_cancelled_by_dropping_it() {
     let server = Server::start(|_| {
         let mut r = Reply::json(200, "[]");
@@ -1062,4 +1107,370 @@ fn cancelling_a_refresh_stops_it_at_once_and_writes_no_title_halfway() {
         }
     }
     assert_eq!(lib.info().unwrap().integrity, ["ok"]);
+}
+
+// ------------------------------------------------------- TMDB films, /find
+
+/// TMDB's film and `/find` answers. The shared fixtures hold no recorded
+/// answer of these endpoints, so these are written after TMDB's API
+/// reference: the fields Watchlog reads, beside some it ignores, with the
+/// real ids of *Parasite* (2019) and of a *Mr. Robot* episode.
+fn tmdb_film_server() -> Server {
+    let film = serde_json::json!({
+        "adult": false, "backdrop_path": "/TU9NIjwzjoKPwQHoHshkFcQUCG.jpg",
+        "genres": [{"id": 35, "name": "Comedy"}, {"id": 53, "name": "Thriller"},
+                   {"id": 18, "name": "Drama"}],
+        "id": 496243, "imdb_id": "tt6751668", "origin_country": ["KR"],
+        "original_language": "ko", "original_title": "기생충",
+        "overview": "All unemployed, Ki-taek's family takes peculiar interest in the wealthy Parks.",
+        "poster_path": "/7IiTTgloJzvGI1TAYymCfbfl3vT.jpg",
+        "production_countries": [{"iso_3166_1": "KR", "name": "South Korea"}],
+        "release_date": "2019-05-30", "runtime": 133, "status": "Released",
+        "title": "Parasite",
+        "credits": {
+            "cast": [{"name": "Song Kang-ho", "character": "Kim Ki-taek"},
+                     {"name": "Lee Sun-kyun", "character": "Park Dong-ik"}],
+            "crew": [{"name": "Bong Joon-ho", "job": "Director"},
+                     {"name": "Bong Joon-ho", "job": "Screenplay"},
+                     {"name": "Han Jin-won", "job": "Screenplay"}]
+        },
+        "watch/providers": {"results": {"US": {"flatrate": [
+            {"provider_name": "Hulu", "display_priority": 3}]}}}
+    });
+    let search = serde_json::json!({"page": 1, "total_results": 2, "results": [
+        {"id": 496243, "title": "Parasite", "original_title": "기생충",
+         "release_date": "2019-05-30", "origin_country": ["KR"],
+         "poster_path": "/7IiTTgloJzvGI1TAYymCfbfl3vT.jpg", "overview": "All unemployed…"},
+        {"id": 11236, "title": "Parasite", "original_title": "Parasite",
+         "release_date": "1982-03-12", "poster_path": null}
+    ]});
+    let empty = serde_json::json!({"movie_results": [], "person_results": [],
+        "tv_results": [], "tv_episode_results": [], "tv_season_results": []});
+    Server::start(move |req| {
+        if !req.query.contains(&format!("api_key={V3_KEY}")) {
+            return Reply::json(
+                401,
+                r#"{"status_code":7,"status_message":"Invalid API key"}"#,
+            );
+        }
+        let mut found = empty.clone();
+        match req.path.as_str() {
+            "/3/search/movie" => Reply::json(200, search.to_string()),
+            "/3/movie/496243" => Reply::json(200, film.to_string()),
+            "/3/find/tt6751668" if req.query.contains("external_source=imdb_id") => {
+                found["movie_results"] = serde_json::json!([{"id": 496243, "title": "Parasite"}]);
+                Reply::json(200, found.to_string())
+            }
+            "/3/find/5236339" if req.query.contains("external_source=tvdb_id") => {
+                found["tv_episode_results"] = serde_json::json!([{
+                    "id": 1043380, "name": "eps1.0_hellofriend.mov", "media_type": "tv_episode",
+                    "air_date": "2015-06-24", "episode_number": 1, "season_number": 1,
+                    "show_id": 62560, "runtime": 65}]);
+                Reply::json(200, found.to_string())
+            }
+            p if p.starts_with("/3/find/") => Reply::json(200, found.to_string()),
+            _ => Reply::json(
+                404,
+                r#"{"status_code":34,"status_message":"The resource you requested could not be found."}"#,
+            ),
+        }
+    })
+}
+
+#[test]
+fn tmdb_films_are_found_by_imdb_id_or_by_title_and_year() {
+    let server = tmdb_film_server();
+    let cat = catalog(&server);
+    let d = cat
+        .details(&"tmdb:movie/496243".parse().unwrap())
+        .expect("film details");
+    let f = &d.facts;
+    assert_eq!(
+        (f.kind, f.name.as_str(), f.year),
+        (Kind::Film, "Parasite", Some(2019))
+    );
+    assert_eq!(f.original_name.as_deref(), Some("기생충"));
+    assert_eq!(
+        (f.country.as_deref(), f.language.as_deref()),
+        (Some("KR"), Some("ko"))
+    );
+    assert_eq!((f.runtime_minutes, f.episodes), (Some(133), None));
+    assert_eq!(f.genres, ["Comedy", "Thriller", "Drama"]);
+    assert_eq!(f.external_ids.tmdb.as_deref(), Some("movie/496243"));
+    assert_eq!(f.external_ids.imdb.as_deref(), Some("tt6751668"));
+    let director: Vec<&str> = f
+        .people
+        .iter()
+        .filter(|p| p.role == watchlog_core::Role::Director)
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(director, ["Bong Joon-ho"]);
+    assert!(d.episodes.is_empty());
+    assert_eq!(d.providers, [("US".to_string(), "Hulu".to_string())]);
+
+    // An IMDb id finds the film through /find; no search is made.
+    let by_imdb = MatchQuery {
+        title: "Parasite".into(),
+        kind: Some(Kind::Film),
+        external_ids: ExternalIds {
+            imdb: Some("tt6751668".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    match cat.match_title(Provider::Tmdb, &by_imdb).unwrap() {
+        MatchOutcome::Exact(d) => {
+            assert_eq!(d.facts.external_ids.tmdb.as_deref(), Some("movie/496243"))
+        }
+        other => panic!("expected an exact match, got {other:?}"),
+    }
+    assert!(!server.hits().iter().any(|h| h.path == "/3/search/movie"));
+    // By title: the year tells the 2019 film from the 1982 one.
+    let by_title = MatchQuery {
+        title: "Parasite".into(),
+        year: Some(2019),
+        kind: Some(Kind::Film),
+        ..Default::default()
+    };
+    match cat.match_title(Provider::Tmdb, &by_title).unwrap() {
+        MatchOutcome::Likely(r) => {
+            assert_eq!(
+                (r.provider_id.as_str(), r.kind),
+                ("movie/496243", Kind::Film)
+            );
+            assert_eq!(r.catalog_ref().to_string(), "tmdb:movie/496243");
+        }
+        other => panic!("expected the 2019 film as likely, got {other:?}"),
+    }
+    // Without a year both fit: the viewer picks.
+    let no_year = MatchQuery {
+        year: None,
+        ..by_title.clone()
+    };
+    assert!(matches!(
+        cat.match_title(Provider::Tmdb, &no_year).unwrap(),
+        MatchOutcome::Ambiguous(c) if c.len() == 2
+    ));
+    // TVmaze lists no films: it is not asked.
+    let before = server.hits().len();
+    assert_eq!(
+        cat.match_title(Provider::Tvmaze, &by_title).unwrap(),
+        MatchOutcome::NotFound
+    );
+    assert_eq!(server.hits().len(), before);
+    // A TVDB episode id names its TMDB show, season and number.
+    assert_eq!(
+        cat.find_tvdb_episode("5236339").unwrap(),
+        Some((CatalogRef::new(Provider::Tmdb, "62560"), 1, 1))
+    );
+    assert_eq!(cat.find_tvdb_episode("1").unwrap(), None);
+    for bad in ["tmdb:movie/", "tvmaze:movie/1", "tmdb:movie/12a"] {
+        assert!(bad.parse::<CatalogRef>().is_err(), "{bad}");
+    }
+}
+
+/// Lines `keep` (1-based, the header is line 1) of a fixture of the 2020
+/// TV Time export, with its header.
+fn tvtime_2020_lines(file: &str, keep: &[usize]) -> Option<SourceFile> {
+    let bytes = fixtures::read(&format!(
+        "exports/tvtime/tvtime_gdpr_2020_arlessweschler/{file}"
+    ))?;
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::from(lines[0]);
+    for &n in keep {
+        out.push('\n');
+        out.push_str(lines[n - 1]);
+    }
+    out.push('\n');
+    Some(SourceFile {
+        name: file.into(),
+        bytes: out.into_bytes(),
+    })
+}
+
+/// The 2020 TV Time export names its watched episodes by TVDB episode id
+/// alone. Which show each one is, TMDB's `/find` tells; this stand-in
+/// answers for a few of the file's real ids (no recorded answer of
+/// `/find` is in the shared fixtures): three are episodes 1–3 of TMDB
+/// show 1399, two (also rewatched) its S2E1 and S2E2, and one is unknown.
+/// Show 1399's TVDB id is the file's first show, 70533.
+#[test]
+fn tv_time_watches_known_by_episode_id_alone_are_placed_under_their_show() {
+    let files = [
+        tvtime_2020_lines("user_tv_show_data.csv", &[2, 3]),
+        tvtime_2020_lines("seen_episode.csv", &[2, 3, 4, 5, 91, 92]),
+        tvtime_2020_lines("rewatched_episode.csv", &[2, 3]),
+    ];
+    let Some(files) = files.into_iter().collect::<Option<Vec<_>>>() else {
+        return;
+    };
+    let import = Import::from_files(Some(ImportFormat::TvTime), files).unwrap();
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let r = import
+        .run(&mut lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!((r.added, r.episodes, r.loose_episodes), (2, 0, 8), "{r:#?}");
+    drop(lib);
+
+    let placed: &[(&str, u32, u32)] = &[
+        ("11673", 1, 1),
+        ("11674", 1, 2),
+        ("11675", 1, 3),
+        ("75834", 2, 1),
+        ("75835", 2, 2),
+    ];
+    let server = Server::start(move |req| {
+        let ok = |body: Value| Reply::json(200, body.to_string());
+        let parts: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+        match parts.as_slice() {
+            ["3", "find", id] if req.query.contains("external_source=tvdb_id") => {
+                let hits: Vec<Value> = placed
+                    .iter()
+                    .filter(|(p, _, _)| p == id)
+                    .map(|(_, s, n)| {
+                        serde_json::json!({"id": 1, "show_id": 1399, "season_number": s,
+                                           "episode_number": n, "media_type": "tv_episode"})
+                    })
+                    .collect();
+                ok(serde_json::json!({"movie_results": [], "tv_results": [],
+                                      "tv_episode_results": hits}))
+            }
+            ["3", "tv", "1399", "external_ids"] => {
+                ok(serde_json::json!({"id": 1399, "imdb_id": "tt0944947", "tvdb_id": 70533}))
+            }
+            ["3", "search", "tv"] => ok(serde_json::json!({"results": []})),
+            _ => Reply::not_found(),
+        }
+    });
+    let cat = catalog(&server);
+    let run = cat
+        .match_all(&sandbox.db, &MatchSelection::All, None, &CancelToken::new())
+        .unwrap();
+    assert_eq!(
+        (run.episodes_placed, run.episodes_waiting),
+        (5, 1),
+        "{run:#?}"
+    );
+    let conn = rusqlite::Connection::open(&sandbox.db).unwrap();
+    let history = |conn: &rusqlite::Connection| -> Vec<(String, bool, u32, u32, String)> {
+        conn.prepare(
+            "SELECT t.name, w.viewing_id IS NOT NULL, w.season, w.number, w.watched_at
+             FROM episode_watches w JOIN entries e ON e.id = w.entry_id
+             JOIN titles t ON t.id = e.title_id
+             ORDER BY w.viewing_id IS NOT NULL, w.season, w.number",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    };
+    let show = "TVDB 70533".to_string();
+    assert_eq!(
+        history(&conn),
+        [
+            (show.clone(), false, 1, 1, "2017-05-02T21:24:51Z".into()),
+            (show.clone(), false, 1, 2, "2017-05-03T11:32:41Z".into()),
+            (show.clone(), false, 1, 3, "2017-05-03T21:01:41Z".into()),
+            (show.clone(), false, 2, 1, "2016-11-18T18:40:15Z".into()),
+            (show.clone(), false, 2, 2, "2016-11-18T19:06:15Z".into()),
+            // The rewatches, in a rewatch of their own.
+            (show.clone(), true, 2, 1, "2019-03-27T23:20:33Z".into()),
+            (show.clone(), true, 2, 2, "2019-03-27T23:20:33Z".into()),
+        ]
+    );
+    let viewings: i64 = conn
+        .query_row("SELECT count(*) FROM viewings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(viewings, 1);
+
+    // The unknown one is not asked about again; nothing else is asked.
+    let asked = server
+        .hits()
+        .iter()
+        .filter(|h| h.path.starts_with("/3/find/"))
+        .count();
+    assert_eq!(asked, 6);
+    let again = cat
+        .match_all(&sandbox.db, &MatchSelection::All, None, &CancelToken::new())
+        .unwrap();
+    assert_eq!((again.episodes_placed, again.episodes_waiting), (0, 1));
+    let asked_again = server
+        .hits()
+        .iter()
+        .filter(|h| h.path.starts_with("/3/find/"))
+        .count();
+    assert_eq!(asked_again, asked);
+
+    // Importing the same file again brings nothing back.
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let r = import
+        .run(&mut lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!((r.added, r.updated, r.loose_episodes), (0, 0, 0), "{r:#?}");
+    assert_eq!(history(&conn).len(), 7);
+}
+
+#[test]
+fn an_imported_film_is_matched_through_tmdb_and_keeps_the_viewers_fields() {
+    let server = tmdb_film_server();
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let film = lib
+        .add_entry(&NewEntry {
+            title: TitleFacts {
+                kind: Kind::Film,
+                name: "Parasite".into(),
+                year: Some(2019),
+                ..Default::default()
+            },
+            fields: EntryFields {
+                status: Status::Completed,
+                rating: Some(Rating::new(90).unwrap()),
+                ..Default::default()
+            },
+        })
+        .unwrap();
+    assert!(
+        lib.is_unmatched(film).unwrap(),
+        "a film with no TMDB id waits"
+    );
+    drop(lib);
+    // Without a key the film is not tried at all.
+    let mut no_key = config(&server);
+    no_key.tmdb_key = None;
+    let run = BlockingCatalog::new(no_key)
+        .unwrap()
+        .match_all(&sandbox.db, &MatchSelection::All, None, &CancelToken::new())
+        .unwrap();
+    assert_eq!((run.matched, run.films_need_key), (0, 1), "{run:#?}");
+    assert!(server.hits().is_empty());
+
+    let run = catalog(&server)
+        .match_all(&sandbox.db, &MatchSelection::All, None, &CancelToken::new())
+        .unwrap();
+    assert_eq!((run.matched, run.films_need_key), (1, 0), "{run:#?}");
+    assert_eq!(run.titles[0].source.as_deref(), Some("tmdb:movie/496243"));
+    let lib = Library::open(&sandbox.db).unwrap();
+    let e = lib.entry(film).unwrap();
+    assert_eq!(e.title.facts.runtime_minutes, Some(133));
+    assert_eq!(e.title.facts.original_name.as_deref(), Some("기생충"));
+    assert_eq!(
+        e.title.facts.external_ids.tmdb.as_deref(),
+        Some("movie/496243")
+    );
+    assert_eq!(
+        (e.fields.status, e.fields.rating),
+        (Status::Completed, Some(Rating::new(90).unwrap()))
+    );
+    assert!(!lib.is_unmatched(film).unwrap());
+    // A refresh of the film asks TMDB's film endpoint, not a show's.
+    assert_eq!(
+        watchlog_core::catalog::refresh_source(&e).map(|r| r.to_string()),
+        Some("tmdb:movie/496243".into())
+    );
 }

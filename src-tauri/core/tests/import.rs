@@ -817,9 +817,26 @@ fn tvtime_2020_export_shows_by_tvdb_id_and_history_that_needs_the_catalogue() {
         ),
         "{notes}"
     );
+    // Kept whole, to be placed by matching: every seen row, and each
+    // rewatch `cpt` counts.
+    let loose = &i.incoming().loose;
+    assert_eq!(loose.len(), 7723 + 519);
+    let first = loose
+        .iter()
+        .find(|w| w.id == "11673" && w.rewatch == 0)
+        .unwrap();
+    assert_eq!(
+        first.when,
+        WatchedWhen::At("2017-05-02T21:24:51Z".parse().unwrap())
+    );
+    assert!(loose.iter().all(|w| w.provider == "tvdb"));
     let mut l = new_lib();
     let r = twice(&mut l, None, &dir);
-    assert_eq!((r.added, r.episodes), (194, 0), "{r:#?}");
+    assert_eq!(
+        (r.added, r.episodes, r.loose_episodes),
+        (194, 0, 7723 + 519),
+        "{r:#?}"
+    );
 }
 
 /// A TV Time export of `files`, in memory.

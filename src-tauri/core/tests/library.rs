@@ -959,7 +959,7 @@ fn reopening_a_library_leaves_it_byte_for_byte() {
     assert_eq!(lib.list(&ListQuery::default()).unwrap().len(), 1);
     let info = lib.info().unwrap();
     assert_eq!(info.integrity, vec!["ok"]);
-    assert_eq!((info.schema_version, info.supported_version), (8, 8));
+    assert_eq!((info.schema_version, info.supported_version), (9, 9));
     assert_eq!(info.entries, 1);
     drop(lib);
     assert!(

@@ -68,12 +68,17 @@ pub async fn match_keep(state: State<'_, AppState>, id: i64) -> CommandResult<()
         .record_match(id, MatchState::Kept, &[], None)?)
 }
 
-/// Whether any show waits for a try.
+/// Whether a background run would have anything to do (the core says).
 pub fn any_waiting<R: Runtime>(app: &AppHandle<R>) -> bool {
-    app.state::<AppState>()
+    let state = app.state::<AppState>();
+    let has_key = app
+        .state::<CatalogState>()
+        .catalog(&state)
+        .is_ok_and(|c| c.config().tmdb_key.is_some());
+    state
         .reader()
-        .and_then(|lib| Ok(lib.unmatched()?))
-        .is_ok_and(|rows| rows.iter().any(|u| u.state == MatchState::Waiting))
+        .and_then(|lib| Ok(watchlog_core::catalog::anything_to_match(&lib, has_key)?))
+        .unwrap_or(false)
 }
 
 /// Starts a background run unless one is on; `true` when it started.

@@ -55,6 +55,10 @@ impl BlockingCatalog {
         self.runtime.block_on(self.catalog.lookup(ids))
     }
 
+    pub fn find_tvdb_episode(&self, id: &str) -> Result<Option<(CatalogRef, u32, u32)>> {
+        self.runtime.block_on(self.catalog.find_tvdb_episode(id))
+    }
+
     pub fn match_title(&self, provider: Provider, query: &MatchQuery) -> Result<MatchOutcome> {
         self.runtime
             .block_on(self.catalog.match_title(provider, query))

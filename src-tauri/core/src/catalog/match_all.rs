@@ -1,5 +1,6 @@
-//! Matching the library's shows that have no catalogue id (what imports
-//! bring in) to TVmaze, or TMDB when a key is set: the loop behind
+//! Matching the library's shows and films that have no catalogue id (what
+//! imports bring in) to TVmaze, or TMDB when a key is set (films: TMDB
+//! only, so without a key they wait): the loop behind
 //! `watchlog match` and the app's background matching. A certain or
 //! clearly best match attaches the show (facts, ids, episode list, poster);
 //! several close ones wait for the viewer with their candidates; a run cut
@@ -7,6 +8,7 @@
 //! Requests go through the catalogue client, so its per-host rate limit
 //! sets the pace.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -14,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Catalog, CatalogRef, MatchOutcome, MatchQuery, MatchState, Provider};
 use crate::error::{Error, Result};
+use crate::model::EpisodeRef;
 use crate::net::NetErrorKind;
 use crate::progress::{CancelToken, Throttle};
 use crate::store::Library;
@@ -90,7 +93,27 @@ pub struct MatchRun {
     pub cancelled: bool,
     /// The catalogue could not be reached; entries not reached still wait.
     pub offline: bool,
+    /// Films left waiting because only TMDB lists films and no TMDB key is
+    /// set.
+    pub films_need_key: u32,
+    /// Watched episodes known by a TVDB episode id alone, placed in their
+    /// shows' histories (TMDB told which show and episode each is).
+    pub episodes_placed: u32,
+    /// Such watches still waiting: TMDB does not know the episode, its
+    /// show is not in the library, or there is no TMDB key to ask.
+    pub episodes_waiting: u32,
     pub titles: Vec<MatchedTitle>,
+}
+
+/// Whether [`match_all`] with [`MatchSelection::All`] has anything to do
+/// in `lib`: a show waiting, a film waiting while a TMDB key is set, or
+/// (with a key) a watch waiting on a TVDB episode id not tried yet. A
+/// background loop asks this before starting a run.
+pub fn anything_to_match(lib: &Library, has_tmdb_key: bool) -> Result<bool> {
+    let waiting = lib.unmatched()?.into_iter().any(|u| {
+        u.state == MatchState::Waiting && (has_tmdb_key || u.kind != crate::model::Kind::Film)
+    });
+    Ok(waiting || (has_tmdb_key && !lib.waiting_episode_ids("tvdb")?.is_empty()))
 }
 
 /// Matches the selected entries of the library at `library`, one at a
@@ -144,15 +167,16 @@ pub async fn match_all(
         }
         targets
     };
+    let has_key = catalog.config().tmdb_key.is_some();
     let providers: Vec<Provider> = std::iter::once(Provider::Tvmaze)
-        .chain(
-            catalog
-                .config()
-                .tmdb_key
-                .is_some()
-                .then_some(Provider::Tmdb),
-        )
+        .chain(has_key.then_some(Provider::Tmdb))
         .collect();
+    let mut targets = targets;
+    if !has_key {
+        let before = targets.len();
+        targets.retain(|(_, q)| q.kind != Some(crate::model::Kind::Film));
+        run.films_need_key = (before - targets.len()) as u32;
+    }
     let throttle = Throttle::new(targets.len());
     let total = targets.len() as u32;
     let started = Instant::now();
@@ -186,7 +210,81 @@ pub async fn match_all(
         }
         run.titles.push(title);
     }
+    if !run.cancelled && !run.offline && has_key {
+        place_episodes(library, catalog, progress, cancel, &mut run).await?;
+    }
+    run.episodes_waiting = Library::open(library)?.waiting_episode_count()? as u32;
     Ok(run)
+}
+
+/// Asks TMDB which show and episode each waiting TVDB episode id is and
+/// places its watches (see [`Library::place_episode`]), one id at a time,
+/// each written as soon as it is known. A show's own ids are asked once
+/// per run.
+async fn place_episodes(
+    library: &Path,
+    catalog: &Catalog,
+    progress: Option<&(dyn Fn(MatchProgress) + Sync)>,
+    cancel: &CancelToken,
+    run: &mut MatchRun,
+) -> Result<()> {
+    let ids = Library::open(library)?.waiting_episode_ids("tvdb")?;
+    let mut shows: HashMap<String, crate::model::ExternalIds> = HashMap::new();
+    let throttle = Throttle::new(ids.len());
+    let total = ids.len() as u32;
+    let started = Instant::now();
+    for (n, id) in ids.iter().enumerate() {
+        let ask = async {
+            let Some((show, season, number)) = catalog.find_tvdb_episode(id).await? else {
+                return Ok(None);
+            };
+            let show_ids = match shows.get(&show.id) {
+                Some(s) => s.clone(),
+                None => catalog.tmdb_show_ids(&show.id).await?,
+            };
+            Ok::<_, Error>(Some((show.id, show_ids, EpisodeRef { season, number })))
+        };
+        let Some(found) = cancel.race(ask).await else {
+            run.cancelled = true;
+            break;
+        };
+        let mut lib = Library::open(library)?;
+        let (entry_id, outcome) = match found {
+            Err(e) if is_offline(&e) => {
+                run.offline = true;
+                break;
+            }
+            // This one only: asked again next run.
+            Err(_) => (0, MatchedAs::Failed),
+            Ok(None) => {
+                lib.episode_not_found("tvdb", id)?;
+                (0, MatchedAs::NotFound)
+            }
+            Ok(Some((show, show_ids, episode))) => {
+                shows.insert(show, show_ids.clone());
+                let placed = lib.place_episode("tvdb", id, &show_ids, episode)?;
+                if placed.is_empty() {
+                    (0, MatchedAs::NotFound)
+                } else {
+                    run.episodes_placed += 1;
+                    (placed[0], MatchedAs::Matched)
+                }
+            }
+        };
+        let done = n + 1;
+        if let Some(report) = progress.filter(|_| throttle.due(done)) {
+            let per = started.elapsed().as_secs_f64() / done as f64;
+            report(MatchProgress {
+                done: done as u32,
+                total,
+                entry_id,
+                title: format!("TVDB episode {id}"),
+                outcome,
+                remaining_secs: (per * (total as usize - done) as f64).ceil() as u32,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// What the catalogues say of one title: the first provider that finds

@@ -90,12 +90,23 @@ const CLOSE: i32 = 15;
 /// Most candidates offered when ambiguous.
 const MAX_CANDIDATES: usize = 5;
 
+/// Films are looked for in TMDB alone (TVmaze lists shows only), shows
+/// in `provider`.
 pub(super) async fn match_title(
     catalog: &Catalog,
     provider: Provider,
     query: &MatchQuery,
 ) -> Result<MatchOutcome> {
-    if let Some(details) = catalog.lookup(&query.external_ids).await? {
+    let film = query.kind == Some(Kind::Film);
+    if film && provider != Provider::Tmdb {
+        return Ok(MatchOutcome::NotFound);
+    }
+    let found = if film {
+        catalog.lookup_film(&query.external_ids).await?
+    } else {
+        catalog.lookup(&query.external_ids).await?
+    };
+    if let Some(details) = found {
         return Ok(MatchOutcome::Exact(Box::new(details)));
     }
     let mut results = Vec::new();
@@ -105,7 +116,12 @@ pub(super) async fn match_title(
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        for r in catalog.search(provider, text).await? {
+        let hits = if film {
+            catalog.search_films(text).await?
+        } else {
+            catalog.search(provider, text).await?
+        };
+        for r in hits {
             if !results
                 .iter()
                 .any(|x: &SearchResult| x.provider_id == r.provider_id)

@@ -28,10 +28,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{ExternalIds, Kind, TitleFacts};
-use crate::net::{HttpClient, NetConfig, NetErrorKind, RequestOptions};
+use crate::net::{HttpClient, NetConfig, NetErrorKind, RateLimit, RequestOptions};
 
 pub use match_all::{
-    match_all, pick, MatchProgress, MatchRun, MatchSelection, MatchedAs, MatchedTitle,
+    anything_to_match, match_all, pick, MatchProgress, MatchRun, MatchSelection, MatchedAs,
+    MatchedTitle,
 };
 pub use matching::{MatchOutcome, MatchQuery, MatchState, Unmatched};
 pub use refresh::{
@@ -110,7 +111,8 @@ impl fmt::Display for Provider {
     }
 }
 
-/// One show in one catalogue: `tvmaze:123`, `tmdb:456`.
+/// One show in one catalogue: `tvmaze:123`, `tmdb:456`; or one film in
+/// TMDB, which numbers films apart from shows: `tmdb:movie/603`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct CatalogRef {
@@ -125,6 +127,11 @@ impl CatalogRef {
             id: id.into(),
         }
     }
+
+    /// A TMDB film by its TMDB id.
+    pub fn tmdb_film(id: &str) -> Self {
+        CatalogRef::new(Provider::Tmdb, format!("{}{id}", tmdb::FILM))
+    }
 }
 
 impl FromStr for CatalogRef {
@@ -132,14 +139,18 @@ impl FromStr for CatalogRef {
     fn from_str(s: &str) -> Result<Self> {
         let bad = || {
             Error::invalid(format!(
-                "'{}' is not a catalogue id (write it as tvmaze:ID or tmdb:ID, such as tvmaze:82)",
+                "'{}' is not a catalogue id (write it as tvmaze:ID or tmdb:ID, such as tvmaze:82, or tmdb:movie/ID for a film)",
                 s.trim()
             ))
         };
         let (provider, id) = s.trim().split_once(':').ok_or_else(bad)?;
         let provider: Provider = provider.parse().map_err(|_| bad())?;
         let id = id.trim();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+        let digits = match (provider, id.strip_prefix(tmdb::FILM)) {
+            (Provider::Tmdb, Some(film)) => film,
+            _ => id,
+        };
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(bad());
         }
         Ok(CatalogRef::new(provider, id))
@@ -304,6 +315,14 @@ impl CatalogConfig {
     }
 }
 
+/// TMDB's pace: it documents no fixed limit beyond "around 50 requests a
+/// second" and answers 429 past it; Watchlog keeps well under. (TVmaze's
+/// 20 calls in 10 seconds is the client's default.)
+const TMDB_RATE: RateLimit = RateLimit {
+    requests: 20,
+    per: Duration::from_secs(1),
+};
+
 type Cache = HashMap<String, (Instant, Arc<Vec<u8>>)>;
 
 /// Most responses kept in memory at once; a search session needs a few
@@ -351,6 +370,10 @@ impl Catalog {
             if url != default {
                 http.allow_host(url);
             }
+        }
+        // TMDB's own pace, for TMDB itself: a mirror keeps the default.
+        if config.tmdb_url == DEFAULT_TMDB_URL {
+            http.limit_host(&config.tmdb_url, TMDB_RATE);
         }
         Catalog {
             http,
@@ -411,6 +434,64 @@ impl Catalog {
             }
         }
         Ok(None)
+    }
+
+    /// Films whose title matches `query` (TMDB: TVmaze lists no films).
+    pub async fn search_films(&self, query: &str) -> Result<Vec<SearchResult>> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Err(Error::invalid("type part of a title to search for"));
+        }
+        tmdb::search_films(self, query).await
+    }
+
+    /// The film with one of these ids, through TMDB (its own id, else its
+    /// `/find` by IMDb id); `None` without a TMDB key.
+    pub async fn lookup_film(&self, ids: &ExternalIds) -> Result<Option<Details>> {
+        if self.config.tmdb_key.is_none() {
+            return Ok(None);
+        }
+        let clean = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        // Kept as `movie/603`; a bare number from elsewhere is a film's too.
+        let tmdb = clean(&ids.tmdb);
+        let tmdb = tmdb
+            .as_deref()
+            .map(|t| t.strip_prefix(tmdb::FILM).unwrap_or(t));
+        if let Some(id) = tmdb.filter(|i| i.chars().all(|c| c.is_ascii_digit())) {
+            let film = CatalogRef::tmdb_film(id);
+            if let Some(d) = not_found_is_none(self.details(&film).await)? {
+                return Ok(Some(d));
+            }
+        }
+        if let Some(imdb) = clean(&ids.imdb) {
+            if let Some(id) = tmdb::find(self, "imdb_id", &imdb).await?.films.first() {
+                return not_found_is_none(self.details(&CatalogRef::tmdb_film(id)).await);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Which show and episode a TVDB episode id is (TMDB's `/find`):
+    /// the TMDB show, season and number. `None` when TMDB does not know
+    /// it.
+    pub async fn find_tvdb_episode(&self, id: &str) -> Result<Option<(CatalogRef, u32, u32)>> {
+        let found = tmdb::find(self, "tvdb_id", id.trim()).await?;
+        Ok(found
+            .episodes
+            .into_iter()
+            .next()
+            .map(|(show, season, number)| (CatalogRef::new(Provider::Tmdb, show), season, number)))
+    }
+
+    /// A TMDB show's ids in other databases (TVDB, IMDb), its own with
+    /// them.
+    pub async fn tmdb_show_ids(&self, id: &str) -> Result<ExternalIds> {
+        tmdb::show_ids(self, id.trim()).await
     }
 
     /// Finds the catalogue show an imported title is: by its ids first,

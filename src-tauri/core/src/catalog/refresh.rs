@@ -28,6 +28,15 @@ pub fn refresh_source(entry: &Entry) -> Option<CatalogRef> {
             .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
             .map(str::to_string)
     };
+    if entry.title.facts.kind == crate::model::Kind::Film {
+        // TVmaze lists no films; TMDB numbers its films apart from shows,
+        // and a film's TMDB id is kept as `movie/603`.
+        let tmdb = ids.tmdb.as_deref().map(str::trim);
+        let id = tmdb.map(|t| t.strip_prefix(super::tmdb::FILM).unwrap_or(t));
+        return id
+            .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+            .map(CatalogRef::tmdb_film);
+    }
     clean(&ids.tvmaze)
         .map(|id| CatalogRef::new(Provider::Tvmaze, id))
         .or_else(|| clean(&ids.tmdb).map(|id| CatalogRef::new(Provider::Tmdb, id)))

@@ -71,6 +71,84 @@ struct Named {
     name: String,
 }
 
+/// One row of `/search/movie`.
+#[derive(Debug, Deserialize)]
+struct FilmHit {
+    id: u64,
+    title: Option<String>,
+    original_title: Option<String>,
+    release_date: Option<String>,
+    #[serde(default)]
+    origin_country: Vec<String>,
+    poster_path: Option<String>,
+    overview: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FilmPage {
+    results: Vec<FilmHit>,
+}
+
+/// `/movie/{id}`.
+#[derive(Debug, Deserialize)]
+struct Film {
+    id: u64,
+    title: String,
+    original_title: Option<String>,
+    release_date: Option<String>,
+    #[serde(default)]
+    origin_country: Vec<String>,
+    #[serde(default)]
+    production_countries: Vec<Country>,
+    original_language: Option<String>,
+    #[serde(default)]
+    genres: Vec<Named>,
+    runtime: Option<u32>,
+    overview: Option<String>,
+    poster_path: Option<String>,
+    imdb_id: Option<String>,
+    credits: Option<Credits>,
+    #[serde(rename = "watch/providers")]
+    watch_providers: Option<WatchProviders>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Country {
+    iso_3166_1: String,
+}
+
+/// `/find/{id}`: what carries an id of another database.
+#[derive(Debug, Deserialize)]
+struct FindPage {
+    #[serde(default)]
+    movie_results: Vec<IdOnly>,
+    #[serde(default)]
+    tv_results: Vec<IdOnly>,
+    #[serde(default)]
+    tv_episode_results: Vec<FoundEpisodeHit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct IdOnly {
+    id: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct FoundEpisodeHit {
+    show_id: u64,
+    season_number: Option<u32>,
+    episode_number: Option<u32>,
+}
+
+/// What TMDB's `/find` says carries an IMDb or TVDB id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Found {
+    pub films: Vec<String>,
+    pub shows: Vec<String>,
+    /// (TMDB show id, season, number).
+    pub episodes: Vec<(String, u32, u32)>,
+}
+
 #[derive(Debug, Deserialize)]
 struct LastEpisode {
     runtime: Option<u32>,
@@ -296,8 +374,13 @@ pub(super) async fn search(catalog: &Catalog, query: &str) -> Result<Vec<SearchR
         .collect())
 }
 
+/// A show's details, or a film's for an id written `movie/603`.
 pub(super) async fn details(catalog: &Catalog, id: &str) -> Result<Details> {
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some(film) = id.strip_prefix(FILM).filter(|f| digits(f)) {
+        return film_details(catalog, film).await;
+    }
+    if !digits(id) {
         return Err(Error::invalid(format!("'{id}' is not a TMDB show id")));
     }
     let auth = auth(catalog)?;
@@ -326,6 +409,177 @@ pub(super) async fn details(catalog: &Catalog, id: &str) -> Result<Details> {
     let mut details = to_details(catalog, show);
     details.episodes = episodes(catalog, id, &seasons, &auth).await?;
     Ok(details)
+}
+
+/// The prefix of a TMDB film's id in a [`super::CatalogRef`]: TMDB numbers
+/// films and shows separately, so `tmdb:603` is a show and
+/// `tmdb:movie/603` a film.
+pub(super) const FILM: &str = "movie/";
+
+/// Films whose title matches `query`, best first.
+pub(super) async fn search_films(catalog: &Catalog, query: &str) -> Result<Vec<SearchResult>> {
+    let auth = auth(catalog)?;
+    let url = format!(
+        "{}/search/movie?query={}&include_adult=false",
+        base(catalog),
+        encode(query)
+    );
+    let (url, opts) = authorised(url, &auth);
+    let (status, body, html) = catalog.fetch(&url, opts).await?;
+    if !(200..300).contains(&status) {
+        return Err(status_error(status, &body, "search results", opts.secret));
+    }
+    let page: FilmPage = parse_json(SERVICE, &body, html, "a film list")?;
+    Ok(page
+        .results
+        .into_iter()
+        .filter_map(|h| {
+            let name = non_empty(h.title.as_deref()).or(non_empty(h.original_title.as_deref()))?;
+            let original = non_empty(h.original_title.as_deref()).filter(|o| *o != name);
+            Some(SearchResult {
+                provider: Provider::Tmdb,
+                provider_id: format!("{FILM}{}", h.id),
+                original_name: original,
+                year: year_of(h.release_date.as_deref()),
+                country: first_country(&h.origin_country),
+                network: None,
+                kind: Kind::Film,
+                poster_thumb_url: image(catalog, "w342", h.poster_path.as_deref()),
+                summary: non_empty(h.overview.as_deref()),
+                name,
+            })
+        })
+        .collect())
+}
+
+/// Facts, people and providers of one film.
+async fn film_details(catalog: &Catalog, id: &str) -> Result<Details> {
+    let auth = auth(catalog)?;
+    let url = format!(
+        "{}/movie/{id}?append_to_response=credits,watch/providers",
+        base(catalog)
+    );
+    let (url, opts) = authorised(url, &auth);
+    let (status, body, html) = catalog.fetch(&url, opts).await?;
+    if !(200..300).contains(&status) {
+        return Err(status_error(
+            status,
+            &body,
+            &format!("film with id {id}"),
+            opts.secret,
+        ));
+    }
+    let film: Film = parse_json(SERVICE, &body, html, "a film")?;
+    let name = film.title.trim().to_string();
+    let mut countries = film.origin_country.clone();
+    countries.extend(
+        film.production_countries
+            .iter()
+            .map(|c| c.iso_3166_1.clone()),
+    );
+    let facts = TitleFacts {
+        kind: Kind::Film,
+        original_name: non_empty(film.original_title.as_deref()).filter(|o| *o != name),
+        year: year_of(film.release_date.as_deref()),
+        country: first_country(&countries),
+        language: language(film.original_language.as_deref()),
+        network: None,
+        genres: film
+            .genres
+            .iter()
+            .map(|g| g.name.trim().to_string())
+            .collect(),
+        seasons: None,
+        episodes: None,
+        runtime_minutes: film.runtime.filter(|&m| m > 0),
+        airing: None,
+        synopsis: non_empty(film.overview.as_deref()),
+        poster_url: image(catalog, "w780", film.poster_path.as_deref()),
+        people: people(&film.credits.unwrap_or_default(), &[]),
+        external_ids: ExternalIds {
+            // As every importer keeps a film's: TMDB numbers films apart
+            // from shows.
+            tmdb: Some(format!("{FILM}{}", film.id)),
+            imdb: non_empty(film.imdb_id.as_deref()),
+            ..Default::default()
+        },
+        name,
+    };
+    Ok(Details {
+        facts,
+        episodes: Vec::new(),
+        poster_url: image(catalog, "original", film.poster_path.as_deref()),
+        providers: film
+            .watch_providers
+            .map(|w| providers(&w))
+            .unwrap_or_default(),
+        catalog_updated: None,
+    })
+}
+
+/// What TMDB has under an id of another database: `source` is
+/// `imdb_id` or `tvdb_id`.
+pub(super) async fn find(catalog: &Catalog, source: &str, id: &str) -> Result<Found> {
+    let auth = auth(catalog)?;
+    let url = format!(
+        "{}/find/{}?external_source={source}",
+        base(catalog),
+        encode(id)
+    );
+    let (url, opts) = authorised(url, &auth);
+    let (status, body, html) = catalog.fetch(&url, opts).await?;
+    if !(200..300).contains(&status) {
+        return Err(status_error(
+            status,
+            &body,
+            &format!("title with the id {id}"),
+            opts.secret,
+        ));
+    }
+    let page: FindPage = parse_json(SERVICE, &body, html, "a list of titles")?;
+    Ok(Found {
+        films: page
+            .movie_results
+            .iter()
+            .map(|h| h.id.to_string())
+            .collect(),
+        shows: page.tv_results.iter().map(|h| h.id.to_string()).collect(),
+        episodes: page
+            .tv_episode_results
+            .iter()
+            .filter_map(|e| {
+                Some((
+                    e.show_id.to_string(),
+                    e.season_number?,
+                    e.episode_number.filter(|&n| n > 0)?,
+                ))
+            })
+            .collect(),
+    })
+}
+
+/// A show's ids in other databases (`/tv/{id}/external_ids`), its TMDB
+/// id among them.
+pub(super) async fn show_ids(catalog: &Catalog, id: &str) -> Result<ExternalIds> {
+    let auth = auth(catalog)?;
+    let url = format!("{}/tv/{id}/external_ids", base(catalog));
+    let (url, opts) = authorised(url, &auth);
+    let (status, body, html) = catalog.fetch(&url, opts).await?;
+    if !(200..300).contains(&status) {
+        return Err(status_error(
+            status,
+            &body,
+            &format!("show with id {id}"),
+            opts.secret,
+        ));
+    }
+    let ids: Ids = parse_json(SERVICE, &body, html, "a show's ids")?;
+    Ok(ExternalIds {
+        tmdb: Some(id.to_string()),
+        imdb: non_empty(ids.imdb_id.as_deref()),
+        tvdb: ids.tvdb_id.map(|v| v.to_string()),
+        ..Default::default()
+    })
 }
 
 /// Most seasons whose episode lists are fetched (one request each): a
@@ -382,8 +636,9 @@ fn airing(status: Option<&str>) -> Option<Airing> {
     }
 }
 
-fn to_details(catalog: &Catalog, show: Show) -> Details {
-    let credits = show.credits.unwrap_or_default();
+/// Directors, writers (TMDB's "created by" when the crew names none) and
+/// the first of the cast.
+fn people(credits: &Credits, created_by: &[Named]) -> Vec<Person> {
     let mut people: Vec<Person> = Vec::new();
     let mut add = |name: &str, role: Role, character: Option<String>| {
         let name = name.trim();
@@ -412,13 +667,25 @@ fn to_details(catalog: &Catalog, show: Show) -> Details {
             Some("Writer") | Some("Screenplay") | Some("Teleplay")
         )
     }) {
-        for c in &show.created_by {
+        for c in created_by {
             add(&c.name, Role::Writer, None);
         }
     }
     for c in credits.cast.iter().take(MAX_CAST) {
         add(&c.name, Role::Cast, non_empty(c.character.as_deref()));
     }
+    people
+}
+
+/// An ISO 639-1 code as TMDB writes it.
+fn language(code: Option<&str>) -> Option<String> {
+    non_empty(code)
+        .filter(|l| l.len() == 2)
+        .map(|l| l.to_ascii_lowercase())
+}
+
+fn to_details(catalog: &Catalog, show: Show) -> Details {
+    let people = people(&show.credits.unwrap_or_default(), &show.created_by);
     let ids = show.external_ids.as_ref();
     let name = show.name.trim().to_string();
     let facts = TitleFacts {
@@ -429,9 +696,7 @@ fn to_details(catalog: &Catalog, show: Show) -> Details {
         original_name: non_empty(show.original_name.as_deref()).filter(|o| *o != name),
         year: year_of(show.first_air_date.as_deref()),
         country: first_country(&show.origin_country),
-        language: non_empty(show.original_language.as_deref())
-            .filter(|l| l.len() == 2)
-            .map(|l| l.to_ascii_lowercase()),
+        language: language(show.original_language.as_deref()),
         network: show.networks.first().and_then(|n| non_empty(Some(&n.name))),
         genres: show
             .genres

@@ -21,6 +21,24 @@ pub struct Incoming {
     /// Platforms the file knows, in its order.
     pub platforms: Vec<IncomingPlatform>,
     pub entries: Vec<IncomingEntry>,
+    /// Watched episodes the file names only by a catalogue's episode id,
+    /// with no show beside them (TV Time's oldest exports).
+    pub loose: Vec<LooseWatch>,
+}
+
+/// A watched episode known only by a catalogue's own episode id (TVDB),
+/// not by its show: kept as it is until a catalogue says which show and
+/// episode it is, then placed in that show's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LooseWatch {
+    /// `tvdb`.
+    pub provider: String,
+    pub id: String,
+    /// 0: the first time through; N: the Nth rewatch.
+    pub rewatch: u32,
+    pub when: WatchedWhen,
+    /// The day in the viewer's zone, when known.
+    pub day: Option<NaiveDate>,
 }
 
 /// A platform named in a file.
@@ -142,6 +160,11 @@ pub struct ImportReport {
     /// Episode watches the library did not have (the added entries' and
     /// the updated ones').
     pub episodes: usize,
+    /// Of the file's episode watches known only by a catalogue episode id
+    /// (no show named), those the library did not have: they wait to be
+    /// placed under their shows by matching.
+    #[serde(default)]
+    pub loose_episodes: usize,
     pub items: Vec<ImportItem>,
     /// The format read (`letterboxd`, `trakt`…), when known.
     pub format: Option<String>,

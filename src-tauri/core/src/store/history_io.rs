@@ -16,7 +16,7 @@ use super::history::{
 use super::Library;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::model::{EpisodeRef, IncomingEpisode, IncomingWatch, WatchedWhen};
+use crate::model::{EpisodeRef, IncomingEpisode, IncomingWatch, LooseWatch, WatchedWhen};
 use crate::rating::Rating;
 use crate::text;
 
@@ -169,17 +169,7 @@ pub(crate) fn write_history(
                 "an episode's note is longer than {MAX_NOTE_CHARS} characters"
             )));
         }
-        let (on, at) = match w.when {
-            WatchedWhen::Unknown => (w.day, None),
-            WatchedWhen::On(d) => (Some(d), None),
-            WatchedWhen::At(t) => (
-                Some(
-                    w.day
-                        .unwrap_or_else(|| t.with_timezone(&clock.tz()).date_naive()),
-                ),
-                Some(stamp(t)),
-            ),
-        };
+        let (on, at) = day_and_stamp(&w.when, w.day, clock);
         let rating = w.rating.map(Rating::get);
         // Waiting for a number: by its name, or by a catalogue's id.
         let (season, name, provider, id) = match &w.episode {
@@ -210,6 +200,60 @@ pub(crate) fn write_history(
     let added = count_all(tx, entry_id)?.saturating_sub(if replace { 0 } else { before });
     list_arrived(tx, entry_id)?;
     Ok(added)
+}
+
+/// Keeps a file's watches known only by a catalogue episode id, with no
+/// show, until matching places them; one already kept gains a day it
+/// lacked. Returns how many the library did not have.
+pub(crate) fn write_loose(
+    tx: &Transaction,
+    watches: &[LooseWatch],
+    clock: &Clock,
+) -> Result<usize> {
+    if watches.is_empty() {
+        return Ok(0);
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO loose_watches (provider, external_id, rewatch, watched_on, watched_at,
+                 recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (provider, external_id, rewatch) DO UPDATE SET
+             watched_on = coalesce(watched_on, excluded.watched_on),
+             watched_at = coalesce(watched_at, excluded.watched_at)
+         WHERE watched_on IS NULL AND excluded.watched_on IS NOT NULL
+            OR watched_at IS NULL AND excluded.watched_at IS NOT NULL",
+    )?;
+    let count = |tx: &Transaction| -> Result<usize> {
+        Ok(tx.query_row("SELECT count(*) FROM loose_watches", [], |r| r.get(0))?)
+    };
+    let before = count(tx)?;
+    let now = stamp(Utc::now());
+    for w in watches {
+        let (provider, id) = (w.provider.trim(), w.id.trim());
+        if provider.is_empty() || id.is_empty() {
+            return Err(Error::invalid("an episode watch names no episode"));
+        }
+        let (on, at) = day_and_stamp(&w.when, w.day, clock);
+        stmt.execute(params![provider, id, w.rewatch, on, at, now])?;
+    }
+    Ok(count(tx)? - before)
+}
+
+/// The day a watch is filed under (the viewer's day of its instant, when
+/// the file gives no day) and its instant as stored.
+fn day_and_stamp(
+    when: &WatchedWhen,
+    day: Option<NaiveDate>,
+    clock: &Clock,
+) -> (Option<NaiveDate>, Option<String>) {
+    match when {
+        WatchedWhen::Unknown => (day, None),
+        WatchedWhen::On(d) => (Some(*d), None),
+        WatchedWhen::At(t) => (
+            Some(day.unwrap_or_else(|| t.with_timezone(&clock.tz()).date_naive())),
+            Some(stamp(*t)),
+        ),
+    }
 }
 
 /// When an entry's title gets (or renews) its episode list: the watches

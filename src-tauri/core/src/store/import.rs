@@ -178,6 +178,12 @@ pub(crate) fn entry_by_external_ids(tx: &Transaction, ids: &ExternalIds) -> Resu
 /// Adds a platform by name unless one (in any case) exists; a file's
 /// "I subscribe" only ever turns the flag on, never off. True when it
 /// changed the library.
+/// Keeps the file's watches that name no show (see
+/// [`history_io::write_loose`]); how many are new.
+pub(crate) fn write_loose(tx: &Transaction, watches: &[crate::model::LooseWatch]) -> Result<usize> {
+    history_io::write_loose(tx, watches, &Clock::system())
+}
+
 pub(crate) fn ensure_platform(tx: &Transaction, name: &str, subscribed: bool) -> Result<bool> {
     let name = name.trim();
     if name.is_empty() {

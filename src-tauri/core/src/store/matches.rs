@@ -1,7 +1,7 @@
 //! Entries waiting for a catalogue match (imported rows with no TVmaze or
 //! TMDB id): the *Needs a match* list, how each try ended, and attaching
-//! the show a match found. Films are left out: the catalogues Watchlog
-//! reads list shows.
+//! the show or film a match found. A film counts as matched with a TMDB
+//! id (TVmaze lists no films; a TVmaze id on a film is someone's mistake).
 
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension};
@@ -10,15 +10,17 @@ use super::history::{parse_stamp, stamp};
 use super::Library;
 use crate::catalog::{Details, MatchState, SearchResult, Unmatched};
 use crate::error::{Error, Result};
-use crate::model::Entry;
+use crate::model::{Entry, EpisodeRef, ExternalIds};
 
-/// Shows whose title holds neither a TVmaze nor a TMDB id.
+/// Shows whose title holds neither a TVmaze nor a TMDB id, and films
+/// without a TMDB id.
 const UNMATCHED: &str = "
     FROM entries e JOIN titles t ON t.id = e.title_id
     LEFT JOIN match_state m ON m.entry_id = e.id
-    WHERE t.kind <> 'film' AND NOT EXISTS (
+    WHERE NOT EXISTS (
         SELECT 1 FROM external_ids x
-        WHERE x.title_id = t.id AND x.provider IN ('tvmaze', 'tmdb'))";
+        WHERE x.title_id = t.id
+          AND x.provider IN ('tmdb', CASE WHEN t.kind = 'film' THEN 'tmdb' ELSE 'tvmaze' END))";
 
 impl Library {
     /// The shows with no catalogue id: waiting first, then those that need
@@ -57,7 +59,7 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Whether the entry is a show still without a catalogue id.
+    /// Whether the entry is a show or film still without a catalogue id.
     pub fn is_unmatched(&self, entry_id: i64) -> Result<bool> {
         Ok(self
             .conn
@@ -111,5 +113,186 @@ impl Library {
         self.conn
             .execute("DELETE FROM match_state WHERE entry_id = ?1", [entry_id])?;
         Ok(entry)
+    }
+}
+
+/// Watched episodes known by a catalogue's episode id alone, waiting to be
+/// placed: those with no show (`loose_watches`) and those under a known
+/// entry waiting for a number (`pending_watches`).
+impl Library {
+    /// The episode ids of `provider` (`tvdb`) such watches wait on, each
+    /// once, leaving out those a catalogue could not place before (they
+    /// stay kept, and are not asked about again and again).
+    pub fn waiting_episode_ids(&self, provider: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT external_id FROM loose_watches
+             WHERE provider = ?1 AND tried_at IS NULL AND placed_at IS NULL
+             UNION
+             SELECT external_id FROM pending_watches
+             WHERE provider = ?1 AND name IS NULL AND tried_at IS NULL
+             ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([provider], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every watch still waiting on a catalogue episode id, tried or not.
+    pub fn waiting_episode_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM loose_watches WHERE placed_at IS NULL)
+                  + (SELECT count(*) FROM pending_watches WHERE name IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Places the watches of the episode `provider`/`id` now known to be
+    /// `episode` of the show with `show` ids: those under a known entry go
+    /// into its history, the loose ones into the history of the entry
+    /// holding one of `show`'s ids (rewatch N into the entry's Nth rewatch,
+    /// made when missing), and are marked placed. Loose ones with no such
+    /// entry are marked tried and kept. One transaction; returns the
+    /// entries whose history changed.
+    pub fn place_episode(
+        &mut self,
+        provider: &str,
+        id: &str,
+        show: &ExternalIds,
+        episode: EpisodeRef,
+    ) -> Result<Vec<i64>> {
+        if episode.number == 0 {
+            return Err(Error::invalid("episodes are numbered from 1"));
+        }
+        let tx = self.conn.transaction()?;
+        let mut changed = Vec::new();
+        // Under a known entry.
+        let pending: Vec<(i64, i64, Option<i64>)> = tx
+            .prepare_cached(
+                "SELECT id, entry_id, viewing_id FROM pending_watches
+                 WHERE provider = ?1 AND external_id = ?2 AND name IS NULL",
+            )?
+            .query_map(params![provider, id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (row, entry_id, viewing) in pending {
+            tx.execute(
+                &format!("{PLACE}, rating, note FROM pending_watches WHERE id = ?1 {ON_PLACED}"),
+                params![row, entry_id, viewing, episode.season, episode.number],
+            )?;
+            tx.execute("DELETE FROM pending_watches WHERE id = ?1", [row])?;
+            if !changed.contains(&entry_id) {
+                changed.push(entry_id);
+            }
+        }
+        // Loose: under the show's entry, if the library has it.
+        let loose: Vec<(i64, u32, Option<String>)> = tx
+            .prepare_cached(
+                "SELECT id, rewatch, watched_on FROM loose_watches
+                 WHERE provider = ?1 AND external_id = ?2 AND placed_at IS NULL
+                 ORDER BY rewatch",
+            )?
+            .query_map(params![provider, id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        if !loose.is_empty() {
+            match super::entries::find_by_external_ids(&tx, show)? {
+                None => {
+                    tx.execute(
+                        "UPDATE loose_watches SET tried_at = ?3
+                         WHERE provider = ?1 AND external_id = ?2 AND placed_at IS NULL",
+                        params![provider, id, stamp(Utc::now())],
+                    )?;
+                }
+                Some(entry_id) => {
+                    for (row, rewatch, day) in loose {
+                        let viewing = match rewatch {
+                            0 => None,
+                            n => Some(rewatch_viewing(&tx, entry_id, n, day.as_deref())?),
+                        };
+                        tx.execute(
+                            &format!(
+                                "{PLACE}, NULL, NULL FROM loose_watches WHERE id = ?1 {ON_PLACED}"
+                            ),
+                            params![row, entry_id, viewing, episode.season, episode.number],
+                        )?;
+                        tx.execute(
+                            "UPDATE loose_watches SET placed_at = ?2 WHERE id = ?1",
+                            params![row, stamp(Utc::now())],
+                        )?;
+                    }
+                    if !changed.contains(&entry_id) {
+                        changed.push(entry_id);
+                    }
+                }
+            }
+        }
+        for &entry_id in &changed {
+            super::history_io::list_arrived(&tx, entry_id)?;
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// Marks the watches waiting on `provider`/`id` as tried: the
+    /// catalogue does not know that episode. They stay kept.
+    pub fn episode_not_found(&mut self, provider: &str, id: &str) -> Result<()> {
+        let now = stamp(Utc::now());
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE loose_watches SET tried_at = ?3
+             WHERE provider = ?1 AND external_id = ?2 AND placed_at IS NULL",
+            params![provider, id, now],
+        )?;
+        tx.execute(
+            "UPDATE pending_watches SET tried_at = ?3
+             WHERE provider = ?1 AND external_id = ?2 AND name IS NULL",
+            params![provider, id, now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Copies one waiting watch (`?1`, from the table the caller names) into
+/// entry `?2`'s history as `?4`/`?5`, in viewing `?3`; the caller adds
+/// the rating and note columns and the table.
+const PLACE: &str = "
+    INSERT INTO episode_watches (entry_id, viewing_id, season, number, watched_on,
+             watched_at, platform_id, recorded_at, rating, note)
+    SELECT ?2, ?3, ?4, ?5, watched_on, watched_at,
+           (SELECT platform_id FROM entries WHERE id = ?2), recorded_at";
+
+/// A watch the history has already keeps it, taking a day it lacked.
+const ON_PLACED: &str = "
+    ON CONFLICT (entry_id, coalesce(viewing_id, 0), season, number) DO UPDATE SET
+        watched_on = coalesce(watched_on, excluded.watched_on),
+        watched_at = coalesce(watched_at, excluded.watched_at)";
+
+/// The entry's `n`th rewatch (in the order [`Library::entry`] lists
+/// them), made — with the missing ones before it — when the entry has
+/// fewer, started on `day`.
+fn rewatch_viewing(
+    tx: &rusqlite::Transaction,
+    entry_id: i64,
+    n: u32,
+    day: Option<&str>,
+) -> Result<i64> {
+    loop {
+        let ids: Vec<i64> = tx
+            .prepare_cached(
+                "SELECT id FROM viewings WHERE entry_id = ?1
+                 ORDER BY coalesce(started_on, finished_on), id",
+            )?
+            .query_map([entry_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some(&id) = ids.get(n as usize - 1) {
+            return Ok(id);
+        }
+        tx.execute(
+            "INSERT INTO viewings (entry_id, started_on) VALUES (?1, ?2)",
+            params![entry_id, day],
+        )?;
     }
 }

@@ -431,6 +431,32 @@ WHERE title_id IN (SELECT title_id FROM episodes)
 CREATE INDEX entries_next_airs ON entries(status, next_airs);
 "#;
 
+/// `loose_watches` keeps the watched episodes a file names by a
+/// catalogue's episode id alone, with no show (TV Time's oldest exports
+/// write only TVDB episode ids): nothing says which entry they belong to
+/// until a catalogue is asked, so they wait here, and matching moves each
+/// into its show's history. `rewatch` is 0 for the first time through, N
+/// for the Nth rewatch; `tried_at` is when a catalogue last could not
+/// place it (the same for the watches `pending_watches` keeps by a
+/// catalogue id under a known entry); `placed_at` when it went into a
+/// history: the row stays, so importing the same file again does not
+/// bring it back as waiting.
+const V9: &str = r#"
+ALTER TABLE pending_watches ADD COLUMN tried_at TEXT;
+CREATE TABLE loose_watches (
+    id          INTEGER PRIMARY KEY,
+    provider    TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    rewatch     INTEGER NOT NULL DEFAULT 0 CHECK (rewatch >= 0),
+    watched_on  TEXT,
+    watched_at  TEXT,
+    recorded_at TEXT NOT NULL,
+    tried_at    TEXT,
+    placed_at   TEXT,
+    UNIQUE (provider, external_id, rewatch)
+);
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -442,11 +468,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V6),
         M::up(V7),
         M::up(V8),
+        M::up(V9),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 8;
+pub const LATEST_VERSION: i64 = 9;
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 import type { Provider } from "./Provider";
 
 /**
- * One show in one catalogue: `tvmaze:123`, `tmdb:456`.
+ * One show in one catalogue: `tvmaze:123`, `tmdb:456`; or one film in
+ * TMDB, which numbers films apart from shows: `tmdb:movie/603`.
  */
 export type CatalogRef = { provider: Provider, id: string, };

@@ -21,7 +21,13 @@ skipped: number,
  * Episode watches the library did not have (the added entries' and
  * the updated ones').
  */
-episodes: number, items: Array<ImportItem>, 
+episodes: number, 
+/**
+ * Of the file's episode watches known only by a catalogue episode id
+ * (no show named), those the library did not have: they wait to be
+ * placed under their shows by matching.
+ */
+loose_episodes: number, items: Array<ImportItem>, 
 /**
  * The format read (`letterboxd`, `trakt`…), when known.
  */

@@ -12,4 +12,19 @@ cancelled: boolean,
 /**
  * The catalogue could not be reached; entries not reached still wait.
  */
-offline: boolean, titles: Array<MatchedTitle>, };
+offline: boolean, 
+/**
+ * Films left waiting because only TMDB lists films and no TMDB key is
+ * set.
+ */
+films_need_key: number, 
+/**
+ * Watched episodes known by a TVDB episode id alone, placed in their
+ * shows' histories (TMDB told which show and episode each is).
+ */
+episodes_placed: number, 
+/**
+ * Such watches still waiting: TMDB does not know the episode, its
+ * show is not in the library, or there is no TMDB key to ask.
+ */
+episodes_waiting: number, titles: Array<MatchedTitle>, };

@@ -369,10 +369,11 @@ fn plan(
         };
         report.items.push(item);
     }
+    report.loose_episodes = raw::write_loose(tx, &incoming.loose)?;
     if let Some(p) = opts.progress {
         p(total, total);
     }
-    let changed = platforms_changed || report.added + report.updated > 0;
+    let changed = platforms_changed || report.added + report.updated + report.loose_episodes > 0;
     Ok((report, changed))
 }
 

@@ -38,7 +38,8 @@
 //! Ids may be written as floats (`6.901475e+06`) and are read exactly.
 //! Watches known only by a TVDB *episode* id cannot be tied to a show
 //! without a catalogue; where no show is named beside them they are
-//! counted in the notes, not imported. A row that cannot be read (a broken
+//! imported as loose watches ([`LooseWatch`]), which matching places
+//! under their shows once TMDB says which show each is. A row that cannot be read (a broken
 //! date or id) is left out with its file, line and reason, and the rest is
 //! imported; a known file whose columns are not the ones Watchlog reads
 //! (another version of the export) refuses the import, naming the file.
@@ -52,7 +53,7 @@ use super::input::{csv_files, left_out, Cells, SourceFile, Table};
 use crate::error::{Error, Result};
 use crate::model::{
     EntryFields, EpisodeRef, ExternalIds, IncomingEntry, IncomingEpisode, IncomingWatch, Kind,
-    ParsedExport, Status, TitleFacts, ViewingDetails, WatchedWhen, MAX_TAG_CHARS,
+    LooseWatch, ParsedExport, Status, TitleFacts, ViewingDetails, WatchedWhen, MAX_TAG_CHARS,
 };
 
 /// The tables of seen episodes named by show name and numbers (or, in the
@@ -295,9 +296,9 @@ struct Reader {
     named_zone: Option<Tz>,
     /// (wall clock, offset) where a row gave both.
     pairs: Vec<(NaiveDateTime, i64)>,
-    /// Watches known only by a TVDB episode id, with no show beside them.
-    unattached: usize,
-    unattached_rewatches: usize,
+    /// Watches known only by a TVDB episode id, with no show beside them:
+    /// when each was watched, by episode id and rewatch number.
+    unattached: BTreeMap<(String, u32), Option<Stamp>>,
     unattached_files: Vec<String>,
     /// Files left out for a stated reason.
     reasons: Vec<String>,
@@ -905,24 +906,31 @@ impl Reader {
             )));
         }
         if !named {
-            // TVDB episode ids alone: no show to put them under until a
-            // catalogue tells which show each belongs to.
-            let mut n = 0usize;
-            self.rows(&t, &["episode_id"], |_, c| {
-                id(c, "episode_id")?
+            // TVDB episode ids alone: kept as they are until a catalogue
+            // tells which show each belongs to.
+            self.rows(&t, &["episode_id"], |r, c| {
+                let episode = id(c, "episode_id")?
                     .ok_or_else(|| c.bad("episode_id", "a watched episode without its id"))?;
-                n += if rewatched {
-                    number(c, &["cpt"])?.unwrap_or(1).max(1) as usize
+                let when = r.stamp(c, "created_at", None)?;
+                let times = if rewatched {
+                    number(c, &["cpt"])?.unwrap_or(1).clamp(1, 100)
                 } else {
                     1
                 };
+                for k in 0..times {
+                    let rewatch = if rewatched { k + 1 } else { 0 };
+                    // Told twice: the earlier time.
+                    let slot = r
+                        .unattached
+                        .entry((episode.clone(), rewatch))
+                        .or_insert(when);
+                    *slot = match (*slot, when) {
+                        (Some(a), Some(b)) => Some(a.join(&b)),
+                        (a, b) => a.or(b),
+                    };
+                }
                 Ok(())
             });
-            if rewatched {
-                self.unattached_rewatches += n;
-            } else {
-                self.unattached += n;
-            }
             self.unattached_files.push(f.name.clone());
             return Ok(());
         }
@@ -991,14 +999,33 @@ impl Reader {
                 "{placeholders} shows are known only by their TVDB ids (this export does not name them); they are named \"TVDB <id>\" until a catalogue match gives them their names"
             ));
         }
-        if self.unattached > 0 || self.unattached_rewatches > 0 {
+        if !self.unattached.is_empty() {
+            let rewatches = self.unattached.keys().filter(|(_, r)| *r > 0).count();
             notes.push(format!(
-                "{} watched episodes and {} rewatches ({}) name only TVDB episode ids, which do not say which show they belong to; they were not imported. They need the catalogue match, which can tell each episode's show: keep the export to import them then",
-                self.unattached,
-                self.unattached_rewatches,
+                "{} watched episodes and {} rewatches ({}) name only TVDB episode ids, which do not say which show they belong to; they are kept, and matching places each under its show once TMDB tells which show it is (a TMDB key is needed)",
+                self.unattached.len() - rewatches,
+                rewatches,
                 self.unattached_files.join(", ")
             ));
         }
+        let loose = std::mem::take(&mut self.unattached)
+            .into_iter()
+            .map(|((id, rewatch), stamp)| {
+                let at = stamp.as_ref().and_then(|st| zone.instant(st));
+                let day = stamp.as_ref().and_then(|st| zone.day(st));
+                LooseWatch {
+                    provider: "tvdb".into(),
+                    id,
+                    rewatch,
+                    when: match at {
+                        Some(t) => WatchedWhen::At(t),
+                        None => day.map_or(WatchedWhen::Unknown, WatchedWhen::On),
+                    },
+                    day,
+                }
+            })
+            .collect();
+        self.parsed.incoming.loose = loose;
         for name in &left {
             let base = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
             let why = if base.contains("vote") {

@@ -79,8 +79,8 @@ pub fn parse_str(text: &str) -> Result<Incoming> {
         entries.push(row.entry()?);
     }
     Ok(Incoming {
-        platforms: Vec::new(),
         entries,
+        ..Default::default()
     })
 }
 

@@ -110,5 +110,6 @@ pub fn parse_str(text: &str) -> Result<Incoming> {
             })
             .collect(),
         entries,
+        ..Default::default()
     })
 }
