@@ -127,6 +127,10 @@ impl Library {
         // A file larger than this is read the usual way past it.
         self.conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         self.conn.busy_handler(Some(wait_for_writer))?;
+        // An import reuses a score of prepared statements per row (titles,
+        // entries, tags, ids, search rows); the default cache of 16 would
+        // evict and prepare them again on every row.
+        self.conn.set_prepared_statement_cache_capacity(64);
         // Every write transaction takes the write lock when it begins. A
         // deferred one that reads first and then writes cannot wait for
         // another writer in WAL mode: SQLite fails it at once with "database
