@@ -1459,3 +1459,234 @@ fn a_preview_runs_while_the_other_face_holds_the_write_lock() {
     other.execute_batch("COMMIT").unwrap();
     assert!(all(&l.lib).is_empty(), "nothing was written");
 }
+
+// ------------------------------------------------------- bulk writing
+
+/// Every row of an FTS5 index as `fts5vocab` lists it: (term, entry,
+/// column, offset), read on a connection of the test's own (the vocabulary
+/// table is a temporary one, so the file is not changed).
+fn index_rows(db: &Path, index: &str) -> Vec<(String, i64, String, i64)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, '{index}', 'instance')"
+    ))
+    .unwrap();
+    let rows = conn
+        .prepare("SELECT term, doc, col, offset FROM temp.vocab ORDER BY 1, 2, 3, 4")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    conn.execute_batch(&format!(
+        "INSERT INTO {index} ({index}) VALUES ('integrity-check')"
+    ))
+    .unwrap_or_else(|e| panic!("{index} fails its integrity check: {e}"));
+    rows
+}
+
+fn assert_same_indexes(per_row: &Path, bulk: &Path, when: &str) {
+    for index in ["entry_search", "entry_words"] {
+        let want = index_rows(per_row, index);
+        let got = index_rows(bulk, index);
+        assert!(want.len() > 100, "{index} holds the sample ({when})");
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "{index}: as many terms written in bulk as entry by entry ({when})"
+        );
+        assert!(
+            got == want,
+            "{index}: the bulk import indexed other terms than the editor ({when}): first difference {:?}",
+            got.iter().zip(&want).find(|(a, b)| a != b)
+        );
+    }
+}
+
+fn export_json(lib: &Library) -> Vec<SourceFile> {
+    let mut bytes = Vec::new();
+    watchlog_core::transfer::export(
+        lib,
+        watchlog_core::transfer::ExportFormat::WatchlogJson,
+        &Default::default(),
+        &mut bytes,
+    )
+    .unwrap();
+    vec![SourceFile {
+        name: "library.json".into(),
+        bytes,
+    }]
+}
+
+/// An import writes the search rows of what it adds and changes in bulk at
+/// the end; both indexes must hold exactly what the editor's entry-by-entry
+/// indexing holds for the same entries: Hangul, kana and accented names,
+/// people, reviews and notes, after adding and after replacing.
+#[test]
+fn indexes_written_in_bulk_equal_those_written_entry_by_entry() {
+    let mut editor = new_lib();
+    editor.lib.load_sample().unwrap();
+    for (name, original, notes) in [
+        (
+            "Pokémon: Mewtwo Strikes Back",
+            "ミュウツーの逆襲",
+            "Rewatched with my nephew",
+        ),
+        (
+            "Reply 1994",
+            "응답하라 1994",
+            "Sinchon, 1994; don't skip episode 9",
+        ),
+        ("Nirvana in Fire", "琅琊榜", "Éclat — a slow, patient plot"),
+    ] {
+        let id = editor
+            .lib
+            .add_entry(&watchlog_core::NewEntry {
+                title: watchlog_core::TitleFacts {
+                    kind: Kind::Series,
+                    name: name.into(),
+                    original_name: Some(original.into()),
+                    ..Default::default()
+                },
+                fields: Default::default(),
+            })
+            .unwrap();
+        editor
+            .lib
+            .update_entry(
+                id,
+                &watchlog_core::EntryPatch {
+                    notes: Some(Some(notes.into())),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+    let mut bulk = new_lib();
+    let r = Import::from_files(Some(ImportFormat::WatchlogJson), export_json(&editor.lib))
+        .unwrap()
+        .run(&mut bulk.lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!(r.added, all(&editor.lib).len(), "{r:#?}");
+    assert_same_indexes(&editor.sandbox.db, &bulk.sandbox.db, "after adding");
+
+    // The editor rewrites some entries' searchable text one by one; the
+    // import replaces the same entries' rows in bulk.
+    let entries = all(&editor.lib);
+    for e in entries.iter().step_by(2) {
+        editor
+            .lib
+            .update_entry(
+                e.id,
+                &watchlog_core::EntryPatch {
+                    review: Some(Some(format!(
+                        "Seen again: {} — 다시 봤다",
+                        e.title.facts.name
+                    ))),
+                    notes: Some(None),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+    let r = Import::from_files(Some(ImportFormat::WatchlogJson), export_json(&editor.lib))
+        .unwrap()
+        .run(&mut bulk.lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!(
+        (r.added, r.updated),
+        (0, entries.len().div_ceil(2)),
+        "{r:#?}"
+    );
+    assert_same_indexes(&editor.sandbox.db, &bulk.sandbox.db, "after replacing");
+}
+
+fn csv_file(text: &str) -> Import {
+    Import::from_files(
+        Some(ImportFormat::WatchlogCsv),
+        vec![SourceFile {
+            name: "library.csv".into(),
+            bytes: text.as_bytes().to_vec(),
+        }],
+    )
+    .unwrap()
+}
+
+/// Importing a file the library already agrees with is answered by
+/// comparing in a read transaction: no write lock (it finishes while
+/// another face holds it, where a pass that wrote would wait out the busy
+/// timeout and fail), no backup, not a byte of the file changed. Values
+/// the store keeps in another form (spaces around them, a platform or a
+/// tag in another case) are the same values; a real change is still found
+/// and written once the lock is free.
+#[test]
+fn an_unchanged_file_is_compared_without_writing_or_the_write_lock() {
+    let mut l = new_lib();
+    let first = "title,kind,year,status,rating_100,platform,tags,review\n\
+                 Soundtrack #2,series,2023,completed,85,Disney+,Seoul;music,A quiet one\n\
+                 Parasite,film,2019,completed,95,Netflix,,\n\
+                 Reply 1988,series,2015,watching,,,family,\n";
+    let r = csv_file(first)
+        .run(&mut l.lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!(r.added, 3);
+    let bytes = snapshot(&l);
+    let backups = l.sandbox.db.parent().unwrap().join("backups");
+    let count = || std::fs::read_dir(&backups).map_or(0, |d| d.count());
+    assert_eq!(count(), 1, "the first import's backup");
+
+    let same = "title,kind,year,status,rating_100,platform,tags,review\n\
+                \" Soundtrack #2 \",series,2023,completed,85,disney+,MUSIC; seoul,A quiet one\n\
+                Parasite,film,2019,completed,95, NETFLIX ,,\"  \"\n\
+                Reply 1988,series,2015,watching,,,Family,\n";
+    let other = rusqlite::Connection::open(&l.sandbox.db).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; UPDATE settings SET value = value;")
+        .unwrap();
+    for mode in [Mode::Preview, Mode::Apply] {
+        let r = csv_file(same)
+            .run(&mut l.lib, mode, &RunOptions::default())
+            .unwrap();
+        assert_eq!(
+            (r.added, r.updated, r.unchanged),
+            (0, 0, 3),
+            "{mode:?}: {r:#?}"
+        );
+        assert_eq!(r.backup, None, "nothing changed, so no backup is kept");
+    }
+    other.execute_batch("COMMIT").unwrap();
+    assert_eq!(bytes, snapshot(&l), "the file is as it was");
+    assert_eq!(
+        count(),
+        1,
+        "no backup was written for an import that changes nothing"
+    );
+
+    // One rating and one tag differ: those two entries are updated, the
+    // third is left alone.
+    let changed = "title,kind,year,status,rating_100,platform,tags,review\n\
+                   Soundtrack #2,series,2023,completed,90,Disney+,Seoul;music,A quiet one\n\
+                   Parasite,film,2019,completed,95,Netflix,,\n\
+                   Reply 1988,series,2015,watching,,,family;rewatch,\n";
+    let r = csv_file(changed)
+        .run(&mut l.lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!((r.added, r.updated, r.unchanged), (0, 2, 1), "{r:#?}");
+    assert!(r.backup.is_some(), "a change is backed up first");
+    let entries = all(&l.lib);
+    assert_eq!(
+        find(&entries, "Soundtrack #2")
+            .fields
+            .rating
+            .map(|r| r.get()),
+        Some(90)
+    );
+    assert_eq!(
+        find(&entries, "Reply 1988").fields.tags,
+        ["family", "rewatch"]
+    );
+    let r = csv_file(changed)
+        .run(&mut l.lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!((r.updated, r.unchanged), (0, 3), "and again: {r:#?}");
+}

@@ -95,12 +95,14 @@ impl Library {
     }
 
     fn title(&self, id: i64) -> Result<Title> {
-        let mut facts = self.conn.query_row(
-            "SELECT kind, name, original_name, year, country, language, network, seasons,
+        let mut facts = self
+            .conn
+            .prepare_cached(
+                "SELECT kind, name, original_name, year, country, language, network, seasons,
                     episodes, runtime_minutes, airing, synopsis, poster_url
              FROM titles WHERE id = ?1",
-            [id],
-            |r| {
+            )?
+            .query_row([id], |r| {
                 Ok(TitleFacts {
                     kind: word(r, 0)?,
                     name: r.get(1)?,
@@ -119,8 +121,7 @@ impl Library {
                     people: Vec::new(),
                     external_ids: ExternalIds::default(),
                 })
-            },
-        )?;
+            })?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT genre FROM title_genres WHERE title_id = ?1 ORDER BY position",
         )?;
@@ -573,7 +574,7 @@ fn write_changes(tx: &Transaction, id: i64, old: &EntryFields, new: &EntryFields
 }
 
 /// Review and notes are stored as NULL rather than blank.
-fn blank_to_null(s: &Option<String>) -> Option<String> {
+pub(super) fn blank_to_null(s: &Option<String>) -> Option<String> {
     s.as_deref()
         .filter(|t| !t.trim().is_empty())
         .map(str::to_string)
@@ -585,41 +586,40 @@ fn read_fields(
     id: i64,
 ) -> Result<(i64, EntryFields, DateTime<Utc>, DateTime<Utc>)> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT e.id, e.title_id, e.status, e.rating, e.score_story, e.score_acting,
                     e.score_music, e.score_rewatch, e.review, e.review_spoiler, e.notes,
                     p.name, e.progress, e.favorite, e.started_on, e.finished_on,
                     e.added_at, e.updated_at
              FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
              WHERE e.id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(1)?,
-                    EntryFields {
-                        status: word(r, 2)?,
-                        rating: rating(r, 3)?,
-                        scores: SubScores {
-                            story: rating(r, 4)?,
-                            acting: rating(r, 5)?,
-                            music: rating(r, 6)?,
-                            rewatch_value: rating(r, 7)?,
-                        },
-                        review: r.get(8)?,
-                        review_spoiler: r.get(9)?,
-                        notes: r.get(10)?,
-                        platform: r.get(11)?,
-                        progress: r.get(12)?,
-                        favorite: r.get(13)?,
-                        tags: Vec::new(),
-                        started_on: r.get(14)?,
-                        finished_on: r.get(15)?,
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, i64>(1)?,
+                EntryFields {
+                    status: word(r, 2)?,
+                    rating: rating(r, 3)?,
+                    scores: SubScores {
+                        story: rating(r, 4)?,
+                        acting: rating(r, 5)?,
+                        music: rating(r, 6)?,
+                        rewatch_value: rating(r, 7)?,
                     },
-                    r.get(16)?,
-                    r.get(17)?,
-                ))
-            },
-        )
+                    review: r.get(8)?,
+                    review_spoiler: r.get(9)?,
+                    notes: r.get(10)?,
+                    platform: r.get(11)?,
+                    progress: r.get(12)?,
+                    favorite: r.get(13)?,
+                    tags: Vec::new(),
+                    started_on: r.get(14)?,
+                    finished_on: r.get(15)?,
+                },
+                r.get(16)?,
+                r.get(17)?,
+            ))
+        })
         .optional()?
         .ok_or(Error::NotFound { what: "entry", id })?;
     let (title_id, mut fields, added_at, updated_at) = row;
@@ -732,15 +732,26 @@ pub fn latest_year(today: NaiveDate) -> i32 {
 /// Trims the facts and checks what the schema would otherwise reject with a
 /// less helpful message; the first problem found (see [`title_errors`]).
 pub(super) fn clean_facts(facts: &TitleFacts) -> Result<TitleFacts> {
-    if let Some(e) = title_errors(facts).into_iter().next() {
+    clean_facts_on(facts, today())
+}
+
+/// [`clean_facts`] with "today" given, so a loop over many titles (an
+/// import) reads the clock once; the facts are trimmed once.
+pub(super) fn clean_facts_on(facts: &TitleFacts, today: NaiveDate) -> Result<TitleFacts> {
+    let f = trim_facts(facts);
+    if let Some(e) = trimmed_title_errors(&f, today).into_iter().next() {
         return Err(e);
     }
-    Ok(trim_facts(facts))
+    Ok(f)
 }
 
 /// Every problem with a title's facts, each naming its field.
 pub(super) fn title_errors(facts: &TitleFacts) -> Vec<Error> {
-    let f = trim_facts(facts);
+    trimmed_title_errors(&trim_facts(facts), today())
+}
+
+/// [`title_errors`] of facts already trimmed.
+fn trimmed_title_errors(f: &TitleFacts, today: NaiveDate) -> Vec<Error> {
     let mut errors = Vec::new();
     if f.name.is_empty() {
         errors.push(Error::invalid_field("name", "a title needs a name"));
@@ -759,7 +770,7 @@ pub(super) fn title_errors(facts: &TitleFacts) -> Vec<Error> {
         }
     }
     if let Some(y) = f.year {
-        let latest = latest_year(today());
+        let latest = latest_year(today);
         if !(EARLIEST_YEAR..=latest).contains(&y) {
             errors.push(Error::invalid_field(
                 "year",
@@ -833,29 +844,29 @@ pub(super) fn insert_title(
     facts: &TitleFacts,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO titles (kind, name, sort_name, original_name, year, country, language,
             network, seasons, episodes, runtime_minutes, airing, synopsis, poster_url,
             created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
-        params![
-            facts.kind.as_str(),
-            facts.name,
-            text::sort_key(&facts.name),
-            facts.original_name,
-            facts.year,
-            facts.country,
-            facts.language,
-            facts.network,
-            facts.seasons,
-            facts.episodes,
-            facts.runtime_minutes,
-            facts.airing.map(|a| a.as_str()),
-            facts.synopsis,
-            facts.poster_url,
-            now,
-        ],
-    )?;
+    )?
+    .execute(params![
+        facts.kind.as_str(),
+        facts.name,
+        text::sort_key(&facts.name),
+        facts.original_name,
+        facts.year,
+        facts.country,
+        facts.language,
+        facts.network,
+        facts.seasons,
+        facts.episodes,
+        facts.runtime_minutes,
+        facts.airing.map(|a| a.as_str()),
+        facts.synopsis,
+        facts.poster_url,
+        now,
+    ])?;
     let title_id = tx.last_insert_rowid();
     write_title_children(tx, title_id, facts)?;
     Ok(title_id)
@@ -870,36 +881,34 @@ pub(super) fn replace_title(
     facts: &TitleFacts,
     touched: Option<DateTime<Utc>>,
 ) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE titles SET kind = ?2, name = ?3, sort_name = ?4, original_name = ?5, year = ?6,
             country = ?7, language = ?8, network = ?9, seasons = ?10, episodes = ?11,
             runtime_minutes = ?12, airing = ?13, synopsis = ?14, poster_url = ?15,
             updated_at = coalesce(?16, updated_at)
          WHERE id = ?1",
-        params![
-            title_id,
-            facts.kind.as_str(),
-            facts.name,
-            text::sort_key(&facts.name),
-            facts.original_name,
-            facts.year,
-            facts.country,
-            facts.language,
-            facts.network,
-            facts.seasons,
-            facts.episodes,
-            facts.runtime_minutes,
-            facts.airing.map(|a| a.as_str()),
-            facts.synopsis,
-            facts.poster_url,
-            touched,
-        ],
-    )?;
+    )?
+    .execute(params![
+        title_id,
+        facts.kind.as_str(),
+        facts.name,
+        text::sort_key(&facts.name),
+        facts.original_name,
+        facts.year,
+        facts.country,
+        facts.language,
+        facts.network,
+        facts.seasons,
+        facts.episodes,
+        facts.runtime_minutes,
+        facts.airing.map(|a| a.as_str()),
+        facts.synopsis,
+        facts.poster_url,
+        touched,
+    ])?;
     for table in ["title_genres", "title_people", "external_ids"] {
-        tx.execute(
-            &format!("DELETE FROM {table} WHERE title_id = ?1"),
-            [title_id],
-        )?;
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE title_id = ?1"))?
+            .execute([title_id])?;
     }
     write_title_children(tx, title_id, facts)
 }
@@ -940,62 +949,115 @@ pub(super) fn write_title_children(
 
 pub(super) fn write_fields(tx: &Transaction, id: i64, f: &EntryFields) -> Result<()> {
     let platform = resolve_platform(tx, f.platform.as_deref())?;
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE entries SET status = ?2, rating = ?3, score_story = ?4, score_acting = ?5,
             score_music = ?6, score_rewatch = ?7, review = ?8, review_spoiler = ?9, notes = ?10,
             platform_id = ?11, progress = ?12, favorite = ?13, started_on = ?14, finished_on = ?15
          WHERE id = ?1",
-        params![
-            id,
-            f.status.as_str(),
-            f.rating.map(Rating::get),
-            f.scores.story.map(Rating::get),
-            f.scores.acting.map(Rating::get),
-            f.scores.music.map(Rating::get),
-            f.scores.rewatch_value.map(Rating::get),
-            blank_to_null(&f.review),
-            f.review_spoiler,
-            blank_to_null(&f.notes),
-            platform,
-            f.progress,
-            f.favorite,
-            f.started_on,
-            f.finished_on,
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        f.status.as_str(),
+        f.rating.map(Rating::get),
+        f.scores.story.map(Rating::get),
+        f.scores.acting.map(Rating::get),
+        f.scores.music.map(Rating::get),
+        f.scores.rewatch_value.map(Rating::get),
+        blank_to_null(&f.review),
+        f.review_spoiler,
+        blank_to_null(&f.notes),
+        platform,
+        f.progress,
+        f.favorite,
+        f.started_on,
+        f.finished_on,
+    ])?;
     write_tags(tx, id, &f.tags)
+}
+
+/// Inserts a new entry row with all its fields and tags in one statement
+/// each, for an import adding many: the values stored are those
+/// [`write_fields`] would store, without the deletes a new entry does not
+/// need. `id` is kept when given (the caller checked it is free). Returns
+/// the entry id.
+pub(super) fn insert_entry_row(
+    tx: &Transaction,
+    id: Option<i64>,
+    title_id: i64,
+    f: &EntryFields,
+    added: DateTime<Utc>,
+    updated: DateTime<Utc>,
+) -> Result<i64> {
+    let platform = resolve_platform(tx, f.platform.as_deref())?;
+    tx.prepare_cached(
+        "INSERT INTO entries (id, title_id, status, rating, score_story, score_acting,
+            score_music, score_rewatch, review, review_spoiler, notes, platform_id, progress,
+            favorite, started_on, finished_on, added_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?
+    .execute(params![
+        id,
+        title_id,
+        f.status.as_str(),
+        f.rating.map(Rating::get),
+        f.scores.story.map(Rating::get),
+        f.scores.acting.map(Rating::get),
+        f.scores.music.map(Rating::get),
+        f.scores.rewatch_value.map(Rating::get),
+        blank_to_null(&f.review),
+        f.review_spoiler,
+        blank_to_null(&f.notes),
+        platform,
+        f.progress,
+        f.favorite,
+        f.started_on,
+        f.finished_on,
+        added,
+        updated,
+    ])?;
+    let entry_id = tx.last_insert_rowid();
+    add_tags(tx, entry_id, &f.tags)?;
+    Ok(entry_id)
 }
 
 /// Replaces an entry's tags, dropping tags no entry uses any more.
 fn write_tags(tx: &Transaction, id: i64, tags: &[String]) -> Result<()> {
-    tx.execute("DELETE FROM entry_tags WHERE entry_id = ?1", [id])?;
+    tx.prepare_cached("DELETE FROM entry_tags WHERE entry_id = ?1")?
+        .execute([id])?;
+    add_tags(tx, id, tags)?;
+    drop_unused_tags(tx)
+}
+
+/// Gives an entry these tags (in any case, the one stored first wins).
+fn add_tags(tx: &Transaction, id: i64, tags: &[String]) -> Result<()> {
     for tag in tags {
         let tag = tag.trim();
         if tag.is_empty() {
             continue;
         }
-        tx.execute("INSERT OR IGNORE INTO tags (name) VALUES (?1)", [tag])?;
-        tx.execute(
+        tx.prepare_cached("INSERT OR IGNORE INTO tags (name) VALUES (?1)")?
+            .execute([tag])?;
+        tx.prepare_cached(
             "INSERT OR IGNORE INTO entry_tags (entry_id, tag_id)
              SELECT ?1, id FROM tags WHERE name = ?2",
-            params![id, tag],
-        )?;
+        )?
+        .execute(params![id, tag])?;
     }
-    tx.execute(
-        "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)",
-        [],
-    )?;
+    Ok(())
+}
+
+/// Deletes the tags no entry uses any more.
+pub(super) fn drop_unused_tags(tx: &Transaction) -> Result<()> {
+    tx.prepare_cached("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)")?
+        .execute([])?;
     Ok(())
 }
 
 /// The id of a platform named (in any case) `name`.
 pub(super) fn platform_id(conn: &rusqlite::Connection, name: &str) -> Result<i64> {
-    conn.query_row(
-        "SELECT id FROM platforms WHERE name = ?1 COLLATE NOCASE",
-        [name.trim()],
-        |r| r.get(0),
-    )
-    .optional()?
+    conn.prepare_cached("SELECT id FROM platforms WHERE name = ?1 COLLATE NOCASE")?
+        .query_row([name.trim()], |r| r.get(0))
+        .optional()?
     .ok_or_else(|| {
         let known: Vec<String> = conn
             .prepare("SELECT name FROM platforms ORDER BY position, name")

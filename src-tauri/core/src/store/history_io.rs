@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::history::{
     has_list, parse_stamp, stamp, sync_to_progress, watched_count, MAX_NOTE_CHARS,
@@ -237,6 +237,32 @@ pub(crate) fn write_loose(
         stmt.execute(params![provider, id, w.rewatch, on, at, now])?;
     }
     Ok(count(tx)? - before)
+}
+
+/// Whether [`write_loose`] would leave the library as it is: every watch
+/// is kept already, with every date the file gives.
+pub(crate) fn loose_unchanged(
+    tx: &Transaction,
+    watches: &[LooseWatch],
+    clock: &Clock,
+) -> Result<bool> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT watched_on IS NOT NULL, watched_at IS NOT NULL FROM loose_watches
+         WHERE provider = ?1 AND external_id = ?2 AND rewatch = ?3",
+    )?;
+    for w in watches {
+        let (on, at) = day_and_stamp(&w.when, w.day, clock);
+        let kept: Option<(bool, bool)> = stmt
+            .query_row(params![w.provider.trim(), w.id.trim(), w.rewatch], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        match kept {
+            Some((has_on, has_at)) if (has_on || on.is_none()) && (has_at || at.is_none()) => {}
+            _ => return Ok(false),
+        }
+    }
+    Ok(true)
 }
 
 /// The day a watch is filed under (the viewer's day of its instant, when

@@ -5,17 +5,21 @@
 //! `validate_fields`), so an import cannot store what the editor would
 //! refuse. Everything here runs inside the caller's transaction.
 
-use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::entries::{
-    clean_facts, insert_title, replace_title, resolve_platform, validate_dates, validate_fields,
-    validate_progress, write_fields,
+    blank_to_null, clean_facts_on, drop_unused_tags, insert_entry_row, insert_title, replace_title,
+    resolve_platform, validate_dates, validate_fields, validate_progress, write_fields,
 };
-use super::{history_io, search, Library};
+use super::{history, history_io, search, Library};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::model::{Entry, ExternalIds, IncomingEntry, Kind, TitleFacts};
+use crate::model::{
+    Entry, EntryFields, ExternalIds, IncomingEntry, Kind, Person, TitleFacts, ViewingDetails,
+};
 use crate::text;
 
 /// A private copy of a library in memory: what a preview writes into, so it
@@ -61,6 +65,26 @@ impl Library {
         Ok(out)
     }
 
+    /// Runs `f` inside one read transaction: it sees one state of the
+    /// library and holds no write lock, so the other face can write
+    /// meanwhile. The connection is query-only while `f` runs, so a write
+    /// by mistake fails instead of quietly taking the lock.
+    pub(crate) fn in_read_transaction<T>(
+        &self,
+        f: impl FnOnce(&Library, &Transaction) -> Result<T>,
+    ) -> Result<T> {
+        self.conn.pragma_update(None, "query_only", true)?;
+        let out = Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred)
+            .map_err(Error::from)
+            .and_then(|tx| {
+                let out = f(self, &tx)?;
+                tx.commit()?;
+                Ok(out)
+            });
+        self.conn.pragma_update(None, "query_only", false)?;
+        out
+    }
+
     /// The backup "undo last import" would restore, if there is one.
     pub(crate) fn last_import_backup(&self) -> Result<Option<String>> {
         Ok(self
@@ -87,6 +111,39 @@ pub(crate) fn record_backup(tx: &Transaction, backup_name: &str) -> Result<()> {
         params![LAST_IMPORT_BACKUP, backup_name],
     )?;
     Ok(())
+}
+
+/// What one import's writes share: the clock, read once (the editor's
+/// checks need "today", watches at an instant need the viewer's zone), and
+/// the entries whose search rows are written together at the end
+/// ([`Batch::finish`]) instead of one by one.
+pub(crate) struct Batch {
+    clock: Clock,
+    today: NaiveDate,
+    fresh: Vec<i64>,
+    changed: Vec<i64>,
+}
+
+impl Batch {
+    pub fn new() -> Batch {
+        let clock = Clock::system();
+        Batch {
+            today: clock.today(),
+            clock,
+            fresh: Vec::new(),
+            changed: Vec::new(),
+        }
+    }
+
+    /// Writes the search rows of every entry added or changed, and drops
+    /// the tags no entry uses any more. Call once, before committing.
+    pub fn finish(self, tx: &Transaction) -> Result<()> {
+        if self.fresh.is_empty() && self.changed.is_empty() {
+            return Ok(());
+        }
+        search::reindex_many(tx, &self.fresh, &self.changed)?;
+        drop_unused_tags(tx)
+    }
 }
 
 /// One existing title's matching key: folded name, year and kind, with
@@ -175,16 +232,34 @@ pub(crate) fn entry_by_external_ids(tx: &Transaction, ids: &ExternalIds) -> Resu
     Ok(found.map(|(id, _, _)| id))
 }
 
-/// Adds a platform by name unless one (in any case) exists; a file's
-/// "I subscribe" only ever turns the flag on, never off. True when it
-/// changed the library.
 /// Keeps the file's watches that name no show (see
-/// [`history_io::write_loose`]); how many are new.
-pub(crate) fn write_loose(tx: &Transaction, watches: &[crate::model::LooseWatch]) -> Result<usize> {
-    history_io::write_loose(tx, watches, &Clock::system())
+/// [`history_io::write_loose`]); how many are new. With `write` false
+/// nothing is written, and `None` says something would change.
+pub(crate) fn write_loose(
+    tx: &Transaction,
+    watches: &[crate::model::LooseWatch],
+    write: bool,
+) -> Result<Option<usize>> {
+    let clock = Clock::system();
+    if write {
+        history_io::write_loose(tx, watches, &clock).map(Some)
+    } else if history_io::loose_unchanged(tx, watches, &clock)? {
+        Ok(Some(0))
+    } else {
+        Ok(None)
+    }
 }
 
-pub(crate) fn ensure_platform(tx: &Transaction, name: &str, subscribed: bool) -> Result<bool> {
+/// Adds a platform by name unless one (in any case) exists; a file's
+/// "I subscribe" only ever turns the flag on, never off. True when it
+/// changed the library; with `write` false nothing is written, and true
+/// says it would.
+pub(crate) fn ensure_platform(
+    tx: &Transaction,
+    name: &str,
+    subscribed: bool,
+    write: bool,
+) -> Result<bool> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::invalid("a platform in the file has no name"));
@@ -194,15 +269,18 @@ pub(crate) fn ensure_platform(tx: &Transaction, name: &str, subscribed: bool) ->
             "the platform name '{name}' is longer than 60 characters"
         )));
     }
-    let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM platforms WHERE name = ?1 COLLATE NOCASE",
-            [name],
-            |r| r.get(0),
-        )
+    let existing: Option<(i64, bool)> = tx
+        .prepare_cached("SELECT id, subscribed FROM platforms WHERE name = ?1 COLLATE NOCASE")?
+        .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
+    if !write {
+        return Ok(match existing {
+            Some((_, on)) => subscribed && !on,
+            None => true,
+        });
+    }
     let changed = match existing {
-        Some(id) if subscribed => tx.execute(
+        Some((id, _)) if subscribed => tx.execute(
             "UPDATE platforms SET subscribed = 1 WHERE id = ?1 AND NOT subscribed",
             [id],
         )?,
@@ -217,9 +295,9 @@ pub(crate) fn ensure_platform(tx: &Transaction, name: &str, subscribed: bool) ->
 }
 
 /// Checks an incoming entry the way the editor would, returning its
-/// cleaned facts.
-fn check(inc: &IncomingEntry) -> Result<TitleFacts> {
-    let facts = clean_facts(&inc.title)?;
+/// cleaned facts. Run once per entry of a file.
+fn check(inc: &IncomingEntry, today: NaiveDate) -> Result<TitleFacts> {
+    let facts = clean_facts_on(&inc.title, today)?;
     validate_fields(&inc.fields, facts.episodes)?;
     for v in &inc.viewings {
         validate_dates(v.started_on, v.finished_on)?;
@@ -231,38 +309,38 @@ fn check(inc: &IncomingEntry) -> Result<TitleFacts> {
 /// Inserts a new title and entry, keeping `inc.id` as the entry id when no
 /// entry has it (so a library restored from its own export keeps its ids).
 /// Returns the entry id and how many episode watches were recorded.
+/// Its search rows are written by [`Batch::finish`].
 pub(crate) fn insert_incoming(
     tx: &Transaction,
     inc: &IncomingEntry,
     now: DateTime<Utc>,
+    batch: &mut Batch,
 ) -> Result<(i64, usize)> {
-    let facts = check(inc)?;
+    let facts = check(inc, batch.today)?;
     let title_id = insert_title(tx, &facts, now)?;
     let free_id = match inc.id.filter(|&id| id > 0) {
         Some(id) => {
-            let taken: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM entries WHERE id = ?1)",
-                [id],
-                |r| r.get(0),
-            )?;
+            let taken: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE id = ?1)")?
+                .query_row([id], |r| r.get(0))?;
             (!taken).then_some(id)
         }
         None => None,
     };
     let added = inc.added_at.unwrap_or(now);
     let updated = inc.updated_at.unwrap_or(added);
-    tx.execute(
-        "INSERT INTO entries (id, title_id, status, added_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![free_id, title_id, inc.fields.status.as_str(), added, updated],
-    )?;
-    let entry_id = tx.last_insert_rowid();
-    write_fields(tx, entry_id, &inc.fields)?;
-    let viewings = write_viewings(tx, entry_id, inc)?;
+    let entry_id = insert_entry_row(tx, free_id, title_id, &inc.fields, added, updated)?;
+    // A new entry has no rewatches to rewrite or cut back.
+    let viewings = if inc.viewings.is_empty() {
+        Vec::new()
+    } else {
+        write_viewings(tx, entry_id, inc)?
+    };
     let watches = match &inc.episodes {
-        Some(w) => history_io::write_history(tx, entry_id, w, &viewings, true, &Clock::system())?,
+        Some(w) => history_io::write_history(tx, entry_id, w, &viewings, true, &batch.clock)?,
         None => 0,
     };
-    search::reindex(tx, entry_id)?;
+    batch.fresh.push(entry_id);
     Ok((entry_id, watches))
 }
 
@@ -275,14 +353,13 @@ fn overwrite_incoming(
     tx: &Transaction,
     entry_id: i64,
     inc: &IncomingEntry,
+    mut facts: TitleFacts,
     replace_history: bool,
+    clock: &Clock,
 ) -> Result<usize> {
-    let mut facts = check(inc)?;
-    let title_id: i64 = tx.query_row(
-        "SELECT title_id FROM entries WHERE id = ?1",
-        [entry_id],
-        |r| r.get(0),
-    )?;
+    let title_id: i64 = tx
+        .prepare_cached("SELECT title_id FROM entries WHERE id = ?1")?
+        .query_row([entry_id], |r| r.get(0))?;
     let mut stmt =
         tx.prepare_cached("SELECT provider, value FROM external_ids WHERE title_id = ?1")?;
     let mut rows = stmt.query([title_id])?;
@@ -302,36 +379,24 @@ fn overwrite_incoming(
     write_fields(tx, entry_id, &inc.fields)?;
     let viewings = write_viewings(tx, entry_id, inc)?;
     let watches = match &inc.episodes {
-        Some(w) => history_io::write_history(
-            tx,
-            entry_id,
-            w,
-            &viewings,
-            replace_history,
-            &Clock::system(),
-        )?,
+        Some(w) => history_io::write_history(tx, entry_id, w, &viewings, replace_history, clock)?,
         None => 0,
     };
     if let Some(added) = inc.added_at {
-        tx.execute(
-            "UPDATE entries SET added_at = ?2 WHERE id = ?1",
-            params![entry_id, added],
-        )?;
+        tx.prepare_cached("UPDATE entries SET added_at = ?2 WHERE id = ?1")?
+            .execute(params![entry_id, added])?;
     }
-    search::reindex(tx, entry_id)?;
     Ok(watches)
 }
 
 /// Sets when an entry was last changed.
 fn touch(tx: &Transaction, entry_id: i64, at: DateTime<Utc>) -> Result<()> {
-    tx.execute(
-        "UPDATE entries SET updated_at = ?2 WHERE id = ?1",
-        params![entry_id, at],
-    )?;
-    tx.execute(
+    tx.prepare_cached("UPDATE entries SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![entry_id, at])?;
+    tx.prepare_cached(
         "UPDATE titles SET updated_at = ?2 WHERE id = (SELECT title_id FROM entries WHERE id = ?1)",
-        params![entry_id, at],
-    )?;
+    )?
+    .execute(params![entry_id, at])?;
     Ok(())
 }
 
@@ -377,8 +442,11 @@ fn write_viewings(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> Resul
 /// Replaces the matched entry `before` with `inc` and keeps the change only
 /// when the entry's content or episode history differs: then it is stamped
 /// as changed (the file's time, else `now`) and returned as the file made
-/// it, with the number of episode watches recorded. `None`: the file
-/// agrees with the library, and exactly what was there is put back
+/// it, with the number of episode watches recorded, and its search rows
+/// are rewritten by [`Batch::finish`]. `None`: the file agrees with the
+/// library, and nothing is written — found by comparing ([`unchanged`]),
+/// or, where that cannot tell (an episode history to fold in), by writing
+/// in a savepoint, comparing and putting back exactly what was there
 /// (viewing ids included).
 pub(crate) fn overwrite_if_changed(
     lib: &Library,
@@ -387,10 +455,15 @@ pub(crate) fn overwrite_if_changed(
     inc: &IncomingEntry,
     replace_history: bool,
     now: DateTime<Utc>,
+    batch: &mut Batch,
 ) -> Result<Option<(Entry, usize)>> {
+    let facts = check(inc, batch.today)?;
+    if unchanged(tx, before, inc, &facts, replace_history)? {
+        return Ok(None);
+    }
     let history = history_io::fingerprint(tx, before.id)?;
     tx.execute_batch("SAVEPOINT import_entry")?;
-    let watches = overwrite_incoming(tx, before.id, inc, replace_history)?;
+    let watches = overwrite_incoming(tx, before.id, inc, facts, replace_history, &batch.clock)?;
     let after = lib.entry(before.id)?;
     if same_content(before, &after) && history_io::fingerprint(tx, before.id)? == history {
         tx.execute_batch("ROLLBACK TO import_entry; RELEASE import_entry")?;
@@ -398,7 +471,136 @@ pub(crate) fn overwrite_if_changed(
     }
     touch(tx, before.id, inc.updated_at.unwrap_or(now))?;
     tx.execute_batch("RELEASE import_entry")?;
+    batch.changed.push(before.id);
     Ok(Some((after, watches)))
+}
+
+/// Whether importing `inc` over the matched entry `before` would leave it
+/// exactly as it is, worked out without writing (an import's first,
+/// read-only pass). `false` also means "cannot tell without writing".
+pub(crate) fn left_unchanged(
+    tx: &Transaction,
+    before: &Entry,
+    inc: &IncomingEntry,
+    replace_history: bool,
+    batch: &Batch,
+) -> Result<bool> {
+    let facts = check(inc, batch.today)?;
+    unchanged(tx, before, inc, &facts, replace_history)
+}
+
+/// Whether writing `inc` (its facts checked into `facts`) over `before`
+/// would leave the entry's content and history as they are, without
+/// writing: the file's values as [`overwrite_incoming`] would store them —
+/// trimmed, blank text as none, a repeated genre dropped, the library's
+/// catalogue ids kept where the file has none, a platform or tag named in
+/// another case (SQLite's NOCASE folds ASCII only) as the one stored —
+/// compared with what is stored, which is what `same_content` compares
+/// after writing. A history the file brings is left to writing and
+/// comparing (`false`), unless the file brings none and there is none to
+/// change.
+fn unchanged(
+    tx: &Transaction,
+    before: &Entry,
+    inc: &IncomingEntry,
+    facts: &TitleFacts,
+    replace_history: bool,
+) -> Result<bool> {
+    let content = same_facts(&before.title.facts, facts)
+        && same_fields(&before.fields, &inc.fields)
+        && inc.added_at.is_none_or(|a| a == before.added_at)
+        && before.viewings.len() == inc.viewings.len()
+        && before
+            .viewings
+            .iter()
+            .zip(&inc.viewings)
+            .all(|(v, w)| same_viewing(&v.details, w));
+    if !content {
+        return Ok(false);
+    }
+    Ok(match &inc.episodes {
+        None => true,
+        // Nothing to add; replacing with nothing changes nothing only when
+        // there is nothing, and without an episode list progress and
+        // history are not brought in line either.
+        Some(w) if w.is_empty() => {
+            (!replace_history || history_io::fingerprint(tx, before.id)?.is_empty())
+                && !history::has_list(tx, before.id)?
+        }
+        Some(_) => false,
+    })
+}
+
+/// The stored facts against checked ones as `write_title_children` and
+/// the merge of catalogue ids would store them.
+fn same_facts(stored: &TitleFacts, f: &TitleFacts) -> bool {
+    let mut want = f.clone();
+    want.genres.clear();
+    for g in &f.genres {
+        let g = g.trim();
+        if !want.genres.iter().any(|x| x == g) {
+            want.genres.push(g.to_string());
+        }
+    }
+    want.people = f
+        .people
+        .iter()
+        .map(|p| Person {
+            name: p.name.trim().to_string(),
+            ..p.clone()
+        })
+        .collect();
+    let given = f.external_ids.pairs();
+    for ((provider, kept), (_, value)) in stored.external_ids.pairs().into_iter().zip(given) {
+        match (value, kept) {
+            (Some(v), _) => want.external_ids.set(provider, v.trim().to_string()),
+            (None, Some(k)) => want.external_ids.set(provider, k.clone()),
+            (None, None) => {}
+        }
+    }
+    want == *stored
+}
+
+/// The stored fields against a file's as `write_fields` would store them.
+fn same_fields(stored: &EntryFields, f: &EntryFields) -> bool {
+    if !same_platform(&stored.platform, &f.platform) {
+        return false;
+    }
+    let folded = |tags: &[String]| -> BTreeSet<String> {
+        tags.iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
+    if folded(&stored.tags) != folded(&f.tags) {
+        return false;
+    }
+    let want = EntryFields {
+        review: blank_to_null(&f.review),
+        notes: blank_to_null(&f.notes),
+        platform: stored.platform.clone(),
+        tags: stored.tags.clone(),
+        ..f.clone()
+    };
+    want == *stored
+}
+
+fn same_viewing(stored: &ViewingDetails, v: &ViewingDetails) -> bool {
+    same_platform(&stored.platform, &v.platform)
+        && ViewingDetails {
+            platform: stored.platform.clone(),
+            ..v.clone()
+        } == *stored
+}
+
+/// Whether a platform named `given` (trimmed, blank as none) is the one
+/// stored: names are unique without regard to ASCII case.
+fn same_platform(stored: &Option<String>, given: &Option<String>) -> bool {
+    match given.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        None => stored.is_none(),
+        Some(n) => stored.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(n)),
+    }
 }
 
 /// Same title facts, user fields, rewatches and date added: everything an

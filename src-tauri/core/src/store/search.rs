@@ -44,6 +44,56 @@ pub(super) fn reindex(tx: &Transaction, entry_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Writes the search rows of many entries at once, for an import: `fresh`
+/// entries have no rows yet, `changed` ones have rows to replace. The rows
+/// are those [`reindex`] writes, read by the same statement. FTS5 starts a
+/// new segment whenever a row's id is not above the last one it was given
+/// in the transaction, so rewriting entry by entry (delete, then insert the
+/// same id) wrote one segment per entry and merged them over and over;
+/// here the stale rows are dropped in ascending id order, then every row
+/// is added in ascending order, each run of consecutive ids by one
+/// `INSERT … SELECT`.
+pub(super) fn reindex_many(tx: &Transaction, fresh: &[i64], changed: &[i64]) -> Result<()> {
+    let new: std::collections::HashSet<i64> = fresh.iter().copied().collect();
+    let mut stale: Vec<i64> = changed
+        .iter()
+        .copied()
+        .filter(|id| !new.contains(id))
+        .collect();
+    stale.sort_unstable();
+    stale.dedup();
+    for &id in &stale {
+        remove(tx, id)?;
+    }
+    let mut all: Vec<i64> = fresh.iter().chain(changed).copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut grams = tx.prepare_cached(
+        "INSERT INTO entry_search (rowid, name, original_name, people, review, notes)
+         SELECT e.id, t.name, coalesce(t.original_name, ''),
+                coalesce((SELECT group_concat(name, ' ') FROM title_people WHERE title_id = t.id), ''),
+                coalesce(e.review, ''), coalesce(e.notes, '')
+         FROM entries e JOIN titles t ON t.id = e.title_id
+         WHERE e.id BETWEEN ?1 AND ?2 ORDER BY e.id",
+    )?;
+    let mut words = tx.prepare_cached(
+        "INSERT INTO entry_words (rowid, name, original_name, people, review, notes)
+         SELECT rowid, name, original_name, people, review, notes
+         FROM entry_search WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+    )?;
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j + 1 < all.len() && all[j + 1] == all[j] + 1 {
+            j += 1;
+        }
+        grams.execute([all[i], all[j]])?;
+        words.execute([all[i], all[j]])?;
+        i = j + 1;
+    }
+    Ok(())
+}
+
 /// Drops one entry from both search indexes (the entry is being deleted or
 /// rewritten).
 pub(super) fn remove(tx: &Transaction, entry_id: i64) -> Result<()> {

@@ -151,12 +151,28 @@ impl Import {
     /// exports are merged into matched entries under `opts.prefer`;
     /// Watchlog's own formats replace them. The report carries the reader's
     /// skipped lines and notes as well.
+    ///
+    /// Both modes first compare the file with the library in one read
+    /// transaction, writing nothing ([`Pass::Check`]): a file that would
+    /// change nothing (the same file imported again) is answered from that
+    /// pass alone, with no backup, no copy and no write lock. Only when it
+    /// finds something to change does an apply take its backup and the
+    /// write lock, and run the matching and comparing again under the lock
+    /// ([`Pass::Write`]), so what another face wrote meanwhile is seen and
+    /// never overwritten by a stale comparison.
     pub fn run(&self, lib: &mut Library, mode: Mode, opts: &RunOptions) -> Result<ImportReport> {
+        let incoming = &self.parsed.incoming;
+        let merge = self.format.merges().then_some(opts.prefer);
+        let unchanged = lib.in_read_transaction(|lib, tx| {
+            plan(lib, tx, incoming, Utc::now(), merge, opts, Pass::Check)
+        })?;
+        if let Some((mut report, _)) = unchanged {
+            report.applied = mode == Mode::Apply;
+            return Ok(self.with_reader_notes(report));
+        }
         match mode {
             Mode::Preview => self.preview(&mut lib.scratch_copy()?, opts),
             Mode::Apply => {
-                let incoming = &self.parsed.incoming;
-                let merge = self.format.merges().then_some(opts.prefer);
                 let report = undo::with_backup(lib, |lib, backup| {
                     apply(lib, incoming, merge, opts, backup)
                 })?;
@@ -186,7 +202,15 @@ impl Import {
         let incoming = &self.parsed.incoming;
         let merge = self.format.merges().then_some(opts.prefer);
         let report = scratch.0.in_transaction(|lib, tx| {
-            let (report, _) = plan(lib, tx, incoming, Utc::now(), merge, opts)?;
+            let (report, _) = written(plan(
+                lib,
+                tx,
+                incoming,
+                Utc::now(),
+                merge,
+                opts,
+                Pass::Write,
+            ))?;
             Ok((report, false))
         })?;
         Ok(self.with_reader_notes(report))
@@ -213,7 +237,15 @@ fn apply(
     backup: Option<&str>,
 ) -> Result<ImportReport> {
     let (mut report, changed) = lib.in_transaction(|lib, tx| {
-        let (report, changed) = plan(lib, tx, incoming, Utc::now(), merge, opts)?;
+        let (report, changed) = written(plan(
+            lib,
+            tx,
+            incoming,
+            Utc::now(),
+            merge,
+            opts,
+            Pass::Write,
+        ))?;
         if let Some(name) = backup.filter(|_| changed) {
             raw::record_backup(tx, name)?;
         }
@@ -226,9 +258,26 @@ fn apply(
     Ok(report)
 }
 
-/// Matches and writes every incoming entry inside `tx`; the caller commits
-/// or rolls back. `merge` `None`: matched entries become what the file says.
-/// Also says whether anything changed (entries, or only platforms).
+/// How [`plan`] goes through a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Matches and compares, writing nothing (inside a read transaction);
+    /// stops at the first entry or platform that would change.
+    Check,
+    /// Matches, compares and writes what changes.
+    Write,
+}
+
+/// The outcome of a [`Pass::Write`], which never stops early.
+fn written(planned: Result<Option<(ImportReport, bool)>>) -> Result<(ImportReport, bool)> {
+    planned?.ok_or_else(|| Error::invalid("an import's writing pass stopped early"))
+}
+
+/// Matches every incoming entry inside `tx` and, in [`Pass::Write`],
+/// writes what changes; the caller commits or rolls back. `merge` `None`:
+/// matched entries become what the file says. Says whether anything
+/// changed (entries, or only platforms). In [`Pass::Check`], `None` as
+/// soon as something would change; a report only when nothing would.
 fn plan(
     lib: &Library,
     tx: &Transaction,
@@ -236,18 +285,28 @@ fn plan(
     now: DateTime<Utc>,
     merge: Option<merge::Prefer>,
     opts: &RunOptions,
-) -> Result<(ImportReport, bool)> {
+    pass: Pass,
+) -> Result<Option<(ImportReport, bool)>> {
+    let write = pass == Pass::Write;
     let mut platforms_changed = false;
     for p in &incoming.platforms {
-        platforms_changed |= raw::ensure_platform(tx, &p.name, p.subscribed)?;
+        platforms_changed |= raw::ensure_platform(tx, &p.name, p.subscribed, write)?;
     }
+    // Each name once: a big file names the same few platforms on every line.
+    let mut seen: HashSet<&str> = HashSet::new();
     for e in &incoming.entries {
         let names =
             std::iter::once(&e.fields.platform).chain(e.viewings.iter().map(|v| &v.platform));
         for name in names.flatten().filter(|n| !n.trim().is_empty()) {
-            platforms_changed |= raw::ensure_platform(tx, name, false)?;
+            if seen.insert(name.trim()) {
+                platforms_changed |= raw::ensure_platform(tx, name, false, write)?;
+            }
         }
     }
+    if platforms_changed && !write {
+        return Ok(None);
+    }
+    let mut batch = raw::Batch::new();
     // Name matching is against what the library held before: two entries
     // of the file sharing a name and year are two titles (remakes, or the
     // user's own duplicates), not one.
@@ -271,12 +330,14 @@ fn plan(
                 "the import was cancelled; the library is as it was".into(),
             ));
         }
-        if let Some(p) = opts.progress.filter(|_| throttle.due(n)) {
+        // The read-only pass reports no progress: it is quick, and an
+        // apply that goes on to write reports from the start then.
+        if let Some(p) = opts.progress.filter(|_| write && throttle.due(n)) {
             p(n, total);
         }
         let name = inc.title.name.trim().to_string();
         if let Some(prefer) = merge {
-            let item = merge_one(
+            let found = merge_one(
                 lib,
                 tx,
                 inc,
@@ -286,7 +347,12 @@ fn plan(
                 &existing,
                 &mut claimed,
                 &mut report,
+                &mut batch,
+                write,
             )?;
+            let Some(item) = found else {
+                return Ok(None);
+            };
             report.items.push(item);
             continue;
         }
@@ -324,9 +390,13 @@ fn plan(
                 ))));
             }
         }
+        if !write && target.is_none() {
+            return Ok(None);
+        }
         let item = match target {
             None => {
-                let (id, watches) = raw::insert_incoming(tx, inc, now).map_err(context)?;
+                let (id, watches) =
+                    raw::insert_incoming(tx, inc, now, &mut batch).map_err(context)?;
                 added.insert(id);
                 report.added += 1;
                 report.episodes += watches;
@@ -340,9 +410,14 @@ fn plan(
             }
             Some(id) => {
                 let before = lib.entry(id)?;
-                match raw::overwrite_if_changed(lib, tx, &before, inc, true, now)
-                    .map_err(context)?
-                {
+                let outcome = if write {
+                    raw::overwrite_if_changed(lib, tx, &before, inc, true, now, &mut batch)
+                } else if raw::left_unchanged(tx, &before, inc, true, &batch).map_err(context)? {
+                    Ok(None)
+                } else {
+                    return Ok(None);
+                };
+                match outcome.map_err(context)? {
                     None => {
                         report.unchanged += 1;
                         ImportItem {
@@ -369,12 +444,16 @@ fn plan(
         };
         report.items.push(item);
     }
-    report.loose_episodes = raw::write_loose(tx, &incoming.loose)?;
+    batch.finish(tx)?;
+    match raw::write_loose(tx, &incoming.loose, write)? {
+        Some(n) => report.loose_episodes = n,
+        None => return Ok(None),
+    }
     if let Some(p) = opts.progress {
         p(total, total);
     }
     let changed = platforms_changed || report.added + report.updated + report.loose_episodes > 0;
-    Ok((report, changed))
+    Ok(Some((report, changed)))
 }
 
 /// One entry of another service's export: matched (catalogue ids and the
@@ -383,7 +462,8 @@ fn plan(
 /// provider never matches by name, and among entries whose names fold
 /// alike the one written the same wins), then merged into what the
 /// library has. What cannot be matched
-/// with certainty is reported, not guessed.
+/// with certainty is reported, not guessed. Without `write` (the read-only
+/// pass) nothing is written, and `None` says something would be.
 #[allow(clippy::too_many_arguments)]
 fn merge_one(
     lib: &Library,
@@ -395,7 +475,9 @@ fn merge_one(
     existing: &HashMap<&str, Vec<&raw::TitleKey>>,
     claimed: &mut HashSet<i64>,
     report: &mut ImportReport,
-) -> Result<ImportItem> {
+    batch: &mut raw::Batch,
+    write: bool,
+) -> Result<Option<ImportItem>> {
     let item = |action, entry_id, changes, reason: Option<String>| ImportItem {
         action,
         entry_id,
@@ -437,7 +519,7 @@ fn merge_one(
                 _ => {
                     report.ambiguous += 1;
                     let ids: Vec<String> = pick.iter().map(|i| i.to_string()).collect();
-                    return Ok(item(
+                    return Ok(Some(item(
                         ImportAction::Ambiguous,
                         0,
                         Vec::new(),
@@ -445,13 +527,13 @@ fn merge_one(
                             "entries {} share this name and year; add a catalogue id to one of them or import it by hand",
                             ids.join(", ")
                         )),
-                    ));
+                    )));
                 }
             }
         }
         Err(Error::Conflict(m)) => {
             report.ambiguous += 1;
-            return Ok(item(ImportAction::Ambiguous, 0, Vec::new(), Some(m)));
+            return Ok(Some(item(ImportAction::Ambiguous, 0, Vec::new(), Some(m))));
         }
         Err(e) => return Err(e),
     };
@@ -462,31 +544,41 @@ fn merge_one(
         other => other,
     };
     let Some(id) = target else {
-        let (id, watches) = raw::insert_incoming(tx, inc, now).map_err(context)?;
+        if !write {
+            return Ok(None);
+        }
+        let (id, watches) = raw::insert_incoming(tx, inc, now, batch).map_err(context)?;
         claimed.insert(id);
         report.added += 1;
         report.episodes += watches;
-        return Ok(item(ImportAction::Added, id, Vec::new(), None));
+        return Ok(Some(item(ImportAction::Added, id, Vec::new(), None)));
     };
     // Two lines of one export naming the same title (by different ids or
     // names) are the same title spoken of twice: both are merged in.
     claimed.insert(id);
     let before = lib.entry(id)?;
     let merged = merge::merge(&merge::from_entry(&before), inc, prefer);
-    match raw::overwrite_if_changed(lib, tx, &before, &merged, false, now).map_err(context)? {
+    let outcome = if write {
+        raw::overwrite_if_changed(lib, tx, &before, &merged, false, now, batch)
+    } else if raw::left_unchanged(tx, &before, &merged, false, batch).map_err(context)? {
+        Ok(None)
+    } else {
+        return Ok(None);
+    };
+    match outcome.map_err(context)? {
         None => {
             report.unchanged += 1;
-            Ok(item(ImportAction::Unchanged, id, Vec::new(), None))
+            Ok(Some(item(ImportAction::Unchanged, id, Vec::new(), None)))
         }
         Some((after, watches)) => {
             report.updated += 1;
             report.episodes += watches;
-            Ok(item(
+            Ok(Some(item(
                 ImportAction::Updated,
                 id,
                 merge::describe_changes(&before, &after, watches),
                 None,
-            ))
+            )))
         }
     }
 }
