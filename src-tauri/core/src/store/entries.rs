@@ -25,6 +25,130 @@ const MAX_EPISODES: u32 = 100_000;
 /// Longest title name accepted, in characters.
 const MAX_NAME: usize = 500;
 
+// How an entry's rows are read, shared by `Library::entry` (one entry) and
+// `entry_stream` (every entry in one pass), so the two cannot disagree on
+// a column or an order. Macros rather than constants so each stays a
+// literal inside the `concat!` of a cached statement.
+
+/// The columns [`fields_at`] reads, from
+/// `entries e LEFT JOIN platforms p ON p.id = e.platform_id`.
+macro_rules! field_columns {
+    () => {
+        "e.status, e.rating, e.score_story, e.score_acting, e.score_music, e.score_rewatch,
+         e.review, e.review_spoiler, e.notes, p.name, e.progress, e.favorite, e.started_on,
+         e.finished_on, e.added_at, e.updated_at"
+    };
+}
+
+/// The columns [`facts_at`] reads, from `titles t`.
+macro_rules! fact_columns {
+    () => {
+        "t.kind, t.name, t.original_name, t.year, t.country, t.language, t.network, t.seasons,
+         t.episodes, t.runtime_minutes, t.airing, t.synopsis, t.poster_url"
+    };
+}
+
+/// The columns [`viewing_at`] reads, from
+/// `viewings v LEFT JOIN platforms p ON p.id = v.platform_id`.
+macro_rules! viewing_columns {
+    () => {
+        "v.id, v.started_on, v.finished_on, p.name, v.progress"
+    };
+}
+
+/// An entry's viewings in the order it lists them: a rewatch's place in
+/// that list is how files name it.
+macro_rules! viewing_order {
+    () => {
+        "coalesce(v.started_on, v.finished_on), v.id"
+    };
+}
+
+/// An entry's tags in the order it lists them (`tags t`).
+macro_rules! tag_order {
+    () => {
+        "t.name COLLATE NOCASE"
+    };
+}
+
+pub(super) use {fact_columns, field_columns, tag_order, viewing_columns, viewing_order};
+
+/// An entry's fields (its tags aside, which are rows of their own) and its
+/// added and changed times, from the [`field_columns`] at column `i` on.
+pub(super) fn fields_at(
+    r: &Row,
+    i: usize,
+) -> rusqlite::Result<(EntryFields, DateTime<Utc>, DateTime<Utc>)> {
+    Ok((
+        EntryFields {
+            status: word(r, i)?,
+            rating: rating(r, i + 1)?,
+            scores: SubScores {
+                story: rating(r, i + 2)?,
+                acting: rating(r, i + 3)?,
+                music: rating(r, i + 4)?,
+                rewatch_value: rating(r, i + 5)?,
+            },
+            review: r.get(i + 6)?,
+            review_spoiler: r.get(i + 7)?,
+            notes: r.get(i + 8)?,
+            platform: r.get(i + 9)?,
+            progress: r.get(i + 10)?,
+            favorite: r.get(i + 11)?,
+            tags: Vec::new(),
+            started_on: r.get(i + 12)?,
+            finished_on: r.get(i + 13)?,
+        },
+        r.get(i + 14)?,
+        r.get(i + 15)?,
+    ))
+}
+
+/// A title's facts (genres, people and ids aside, which are rows of their
+/// own), from the [`fact_columns`] at column `i` on.
+pub(super) fn facts_at(r: &Row, i: usize) -> rusqlite::Result<TitleFacts> {
+    Ok(TitleFacts {
+        kind: word(r, i)?,
+        name: r.get(i + 1)?,
+        original_name: r.get(i + 2)?,
+        year: r.get(i + 3)?,
+        country: r.get(i + 4)?,
+        language: r.get(i + 5)?,
+        network: r.get(i + 6)?,
+        genres: Vec::new(),
+        seasons: r.get(i + 7)?,
+        episodes: r.get(i + 8)?,
+        runtime_minutes: r.get(i + 9)?,
+        airing: opt_word(r, i + 10)?,
+        synopsis: r.get(i + 11)?,
+        poster_url: r.get(i + 12)?,
+        people: Vec::new(),
+        external_ids: ExternalIds::default(),
+    })
+}
+
+/// A person of a title, from `name, role, character` at column `i` on.
+pub(super) fn person_at(r: &Row, i: usize) -> rusqlite::Result<Person> {
+    Ok(Person {
+        name: r.get(i)?,
+        role: word(r, i + 1)?,
+        character: r.get(i + 2)?,
+    })
+}
+
+/// A viewing, from the [`viewing_columns`] at column `i` on.
+pub(super) fn viewing_at(r: &Row, i: usize) -> rusqlite::Result<Viewing> {
+    Ok(Viewing {
+        id: r.get(i)?,
+        details: ViewingDetails {
+            started_on: r.get(i + 1)?,
+            finished_on: r.get(i + 2)?,
+            platform: r.get(i + 3)?,
+            progress: r.get(i + 4)?,
+        },
+    })
+}
+
 impl Library {
     /// Adds a title and the user's entry for it; returns the entry id.
     pub fn add_entry(&mut self, new: &NewEntry) -> Result<i64> {
@@ -51,31 +175,18 @@ impl Library {
         Ok(ids)
     }
 
-    /// Every entry, in id order: where every export starts, so output is
-    /// stable. Read in one read transaction, so the export is one snapshot:
-    /// an edit or a delete by the other face meanwhile is either wholly in
-    /// it or not at all, and cannot abort it halfway. WAL gives the reader
-    /// its snapshot without blocking that writer.
     /// A read transaction over what follows, unless one is open already:
-    /// every read until it is dropped sees one state of the library.
+    /// every read until it is dropped sees one state of the library. An
+    /// export reads in one, so an edit or a delete by the other face
+    /// meanwhile is either wholly in it or not at all, and cannot abort it
+    /// halfway; WAL gives the reader its snapshot without blocking that
+    /// writer.
     pub(crate) fn snapshot(&self) -> Result<Option<Transaction<'_>>> {
         Ok(self
             .conn
             .is_autocommit()
             .then(|| Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred))
             .transpose()?)
-    }
-
-    pub(crate) fn all_entries(&self) -> Result<Vec<Entry>> {
-        let snapshot = self.snapshot()?;
-        let mut stmt = self.conn.prepare("SELECT id FROM entries ORDER BY id")?;
-        let ids = stmt
-            .query_map([], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let all = ids.into_iter().map(|id| self.entry(id)).collect();
-        drop(stmt);
-        drop(snapshot);
-        all
     }
 
     /// Everything about one entry.
@@ -96,30 +207,9 @@ impl Library {
 
     fn title(&self, id: i64) -> Result<Title> {
         let mut facts = self.conn.query_row(
-            "SELECT kind, name, original_name, year, country, language, network, seasons,
-                    episodes, runtime_minutes, airing, synopsis, poster_url
-             FROM titles WHERE id = ?1",
+            concat!("SELECT ", fact_columns!(), " FROM titles t WHERE t.id = ?1"),
             [id],
-            |r| {
-                Ok(TitleFacts {
-                    kind: word(r, 0)?,
-                    name: r.get(1)?,
-                    original_name: r.get(2)?,
-                    year: r.get(3)?,
-                    country: r.get(4)?,
-                    language: r.get(5)?,
-                    network: r.get(6)?,
-                    genres: Vec::new(),
-                    seasons: r.get(7)?,
-                    episodes: r.get(8)?,
-                    runtime_minutes: r.get(9)?,
-                    airing: opt_word(r, 10)?,
-                    synopsis: r.get(11)?,
-                    poster_url: r.get(12)?,
-                    people: Vec::new(),
-                    external_ids: ExternalIds::default(),
-                })
-            },
+            |r| facts_at(r, 0),
         )?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT genre FROM title_genres WHERE title_id = ?1 ORDER BY position",
@@ -131,13 +221,7 @@ impl Library {
             "SELECT name, role, character FROM title_people WHERE title_id = ?1 ORDER BY position",
         )?;
         facts.people = stmt
-            .query_map([id], |r| {
-                Ok(Person {
-                    name: r.get(0)?,
-                    role: word(r, 1)?,
-                    character: r.get(2)?,
-                })
-            })?
+            .query_map([id], |r| person_at(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut stmt = self
             .conn
@@ -150,24 +234,15 @@ impl Library {
     }
 
     fn viewings(&self, id: i64) -> Result<Vec<Viewing>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT v.id, v.started_on, v.finished_on, p.name, v.progress
-             FROM viewings v LEFT JOIN platforms p ON p.id = v.platform_id
-             WHERE v.entry_id = ?1
-             ORDER BY coalesce(v.started_on, v.finished_on), v.id",
-        )?;
+        let mut stmt = self.conn.prepare_cached(concat!(
+            "SELECT ",
+            viewing_columns!(),
+            " FROM viewings v LEFT JOIN platforms p ON p.id = v.platform_id
+             WHERE v.entry_id = ?1 ORDER BY ",
+            viewing_order!()
+        ))?;
         let v = stmt
-            .query_map([id], |r| {
-                Ok(Viewing {
-                    id: r.get(0)?,
-                    details: ViewingDetails {
-                        started_on: r.get(1)?,
-                        finished_on: r.get(2)?,
-                        platform: r.get(3)?,
-                        progress: r.get(4)?,
-                    },
-                })
-            })?
+            .query_map([id], |r| viewing_at(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(v)
     }
@@ -586,38 +661,15 @@ fn read_fields(
 ) -> Result<(i64, EntryFields, DateTime<Utc>, DateTime<Utc>)> {
     let row = conn
         .query_row(
-            "SELECT e.id, e.title_id, e.status, e.rating, e.score_story, e.score_acting,
-                    e.score_music, e.score_rewatch, e.review, e.review_spoiler, e.notes,
-                    p.name, e.progress, e.favorite, e.started_on, e.finished_on,
-                    e.added_at, e.updated_at
-             FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
-             WHERE e.id = ?1",
+            concat!(
+                "SELECT e.title_id, ",
+                field_columns!(),
+                " FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id WHERE e.id = ?1"
+            ),
             [id],
             |r| {
-                Ok((
-                    r.get::<_, i64>(1)?,
-                    EntryFields {
-                        status: word(r, 2)?,
-                        rating: rating(r, 3)?,
-                        scores: SubScores {
-                            story: rating(r, 4)?,
-                            acting: rating(r, 5)?,
-                            music: rating(r, 6)?,
-                            rewatch_value: rating(r, 7)?,
-                        },
-                        review: r.get(8)?,
-                        review_spoiler: r.get(9)?,
-                        notes: r.get(10)?,
-                        platform: r.get(11)?,
-                        progress: r.get(12)?,
-                        favorite: r.get(13)?,
-                        tags: Vec::new(),
-                        started_on: r.get(14)?,
-                        finished_on: r.get(15)?,
-                    },
-                    r.get(16)?,
-                    r.get(17)?,
-                ))
+                let (fields, added_at, updated_at) = fields_at(r, 1)?;
+                Ok((r.get::<_, i64>(0)?, fields, added_at, updated_at))
             },
         )
         .optional()?
@@ -628,10 +680,11 @@ fn read_fields(
 }
 
 fn entry_tags(conn: &Connection, id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(concat!(
         "SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
-         WHERE et.entry_id = ?1 ORDER BY t.name COLLATE NOCASE",
-    )?;
+             WHERE et.entry_id = ?1 ORDER BY ",
+        tag_order!()
+    ))?;
     let tags = stmt
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

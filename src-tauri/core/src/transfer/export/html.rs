@@ -7,13 +7,17 @@
 
 use std::io::Write;
 
+use chrono::{DateTime, Utc};
+
 use crate::error::Result;
-use crate::model::Entry;
+use crate::model::{Entry, IncomingWatch};
+use crate::rating::RatingScale;
 use crate::transfer::{
-    write_error, Context, ExportFormat, ExportReport, Poster, PosterSource, SpoilerMode,
+    write_error, Context, ExportFormat, ExportReport, Poster, PosterSource, ReviewOrder,
+    SpoilerMode,
 };
 
-use super::{facts_line, rating_label, review_sections, watch_line};
+use super::{facts_line, rating_label, watch_line, EntrySink, ReviewList};
 
 /// The page's policy: nothing from anywhere, except the inline styles and
 /// embedded images the page itself carries.
@@ -71,55 +75,109 @@ footer { max-width: 46rem; margin: 2rem auto; padding: 0 1.25rem 3rem;
 }
 "#;
 
-pub(crate) fn write(
-    ctx: &Context,
-    posters: &dyn PosterSource,
-    out: &mut dyn Write,
-    report: &mut ExportReport,
-) -> Result<()> {
-    let heading = ctx.options.heading.as_deref().unwrap_or("My reviews");
-    let mut h = String::new();
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str(&format!(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
-    ));
-    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
-    h.push_str("<meta name=\"generator\" content=\"Watchlog\">\n");
-    h.push_str(&format!("<title>{}</title>\n", escape(heading)));
-    h.push_str(&format!(
-        "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n"
-    ));
-    h.push_str(&format!("<h1>{}</h1>\n", escape(heading)));
-    h.push_str(&format!(
-        "<p class=\"meta\">Exported from Watchlog on {} · ratings out of {}</p>\n</header>\n<main>\n",
-        ctx.exported_at.format("%Y-%m-%d"),
-        ctx.scale.max()
-    ));
-    for section in review_sections(ctx.entries, ctx.options.order, ctx.scale, report) {
-        h.push_str(&format!(
-            "<section>\n<h2>{}</h2>\n",
-            escape(&section.heading)
-        ));
-        for e in section.entries {
-            entry(&mut h, ctx, posters, e, report);
-        }
-        h.push_str("</section>\n");
-    }
-    h.push_str("</main>\n<footer>Made with Watchlog.</footer>\n</body>\n</html>\n");
-    report.written = ctx.entries.len() - report.skipped.len();
-    out.write_all(h.as_bytes())
-        .map_err(|e| write_error(ExportFormat::Html, e))?;
-    Ok(())
+/// The page being gathered: each kept entry's article is made as it is
+/// read (its poster looked up then); the page is written when the list is
+/// whole and ordered.
+pub(crate) struct Sink<'a> {
+    out: &'a mut dyn Write,
+    posters: &'a dyn PosterSource,
+    scale: RatingScale,
+    order: ReviewOrder,
+    spoilers: SpoilerMode,
+    heading: String,
+    exported_at: DateTime<Utc>,
+    list: ReviewList,
 }
 
-fn entry(
-    h: &mut String,
+pub(crate) fn start<'a>(
     ctx: &Context,
-    posters: &dyn PosterSource,
+    posters: &'a dyn PosterSource,
+    out: &'a mut dyn Write,
+) -> Sink<'a> {
+    Sink {
+        out,
+        posters,
+        scale: ctx.scale,
+        order: ctx.options.order,
+        spoilers: ctx.options.spoilers,
+        heading: ctx
+            .options
+            .heading
+            .as_deref()
+            .unwrap_or("My reviews")
+            .to_string(),
+        exported_at: ctx.exported_at,
+        list: ReviewList::default(),
+    }
+}
+
+impl EntrySink for Sink<'_> {
+    fn entry(&mut self, e: &Entry, _: &[IncomingWatch], report: &mut ExportReport) -> Result<()> {
+        if ReviewList::keeps(e, report) {
+            let (body, left_out) = entry(e, self.scale, self.spoilers, self.posters);
+            self.list.push(e, body, left_out);
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, report: &mut ExportReport) -> Result<()> {
+        let Sink {
+            out,
+            scale,
+            order,
+            heading,
+            exported_at,
+            list,
+            ..
+        } = *self;
+        report.written = list.count();
+        let mut h = String::new();
+        h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        h.push_str(&format!(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+        ));
+        h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        h.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
+        h.push_str("<meta name=\"generator\" content=\"Watchlog\">\n");
+        h.push_str(&format!("<title>{}</title>\n", escape(&heading)));
+        h.push_str(&format!(
+            "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n"
+        ));
+        h.push_str(&format!("<h1>{}</h1>\n", escape(&heading)));
+        h.push_str(&format!(
+            "<p class=\"meta\">Exported from Watchlog on {} · ratings out of {}</p>\n</header>\n<main>\n",
+            exported_at.format("%Y-%m-%d"),
+            scale.max()
+        ));
+        let fail = |e| write_error(ExportFormat::Html, e);
+        for section in list.sections(order, scale) {
+            h.push_str(&format!(
+                "<section>\n<h2>{}</h2>\n",
+                escape(&section.heading)
+            ));
+            out.write_all(h.as_bytes()).map_err(fail)?;
+            h.clear();
+            for item in &section.items {
+                item.note_spoiler(report);
+                out.write_all(item.body.as_bytes()).map_err(fail)?;
+            }
+            h.push_str("</section>\n");
+        }
+        h.push_str("</main>\n<footer>Made with Watchlog.</footer>\n</body>\n</html>\n");
+        out.write_all(h.as_bytes()).map_err(fail)
+    }
+}
+
+/// One entry's `<article>`; `true` beside it when its spoiler review was
+/// left out.
+fn entry(
     e: &Entry,
-    report: &mut ExportReport,
-) {
+    scale: RatingScale,
+    spoilers: SpoilerMode,
+    posters: &dyn PosterSource,
+) -> (String, bool) {
+    let mut left_out = false;
+    let mut h = String::new();
     let name = &e.title.facts.name;
     h.push_str("<article class=\"entry\">\n");
     match posters.poster(e).and_then(data_uri) {
@@ -146,7 +204,7 @@ fn entry(
     if let Some(r) = e.fields.rating {
         line.push(format!(
             "<span class=\"rating\">{}</span>",
-            escape(&rating_label(r, ctx.scale))
+            escape(&rating_label(r, scale))
         ));
     }
     if e.fields.favorite {
@@ -172,17 +230,16 @@ fn entry(
     }
     if let Some(review) = e.fields.review.as_deref().filter(|r| !r.trim().is_empty()) {
         let html = crate::markdown::render(review);
-        match (e.fields.review_spoiler, ctx.options.spoilers) {
+        match (e.fields.review_spoiler, spoilers) {
             (false, _) => h.push_str(&format!("<div class=\"review\">{html}</div>\n")),
             (true, SpoilerMode::Hide) => h.push_str(&format!(
                 "<details class=\"review\"><summary>Spoiler</summary>{html}</details>\n"
             )),
-            (true, SpoilerMode::Omit) => {
-                report.note(e, "review left out: it is marked as a spoiler");
-            }
+            (true, SpoilerMode::Omit) => left_out = true,
         }
     }
     h.push_str("</div>\n</article>\n");
+    (h, left_out)
 }
 
 /// Escapes text for HTML content and double-quoted attributes.

@@ -10,6 +10,7 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::EntrySink;
 use crate::error::Result;
 use crate::model::{
     Entry, EntryFields, EpisodeRef, IncomingEpisode, IncomingWatch, Platform, TitleFacts,
@@ -171,13 +172,39 @@ impl FileEntry {
     }
 }
 
-pub(crate) fn write(
+/// The file being written: everything before the entries first, then each
+/// entry as it is read, so the file is never whole in memory. The bytes
+/// are exactly those of `serde_json::to_writer_pretty` of the whole
+/// [`WatchlogFile`], which is what the reader reads back.
+pub(crate) struct Sink<'a> {
+    out: &'a mut dyn Write,
+    written: usize,
+    /// One entry's JSON, then the same indented as an item of `entries`;
+    /// kept between entries so their memory is reused.
+    json: Vec<u8>,
+    indented: Vec<u8>,
+}
+
+fn fail(e: impl std::fmt::Display) -> crate::error::Error {
+    write_error(
+        ExportFormat::WatchlogJson,
+        std::io::Error::other(e.to_string()),
+    )
+}
+
+/// Where the whole file without entries ends: its last key is `entries`,
+/// and the entries are written between these brackets.
+const NO_ENTRIES_END: &[u8] = b"[]\n}";
+
+/// An item of `entries` is two levels in, two spaces a level.
+const ITEM_INDENT: &[u8] = b"    ";
+
+pub(crate) fn start<'a>(
     ctx: &Context,
     platforms: &[Platform],
-    out: &mut dyn Write,
-    report: &mut ExportReport,
-) -> Result<()> {
-    let file = WatchlogFile {
+    out: &'a mut dyn Write,
+) -> Result<Sink<'a>> {
+    let empty = WatchlogFile {
         format: FORMAT.into(),
         version: VERSION,
         exported_at: ctx.exported_at,
@@ -188,20 +215,61 @@ pub(crate) fn write(
                 subscribed: p.subscribed,
             })
             .collect(),
-        entries: ctx
-            .entries
-            .iter()
-            .map(|e| FileEntry::new(e, ctx.history.get(&e.id).map_or(&[][..], |h| &h[..])))
-            .collect(),
+        entries: Vec::new(),
     };
-    serde_json::to_writer_pretty(&mut *out, &file).map_err(|e| {
-        write_error(
-            ExportFormat::WatchlogJson,
-            std::io::Error::other(e.to_string()),
-        )
-    })?;
-    out.write_all(b"\n")
+    let head = serde_json::to_vec_pretty(&empty).map_err(fail)?;
+    let head = head
+        .strip_suffix(NO_ENTRIES_END)
+        .ok_or_else(|| fail("the file's entries are not its last key"))?;
+    out.write_all(head)
+        .and_then(|()| out.write_all(b"["))
         .map_err(|e| write_error(ExportFormat::WatchlogJson, e))?;
-    report.written = file.entries.len();
-    Ok(())
+    Ok(Sink {
+        out,
+        written: 0,
+        json: Vec::new(),
+        indented: Vec::new(),
+    })
+}
+
+impl EntrySink for Sink<'_> {
+    fn entry(
+        &mut self,
+        e: &Entry,
+        history: &[IncomingWatch],
+        report: &mut ExportReport,
+    ) -> Result<()> {
+        self.json.clear();
+        serde_json::to_writer_pretty(&mut self.json, &FileEntry::new(e, history)).map_err(fail)?;
+        // JSON strings hold no raw line break, so every one is the
+        // formatter's, and indenting after each nests the entry as the
+        // whole file's formatter would.
+        self.indented.clear();
+        let sep: &[u8] = if self.written == 0 { b"\n" } else { b",\n" };
+        self.indented.extend_from_slice(sep);
+        for (i, line) in self.json.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.indented.push(b'\n');
+            }
+            self.indented.extend_from_slice(ITEM_INDENT);
+            self.indented.extend_from_slice(line);
+        }
+        self.out
+            .write_all(&self.indented)
+            .map_err(|e| write_error(ExportFormat::WatchlogJson, e))?;
+        self.written += 1;
+        report.written += 1;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, _: &mut ExportReport) -> Result<()> {
+        let end: &[u8] = if self.written == 0 {
+            b"]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        };
+        self.out
+            .write_all(end)
+            .map_err(|e| write_error(ExportFormat::WatchlogJson, e))
+    }
 }
