@@ -1137,6 +1137,20 @@ fn entries_read_in_one_pass_are_each_entry_read_alone() {
         )
     );
 
+    // Written entry by entry, Watchlog JSON is byte for byte the whole
+    // file written at once by serde_json's pretty printer; so is an empty
+    // library's.
+    let empty = Library::open_in_memory().unwrap();
+    for l in [&lib, &empty] {
+        let text = export_string(l, ExportFormat::WatchlogJson, &options());
+        let file: watchlog_core::transfer::export::watchlog_json::WatchlogFile =
+            serde_json::from_str(&text).unwrap();
+        assert!(
+            text == serde_json::to_string_pretty(&file).unwrap() + "\n",
+            "the JSON written entry by entry is not the file written whole"
+        );
+    }
+
     // Without the history asked for, none is read.
     let mut any = false;
     lib.for_each_entry(false, |_, history| {

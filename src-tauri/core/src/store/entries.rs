@@ -96,12 +96,52 @@ pub(super) fn fields_at(
             progress: r.get(i + 10)?,
             favorite: r.get(i + 11)?,
             tags: Vec::new(),
-            started_on: r.get(i + 12)?,
-            finished_on: r.get(i + 13)?,
+            started_on: day_at(r, i + 12)?,
+            finished_on: day_at(r, i + 13)?,
         },
-        r.get(i + 14)?,
-        r.get(i + 15)?,
+        instant_at(r, i + 14)?,
+        instant_at(r, i + 15)?,
     ))
+}
+
+/// A stored calendar day. Days are stored as `YYYY-MM-DD` and read here
+/// by hand: chrono's format-string parser, which rusqlite uses, is most
+/// of the cost of reading a whole library's dates. Anything else is left
+/// to rusqlite, so its reading (and its errors) stay the rule.
+pub(super) fn day_at(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    if let rusqlite::types::ValueRef::Text(b) = r.get_ref(i)? {
+        let digits = |s: &[u8]| {
+            s.iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            if let (Some(y), Some(m), Some(d)) =
+                (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..]))
+            {
+                if let Some(day) = NaiveDate::from_ymd_opt(y as i32, m, d) {
+                    return Ok(Some(day));
+                }
+            }
+        }
+    }
+    r.get(i)
+}
+
+/// A stored instant (`2024-02-01 09:30:00.123+00:00`, as rusqlite writes
+/// one), read with chrono's RFC 3339 parser rather than its format-string
+/// one, for the same reason as [`day_at`]; anything it does not take is
+/// left to rusqlite.
+pub(super) fn instant_at(r: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    if let rusqlite::types::ValueRef::Text(b) = r.get_ref(i)? {
+        if let Some(t) = std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| s.parse::<DateTime<Utc>>().ok())
+        {
+            return Ok(t);
+        }
+    }
+    r.get(i)
 }
 
 /// A title's facts (genres, people and ids aside, which are rows of their
@@ -141,8 +181,8 @@ pub(super) fn viewing_at(r: &Row, i: usize) -> rusqlite::Result<Viewing> {
     Ok(Viewing {
         id: r.get(i)?,
         details: ViewingDetails {
-            started_on: r.get(i + 1)?,
-            finished_on: r.get(i + 2)?,
+            started_on: day_at(r, i + 1)?,
+            finished_on: day_at(r, i + 2)?,
             platform: r.get(i + 3)?,
             progress: r.get(i + 4)?,
         },

@@ -190,7 +190,7 @@ fn watch_at(r: &Row) -> rusqlite::Result<(Option<i64>, IncomingWatch)> {
             id: r.get(6)?,
         },
     };
-    let on: Option<chrono::NaiveDate> = r.get(7)?;
+    let on = super::entries::day_at(r, 7)?;
     let at = parse_stamp(r.get(8)?);
     let rating = super::entries::rating(r, 9)?;
     Ok((

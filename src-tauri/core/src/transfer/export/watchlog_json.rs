@@ -179,10 +179,8 @@ impl FileEntry {
 pub(crate) struct Sink<'a> {
     out: &'a mut dyn Write,
     written: usize,
-    /// One entry's JSON, then the same indented as an item of `entries`;
-    /// kept between entries so their memory is reused.
+    /// One entry's JSON; kept between entries so its memory is reused.
     json: Vec<u8>,
-    indented: Vec<u8>,
 }
 
 fn fail(e: impl std::fmt::Display) -> crate::error::Error {
@@ -196,8 +194,81 @@ fn fail(e: impl std::fmt::Display) -> crate::error::Error {
 /// and the entries are written between these brackets.
 const NO_ENTRIES_END: &[u8] = b"[]\n}";
 
-/// An item of `entries` is two levels in, two spaces a level.
-const ITEM_INDENT: &[u8] = b"    ";
+/// An item of `entries` is two levels in.
+const ITEM_LEVEL: usize = 2;
+
+/// `serde_json`'s pretty formatter (two spaces a level), starting
+/// `level` levels in: one entry written with it is byte for byte that
+/// entry inside the whole file written with the pretty formatter.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent(&self, w: &mut (impl ?Sized + Write)) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
 
 pub(crate) fn start<'a>(
     ctx: &Context,
@@ -228,7 +299,6 @@ pub(crate) fn start<'a>(
         out,
         written: 0,
         json: Vec::new(),
-        indented: Vec::new(),
     })
 }
 
@@ -240,22 +310,26 @@ impl EntrySink for Sink<'_> {
         report: &mut ExportReport,
     ) -> Result<()> {
         self.json.clear();
-        serde_json::to_writer_pretty(&mut self.json, &FileEntry::new(e, history)).map_err(fail)?;
-        // JSON strings hold no raw line break, so every one is the
-        // formatter's, and indenting after each nests the entry as the
-        // whole file's formatter would.
-        self.indented.clear();
-        let sep: &[u8] = if self.written == 0 { b"\n" } else { b",\n" };
-        self.indented.extend_from_slice(sep);
-        for (i, line) in self.json.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                self.indented.push(b'\n');
-            }
-            self.indented.extend_from_slice(ITEM_INDENT);
-            self.indented.extend_from_slice(line);
-        }
+        // What the whole file's formatter writes before an item, then the
+        // item at its depth.
+        let sep: &[u8] = if self.written == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        };
+        self.json.extend_from_slice(sep);
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut self.json,
+            Nested {
+                level: ITEM_LEVEL,
+                has_value: false,
+            },
+        );
+        FileEntry::new(e, history)
+            .serialize(&mut ser)
+            .map_err(fail)?;
         self.out
-            .write_all(&self.indented)
+            .write_all(&self.json)
             .map_err(|e| write_error(ExportFormat::WatchlogJson, e))?;
         self.written += 1;
         report.written += 1;
