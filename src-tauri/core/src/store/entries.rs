@@ -110,38 +110,68 @@ pub(super) fn fields_at(
 /// to rusqlite, so its reading (and its errors) stay the rule.
 pub(super) fn day_at(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     if let rusqlite::types::ValueRef::Text(b) = r.get_ref(i)? {
-        let digits = |s: &[u8]| {
-            s.iter().try_fold(0u32, |n, &c| {
-                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-            })
-        };
-        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-            if let (Some(y), Some(m), Some(d)) =
-                (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..]))
-            {
-                if let Some(day) = NaiveDate::from_ymd_opt(y as i32, m, d) {
-                    return Ok(Some(day));
-                }
-            }
+        if let Some(day) = parse_day(b) {
+            return Ok(Some(day));
         }
     }
     r.get(i)
 }
 
-/// A stored instant (`2024-02-01 09:30:00.123+00:00`, as rusqlite writes
-/// one), read with chrono's RFC 3339 parser rather than its format-string
-/// one, for the same reason as [`day_at`]; anything it does not take is
-/// left to rusqlite.
+/// A stored instant, as rusqlite writes one (`2024-02-01 09:30:00.123+00:00`),
+/// read by hand for the same reason as [`day_at`]; anything else (another
+/// offset, a leap second) is left to rusqlite.
 pub(super) fn instant_at(r: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     if let rusqlite::types::ValueRef::Text(b) = r.get_ref(i)? {
-        if let Some(t) = std::str::from_utf8(b)
-            .ok()
-            .and_then(|s| s.parse::<DateTime<Utc>>().ok())
-        {
+        if let Some(t) = parse_instant(b) {
             return Ok(t);
         }
     }
     r.get(i)
+}
+
+fn digits(s: &[u8]) -> Option<u32> {
+    s.iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit()
+            .then(|| n.checked_mul(10)?.checked_add(u32::from(c - b'0')))
+            .flatten()
+    })
+}
+
+/// `YYYY-MM-DD`.
+fn parse_day(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..])?)
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, a `T` or a space between, up to nine digits of
+/// a second, and `+00:00` or `Z`.
+fn parse_instant(b: &[u8]) -> Option<DateTime<Utc>> {
+    if b.len() < 20 || !matches!(b[10], b' ' | b'T') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let day = parse_day(&b[..10])?;
+    let (h, m, s) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
+    let mut rest = &b[19..];
+    let mut nanos = 0;
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        nanos = digits(&fraction[..n])? * 10u32.pow(9 - n as u32);
+        rest = &fraction[n..];
+    }
+    if rest != b"+00:00" && rest != b"Z" {
+        return None;
+    }
+    let time = chrono::NaiveTime::from_hms_nano_opt(h, m, s, nanos)?;
+    Some(day.and_time(time).and_utc())
 }
 
 /// A title's facts (genres, people and ids aside, which are rows of their
@@ -1153,5 +1183,52 @@ pub(super) fn rating(r: &Row, i: usize) -> rusqlite::Result<Option<Rating>> {
         Some(v) => Rating::new(v).map(Some).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, e.into())
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, NaiveDate, Utc};
+
+    /// The hand readers give what chrono's own parsers give, and leave
+    /// what they do not know to them.
+    #[test]
+    fn stored_days_and_instants_read_as_chrono_reads_them() {
+        for s in ["2024-02-01", "1870-01-01", "2026-12-31"] {
+            assert_eq!(
+                super::parse_day(s.as_bytes()),
+                NaiveDate::parse_from_str(s, "%F").ok()
+            );
+        }
+        for s in [
+            "2024-02-30",
+            "2024-2-01",
+            "24-02-01",
+            "2024-02-01x",
+            "+2024-02-01",
+        ] {
+            assert_eq!(super::parse_day(s.as_bytes()), None, "{s}");
+        }
+        for s in [
+            "2024-02-01 09:30:00+00:00",
+            "2024-02-01T09:30:00Z",
+            "2026-12-02 06:46:35.123456789+00:00",
+            "2026-12-02 06:46:35.5+00:00",
+        ] {
+            assert_eq!(
+                super::parse_instant(s.as_bytes()),
+                s.parse::<DateTime<Utc>>().ok(),
+                "{s}"
+            );
+        }
+        for s in [
+            "2024-02-01 09:30:00+09:00",
+            "2024-02-01 09:30:60+00:00",
+            "2024-02-01 09:30:00.+00:00",
+            "2024-02-01 09:30:00.1234567890+00:00",
+            "2024-02-01 09:30",
+        ] {
+            assert_eq!(super::parse_instant(s.as_bytes()), None, "{s}");
+        }
     }
 }

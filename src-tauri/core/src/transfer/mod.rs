@@ -449,7 +449,7 @@ fn write_entries(
         }
         ExportFormat::Csv => Box::new(export::csv::start(ctx, out)?),
         ExportFormat::Markdown => Box::new(export::markdown::start(ctx, out)),
-        ExportFormat::Html => Box::new(export::html::start(ctx, run.posters, out)),
+        ExportFormat::Html => Box::new(export::html::start(ctx, run.posters, out)?),
         ExportFormat::Letterboxd => Box::new(export::letterboxd::start(out)?),
     };
     let throttle = Throttle::new(total);

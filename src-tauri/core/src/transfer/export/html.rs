@@ -6,6 +6,8 @@
 //! `crate::markdown::render`, the app's own sanitising renderer.
 
 use std::io::Write;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 
 use chrono::{DateTime, Utc};
 
@@ -77,29 +79,52 @@ footer { max-width: 46rem; margin: 2rem auto; padding: 0 1.25rem 3rem;
 
 /// The page being gathered: each kept entry's article is made as it is
 /// read (its poster looked up then); the page is written when the list is
-/// whole and ordered.
+/// whole and ordered. Rendering the reviews is most of the page's cost,
+/// so the articles are made on a thread of their own, beside the reading
+/// of the library; they arrive there in order, so the list is the same.
 pub(crate) struct Sink<'a> {
     out: &'a mut dyn Write,
     posters: &'a dyn PosterSource,
     scale: RatingScale,
     order: ReviewOrder,
-    spoilers: SpoilerMode,
     heading: String,
     exported_at: DateTime<Utc>,
-    list: ReviewList,
+    /// Kept entries not sent yet: they go in batches, so the two threads
+    /// do not wake each other for every entry.
+    batch: Vec<(Entry, Option<Poster>)>,
+    to_render: Option<SyncSender<Vec<(Entry, Option<Poster>)>>>,
+    rendered: Option<JoinHandle<ReviewList>>,
 }
+
+/// Entries sent to the article thread at a time, and batches read ahead
+/// of it: enough to keep both threads busy, few enough that memory does
+/// not grow with the library.
+const BATCH: usize = 64;
+const IN_FLIGHT: usize = 4;
 
 pub(crate) fn start<'a>(
     ctx: &Context,
     posters: &'a dyn PosterSource,
     out: &'a mut dyn Write,
-) -> Sink<'a> {
-    Sink {
+) -> Result<Sink<'a>> {
+    let (to_render, arrive) = sync_channel::<Vec<(Entry, Option<Poster>)>>(IN_FLIGHT);
+    let (scale, spoilers) = (ctx.scale, ctx.options.spoilers);
+    let rendered = std::thread::Builder::new()
+        .name("html export".into())
+        .spawn(move || {
+            let mut list = ReviewList::default();
+            for (e, poster) in arrive.into_iter().flatten() {
+                let (body, left_out) = entry(&e, scale, spoilers, poster);
+                list.push(&e, body, left_out);
+            }
+            list
+        })
+        .map_err(|e| write_error(ExportFormat::Html, e))?;
+    Ok(Sink {
         out,
         posters,
-        scale: ctx.scale,
+        scale,
         order: ctx.options.order,
-        spoilers: ctx.options.spoilers,
         heading: ctx
             .options
             .heading
@@ -107,29 +132,61 @@ pub(crate) fn start<'a>(
             .unwrap_or("My reviews")
             .to_string(),
         exported_at: ctx.exported_at,
-        list: ReviewList::default(),
+        batch: Vec::with_capacity(BATCH),
+        to_render: Some(to_render),
+        rendered: Some(rendered),
+    })
+}
+
+/// The thread making the articles ended before its time (it panicked).
+fn renderer_stopped() -> crate::error::Error {
+    write_error(
+        ExportFormat::Html,
+        std::io::Error::other("the page's articles could not be made"),
+    )
+}
+
+impl Sink<'_> {
+    fn send_batch(&mut self) -> Result<()> {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        let to_render = self.to_render.as_ref().ok_or_else(renderer_stopped)?;
+        to_render.send(batch).map_err(|_| renderer_stopped())
     }
 }
 
 impl EntrySink for Sink<'_> {
     fn entry(&mut self, e: &Entry, _: &[IncomingWatch], report: &mut ExportReport) -> Result<()> {
         if ReviewList::keeps(e, report) {
-            let (body, left_out) = entry(e, self.scale, self.spoilers, self.posters);
-            self.list.push(e, body, left_out);
+            // The poster source reads the library, which stays on this
+            // thread.
+            let poster = self.posters.poster(e);
+            self.batch.push((e.clone(), poster));
+            if self.batch.len() == BATCH {
+                self.send_batch()?;
+            }
         }
         Ok(())
     }
 
     fn finish(self: Box<Self>, report: &mut ExportReport) -> Result<()> {
+        let mut sink = *self;
+        sink.send_batch()?;
+        // The last entry is sent: the thread finishes the list and ends.
+        drop(sink.to_render.take());
+        let list = sink
+            .rendered
+            .take()
+            .ok_or_else(renderer_stopped)?
+            .join()
+            .map_err(|_| renderer_stopped())?;
         let Sink {
             out,
             scale,
             order,
             heading,
             exported_at,
-            list,
             ..
-        } = *self;
+        } = sink;
         report.written = list.count();
         let mut h = String::new();
         h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -174,13 +231,13 @@ fn entry(
     e: &Entry,
     scale: RatingScale,
     spoilers: SpoilerMode,
-    posters: &dyn PosterSource,
+    poster: Option<Poster>,
 ) -> (String, bool) {
     let mut left_out = false;
     let mut h = String::new();
     let name = &e.title.facts.name;
     h.push_str("<article class=\"entry\">\n");
-    match posters.poster(e).and_then(data_uri) {
+    match poster.and_then(data_uri) {
         Some(uri) => h.push_str(&format!(
             "<img class=\"poster\" src=\"{uri}\" alt=\"Poster of {}\">\n",
             escape(name)
