@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "stats",
     "open_url",
     "export_library",
+    "export_cancel",
     "backup_now",
     "list_backups",
     "restore_backup",

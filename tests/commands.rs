@@ -308,6 +308,17 @@ fn export_to_a_path_reports_rows() {
     assert!(!html.contains("the final song"), "omitted spoiler leaked");
 }
 
+/// The export dialog's Cancel reaches the app through its capability;
+/// with no export running there is nothing to stop.
+#[test]
+fn export_cancel_is_allowed_and_stops_nothing_when_idle() {
+    let t = app();
+    assert_eq!(
+        invoke(&t.window, "export_cancel", json!({})).unwrap(),
+        json!(false)
+    );
+}
+
 #[test]
 fn catalogue_commands_keep_the_key_out_of_sight() {
     let t = app();

@@ -53,6 +53,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::library::stats,
         commands::library::open_url,
         commands::transfer::export_library,
+        commands::transfer::export_cancel,
         commands::transfer::backup_now,
         commands::transfer::list_backups,
         commands::transfer::restore_backup,

@@ -7,7 +7,9 @@
 //! platform and, for finished ones, the title's description as its review.
 //!
 //! `cargo bench -p watchlog-core --bench export` (env `EXPORT_BENCH_N`
-//! changes the entry count). A plain bench binary: one run prints one table.
+//! changes the entry count; `EXPORT_BENCH_OUT=DIR` keeps the library and
+//! the exports there, to compare two builds' files). A plain bench binary:
+//! one run prints one table.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -150,8 +152,17 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let rows = read_rows(&files);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("bench.db");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = match std::env::var_os("EXPORT_BENCH_OUT") {
+        Some(d) => {
+            let d = PathBuf::from(d);
+            std::fs::create_dir_all(&d).unwrap();
+            let _ = std::fs::remove_file(d.join("bench.db"));
+            d
+        }
+        None => tmp.path().to_path_buf(),
+    };
+    let db = dir.join("bench.db");
     let t = Instant::now();
     build_library(&db, n, &rows);
     println!(
@@ -169,7 +180,7 @@ fn main() {
                e.progress, t.episodes, p.name, e.started_on, e.finished_on, e.favorite, e.review, \
                e.review_spoiler, e.notes FROM entries e JOIN titles t ON t.id = e.title_id \
                LEFT JOIN platforms p ON p.id = e.platform_id ORDER BY e.id";
-    let sqlite_out = dir.path().join("sqlite.csv");
+    let sqlite_out = dir.join("sqlite.csv");
     let sqlite = Command::new("sqlite3")
         .arg("-version")
         .output()
@@ -215,7 +226,7 @@ fn main() {
         println!("(sqlite3 not installed: no baseline)");
     }
     for format in ExportFormat::ALL {
-        let out = dir.path().join(format!("out.{}", format.extension()));
+        let out = dir.join(format!("out-{}.{}", format.as_str(), format.extension()));
         let times: Vec<Duration> = (0..RUNS)
             .map(|_| {
                 let t = Instant::now();

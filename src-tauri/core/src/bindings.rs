@@ -43,6 +43,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     // Exports and backups.
     crate::transfer::ExportOptions::export_all(&cfg)?;
     crate::transfer::ExportReport::export_all(&cfg)?;
+    crate::transfer::ExportProgress::export_all(&cfg)?;
     crate::backup::BackupFile::export_all(&cfg)?;
     crate::backup::Recovery::export_all(&cfg)?;
     // Imports.

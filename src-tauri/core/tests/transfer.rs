@@ -981,6 +981,186 @@ mod round_trip_property {
     }
 }
 
+// ------------------------------------------------------------- one pass
+
+/// Rows of `sql` (one integer) on a connection of the test's own.
+fn count(db: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Exports read the whole library in one pass, one query per table
+/// (`Library::for_each_entry`). Every entry read so must be exactly the
+/// entry `Library::entry` reads alone, and its history the library's
+/// watches, on a library of real titles with every child table filled:
+/// genres, people, catalogue ids, tags, rewatches, numbered watches (a
+/// rewatch's own among them) and watches waiting for a number.
+#[test]
+fn entries_read_in_one_pass_are_each_entry_read_alone() {
+    let Some(datasets) = watchlog_testkit::fixtures::path("datasets/streaming/netflix_titles.csv")
+        .map(|_| watchlog_testkit::fixtures::dir().join("datasets"))
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("watchlog.db");
+    let mut lib = Library::open(&db).unwrap();
+    lib.generate_sample(&datasets, 1_500, 16).unwrap();
+    lib.generate_episode_history(6_000, 16).unwrap();
+    let clock = watchlog_core::clock::Clock::fixed(fixed_time(), chrono_tz::Asia::Seoul);
+    // A rewatch that keeps the earlier viewing's watches under its id.
+    let watched: i64 = count(&db, "SELECT min(entry_id) FROM episode_watches");
+    lib.start_rewatch(watched, day("2024-02-20"), &clock)
+        .unwrap();
+    // Watches another service named without a number wait for one.
+    let pending = watchlog_core::IncomingEntry {
+        title: TitleFacts {
+            kind: Kind::Series,
+            name: "A show with no episode list".into(),
+            year: Some(2023),
+            external_ids: ExternalIds {
+                imdb: Some("tt9424242".into()),
+                tvdb: Some("424242".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        fields: EntryFields {
+            status: Status::Watching,
+            tags: vec!["Pending".into(), "already".into()],
+            ..Default::default()
+        },
+        episodes: Some(vec![watchlog_core::IncomingWatch {
+            episode: watchlog_core::IncomingEpisode::Named {
+                season: Some(1),
+                name: "Pilot".into(),
+            },
+            when: watchlog_core::WatchedWhen::On(day("2024-01-05")),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    let incoming = Incoming {
+        entries: vec![pending],
+        ..Default::default()
+    };
+    run_import(&mut lib, ImportFormat::Trakt, &incoming, Mode::Apply).unwrap();
+    for table in [
+        "title_genres",
+        "title_people",
+        "external_ids",
+        "entry_tags",
+        "viewings",
+        "episode_watches",
+        "pending_watches",
+    ] {
+        assert!(
+            count(&db, &format!("SELECT count(*) FROM {table}")) > 0,
+            "the library has no {table} rows, so the test would prove nothing about them"
+        );
+    }
+    assert!(
+        count(
+            &db,
+            "SELECT count(*) FROM episode_watches WHERE viewing_id IS NOT NULL"
+        ) > 0,
+        "no rewatch has watches of its own"
+    );
+
+    let mut read = Vec::new();
+    lib.for_each_entry(true, |e, history| {
+        read.push((e, history));
+        Ok(())
+    })
+    .unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM entries ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        read.iter().map(|(e, _)| e.id).collect::<Vec<_>>(),
+        ids,
+        "every entry once, in id order"
+    );
+    let mut watches_seen = 0;
+    for (e, history) in &read {
+        assert_eq!(
+            e,
+            &lib.entry(e.id).unwrap(),
+            "entry {} read in one pass is not the entry read alone",
+            e.id
+        );
+        // The history: the entry's rows in both tables, each rewatch's
+        // watches under that rewatch's place in `viewings`.
+        let mut stored: Vec<(Option<i64>, Option<u32>, Option<u32>)> = conn
+            .prepare(
+                "SELECT viewing_id, season, number FROM episode_watches WHERE entry_id = ?1
+                 UNION ALL
+                 SELECT viewing_id, season, NULL FROM pending_watches WHERE entry_id = ?1",
+            )
+            .unwrap()
+            .query_map([e.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut got: Vec<(Option<i64>, Option<u32>, Option<u32>)> = history
+            .iter()
+            .map(|w| {
+                let viewing = w.viewing.map(|place| e.viewings[place].id);
+                match &w.episode {
+                    watchlog_core::IncomingEpisode::Numbered(ep) => {
+                        (viewing, Some(ep.season), Some(ep.number))
+                    }
+                    watchlog_core::IncomingEpisode::Named { season, .. } => {
+                        (viewing, *season, None)
+                    }
+                    watchlog_core::IncomingEpisode::Catalog { .. } => (viewing, None, None),
+                }
+            })
+            .collect();
+        stored.sort();
+        got.sort();
+        assert_eq!(got, stored, "the history of entry {}", e.id);
+        watches_seen += history.len();
+    }
+    assert_eq!(
+        watches_seen as i64,
+        count(
+            &db,
+            "SELECT (SELECT count(*) FROM episode_watches) + (SELECT count(*) FROM pending_watches)"
+        )
+    );
+
+    // Written entry by entry, Watchlog JSON is byte for byte the whole
+    // file written at once by serde_json's pretty printer; so is an empty
+    // library's.
+    let empty = Library::open_in_memory().unwrap();
+    for l in [&lib, &empty] {
+        let text = export_string(l, ExportFormat::WatchlogJson, &options());
+        let file: watchlog_core::transfer::export::watchlog_json::WatchlogFile =
+            serde_json::from_str(&text).unwrap();
+        assert!(
+            text == serde_json::to_string_pretty(&file).unwrap() + "\n",
+            "the JSON written entry by entry is not the file written whole"
+        );
+    }
+
+    // Without the history asked for, none is read.
+    let mut any = false;
+    lib.for_each_entry(false, |_, history| {
+        any |= !history.is_empty();
+        Ok(())
+    })
+    .unwrap();
+    assert!(!any, "the history was read though not asked for");
+}
+
 // ---------------------------------------------------------- atomic writes
 
 fn dir_entries(dir: &Path) -> Vec<String> {
@@ -1055,6 +1235,67 @@ fn a_disk_filling_mid_export_leaves_the_old_file_and_no_temp() {
         ["library.json"],
         "a temporary file was left behind"
     );
+}
+
+/// An export reports its progress over every entry, and one cancelled
+/// midway is an error that leaves no file: neither a new one nor a
+/// temporary one, and a file already there as it was.
+#[test]
+fn a_cancelled_export_leaves_no_file_and_progress_counts_every_entry() {
+    use std::cell::RefCell;
+    use watchlog_core::progress::CancelToken;
+    use watchlog_core::transfer::{export_to_path_with, ExportRun};
+
+    let lib = small_library();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.csv");
+    let steps = RefCell::new(Vec::new());
+    let record = |done: usize, total: usize| steps.borrow_mut().push((done, total));
+    let run = ExportRun {
+        progress: Some(&record),
+        ..ExportRun::default()
+    };
+    let report = export_to_path_with(&lib, ExportFormat::Csv, &options(), &run, &path).unwrap();
+    assert_eq!(report.written, 4);
+    assert_eq!(
+        steps.take(),
+        [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)],
+        "every step of a small library, from the start to the end"
+    );
+
+    for format in ExportFormat::ALL {
+        for before in [None, Some("the previous export")] {
+            let path = dir.path().join(format!("cancelled.{}", format.extension()));
+            let _ = std::fs::remove_file(&path);
+            if let Some(text) = before {
+                std::fs::write(&path, text).unwrap();
+            }
+            let cancel = CancelToken::new();
+            let stop_at_two = |done: usize, _: usize| {
+                if done == 2 {
+                    cancel.cancel();
+                }
+            };
+            let run = ExportRun {
+                progress: Some(&stop_at_two),
+                cancel: Some(&cancel),
+                ..ExportRun::default()
+            };
+            let err = export_to_path_with(&lib, format, &options(), &run, &path).unwrap_err();
+            assert_eq!(err.code(), "cancelled", "{format}: {err}");
+            assert_eq!(
+                std::fs::read_to_string(&path).ok().as_deref(),
+                before,
+                "{format}: the cancelled export touched the file"
+            );
+            let mut expected = vec!["library.csv".to_string()];
+            if before.is_some() {
+                expected.insert(0, format!("cancelled.{}", format.extension()));
+            }
+            assert_eq!(dir_entries(dir.path()), expected, "{format}: left behind");
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 #[test]

@@ -12,6 +12,11 @@ use crate::error::{CommandError, CommandResult};
 pub struct RunSlot(Mutex<Option<CancelToken>>);
 
 impl RunSlot {
+    /// An empty slot; `const`, so a slot can be a `static`.
+    pub const fn new() -> Self {
+        RunSlot(Mutex::new(None))
+    }
+
     fn lock(&self) -> MutexGuard<'_, Option<CancelToken>> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -1,24 +1,36 @@
 //! Exports, backups and restores. The save and open dialogs are opened
 //! here, in Rust, so the webview never handles a file path: it sends the
 //! format and options and gets back a report, or `null` when the user
-//! cancelled the dialog.
+//! cancelled the dialog. An export reports its progress on a channel and
+//! can be cancelled.
 
 use std::path::PathBuf;
 
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use watchlog_core::backup::{self, BackupFile, Recovery};
 use watchlog_core::posters::{CachedPosters, PosterCache};
-use watchlog_core::transfer::{self, ExportFormat, ExportOptions, ExportReport};
+use watchlog_core::progress::CancelToken;
+use watchlog_core::transfer::{
+    self, ExportFormat, ExportOptions, ExportProgress, ExportReport, ExportRun,
+};
+use watchlog_core::Library;
 
 use crate::commands::posters::PosterState;
+use crate::commands::run_slot::RunSlot;
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 
-/// Asks where to save, then exports there atomically. `None`: cancelled.
+/// The running export, which `export_cancel` stops. One at a time.
+static EXPORT: RunSlot = RunSlot::new();
+
+/// Asks where to save, then exports there atomically. `None`: the dialog
+/// was cancelled.
 ///
-/// A large library takes a few seconds (see docs/BENCHMARKS.md); the UI
-/// shows a busy state for as long as this call runs.
+/// The export runs on a worker thread with a connection of its own;
+/// progress goes to `on_progress` (entries done of the library's), and
+/// `export_cancel` stops it with the error `cancelled`, leaving no file.
 #[tauri::command]
 pub async fn export_library<R: Runtime>(
     app: AppHandle<R>,
@@ -26,6 +38,7 @@ pub async fn export_library<R: Runtime>(
     posters: State<'_, PosterState>,
     format: ExportFormat,
     options: ExportOptions,
+    on_progress: Channel<ExportProgress>,
 ) -> CommandResult<Option<ExportReport>> {
     let picked = app
         .dialog()
@@ -38,7 +51,39 @@ pub async fn export_library<R: Runtime>(
         return Ok(None);
     };
     let path = dialog_path(path)?;
-    export_to(&state, posters.cache(), format, &options, &path).map(Some)
+    let lib = state.own_connection()?;
+    let cache = posters.cache().clone();
+    let cancel = EXPORT.start("an export is running already")?;
+    let token = cancel.clone();
+    let task = tauri::async_runtime::spawn_blocking(move || {
+        let progress = |done: usize, total: usize| {
+            let _ = on_progress.send(ExportProgress {
+                done: done as u32,
+                total: total as u32,
+            });
+        };
+        run_export(
+            &lib,
+            &cache,
+            format,
+            &options,
+            &path,
+            Some(&progress),
+            Some(&token),
+        )
+    });
+    let result = task
+        .await
+        .map_err(|e| CommandError::new("internal", format!("the export stopped: {e}")));
+    EXPORT.finish(&cancel);
+    result?.map(Some)
+}
+
+/// Stops the running export; its file is not written. `false` when none
+/// is running.
+#[tauri::command]
+pub async fn export_cancel() -> CommandResult<bool> {
+    Ok(EXPORT.cancel())
 }
 
 /// The export itself, once a path is known; the integration tests call it
@@ -51,12 +96,25 @@ pub fn export_to(
     path: &std::path::Path,
 ) -> CommandResult<ExportReport> {
     let lib = state.own_connection()?;
-    Ok(transfer::export_to_path(
-        &lib,
-        format,
-        options,
-        &CachedPosters::new(&lib, posters),
-        path,
+    run_export(&lib, posters, format, options, path, None, None)
+}
+
+fn run_export(
+    lib: &Library,
+    posters: &PosterCache,
+    format: ExportFormat,
+    options: &ExportOptions,
+    path: &std::path::Path,
+    progress: Option<&dyn Fn(usize, usize)>,
+    cancel: Option<&CancelToken>,
+) -> CommandResult<ExportReport> {
+    let run = ExportRun {
+        posters: &CachedPosters::new(lib, posters),
+        progress,
+        cancel,
+    };
+    Ok(transfer::export_to_path_with(
+        lib, format, options, &run, path,
     )?)
 }
 

@@ -41,6 +41,7 @@ import type { Prefer } from './bindings/Prefer';
 import type { UndoReport } from './bindings/UndoReport';
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { ExportOptions } from './bindings/ExportOptions';
+import type { ExportProgress } from './bindings/ExportProgress';
 import type { ExportReport } from './bindings/ExportReport';
 import type { AiringStatus } from './bindings/AiringStatus';
 import type { FetchProgress } from './bindings/FetchProgress';
@@ -203,9 +204,17 @@ export const api = {
   catalogStatus: () => call<CatalogStatus>('catalog_status'),
   /** Saves the TMDB key (`null` or "" removes it); the key is never read back. */
   setTmdbKey: (key: string | null) => call<CatalogStatus>('set_tmdb_key', { key }),
-  /** Asks where to save (native dialog), then exports; `null` if cancelled. */
-  exportLibrary: (format: ExportFormat, options: ExportOptions) =>
-    call<ExportReport | null>('export_library', { format, options }),
+  /**
+   * Asks where to save (native dialog), then exports; `null` if the dialog was
+   * cancelled. `onProgress` hears entries done of the library's; `exportCancel`
+   * stops it with code `cancelled`, and no file is written.
+   */
+  exportLibrary: (format: ExportFormat, options: ExportOptions, onProgress: (p: ExportProgress) => void) => {
+    const channel = new Channel<ExportProgress>();
+    channel.onmessage = onProgress;
+    return call<ExportReport | null>('export_library', { format, options, onProgress: channel });
+  },
+  exportCancel: () => call<boolean>('export_cancel'),
   backupNow: () => call<BackupFile>('backup_now'),
   listBackups: () => call<BackupFile[]>('list_backups'),
   /** Restores a listed backup by name, or one picked in a dialog; `false` if cancelled. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankExportForm, exportOptions, FORMATS, isReviewList } from './exportForm';
+import { blankExportForm, exportOptions, exportPercent, exportProgressText, FORMATS, isReviewList } from './exportForm';
 import { FIVE, TEN } from './ratingTables.fixture';
 
 describe('exportOptions', () => {
@@ -56,5 +56,21 @@ describe('formats', () => {
     for (const f of FORMATS) expect(f.about.length).toBeGreaterThan(20);
     expect(isReviewList('html')).toBe(true);
     expect(isReviewList('csv')).toBe(false);
+  });
+});
+
+describe('export progress', () => {
+  it('is a whole percent that only reaches 100 at the end', () => {
+    expect(exportPercent(null)).toBe(0);
+    expect(exportPercent({ done: 0, total: 0 })).toBe(0);
+    expect(exportPercent({ done: 999, total: 100_000 })).toBe(0);
+    expect(exportPercent({ done: 99_999, total: 100_000 })).toBe(99);
+    expect(exportPercent({ done: 100_000, total: 100_000 })).toBe(100);
+  });
+
+  it('says how many titles of how many', () => {
+    expect(exportProgressText(null)).toBe('Starting…');
+    expect(exportProgressText({ done: 12_000, total: 100_000 })).toBe('12,000 of 100,000 titles');
+    expect(exportProgressText({ done: 1, total: 1 })).toBe('1 of 1 title');
   });
 });

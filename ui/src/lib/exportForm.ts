@@ -5,6 +5,7 @@
  */
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { ExportOptions } from './bindings/ExportOptions';
+import type { ExportProgress } from './bindings/ExportProgress';
 import type { RatingTable } from './bindings/RatingTable';
 import type { ReviewOrder } from './bindings/ReviewOrder';
 import type { SpoilerMode } from './bindings/SpoilerMode';
@@ -95,4 +96,17 @@ export function exportOptions(form: ExportForm, ratings: RatingTable): ExportVal
       exported_at: null,
     },
   };
+}
+
+/** How far a running export is, in whole percent (0 before the first report). */
+export function exportPercent(p: ExportProgress | null): number {
+  if (!p || p.total === 0) return 0;
+  return Math.min(100, Math.floor((p.done / p.total) * 100));
+}
+
+/** The line under the export's progress bar: "12,000 of 100,000 titles". */
+export function exportProgressText(p: ExportProgress | null): string {
+  if (!p) return 'Starting…';
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `${n(p.done)} of ${n(p.total)} ${p.total === 1 ? 'title' : 'titles'}`;
 }

@@ -25,6 +25,200 @@ const MAX_EPISODES: u32 = 100_000;
 /// Longest title name accepted, in characters.
 const MAX_NAME: usize = 500;
 
+// How an entry's rows are read, shared by `Library::entry` (one entry) and
+// `entry_stream` (every entry in one pass), so the two cannot disagree on
+// a column or an order. Macros rather than constants so each stays a
+// literal inside the `concat!` of a cached statement.
+
+/// The columns [`fields_at`] reads, from
+/// `entries e LEFT JOIN platforms p ON p.id = e.platform_id`.
+macro_rules! field_columns {
+    () => {
+        "e.status, e.rating, e.score_story, e.score_acting, e.score_music, e.score_rewatch,
+         e.review, e.review_spoiler, e.notes, p.name, e.progress, e.favorite, e.started_on,
+         e.finished_on, e.added_at, e.updated_at"
+    };
+}
+
+/// The columns [`facts_at`] reads, from `titles t`.
+macro_rules! fact_columns {
+    () => {
+        "t.kind, t.name, t.original_name, t.year, t.country, t.language, t.network, t.seasons,
+         t.episodes, t.runtime_minutes, t.airing, t.synopsis, t.poster_url"
+    };
+}
+
+/// The columns [`viewing_at`] reads, from
+/// `viewings v LEFT JOIN platforms p ON p.id = v.platform_id`.
+macro_rules! viewing_columns {
+    () => {
+        "v.id, v.started_on, v.finished_on, p.name, v.progress"
+    };
+}
+
+/// An entry's viewings in the order it lists them: a rewatch's place in
+/// that list is how files name it.
+macro_rules! viewing_order {
+    () => {
+        "coalesce(v.started_on, v.finished_on), v.id"
+    };
+}
+
+/// An entry's tags in the order it lists them (`tags t`).
+macro_rules! tag_order {
+    () => {
+        "t.name COLLATE NOCASE"
+    };
+}
+
+pub(super) use {fact_columns, field_columns, tag_order, viewing_columns, viewing_order};
+
+/// An entry's fields (its tags aside, which are rows of their own) and its
+/// added and changed times, from the [`field_columns`] at column `i` on.
+pub(super) fn fields_at(
+    r: &Row,
+    i: usize,
+) -> rusqlite::Result<(EntryFields, DateTime<Utc>, DateTime<Utc>)> {
+    Ok((
+        EntryFields {
+            status: word(r, i)?,
+            rating: rating(r, i + 1)?,
+            scores: SubScores {
+                story: rating(r, i + 2)?,
+                acting: rating(r, i + 3)?,
+                music: rating(r, i + 4)?,
+                rewatch_value: rating(r, i + 5)?,
+            },
+            review: r.get(i + 6)?,
+            review_spoiler: r.get(i + 7)?,
+            notes: r.get(i + 8)?,
+            platform: r.get(i + 9)?,
+            progress: r.get(i + 10)?,
+            favorite: r.get(i + 11)?,
+            tags: Vec::new(),
+            started_on: day_at(r, i + 12)?,
+            finished_on: day_at(r, i + 13)?,
+        },
+        instant_at(r, i + 14)?,
+        instant_at(r, i + 15)?,
+    ))
+}
+
+/// A stored calendar day. Days are stored as `YYYY-MM-DD` and read here
+/// by hand: chrono's format-string parser, which rusqlite uses, is most
+/// of the cost of reading a whole library's dates. Anything else is left
+/// to rusqlite, so its reading (and its errors) stay the rule.
+pub(super) fn day_at(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    if let rusqlite::types::ValueRef::Text(b) = r.get_ref(i)? {
+        if let Some(day) = parse_day(b) {
+            return Ok(Some(day));
+        }
+    }
+    r.get(i)
+}
+
+/// A stored instant, as rusqlite writes one (`2024-02-01 09:30:00.123+00:00`),
+/// read by hand for the same reason as [`day_at`]; anything else (another
+/// offset, a leap second) is left to rusqlite.
+pub(super) fn instant_at(r: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    if let rusqlite::types::ValueRef::Text(b) = r.get_ref(i)? {
+        if let Some(t) = parse_instant(b) {
+            return Ok(t);
+        }
+    }
+    r.get(i)
+}
+
+fn digits(s: &[u8]) -> Option<u32> {
+    s.iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit()
+            .then(|| n.checked_mul(10)?.checked_add(u32::from(c - b'0')))
+            .flatten()
+    })
+}
+
+/// `YYYY-MM-DD`.
+fn parse_day(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(&b[..4])? as i32, digits(&b[5..7])?, digits(&b[8..])?)
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, a `T` or a space between, up to nine digits of
+/// a second, and `+00:00` or `Z`.
+fn parse_instant(b: &[u8]) -> Option<DateTime<Utc>> {
+    if b.len() < 20 || !matches!(b[10], b' ' | b'T') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let day = parse_day(&b[..10])?;
+    let (h, m, s) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
+    let mut rest = &b[19..];
+    let mut nanos = 0;
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        nanos = digits(&fraction[..n])? * 10u32.pow(9 - n as u32);
+        rest = &fraction[n..];
+    }
+    if rest != b"+00:00" && rest != b"Z" {
+        return None;
+    }
+    let time = chrono::NaiveTime::from_hms_nano_opt(h, m, s, nanos)?;
+    Some(day.and_time(time).and_utc())
+}
+
+/// A title's facts (genres, people and ids aside, which are rows of their
+/// own), from the [`fact_columns`] at column `i` on.
+pub(super) fn facts_at(r: &Row, i: usize) -> rusqlite::Result<TitleFacts> {
+    Ok(TitleFacts {
+        kind: word(r, i)?,
+        name: r.get(i + 1)?,
+        original_name: r.get(i + 2)?,
+        year: r.get(i + 3)?,
+        country: r.get(i + 4)?,
+        language: r.get(i + 5)?,
+        network: r.get(i + 6)?,
+        genres: Vec::new(),
+        seasons: r.get(i + 7)?,
+        episodes: r.get(i + 8)?,
+        runtime_minutes: r.get(i + 9)?,
+        airing: opt_word(r, i + 10)?,
+        synopsis: r.get(i + 11)?,
+        poster_url: r.get(i + 12)?,
+        people: Vec::new(),
+        external_ids: ExternalIds::default(),
+    })
+}
+
+/// A person of a title, from `name, role, character` at column `i` on.
+pub(super) fn person_at(r: &Row, i: usize) -> rusqlite::Result<Person> {
+    Ok(Person {
+        name: r.get(i)?,
+        role: word(r, i + 1)?,
+        character: r.get(i + 2)?,
+    })
+}
+
+/// A viewing, from the [`viewing_columns`] at column `i` on.
+pub(super) fn viewing_at(r: &Row, i: usize) -> rusqlite::Result<Viewing> {
+    Ok(Viewing {
+        id: r.get(i)?,
+        details: ViewingDetails {
+            started_on: day_at(r, i + 1)?,
+            finished_on: day_at(r, i + 2)?,
+            platform: r.get(i + 3)?,
+            progress: r.get(i + 4)?,
+        },
+    })
+}
+
 impl Library {
     /// Adds a title and the user's entry for it; returns the entry id.
     pub fn add_entry(&mut self, new: &NewEntry) -> Result<i64> {
@@ -51,31 +245,18 @@ impl Library {
         Ok(ids)
     }
 
-    /// Every entry, in id order: where every export starts, so output is
-    /// stable. Read in one read transaction, so the export is one snapshot:
-    /// an edit or a delete by the other face meanwhile is either wholly in
-    /// it or not at all, and cannot abort it halfway. WAL gives the reader
-    /// its snapshot without blocking that writer.
     /// A read transaction over what follows, unless one is open already:
-    /// every read until it is dropped sees one state of the library.
+    /// every read until it is dropped sees one state of the library. An
+    /// export reads in one, so an edit or a delete by the other face
+    /// meanwhile is either wholly in it or not at all, and cannot abort it
+    /// halfway; WAL gives the reader its snapshot without blocking that
+    /// writer.
     pub(crate) fn snapshot(&self) -> Result<Option<Transaction<'_>>> {
         Ok(self
             .conn
             .is_autocommit()
             .then(|| Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred))
             .transpose()?)
-    }
-
-    pub(crate) fn all_entries(&self) -> Result<Vec<Entry>> {
-        let snapshot = self.snapshot()?;
-        let mut stmt = self.conn.prepare("SELECT id FROM entries ORDER BY id")?;
-        let ids = stmt
-            .query_map([], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let all = ids.into_iter().map(|id| self.entry(id)).collect();
-        drop(stmt);
-        drop(snapshot);
-        all
     }
 
     /// Everything about one entry.
@@ -97,31 +278,12 @@ impl Library {
     fn title(&self, id: i64) -> Result<Title> {
         let mut facts = self
             .conn
-            .prepare_cached(
-                "SELECT kind, name, original_name, year, country, language, network, seasons,
-                    episodes, runtime_minutes, airing, synopsis, poster_url
-             FROM titles WHERE id = ?1",
-            )?
-            .query_row([id], |r| {
-                Ok(TitleFacts {
-                    kind: word(r, 0)?,
-                    name: r.get(1)?,
-                    original_name: r.get(2)?,
-                    year: r.get(3)?,
-                    country: r.get(4)?,
-                    language: r.get(5)?,
-                    network: r.get(6)?,
-                    genres: Vec::new(),
-                    seasons: r.get(7)?,
-                    episodes: r.get(8)?,
-                    runtime_minutes: r.get(9)?,
-                    airing: opt_word(r, 10)?,
-                    synopsis: r.get(11)?,
-                    poster_url: r.get(12)?,
-                    people: Vec::new(),
-                    external_ids: ExternalIds::default(),
-                })
-            })?;
+            .prepare_cached(concat!(
+                "SELECT ",
+                fact_columns!(),
+                " FROM titles t WHERE t.id = ?1"
+            ))?
+            .query_row([id], |r| facts_at(r, 0))?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT genre FROM title_genres WHERE title_id = ?1 ORDER BY position",
         )?;
@@ -132,13 +294,7 @@ impl Library {
             "SELECT name, role, character FROM title_people WHERE title_id = ?1 ORDER BY position",
         )?;
         facts.people = stmt
-            .query_map([id], |r| {
-                Ok(Person {
-                    name: r.get(0)?,
-                    role: word(r, 1)?,
-                    character: r.get(2)?,
-                })
-            })?
+            .query_map([id], |r| person_at(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut stmt = self
             .conn
@@ -151,24 +307,15 @@ impl Library {
     }
 
     fn viewings(&self, id: i64) -> Result<Vec<Viewing>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT v.id, v.started_on, v.finished_on, p.name, v.progress
-             FROM viewings v LEFT JOIN platforms p ON p.id = v.platform_id
-             WHERE v.entry_id = ?1
-             ORDER BY coalesce(v.started_on, v.finished_on), v.id",
-        )?;
+        let mut stmt = self.conn.prepare_cached(concat!(
+            "SELECT ",
+            viewing_columns!(),
+            " FROM viewings v LEFT JOIN platforms p ON p.id = v.platform_id
+             WHERE v.entry_id = ?1 ORDER BY ",
+            viewing_order!()
+        ))?;
         let v = stmt
-            .query_map([id], |r| {
-                Ok(Viewing {
-                    id: r.get(0)?,
-                    details: ViewingDetails {
-                        started_on: r.get(1)?,
-                        finished_on: r.get(2)?,
-                        platform: r.get(3)?,
-                        progress: r.get(4)?,
-                    },
-                })
-            })?
+            .query_map([id], |r| viewing_at(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(v)
     }
@@ -586,39 +733,14 @@ fn read_fields(
     id: i64,
 ) -> Result<(i64, EntryFields, DateTime<Utc>, DateTime<Utc>)> {
     let row = conn
-        .prepare_cached(
-            "SELECT e.id, e.title_id, e.status, e.rating, e.score_story, e.score_acting,
-                    e.score_music, e.score_rewatch, e.review, e.review_spoiler, e.notes,
-                    p.name, e.progress, e.favorite, e.started_on, e.finished_on,
-                    e.added_at, e.updated_at
-             FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id
-             WHERE e.id = ?1",
-        )?
+        .prepare_cached(concat!(
+            "SELECT e.title_id, ",
+            field_columns!(),
+            " FROM entries e LEFT JOIN platforms p ON p.id = e.platform_id WHERE e.id = ?1"
+        ))?
         .query_row([id], |r| {
-            Ok((
-                r.get::<_, i64>(1)?,
-                EntryFields {
-                    status: word(r, 2)?,
-                    rating: rating(r, 3)?,
-                    scores: SubScores {
-                        story: rating(r, 4)?,
-                        acting: rating(r, 5)?,
-                        music: rating(r, 6)?,
-                        rewatch_value: rating(r, 7)?,
-                    },
-                    review: r.get(8)?,
-                    review_spoiler: r.get(9)?,
-                    notes: r.get(10)?,
-                    platform: r.get(11)?,
-                    progress: r.get(12)?,
-                    favorite: r.get(13)?,
-                    tags: Vec::new(),
-                    started_on: r.get(14)?,
-                    finished_on: r.get(15)?,
-                },
-                r.get(16)?,
-                r.get(17)?,
-            ))
+            let (fields, added_at, updated_at) = fields_at(r, 1)?;
+            Ok((r.get::<_, i64>(0)?, fields, added_at, updated_at))
         })
         .optional()?
         .ok_or(Error::NotFound { what: "entry", id })?;
@@ -628,10 +750,11 @@ fn read_fields(
 }
 
 fn entry_tags(conn: &Connection, id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(concat!(
         "SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
-         WHERE et.entry_id = ?1 ORDER BY t.name COLLATE NOCASE",
-    )?;
+             WHERE et.entry_id = ?1 ORDER BY ",
+        tag_order!()
+    ))?;
     let tags = stmt
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -1122,5 +1245,52 @@ pub(super) fn rating(r: &Row, i: usize) -> rusqlite::Result<Option<Rating>> {
         Some(v) => Rating::new(v).map(Some).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, e.into())
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, NaiveDate, Utc};
+
+    /// The hand readers give what chrono's own parsers give, and leave
+    /// what they do not know to them.
+    #[test]
+    fn stored_days_and_instants_read_as_chrono_reads_them() {
+        for s in ["2024-02-01", "1870-01-01", "2026-12-31"] {
+            assert_eq!(
+                super::parse_day(s.as_bytes()),
+                NaiveDate::parse_from_str(s, "%F").ok()
+            );
+        }
+        for s in [
+            "2024-02-30",
+            "2024-2-01",
+            "24-02-01",
+            "2024-02-01x",
+            "+2024-02-01",
+        ] {
+            assert_eq!(super::parse_day(s.as_bytes()), None, "{s}");
+        }
+        for s in [
+            "2024-02-01 09:30:00+00:00",
+            "2024-02-01T09:30:00Z",
+            "2026-12-02 06:46:35.123456789+00:00",
+            "2026-12-02 06:46:35.5+00:00",
+        ] {
+            assert_eq!(
+                super::parse_instant(s.as_bytes()),
+                s.parse::<DateTime<Utc>>().ok(),
+                "{s}"
+            );
+        }
+        for s in [
+            "2024-02-01 09:30:00+09:00",
+            "2024-02-01 09:30:60+00:00",
+            "2024-02-01 09:30:00.+00:00",
+            "2024-02-01 09:30:00.1234567890+00:00",
+            "2024-02-01 09:30",
+        ] {
+            assert_eq!(super::parse_instant(s.as_bytes()), None, "{s}");
+        }
     }
 }

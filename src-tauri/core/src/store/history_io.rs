@@ -1,8 +1,8 @@
-//! The episode history as files carry it: read whole for an export, written
-//! by an import (added to the library's, or replacing it for Watchlog's own
-//! formats), and the watches a file named without a number (kept in
-//! `pending_watches`) moved into the history once the title's episode list
-//! tells which episode each one is. Everything that writes runs inside the
+//! The episode history as files carry it: written by an import (added to
+//! the library's, or replacing it for Watchlog's own formats), and the
+//! watches a file named without a number (kept in `pending_watches`) moved
+//! into the history once the title's episode list tells which episode each
+//! one is. An export reads it with the entries (`entry_stream`). Everything that writes runs inside the
 //! caller's transaction.
 
 use std::collections::HashMap;
@@ -10,79 +10,12 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::history::{
-    has_list, parse_stamp, stamp, sync_to_progress, watched_count, MAX_NOTE_CHARS,
-};
-use super::Library;
+use super::history::{has_list, stamp, sync_to_progress, watched_count, MAX_NOTE_CHARS};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::{EpisodeRef, IncomingEpisode, IncomingWatch, LooseWatch, WatchedWhen};
 use crate::rating::Rating;
 use crate::text;
-
-impl Library {
-    /// Every entry's episode history, numbered and pending, keyed by entry
-    /// id. A rewatch's watches name it by its place in the entry's viewings
-    /// (in the order [`Library::entry`] gives them), so a file can carry
-    /// them without the library's ids.
-    pub(crate) fn watch_history(&self) -> Result<HashMap<i64, Vec<IncomingWatch>>> {
-        let mut places: HashMap<i64, usize> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT id, row_number() OVER (PARTITION BY entry_id
-                        ORDER BY coalesce(started_on, finished_on), id) - 1
-             FROM viewings",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            places.insert(r.get(0)?, r.get::<_, i64>(1)? as usize);
-        }
-        let mut out: HashMap<i64, Vec<IncomingWatch>> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT * FROM (
-                 SELECT entry_id, viewing_id AS v, season AS s, number AS n, NULL AS name,
-                        NULL, NULL AS x, watched_on, watched_at, rating, note
-                 FROM episode_watches
-                 UNION ALL
-                 SELECT entry_id, viewing_id, season, NULL, name, provider, external_id,
-                        watched_on, watched_at, rating, note
-                 FROM pending_watches)
-             ORDER BY entry_id, v IS NOT NULL, v, n IS NULL, s, n, name, x",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let season: Option<u32> = r.get(2)?;
-            let number: Option<u32> = r.get(3)?;
-            let episode = match (number, r.get::<_, Option<String>>(4)?) {
-                (Some(number), _) => IncomingEpisode::Numbered(EpisodeRef {
-                    season: season.unwrap_or(0),
-                    number,
-                }),
-                (None, Some(name)) => IncomingEpisode::Named { season, name },
-                (None, None) => IncomingEpisode::Catalog {
-                    provider: r.get(5)?,
-                    id: r.get(6)?,
-                },
-            };
-            let on: Option<NaiveDate> = r.get(7)?;
-            let at = parse_stamp(r.get(8)?);
-            out.entry(r.get(0)?).or_default().push(IncomingWatch {
-                episode,
-                when: match (at, on) {
-                    (Some(t), _) => WatchedWhen::At(t),
-                    (None, Some(d)) => WatchedWhen::On(d),
-                    (None, None) => WatchedWhen::Unknown,
-                },
-                day: on,
-                viewing: r
-                    .get::<_, Option<i64>>(1)?
-                    .and_then(|v| places.get(&v).copied()),
-                rating: r.get::<_, Option<u8>>(9)?.map(Rating::new).transpose()?,
-                note: r.get(10)?,
-            });
-        }
-        Ok(out)
-    }
-}
 
 /// A short text that changes whenever the entry's history does: an import
 /// compares it before and after to tell "updated" from "unchanged".

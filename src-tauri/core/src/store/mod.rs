@@ -5,6 +5,7 @@
 mod backup;
 mod bulk;
 mod entries;
+mod entry_stream;
 mod episodes;
 pub(crate) mod history;
 pub(crate) mod history_io;

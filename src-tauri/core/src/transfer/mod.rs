@@ -13,7 +13,6 @@ pub mod export;
 pub mod ics;
 pub mod import;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::Path;
@@ -23,7 +22,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Entry, IncomingWatch, Status};
+use crate::model::{Entry, Status};
+use crate::progress::{CancelToken, Throttle};
 use crate::rating::{Rating, RatingScale};
 use crate::store::Library;
 
@@ -341,6 +341,39 @@ impl PosterSource for NoPosters {
     }
 }
 
+/// Where a running export is, for a progress bar: entries read and
+/// written (or left out by the filter) of the library's entries.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// What an export is given beside its options: where the HTML page's
+/// posters come from, and how a face follows and stops it.
+#[derive(Clone, Copy)]
+pub struct ExportRun<'a> {
+    pub posters: &'a dyn PosterSource,
+    /// Called with (entries done, entries in all) at the steps a
+    /// [`Throttle`] finds worth reporting: the start, each percent, the end.
+    pub progress: Option<&'a dyn Fn(usize, usize)>,
+    /// Cancelled from anywhere to stop: the export ends with
+    /// [`Error::Cancelled`], and a file written through
+    /// [`export_to_path_with`] is not left behind.
+    pub cancel: Option<&'a CancelToken>,
+}
+
+impl Default for ExportRun<'_> {
+    fn default() -> Self {
+        ExportRun {
+            posters: &NoPosters,
+            progress: None,
+            cancel: None,
+        }
+    }
+}
+
 /// Exports `lib` in `format` to `out` (a file, stdout, a buffer). Returns
 /// what was written and what was left out.
 pub fn export(
@@ -349,7 +382,7 @@ pub fn export(
     options: &ExportOptions,
     out: &mut dyn Write,
 ) -> Result<ExportReport> {
-    export_with_posters(lib, format, options, &NoPosters, out)
+    export_with(lib, format, options, &ExportRun::default(), out)
 }
 
 /// [`export`], with poster thumbnails for the HTML page.
@@ -360,41 +393,38 @@ pub fn export_with_posters(
     posters: &dyn PosterSource,
     out: &mut dyn Write,
 ) -> Result<ExportReport> {
+    let run = ExportRun {
+        posters,
+        ..ExportRun::default()
+    };
+    export_with(lib, format, options, &run, out)
+}
+
+/// [`export`], with posters, progress and cancel. The library is read in
+/// one pass (`Library::for_each_entry`: one query per table) and each
+/// entry goes to the format's writer as it is read.
+pub fn export_with(
+    lib: &Library,
+    format: ExportFormat,
+    options: &ExportOptions,
+    run: &ExportRun,
+    out: &mut dyn Write,
+) -> Result<ExportReport> {
     // One snapshot for everything the export reads.
     let _snapshot = lib.snapshot()?;
-    let all = lib.all_entries()?;
-    let total = all.len();
-    let entries: Vec<Entry> = all
-        .into_iter()
-        .filter(|e| options.filter.matches(e))
-        .collect();
-    let mut report = ExportReport::new(format);
-    report.filtered_out = total - entries.len();
+    let total = lib.entry_count()?;
     let scale = match options.scale {
         Some(s) => s,
         None => lib.settings()?.rating_scale,
     };
-    let history = match format {
-        ExportFormat::WatchlogJson => lib.watch_history()?,
-        _ => HashMap::new(),
-    };
     let ctx = Context {
-        entries: &entries,
-        history: &history,
         scale,
         options,
         exported_at: options.exported_at.unwrap_or_else(Utc::now),
     };
+    let mut report = ExportReport::new(format);
     let mut out = ErrorTracking::new(out);
-    let result = match format {
-        ExportFormat::WatchlogJson => {
-            export::watchlog_json::write(&ctx, &lib.platforms()?, &mut out, &mut report)
-        }
-        ExportFormat::Csv => export::csv::write(&ctx, &mut out, &mut report),
-        ExportFormat::Markdown => export::markdown::write(&ctx, &mut out, &mut report),
-        ExportFormat::Html => export::html::write(&ctx, posters, &mut out, &mut report),
-        ExportFormat::Letterboxd => export::letterboxd::write(&ctx, &mut out, &mut report),
-    };
+    let result = write_entries(lib, format, &ctx, run, total, &mut out, &mut report);
     let result = result.and_then(|()| out.flush().map_err(|e| write_error(format, e)));
     // Serializers (csv, serde_json) wrap the writer's io::Error in their
     // own; prefer the original so "disk full" reads as such.
@@ -404,13 +434,52 @@ pub fn export_with_posters(
     }
 }
 
-/// What every exporter gets: the filtered entries, in id order, and the
-/// choices that apply to all formats.
+fn write_entries(
+    lib: &Library,
+    format: ExportFormat,
+    ctx: &Context,
+    run: &ExportRun,
+    total: usize,
+    out: &mut dyn Write,
+    report: &mut ExportReport,
+) -> Result<()> {
+    let mut sink: Box<dyn export::EntrySink + '_> = match format {
+        ExportFormat::WatchlogJson => {
+            Box::new(export::watchlog_json::start(ctx, &lib.platforms()?, out)?)
+        }
+        ExportFormat::Csv => Box::new(export::csv::start(ctx, out)?),
+        ExportFormat::Markdown => Box::new(export::markdown::start(ctx, out)),
+        ExportFormat::Html => Box::new(export::html::start(ctx, run.posters, out)?),
+        ExportFormat::Letterboxd => Box::new(export::letterboxd::start(out)?),
+    };
+    let throttle = Throttle::new(total);
+    let progress = |done: usize| {
+        if let Some(p) = run.progress.filter(|_| throttle.due(done)) {
+            p(done, total);
+        }
+    };
+    progress(0);
+    let mut done = 0;
+    // Only Watchlog JSON carries the episode history.
+    let history = format == ExportFormat::WatchlogJson;
+    lib.for_each_entry(history, |e, watches| {
+        if run.cancel.is_some_and(CancelToken::is_cancelled) {
+            return Err(Error::Cancelled("the export was cancelled".into()));
+        }
+        if ctx.options.filter.matches(&e) {
+            sink.entry(&e, &watches, report)?;
+        } else {
+            report.filtered_out += 1;
+        }
+        done += 1;
+        progress(done);
+        Ok(())
+    })?;
+    sink.finish(report)
+}
+
+/// What every exporter gets: the choices that apply to all formats.
 pub(crate) struct Context<'a> {
-    pub entries: &'a [Entry],
-    /// Every entry's episode history, by entry id (read in the same
-    /// snapshot as the entries).
-    pub history: &'a HashMap<i64, Vec<IncomingWatch>>,
     pub scale: RatingScale,
     pub options: &'a ExportOptions,
     pub exported_at: DateTime<Utc>,
@@ -581,10 +650,25 @@ pub fn export_to_path(
     posters: &dyn PosterSource,
     path: &Path,
 ) -> Result<ExportReport> {
+    let run = ExportRun {
+        posters,
+        ..ExportRun::default()
+    };
+    export_to_path_with(lib, format, options, &run, path)
+}
+
+/// [`export_to_path`], with progress and cancel: a cancelled export
+/// leaves no file (the temporary one is removed) and any file already at
+/// `path` as it was.
+pub fn export_to_path_with(
+    lib: &Library,
+    format: ExportFormat,
+    options: &ExportOptions,
+    run: &ExportRun,
+    path: &Path,
+) -> Result<ExportReport> {
     lib.refuse_own_files(path, "the export")?;
-    write_atomically(path, |w| {
-        export_with_posters(lib, format, options, posters, w)
-    })
+    write_atomically(path, |w| export_with(lib, format, options, run, w))
 }
 
 /// Writes text a face made from the library (the calendar's `.ics`, its

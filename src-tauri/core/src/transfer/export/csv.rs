@@ -4,7 +4,10 @@
 
 use std::io::Write;
 
+use super::EntrySink;
 use crate::error::Result;
+use crate::model::{Entry, IncomingWatch};
+use crate::rating::RatingScale;
 use crate::transfer::{write_error, Context, ExportFormat, ExportReport};
 
 /// The header row, in order.
@@ -35,13 +38,30 @@ pub const COLUMNS: [&str; 24] = [
     "rating_scale",
 ];
 
-pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportReport) -> Result<()> {
-    let fail = |e: csv::Error| write_error(ExportFormat::Csv, std::io::Error::other(e.to_string()));
+/// The CSV being written: the header row first, then each entry's row as
+/// it is read.
+pub(crate) struct Sink<'a> {
+    w: csv::Writer<&'a mut dyn Write>,
+    scale: RatingScale,
+}
+
+fn fail(e: csv::Error) -> crate::error::Error {
+    write_error(ExportFormat::Csv, std::io::Error::other(e.to_string()))
+}
+
+pub(crate) fn start<'a>(ctx: &Context, out: &'a mut dyn Write) -> Result<Sink<'a>> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(COLUMNS).map_err(fail)?;
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
-    for e in ctx.entries {
+    Ok(Sink {
+        w,
+        scale: ctx.scale,
+    })
+}
+
+impl EntrySink for Sink<'_> {
+    fn entry(&mut self, e: &Entry, _: &[IncomingWatch], report: &mut ExportReport) -> Result<()> {
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
         let t = &e.title.facts;
         let f = &e.fields;
         let record: [String; 24] = [
@@ -52,7 +72,7 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
             opt(t.year.map(|y| y.to_string())),
             opt(t.country.clone()),
             f.status.as_str().into(),
-            opt(f.rating.map(|r| r.format_in(ctx.scale))),
+            opt(f.rating.map(|r| r.format_in(self.scale))),
             opt(f.rating.map(|r| r.get().to_string())),
             f.progress.to_string(),
             opt(t.episodes.map(|n| n.to_string())),
@@ -70,11 +90,16 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
             opt(t.external_ids.imdb.clone()),
             opt(t.external_ids.tmdb.clone()),
             opt(t.external_ids.tvmaze.clone()),
-            ctx.scale.as_str().into(),
+            self.scale.as_str().into(),
         ];
-        w.write_record(&record).map_err(fail)?;
+        self.w.write_record(&record).map_err(fail)?;
         report.written += 1;
+        Ok(())
     }
-    w.flush().map_err(|e| write_error(ExportFormat::Csv, e))?;
-    Ok(())
+
+    fn finish(mut self: Box<Self>, _: &mut ExportReport) -> Result<()> {
+        self.w
+            .flush()
+            .map_err(|e| write_error(ExportFormat::Csv, e))
+    }
 }

@@ -6,14 +6,20 @@
 //! `crate::markdown::render`, the app's own sanitising renderer.
 
 use std::io::Write;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
+
+use chrono::{DateTime, Utc};
 
 use crate::error::Result;
-use crate::model::Entry;
+use crate::model::{Entry, IncomingWatch};
+use crate::rating::RatingScale;
 use crate::transfer::{
-    write_error, Context, ExportFormat, ExportReport, Poster, PosterSource, SpoilerMode,
+    write_error, Context, ExportFormat, ExportReport, Poster, PosterSource, ReviewOrder,
+    SpoilerMode,
 };
 
-use super::{facts_line, rating_label, review_sections, watch_line};
+use super::{facts_line, rating_label, watch_line, EntrySink, ReviewList};
 
 /// The page's policy: nothing from anywhere, except the inline styles and
 /// embedded images the page itself carries.
@@ -71,58 +77,167 @@ footer { max-width: 46rem; margin: 2rem auto; padding: 0 1.25rem 3rem;
 }
 "#;
 
-pub(crate) fn write(
-    ctx: &Context,
-    posters: &dyn PosterSource,
-    out: &mut dyn Write,
-    report: &mut ExportReport,
-) -> Result<()> {
-    let heading = ctx.options.heading.as_deref().unwrap_or("My reviews");
-    let mut h = String::new();
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str(&format!(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
-    ));
-    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
-    h.push_str("<meta name=\"generator\" content=\"Watchlog\">\n");
-    h.push_str(&format!("<title>{}</title>\n", escape(heading)));
-    h.push_str(&format!(
-        "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n"
-    ));
-    h.push_str(&format!("<h1>{}</h1>\n", escape(heading)));
-    h.push_str(&format!(
-        "<p class=\"meta\">Exported from Watchlog on {} · ratings out of {}</p>\n</header>\n<main>\n",
-        ctx.exported_at.format("%Y-%m-%d"),
-        ctx.scale.max()
-    ));
-    for section in review_sections(ctx.entries, ctx.options.order, ctx.scale, report) {
-        h.push_str(&format!(
-            "<section>\n<h2>{}</h2>\n",
-            escape(&section.heading)
-        ));
-        for e in section.entries {
-            entry(&mut h, ctx, posters, e, report);
-        }
-        h.push_str("</section>\n");
-    }
-    h.push_str("</main>\n<footer>Made with Watchlog.</footer>\n</body>\n</html>\n");
-    report.written = ctx.entries.len() - report.skipped.len();
-    out.write_all(h.as_bytes())
-        .map_err(|e| write_error(ExportFormat::Html, e))?;
-    Ok(())
+/// The page being gathered: each kept entry's article is made as it is
+/// read (its poster looked up then); the page is written when the list is
+/// whole and ordered. Rendering the reviews is most of the page's cost,
+/// so the articles are made on a thread of their own, beside the reading
+/// of the library; they arrive there in order, so the list is the same.
+pub(crate) struct Sink<'a> {
+    out: &'a mut dyn Write,
+    posters: &'a dyn PosterSource,
+    scale: RatingScale,
+    order: ReviewOrder,
+    heading: String,
+    exported_at: DateTime<Utc>,
+    /// Kept entries not sent yet: they go in batches, so the two threads
+    /// do not wake each other for every entry.
+    batch: Vec<(Entry, Option<Poster>)>,
+    to_render: Option<SyncSender<Vec<(Entry, Option<Poster>)>>>,
+    rendered: Option<JoinHandle<ReviewList>>,
 }
 
-fn entry(
-    h: &mut String,
+/// Entries sent to the article thread at a time, and batches read ahead
+/// of it: enough to keep both threads busy, few enough that memory does
+/// not grow with the library.
+const BATCH: usize = 64;
+const IN_FLIGHT: usize = 4;
+
+pub(crate) fn start<'a>(
     ctx: &Context,
-    posters: &dyn PosterSource,
+    posters: &'a dyn PosterSource,
+    out: &'a mut dyn Write,
+) -> Result<Sink<'a>> {
+    let (to_render, arrive) = sync_channel::<Vec<(Entry, Option<Poster>)>>(IN_FLIGHT);
+    let (scale, spoilers) = (ctx.scale, ctx.options.spoilers);
+    let rendered = std::thread::Builder::new()
+        .name("html export".into())
+        .spawn(move || {
+            let mut list = ReviewList::default();
+            for (e, poster) in arrive.into_iter().flatten() {
+                let (body, left_out) = entry(&e, scale, spoilers, poster);
+                list.push(&e, body, left_out);
+            }
+            list
+        })
+        .map_err(|e| write_error(ExportFormat::Html, e))?;
+    Ok(Sink {
+        out,
+        posters,
+        scale,
+        order: ctx.options.order,
+        heading: ctx
+            .options
+            .heading
+            .as_deref()
+            .unwrap_or("My reviews")
+            .to_string(),
+        exported_at: ctx.exported_at,
+        batch: Vec::with_capacity(BATCH),
+        to_render: Some(to_render),
+        rendered: Some(rendered),
+    })
+}
+
+/// The thread making the articles ended before its time (it panicked).
+fn renderer_stopped() -> crate::error::Error {
+    write_error(
+        ExportFormat::Html,
+        std::io::Error::other("the page's articles could not be made"),
+    )
+}
+
+impl Sink<'_> {
+    fn send_batch(&mut self) -> Result<()> {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        let to_render = self.to_render.as_ref().ok_or_else(renderer_stopped)?;
+        to_render.send(batch).map_err(|_| renderer_stopped())
+    }
+}
+
+impl EntrySink for Sink<'_> {
+    fn entry(&mut self, e: &Entry, _: &[IncomingWatch], report: &mut ExportReport) -> Result<()> {
+        if ReviewList::keeps(e, report) {
+            // The poster source reads the library, which stays on this
+            // thread.
+            let poster = self.posters.poster(e);
+            self.batch.push((e.clone(), poster));
+            if self.batch.len() == BATCH {
+                self.send_batch()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, report: &mut ExportReport) -> Result<()> {
+        let mut sink = *self;
+        sink.send_batch()?;
+        // The last entry is sent: the thread finishes the list and ends.
+        drop(sink.to_render.take());
+        let list = sink
+            .rendered
+            .take()
+            .ok_or_else(renderer_stopped)?
+            .join()
+            .map_err(|_| renderer_stopped())?;
+        let Sink {
+            out,
+            scale,
+            order,
+            heading,
+            exported_at,
+            ..
+        } = sink;
+        report.written = list.count();
+        let mut h = String::new();
+        h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        h.push_str(&format!(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+        ));
+        h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        h.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
+        h.push_str("<meta name=\"generator\" content=\"Watchlog\">\n");
+        h.push_str(&format!("<title>{}</title>\n", escape(&heading)));
+        h.push_str(&format!(
+            "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n"
+        ));
+        h.push_str(&format!("<h1>{}</h1>\n", escape(&heading)));
+        h.push_str(&format!(
+            "<p class=\"meta\">Exported from Watchlog on {} · ratings out of {}</p>\n</header>\n<main>\n",
+            exported_at.format("%Y-%m-%d"),
+            scale.max()
+        ));
+        let fail = |e| write_error(ExportFormat::Html, e);
+        for section in list.sections(order, scale) {
+            h.push_str(&format!(
+                "<section>\n<h2>{}</h2>\n",
+                escape(&section.heading)
+            ));
+            out.write_all(h.as_bytes()).map_err(fail)?;
+            h.clear();
+            for item in &section.items {
+                item.note_spoiler(report);
+                out.write_all(item.body.as_bytes()).map_err(fail)?;
+            }
+            h.push_str("</section>\n");
+        }
+        h.push_str("</main>\n<footer>Made with Watchlog.</footer>\n</body>\n</html>\n");
+        out.write_all(h.as_bytes()).map_err(fail)
+    }
+}
+
+/// One entry's `<article>`; `true` beside it when its spoiler review was
+/// left out.
+fn entry(
     e: &Entry,
-    report: &mut ExportReport,
-) {
+    scale: RatingScale,
+    spoilers: SpoilerMode,
+    poster: Option<Poster>,
+) -> (String, bool) {
+    let mut left_out = false;
+    let mut h = String::new();
     let name = &e.title.facts.name;
     h.push_str("<article class=\"entry\">\n");
-    match posters.poster(e).and_then(data_uri) {
+    match poster.and_then(data_uri) {
         Some(uri) => h.push_str(&format!(
             "<img class=\"poster\" src=\"{uri}\" alt=\"Poster of {}\">\n",
             escape(name)
@@ -146,7 +261,7 @@ fn entry(
     if let Some(r) = e.fields.rating {
         line.push(format!(
             "<span class=\"rating\">{}</span>",
-            escape(&rating_label(r, ctx.scale))
+            escape(&rating_label(r, scale))
         ));
     }
     if e.fields.favorite {
@@ -172,17 +287,16 @@ fn entry(
     }
     if let Some(review) = e.fields.review.as_deref().filter(|r| !r.trim().is_empty()) {
         let html = crate::markdown::render(review);
-        match (e.fields.review_spoiler, ctx.options.spoilers) {
+        match (e.fields.review_spoiler, spoilers) {
             (false, _) => h.push_str(&format!("<div class=\"review\">{html}</div>\n")),
             (true, SpoilerMode::Hide) => h.push_str(&format!(
                 "<details class=\"review\"><summary>Spoiler</summary>{html}</details>\n"
             )),
-            (true, SpoilerMode::Omit) => {
-                report.note(e, "review left out: it is marked as a spoiler");
-            }
+            (true, SpoilerMode::Omit) => left_out = true,
         }
     }
     h.push_str("</div>\n</article>\n");
+    (h, left_out)
 }
 
 /// Escapes text for HTML content and double-quoted attributes.

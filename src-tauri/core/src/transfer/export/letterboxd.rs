@@ -7,10 +7,11 @@
 
 use std::io::Write;
 
+use super::EntrySink;
 use crate::error::Result;
-use crate::model::{Kind, Role, Status};
+use crate::model::{Entry, IncomingWatch, Kind, Role, Status};
 use crate::rating::RatingScale;
-use crate::transfer::{write_error, Context, ExportFormat, ExportReport};
+use crate::transfer::{write_error, ExportFormat, ExportReport};
 
 /// Letterboxd's column names, in the order its importer documents.
 pub const COLUMNS: [&str; 12] = [
@@ -28,27 +29,39 @@ pub const COLUMNS: [&str; 12] = [
     "Review",
 ];
 
-pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportReport) -> Result<()> {
-    let fail = |e: csv::Error| {
-        write_error(
-            ExportFormat::Letterboxd,
-            std::io::Error::other(e.to_string()),
-        )
-    };
+/// The CSV being written: the header row first, then each entry's rows
+/// as it is read.
+pub(crate) struct Sink<'a> {
+    w: csv::Writer<&'a mut dyn Write>,
+}
+
+fn fail(e: csv::Error) -> crate::error::Error {
+    write_error(
+        ExportFormat::Letterboxd,
+        std::io::Error::other(e.to_string()),
+    )
+}
+
+pub(crate) fn start(out: &mut dyn Write) -> Result<Sink<'_>> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(COLUMNS).map_err(fail)?;
-    for e in ctx.entries {
+    Ok(Sink { w })
+}
+
+impl EntrySink for Sink<'_> {
+    fn entry(&mut self, e: &Entry, _: &[IncomingWatch], report: &mut ExportReport) -> Result<()> {
+        let w = &mut self.w;
         let t = &e.title.facts;
         let f = &e.fields;
         match t.kind {
             Kind::Film | Kind::Miniseries => {}
             Kind::Series => {
                 report.skip(e, "Letterboxd lists films and miniseries, not series");
-                continue;
+                return Ok(());
             }
             Kind::Special => {
                 report.skip(e, "Letterboxd lists films and miniseries, not specials");
-                continue;
+                return Ok(());
             }
         }
         if f.status == Status::PlanToWatch {
@@ -56,7 +69,7 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
                 e,
                 "not watched yet: Letterboxd would log it as watched (add it to your Letterboxd watchlist instead)",
             );
-            continue;
+            return Ok(());
         }
         let (stars, rating10) = match f.rating {
             None => (String::new(), String::new()),
@@ -126,8 +139,12 @@ pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportRepor
             .map_err(fail)?;
             report.written += 1;
         }
+        Ok(())
     }
-    w.flush()
-        .map_err(|e| write_error(ExportFormat::Letterboxd, e))?;
-    Ok(())
+
+    fn finish(mut self: Box<Self>, _: &mut ExportReport) -> Result<()> {
+        self.w
+            .flush()
+            .map_err(|e| write_error(ExportFormat::Letterboxd, e))
+    }
 }

@@ -10,73 +10,132 @@
 
 use std::io::Write;
 
+use chrono::{DateTime, Utc};
+
 use crate::error::Result;
-use crate::transfer::{write_error, Context, ExportFormat, ExportReport, SpoilerMode};
+use crate::model::{Entry, IncomingWatch};
+use crate::rating::RatingScale;
+use crate::transfer::{write_error, Context, ExportFormat, ExportReport, ReviewOrder, SpoilerMode};
 
-use super::{facts_line, rating_label, review_sections, watch_line};
+use super::{facts_line, rating_label, watch_line, EntrySink, ReviewList};
 
-pub(crate) fn write(ctx: &Context, out: &mut dyn Write, report: &mut ExportReport) -> Result<()> {
-    let mut md = String::new();
-    let heading = ctx.options.heading.as_deref().unwrap_or("My reviews");
-    md.push_str(&format!("# {}\n\n", escape(heading)));
-    md.push_str(&format!(
-        "_Exported from Watchlog on {}; ratings out of {}._\n",
-        ctx.exported_at.format("%Y-%m-%d"),
-        ctx.scale.max()
-    ));
-    for section in review_sections(ctx.entries, ctx.options.order, ctx.scale, report) {
-        md.push_str(&format!("\n## {}\n", escape(&section.heading)));
-        for e in section.entries {
-            md.push_str(&format!("\n### {}\n\n", escape(&e.title.facts.name)));
-            md.push_str(&escape(&facts_line(e)));
-            md.push_str("  \n");
-            let mut line: Vec<String> = Vec::new();
-            if let Some(r) = e.fields.rating {
-                line.push(format!("**{}**", rating_label(r, ctx.scale)));
-            }
-            if e.fields.favorite {
-                line.push("♥ favourite".into());
-            }
-            let watched = watch_line(e);
-            if !watched.is_empty() {
-                line.push(escape(&watched));
-            }
-            md.push_str(&line.join(" · "));
-            md.push('\n');
-            if !e.fields.tags.is_empty() {
-                let tags: Vec<String> = e
-                    .fields
-                    .tags
-                    .iter()
-                    .map(|t| format!("`{}`", code_span_text(t)))
-                    .collect();
-                md.push_str(&format!("\nTags: {}\n", tags.join(" ")));
-            }
-            let Some(review) = e
-                .fields
-                .review
-                .as_deref()
-                .map(str::trim)
-                .filter(|r| !r.is_empty())
-                .map(crate::markdown::inert_html)
-            else {
-                continue;
-            };
-            match (e.fields.review_spoiler, ctx.options.spoilers) {
-                (false, _) => md.push_str(&format!("\n{review}\n")),
-                (true, SpoilerMode::Hide) => md.push_str(&format!(
-                    "\n<details><summary>Spoiler</summary>\n\n{review}\n\n</details>\n"
-                )),
-                (true, SpoilerMode::Omit) => {
-                    report.note(e, "review left out: it is marked as a spoiler");
-                }
+/// The review list being gathered: each kept entry's block is made as it
+/// is read; the file is written when the list is whole and ordered.
+pub(crate) struct Sink<'a> {
+    out: &'a mut dyn Write,
+    scale: RatingScale,
+    order: ReviewOrder,
+    spoilers: SpoilerMode,
+    heading: String,
+    exported_at: DateTime<Utc>,
+    list: ReviewList,
+}
+
+pub(crate) fn start<'a>(ctx: &Context, out: &'a mut dyn Write) -> Sink<'a> {
+    Sink {
+        out,
+        scale: ctx.scale,
+        order: ctx.options.order,
+        spoilers: ctx.options.spoilers,
+        heading: ctx
+            .options
+            .heading
+            .as_deref()
+            .unwrap_or("My reviews")
+            .to_string(),
+        exported_at: ctx.exported_at,
+        list: ReviewList::default(),
+    }
+}
+
+impl EntrySink for Sink<'_> {
+    fn entry(&mut self, e: &Entry, _: &[IncomingWatch], report: &mut ExportReport) -> Result<()> {
+        if ReviewList::keeps(e, report) {
+            let (body, left_out) = block(e, self.scale, self.spoilers);
+            self.list.push(e, body, left_out);
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, report: &mut ExportReport) -> Result<()> {
+        let Sink {
+            out,
+            scale,
+            order,
+            heading,
+            exported_at,
+            list,
+            ..
+        } = *self;
+        report.written = list.count();
+        let mut md = String::new();
+        md.push_str(&format!("# {}\n\n", escape(&heading)));
+        md.push_str(&format!(
+            "_Exported from Watchlog on {}; ratings out of {}._\n",
+            exported_at.format("%Y-%m-%d"),
+            scale.max()
+        ));
+        let fail = |e| write_error(ExportFormat::Markdown, e);
+        for section in list.sections(order, scale) {
+            md.push_str(&format!("\n## {}\n", escape(&section.heading)));
+            out.write_all(md.as_bytes()).map_err(fail)?;
+            md.clear();
+            for item in &section.items {
+                item.note_spoiler(report);
+                out.write_all(item.body.as_bytes()).map_err(fail)?;
             }
         }
+        out.write_all(md.as_bytes()).map_err(fail)
     }
-    report.written = ctx.entries.len() - report.skipped.len();
-    out.write_all(md.as_bytes())
-        .map_err(|e| write_error(ExportFormat::Markdown, e))?;
-    Ok(())
+}
+
+/// One entry's block; `true` beside it when its spoiler review was left
+/// out.
+fn block(e: &Entry, scale: RatingScale, spoilers: SpoilerMode) -> (String, bool) {
+    let mut md = String::new();
+    md.push_str(&format!("\n### {}\n\n", escape(&e.title.facts.name)));
+    md.push_str(&escape(&facts_line(e)));
+    md.push_str("  \n");
+    let mut line: Vec<String> = Vec::new();
+    if let Some(r) = e.fields.rating {
+        line.push(format!("**{}**", rating_label(r, scale)));
+    }
+    if e.fields.favorite {
+        line.push("♥ favourite".into());
+    }
+    let watched = watch_line(e);
+    if !watched.is_empty() {
+        line.push(escape(&watched));
+    }
+    md.push_str(&line.join(" · "));
+    md.push('\n');
+    if !e.fields.tags.is_empty() {
+        let tags: Vec<String> = e
+            .fields
+            .tags
+            .iter()
+            .map(|t| format!("`{}`", code_span_text(t)))
+            .collect();
+        md.push_str(&format!("\nTags: {}\n", tags.join(" ")));
+    }
+    let Some(review) = e
+        .fields
+        .review
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(crate::markdown::inert_html)
+    else {
+        return (md, false);
+    };
+    match (e.fields.review_spoiler, spoilers) {
+        (false, _) => md.push_str(&format!("\n{review}\n")),
+        (true, SpoilerMode::Hide) => md.push_str(&format!(
+            "\n<details><summary>Spoiler</summary>\n\n{review}\n\n</details>\n"
+        )),
+        (true, SpoilerMode::Omit) => return (md, true),
+    }
+    (md, false)
 }
 
 /// A tag as the text of a one-line code span: a backtick would end the

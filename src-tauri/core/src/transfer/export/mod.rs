@@ -8,7 +8,10 @@ pub mod letterboxd;
 pub mod markdown;
 pub mod watchlog_json;
 
-use crate::model::{Entry, Status};
+use chrono::NaiveDate;
+
+use crate::error::Result;
+use crate::model::{Entry, IncomingWatch, Status};
 use crate::rating::{Rating, RatingScale};
 use crate::text;
 
@@ -33,83 +36,155 @@ pub fn rating_label(r: Rating, scale: RatingScale) -> String {
     }
 }
 
-/// One section of a review list.
-pub(crate) struct Section<'a> {
-    pub heading: String,
-    pub entries: Vec<&'a Entry>,
+/// What every format's writer does with the entries an export reads: take
+/// them one at a time, in id order, as they are read (the formats that
+/// can write at once do, so memory does not grow with the library), then
+/// finish the file.
+pub(crate) trait EntrySink {
+    /// One entry that passed the filter, with its episode history (read
+    /// only for the formats that carry it).
+    fn entry(
+        &mut self,
+        e: &Entry,
+        history: &[IncomingWatch],
+        report: &mut ExportReport,
+    ) -> Result<()>;
+    /// Writes what comes after the last entry.
+    fn finish(self: Box<Self>, report: &mut ExportReport) -> Result<()>;
 }
 
-/// Orders the entries of a review list and splits them into sections.
-/// Entries with neither a rating nor a review have nothing to show and are
-/// reported as skipped.
-pub(crate) fn review_sections<'a>(
-    entries: &'a [Entry],
-    order: ReviewOrder,
-    scale: RatingScale,
-    report: &mut ExportReport,
-) -> Vec<Section<'a>> {
-    let mut kept: Vec<&Entry> = Vec::new();
-    for e in entries {
+/// One entry of a review list (Markdown, HTML): what it is ordered and
+/// grouped by, and its block, made as it was read. A list is ordered as a
+/// whole, so it keeps its blocks (the size of the file) until the end, but
+/// never the entries themselves.
+pub(crate) struct ReviewItem {
+    entry_id: i64,
+    title: String,
+    rating: Option<Rating>,
+    finished_on: Option<NaiveDate>,
+    status: Status,
+    sort_key: String,
+    /// The entry as the format writes it.
+    pub body: String,
+    /// Its spoiler review was left out; noted in the report in the list's
+    /// order, as it is written.
+    spoiler_left_out: bool,
+}
+
+/// One section of a review list.
+pub(crate) struct Section {
+    pub heading: String,
+    pub items: Vec<ReviewItem>,
+}
+
+/// The entries of a review list as they are read, then ordered and split
+/// into sections.
+#[derive(Default)]
+pub(crate) struct ReviewList {
+    items: Vec<ReviewItem>,
+}
+
+impl ReviewList {
+    /// Whether `e` has anything to show. Entries with neither a rating nor
+    /// a review are reported as skipped.
+    pub fn keeps(e: &Entry, report: &mut ExportReport) -> bool {
         if e.fields.rating.is_none() && !super::has_review(e) {
             report.skip(e, "no rating and no review yet");
+            false
         } else {
-            kept.push(e);
+            true
         }
     }
-    let by_title = |a: &&Entry, b: &&Entry| {
-        text::sort_key(&a.title.facts.name)
-            .cmp(&text::sort_key(&b.title.facts.name))
-            .then(a.id.cmp(&b.id))
-    };
-    let heading_of: Box<dyn Fn(&Entry) -> String> = match order {
-        ReviewOrder::Rating => {
-            kept.sort_by(|a, b| {
-                b.fields
-                    .rating
-                    .map(|r| r.halves_in(scale))
-                    .cmp(&a.fields.rating.map(|r| r.halves_in(scale)))
-                    .then_with(|| by_title(a, b))
-            });
-            Box::new(move |e: &Entry| match e.fields.rating {
-                Some(r) => rating_label(r, scale),
-                None => "Not rated".to_string(),
-            })
+
+    /// Adds a kept entry with its block; `spoiler_left_out` when the block
+    /// leaves its spoiler review out.
+    pub fn push(&mut self, e: &Entry, body: String, spoiler_left_out: bool) {
+        self.items.push(ReviewItem {
+            entry_id: e.id,
+            title: e.title.facts.name.clone(),
+            rating: e.fields.rating,
+            finished_on: e.fields.finished_on,
+            status: e.fields.status,
+            sort_key: text::sort_key(&e.title.facts.name),
+            body,
+            spoiler_left_out,
+        });
+    }
+
+    /// How many entries the list holds.
+    pub fn count(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The entries in `order`, in sections.
+    pub fn sections(self, order: ReviewOrder, scale: RatingScale) -> Vec<Section> {
+        let mut kept = self.items;
+        let by_title = |a: &ReviewItem, b: &ReviewItem| {
+            a.sort_key
+                .cmp(&b.sort_key)
+                .then(a.entry_id.cmp(&b.entry_id))
+        };
+        let heading_of: Box<dyn Fn(&ReviewItem) -> String> = match order {
+            ReviewOrder::Rating => {
+                kept.sort_by(|a, b| {
+                    b.rating
+                        .map(|r| r.halves_in(scale))
+                        .cmp(&a.rating.map(|r| r.halves_in(scale)))
+                        .then_with(|| by_title(a, b))
+                });
+                Box::new(move |e: &ReviewItem| match e.rating {
+                    Some(r) => rating_label(r, scale),
+                    None => "Not rated".to_string(),
+                })
+            }
+            ReviewOrder::Finished => {
+                kept.sort_by(|a, b| {
+                    // Newest first; `None` sorts below every date, so unfinished come last.
+                    b.finished_on
+                        .cmp(&a.finished_on)
+                        .then_with(|| by_title(a, b))
+                });
+                Box::new(|e: &ReviewItem| match e.finished_on {
+                    Some(d) => d.format("%Y").to_string(),
+                    None => "Not finished".to_string(),
+                })
+            }
+            ReviewOrder::Status => {
+                let rank = |s: Status| Status::ALL.iter().position(|&x| x == s);
+                kept.sort_by(|a, b| {
+                    rank(a.status)
+                        .cmp(&rank(b.status))
+                        .then_with(|| by_title(a, b))
+                });
+                Box::new(|e: &ReviewItem| e.status.label().to_string())
+            }
+        };
+        let mut sections: Vec<Section> = Vec::new();
+        for item in kept {
+            let h = heading_of(&item);
+            match sections.last_mut() {
+                Some(s) if s.heading == h => s.items.push(item),
+                _ => sections.push(Section {
+                    heading: h,
+                    items: vec![item],
+                }),
+            }
         }
-        ReviewOrder::Finished => {
-            kept.sort_by(|a, b| {
-                // Newest first; `None` sorts below every date, so unfinished come last.
-                b.fields
-                    .finished_on
-                    .cmp(&a.fields.finished_on)
-                    .then_with(|| by_title(a, b))
+        sections
+    }
+}
+
+impl ReviewItem {
+    /// Notes a spoiler review left out, when this entry's was.
+    pub fn note_spoiler(&self, report: &mut ExportReport) {
+        if self.spoiler_left_out {
+            report.notes.push(super::SkippedRow {
+                entry_id: self.entry_id,
+                title: self.title.clone(),
+                reason: "review left out: it is marked as a spoiler".into(),
             });
-            Box::new(|e: &Entry| match e.fields.finished_on {
-                Some(d) => d.format("%Y").to_string(),
-                None => "Not finished".to_string(),
-            })
-        }
-        ReviewOrder::Status => {
-            let rank = |s: Status| Status::ALL.iter().position(|&x| x == s);
-            kept.sort_by(|a, b| {
-                rank(a.fields.status)
-                    .cmp(&rank(b.fields.status))
-                    .then_with(|| by_title(a, b))
-            });
-            Box::new(|e: &Entry| e.fields.status.label().to_string())
-        }
-    };
-    let mut sections: Vec<Section> = Vec::new();
-    for e in kept {
-        let h = heading_of(e);
-        match sections.last_mut() {
-            Some(s) if s.heading == h => s.entries.push(e),
-            _ => sections.push(Section {
-                heading: h,
-                entries: vec![e],
-            }),
         }
     }
-    sections
 }
 
 /// "Korea · 2023 · Series": the facts line under a title.

@@ -10,6 +10,7 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::EntrySink;
 use crate::error::Result;
 use crate::model::{
     Entry, EntryFields, EpisodeRef, IncomingEpisode, IncomingWatch, Platform, TitleFacts,
@@ -171,13 +172,110 @@ impl FileEntry {
     }
 }
 
-pub(crate) fn write(
+/// The file being written: everything before the entries first, then each
+/// entry as it is read, so the file is never whole in memory. The bytes
+/// are exactly those of `serde_json::to_writer_pretty` of the whole
+/// [`WatchlogFile`], which is what the reader reads back.
+pub(crate) struct Sink<'a> {
+    out: &'a mut dyn Write,
+    written: usize,
+    /// One entry's JSON; kept between entries so its memory is reused.
+    json: Vec<u8>,
+}
+
+fn fail(e: impl std::fmt::Display) -> crate::error::Error {
+    write_error(
+        ExportFormat::WatchlogJson,
+        std::io::Error::other(e.to_string()),
+    )
+}
+
+/// Where the whole file without entries ends: its last key is `entries`,
+/// and the entries are written between these brackets.
+const NO_ENTRIES_END: &[u8] = b"[]\n}";
+
+/// An item of `entries` is two levels in.
+const ITEM_LEVEL: usize = 2;
+
+/// `serde_json`'s pretty formatter (two spaces a level), starting
+/// `level` levels in: one entry written with it is byte for byte that
+/// entry inside the whole file written with the pretty formatter.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent(&self, w: &mut (impl ?Sized + Write)) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+pub(crate) fn start<'a>(
     ctx: &Context,
     platforms: &[Platform],
-    out: &mut dyn Write,
-    report: &mut ExportReport,
-) -> Result<()> {
-    let file = WatchlogFile {
+    out: &'a mut dyn Write,
+) -> Result<Sink<'a>> {
+    let empty = WatchlogFile {
         format: FORMAT.into(),
         version: VERSION,
         exported_at: ctx.exported_at,
@@ -188,20 +286,64 @@ pub(crate) fn write(
                 subscribed: p.subscribed,
             })
             .collect(),
-        entries: ctx
-            .entries
-            .iter()
-            .map(|e| FileEntry::new(e, ctx.history.get(&e.id).map_or(&[][..], |h| &h[..])))
-            .collect(),
+        entries: Vec::new(),
     };
-    serde_json::to_writer_pretty(&mut *out, &file).map_err(|e| {
-        write_error(
-            ExportFormat::WatchlogJson,
-            std::io::Error::other(e.to_string()),
-        )
-    })?;
-    out.write_all(b"\n")
+    let head = serde_json::to_vec_pretty(&empty).map_err(fail)?;
+    let head = head
+        .strip_suffix(NO_ENTRIES_END)
+        .ok_or_else(|| fail("the file's entries are not its last key"))?;
+    out.write_all(head)
+        .and_then(|()| out.write_all(b"["))
         .map_err(|e| write_error(ExportFormat::WatchlogJson, e))?;
-    report.written = file.entries.len();
-    Ok(())
+    Ok(Sink {
+        out,
+        written: 0,
+        json: Vec::new(),
+    })
+}
+
+impl EntrySink for Sink<'_> {
+    fn entry(
+        &mut self,
+        e: &Entry,
+        history: &[IncomingWatch],
+        report: &mut ExportReport,
+    ) -> Result<()> {
+        self.json.clear();
+        // What the whole file's formatter writes before an item, then the
+        // item at its depth.
+        let sep: &[u8] = if self.written == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        };
+        self.json.extend_from_slice(sep);
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut self.json,
+            Nested {
+                level: ITEM_LEVEL,
+                has_value: false,
+            },
+        );
+        FileEntry::new(e, history)
+            .serialize(&mut ser)
+            .map_err(fail)?;
+        self.out
+            .write_all(&self.json)
+            .map_err(|e| write_error(ExportFormat::WatchlogJson, e))?;
+        self.written += 1;
+        report.written += 1;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, _: &mut ExportReport) -> Result<()> {
+        let end: &[u8] = if self.written == 0 {
+            b"]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        };
+        self.out
+            .write_all(end)
+            .map_err(|e| write_error(ExportFormat::WatchlogJson, e))
+    }
 }
