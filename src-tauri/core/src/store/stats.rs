@@ -151,7 +151,7 @@ impl Library {
                 .then_with(|| nocase_cmp(&x.label, &y.label))
         });
 
-        let one_to_one = self.every_title_has_its_entry()?;
+        let one_to_one = self.every_title_has_its_entry(by_status.all)?;
         let (by_kind, by_country) = self.kinds_and_countries(one_to_one)?;
 
         // Minutes: each entry's episodes times its title's runtime where it
@@ -369,16 +369,16 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Whether every title has its entry (`entries.title_id` is unique and
-    /// must name a title, so equal counts mean one to one). It holds for any
-    /// library this store wrote; then a count over the entries by a title
-    /// column can read the title side alone.
-    pub(super) fn every_title_has_its_entry(&self) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM titles) = (SELECT count(*) FROM entries)",
-            [],
-            |r| r.get(0),
-        )?)
+    /// Whether every title has its entry, given how many entries there are
+    /// (`entries.title_id` is unique and must name a title, so equal counts
+    /// mean one to one). It holds for any library this store wrote; then a
+    /// count over the entries by a title column can read the title side
+    /// alone.
+    fn every_title_has_its_entry(&self, entries: u32) -> Result<bool> {
+        let titles: u32 = self
+            .conn
+            .query_row("SELECT count(*) FROM titles", [], |r| r.get(0))?;
+        Ok(titles == entries)
     }
 }
 
