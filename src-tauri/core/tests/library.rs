@@ -959,7 +959,11 @@ fn reopening_a_library_leaves_it_byte_for_byte() {
     assert_eq!(lib.list(&ListQuery::default()).unwrap().len(), 1);
     let info = lib.info().unwrap();
     assert_eq!(info.integrity, vec!["ok"]);
-    assert_eq!((info.schema_version, info.supported_version), (9, 9));
+    let latest = watchlog_core::store::LATEST_VERSION;
+    assert_eq!(
+        (info.schema_version, info.supported_version),
+        (latest, latest)
+    );
     assert_eq!(info.entries, 1);
     drop(lib);
     assert!(

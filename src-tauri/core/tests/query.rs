@@ -834,23 +834,208 @@ fn both_search_indexes_follow_every_write() {
 }
 
 /// The relevance order written as one SQL statement: every match joined to
-/// its entry and title, by rank, title sort key and title id.
+/// its entry and title; the title matches first, by the bm25 of the query
+/// on the title fields, then the others by the bm25 of the query on every
+/// field; then title sort key and title id.
 fn relevance_by_sql(lib: &Library, index: &str, fts: &str, reverse: bool) -> Vec<i64> {
     let dir = if reverse { " DESC" } else { "" };
+    let bm25 = format!("bm25({index}, 10.0, 10.0, 3.0, 1.0, 1.0)");
     let sql = format!(
         "SELECT e.id FROM entries e JOIN titles t ON t.id = e.title_id
-         JOIN (SELECT rowid AS id, bm25({index}, 10.0, 10.0, 3.0, 1.0, 1.0) AS rank
-               FROM {index} WHERE {index} MATCH ?1) s ON s.id = e.id
-         ORDER BY s.rank{dir}, t.sort_name{dir}, t.id{dir}"
+         JOIN (SELECT rowid AS id, 0 AS tier, {bm25} AS rank FROM {index} WHERE {index} MATCH ?1
+               UNION ALL
+               SELECT rowid, 1, {bm25} FROM {index} WHERE {index} MATCH ?2
+                 AND rowid NOT IN (SELECT rowid FROM {index} WHERE {index} MATCH ?1)) s
+           ON s.id = e.id
+         ORDER BY s.tier{dir}, s.rank{dir}, t.sort_name{dir}, t.id{dir}"
     );
     let conn = raw(lib);
     let mut stmt = conn.prepare(&sql).unwrap();
+    let titles = format!("{{name original_name}} : ({fts})");
+    let ids = stmt
+        .query_map([titles.as_str(), fts], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    ids
+}
+
+/// bm25 alone, over every field: the order relevance had before title
+/// matches came first.
+fn bm25_order(lib: &Library, index: &str, fts: &str) -> Vec<i64> {
+    let conn = raw(lib);
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT rowid FROM {index} WHERE {index} MATCH ?1
+             ORDER BY bm25({index}, 10.0, 10.0, 3.0, 1.0, 1.0)"
+        ))
+        .unwrap();
     let ids = stmt
         .query_map([fts], |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     ids
+}
+
+#[test]
+fn a_title_that_matches_comes_before_a_review_that_mentions_it() {
+    let (_dir, mut lib) = file_library();
+    // A long title that names the word once, among short titles, and
+    // entries whose reviews repeat it: bm25 alone, its title weight
+    // outdone by the title's length, ranks the reviews first.
+    let long = std::iter::once("Glory".to_string())
+        .chain((0..59).map(|i| format!("w{i}")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut rows = vec![titled(&long, None, None)];
+    for i in 0..6 {
+        rows.push(titled(
+            &format!("Nocturne{i}"),
+            None,
+            Some(&["glory"; 20].join(" ")),
+        ));
+    }
+    for i in 0..24 {
+        rows.push(titled(&format!("Filler{i}"), None, None));
+    }
+    lib.add_entries(&rows).unwrap();
+    let ids = |text: &str| -> Vec<i64> {
+        lib.list(&ListQuery {
+            search: Some(text.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect()
+    };
+    let long_id = lib
+        .list(&ListQuery {
+            search: Some("w58".into()),
+            ..Default::default()
+        })
+        .unwrap()[0]
+        .id;
+    let before = bm25_order(&lib, "entry_words", "\"glory\"*");
+    assert_ne!(
+        before[0], long_id,
+        "the fixture is one where bm25 alone puts a review first"
+    );
+    let found = ids("glory");
+    assert_eq!(found.len(), 7, "the title and the six reviews");
+    assert_eq!(found[0], long_id, "the title match comes first");
+    assert_eq!(
+        found,
+        relevance_by_sql(&lib, "entry_words", "\"glory\"*", false)
+    );
+    // The same when a filter on top takes the general query, and in pages.
+    let q = ListQuery {
+        search: Some("glory".into()),
+        status: Some(Status::Completed),
+        ..Default::default()
+    };
+    assert_eq!(walk(&lib, &q, 2)[0], long_id);
+    let q = ListQuery {
+        search: Some("glory".into()),
+        ..Default::default()
+    };
+    assert_eq!(walk(&lib, &q, 1), found, "one row a page");
+    // Hangul through the trigram index: the original title first.
+    let (_dir2, mut lib) = file_library();
+    lib.add_entries(&[
+        titled("Midnight", None, Some("영광 영광 영광 영광의 순간")),
+        titled(
+            "The Glory",
+            Some("더 글로리 영광의 이야기와 아주 긴 원제"),
+            None,
+        ),
+    ])
+    .unwrap();
+    assert_eq!(
+        names_of(
+            &lib,
+            ListQuery {
+                search: Some("영광의".into()),
+                ..Default::default()
+            }
+        ),
+        ["The Glory", "Midnight"]
+    );
+}
+
+#[test]
+fn latin_words_fall_back_to_substrings_when_no_word_starts_so() {
+    let mut lib = Library::open_in_memory().unwrap();
+    lib.add_entries(&[
+        titled("The Glory", None, None),
+        titled("Love Story", None, Some("A memory play.")),
+        titled("Orynth", None, None),
+        titled("Signal", None, Some("Cold case radio")),
+    ])
+    .unwrap();
+    // A word starts with "ory": word prefixes, nothing inside words.
+    assert_eq!(search_names(&lib, "ory"), ["Orynth"]);
+    let mut lib = Library::open_in_memory().unwrap();
+    lib.add_entries(&[
+        titled("The Glory", None, None),
+        titled("Love Story", None, Some("A memory play.")),
+        titled("Signal", None, Some("Cold case radio")),
+    ])
+    .unwrap();
+    // No word starts with "ory": substrings, inside words, titles first.
+    let hits = lib
+        .list(&ListQuery {
+            search: Some("ory".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let names: HashSet<&str> = hits.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, HashSet::from(["The Glory", "Love Story"]));
+    assert_eq!(
+        hits[0]
+            .highlight
+            .as_deref()
+            .map(|h| h.contains(&format!("{MARK_START}ory{MARK_END}"))),
+        Some(true),
+        "the substring is marked: {:?}",
+        hits[0].highlight
+    );
+    assert_eq!(
+        search_names(&lib, "emor"),
+        ["Love Story"],
+        "a review's word too"
+    );
+    assert_eq!(
+        search_names(&lib, "ory sig").len(),
+        0,
+        "every word must match"
+    );
+    assert_eq!(search_names(&lib, "lory ign").len(), 0);
+    assert_eq!(search_names(&lib, "adi"), ["Signal"]);
+    // Sorted, filtered and counted the same way.
+    assert_eq!(
+        names_of(
+            &lib,
+            ListQuery {
+                search: Some("ory".into()),
+                sort: Some(SortKey::Title),
+                ..Default::default()
+            }
+        ),
+        ["The Glory", "Love Story"]
+    );
+    let facets = lib
+        .facet_counts(&ListQuery {
+            search: Some("ory".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(facets.total, 2);
+}
+
+fn names_of(lib: &Library, q: ListQuery) -> Vec<String> {
+    lib.list(&q).unwrap().into_iter().map(|r| r.name).collect()
 }
 
 #[test]
@@ -1077,5 +1262,256 @@ fn facet_counts_equal_counting_the_listing() {
     }
     if let Some((_, big)) = &generated {
         assert_eq!(index_rows(big), (400, 400, 400));
+    }
+}
+
+/// The stats as the store computed them before migration 10: one plain
+/// statement per figure, over the entry and title rows.
+fn stats_by_plain_statements(conn: &rusqlite::Connection) -> watchlog_core::Stats {
+    use watchlog_core::{Count, Measure, StatusCounts};
+    let counts = |sql: &str| -> Vec<Count> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Count {
+                    label: r.get(0)?,
+                    count: r.get(1)?,
+                })
+            })
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let measures = |sql: &str, round_to: f64| -> Vec<Measure> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Measure {
+                    label: r.get(0)?,
+                    value: (r.get::<_, f64>(1)? * round_to).round() / round_to,
+                    count: r.get(2)?,
+                })
+            })
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let mut by_status = StatusCounts::default();
+    for c in counts("SELECT status, count(*) FROM entries GROUP BY status") {
+        by_status.all += c.count;
+        match c.label.parse::<Status>().unwrap() {
+            Status::PlanToWatch => by_status.plan_to_watch = c.count,
+            Status::Watching => by_status.watching = c.count,
+            Status::Completed => by_status.completed = c.count,
+            Status::OnHold => by_status.on_hold = c.count,
+            Status::Dropped => by_status.dropped = c.count,
+        }
+    }
+    let mut rating_distribution: Vec<Count> = (0..=20)
+        .map(|h| Count {
+            label: if h % 2 == 0 {
+                format!("{}", h / 2)
+            } else {
+                format!("{}.5", h / 2)
+            },
+            count: 0,
+        })
+        .collect();
+    for c in counts(
+        "SELECT CAST((rating + 2) / 5 AS TEXT), count(*) FROM entries
+         WHERE rating IS NOT NULL GROUP BY (rating + 2) / 5",
+    ) {
+        rating_distribution[c.label.parse::<usize>().unwrap()].count = c.count;
+    }
+    let (average_rating, episodes_watched, minutes, reviews, favorites): (
+        Option<f64>,
+        u32,
+        f64,
+        u32,
+        u32,
+    ) = conn
+        .query_row(
+            "SELECT avg(e.rating) / 10.0,
+                    coalesce(sum(e.progress), 0)
+                      + coalesce((SELECT sum(progress) FROM viewings), 0),
+                    coalesce(sum(e.progress * t.runtime_minutes), 0)
+                      + coalesce((SELECT sum(v.progress * t2.runtime_minutes) FROM viewings v
+                                  JOIN entries e2 ON e2.id = v.entry_id
+                                  JOIN titles t2 ON t2.id = e2.title_id), 0),
+                    count(e.review), sum(e.favorite)
+             FROM entries e JOIN titles t ON t.id = e.title_id",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get::<_, Option<f64>>(2)?.unwrap_or(0.0),
+                    r.get(3)?,
+                    r.get::<_, Option<u32>>(4)?.unwrap_or(0),
+                ))
+            },
+        )
+        .unwrap();
+    watchlog_core::Stats {
+        titles: by_status.all,
+        by_status,
+        by_kind: counts(
+            "SELECT t.kind, count(*) FROM entries e JOIN titles t ON t.id = e.title_id
+             GROUP BY t.kind ORDER BY count(*) DESC, t.kind",
+        ),
+        by_platform: counts(
+            "SELECT p.name, count(*) FROM entries e JOIN platforms p ON p.id = e.platform_id
+             GROUP BY p.id ORDER BY count(*) DESC, p.name",
+        ),
+        by_country: counts(
+            "SELECT t.country, count(*) FROM entries e JOIN titles t ON t.id = e.title_id
+             WHERE t.country IS NOT NULL GROUP BY t.country ORDER BY count(*) DESC, t.country",
+        ),
+        rating_distribution,
+        average_rating: average_rating.map(|a| (a * 100.0).round() / 100.0),
+        episodes_watched,
+        hours_watched: (minutes / 60.0 * 10.0).round() / 10.0,
+        finished_per_month: counts(
+            "SELECT substr(finished_on, 1, 7) AS month, count(*) FROM (
+                 SELECT finished_on FROM entries WHERE finished_on IS NOT NULL
+                 UNION ALL
+                 SELECT finished_on FROM viewings WHERE finished_on IS NOT NULL)
+             GROUP BY month ORDER BY month",
+        ),
+        reviews,
+        favorites,
+        hours_per_month: measures(
+            "SELECT substr(finished_on, 1, 7) AS month, sum(minutes) / 60.0, count(*) FROM (
+                 SELECT e.finished_on, e.progress * coalesce(t.runtime_minutes, 0) AS minutes
+                 FROM entries e JOIN titles t ON t.id = e.title_id
+                 WHERE e.finished_on IS NOT NULL
+                 UNION ALL
+                 SELECT v.finished_on, v.progress * coalesce(t.runtime_minutes, 0)
+                 FROM viewings v JOIN entries e ON e.id = v.entry_id
+                 JOIN titles t ON t.id = e.title_id
+                 WHERE v.finished_on IS NOT NULL)
+             GROUP BY month ORDER BY month",
+            10.0,
+        ),
+        top_genres: counts(
+            "SELECT min(g.genre), count(*) AS n FROM title_genres g
+             JOIN entries e ON e.title_id = g.title_id
+             GROUP BY g.genre COLLATE NOCASE ORDER BY n DESC, 1 LIMIT 12",
+        ),
+        rating_by_platform: measures(
+            "SELECT p.name, avg(e.rating) / 10.0 AS average, count(*) FROM entries e
+             JOIN platforms p ON p.id = e.platform_id
+             WHERE e.rating IS NOT NULL
+             GROUP BY p.id ORDER BY average DESC, p.name",
+            100.0,
+        ),
+    }
+}
+
+/// The stats read from covering indexes in a few passes are exactly what
+/// one plain statement per figure gives: on the small library (rewatches,
+/// genres in two cases, an unrated platform), on a generated one, and with
+/// a title that has no entry (so the title-side counts go through the
+/// entries).
+#[test]
+fn stats_equal_one_plain_statement_per_figure() {
+    let (_dir, mut lib) = file_library();
+    let rows = [
+        entry(
+            "Reply 1988",
+            Some(2015),
+            "KR",
+            &["Drama", "comedy"],
+            Status::Completed,
+            Some(100),
+            Some("Netflix"),
+            &["comfort"],
+        ),
+        entry(
+            "The Glory",
+            Some(2022),
+            "KR",
+            &["drama", "Thriller"],
+            Status::Completed,
+            Some(85),
+            Some("netflix"),
+            &[],
+        ),
+        entry(
+            "Midnight Diner",
+            None,
+            "JP",
+            &["Drama"],
+            Status::Watching,
+            Some(70),
+            Some("Netflix"),
+            &[],
+        ),
+        entry(
+            "Nirvana in Fire",
+            Some(2015),
+            "CN",
+            &["Historical"],
+            Status::Dropped,
+            Some(50),
+            Some("WeTV"),
+            &[],
+        ),
+        entry(
+            "Signal",
+            Some(2016),
+            "KR",
+            &["Crime"],
+            Status::PlanToWatch,
+            None,
+            Some("Viki"),
+            &[],
+        ),
+        entry(
+            "Film",
+            Some(2001),
+            "US",
+            &[],
+            Status::OnHold,
+            Some(33),
+            None,
+            &[],
+        ),
+    ];
+    let ids = lib.add_entries(&rows).unwrap();
+    let mut f = lib.entry(ids[0]).unwrap().fields;
+    f.started_on = Some(day("2024-01-02"));
+    f.finished_on = Some(day("2024-01-20"));
+    f.review = Some("Warm.".into());
+    f.favorite = true;
+    lib.update_entry(ids[0], &EntryPatch::all(&f)).unwrap();
+    let mut f = lib.entry(ids[1]).unwrap().fields;
+    f.finished_on = Some(day("2024-03-01"));
+    lib.update_entry(ids[1], &EntryPatch::all(&f)).unwrap();
+    lib.add_viewing(
+        ids[1],
+        &watchlog_core::ViewingDetails {
+            started_on: Some(day("2024-03-02")),
+            finished_on: Some(day("2024-03-09")),
+            platform: None,
+            progress: 4,
+        },
+    )
+    .unwrap();
+    assert_eq!(lib.stats().unwrap(), stats_by_plain_statements(&raw(&lib)));
+
+    // A title left without its entry.
+    raw(&lib)
+        .execute_batch(
+            "INSERT INTO titles (kind, name, sort_name, country, created_at, updated_at)
+             VALUES ('film', 'Orphan', 'orphan', 'FR', 'x', 'x');
+             INSERT INTO title_genres (title_id, position, genre)
+             VALUES ((SELECT max(id) FROM titles), 0, 'Drama');",
+        )
+        .unwrap();
+    assert_eq!(lib.stats().unwrap(), stats_by_plain_statements(&raw(&lib)));
+
+    if let Some(dir) = datasets() {
+        let (_dir, mut big) = file_library();
+        big.generate_sample(&dir, 400, 7).unwrap();
+        assert_eq!(big.stats().unwrap(), stats_by_plain_statements(&raw(&big)));
     }
 }

@@ -45,10 +45,6 @@ macro_rules! columns {
 const SELECT: &str = columns!();
 const SELECT_COLUMNS: usize = 19;
 
-const FROM: &str = " FROM entries e
-     JOIN titles t ON t.id = e.title_id
-     LEFT JOIN platforms p ON p.id = e.platform_id";
-
 /// The FROM of a key-only query (`key_at`), with and without the titles.
 const KEY_FROM: &str = " FROM entries e";
 const KEY_FROM_TITLES: &str = " FROM entries e JOIN titles t ON t.id = e.title_id";
@@ -96,16 +92,28 @@ struct Search {
     terms: Vec<String>,
 }
 
-fn search_of(q: &ListQuery) -> Option<Search> {
-    let text = q
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())?;
-    Some(Search {
-        plan: search::plan(text),
+/// The typed search of `q`. Latin, Greek and Cyrillic words are word
+/// prefixes; when those find nothing at all, every word is matched as a
+/// substring instead (`ory` finds "Glory"), which costs one more look at
+/// the word index.
+fn search_of(lib: &Library, q: &ListQuery) -> Result<Option<Search>> {
+    let Some(text) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let mut plan = search::plan(text);
+    if let Some(words) = plan.words.as_deref() {
+        let found = lib
+            .conn
+            .prepare_cached(&format!("{} LIMIT 1", search::matching(search::WORDS)))?
+            .exists([words])?;
+        if !found {
+            plan = search::substrings(&plan, text);
+        }
+    }
+    Ok(Some(Search {
+        plan,
         terms: text.split_whitespace().map(text::fold).collect(),
-    })
+    }))
 }
 
 /// The search join and WHERE clauses of a listing, with their parameters in
@@ -114,7 +122,10 @@ fn search_of(q: &ListQuery) -> Option<Search> {
 struct Filtered {
     /// The ranked search join (`s.rank` can be ordered by), or empty.
     join: String,
+    /// Each clause as the planner is left to choose from (counts, ranked
+    /// searches), and its other forms for a page (`Start`).
     clauses: Vec<String>,
+    forms: Vec<Forms>,
     params: Vec<Value>,
     /// Some clause reads the title row (`t.`).
     title: bool,
@@ -130,17 +141,95 @@ struct Filtered {
     rare: bool,
 }
 
+/// A clause's two forms for a page: `start`, which an index can start the
+/// query from, and `test`, which SQLite can only test row by row (a unary
+/// `+` on the column, or a correlated EXISTS rather than IN), and the
+/// query counting, up to `SMALL_START + 1`, the rows an index start would
+/// read (`None`: no index starts from it).
+struct Forms {
+    start: String,
+    test: String,
+    probe: Option<(String, Vec<Value>)>,
+    /// The most rows worth starting from (`SMALL_START`, or fewer for the
+    /// full-text matches, whose test is a look-up in a set).
+    most: u32,
+}
+
+/// How a page's query is to find its rows.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Start {
+    /// Every clause as it is; the planner chooses (counts, ranked searches).
+    Planner,
+    /// Down the order's own index, testing each row against every filter:
+    /// no filter keeps few enough rows to be worth reading and sorting.
+    Walk,
+    /// From the rows of clause `i` (it keeps at most `SMALL_START` rows),
+    /// read and sorted; every other clause only tests.
+    From(usize),
+}
+
+/// The most rows a page starts from and sorts. Past it, walking the
+/// order's index and testing each row is cheaper. Walking costs more a row
+/// (an entry-side order tests a title-side filter by reading the wide title
+/// row), so the two meet near 8,000 rows at 100,000 titles: 8,000 keys
+/// read and sorted, or some 640 rows walked to find 51 of them.
+const SMALL_START: u32 = 8_000;
+
+/// The most full-text matches a page starts from: with 6,700 matches of
+/// `lov`, reading and sorting them took 17 ms, walking the order's index
+/// and looking each row up in the set of matches about 1 ms.
+const SMALL_FTS_START: u32 = 1_500;
+
 impl Filtered {
-    fn clause(&mut self, sql: impl Into<String>, title: bool) {
-        self.clauses.push(sql.into());
+    /// Adds a clause with its parameters: `planner` is its form when the
+    /// planner chooses, `start` and `test` its forms for a page (`Forms`),
+    /// and `probe` the inner SELECT of the rows an index start reads (with
+    /// the same parameters), when an index can start from it.
+    fn add(
+        &mut self,
+        planner: &str,
+        forms: (&str, &str),
+        probe: Option<&str>,
+        params: Vec<Value>,
+        title: bool,
+    ) {
+        // A full-text match is tested by a look-up in the set of matches
+        // gathered once, the cheapest test there is; started from, each
+        // match reads its entry and title rows.
+        let most = if probe.is_some_and(|p| p.contains(" MATCH ")) {
+            SMALL_FTS_START
+        } else {
+            SMALL_START
+        };
+        self.clauses.push(planner.to_string());
+        self.forms.push(Forms {
+            start: forms.0.to_string(),
+            test: forms.1.to_string(),
+            probe: probe.map(|p| {
+                (
+                    format!("SELECT count(*) FROM ({p} LIMIT {})", most + 1),
+                    params[..p.matches('?').count()].to_vec(),
+                )
+            }),
+            most,
+        });
+        self.params.extend(params);
         self.title |= title;
         self.narrowed = true;
     }
 
     fn where_clause(&self, sql: &mut String) {
+        self.where_from(sql, Start::Planner);
+    }
+
+    fn where_from(&self, sql: &mut String, start: Start) {
         for (i, c) in self.clauses.iter().enumerate() {
             sql.push_str(if i == 0 { " WHERE " } else { " AND " });
-            sql.push_str(c);
+            sql.push_str(match start {
+                Start::Planner => c,
+                Start::From(j) if i == j => &self.forms[i].start,
+                Start::Walk | Start::From(_) => &self.forms[i].test,
+            });
         }
     }
 }
@@ -162,7 +251,7 @@ fn filtered(
     lib: &Library,
     q: &ListQuery,
     search: Option<&Search>,
-    skip: Option<Dim>,
+    skip: &[Dim],
     purpose: Use,
 ) -> Result<Filtered> {
     check_ranges(q)?;
@@ -174,7 +263,10 @@ fn filtered(
         let ranked = if rank { plan.rank_index() } else { None };
         if let Some((index, query)) = ranked {
             f.join = format!(" JOIN ({}) s ON s.id = e.id", search::ranked(index));
+            let titles = search::in_titles(query);
+            f.params.push(text_value(&titles));
             f.params.push(text_value(query));
+            f.params.push(Value::Text(titles));
         }
         let filters = match ranked {
             Some(_) => [plan.filter_index(), None],
@@ -184,109 +276,187 @@ fn filtered(
             ],
         };
         for (index, query) in filters.into_iter().flatten() {
-            f.clauses
-                .push(format!("e.id IN ({})", search::matching(index)));
-            f.params.push(text_value(query));
+            let matching = search::matching(index);
+            // Tested, the matches are gathered once into a set each row is
+            // looked up in.
+            f.add(
+                &format!("e.id IN ({matching})"),
+                (
+                    &format!("e.id IN ({matching})"),
+                    &format!("+e.id IN ({matching})"),
+                ),
+                Some(matching),
+                vec![text_value(query)],
+                false,
+            );
         }
         f.fts = ranked.is_some() || !f.clauses.is_empty();
+        // Only the match sets so far: a search alone is not "narrowed".
+        f.narrowed = false;
         for term in &plan.short_terms {
             let pattern = format!("%{}%", search::escape_like(term));
-            f.clause(
-                "(t.name LIKE ? ESCAPE '\\' OR t.original_name LIKE ? ESCAPE '\\')",
+            let like = "(t.name LIKE ? ESCAPE '\\' OR t.original_name LIKE ? ESCAPE '\\')";
+            f.add(
+                like,
+                (like, like),
+                None,
+                vec![text_value(&pattern), Value::Text(pattern)],
                 true,
             );
-            f.params.push(text_value(&pattern));
-            f.params.push(Value::Text(pattern));
         }
     }
-    let country = blank_to_none(&q.country).filter(|_| skip != Some(Dim::Country));
-    let genre = blank_to_none(&q.genre).filter(|_| skip != Some(Dim::Genre));
-    let tag = blank_to_none(&q.tag).filter(|_| skip != Some(Dim::Tag));
+    let country = blank_to_none(&q.country).filter(|_| !skip.contains(&Dim::Country));
+    let genre = blank_to_none(&q.genre).filter(|_| !skip.contains(&Dim::Genre));
+    let tag = blank_to_none(&q.tag).filter(|_| !skip.contains(&Dim::Tag));
     f.rare =
         f.fts || country.is_some() || genre.is_some() || tag.is_some() || q.favorite == Some(true);
-    if let Some(status) = q.status.filter(|_| skip != Some(Dim::Status)) {
+    if let Some(status) = q.status.filter(|_| !skip.contains(&Dim::Status)) {
         // Each status holds a large share of a library, so its index is a
         // poor place to start from: a page reads faster down its sort index
         // keeping the rows of that status (a tab of 45,000 entries sorted
         // by title: 0.1 ms, against 30 ms through the status index), and a
         // count starts better from a rarer filter when there is one. The
         // unary `+` keeps SQLite from choosing the status index then; SQLite
-        // has no statistics to tell on its own.
+        // has no statistics to tell on its own. A page still starts from a
+        // status that its probe finds small.
         let weak = match purpose {
             Use::List { .. } => true,
             Use::Count => f.rare,
         };
-        f.clause(
+        f.add(
             if weak {
                 "+e.status = ?"
             } else {
                 "e.status = ?"
             },
+            ("e.status = ?", "+e.status = ?"),
+            Some("SELECT 1 FROM entries WHERE status = ?"),
+            vec![text_value(status.as_str())],
             false,
         );
-        f.params.push(text_value(status.as_str()));
     }
     if let Some(platform) = q
         .platform
         .as_deref()
-        .filter(|_| skip != Some(Dim::Platform))
+        .filter(|_| !skip.contains(&Dim::Platform))
     {
         let id = platform_id(&lib.conn, platform)?;
-        f.clause("e.platform_id = ?", false);
-        f.params.push(Value::Integer(id));
+        f.add(
+            "e.platform_id = ?",
+            ("e.platform_id = ?", "+e.platform_id = ?"),
+            Some("SELECT 1 FROM entries WHERE platform_id = ?"),
+            vec![Value::Integer(id)],
+            false,
+        );
     }
+    const SUBSCRIBED: &str = "SELECT id FROM platforms WHERE subscribed = 1";
     match q.on_my_services {
-        Some(true) => f.clause(
-            "e.platform_id IN (SELECT id FROM platforms WHERE subscribed = 1)",
+        Some(true) => f.add(
+            &format!("e.platform_id IN ({SUBSCRIBED})"),
+            (
+                &format!("e.platform_id IN ({SUBSCRIBED})"),
+                &format!("+e.platform_id IN ({SUBSCRIBED})"),
+            ),
+            Some(&format!(
+                "SELECT 1 FROM entries WHERE platform_id IN ({SUBSCRIBED})"
+            )),
+            vec![],
             false,
         ),
-        Some(false) => f.clause(
-            "(e.platform_id IS NULL OR e.platform_id NOT IN (SELECT id FROM platforms WHERE subscribed = 1))",
-            false,
-        ),
+        Some(false) => {
+            let not = format!("(e.platform_id IS NULL OR e.platform_id NOT IN ({SUBSCRIBED}))");
+            f.add(&not, (&not, &not), None, vec![], false);
+        }
         None => {}
     }
     if let Some(country) = country {
-        f.clause("t.country = ?", true);
-        f.params.push(Value::Text(country.to_ascii_uppercase()));
+        f.add(
+            "t.country = ?",
+            ("t.country = ?", "+t.country = ?"),
+            Some("SELECT 1 FROM titles WHERE country = ?"),
+            vec![Value::Text(country.to_ascii_uppercase())],
+            true,
+        );
     }
     if let Some(genre) = genre {
         // Matches the NOCASE index on title_genres. Through the entry's
-        // title id, so counting needs no visit to the title row.
-        f.clause(
+        // title id, so counting needs no visit to the title row. Tested
+        // row by row, a title's few genres are read by its key.
+        f.add(
             "e.title_id IN (SELECT title_id FROM title_genres WHERE genre = ? COLLATE NOCASE)",
+            (
+                "e.title_id IN (SELECT title_id FROM title_genres WHERE genre = ? COLLATE NOCASE)",
+                "EXISTS (SELECT 1 FROM title_genres g WHERE g.title_id = e.title_id
+                         AND g.genre = ? COLLATE NOCASE)",
+            ),
+            Some("SELECT 1 FROM title_genres WHERE genre = ? COLLATE NOCASE"),
+            vec![text_value(genre)],
             false,
         );
-        f.params.push(text_value(genre));
     }
     if let Some(tag) = tag {
         // tags.name is COLLATE NOCASE, so this matches any case.
-        f.clause(
-            "e.id IN (SELECT et.entry_id FROM entry_tags et JOIN tags tg ON tg.id = et.tag_id
-                      WHERE tg.name = ?)",
+        const TAGGED: &str =
+            "SELECT et.entry_id FROM entry_tags et JOIN tags tg ON tg.id = et.tag_id
+                      WHERE tg.name = ?";
+        f.add(
+            &format!("e.id IN ({TAGGED})"),
+            (
+                &format!("e.id IN ({TAGGED})"),
+                "EXISTS (SELECT 1 FROM entry_tags et JOIN tags tg ON tg.id = et.tag_id
+                         WHERE et.entry_id = e.id AND tg.name = ?)",
+            ),
+            Some(TAGGED),
+            vec![text_value(tag)],
             false,
         );
-        f.params.push(text_value(tag));
     }
     if let Some(y) = q.year_min {
-        f.clause("t.year >= ?", true);
-        f.params.push(Value::Integer(y.into()));
+        f.add(
+            "t.year >= ?",
+            ("t.year >= ?", "+t.year >= ?"),
+            None,
+            vec![Value::Integer(y.into())],
+            true,
+        );
     }
     if let Some(y) = q.year_max {
-        f.clause("t.year <= ?", true);
-        f.params.push(Value::Integer(y.into()));
+        f.add(
+            "t.year <= ?",
+            ("t.year <= ?", "+t.year <= ?"),
+            None,
+            vec![Value::Integer(y.into())],
+            true,
+        );
     }
     if let Some(r) = q.rating_min {
-        f.clause("e.rating >= ?", false);
-        f.params.push(Value::Integer(r.get().into()));
+        f.add(
+            "e.rating >= ?",
+            ("e.rating >= ?", "+e.rating >= ?"),
+            None,
+            vec![Value::Integer(r.get().into())],
+            false,
+        );
     }
     if let Some(r) = q.rating_max {
-        f.clause("e.rating <= ?", false);
-        f.params.push(Value::Integer(r.get().into()));
+        f.add(
+            "e.rating <= ?",
+            ("e.rating <= ?", "+e.rating <= ?"),
+            None,
+            vec![Value::Integer(r.get().into())],
+            false,
+        );
     }
     if let Some(fav) = q.favorite {
-        f.clause("e.favorite = ?", false);
-        f.params.push(Value::Integer(fav.into()));
+        // Written out rather than bound, so SQLite sees that the partial
+        // index of the favourites fits `favorite = 1`.
+        let (planner, test) = if fav {
+            ("e.favorite = 1", "+e.favorite = 1")
+        } else {
+            ("e.favorite = 0", "+e.favorite = 0")
+        };
+        let probe = fav.then_some("SELECT 1 FROM entries WHERE favorite = 1");
+        f.add(planner, (planner, test), probe, vec![], false);
     }
     Ok(f)
 }
@@ -346,7 +516,12 @@ const fn missing_last(expr: &'static str) -> Part {
     }
 }
 
-const RELEVANCE: &[Part] = &[asc("s.rank"), asc("t.sort_name"), asc("t.id")];
+const RELEVANCE: &[Part] = &[
+    asc("s.tier"),
+    asc("s.rank"),
+    asc("t.sort_name"),
+    asc("t.id"),
+];
 const ADDED: &[Part] = &[desc("e.added_at"), desc("e.id")];
 const TITLE: &[Part] = &[asc("t.sort_name"), asc("t.id")];
 const YEAR: &[Part] = &[
@@ -495,24 +670,28 @@ fn decode_cursor(cursor: &str, signature: &str, parts: usize) -> Result<Vec<Valu
         .collect()
 }
 
+/// A match's relevance: its tier (0 when its title matches) and its bm25
+/// rank within the tier, both lower first.
+type Score = (i64, f64);
+
 /// A row of a ranked search page with its place in the relevance order:
-/// rank, then title sort key, then title id.
+/// tier and rank, then title sort key, then title id.
 struct Ranked {
-    rank: f64,
+    score: Score,
     sort_name: String,
     title_id: i64,
     row: EntrySummary,
 }
 
-fn key_of(x: &Ranked) -> (f64, &str, i64) {
-    (x.rank, x.sort_name.as_str(), x.title_id)
+fn key_of(x: &Ranked) -> (Score, &str, i64) {
+    (x.score, x.sort_name.as_str(), x.title_id)
 }
 
-/// Relevance order of two keys (rank, title sort key, title id), reversed
+/// Relevance order of two keys (score, title sort key, title id), reversed
 /// with `reverse`. Ranks compare as SQLite compares REALs; sort keys as
 /// SQLite's BINARY collation does (byte order of the UTF-8).
-fn relevance_cmp(a: (f64, &str, i64), b: (f64, &str, i64), reverse: bool) -> Ordering {
-    let o = rank_cmp(a.0, b.0)
+fn relevance_cmp(a: (Score, &str, i64), b: (Score, &str, i64), reverse: bool) -> Ordering {
+    let o = score_cmp(a.0, b.0)
         .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
         .then(a.2.cmp(&b.2));
     if reverse {
@@ -522,8 +701,120 @@ fn relevance_cmp(a: (f64, &str, i64), b: (f64, &str, i64), reverse: bool) -> Ord
     }
 }
 
-fn rank_cmp(a: f64, b: f64) -> Ordering {
-    a.partial_cmp(&b).unwrap_or(Ordering::Equal)
+fn score_cmp(a: Score, b: Score) -> Ordering {
+    a.0.cmp(&b.0)
+        .then_with(|| a.1.partial_cmp(&b.1).unwrap_or(Ordering::Equal))
+}
+
+/// What `page_plan` found: a page already read (a ranked search, or a
+/// jump past the end), or the statements that read it.
+enum PagePlan {
+    Ranked(ListPage),
+    Done(ListPage),
+    Statements {
+        statements: Vec<(String, Vec<Value>)>,
+        signature: String,
+        parts: usize,
+        terms: Vec<String>,
+    },
+}
+
+/// The statements of a page: one, or two for an order on an entry column
+/// that can be missing (rating, date finished). The entries without one
+/// come last, ordered by title alone; asked as one ORDER BY, SQLite walks
+/// the order's index and sorts each run of equal keys by title, and the
+/// missing ones are one run holding every unrated or unfinished entry the
+/// filters keep (25,000 in the plan-to-watch tab), sorted whole for every
+/// page. As a second statement they are read down the title index.
+fn page_statements(
+    f: &Filtered,
+    start: Start,
+    parts: &[Part],
+    reverse: bool,
+    key: Option<&[Value]>,
+    limit: Option<u32>,
+) -> Vec<(String, Vec<Value>)> {
+    // Keys first, rows after: the inner query finds the page's entry ids
+    // and sort keys, reading only the columns the filters and the order
+    // need, and the outer one reads the listing's columns for those rows
+    // alone. Where SQLite has to sort (a run of equal ratings is sorted by
+    // title), it then sorts narrow keys rather than whole listing rows
+    // with their poster and platform looked up first.
+    let statement = |order: &[Part], extra: Option<String>, key: Option<&[Value]>| {
+        let mut inner = String::with_capacity(1024);
+        inner.push_str("SELECT e.id AS id");
+        for (i, p) in parts.iter().enumerate() {
+            let _ = write!(inner, ", {} AS k{i}", p.expr);
+        }
+        inner.push_str(" FROM entries e JOIN titles t ON t.id = e.title_id");
+        inner.push_str(&f.join);
+        f.where_from(&mut inner, start);
+        let mut params = f.params.clone();
+        let mut more = Vec::new();
+        more.extend(extra);
+        if let Some(key) = key {
+            more.push(after(order, reverse));
+            params.extend(after_params(key));
+        }
+        for (i, c) in more.iter().enumerate() {
+            inner.push_str(if i == 0 && f.clauses.is_empty() {
+                " WHERE "
+            } else {
+                " AND "
+            });
+            inner.push_str(c);
+        }
+        order_by(&mut inner, order, reverse);
+        // One row more than asked tells whether there is a next page.
+        if let Some(limit) = limit {
+            let _ = write!(inner, " LIMIT {}", u64::from(limit) + 1);
+        }
+        let mut sql = String::with_capacity(inner.len() + 1024);
+        sql.push_str(SELECT);
+        for i in 0..parts.len() {
+            let _ = write!(sql, ", k.k{i}");
+        }
+        let _ = write!(
+            sql,
+            " FROM ({inner}) k CROSS JOIN entries e ON e.id = k.id
+             JOIN titles t ON t.id = e.title_id
+             LEFT JOIN platforms p ON p.id = e.platform_id ORDER BY "
+        );
+        // The same order, on the keys read: `order` is the tail of `parts`
+        // for the second statement of a split order.
+        let skip = parts.len() - order.len();
+        for (i, p) in order.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let _ = write!(sql, "k.k{}", skip + i);
+            if effective_desc(p, reverse) {
+                sql.push_str(" DESC");
+            }
+        }
+        (sql, params)
+    };
+    let split = parts.len() > 2 && parts[0].fixed && parts[1].expr.starts_with("e.");
+    if !split {
+        return vec![statement(parts, None, key)];
+    }
+    let column = parts[1].expr;
+    // The "missing" flag is 1 in a key among the missing ones.
+    let among_missing = key.is_some_and(|k| k[0] == Value::Integer(1));
+    let mut out = Vec::with_capacity(2);
+    if !among_missing {
+        out.push(statement(
+            parts,
+            Some(format!("+{column} IS NOT NULL")),
+            key,
+        ));
+    }
+    out.push(statement(
+        &parts[2..],
+        Some(format!("+{column} IS NULL")),
+        key.filter(|_| among_missing).map(|k| &k[2..]),
+    ));
+    out
 }
 
 impl Library {
@@ -538,12 +829,64 @@ impl Library {
     /// page whose `next_cursor` it is, and `q.offset` (without a cursor)
     /// starts that many rows in.
     pub fn list_page(&self, q: &ListQuery) -> Result<ListPage> {
-        let search = search_of(q);
+        let (statements, signature, parts, terms) = match self.page_plan(q)? {
+            PagePlan::Ranked(page) | PagePlan::Done(page) => return Ok(page),
+            PagePlan::Statements {
+                statements,
+                signature,
+                parts,
+                terms,
+            } => (statements, signature, parts, terms),
+        };
+        let mut out = Vec::with_capacity(q.limit.map_or(64, |l| l.min(1000) as usize));
+        let mut last_key = Vec::new();
+        for (sql, params) in &statements {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+            while let Some(r) = rows.next()? {
+                if q.limit.is_some_and(|l| out.len() == l as usize) {
+                    return Ok(ListPage {
+                        next_cursor: Some(encode_cursor(&signature, &last_key)),
+                        rows: finish(out, &terms),
+                    });
+                }
+                out.push(summary(r)?);
+                // Only the page's last row's key is needed, for the cursor.
+                if q.limit.is_some_and(|l| out.len() == l as usize) {
+                    last_key = (0..parts)
+                        .map(|i| r.get::<_, Value>(SELECT_COLUMNS + i))
+                        .collect::<rusqlite::Result<_>>()?;
+                }
+            }
+        }
+        Ok(ListPage {
+            rows: finish(out, &terms),
+            next_cursor: None,
+        })
+    }
+
+    /// The SQL statements (with their parameters) that `list_page` runs for
+    /// `q`, in order: the page is their rows, one more than the limit
+    /// telling whether there is a next page. Empty for a search ordered by
+    /// relevance without other filters, which ranks in Rust
+    /// (`ranked_page`). For benchmarks and tests that run the same SQL on a
+    /// connection of their own.
+    pub fn list_statements(&self, q: &ListQuery) -> Result<Vec<(String, Vec<Value>)>> {
+        Ok(match self.page_plan(q)? {
+            PagePlan::Statements { statements, .. } => statements,
+            PagePlan::Ranked(_) | PagePlan::Done(_) => Vec::new(),
+        })
+    }
+
+    /// How a page is read: the filters, the order, where the query starts
+    /// (`Start`, from the probes) and the cursor, made into statements.
+    fn page_plan(&self, q: &ListQuery) -> Result<PagePlan> {
+        let search = search_of(self, q)?;
         let ranked = q.sort.is_none()
             && search
                 .as_ref()
                 .is_some_and(|s| s.plan.rank_index().is_some());
-        let f = filtered(self, q, search.as_ref(), None, Use::List { rank: ranked })?;
+        let f = filtered(self, q, search.as_ref(), &[], Use::List { rank: ranked })?;
         let (name, parts) = order(q.sort, ranked);
         let signature = if q.reverse {
             format!("{name}-rev")
@@ -554,15 +897,28 @@ impl Library {
             Some(cursor) => Some(decode_cursor(cursor, &signature, parts.len())?),
             None => None,
         };
-        let mut offset = if key.is_some() {
+        let offset = if key.is_some() {
             0
         } else {
             q.offset.unwrap_or(0)
         };
-        let terms = search.as_ref().map_or(&[][..], |s| &s.terms[..]);
+        let terms: Vec<String> = search.as_ref().map_or(Vec::new(), |s| s.terms.clone());
         if let (true, false, Some(s)) = (ranked, f.narrowed, &search) {
-            return self.ranked_page(&s.plan, key.as_deref(), offset, q, &signature, terms);
+            return Ok(PagePlan::Ranked(self.ranked_page(
+                &s.plan,
+                key.as_deref(),
+                offset,
+                q,
+                &signature,
+                &terms,
+            )?));
         }
+        // A relevance order ranks every match whatever the start.
+        let start = if ranked {
+            Start::Planner
+        } else {
+            self.start_of(&f)?
+        };
         let mut key = key;
         if offset > 0 {
             // A jump far into the listing: find the sort key of the row
@@ -570,73 +926,46 @@ impl Library {
             // the order need, then continue from that key as a cursor would.
             // Skipping 50,000 rows this way reads an index; skipping them in
             // the full query joins each one to its title first (~150 ms).
-            match self.key_at(&f, parts, q.reverse, offset - 1)? {
-                Some(k) => {
-                    key = Some(k);
-                    offset = 0;
-                }
+            match self.key_at(&f, start, parts, q.reverse, offset - 1)? {
+                Some(k) => key = Some(k),
                 None => {
-                    return Ok(ListPage {
+                    return Ok(PagePlan::Done(ListPage {
                         rows: Vec::new(),
                         next_cursor: None,
-                    })
+                    }))
                 }
             }
         }
+        Ok(PagePlan::Statements {
+            statements: page_statements(&f, start, parts, q.reverse, key.as_deref(), q.limit),
+            signature,
+            parts: parts.len(),
+            terms,
+        })
+    }
 
-        let mut sql = String::with_capacity(1024);
-        sql.push_str(SELECT);
-        for p in parts {
-            sql.push_str(", ");
-            sql.push_str(p.expr);
-        }
-        sql.push_str(FROM);
-        sql.push_str(&f.join);
-        f.where_clause(&mut sql);
-        let mut params = f.params;
-        if let Some(key) = &key {
-            sql.push_str(if f.clauses.is_empty() {
-                " WHERE "
-            } else {
-                " AND "
-            });
-            sql.push_str(&after(parts, q.reverse));
-            params.extend(after_params(key));
-        }
-        order_by(&mut sql, parts, q.reverse);
-        match q.limit {
-            // One row more than asked tells whether there is a next page.
-            Some(limit) => {
-                let _ = write!(sql, " LIMIT {}", u64::from(limit) + 1);
-            }
-            None if offset > 0 => sql.push_str(" LIMIT -1"),
-            None => {}
-        }
-        if offset > 0 {
-            let _ = write!(sql, " OFFSET {offset}");
-        }
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
-        let mut out = Vec::with_capacity(q.limit.map_or(64, |l| l.min(1000) as usize));
-        let mut last_key = Vec::new();
-        while let Some(r) = rows.next()? {
-            if q.limit.is_some_and(|l| out.len() == l as usize) {
-                return Ok(ListPage {
-                    next_cursor: Some(encode_cursor(&signature, &last_key)),
-                    rows: finish(out, terms),
-                });
-            }
-            out.push(summary(r)?);
-            // Only the page's last row's key is needed, for the cursor.
-            if q.limit.is_some_and(|l| out.len() == l as usize) {
-                last_key = (0..parts.len())
-                    .map(|i| r.get::<_, Value>(SELECT_COLUMNS + i))
-                    .collect::<rusqlite::Result<_>>()?;
+    /// Where a page's query starts: from the filter that keeps the fewest
+    /// rows when that is at most `SMALL_START`, else down the order's
+    /// index. Each probe reads at most `SMALL_START + 1` index entries, so
+    /// choosing costs a fraction of a millisecond; SQLite's planner has no
+    /// statistics telling a genre of 40 titles from one of 40,000.
+    fn start_of(&self, f: &Filtered) -> Result<Start> {
+        let mut best: Option<(u32, usize)> = None;
+        for (i, forms) in f.forms.iter().enumerate() {
+            let Some((sql, params)) = &forms.probe else {
+                continue;
+            };
+            let n: u32 = self
+                .conn
+                .prepare_cached(sql)?
+                .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
+            if n <= forms.most && best.is_none_or(|(m, _)| n < m) {
+                best = Some((n, i));
             }
         }
-        Ok(ListPage {
-            rows: finish(out, terms),
-            next_cursor: None,
+        Ok(match best {
+            Some((_, i)) => Start::From(i),
+            None => Start::Walk,
         })
     }
 
@@ -646,6 +975,7 @@ impl Library {
     fn key_at(
         &self,
         f: &Filtered,
+        start: Start,
         parts: &[Part],
         reverse: bool,
         index: u32,
@@ -661,7 +991,7 @@ impl Library {
         }
         sql.push_str(if title { KEY_FROM_TITLES } else { KEY_FROM });
         sql.push_str(&f.join);
-        f.where_clause(&mut sql);
+        f.where_from(&mut sql, start);
         order_by(&mut sql, parts, reverse);
         let _ = write!(sql, " LIMIT 1 OFFSET {index}");
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -677,12 +1007,14 @@ impl Library {
     }
 
     /// A page of an unfiltered search in relevance order, without joining
-    /// every match to its entry and title: ranks every match from the index
-    /// alone, keeps only those that can reach the page (the best `offset +
-    /// limit + 1` ranks, every row tied with the last of them, and the
-    /// cursor's own rank), then reads and orders just those rows. The order
-    /// and the cursors are exactly those of the general query (`s.rank,
-    /// t.sort_name, t.id`), so a page can continue either way.
+    /// every match to its entry and title: ranks the title matches from the
+    /// index alone, and the other matches only when the page reaches past
+    /// the title matches (or the order is reversed); keeps only those that
+    /// can reach the page (the best `offset + limit + 1` scores, every row
+    /// tied with the last of them, and the cursor's own score), then reads
+    /// and orders just those rows. The order and the cursors are exactly
+    /// those of the general query (`s.tier, s.rank, t.sort_name, t.id`), so
+    /// a page can continue either way.
     fn ranked_page(
         &self,
         plan: &Plan,
@@ -696,53 +1028,77 @@ impl Library {
         let (index, query) = plan
             .rank_index()
             .expect("a ranked page has an index to rank by");
-        let mut matches: Vec<(i64, f64)> = {
-            let mut stmt = self.conn.prepare_cached(search::ranked(index))?;
-            let rows = stmt.query_map([query], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        if let Some((index, query)) = plan.filter_index() {
-            let mut stmt = self.conn.prepare_cached(search::matching(index))?;
-            let mut ids: Vec<i64> = stmt
-                .query_map([query], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            ids.sort_unstable();
-            matches.retain(|(id, _)| ids.binary_search(id).is_ok());
-        }
         let cursor = match key {
-            Some([Value::Real(rank), Value::Text(name), Value::Integer(id)]) => {
-                Some((*rank, name.as_str(), *id))
-            }
+            Some(
+                [Value::Integer(tier), Value::Real(rank), Value::Text(name), Value::Integer(id)],
+            ) => Some(((*tier, *rank), name.as_str(), *id)),
             Some(_) => return Err(bad_cursor()),
             None => None,
         };
-        let in_order = |a: f64, b: f64| {
+        let in_order = |a: Score, b: Score| {
             if reverse {
-                rank_cmp(b, a)
+                score_cmp(b, a)
             } else {
-                rank_cmp(a, b)
+                score_cmp(a, b)
             }
         };
-        // Rows ranked strictly after the cursor's rank all come after it;
-        // the best `need` of them bound the page's last rank from above.
+        // Only the other index's matches count when both take part.
+        let kept: Option<Vec<i64>> = match plan.filter_index() {
+            Some((index, query)) => {
+                let mut stmt = self.conn.prepare_cached(search::matching(index))?;
+                let mut ids: Vec<i64> = stmt
+                    .query_map([query], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                ids.sort_unstable();
+                Some(ids)
+            }
+            None => None,
+        };
+        let scored = |fts: &str, tier: i64| -> Result<Vec<(i64, Score)>> {
+            let mut stmt = self.conn.prepare_cached(search::scored(index))?;
+            let rows = stmt.query_map([fts], |r| Ok((r.get(0)?, (tier, r.get(1)?))))?;
+            let mut out: Vec<(i64, Score)> = rows.collect::<rusqlite::Result<_>>()?;
+            if let Some(ids) = &kept {
+                out.retain(|(id, _)| ids.binary_search(id).is_ok());
+            }
+            Ok(out)
+        };
         let need = q.limit.map(|l| offset as usize + l as usize + 1);
+        let after_cursor = |s: Score| cursor.is_none_or(|c| in_order(s, c.0) == Ordering::Greater);
+        let mut matches = scored(&search::in_titles(query), 0)?;
+        // In relevance order every title match comes before every other
+        // match: when the title matches after the cursor fill the page, the
+        // others need no ranking at all.
+        let page_in_titles = !reverse
+            && need
+                .is_some_and(|need| matches.iter().filter(|m| after_cursor(m.1)).count() >= need);
+        if !page_in_titles {
+            let mut titled: Vec<i64> = matches.iter().map(|m| m.0).collect();
+            titled.sort_unstable();
+            let others = scored(query, 1)?
+                .into_iter()
+                .filter(|(id, _)| titled.binary_search(id).is_err());
+            matches.extend(others);
+        }
+        // Rows scored strictly after the cursor's score all come after it;
+        // the best `need` of them bound the page's last score from above.
         let mut cut = None;
         if let Some(need) = need {
-            let mut later: Vec<f64> = matches
+            let mut later: Vec<Score> = matches
                 .iter()
                 .map(|m| m.1)
-                .filter(|&r| cursor.is_none_or(|c| in_order(r, c.0) == Ordering::Greater))
+                .filter(|&s| after_cursor(s))
                 .collect();
             if need < later.len() {
                 let (_, nth, _) = later.select_nth_unstable_by(need - 1, |a, b| in_order(*a, *b));
                 cut = Some(*nth);
             }
         }
-        let wanted: HashMap<i64, f64> = matches
+        let wanted: HashMap<i64, Score> = matches
             .into_iter()
-            .filter(|&(_, r)| {
-                cursor.is_none_or(|c| in_order(r, c.0) != Ordering::Less)
-                    && cut.is_none_or(|k| in_order(r, k) != Ordering::Greater)
+            .filter(|&(_, s)| {
+                cursor.is_none_or(|c| in_order(s, c.0) != Ordering::Less)
+                    && cut.is_none_or(|k| in_order(s, k) != Ordering::Greater)
             })
             .collect();
         if wanted.is_empty() {
@@ -766,7 +1122,7 @@ impl Library {
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             found.push(Ranked {
-                rank: wanted[&id],
+                score: wanted[&id],
                 sort_name: r.get(SELECT_COLUMNS)?,
                 title_id: r.get(SELECT_COLUMNS + 1)?,
                 row: summary(r)?,
@@ -785,7 +1141,8 @@ impl Library {
                 next_cursor = Some(encode_cursor(
                     signature,
                     &[
-                        Value::Real(last.rank),
+                        Value::Integer(last.score.0),
+                        Value::Real(last.score.1),
                         Value::Text(last.sort_name.clone()),
                         Value::Integer(last.title_id),
                     ],
@@ -802,18 +1159,67 @@ impl Library {
     /// country and genre, each computed with its own filter left out. The
     /// cursor, limit and sort are ignored.
     pub fn facet_counts(&self, q: &ListQuery) -> Result<Facets> {
-        let search = search_of(q);
+        let search = search_of(self, q)?;
         let search = search.as_ref();
-        let total = {
-            let f = filtered(self, q, search, None, Use::Count)?;
-            let mut sql = String::from("SELECT count(*) FROM entries e");
+        // The total and the status and platform chips from one count per
+        // status and platform under every other filter: the status chips
+        // keep the platform filter, the platform chips the status filter,
+        // the total both. One pass of an index that leads with the status
+        // and carries the platform, where three counts read it three times.
+        let (total, by_status, platform) = {
+            let f = filtered(self, q, search, &[Dim::Status, Dim::Platform], Use::Count)?;
+            let mut sql = String::from("SELECT e.status, e.platform_id, count(*) FROM entries e");
             if f.title {
                 sql.push_str(" JOIN titles t ON t.id = e.title_id");
             }
             f.where_clause(&mut sql);
-            self.conn
-                .prepare_cached(&sql)?
-                .query_row(rusqlite::params_from_iter(f.params.iter()), |r| r.get(0))?
+            sql.push_str(" GROUP BY e.status, e.platform_id");
+            let status = q.status.map(|s| s.as_str());
+            let platform = match q.platform.as_deref() {
+                Some(p) => Some(platform_id(&self.conn, p)?),
+                None => None,
+            };
+            let mut total = 0u32;
+            let mut by_status: HashMap<String, u32> = HashMap::new();
+            let mut by_platform: HashMap<i64, u32> = HashMap::new();
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(f.params.iter()))?;
+            while let Some(r) = rows.next()? {
+                let s: String = r.get(0)?;
+                let p: Option<i64> = r.get(1)?;
+                let n: u32 = r.get(2)?;
+                let status_kept = status.is_none_or(|x| x == s);
+                let platform_kept = platform.is_none_or(|x| p == Some(x));
+                if status_kept && platform_kept {
+                    total += n;
+                }
+                if status_kept {
+                    if let Some(p) = p {
+                        *by_platform.entry(p).or_default() += n;
+                    }
+                }
+                if platform_kept {
+                    *by_status.entry(s).or_default() += n;
+                }
+            }
+            let mut named = Vec::with_capacity(by_platform.len());
+            let mut stmt = self.conn.prepare_cached("SELECT id, name FROM platforms")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&count) = by_platform.get(&r.get::<_, i64>(0)?) {
+                    named.push(Count {
+                        label: r.get(1)?,
+                        count,
+                    });
+                }
+            }
+            // Platform names are COLLATE NOCASE, and so is their order.
+            named.sort_by(|a, b| {
+                b.count
+                    .cmp(&a.count)
+                    .then_with(|| nocase_cmp(&a.label, &b.label))
+            });
+            (total, by_status, named)
         };
         // Whether every title has its entry (entries.title_id is unique and
         // must name a title, so equal counts mean one to one). It holds for
@@ -832,8 +1238,9 @@ impl Library {
             known = Some(v);
             Ok(v)
         };
+        let mut kept_before: Option<(String, Vec<Value>, Kept)> = None;
         let mut group = |dim: Dim| -> Result<Vec<Count>> {
-            let f = filtered(self, q, search, Some(dim), Use::Count)?;
+            let f = filtered(self, q, search, &[dim], Use::Count)?;
             let unfiltered = f.clauses.is_empty();
             // The entries the filters keep, joined to `join` (and to their
             // titles when a filter or the label reads them).
@@ -848,18 +1255,8 @@ impl Library {
             };
             let and = if unfiltered { " WHERE " } else { " AND " };
             let sql = match dim {
-                Dim::Status => format!(
-                    "SELECT e.status, count(*) AS n{} GROUP BY e.status ORDER BY n DESC, e.status",
-                    entries("", false)
-                ),
-                // Counted by id in the order of an index that leads with
-                // the filter and carries the platform, then named: names
-                // and ids are one to one.
-                Dim::Platform => format!(
-                    "SELECT p.name, c.n FROM (SELECT e.platform_id AS id, count(*) AS n{}{and}e.platform_id IS NOT NULL GROUP BY e.platform_id) c
-                     JOIN platforms p ON p.id = c.id ORDER BY c.n DESC, p.name",
-                    entries("", false)
-                ),
+                // Counted above, with the total.
+                Dim::Status | Dim::Platform => return Ok(Vec::new()),
                 // Nothing filtered: the title side alone, through its
                 // country index.
                 Dim::Country if unfiltered && one_to_one()? => {
@@ -901,20 +1298,25 @@ impl Library {
                 // country or genre index once, in label order, and
                 // counting the rows whose title the filters keep.
                 Dim::Country | Dim::Genre => {
-                    let kept = {
-                        let sql = format!("SELECT e.title_id{}", entries("", false));
+                    let sql = format!("SELECT e.title_id{}", entries("", false));
+                    // The country and the genre chips keep the same titles
+                    // unless one of the two is filtered: read them once.
+                    let reuse =
+                        matches!(&kept_before, Some((s, p, _)) if *s == sql && *p == f.params);
+                    if !reuse {
                         let mut stmt = self.conn.prepare_cached(&sql)?;
-                        let ids = stmt.query_map(rusqlite::params_from_iter(f.params.iter()), |r| {
-                            r.get(0)
-                        })?;
-                        Kept::new(ids.collect::<rusqlite::Result<_>>()?)
-                    };
+                        let ids = stmt
+                            .query_map(rusqlite::params_from_iter(f.params.iter()), |r| r.get(0))?;
+                        let kept = Kept::new(ids.collect::<rusqlite::Result<_>>()?);
+                        kept_before = Some((sql, f.params.clone(), kept));
+                    }
+                    let kept = &kept_before.as_ref().expect("just read").2;
                     let index = if dim == Dim::Country {
                         "SELECT country, id FROM titles WHERE country IS NOT NULL ORDER BY country"
                     } else {
                         "SELECT genre, title_id FROM title_genres ORDER BY genre"
                     };
-                    return self.count_kept(index, &kept);
+                    return self.count_kept(index, kept);
                 }
             };
             let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -926,27 +1328,30 @@ impl Library {
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
-        let by_status = group(Dim::Status)?;
         // Every tab, in tab order, even when empty.
         let status = Status::ALL
             .iter()
             .map(|s| Count {
                 label: s.as_str().to_string(),
-                count: by_status
-                    .iter()
-                    .find(|c| c.label == s.as_str())
-                    .map_or(0, |c| c.count),
+                count: by_status.get(s.as_str()).copied().unwrap_or(0),
             })
             .collect();
         Ok(Facets {
             total,
             status,
-            platform: group(Dim::Platform)?,
+            platform,
             country: group(Dim::Country)?,
             genre: group(Dim::Genre)?,
             tag: group(Dim::Tag)?,
         })
     }
+}
+
+/// SQLite's NOCASE collation: ASCII letters folded, then bytes compared.
+pub(super) fn nocase_cmp(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// A set of title ids: a bitmap when the ids are small, as the store's

@@ -104,10 +104,10 @@ pub(super) fn remove(tx: &Transaction, entry_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// The subquery giving every match of `index` with its relevance (lower is
-/// better): bm25 with the title fields weighted over people, and people
-/// over review and notes. Its one parameter is the FTS5 query.
-pub(super) fn ranked(index: &str) -> &'static str {
+/// Every match of an FTS5 query on `index` with its bm25 score (lower is
+/// better): the title fields weighted over people, and people over review
+/// and notes. Its one parameter is the FTS5 query.
+pub(super) fn scored(index: &str) -> &'static str {
     if index == WORDS {
         "SELECT rowid AS id, bm25(entry_words, 10.0, 10.0, 3.0, 1.0, 1.0) AS rank
          FROM entry_words WHERE entry_words MATCH ?"
@@ -115,6 +115,37 @@ pub(super) fn ranked(index: &str) -> &'static str {
         "SELECT rowid AS id, bm25(entry_search, 10.0, 10.0, 3.0, 1.0, 1.0) AS rank
          FROM entry_search WHERE entry_search MATCH ?"
     }
+}
+
+/// The subquery giving every match of `index` with its relevance, `tier`
+/// then `rank` (lower is better): the entries whose title (or original
+/// title) matches come first (tier 0), ranked by the bm25 of the query on
+/// the title fields; then the rest (tier 1), ranked by the bm25 of the
+/// query on every field. A title that matches is what a search is most
+/// often for, and ranking it first means a page full of title matches
+/// never ranks the reviews that mention the word. Its parameters are the
+/// title query (`in_titles`), the query, and the title query again.
+pub(super) fn ranked(index: &str) -> &'static str {
+    if index == WORDS {
+        "SELECT rowid AS id, 0 AS tier, bm25(entry_words, 10.0, 10.0, 3.0, 1.0, 1.0) AS rank
+         FROM entry_words WHERE entry_words MATCH ?
+         UNION ALL
+         SELECT rowid, 1, bm25(entry_words, 10.0, 10.0, 3.0, 1.0, 1.0)
+         FROM entry_words WHERE entry_words MATCH ?
+           AND rowid NOT IN (SELECT rowid FROM entry_words WHERE entry_words MATCH ?)"
+    } else {
+        "SELECT rowid AS id, 0 AS tier, bm25(entry_search, 10.0, 10.0, 3.0, 1.0, 1.0) AS rank
+         FROM entry_search WHERE entry_search MATCH ?
+         UNION ALL
+         SELECT rowid, 1, bm25(entry_search, 10.0, 10.0, 3.0, 1.0, 1.0)
+         FROM entry_search WHERE entry_search MATCH ?
+           AND rowid NOT IN (SELECT rowid FROM entry_search WHERE entry_search MATCH ?)"
+    }
+}
+
+/// An FTS5 query limited to the title fields (name and original name).
+pub(super) fn in_titles(query: &str) -> String {
+    format!("{{name original_name}} : ({query})")
 }
 
 /// The ids matching an FTS5 query on `index`, without ranking them.
@@ -190,6 +221,23 @@ pub(super) fn plan(text: &str) -> Plan {
     }
 }
 
+/// The plan with its word prefixes matched as substrings instead (`ory`
+/// finds "Glory" and "Story"), through the trigram index: what a search
+/// falls back to when the word prefixes find nothing.
+pub(super) fn substrings(plan: &Plan, text: &str) -> Plan {
+    let mut grams = Vec::new();
+    for term in text.split_whitespace() {
+        if term.chars().count() >= 3 {
+            grams.push(format!("\"{}\"", term.replace('"', "\"\"")));
+        }
+    }
+    Plan {
+        words: None,
+        grams: (!grams.is_empty()).then(|| grams.join(" AND ")),
+        short_terms: plan.short_terms.clone(),
+    }
+}
+
 /// A word the unicode61 tokenizer keeps whole and that the text around it
 /// separates with spaces: letters and digits of Latin (with its accented
 /// and extended forms), Greek and Cyrillic only.
@@ -244,6 +292,16 @@ mod tests {
         assert_eq!(p.rank_index().map(|r| r.0), Some(WORDS));
         assert_eq!(p.filter_index().map(|r| r.0), Some(GRAMS));
         assert_eq!(plan("최고의").rank_index().map(|r| r.0), Some(GRAMS));
+    }
+
+    #[test]
+    fn falls_back_to_substrings_for_every_long_word() {
+        let text = "ory 사운드 #2";
+        let p = substrings(&plan(text), text);
+        assert_eq!(p.words, None);
+        assert_eq!(p.grams.as_deref(), Some("\"ory\" AND \"사운드\""));
+        assert_eq!(p.short_terms, vec!["#2"]);
+        assert_eq!(in_titles("\"ory\""), "{name original_name} : (\"ory\")");
     }
 
     #[test]
