@@ -91,10 +91,13 @@ pub(crate) struct Sink<'a> {
     exported_at: DateTime<Utc>,
     /// Kept entries not sent yet: they go in batches, so the two threads
     /// do not wake each other for every entry.
-    batch: Vec<(Entry, Option<Poster>)>,
-    to_render: Option<SyncSender<Vec<(Entry, Option<Poster>)>>>,
+    batch: Batch,
+    to_render: Option<SyncSender<Batch>>,
     rendered: Option<JoinHandle<ReviewList>>,
 }
+
+/// Kept entries with their posters, sent to the article thread together.
+type Batch = Vec<(Entry, Option<Poster>)>;
 
 /// Entries sent to the article thread at a time, and batches read ahead
 /// of it: enough to keep both threads busy, few enough that memory does
@@ -107,7 +110,7 @@ pub(crate) fn start<'a>(
     posters: &'a dyn PosterSource,
     out: &'a mut dyn Write,
 ) -> Result<Sink<'a>> {
-    let (to_render, arrive) = sync_channel::<Vec<(Entry, Option<Poster>)>>(IN_FLIGHT);
+    let (to_render, arrive) = sync_channel::<Batch>(IN_FLIGHT);
     let (scale, spoilers) = (ctx.scale, ctx.options.spoilers);
     let rendered = std::thread::Builder::new()
         .name("html export".into())
