@@ -177,9 +177,7 @@ pub async fn match_all(
         targets.retain(|(_, q)| q.kind != Some(crate::model::Kind::Film));
         run.films_need_key = (before - targets.len()) as u32;
     }
-    let throttle = Throttle::new(targets.len());
-    let total = targets.len() as u32;
-    let started = Instant::now();
+    let pace = Pace::new(targets.len());
     for (n, (entry_id, query)) in targets.into_iter().enumerate() {
         let Some(found) = cancel.race(find(catalog, &providers, &query)).await else {
             run.cancelled = true;
@@ -196,18 +194,13 @@ pub async fn match_all(
             }
             Ok(found) => record(library, entry_id, &query.title, found, &mut run)?,
         };
-        let done = n + 1;
-        if let Some(report) = progress.filter(|_| throttle.due(done)) {
-            let per = started.elapsed().as_secs_f64() / done as f64;
-            report(MatchProgress {
-                done: done as u32,
-                total,
-                entry_id,
-                title: title.title.clone(),
-                outcome: title.outcome,
-                remaining_secs: (per * (total as usize - done) as f64).ceil() as u32,
-            });
-        }
+        pace.step(
+            progress,
+            n + 1,
+            entry_id,
+            || title.title.clone(),
+            title.outcome,
+        );
         run.titles.push(title);
     }
     if !run.cancelled && !run.offline && has_key {
@@ -230,9 +223,7 @@ async fn place_episodes(
 ) -> Result<()> {
     let ids = Library::open(library)?.waiting_episode_ids("tvdb")?;
     let mut shows: HashMap<String, crate::model::ExternalIds> = HashMap::new();
-    let throttle = Throttle::new(ids.len());
-    let total = ids.len() as u32;
-    let started = Instant::now();
+    let pace = Pace::new(ids.len());
     for (n, id) in ids.iter().enumerate() {
         let ask = async {
             let Some((show, season, number)) = catalog.find_tvdb_episode(id).await? else {
@@ -271,20 +262,57 @@ async fn place_episodes(
                 }
             }
         };
-        let done = n + 1;
-        if let Some(report) = progress.filter(|_| throttle.due(done)) {
-            let per = started.elapsed().as_secs_f64() / done as f64;
-            report(MatchProgress {
-                done: done as u32,
-                total,
-                entry_id,
-                title: format!("TVDB episode {id}"),
-                outcome,
-                remaining_secs: (per * (total as usize - done) as f64).ceil() as u32,
-            });
-        }
+        pace.step(
+            progress,
+            n + 1,
+            entry_id,
+            || format!("TVDB episode {id}"),
+            outcome,
+        );
     }
     Ok(())
+}
+
+/// A matching loop's progress: reported about once a percent, with the
+/// time the rest should take at the pace so far.
+struct Pace {
+    throttle: Throttle,
+    total: usize,
+    started: Instant,
+}
+
+impl Pace {
+    fn new(total: usize) -> Self {
+        Pace {
+            throttle: Throttle::new(total),
+            total,
+            started: Instant::now(),
+        }
+    }
+
+    /// Reports that `done` of the loop's steps are over, the last one
+    /// `entry_id` (named by `title`) ending as `outcome`.
+    fn step(
+        &self,
+        progress: Option<&(dyn Fn(MatchProgress) + Sync)>,
+        done: usize,
+        entry_id: i64,
+        title: impl FnOnce() -> String,
+        outcome: MatchedAs,
+    ) {
+        let Some(report) = progress.filter(|_| self.throttle.due(done)) else {
+            return;
+        };
+        let per = self.started.elapsed().as_secs_f64() / done as f64;
+        report(MatchProgress {
+            done: done as u32,
+            total: self.total as u32,
+            entry_id,
+            title: title(),
+            outcome,
+            remaining_secs: (per * self.total.saturating_sub(done) as f64).ceil() as u32,
+        });
+    }
 }
 
 /// What the catalogues say of one title: the first provider that finds

@@ -339,10 +339,17 @@ fn status_error(status: u16, body: &[u8], what: &str, secret: Option<&str>) -> E
     )
 }
 
-pub(super) async fn search(catalog: &Catalog, query: &str) -> Result<Vec<SearchResult>> {
+/// One page of TMDB's `/search/{what}` (`tv` or `movie`) for `query`,
+/// parsed as `T` (`page` names it in an error).
+async fn search_page<T: serde::de::DeserializeOwned>(
+    catalog: &Catalog,
+    what: &str,
+    query: &str,
+    page: &str,
+) -> Result<T> {
     let auth = auth(catalog)?;
     let url = format!(
-        "{}/search/tv?query={}&include_adult=false",
+        "{}/search/{what}?query={}&include_adult=false",
         base(catalog),
         encode(query)
     );
@@ -351,7 +358,11 @@ pub(super) async fn search(catalog: &Catalog, query: &str) -> Result<Vec<SearchR
     if !(200..300).contains(&status) {
         return Err(status_error(status, &body, "search results", opts.secret));
     }
-    let page: Page = parse_json(SERVICE, &body, html, "a show list")?;
+    parse_json(SERVICE, &body, html, page)
+}
+
+pub(super) async fn search(catalog: &Catalog, query: &str) -> Result<Vec<SearchResult>> {
+    let page: Page = search_page(catalog, "tv", query, "a show list").await?;
     Ok(page
         .results
         .into_iter()
@@ -418,18 +429,7 @@ pub(super) const FILM: &str = "movie/";
 
 /// Films whose title matches `query`, best first.
 pub(super) async fn search_films(catalog: &Catalog, query: &str) -> Result<Vec<SearchResult>> {
-    let auth = auth(catalog)?;
-    let url = format!(
-        "{}/search/movie?query={}&include_adult=false",
-        base(catalog),
-        encode(query)
-    );
-    let (url, opts) = authorised(url, &auth);
-    let (status, body, html) = catalog.fetch(&url, opts).await?;
-    if !(200..300).contains(&status) {
-        return Err(status_error(status, &body, "search results", opts.secret));
-    }
-    let page: FilmPage = parse_json(SERVICE, &body, html, "a film list")?;
+    let page: FilmPage = search_page(catalog, "movie", query, "a film list").await?;
     Ok(page
         .results
         .into_iter()

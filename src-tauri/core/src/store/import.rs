@@ -404,13 +404,7 @@ fn touch(tx: &Transaction, entry_id: i64, at: DateTime<Utc>) -> Result<()> {
 /// are kept (so each keeps its id and its episode history), rewritten,
 /// added to or cut back. Returns their ids in the file's order.
 fn write_viewings(tx: &Transaction, entry_id: i64, inc: &IncomingEntry) -> Result<Vec<i64>> {
-    let existing: Vec<i64> = tx
-        .prepare_cached(
-            "SELECT id FROM viewings WHERE entry_id = ?1
-             ORDER BY coalesce(started_on, finished_on), id",
-        )?
-        .query_map([entry_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let existing = super::matches::viewing_ids(tx, entry_id)?;
     let mut ids = Vec::with_capacity(inc.viewings.len());
     for (i, v) in inc.viewings.iter().enumerate() {
         let platform = resolve_platform(tx, v.platform.as_deref())?;

@@ -280,13 +280,7 @@ fn rewatch_viewing(
     day: Option<&str>,
 ) -> Result<i64> {
     loop {
-        let ids: Vec<i64> = tx
-            .prepare_cached(
-                "SELECT id FROM viewings WHERE entry_id = ?1
-                 ORDER BY coalesce(started_on, finished_on), id",
-            )?
-            .query_map([entry_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let ids = viewing_ids(tx, entry_id)?;
         if let Some(&id) = ids.get(n as usize - 1) {
             return Ok(id);
         }
@@ -295,4 +289,16 @@ fn rewatch_viewing(
             params![entry_id, day],
         )?;
     }
+}
+
+/// An entry's viewings' ids, in the order they were watched (the first is
+/// viewing 1).
+pub(super) fn viewing_ids(tx: &rusqlite::Transaction, entry_id: i64) -> Result<Vec<i64>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT id FROM viewings WHERE entry_id = ?1
+             ORDER BY coalesce(started_on, finished_on), id",
+        )?
+        .query_map([entry_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }

@@ -202,15 +202,7 @@ impl Import {
         let incoming = &self.parsed.incoming;
         let merge = self.format.merges().then_some(opts.prefer);
         let report = scratch.0.in_transaction(|lib, tx| {
-            let (report, _) = written(plan(
-                lib,
-                tx,
-                incoming,
-                Utc::now(),
-                merge,
-                opts,
-                Pass::Write,
-            ))?;
+            let (report, _) = write_plan(lib, tx, incoming, merge, opts)?;
             Ok((report, false))
         })?;
         Ok(self.with_reader_notes(report))
@@ -237,15 +229,7 @@ fn apply(
     backup: Option<&str>,
 ) -> Result<ImportReport> {
     let (mut report, changed) = lib.in_transaction(|lib, tx| {
-        let (report, changed) = written(plan(
-            lib,
-            tx,
-            incoming,
-            Utc::now(),
-            merge,
-            opts,
-            Pass::Write,
-        ))?;
+        let (report, changed) = write_plan(lib, tx, incoming, merge, opts)?;
         if let Some(name) = backup.filter(|_| changed) {
             raw::record_backup(tx, name)?;
         }
@@ -268,9 +252,16 @@ enum Pass {
     Write,
 }
 
-/// The outcome of a [`Pass::Write`], which never stops early.
-fn written(planned: Result<Option<(ImportReport, bool)>>) -> Result<(ImportReport, bool)> {
-    planned?.ok_or_else(|| Error::invalid("an import's writing pass stopped early"))
+/// [`plan`]'s [`Pass::Write`] as of now, which never stops early.
+fn write_plan(
+    lib: &Library,
+    tx: &Transaction,
+    incoming: &Incoming,
+    merge: Option<merge::Prefer>,
+    opts: &RunOptions,
+) -> Result<(ImportReport, bool)> {
+    plan(lib, tx, incoming, Utc::now(), merge, opts, Pass::Write)?
+        .ok_or_else(|| Error::invalid("an import's writing pass stopped early"))
 }
 
 /// Matches every incoming entry inside `tx` and, in [`Pass::Write`],
