@@ -108,10 +108,34 @@ impl App {
     /// the app), so a benchmark can time the launch without tauri-driver's
     /// own start.
     pub async fn launch(home: &Home, env: &[(&str, &str)]) -> (App, Instant) {
+        // On a machine where WebKit has never run (a fresh CI machine), the
+        // very first session now and then fails to start; its log is shown
+        // and the launch tried once more.
+        for attempt in 1.. {
+            match App::try_launch(home, env).await {
+                Ok(launched) => return launched,
+                Err((error, log)) if attempt < 2 => {
+                    eprintln!(
+                        "note: the WebDriver session did not start ({error}); trying again. tauri-driver said:\n{log}"
+                    );
+                }
+                Err((error, log)) => {
+                    panic!("a WebDriver session on the app: {error}\ntauri-driver said:\n{log}")
+                }
+            }
+        }
+        unreachable!()
+    }
+
+    /// One launch; on failure, the error and tauri-driver's log.
+    async fn try_launch(
+        home: &Home,
+        env: &[(&str, &str)],
+    ) -> Result<(App, Instant), (String, String)> {
         let port = free_port();
         let native_port = free_port();
-        let log = std::fs::File::create(home.dir.path().join(format!("tauri-driver-{port}.log")))
-            .unwrap();
+        let log_path = home.dir.path().join(format!("tauri-driver-{port}.log"));
+        let log = std::fs::File::create(&log_path).unwrap();
         let tauri_driver = Command::new(which("tauri-driver").unwrap())
             .args([
                 "--port",
@@ -147,14 +171,21 @@ impl App {
         )
         .unwrap();
         let launched = Instant::now();
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
-            .await
-            .expect("a WebDriver session on the app");
-        let app = App {
-            driver,
-            tauri_driver,
-        };
-        (app, launched)
+        match WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await {
+            Ok(driver) => Ok((
+                App {
+                    driver,
+                    tauri_driver,
+                },
+                launched,
+            )),
+            Err(e) => {
+                let mut tauri_driver = tauri_driver;
+                stop(&mut tauri_driver);
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                Err((e.to_string(), log))
+            }
+        }
     }
 
     /// The process id of tauri-driver; WebKitWebDriver and the app run
