@@ -49,12 +49,21 @@ screenshots: setup ui
 	WATCHLOG_SCREENSHOTS=$(CURDIR)/docs/screenshots xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p watchlog-app --test e2e
 
 # Opening the app on a 100,000-title library: time to the first painted
-# page and the app's memory, medians of several runs, in the end-to-end
-# harness on the debug app binary (figures in docs/BENCHMARKS.md).
+# page and the memory of all the app's processes after 20 far jumps, beside
+# an empty library and an empty Tauri app (examples/blank.rs), medians of
+# several runs, in the end-to-end harness on a release build (figures in
+# docs/BENCHMARKS.md). OPEN_BENCH_PROFILE=dev measures the debug build;
 # OPEN_BENCH_DB=<file> reuses a generated library; OPEN_BENCH_RUNS=<n>.
-.PHONY: bench-open
+OPEN_BENCH_PROFILE ?= release
+.PHONY: bench-open bench-cli
 bench-open: setup ui
-	xvfb-run -a -s "-screen 0 1280x800x24" cargo bench --profile dev -p watchlog-app --bench open
+	cargo build --profile $(OPEN_BENCH_PROFILE) --example blank
+	xvfb-run -a -s "-screen 0 1280x800x24" cargo bench --profile $(OPEN_BENCH_PROFILE) -p watchlog-app --bench open
+
+# `watchlog list --limit 50` and `watchlog stats` at 100,000 titles beside
+# a 10-title library, process start included (hyperfine; release CLI).
+bench-cli:
+	./scripts/bench-cli.sh
 
 # The long crash harness: the CLI killed with SIGKILL 20 times during each
 # of import (100,000 rows), restore, backup, export and a migration, then

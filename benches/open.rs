@@ -33,8 +33,16 @@ const TIMEOUT: Duration = Duration::from_secs(180);
 /// How long the app is left alone before its memory is read, so the
 /// reading is of the app at rest rather than mid-render.
 const SETTLE: Duration = Duration::from_secs(1);
-/// Where the scrolling jumps to, as fractions of the list's height.
-const JUMPS: [f64; 4] = [0.25, 0.5, 0.75, 1.0];
+/// Where the scrolling jumps to, as fractions of the list's height: down
+/// the list a quarter at a time, then from its end back to the first
+/// quarter, five times over: 20 far jumps.
+const JUMPS: [f64; 20] = [
+    0.25, 0.5, 0.75, 1.0, 0.25, 0.5, 0.75, 1.0, 0.25, 0.5, 0.75, 1.0, 0.25, 0.5, 0.75, 1.0, 0.25,
+    0.5, 0.75, 1.0,
+];
+/// After how many jumps the memory is read on the way, to tell growth
+/// that levels off from growth that goes on.
+const READ_AFTER: usize = 4;
 
 const CARD: &str = "[data-testid=entry-card]";
 const SHELL: &str = "[data-testid=library-nav]";
@@ -59,8 +67,13 @@ async fn main() {
     let binary = Path::new(env!("CARGO_BIN_EXE_watchlog-app"));
     let built = binary_stamp(binary);
     println!(
-        "app binary: {} (the debug build the end-to-end tests drive)",
-        binary.display()
+        "app binary: {} ({})",
+        binary.display(),
+        if cfg!(debug_assertions) {
+            "the debug build the end-to-end tests drive"
+        } else {
+            "a release build"
+        }
     );
 
     // One launch first, not counted: it brings the app binary and the
@@ -92,7 +105,8 @@ async fn main() {
         fulls.push(f);
     }
 
-    report(count, runs, &empties, &fulls);
+    let blank = blank_app(runs);
+    report(count, runs, &empties, &fulls, &blank);
     if binary_stamp(binary) != built {
         eprintln!(
             "warning: {} was rebuilt while the benchmark ran, so the runs may mix two builds; run it again",
@@ -179,6 +193,8 @@ struct Sample {
     /// One scroll jump until cards are painted in view again, per jump.
     jumps: Vec<Duration>,
     shown: Memory,
+    /// After the first [`READ_AFTER`] jumps, and after all of them.
+    early: Option<Memory>,
     scrolled: Option<Memory>,
     /// Entry cards in the page at the end.
     cards: usize,
@@ -207,12 +223,15 @@ async fn run(library: &Path, has_titles: bool, screenshot: Option<&str>) -> Samp
         app.screenshot(name).await;
     }
 
-    let (jumps, scrolled) = if has_titles {
-        let jumps = scroll_far(&app).await;
+    let (jumps, early, scrolled) = if has_titles {
+        let mut jumps = scroll_far(&app, &JUMPS[..READ_AFTER]).await;
         tokio::time::sleep(SETTLE).await;
-        (jumps, Some(Memory::read(pid)))
+        let early = Memory::read(pid);
+        jumps.extend(scroll_far(&app, &JUMPS[READ_AFTER..]).await);
+        tokio::time::sleep(SETTLE).await;
+        (jumps, Some(early), Some(Memory::read(pid)))
     } else {
-        (Vec::new(), None)
+        (Vec::new(), None, None)
     };
     let cards = app.count(CARD).await;
 
@@ -242,6 +261,7 @@ async fn run(library: &Path, has_titles: bool, screenshot: Option<&str>) -> Samp
         card_page,
         jumps,
         shown,
+        early,
         scrolled,
         cards,
     }
@@ -262,11 +282,12 @@ async fn painted(app: &App, selector: &str) -> f64 {
     }
 }
 
-/// Jumps the list's scrolling element far down a few times, each time
-/// waiting until entry cards are painted inside its visible part. The
-/// scroller is the nearest scrollable ancestor of the first card, whatever
-/// the layout around it. Returns how long each jump took to show cards.
-async fn scroll_far(app: &App) -> Vec<Duration> {
+/// Jumps the list's scrolling element to each of `fractions` of its
+/// height, each time waiting until entry cards are painted inside its
+/// visible part. The scroller is the nearest scrollable ancestor of the
+/// first card, whatever the layout around it. Returns how long each jump
+/// took to show cards.
+async fn scroll_far(app: &App, fractions: &[f64]) -> Vec<Duration> {
     let scroller: WebElement = app
         .driver
         .execute(
@@ -284,7 +305,7 @@ async fn scroll_far(app: &App) -> Vec<Duration> {
         .element()
         .expect("the scrolling element");
     let mut jumps = Vec::new();
-    for fraction in JUMPS {
+    for &fraction in fractions {
         // Timed inside the page, frame by frame, so WebDriver's own round
         // trips are not counted: from setting scrollTop until a frame after
         // the one where an entry card is first laid out in view.
@@ -326,6 +347,42 @@ async fn scroll_far(app: &App) -> Vec<Duration> {
     jumps
 }
 
+/// The resident memory of an empty Tauri app (`examples/blank.rs`: the
+/// same Tauri, WebKitGTK and window, a blank page, no commands), built
+/// beside the app binary with the same profile, launched `runs` times
+/// straight under the display and read once its page has settled. Empty
+/// when the example was not built (`make bench-open` builds it).
+fn blank_app(runs: usize) -> Vec<Memory> {
+    let app = Path::new(env!("CARGO_BIN_EXE_watchlog-app"));
+    let blank = app.with_file_name("examples").join("blank");
+    if !blank.is_file() {
+        eprintln!(
+            "note: {} is not built, so the empty Tauri app is left out (`cargo build --example blank` with this profile builds it)",
+            blank.display()
+        );
+        return Vec::new();
+    }
+    (0..runs)
+        .map(|_| {
+            let home = Home::new();
+            let mut child = std::process::Command::new(&blank)
+                .env("HOME", home.dir.path())
+                .env("XDG_DATA_HOME", home.dir.path().join("data"))
+                .env("XDG_CONFIG_HOME", home.dir.path().join("config"))
+                .env("XDG_CACHE_HOME", home.dir.path().join("cache"))
+                .spawn()
+                .expect("starting the empty Tauri app");
+            // Long enough for the web process to start and paint the page:
+            // the full app paints its sidebar within this on this machine.
+            std::thread::sleep(Duration::from_secs(5));
+            let m = Memory::read_named(child.id(), "blank");
+            let _ = child.kill();
+            let _ = child.wait();
+            m
+        })
+        .collect()
+}
+
 fn kib_field(path: &str, field: &str) -> u64 {
     std::fs::read_to_string(path)
         .ok()
@@ -354,13 +411,18 @@ struct Memory {
 
 impl Memory {
     fn read(app: u32) -> Memory {
+        Memory::read_named(app, "watchlog-app")
+    }
+
+    /// [`Memory::read`] of an app whose process is called `name`.
+    fn read_named(app: u32, name: &str) -> Memory {
         let all = processes();
         let mut m = Memory::default();
         for p in tree(&all, app) {
             let rss = kib_field(&format!("/proc/{}/status", p.pid), "VmRSS:");
             m.pss += kib_field(&format!("/proc/{}/smaps_rollup", p.pid), "Pss:");
             match p.name.as_str() {
-                "watchlog-app" if p.pid == app => m.app += rss,
+                n if n == name && p.pid == app => m.app += rss,
                 "WebKitWebProcess" => {
                     m.web += rss;
                     m.web_processes += 1;
@@ -411,7 +473,7 @@ fn spread_mib(mut v: Vec<u64>) -> String {
     )
 }
 
-fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample]) {
+fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample], blank: &[Memory]) {
     println!();
     println!(
         "Opening the app: medians of {runs} runs per library (min–max); {} cores",
@@ -448,9 +510,9 @@ fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample]) {
     );
     println!();
     println!(
-        "Scrolling {titles}: {} jumps per run (to {} of the list), each until cards are painted in view: {} per jump; {} entry cards in the page at the end (median)",
+        "Scrolling {titles}: {} far jumps per run (to {} of the list, five times over), each until cards are painted in view: {} per jump; {} entry cards in the page at the end (median)",
         JUMPS.len(),
-        JUMPS
+        JUMPS[..4]
             .iter()
             .map(|f| format!("{:.0} %", f * 100.0))
             .collect::<Vec<_>>()
@@ -493,6 +555,9 @@ fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample]) {
             spread_mib(ms.iter().map(|m| m.pss).collect()),
         );
     };
+    if !blank.is_empty() {
+        mem_row("an empty Tauri app", "a blank page shown", blank.to_vec());
+    }
     mem_row(
         "empty",
         "shown",
@@ -505,8 +570,29 @@ fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample]) {
     );
     mem_row(
         &titles,
-        "after scrolling",
+        &format!("after {READ_AFTER} jumps"),
+        fulls.iter().filter_map(|s| s.early.clone()).collect(),
+    );
+    mem_row(
+        &titles,
+        &format!("after {} jumps", JUMPS.len()),
         fulls.iter().filter_map(|s| s.scrolled.clone()).collect(),
+    );
+    let ratio = |of: fn(&Memory) -> u64| {
+        let mut r: Vec<f64> = fulls
+            .iter()
+            .filter_map(|s| Some(of(s.scrolled.as_ref()?) as f64 / of(&s.shown).max(1) as f64))
+            .collect();
+        r.sort_by(f64::total_cmp);
+        r[r.len() / 2]
+    };
+    println!();
+    println!(
+        "After {} jumps against the first page shown (median of the runs' ratios): web process {:.2}×, RSS sum {:.2}×, PSS sum {:.2}×",
+        JUMPS.len(),
+        ratio(|m| m.web),
+        ratio(Memory::rss_sum),
+        ratio(|m| m.pss),
     );
     println!();
     println!("machine: {}", machine());
