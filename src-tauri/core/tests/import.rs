@@ -1690,3 +1690,101 @@ fn an_unchanged_file_is_compared_without_writing_or_the_write_lock() {
         .unwrap();
     assert_eq!((r.updated, r.unchanged), (0, 3), "and again: {r:#?}");
 }
+
+/// The schema's indexes, by name, with their definitions.
+fn schema_indexes(db: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT name, coalesce(sql, '') FROM sqlite_schema WHERE type = 'index' ORDER BY name",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    rows
+}
+
+fn many_rows(n: usize) -> String {
+    let mut text = String::from("title,kind,year,status,rating_100,platform\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "Drama {i},series,{},completed,{},Netflix\n",
+            2000 + i % 20,
+            i % 100
+        ));
+    }
+    text
+}
+
+/// A file bigger than the library fills the listing and stats indexes
+/// once at the end (dropped and made again inside the import's
+/// transaction): the schema comes out as it was and the planner still
+/// sorts by them; a big import cancelled halfway leaves every index and
+/// no entry.
+#[test]
+fn a_big_import_builds_the_listing_indexes_once_and_keeps_them() {
+    let n = 2_500;
+    let mut l = new_lib();
+    let before = schema_indexes(&l.sandbox.db);
+    assert!(before
+        .iter()
+        .any(|(name, _)| name == "entries_rating_order"));
+
+    let cancel = CancelToken::new();
+    let halfway = |done: usize, _: usize| {
+        if done > n / 2 {
+            cancel.cancel();
+        }
+    };
+    let opts = RunOptions {
+        progress: Some(&halfway),
+        cancel: Some(&cancel),
+        ..Default::default()
+    };
+    let err = csv_file(&many_rows(n))
+        .run(&mut l.lib, Mode::Apply, &opts)
+        .unwrap_err();
+    assert!(matches!(err, watchlog_core::Error::Cancelled(_)), "{err}");
+    assert_eq!(schema_indexes(&l.sandbox.db), before, "after a cancel");
+    assert_eq!(l.lib.status_counts().unwrap().all, 0);
+
+    let r = csv_file(&many_rows(n))
+        .run(&mut l.lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!(r.added, n);
+    assert_eq!(schema_indexes(&l.sandbox.db), before, "after the import");
+    let conn = rusqlite::Connection::open(&l.sandbox.db).unwrap();
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM entries
+             ORDER BY rating IS NULL, rating DESC LIMIT 5",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("entries_rating_order"), "{plan}");
+    let best: String = conn
+        .query_row(
+            "SELECT t.name FROM entries e JOIN titles t ON t.id = e.title_id
+             ORDER BY e.rating IS NULL, e.rating DESC, t.name LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(best, "Drama 1099");
+
+    // A small file into the now bigger library writes row by row, the
+    // indexes in place throughout.
+    let r = csv_file("title,kind,year,status\nOne more,film,2024,plan-to-watch\n")
+        .run(&mut l.lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!(r.added, 1);
+    assert_eq!(
+        schema_indexes(&l.sandbox.db),
+        before,
+        "after a small import"
+    );
+}

@@ -169,6 +169,51 @@ impl TitleKey {
     }
 }
 
+/// The fewest entries a file must hold for [`defer_indexes`] to pay.
+pub(crate) const DEFER_INDEXES_MIN: usize = 2_000;
+
+/// The listing, sort and stats indexes of titles, entries and genres,
+/// dropped for a file bigger than the library (a first import of a long
+/// history): filling a dozen indexes row by row costs more than building
+/// each once from the finished table, sorted. Returns their definitions
+/// for [`restore_indexes`], which the caller runs in the same transaction,
+/// so a failed or cancelled import rolls back the drop with everything
+/// else and readers never see the tables without them. What an import
+/// looks up as it goes (primary keys, unique ids, the title keys it read
+/// first) is left alone.
+pub(crate) fn defer_indexes(tx: &Transaction) -> Result<Vec<(String, String)>> {
+    let defs: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND tbl_name IN ('titles', 'entries', 'title_genres')
+               AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+             ORDER BY name",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, _) in &defs {
+        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    }
+    Ok(defs)
+}
+
+/// Creates again what [`defer_indexes`] dropped, with fresh statistics for
+/// each where the library keeps statistics (dropping an index drops them).
+pub(crate) fn restore_indexes(tx: &Transaction, defs: &[(String, String)]) -> Result<()> {
+    let analysed: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1')",
+        [],
+        |r| r.get(0),
+    )?;
+    for (name, sql) in defs {
+        tx.execute_batch(sql)?;
+        if analysed {
+            tx.execute_batch(&format!("PRAGMA analysis_limit = 1000; ANALYZE \"{name}\""))?;
+        }
+    }
+    Ok(())
+}
+
 /// Every entry's matching key, oldest entry first.
 pub(crate) fn title_keys(tx: &Transaction) -> Result<Vec<TitleKey>> {
     let mut stmt = tx.prepare(

@@ -302,6 +302,14 @@ fn plan(
     // of the file sharing a name and year are two titles (remakes, or the
     // user's own duplicates), not one.
     let keys = raw::title_keys(tx)?;
+    let deferred = if write
+        && incoming.entries.len() >= raw::DEFER_INDEXES_MIN
+        && incoming.entries.len() > keys.len()
+    {
+        Some(raw::defer_indexes(tx)?)
+    } else {
+        None
+    };
     // By folded name, so matching a big file is not a scan per line.
     let mut existing: HashMap<&str, Vec<&raw::TitleKey>> = HashMap::new();
     for k in &keys {
@@ -436,6 +444,9 @@ fn plan(
         report.items.push(item);
     }
     batch.finish(tx)?;
+    if let Some(defs) = deferred {
+        raw::restore_indexes(tx, &defs)?;
+    }
     match raw::write_loose(tx, &incoming.loose, write)? {
         Some(n) => report.loose_episodes = n,
         None => return Ok(None),
