@@ -1788,3 +1788,51 @@ fn a_big_import_builds_the_listing_indexes_once_and_keeps_them() {
         "after a small import"
     );
 }
+
+/// The watches TV Time's oldest export names by a TVDB episode id alone go
+/// through a Watchlog JSON export and back: the library the file is
+/// imported into keeps them waiting for a match, with their times, and
+/// importing the file again adds none.
+#[test]
+fn loose_watches_go_through_a_watchlog_export() {
+    let Some(dir) = fixture("tvtime/tvtime_gdpr_2020_arlessweschler") else {
+        return;
+    };
+    let mut from = new_lib();
+    import(&mut from, Some(ImportFormat::TvTime), &dir, true);
+    let kept = from.lib.loose_watches().unwrap();
+    assert_eq!(kept.len(), 7723 + 519);
+
+    let file = export_json(&from.lib);
+    let text = std::str::from_utf8(&file[0].bytes).unwrap();
+    assert!(text.contains("\"version\": 3"), "{}", &text[..200]);
+    assert!(text.contains("\"loose_watches\": ["));
+    let whole: watchlog_core::transfer::export::watchlog_json::WatchlogFile =
+        serde_json::from_str(text).unwrap();
+    assert!(
+        text == serde_json::to_string_pretty(&whole).unwrap() + "\n",
+        "written entry by entry, the file is not the one written whole"
+    );
+    let mut to = new_lib();
+    let r = Import::from_files(Some(ImportFormat::WatchlogJson), file.clone())
+        .unwrap()
+        .run(&mut to.lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!((r.added, r.loose_episodes), (194, kept.len()), "{r:#?}");
+    assert_eq!(to.lib.loose_watches().unwrap(), kept);
+    let again = Import::from_files(Some(ImportFormat::WatchlogJson), file)
+        .unwrap()
+        .run(&mut to.lib, Mode::Apply, &RunOptions::default())
+        .unwrap();
+    assert_eq!(
+        (again.added, again.updated, again.loose_episodes),
+        (0, 0, 0)
+    );
+
+    // A library with none writes a file without the key, as version 2 did.
+    let empty = new_lib();
+    let file = export_json(&empty.lib);
+    assert!(!std::str::from_utf8(&file[0].bytes)
+        .unwrap()
+        .contains("loose_watches"));
+}

@@ -830,8 +830,8 @@ fn import_refuses_bad_files_clearly() {
         ("{\"format\": \"trakt\", \"version\": 1}", "its format is 'trakt'"),
         ("[1, 2]", "not a Watchlog export"),
         (
-            "{\"format\": \"watchlog\", \"version\": 3, \"entries\": []}",
-            "newer Watchlog (export version 3",
+            "{\"format\": \"watchlog\", \"version\": 4, \"entries\": []}",
+            "newer Watchlog (export version 4",
         ),
         ("{\"format\": \"watchlog\"}", "no valid \"version\""),
         (

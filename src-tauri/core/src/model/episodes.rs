@@ -93,6 +93,15 @@ pub enum WatchedWhen {
 }
 
 impl WatchedWhen {
+    /// The moment as stored: the instant when there is one, else the day.
+    pub fn from_stored(at: Option<DateTime<Utc>>, on: Option<NaiveDate>) -> Self {
+        match (at, on) {
+            (Some(t), _) => WatchedWhen::At(t),
+            (None, Some(d)) => WatchedWhen::On(d),
+            (None, None) => WatchedWhen::Unknown,
+        }
+    }
+
     /// A watch moment as people type it: `YYYY-MM-DD` (that day) or
     /// `YYYY-MM-DD HH:MM` (a local time in the clock's zone; one the
     /// clocks skipped is refused).

@@ -197,11 +197,7 @@ fn watch_at(r: &Row) -> rusqlite::Result<(Option<i64>, IncomingWatch)> {
         r.get(1)?,
         IncomingWatch {
             episode,
-            when: match (at, on) {
-                (Some(t), _) => WatchedWhen::At(t),
-                (None, Some(d)) => WatchedWhen::On(d),
-                (None, None) => WatchedWhen::Unknown,
-            },
+            when: WatchedWhen::from_stored(at, on),
             day: on,
             viewing: None,
             rating,

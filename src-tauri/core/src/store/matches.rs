@@ -136,6 +136,29 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The watches known by a catalogue episode id alone, no show beside
+    /// them, not placed yet (tried or not), in the order they were kept:
+    /// what a Watchlog export carries so they wait in the library it is
+    /// imported into as well.
+    pub fn loose_watches(&self) -> Result<Vec<crate::model::LooseWatch>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT provider, external_id, rewatch, watched_on, watched_at FROM loose_watches
+             WHERE placed_at IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let on = super::entries::day_at(r, 3)?;
+            let at = parse_stamp(r.get(4)?);
+            Ok(crate::model::LooseWatch {
+                provider: r.get(0)?,
+                id: r.get(1)?,
+                rewatch: r.get(2)?,
+                when: crate::model::WatchedWhen::from_stored(at, on),
+                day: on,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every watch still waiting on a catalogue episode id, tried or not.
     pub fn waiting_episode_count(&self) -> Result<u64> {
         Ok(self.conn.query_row(

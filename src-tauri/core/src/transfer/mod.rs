@@ -444,9 +444,12 @@ fn write_entries(
     report: &mut ExportReport,
 ) -> Result<()> {
     let mut sink: Box<dyn export::EntrySink + '_> = match format {
-        ExportFormat::WatchlogJson => {
-            Box::new(export::watchlog_json::start(ctx, &lib.platforms()?, out)?)
-        }
+        ExportFormat::WatchlogJson => Box::new(export::watchlog_json::start(
+            ctx,
+            &lib.platforms()?,
+            &lib.loose_watches()?,
+            out,
+        )?),
         ExportFormat::Csv => Box::new(export::csv::start(ctx, out)?),
         ExportFormat::Markdown => Box::new(export::markdown::start(ctx, out)),
         ExportFormat::Html => Box::new(export::html::start(ctx, run.posters, out)?),

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::EntrySink;
 use crate::error::Result;
 use crate::model::{
-    Entry, EntryFields, EpisodeRef, IncomingEpisode, IncomingWatch, Platform, TitleFacts,
-    ViewingDetails, WatchedWhen,
+    Entry, EntryFields, EpisodeRef, IncomingEpisode, IncomingWatch, LooseWatch, Platform,
+    TitleFacts, ViewingDetails, WatchedWhen,
 };
 use crate::rating::Rating;
 use crate::transfer::{write_error, Context, ExportFormat, ExportReport};
@@ -25,8 +25,9 @@ pub const FORMAT: &str = "watchlog";
 /// The version this build writes and the newest it reads. Bump it (and the
 /// schema) when a change would make an older Watchlog misread a file.
 /// Version 2 added each entry's episode history, which version 1 would
-/// have dropped without a word.
-pub const VERSION: u32 = 2;
+/// have dropped without a word; version 3 the watches known by a
+/// catalogue episode id alone (`loose_watches`), which version 2 would.
+pub const VERSION: u32 = 3;
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,7 +36,60 @@ pub struct WatchlogFile {
     pub version: u32,
     pub exported_at: DateTime<Utc>,
     pub platforms: Vec<FilePlatform>,
+    /// Watched episodes known only by a catalogue's episode id, with no
+    /// show beside them yet (TV Time's oldest exports): kept so they wait
+    /// for a match in the library the file goes into. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loose_watches: Vec<FileLooseWatch>,
+    /// Last, so the entries can be written one at a time after the rest.
     pub entries: Vec<FileEntry>,
+}
+
+/// One watched episode known by a catalogue's episode id alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileLooseWatch {
+    /// The catalogue (`tvdb`).
+    pub provider: String,
+    pub external_id: String,
+    /// 0 the first time through, N the Nth rewatch.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rewatch: u32,
+    pub watched_on: Option<NaiveDate>,
+    pub watched_at: Option<DateTime<Utc>>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl From<&LooseWatch> for FileLooseWatch {
+    fn from(w: &LooseWatch) -> Self {
+        FileLooseWatch {
+            provider: w.provider.clone(),
+            external_id: w.id.clone(),
+            rewatch: w.rewatch,
+            watched_on: w.day.or(match w.when {
+                WatchedWhen::On(d) => Some(d),
+                _ => None,
+            }),
+            watched_at: match w.when {
+                WatchedWhen::At(t) => Some(t),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl From<FileLooseWatch> for LooseWatch {
+    fn from(w: FileLooseWatch) -> Self {
+        LooseWatch {
+            provider: w.provider,
+            id: w.external_id,
+            rewatch: w.rewatch,
+            when: WatchedWhen::from_stored(w.watched_at, w.watched_on),
+            day: w.watched_on,
+        }
+    }
 }
 
 /// A platform, in the user's order.
@@ -144,11 +198,7 @@ impl TryFrom<FileWatch> for IncomingWatch {
         };
         Ok(IncomingWatch {
             episode,
-            when: match (w.watched_at, w.watched_on) {
-                (Some(t), _) => WatchedWhen::At(t),
-                (None, Some(d)) => WatchedWhen::On(d),
-                (None, None) => WatchedWhen::Unknown,
-            },
+            when: WatchedWhen::from_stored(w.watched_at, w.watched_on),
             day: w.watched_on,
             viewing: w.viewing,
             rating: w.rating,
@@ -276,6 +326,7 @@ impl serde_json::ser::Formatter for Nested {
 pub(crate) fn start<'a>(
     ctx: &Context,
     platforms: &[Platform],
+    loose: &[LooseWatch],
     out: &'a mut dyn Write,
 ) -> Result<Sink<'a>> {
     let empty = WatchlogFile {
@@ -289,6 +340,7 @@ pub(crate) fn start<'a>(
                 subscribed: p.subscribed,
             })
             .collect(),
+        loose_watches: loose.iter().map(FileLooseWatch::from).collect(),
         entries: Vec::new(),
     };
     let head = serde_json::to_vec_pretty(&empty).map_err(fail)?;

@@ -110,6 +110,6 @@ pub fn parse_str(text: &str) -> Result<Incoming> {
             })
             .collect(),
         entries,
-        ..Default::default()
+        loose: file.loose_watches.into_iter().map(Into::into).collect(),
     })
 }
