@@ -46,6 +46,10 @@ const READ_AFTER: usize = 4;
 
 const CARD: &str = "[data-testid=entry-card]";
 const SHELL: &str = "[data-testid=library-nav]";
+/// The page the app opens on: Up next with its rows or its empty state,
+/// or, for an empty library, the welcome offering the sample.
+const HOME: &str =
+    "[data-testid=upnext-row], [data-testid=upnext-empty], [data-testid=sample-button]";
 
 #[tokio::main]
 async fn main() {
@@ -93,10 +97,10 @@ async fn main() {
         let e = run(&empty, false, None).await;
         let f = run(&full, true, None).await;
         println!(
-            "run {}/{runs}: empty sidebar {} s; {count} titles: sidebar {} s, first card {} s, app+webkit RSS {:.1} MiB shown, {:.1} MiB scrolled",
+            "run {}/{runs}: empty home {} s; {count} titles: home {} s, first card {} s, app+webkit RSS {:.1} MiB shown, {:.1} MiB scrolled",
             i + 1,
-            secs(e.shell),
-            secs(f.shell),
+            secs(e.home),
+            secs(f.home),
             secs(f.card.unwrap()),
             mib(f.shown.rss_sum()),
             mib(f.scrolled.as_ref().unwrap().rss_sum()),
@@ -187,9 +191,15 @@ struct Sample {
     shell: Duration,
     /// The same on the page's own clock, from the page's start.
     shell_page: Duration,
-    /// Launch until the first entry card is painted (libraries with titles).
+    /// Launch until the home page (Up next) is painted.
+    home: Duration,
+    home_page: Duration,
+    /// Launch until the first entry card is painted, the Library opened as
+    /// soon as the home page was (libraries with titles).
     card: Option<Duration>,
     card_page: Option<Duration>,
+    /// Clicking the Library until its first entry card is painted.
+    library: Option<Duration>,
     /// One scroll jump until cards are painted in view again, per jump.
     jumps: Vec<Duration>,
     shown: Memory,
@@ -209,11 +219,19 @@ async fn run(library: &Path, has_titles: bool, screenshot: Option<&str>) -> Samp
     let (app, launched) = App::launch(&home, &[("WATCHLOG_DB", db.as_str())]).await;
     let shell_page = painted(&app, SHELL).await;
     let shell = launched.elapsed();
-    let (card, card_page) = if has_titles {
+    let home_page = painted(&app, HOME).await;
+    let home = launched.elapsed();
+    let (card, card_page, library) = if has_titles {
+        let clicked = Instant::now();
+        app.click("library-nav").await;
         let page = painted(&app, CARD).await;
-        (Some(launched.elapsed()), Some(ms(page)))
+        (
+            Some(launched.elapsed()),
+            Some(ms(page)),
+            Some(clicked.elapsed()),
+        )
     } else {
-        (None, None)
+        (None, None, None)
     };
 
     let pid = app_pid(app.driver_pid()).expect("the app's process under WebKitWebDriver");
@@ -257,8 +275,11 @@ async fn run(library: &Path, has_titles: bool, screenshot: Option<&str>) -> Samp
     Sample {
         shell,
         shell_page: ms(shell_page),
+        home,
+        home_page: ms(home_page),
         card,
         card_page,
+        library,
         jumps,
         shown,
         early,
@@ -407,6 +428,11 @@ struct Memory {
     /// Proportional set size over the same processes: the libraries they
     /// share counted once, where the RSS sum counts them in each.
     pss: u64,
+    /// The RSS sum split: anonymous memory (heaps: what grows when
+    /// something is kept), and pages of files, the library's mapped pages
+    /// among them (the kernel's page cache, given back under pressure).
+    anon: u64,
+    file: u64,
 }
 
 impl Memory {
@@ -419,7 +445,10 @@ impl Memory {
         let all = processes();
         let mut m = Memory::default();
         for p in tree(&all, app) {
-            let rss = kib_field(&format!("/proc/{}/status", p.pid), "VmRSS:");
+            let status = format!("/proc/{}/status", p.pid);
+            let rss = kib_field(&status, "VmRSS:");
+            m.anon += kib_field(&status, "RssAnon:");
+            m.file += kib_field(&status, "RssFile:") + kib_field(&status, "RssShmem:");
             m.pss += kib_field(&format!("/proc/{}/smaps_rollup", p.pid), "Pss:");
             match p.name.as_str() {
                 n if n == name && p.pid == app => m.app += rss,
@@ -503,10 +532,32 @@ fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample], blank: 
         fulls.iter().map(|s| s.shell_page).collect(),
     );
     row(
+        "empty",
+        "home page",
+        empties.iter().map(|s| s.home).collect(),
+        empties.iter().map(|s| s.home_page).collect(),
+    );
+    row(
         &titles,
-        "first entry card",
+        "home page",
+        fulls.iter().map(|s| s.home).collect(),
+        fulls.iter().map(|s| s.home_page).collect(),
+    );
+    row(
+        &titles,
+        "first entry card, Library clicked at home",
         fulls.iter().filter_map(|s| s.card).collect(),
         fulls.iter().filter_map(|s| s.card_page).collect(),
+    );
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64()
+    };
+    println!();
+    println!(
+        "Home painted, {titles} against empty (medians, launch → painted): {:.2}×; Library clicked → first entry card painted: {}",
+        median(fulls.iter().map(|s| s.home).collect()) / median(empties.iter().map(|s| s.home).collect()),
+        spread_secs(fulls.iter().filter_map(|s| s.library).collect()),
     );
     println!();
     println!(
@@ -531,9 +582,9 @@ fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample], blank: 
     );
     println!();
     println!(
-        "| library | when | app | web process | network process | other | RSS sum | PSS sum |"
+        "| library | when | app | web process | network process | other | RSS sum | PSS sum | anonymous | file pages |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mem_row = |library: &str, when: &str, ms: Vec<Memory>| {
         let web_n = {
             let mut n: Vec<usize> = ms.iter().map(|m| m.web_processes).collect();
@@ -541,7 +592,7 @@ fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample], blank: 
             n[n.len() / 2]
         };
         println!(
-            "| {library} | {when} | {} | {}{} | {} | {} | {} | {} |",
+            "| {library} | {when} | {} | {}{} | {} | {} | {} | {} | {} | {} |",
             spread_mib(ms.iter().map(|m| m.app).collect()),
             spread_mib(ms.iter().map(|m| m.web).collect()),
             if web_n == 1 {
@@ -553,6 +604,8 @@ fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample], blank: 
             spread_mib(ms.iter().map(|m| m.other).collect()),
             spread_mib(ms.iter().map(Memory::rss_sum).collect()),
             spread_mib(ms.iter().map(|m| m.pss).collect()),
+            spread_mib(ms.iter().map(|m| m.anon).collect()),
+            spread_mib(ms.iter().map(|m| m.file).collect()),
         );
     };
     if !blank.is_empty() {
@@ -588,11 +641,12 @@ fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample], blank: 
     };
     println!();
     println!(
-        "After {} jumps against the first page shown (median of the runs' ratios): web process {:.2}×, RSS sum {:.2}×, PSS sum {:.2}×",
+        "After {} jumps against the first page shown (median of the runs' ratios): web process {:.2}×, RSS sum {:.2}×, PSS sum {:.2}×, anonymous {:.2}×",
         JUMPS.len(),
         ratio(|m| m.web),
         ratio(Memory::rss_sum),
         ratio(|m| m.pss),
+        ratio(|m| m.anon),
     );
     println!();
     println!("machine: {}", machine());
