@@ -140,7 +140,10 @@ fn a_json_export_gives_back_every_watch() {
     .unwrap();
     let first = export_json(&lib);
     let v: serde_json::Value = serde_json::from_str(&first).unwrap();
-    assert_eq!(v["version"], 2);
+    assert_eq!(
+        v["version"],
+        watchlog_core::transfer::export::watchlog_json::VERSION
+    );
     let eps = v["entries"][0]["episodes"].as_array().unwrap();
     assert_eq!(eps.len(), 3, "{eps:#?}");
     assert_eq!(eps[0]["season"], 0, "specials first: {eps:#?}");
