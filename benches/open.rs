@@ -43,6 +43,9 @@ const JUMPS: [f64; 20] = [
 /// After how many jumps the memory is read on the way, to tell growth
 /// that levels off from growth that goes on.
 const READ_AFTER: usize = 4;
+/// How long the app is then left alone before the last reading, to tell
+/// memory kept from memory a collection or a cache's timer gives back.
+const REST: Duration = Duration::from_secs(15);
 
 const CARD: &str = "[data-testid=entry-card]";
 const SHELL: &str = "[data-testid=library-nav]";
@@ -203,9 +206,11 @@ struct Sample {
     /// One scroll jump until cards are painted in view again, per jump.
     jumps: Vec<Duration>,
     shown: Memory,
-    /// After the first [`READ_AFTER`] jumps, and after all of them.
+    /// After the first [`READ_AFTER`] jumps, after all of them, and
+    /// [`REST`] after that.
     early: Option<Memory>,
     scrolled: Option<Memory>,
+    rested: Option<Memory>,
     /// Entry cards in the page at the end.
     cards: usize,
 }
@@ -241,15 +246,17 @@ async fn run(library: &Path, has_titles: bool, screenshot: Option<&str>) -> Samp
         app.screenshot(name).await;
     }
 
-    let (jumps, early, scrolled) = if has_titles {
+    let (jumps, early, scrolled, rested) = if has_titles {
         let mut jumps = scroll_far(&app, &JUMPS[..READ_AFTER]).await;
         tokio::time::sleep(SETTLE).await;
         let early = Memory::read(pid);
         jumps.extend(scroll_far(&app, &JUMPS[READ_AFTER..]).await);
         tokio::time::sleep(SETTLE).await;
-        (jumps, Some(early), Some(Memory::read(pid)))
+        let scrolled = Memory::read(pid);
+        tokio::time::sleep(REST).await;
+        (jumps, Some(early), Some(scrolled), Some(Memory::read(pid)))
     } else {
-        (Vec::new(), None, None)
+        (Vec::new(), None, None, None)
     };
     let cards = app.count(CARD).await;
 
@@ -284,6 +291,7 @@ async fn run(library: &Path, has_titles: bool, screenshot: Option<&str>) -> Samp
         shown,
         early,
         scrolled,
+        rested,
         cards,
     }
 }
@@ -630,6 +638,11 @@ fn report(count: u32, runs: usize, empties: &[Sample], fulls: &[Sample], blank: 
         &titles,
         &format!("after {} jumps", JUMPS.len()),
         fulls.iter().filter_map(|s| s.scrolled.clone()).collect(),
+    );
+    mem_row(
+        &titles,
+        &format!("{} s later, at rest", REST.as_secs()),
+        fulls.iter().filter_map(|s| s.rested.clone()).collect(),
     );
     let ratio = |of: fn(&Memory) -> u64| {
         let mut r: Vec<f64> = fulls
