@@ -102,6 +102,17 @@ impl WatchedWhen {
         }
     }
 
+    /// The day and the instant to keep for this moment, [`Self::from_stored`]'s
+    /// inverse: a moment on a day is that day; otherwise `day`, the viewer's
+    /// day where it is known, goes beside the instant (if any).
+    pub fn to_stored(&self, day: Option<NaiveDate>) -> (Option<NaiveDate>, Option<DateTime<Utc>>) {
+        match *self {
+            WatchedWhen::Unknown => (day, None),
+            WatchedWhen::On(d) => (Some(d), None),
+            WatchedWhen::At(t) => (day, Some(t)),
+        }
+    }
+
     /// A watch moment as people type it: `YYYY-MM-DD` (that day) or
     /// `YYYY-MM-DD HH:MM` (a local time in the clock's zone; one the
     /// clocks skipped is refused).

@@ -205,14 +205,10 @@ fn day_and_stamp(
     day: Option<NaiveDate>,
     clock: &Clock,
 ) -> (Option<NaiveDate>, Option<String>) {
-    match when {
-        WatchedWhen::Unknown => (day, None),
-        WatchedWhen::On(d) => (Some(*d), None),
-        WatchedWhen::At(t) => (
-            Some(day.unwrap_or_else(|| t.with_timezone(&clock.tz()).date_naive())),
-            Some(stamp(*t)),
-        ),
-    }
+    let (on, at) = when.to_stored(day);
+    // An instant with no day given is on the viewer's day of it.
+    let on = on.or_else(|| at.map(|t| t.with_timezone(&clock.tz()).date_naive()));
+    (on, at.map(stamp))
 }
 
 /// When an entry's title gets (or renews) its episode list: the watches

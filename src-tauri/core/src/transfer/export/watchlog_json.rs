@@ -64,18 +64,13 @@ fn is_zero(n: &u32) -> bool {
 
 impl From<&LooseWatch> for FileLooseWatch {
     fn from(w: &LooseWatch) -> Self {
+        let (watched_on, watched_at) = w.when.to_stored(w.day);
         FileLooseWatch {
             provider: w.provider.clone(),
             external_id: w.id.clone(),
             rewatch: w.rewatch,
-            watched_on: w.day.or(match w.when {
-                WatchedWhen::On(d) => Some(d),
-                _ => None,
-            }),
-            watched_at: match w.when {
-                WatchedWhen::At(t) => Some(t),
-                _ => None,
-            },
+            watched_on,
+            watched_at,
         }
     }
 }
@@ -158,11 +153,7 @@ impl From<&IncomingWatch> for FileWatch {
                 (None, None, None, Some(provider.clone()), Some(id.clone()))
             }
         };
-        let (watched_on, watched_at) = match w.when {
-            WatchedWhen::Unknown => (w.day, None),
-            WatchedWhen::On(d) => (Some(d), None),
-            WatchedWhen::At(t) => (w.day, Some(t)),
-        };
+        let (watched_on, watched_at) = w.when.to_stored(w.day);
         FileWatch {
             season,
             number,
@@ -269,8 +260,9 @@ impl Nested {
         w.write_all(bracket)
     }
 
-    /// An empty array or object closes on its own line's end (`[]`), as
-    /// serde_json's pretty printer writes it.
+    /// Closes a bracket on a line of its own when anything was inside it,
+    /// right after the opening one (`[]`) when nothing was, as
+    /// serde_json's pretty printer does.
     fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
         self.level -= 1;
         if self.has_value {
