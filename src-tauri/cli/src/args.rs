@@ -71,6 +71,9 @@ pub enum Command {
     Sample,
     /// Export the library or your reviews: JSON, CSV, Markdown, HTML, Letterboxd.
     Export(crate::transfer::ExportArgs),
+    /// Your lists: `lists` shows them; `lists add`, `put`, `take`, `show`,
+    /// `edit`, `delete`.
+    Lists(crate::lists::ListsArgs),
     /// Copy the library file (SQLite backup API); `backup list` shows the backups.
     Backup(crate::transfer::BackupArgs),
     /// Import from Letterboxd, Trakt, IMDb, Simkl, MyDramaList, TMDB, TV Time

@@ -50,6 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
             out.sample(added, &db)
         }),
         Command::Export(a) => crate::transfer::export(&db, &out, a),
+        Command::Lists(a) => crate::lists::run(&db, &out, a),
         Command::Backup(a) => crate::transfer::backup(&db, &out, a),
         Command::Restore { path } => crate::transfer::restore(&db, &out, &path),
         Command::Import(a) => crate::import::import(&db, &out, a),

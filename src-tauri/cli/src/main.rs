@@ -10,6 +10,7 @@ mod dev;
 mod episodes;
 mod error;
 mod import;
+mod lists;
 mod matching;
 mod output;
 mod posters;

@@ -546,7 +546,7 @@ fn section(out: &mut String, heading: &str, body: &str) {
     }
 }
 
-fn title_with_original(name: &str, original: Option<&str>) -> String {
+pub(crate) fn title_with_original(name: &str, original: Option<&str>) -> String {
     match original.filter(|o| *o != name) {
         Some(o) => format!("{name} ({o})"),
         None => name.to_string(),
@@ -560,7 +560,7 @@ fn progress(done: u32, episodes: Option<u32>) -> String {
     }
 }
 
-fn rating(r: Option<Rating>, scale: RatingScale) -> String {
+pub(crate) fn rating(r: Option<Rating>, scale: RatingScale) -> String {
     r.map(|r| r.format_in(scale)).unwrap_or_default()
 }
 

@@ -40,6 +40,12 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     CalendarQuery::export_all(&cfg)?;
     EpisodeProgress::export_all(&cfg)?;
     EpisodeRef::export_all(&cfg)?;
+    // Lists.
+    ListSummary::export_all(&cfg)?;
+    ListDetail::export_all(&cfg)?;
+    NewList::export_all(&cfg)?;
+    ListPatch::export_all(&cfg)?;
+    ListPut::export_all(&cfg)?;
     // Exports and backups.
     crate::transfer::ExportOptions::export_all(&cfg)?;
     crate::transfer::ExportReport::export_all(&cfg)?;

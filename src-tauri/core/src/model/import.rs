@@ -24,6 +24,8 @@ pub struct Incoming {
     /// Watched episodes the file names only by a catalogue's episode id,
     /// with no show beside them (TV Time's oldest exports).
     pub loose: Vec<LooseWatch>,
+    /// Lists the file carries, naming its entries by index.
+    pub lists: Vec<super::IncomingList>,
 }
 
 /// A watched episode known only by a catalogue's own episode id (TVDB),
@@ -165,6 +167,12 @@ pub struct ImportReport {
     /// placed under their shows by matching.
     #[serde(default)]
     pub loose_episodes: usize,
+    /// Lists the file made in the library.
+    #[serde(default)]
+    pub lists_added: usize,
+    /// Lists of the library the file changed (items, order, notes).
+    #[serde(default)]
+    pub lists_updated: usize,
     pub items: Vec<ImportItem>,
     /// The format read (`letterboxd`, `trakt`…), when known.
     pub format: Option<String>,

@@ -18,6 +18,8 @@ use ts_rs::TS;
 
 mod import;
 pub use import::*;
+mod lists;
+pub use lists::*;
 
 /// Declares a string-valued enum once: its serde names, its parser (which
 /// accepts `-` or `_` and any case) and its list of values.
@@ -554,6 +556,10 @@ pub struct ListQuery {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub tag: Option<String>,
+    /// Only entries on this list (its id).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub list: Option<i64>,
     /// Only titles released in or after this year.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional))]

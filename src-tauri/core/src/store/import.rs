@@ -22,6 +22,8 @@ use crate::model::{
 };
 use crate::text;
 
+pub(crate) use super::lists::{write_lists, ListMerge};
+
 /// A private copy of a library in memory: what a preview writes into, so it
 /// takes no write lock and the library file never sees its writes. Made
 /// only by [`Library::scratch_copy`].

@@ -10,6 +10,7 @@ mod episodes;
 pub(crate) mod history;
 pub(crate) mod history_io;
 pub(crate) mod import;
+mod lists;
 mod matches;
 mod platforms;
 pub(crate) mod posters;

@@ -308,8 +308,12 @@ fn filtered(
     let country = blank_to_none(&q.country).filter(|_| !skip.contains(&Dim::Country));
     let genre = blank_to_none(&q.genre).filter(|_| !skip.contains(&Dim::Genre));
     let tag = blank_to_none(&q.tag).filter(|_| !skip.contains(&Dim::Tag));
-    f.rare =
-        f.fts || country.is_some() || genre.is_some() || tag.is_some() || q.favorite == Some(true);
+    f.rare = f.fts
+        || country.is_some()
+        || genre.is_some()
+        || tag.is_some()
+        || q.list.is_some()
+        || q.favorite == Some(true);
     if let Some(status) = q.status.filter(|_| !skip.contains(&Dim::Status)) {
         // Each status holds a large share of a library, so its index is a
         // poor place to start from: a page reads faster down its sort index
@@ -408,6 +412,20 @@ fn filtered(
             ),
             Some(TAGGED),
             vec![text_value(tag)],
+            false,
+        );
+    }
+    if let Some(list) = q.list {
+        // A list is short: its items are read by the list's position index.
+        const LISTED: &str = "SELECT entry_id FROM list_items WHERE list_id = ?";
+        f.add(
+            &format!("e.id IN ({LISTED})"),
+            (
+                &format!("e.id IN ({LISTED})"),
+                "EXISTS (SELECT 1 FROM list_items li WHERE li.entry_id = e.id AND li.list_id = ?)",
+            ),
+            Some(LISTED),
+            vec![Value::Integer(list)],
             false,
         );
     }
@@ -1429,6 +1447,22 @@ impl Library {
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
         Ok(out)
     }
+}
+
+/// The listing rows of `ids` (any order, unknown ids left out), by id.
+pub(super) fn summaries_by_id(
+    conn: &rusqlite::Connection,
+    ids: &[i64],
+) -> Result<HashMap<i64, EntrySummary>> {
+    let json = serde_json::to_string(ids).map_err(|e| Error::invalid(e.to_string()))?;
+    let mut stmt = conn.prepare_cached(BY_IDS)?;
+    let mut rows = stmt.query([json])?;
+    let mut out = HashMap::with_capacity(ids.len());
+    while let Some(r) = rows.next()? {
+        let row = summary(r)?;
+        out.insert(row.id, row);
+    }
+    Ok(out)
 }
 
 fn summary(r: &rusqlite::Row) -> rusqlite::Result<EntrySummary> {

@@ -478,6 +478,35 @@ CREATE INDEX titles_kind_country ON titles(kind, country);
 CREATE INDEX titles_runtime ON titles(runtime_minutes) WHERE runtime_minutes IS NOT NULL;
 "#;
 
+/// Lists ("Top 10 of 2023"): a name unique in any case (`name_key` is its
+/// folded form), a Markdown description, ranked or not, and ordered items.
+/// An item's `position` orders the list; positions are rewritten 1..n on
+/// every change, and a deleted entry leaves its lists by the cascade (the
+/// gap it leaves is closed when the list is next read in order or written).
+/// `list_items_entry` answers "which lists is this entry on" and the
+/// library's list filter.
+const V11: &str = r#"
+CREATE TABLE lists (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    name_key    TEXT NOT NULL UNIQUE,
+    description TEXT,
+    ranked      INTEGER NOT NULL DEFAULT 0 CHECK (ranked IN (0, 1)),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE list_items (
+    list_id  INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+    entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL CHECK (position >= 1),
+    note     TEXT,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (list_id, entry_id)
+) WITHOUT ROWID;
+CREATE INDEX list_items_order ON list_items(list_id, position);
+CREATE INDEX list_items_entry ON list_items(entry_id);
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -491,11 +520,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V8),
         M::up(V9),
         M::up(V10),
+        M::up(V11),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 10;
+pub const LATEST_VERSION: i64 = 11;
 
 #[cfg(test)]
 mod tests {

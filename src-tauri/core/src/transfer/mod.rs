@@ -448,6 +448,15 @@ fn write_entries(
             ctx,
             &lib.platforms()?,
             &lib.loose_watches()?,
+            lib.lists()?
+                .iter()
+                .map(|l| {
+                    Ok(export::watchlog_json::FileList::new(
+                        l,
+                        &lib.list_members(l.id)?,
+                    ))
+                })
+                .collect::<Result<_>>()?,
             out,
         )?),
         ExportFormat::Csv => Box::new(export::csv::start(ctx, out)?),

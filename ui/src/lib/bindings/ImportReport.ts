@@ -27,7 +27,15 @@ episodes: number,
  * (no show named), those the library did not have: they wait to be
  * placed under their shows by matching.
  */
-loose_episodes: number, items: Array<ImportItem>, 
+loose_episodes: number, 
+/**
+ * Lists the file made in the library.
+ */
+lists_added: number, 
+/**
+ * Lists of the library the file changed (items, order, notes).
+ */
+lists_updated: number, items: Array<ImportItem>, 
 /**
  * The format read (`letterboxd`, `trakt`…), when known.
  */

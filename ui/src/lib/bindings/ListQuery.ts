@@ -33,6 +33,10 @@ genre?: string,
  */
 tag?: string, 
 /**
+ * Only entries on this list (its id).
+ */
+list?: number, 
+/**
  * Only titles released in or after this year.
  */
 year_min?: number, 

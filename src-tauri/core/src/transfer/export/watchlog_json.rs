@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::EntrySink;
 use crate::error::Result;
 use crate::model::{
-    Entry, EntryFields, EpisodeRef, IncomingEpisode, IncomingWatch, LooseWatch, Platform,
-    TitleFacts, ViewingDetails, WatchedWhen,
+    Entry, EntryFields, EpisodeRef, IncomingEpisode, IncomingWatch, ListMember, ListSummary,
+    LooseWatch, Platform, TitleFacts, ViewingDetails, WatchedWhen,
 };
 use crate::rating::Rating;
 use crate::transfer::{write_error, Context, ExportFormat, ExportReport};
@@ -26,8 +26,9 @@ pub const FORMAT: &str = "watchlog";
 /// schema) when a change would make an older Watchlog misread a file.
 /// Version 2 added each entry's episode history, which version 1 would
 /// have dropped without a word; version 3 the watches known by a
-/// catalogue episode id alone (`loose_watches`), which version 2 would.
-pub const VERSION: u32 = 3;
+/// catalogue episode id alone (`loose_watches`), which version 2 would;
+/// version 4 the user's lists (`lists`), which version 3 would.
+pub const VERSION: u32 = 4;
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +42,10 @@ pub struct WatchlogFile {
     /// for a match in the library the file goes into. Absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub loose_watches: Vec<FileLooseWatch>,
+    /// The user's lists, by name; their items name entries by id. Absent
+    /// when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<FileList>,
     /// Last, so the entries can be written one at a time after the rest.
     pub entries: Vec<FileEntry>,
 }
@@ -83,6 +88,48 @@ impl From<FileLooseWatch> for LooseWatch {
             rewatch: w.rewatch,
             when: WatchedWhen::from_stored(w.watched_at, w.watched_on),
             day: w.watched_on,
+        }
+    }
+}
+
+/// One list with its items in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileList {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub ranked: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub items: Vec<FileListItem>,
+}
+
+/// One entry on a list, by the entry's `id` in this file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileListItem {
+    pub entry_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub added_at: DateTime<Utc>,
+}
+
+impl FileList {
+    pub(crate) fn new(list: &ListSummary, members: &[ListMember]) -> Self {
+        FileList {
+            name: list.name.clone(),
+            description: list.description.clone(),
+            ranked: list.ranked,
+            created_at: list.created_at,
+            updated_at: list.updated_at,
+            items: members
+                .iter()
+                .map(|m| FileListItem {
+                    entry_id: m.entry_id,
+                    note: m.note.clone(),
+                    added_at: m.added_at,
+                })
+                .collect(),
         }
     }
 }
@@ -319,6 +366,7 @@ pub(crate) fn start<'a>(
     ctx: &Context,
     platforms: &[Platform],
     loose: &[LooseWatch],
+    lists: Vec<FileList>,
     out: &'a mut dyn Write,
 ) -> Result<Sink<'a>> {
     let empty = WatchlogFile {
@@ -333,6 +381,7 @@ pub(crate) fn start<'a>(
             })
             .collect(),
         loose_watches: loose.iter().map(FileLooseWatch::from).collect(),
+        lists,
         entries: Vec::new(),
     };
     let head = serde_json::to_vec_pretty(&empty).map_err(fail)?;

@@ -12,9 +12,11 @@
 //! marked `Rewatch` is a viewing of its own. List files are CSV records: a
 //! block about the list (its name), then the films under
 //! `Position,Name,Year,URL,Description`; a quoted description may hold
-//! blank lines. Their films get the list's name as a tag (shortened, with a
-//! note, where it is longer than a tag may be). A list that cannot be read
-//! is left out and named in the preview.
+//! blank lines. Each becomes a list in its `Position` order, a film's
+//! `Description` its note there, the list's own its description; a list
+//! is ranked when its name says so ("… Ranked", "Top 10 …"), since the
+//! export does not carry Letterboxd's "show numbers" setting. A list that
+//! cannot be read is left out and named in the preview.
 
 use chrono::{DateTime, Utc};
 
@@ -22,8 +24,8 @@ use super::input::{csv_files, left_out, SourceFile, Table};
 use super::merge::{keys, Gather};
 use crate::error::Result;
 use crate::model::{
-    EntryFields, ExternalIds, IncomingEntry, Kind, ParsedExport, Status, TitleFacts,
-    ViewingDetails, MAX_TAG_CHARS,
+    EntryFields, ExternalIds, IncomingEntry, IncomingList, IncomingListItem, Kind, ParsedExport,
+    Status, TitleFacts, ViewingDetails,
 };
 
 pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
@@ -39,7 +41,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
         let text = f.text(&mut parsed.notes);
         if lower.contains("lists/") || text.trim_start().starts_with("Letterboxd list export") {
             // One odd list must not stop the rest of a user's history.
-            if let Err(e) = list(&f.name, &text, &mut gather, &mut parsed.notes) {
+            if let Err(e) = list(&f.name, &text, &mut gather, &mut parsed.incoming.lists) {
                 parsed.skip(
                     f.name.clone(),
                     format!("this list was left out: {}", left_out(&e)),
@@ -178,52 +180,87 @@ fn rows(
 
 /// A list: `Letterboxd list export v7`, `Date,Name,Tags,URL,Description`
 /// and the list's row, then its films under their own header.
-fn list(file: &str, text: &str, gather: &mut Gather, notes: &mut Vec<String>) -> Result<()> {
+fn list(file: &str, text: &str, gather: &mut Gather, lists: &mut Vec<IncomingList>) -> Result<()> {
     let (above, t) = Table::below(file, text, &["position", "name", "year"])?;
-    let list_name = above
-        .windows(2)
-        .find_map(|w| {
+    // The list's own row: the cell under each header cell.
+    let about = |column: &str| {
+        above.windows(2).find_map(|w| {
             let i = w[0]
                 .cells
                 .iter()
-                .position(|c| c.trim().eq_ignore_ascii_case("name"))?;
+                .position(|c| c.trim().eq_ignore_ascii_case(column))?;
             Some(w[1].cells.get(i)?.trim().to_string()).filter(|n| !n.is_empty())
         })
-        .unwrap_or_else(|| {
-            file.rsplit('/')
-                .next()
-                .unwrap_or(file)
-                .trim_end_matches(".csv")
-                .replace('-', " ")
-        });
-    // The list's name becomes a tag, and a tag has a limit a list's name
-    // does not.
-    let list_name = if list_name.chars().count() > MAX_TAG_CHARS {
-        let short: String = list_name.chars().take(MAX_TAG_CHARS - 1).collect();
-        let short = format!("{}…", short.trim_end());
-        notes.push(format!(
-            "{file}: the list's name is longer than a tag may be ({MAX_TAG_CHARS} characters); its films are tagged '{short}'"
-        ));
-        short
-    } else {
-        list_name
     };
-    for row in &t.rows {
+    let name = about("name").unwrap_or_else(|| {
+        file.rsplit('/')
+            .next()
+            .unwrap_or(file)
+            .trim_end_matches(".csv")
+            .replace('-', " ")
+    });
+    let created = about("date")
+        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .and_then(|d| at_midnight(Some(d)));
+    let mut items = Vec::with_capacity(t.rows.len());
+    let mut rows: Vec<(u32, usize, IncomingListItem)> = Vec::with_capacity(t.rows.len());
+    for (line, row) in t.rows.iter().enumerate() {
         let c = t.row(row);
-        let Some(name) = c.get("name") else { continue };
-        let title = film(name, c.year("year")?, c.get("url"));
-        gather.add(
+        let Some(film_name) = c.get("name") else {
+            continue;
+        };
+        let title = film(film_name, c.year("year")?, c.get("url"));
+        let position = c
+            .get("position")
+            .and_then(|p| p.trim().parse::<u32>().ok())
+            .unwrap_or(u32::MAX);
+        let slot = gather.add(
             keys(&title),
             IncomingEntry {
                 title,
                 fields: EntryFields {
                     status: Status::PlanToWatch,
-                    tags: vec![list_name.clone()],
                     ..Default::default()
                 },
                 ..Default::default()
             },
         );
+        rows.push((
+            position,
+            line,
+            IncomingListItem {
+                entry: Some(slot),
+                title: film_name.to_string(),
+                note: c
+                    .get("description")
+                    .map(|d| d.replace("<br>", "\n").replace("<br />", "\n")),
+                added_at: None,
+            },
+        ));
     }
+    rows.sort_by_key(|(p, line, _)| (*p, *line));
+    items.extend(rows.into_iter().map(|(_, _, it)| it));
+    lists.push(IncomingList {
+        ranked: says_ranked(&name),
+        description: about("description"),
+        created_at: created,
+        updated_at: created,
+        name,
+        items,
+    });
     Ok(())
+}
+
+/// Whether a list's name says it is a ranking: "Love, Death & Robots
+/// Ranked", "Top 10 of 2023", "Mis películas favoritas (ranking)".
+fn says_ranked(name: &str) -> bool {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.iter().any(|w| w == "ranked" || w == "ranking")
+        || words
+            .windows(2)
+            .any(|w| w[0] == "top" && w[1].chars().all(|c| c.is_ascii_digit()))
 }

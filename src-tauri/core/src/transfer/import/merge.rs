@@ -326,7 +326,9 @@ pub struct Gather {
 }
 
 impl Gather {
-    pub fn add(&mut self, keys: Keys, e: IncomingEntry) {
+    /// Gathers a line; returns the index its title has in
+    /// [`Gather::into_entries`].
+    pub fn add(&mut self, keys: Keys, e: IncomingEntry) -> usize {
         let found = keys
             .ids
             .iter()
@@ -351,6 +353,7 @@ impl Gather {
         for id in keys.ids {
             self.by_id.entry(id).or_insert(slot);
         }
+        slot
     }
 
     /// The title a line without a shared id joins by its name, if one fits.

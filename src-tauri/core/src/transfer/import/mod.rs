@@ -451,10 +451,25 @@ fn plan(
         Some(n) => report.loose_episodes = n,
         None => return Ok(None),
     }
+    if !incoming.lists.is_empty() {
+        // One item per incoming entry, in order, so the file's entry `i`
+        // became the library's `items[i].entry_id` (0 when ambiguous).
+        let entry_ids: Vec<i64> = report.items.iter().map(|i| i.entry_id).collect();
+        let how = if merge.is_some() {
+            raw::ListMerge::Merge
+        } else {
+            raw::ListMerge::Replace
+        };
+        if raw::write_lists(tx, &incoming.lists, &entry_ids, how, write, &mut report)?.is_none() {
+            return Ok(None);
+        }
+    }
     if let Some(p) = opts.progress {
         p(total, total);
     }
-    let changed = platforms_changed || report.added + report.updated + report.loose_episodes > 0;
+    let changed = platforms_changed
+        || report.added + report.updated + report.loose_episodes > 0
+        || report.lists_added + report.lists_updated > 0;
     Ok(Some((report, changed)))
 }
 

@@ -2,8 +2,10 @@
 //! (`watched-history-1.json`, `-2.json`…). Understood: `watched-history`,
 //! `watched-movies` / `watched-shows`, `ratings-movies` / `ratings-shows`
 //! (and season / episode ratings, which are reported and left out: Watchlog
-//! keeps one rating per title), `lists-watchlist` and other `lists-*` files
-//! (their titles get the list's name as a tag).
+//! keeps one rating per title), `lists-watchlist` (plan to watch) and the
+//! other `lists-*` files, which become lists in their `rank` order, each
+//! item's notes its note on the list; `lists-lists.json`, when there, gives
+//! their names, descriptions and whether they show numbers (ranked).
 //!
 //! Ids: TMDB, IMDb and TVDB ids are kept as catalogue ids. Trakt's own id
 //! has no place in Watchlog's catalogue ids and is not kept, but within
@@ -21,8 +23,9 @@ use super::input::{parse_when, SourceFile};
 use super::merge::{keys, Gather};
 use crate::error::{Error, Result};
 use crate::model::{
-    EntryFields, EpisodeRef, ExternalIds, IncomingEntry, IncomingEpisode, IncomingWatch, Kind,
-    ParsedExport, Status, TitleFacts, ViewingDetails, WatchedWhen,
+    EntryFields, EpisodeRef, ExternalIds, IncomingEntry, IncomingEpisode, IncomingList,
+    IncomingListItem, IncomingWatch, Kind, ParsedExport, Status, TitleFacts, ViewingDetails,
+    WatchedWhen,
 };
 use crate::rating::Rating;
 
@@ -43,6 +46,9 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
     let mut episode_ratings = 0usize;
     let mut episodes_seen: HashMap<String, std::collections::HashSet<(i64, i64)>> = HashMap::new();
     let mut read_any = false;
+    // Custom lists by slug, and what lists-lists.json says of them.
+    let mut on_lists: HashMap<String, Vec<Listed>> = HashMap::new();
+    let mut about: HashMap<String, (String, Option<String>, bool)> = HashMap::new();
     for f in files.iter().filter(|f| f.base_name().ends_with(".json")) {
         let kind = kind_of(&f.base_name());
         let text = f.text(&mut parsed.notes);
@@ -74,6 +80,27 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
             }
         };
         if kind == "lists-lists" {
+            for l in v.as_array().into_iter().flatten() {
+                let slug = l
+                    .get("ids")
+                    .and_then(|i| i.get("slug"))
+                    .and_then(Value::as_str);
+                let name = l.get("name").and_then(Value::as_str);
+                if let (Some(slug), Some(name)) = (slug, name) {
+                    about.insert(
+                        slug.to_string(),
+                        (
+                            name.to_string(),
+                            l.get("description")
+                                .and_then(Value::as_str)
+                                .map(str::to_string),
+                            l.get("display_numbers")
+                                .and_then(Value::as_bool)
+                                .unwrap_or(false),
+                        ),
+                    );
+                }
+            }
             continue;
         }
         let Value::Array(items) = v else {
@@ -83,10 +110,10 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
             )));
         };
         read_any = true;
-        let list_tag = kind
+        let list_slug = kind
             .strip_prefix("lists-")
             .filter(|k| *k != "watchlist")
-            .map(|k| k.replace('-', " "));
+            .map(str::to_string);
         for (i, item) in items.iter().enumerate() {
             let bad = |what: &str| {
                 Error::invalid(format!(
@@ -153,12 +180,27 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                 when = date("rated_at")?;
             } else if kind.starts_with("lists") {
                 fields.status = Status::PlanToWatch;
-                fields.notes = item
+                let notes = item
                     .get("notes")
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                fields.tags = list_tag.iter().cloned().collect();
                 when = date("listed_at")?;
+                match &list_slug {
+                    // On a list of the user's own, a note is about the
+                    // title's place there.
+                    Some(slug) => {
+                        let rank = item.get("rank").and_then(Value::as_i64).unwrap_or(i64::MAX);
+                        on_lists.entry(slug.clone()).or_default().push(Listed {
+                            rank,
+                            line: i,
+                            entry: 0,
+                            title: title.name.clone(),
+                            note: notes,
+                            listed_at: when,
+                        });
+                    }
+                    None => fields.notes = notes,
+                }
             } else if kind.starts_with("watched") {
                 // watched-history: one line per play; watched-shows/movies:
                 // one line per title with plays and seasons.
@@ -247,7 +289,7 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                     _ => None,
                 })
                 .map(|t| format!("{}/{t}", if is_movie { "movie" } else { "show" }));
-            gather.add(
+            let slot = gather.add(
                 keys(&title).with_source("trakt", trakt_id.as_deref()),
                 IncomingEntry {
                     id: None,
@@ -259,7 +301,37 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
                     episodes: (!watches.is_empty()).then_some(watches),
                 },
             );
+            if let Some(l) = list_slug.as_ref().and_then(|s| on_lists.get_mut(s)) {
+                if let Some(last) = l.last_mut().filter(|x| x.line == i) {
+                    last.entry = slot;
+                }
+            }
         }
+    }
+    let mut slugs: Vec<String> = on_lists.keys().cloned().collect();
+    slugs.sort();
+    for slug in slugs {
+        let mut items = on_lists.remove(&slug).unwrap_or_default();
+        items.sort_by_key(|x| (x.rank, x.line));
+        let (name, description, ranked) = about
+            .remove(&slug)
+            .unwrap_or_else(|| (slug.replace('-', " "), None, false));
+        parsed.incoming.lists.push(IncomingList {
+            name,
+            description,
+            ranked,
+            created_at: None,
+            updated_at: None,
+            items: items
+                .into_iter()
+                .map(|x| IncomingListItem {
+                    entry: Some(x.entry),
+                    title: x.title,
+                    note: x.note,
+                    added_at: x.listed_at,
+                })
+                .collect(),
+        });
     }
     if !read_any {
         return Err(Error::invalid(
@@ -276,6 +348,18 @@ pub fn read(files: &[SourceFile]) -> Result<ParsedExport> {
     );
     parsed.incoming.entries = gather.into_entries();
     Ok(parsed)
+}
+
+/// A title on one of the user's Trakt lists, at its rank.
+struct Listed {
+    rank: i64,
+    /// The item's place in its file, for ties and to find its entry.
+    line: usize,
+    /// Its index among the gathered entries.
+    entry: usize,
+    title: String,
+    note: Option<String>,
+    listed_at: Option<DateTime<Utc>>,
 }
 
 fn facts(media: &Value, is_movie: bool) -> std::result::Result<TitleFacts, String> {

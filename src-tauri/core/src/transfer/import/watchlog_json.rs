@@ -6,7 +6,9 @@ use std::io::Read;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Incoming, IncomingEntry, IncomingPlatform, IncomingWatch};
+use crate::model::{
+    Incoming, IncomingEntry, IncomingList, IncomingListItem, IncomingPlatform, IncomingWatch,
+};
 use crate::transfer::export::watchlog_json::{WatchlogFile, FORMAT, VERSION};
 
 /// Largest file read: far beyond any real library (a 10 000-entry export
@@ -75,6 +77,36 @@ pub fn parse_str(text: &str) -> Result<Incoming> {
     }
     let file: WatchlogFile = serde_json::from_str(text)
         .map_err(|e| Error::invalid(format!("this Watchlog export is damaged: {e}")))?;
+    let index: std::collections::HashMap<i64, usize> = file
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id, i))
+        .collect();
+    let lists = file
+        .lists
+        .into_iter()
+        .map(|l| IncomingList {
+            name: l.name,
+            description: l.description,
+            ranked: l.ranked,
+            created_at: Some(l.created_at),
+            updated_at: Some(l.updated_at),
+            items: l
+                .items
+                .into_iter()
+                .map(|it| IncomingListItem {
+                    entry: index.get(&it.entry_id).copied(),
+                    title: match index.get(&it.entry_id) {
+                        Some(&i) => file.entries[i].title.name.clone(),
+                        None => format!("entry {} (not in this file)", it.entry_id),
+                    },
+                    note: it.note,
+                    added_at: Some(it.added_at),
+                })
+                .collect(),
+        })
+        .collect();
     let entries = file
         .entries
         .into_iter()
@@ -111,5 +143,6 @@ pub fn parse_str(text: &str) -> Result<Incoming> {
             .collect(),
         entries,
         loose: file.loose_watches.into_iter().map(Into::into).collect(),
+        lists,
     })
 }
