@@ -252,6 +252,11 @@ pub struct ExportOptions {
     pub spoilers: SpoilerMode,
     /// Review lists: the heading of the page (default "My reviews").
     pub heading: Option<String>,
+    /// One of the user's lists (its id): the export holds its entries in
+    /// the list's order, with their notes, under the list's name and
+    /// description (HTML, Markdown and Letterboxd's list CSV).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub list: Option<i64>,
     /// The moment recorded in the export; `None` is now. Tests fix it so
     /// output is byte-for-byte stable.
     pub exported_at: Option<DateTime<Utc>>,

@@ -26,6 +26,12 @@ spoilers: SpoilerMode,
  */
 heading: string | null, 
 /**
+ * One of the user's lists (its id): the export holds its entries in
+ * the list's order, with their notes, under the list's name and
+ * description (HTML, Markdown and Letterboxd's list CSV).
+ */
+list?: number, 
+/**
  * The moment recorded in the export; `None` is now. Tests fix it so
  * output is byte-for-byte stable.
  */
