@@ -72,10 +72,7 @@ fn a_ranked_list_made_filled_reordered_and_exported() {
     assert!(text.contains("watch it twice"), "{text}");
 
     lib.ok(&["lists", "take", id, &e[1]]);
-    assert_eq!(
-        lib.json(&["lists", "show", id])["list"]["items"],
-        2
-    );
+    assert_eq!(lib.json(&["lists", "show", id])["list"]["items"], 2);
 
     let page = lib.sandbox.file("top.html");
     lib.ok_with_stderr(&[
@@ -102,10 +99,7 @@ fn a_ranked_list_made_filled_reordered_and_exported() {
 
     // Deleting an entry takes it off; the list stays.
     lib.ok(&["delete", &e[2]]);
-    assert_eq!(
-        lib.json(&["lists", "show", id])["list"]["items"],
-        1
-    );
+    assert_eq!(lib.json(&["lists", "show", id])["list"]["items"], 1);
     lib.ok(&["lists", "delete", id]);
     assert_eq!(lib.json(&["lists"]), serde_json::json!([]));
     assert_eq!(entry_ids(&lib).len(), 13, "a list's entries stay");
