@@ -483,3 +483,38 @@ fn lists_go_through_a_watchlog_export_byte_for_byte() {
     assert_eq!(back.lists_updated, 1, "{back:#?}");
     assert_eq!(order(&into, top_there.id), order(&lib, top.id));
 }
+
+/// Two faces putting entries on one list at the same time (the app and
+/// the CLI, each with its own connection) lose none of them: each write
+/// reads and rewrites the list's order under the write lock.
+#[test]
+fn two_faces_putting_entries_on_one_list_at_once_keep_them_all() {
+    let s = Sandbox::new();
+    let mut lib = Library::open(&s.db).unwrap();
+    lib.load_sample().unwrap();
+    let top = lib.create_list(&ranked("Both at once")).unwrap();
+    let e = ids(&lib);
+    let (a, b): (Vec<i64>, Vec<i64>) = e.iter().partition(|id| *id % 2 == 0);
+    let run = |mine: Vec<i64>| {
+        let db = s.db.clone();
+        std::thread::spawn(move || {
+            let mut lib = Library::open(&db).unwrap();
+            for id in mine {
+                lib.put_on_list(top.id, id, None, None).unwrap();
+            }
+        })
+    };
+    let (ta, tb) = (run(a), run(b));
+    ta.join().unwrap();
+    tb.join().unwrap();
+    let mut on = order(&lib, top.id);
+    on.sort();
+    let mut all = e.clone();
+    all.sort();
+    assert_eq!(on, all, "every entry either face put is on the list");
+    let d = lib.list_detail(top.id).unwrap();
+    assert_eq!(
+        d.items.iter().map(|i| i.position).collect::<Vec<_>>(),
+        (1..=e.len() as u32).collect::<Vec<_>>()
+    );
+}
