@@ -152,6 +152,12 @@ fn print(r: &ImportReport) {
         "  added {}, updated {}, unchanged {}, ambiguous {}, skipped {}; {} episodes watched\n",
         r.added, r.updated, r.unchanged, r.ambiguous, r.skipped, r.episodes
     ));
+    if r.lists_added + r.lists_updated > 0 {
+        s.push_str(&format!(
+            "  lists: {} new, {} changed\n",
+            r.lists_added, r.lists_updated
+        ));
+    }
     for n in &r.notes {
         s.push_str(&format!("Note: {n}\n"));
     }
