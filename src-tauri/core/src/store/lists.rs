@@ -149,6 +149,29 @@ fn write_items(tx: &Transaction, list: i64, order: &[Stored]) -> Result<()> {
     Ok(())
 }
 
+/// A new list row; `moments` are its creation and last change.
+fn insert_list(
+    tx: &Transaction,
+    name: &str,
+    description: Option<&str>,
+    ranked: bool,
+    moments: (DateTime<Utc>, DateTime<Utc>),
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO lists (name, name_key, description, ranked, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            name,
+            text::fold(name),
+            description,
+            ranked,
+            moments.0,
+            moments.1
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
 fn touch(tx: &Transaction, list: i64, now: DateTime<Utc>) -> Result<()> {
     tx.execute(
         "UPDATE lists SET updated_at = ?2 WHERE id = ?1",
@@ -271,18 +294,13 @@ impl Library {
             return Err(taken(&name));
         }
         let now = Utc::now();
-        tx.execute(
-            "INSERT INTO lists (name, name_key, description, ranked, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![
-                name,
-                text::fold(&name),
-                description,
-                new.ranked.unwrap_or(false),
-                now
-            ],
+        let id = insert_list(
+            &tx,
+            &name,
+            description.as_deref(),
+            new.ranked.unwrap_or(false),
+            (now, now),
         )?;
-        let id = tx.last_insert_rowid();
         let list = summary_of(&tx, id)?;
         tx.commit()?;
         Ok(list)
@@ -542,19 +560,15 @@ pub(crate) fn write_lists(
             if !write {
                 return Ok(None);
             }
-            tx.execute(
-                "INSERT INTO lists (name, name_key, description, ranked, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    name,
-                    text::fold(&name),
-                    description,
-                    l.ranked,
-                    l.created_at.unwrap_or(now),
-                    l.updated_at.or(l.created_at).unwrap_or(now)
-                ],
+            let created = l.created_at.unwrap_or(now);
+            let updated = l.updated_at.or(l.created_at).unwrap_or(now);
+            let id = insert_list(
+                tx,
+                &name,
+                description.as_deref(),
+                l.ranked,
+                (created, updated),
             )?;
-            let id = tx.last_insert_rowid();
             write_items(tx, id, &items)?;
             report.lists_added += 1;
             continue;
