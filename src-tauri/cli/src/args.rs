@@ -170,6 +170,9 @@ pub struct ListArgs {
     /// Only entries with this tag.
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
+    /// Only entries on this list (its id or name).
+    #[arg(long, value_name = "LIST")]
+    pub list: Option<String>,
     /// Only titles released in or after this year.
     #[arg(long, value_name = "YEAR")]
     pub from_year: Option<i32>,

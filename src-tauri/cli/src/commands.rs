@@ -164,6 +164,11 @@ fn list(db: &Path, out: &Out, a: ListArgs) -> Result<()> {
         let query = ListQuery {
             rating_min: rating("--min-rating", &a.min_rating)?,
             rating_max: rating("--max-rating", &a.max_rating)?,
+            list: a
+                .list
+                .as_deref()
+                .map(|l| lib.find_list(l).map(|l| l.id))
+                .transpose()?,
             ..list_query(&a)
         };
         out.list(&lib.list(&query)?, &settings)

@@ -61,6 +61,12 @@ fn a_ranked_list_made_filled_reordered_and_exported() {
     ] {
         assert!(shown["list"].get(key).is_some(), "list key {key}");
     }
+    let listed = lib.json(&["list", "--list", "Top 10 of 2023"]);
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        3,
+        "the library filtered by the list"
+    );
     let all = lib.json(&["lists"]);
     assert_eq!(all.as_array().unwrap().len(), 1);
     assert_eq!(all[0]["items"], 3);
