@@ -99,15 +99,29 @@ pub fn run(db: &Path, out: &Out, a: ListsArgs) -> Result {
         }) => existing(db, |lib| {
             let l = find(lib, &list)?;
             let d = lib.put_on_list(l, id, note.map(Some), position)?;
-            detail(out, &d, lib.settings()?.rating_scale)
+            if out.json {
+                return json(&d);
+            }
+            let at = d.items.iter().find(|i| i.entry.id == id);
+            emit(&format!(
+                "{} is at {} of {} on '{}'\n",
+                at.map_or_else(|| id.to_string(), |i| i.entry.name.clone()),
+                at.map_or(0, |i| i.position),
+                d.items.len(),
+                d.list.name
+            ))
         }),
         Some(ListsCommand::Take { list, id }) => existing(db, |lib| {
             let l = find(lib, &list)?;
-            detail(
-                out,
-                &lib.take_from_list(l, id)?,
-                lib.settings()?.rating_scale,
-            )
+            let d = lib.take_from_list(l, id)?;
+            if out.json {
+                return json(&d);
+            }
+            emit(&format!(
+                "Took entry {id} off '{}' ({} left)\n",
+                d.list.name,
+                d.items.len()
+            ))
         }),
         Some(ListsCommand::Show { list }) => existing(db, |lib| {
             let l = find(lib, &list)?;

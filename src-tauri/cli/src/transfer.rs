@@ -52,6 +52,10 @@ pub struct ExportArgs {
     /// Only entries with this tag.
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
+    /// One of your lists (its id or name): its entries in its order, with
+    /// their notes (html, markdown, letterboxd: Letterboxd's list CSV).
+    #[arg(long, value_name = "LIST")]
+    pub list: Option<String>,
     /// Only entries finished on or after this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = date)]
     pub finished_from: Option<NaiveDate>,
@@ -118,6 +122,11 @@ pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
             },
             order: a.order,
             spoilers: a.spoilers,
+            list: a
+                .list
+                .as_deref()
+                .map(|l| lib.find_list(l).map(|l| l.id))
+                .transpose()?,
             ..Default::default()
         };
         // The HTML page embeds cached posters; without a cache folder every

@@ -93,6 +93,12 @@ fn twice(l: &mut Lib, format: Option<ImportFormat>, path: &Path) -> ImportReport
         path.display()
     );
     assert_eq!(
+        second.lists_added + second.lists_updated,
+        0,
+        "second import of {} changed lists: {second:#?}",
+        path.display()
+    );
+    assert_eq!(
         bytes,
         snapshot(l),
         "second import of {} changed the file",
@@ -196,14 +202,42 @@ fn letterboxd_zip_and_lists_with_metadata_block() {
     let entries = all(&l.lib);
     let busan = find(&entries, "Train to Busan");
     assert_eq!(busan.fields.status, Status::PlanToWatch);
-    assert_eq!(busan.fields.tags, vec!["Korean cinema".to_string()]);
+    assert!(busan.fields.tags.is_empty(), "a list is a list, not a tag");
     let bp = find(&entries, "Boiling Point");
     assert_eq!(
         bp.fields.status,
         Status::Completed,
         "a list does not move a watched film back"
     );
-    assert!(bp.fields.tags.contains(&"Korean cinema".to_string()));
+    let lists = lists_of(&l.lib);
+    assert_eq!(lists.len(), 1, "{lists:#?}");
+    let (name, description, ranked, items) = &lists[0];
+    assert_eq!(name, "Korean cinema");
+    assert_eq!(description.as_deref(), Some("Mine, all mine"));
+    assert!(!ranked);
+    assert_eq!(
+        items.iter().map(|i| i.0.as_str()).collect::<Vec<_>>(),
+        ["Train to Busan", "Boiling Point"]
+    );
+}
+
+/// Every list of the library: name, description, ranked, and its items
+/// (title, note) in order.
+#[allow(clippy::type_complexity)]
+fn lists_of(lib: &Library) -> Vec<(String, Option<String>, bool, Vec<(String, Option<String>)>)> {
+    lib.lists()
+        .unwrap()
+        .into_iter()
+        .map(|l| {
+            let d = lib.list_detail(l.id).unwrap();
+            let items = d
+                .items
+                .into_iter()
+                .map(|i| (i.entry.name, i.note))
+                .collect();
+            (l.name, l.description, l.ranked, items)
+        })
+        .collect()
 }
 
 /// Writes `files` (name, text) as a Letterboxd export folder and imports
@@ -220,8 +254,8 @@ fn letterboxd_twice(l: &mut Lib, files: &[(&str, &str)]) -> ImportReport {
 
 /// Shaped like the real exports of heavy users: a list whose quoted
 /// description holds paragraphs (blank lines, CRLF inside the quotes), a
-/// list that begins with an empty line, a list whose name is longer than a
-/// tag may be, `likes/reviews.csv` (other people's reviews), and a list
+/// list that begins with an empty line, a list with a long name,
+/// `likes/reviews.csv` (other people's reviews), and a list
 /// that is not a list at all, which is named in the preview, not dropped.
 #[test]
 fn letterboxd_lists_with_paragraphs_blank_lines_and_a_broken_one() {
@@ -263,32 +297,40 @@ fn letterboxd_lists_with_paragraphs_blank_lines_and_a_broken_one() {
         reason.contains("'position'") && !reason.contains("nothing was imported"),
         "the reason says what is missing, and that the rest is imported: {reason}"
     );
-    assert!(
-        first
-            .notes
-            .iter()
-            .any(|n| n.contains("trying-to-fall-asleep.csv") && n.contains("longer than a tag")),
-        "{:?}",
-        first.notes
-    );
+    assert_eq!(first.lists_added, 2, "{first:#?}");
     let entries = all(&l.lib);
     let pulp = find(&entries, "Pulp Fiction");
     assert_eq!(pulp.fields.status, Status::Completed, "rated, then listed");
     assert_eq!(pulp.fields.rating.map(|r| r.get()), Some(40));
-    let tag = &pulp.fields.tags[0];
-    assert!(
-        tag.starts_with("Trying to Fall Asleep")
-            && tag.ends_with('…')
-            && tag.chars().count() == 100,
-        "{tag}"
-    );
+    assert!(pulp.fields.tags.is_empty());
     let kb = find(&entries, "Kill Bill: Vol. 1");
     assert_eq!(kb.fields.status, Status::PlanToWatch);
     assert_eq!(kb.title.facts.year, Some(2003));
+    let lists = lists_of(&l.lib);
+    let names: Vec<&str> = lists.iter().map(|l| l.0.as_str()).collect();
     assert_eq!(
-        find(&entries, "Past Lives").fields.tags,
-        vec!["5 Star Movies".to_string()]
+        names,
+        ["5 Star Movies", long],
+        "by name, the whole name kept"
     );
+    let (_, description, _, items) = &lists[1];
+    assert_eq!(
+        description.as_deref(),
+        Some("<b>Incessantly</b>\n\nA second paragraph, with \"quotes\".\n\nJust kill me, okay?"),
+        "paragraphs kept, one kind of line end"
+    );
+    assert_eq!(
+        items,
+        &[
+            ("Kill Bill: Vol. 1".to_string(), None),
+            (
+                "Pulp Fiction".to_string(),
+                Some("A note\n\non two lines".to_string())
+            )
+        ],
+        "in position order, each film's note with it"
+    );
+    assert_eq!(lists[0].3, [("Past Lives".to_string(), None)]);
 }
 
 /// Two films whose names differ only by accents (or not at all) are two
@@ -407,7 +449,138 @@ fn a_film_with_and_without_a_year_is_one_entry() {
     );
     let heat = find(&entries, "Heat 2");
     assert_eq!(heat.title.facts.year, Some(2027));
-    assert_eq!(heat.fields.tags, vec!["Sequels".to_string()]);
+    assert_eq!(
+        lists_of(&l.lib)[0].3,
+        [("Heat 2".to_string(), None)],
+        "the list names the one entry"
+    );
+}
+
+/// Every list of the two real full Letterboxd exports arrives as a list:
+/// its name, its films in `Position` order (read here with the csv crate
+/// on its own), each film's note, the "… Ranked" ones ranked; and a
+/// second import changes nothing.
+#[test]
+fn real_letterboxd_lists_arrive_as_lists_in_their_order() {
+    for user in ["full_export_extratone", "full_export_AgosVenezia"] {
+        let Some(dir) = fixture(&format!("letterboxd/{user}")) else {
+            return;
+        };
+        let mut l = new_lib();
+        let first = twice(&mut l, Some(ImportFormat::Letterboxd), &dir);
+        // Each list's name, and its films: position, name, note.
+        type Films = Vec<(u32, String, Option<String>)>;
+        let mut want: Vec<(String, Films)> = Vec::new();
+        for f in std::fs::read_dir(dir.join("lists")).unwrap() {
+            let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+            let mut rows = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes())
+                .into_records()
+                .map(|r| r.unwrap());
+            let mut name = String::new();
+            let mut films = Vec::new();
+            let mut in_films = false;
+            while let Some(r) = rows.next() {
+                if &r[0] == "Date" {
+                    name = rows.next().unwrap()[1].trim().to_string();
+                } else if &r[0] == "Position" {
+                    in_films = true;
+                } else if in_films && r.len() >= 5 {
+                    let note = Some(r[4].replace("\r\n", "\n").trim_end().to_string())
+                        .filter(|n| !n.trim().is_empty());
+                    films.push((r[0].parse().unwrap(), r[1].to_string(), note));
+                }
+            }
+            films.sort_by_key(|f| f.0);
+            want.push((name, films));
+        }
+        assert_eq!(first.lists_added, want.len(), "{user}");
+        let got = lists_of(&l.lib);
+        assert_eq!(got.len(), want.len(), "{user}");
+        let mut notes = 0;
+        for (name, films) in &want {
+            let (_, _, ranked, items) = got
+                .iter()
+                .find(|g| &g.0 == name)
+                .unwrap_or_else(|| panic!("{user}: list '{name}' arrived"));
+            assert_eq!(
+                *ranked,
+                name.to_lowercase().contains("ranked"),
+                "{user}: {name}"
+            );
+            let titles: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();
+            let wanted: Vec<&str> = films.iter().map(|f| f.1.as_str()).collect();
+            assert_eq!(titles, wanted, "{user}: '{name}' in its order");
+            for (item, film) in items.iter().zip(films) {
+                assert_eq!(item.1, film.2, "{user}: the note of {} on '{name}'", film.1);
+                notes += usize::from(film.2.is_some());
+            }
+        }
+        if user == "full_export_AgosVenezia" {
+            assert_eq!(want.len(), 91);
+            assert!(notes > 200, "the notes of five lists: {notes}");
+        }
+    }
+}
+
+/// Trakt's own lists (`lists-<slug>.json`, the same item shape as the
+/// watchlist; these are the real watchlist's items with their ranks
+/// turned round) arrive as lists in rank order, named and described by
+/// `lists-lists.json`, each item's notes its note on the list.
+#[test]
+fn trakt_lists_arrive_as_lists_in_rank_order() {
+    let Some(src) = fixture("trakt/export/lists-watchlist.json") else {
+        return;
+    };
+    let mut items: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&src).unwrap()).unwrap();
+    let n = items.len();
+    assert!(n >= 3, "the fixture has a few items");
+    for (i, it) in items.iter_mut().enumerate() {
+        it["rank"] = serde_json::json!(n - i);
+    }
+    items[0]["notes"] = serde_json::json!("Watch this one *last*.");
+    let mut l = new_lib();
+    let dir = l.sandbox.file("trakt");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("lists-kdrama-comfort.json"),
+        serde_json::to_vec_pretty(&items).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("lists-lists.json"),
+        r#"[{"name":"K-drama comfort","description":"For bad days.","privacy":"private","display_numbers":true,"ids":{"trakt":1,"slug":"kdrama-comfort"}}]"#,
+    )
+    .unwrap();
+    let first = twice(&mut l, Some(ImportFormat::Trakt), &dir);
+    assert_eq!(first.lists_added, 1, "{first:#?}");
+    let lists = lists_of(&l.lib);
+    let (name, description, ranked, got) = &lists[0];
+    assert_eq!(name, "K-drama comfort");
+    assert_eq!(description.as_deref(), Some("For bad days."));
+    assert!(ranked);
+    let title = |v: &serde_json::Value| {
+        v.get("movie")
+            .or(v.get("show"))
+            .and_then(|m| m["title"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    let want: Vec<String> = items.iter().rev().map(title).collect();
+    let got_titles: Vec<String> = got.iter().map(|g| g.0.clone()).collect();
+    assert_eq!(got_titles, want, "by rank, not by the file's order");
+    assert_eq!(
+        got.last().unwrap().1.as_deref(),
+        Some("Watch this one *last*.")
+    );
+    let entries = all(&l.lib);
+    assert!(
+        find(&entries, &title(&items[0])).fields.notes.is_none(),
+        "a list's note is the list's, not the entry's"
+    );
 }
 
 #[test]
@@ -1805,7 +1978,7 @@ fn loose_watches_go_through_a_watchlog_export() {
 
     let file = export_json(&from.lib);
     let text = std::str::from_utf8(&file[0].bytes).unwrap();
-    assert!(text.contains("\"version\": 3"), "{}", &text[..200]);
+    assert!(text.contains("\"version\": 4"), "{}", &text[..200]);
     assert!(text.contains("\"loose_watches\": ["));
     let whole: watchlog_core::transfer::export::watchlog_json::WatchlogFile =
         serde_json::from_str(text).unwrap();

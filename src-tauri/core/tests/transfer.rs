@@ -638,7 +638,26 @@ fn filters_apply_to_every_format() {
 fn json_export_matches_its_schema() {
     let mut lib = small_library();
     lib.add_platform("Laftel", true).unwrap();
+    // Lists too: one with a description and a note, one bare.
+    let first = lib.list(&Default::default()).unwrap()[0].id;
+    let top = lib
+        .create_list(&watchlog_core::NewList {
+            name: "Top 10 of 2023".into(),
+            description: Some("The *best*".into()),
+            ranked: Some(true),
+        })
+        .unwrap();
+    lib.put_on_list(top.id, first, Some(Some("why".into())), None)
+        .unwrap();
+    let bare = lib
+        .create_list(&watchlog_core::NewList {
+            name: "Later".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    lib.put_on_list(bare.id, first, None, None).unwrap();
     let text = export_string(&lib, ExportFormat::WatchlogJson, &options());
+    assert!(text.contains("\"lists\": ["));
     let schema_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/watchlog-export.schema.json");
     let schema: serde_json::Value =
@@ -830,8 +849,8 @@ fn import_refuses_bad_files_clearly() {
         ("{\"format\": \"trakt\", \"version\": 1}", "its format is 'trakt'"),
         ("[1, 2]", "not a Watchlog export"),
         (
-            "{\"format\": \"watchlog\", \"version\": 4, \"entries\": []}",
-            "newer Watchlog (export version 4",
+            "{\"format\": \"watchlog\", \"version\": 5, \"entries\": []}",
+            "newer Watchlog (export version 5",
         ),
         ("{\"format\": \"watchlog\"}", "no valid \"version\""),
         (

@@ -202,6 +202,11 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// One list, without its items.
+    pub fn list_summary(&self, id: i64) -> Result<ListSummary> {
+        summary_of(&self.conn, id)
+    }
+
     /// A list by its id or its name (any case): what a person types.
     pub fn find_list(&self, reference: &str) -> Result<ListSummary> {
         let reference = reference.trim();

@@ -13,6 +13,7 @@ pub mod export;
 pub mod ics;
 pub mod import;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::Path;
@@ -22,7 +23,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{Entry, Status};
+use crate::model::{Entry, ListSummary, Status};
 use crate::progress::{CancelToken, Throttle};
 use crate::rating::{Rating, RatingScale};
 use crate::store::Library;
@@ -422,10 +423,15 @@ pub fn export_with(
         Some(s) => s,
         None => lib.settings()?.rating_scale,
     };
+    let list = options
+        .list
+        .map(|id| ListScope::read(lib, id))
+        .transpose()?;
     let ctx = Context {
         scale,
         options,
         exported_at: options.exported_at.unwrap_or_else(Utc::now),
+        list,
     };
     let mut report = ExportReport::new(format);
     let mut out = ErrorTracking::new(out);
@@ -467,7 +473,7 @@ fn write_entries(
         ExportFormat::Csv => Box::new(export::csv::start(ctx, out)?),
         ExportFormat::Markdown => Box::new(export::markdown::start(ctx, out)),
         ExportFormat::Html => Box::new(export::html::start(ctx, run.posters, out)?),
-        ExportFormat::Letterboxd => Box::new(export::letterboxd::start(out)?),
+        ExportFormat::Letterboxd => Box::new(export::letterboxd::start(ctx, out)?),
     };
     let throttle = Throttle::new(total);
     let progress = |done: usize| {
@@ -483,9 +489,14 @@ fn write_entries(
         if run.cancel.is_some_and(CancelToken::is_cancelled) {
             return Err(Error::Cancelled("the export was cancelled".into()));
         }
-        if ctx.options.filter.matches(&e) {
+        let on_list = ctx
+            .list
+            .as_ref()
+            .is_none_or(|l| l.places.contains_key(&e.id));
+        // The entries of other lists are not "left out": they were never in.
+        if on_list && ctx.options.filter.matches(&e) {
             sink.entry(&e, &watches, report)?;
-        } else {
+        } else if on_list {
             report.filtered_out += 1;
         }
         done += 1;
@@ -500,6 +511,50 @@ pub(crate) struct Context<'a> {
     pub scale: RatingScale,
     pub options: &'a ExportOptions,
     pub exported_at: DateTime<Utc>,
+    /// The list the export is of, when it is of one.
+    pub list: Option<ListScope>,
+}
+
+/// The list an export is of: the list, and each of its entries' place.
+#[derive(Clone)]
+pub(crate) struct ListScope {
+    pub list: ListSummary,
+    pub places: HashMap<i64, Place>,
+}
+
+/// An entry's place on the list an export is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Place {
+    /// 1 for the first.
+    pub position: u32,
+    /// The position, when the list is ranked.
+    pub rank: Option<u32>,
+    pub note: Option<String>,
+}
+
+impl ListScope {
+    fn read(lib: &Library, id: i64) -> Result<ListScope> {
+        let list = lib.list_summary(id)?;
+        let places = lib
+            .list_members(id)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let position = i as u32 + 1;
+                let place = Place {
+                    position,
+                    rank: list.ranked.then_some(position),
+                    note: m.note,
+                };
+                (m.entry_id, place)
+            })
+            .collect();
+        Ok(ListScope { list, places })
+    }
+
+    pub fn place(&self, entry: i64) -> Option<&Place> {
+        self.places.get(&entry)
+    }
 }
 
 pub(crate) fn has_review(e: &Entry) -> bool {

@@ -15,8 +15,8 @@ use crate::error::Result;
 use crate::model::{Entry, IncomingWatch};
 use crate::rating::RatingScale;
 use crate::transfer::{
-    write_error, Context, ExportFormat, ExportReport, Poster, PosterSource, ReviewOrder,
-    SpoilerMode,
+    write_error, Context, ExportFormat, ExportReport, ListScope, Place, Poster, PosterSource,
+    ReviewOrder, SpoilerMode,
 };
 
 use super::{facts_line, rating_label, watch_line, EntrySink, ReviewList};
@@ -63,6 +63,12 @@ h3 { font-size: 1.3rem; line-height: 1.3; margin: 0; }
 .review td, .review th { border: 1px solid var(--rule); padding: .2rem .5rem; }
 details.review summary { cursor: pointer; font: 600 .85rem/1.5 system-ui, sans-serif; color: var(--accent); }
 .tags { font: .8rem/1.5 system-ui, sans-serif; color: var(--muted); }
+.rank { flex: 0 0 2.2rem; font: 700 1.6rem/1.1 system-ui, sans-serif; color: var(--accent);
+  text-align: right; font-variant-numeric: tabular-nums; }
+.note { margin: .35rem 0 0; font-style: italic; overflow-wrap: anywhere; }
+.note > :first-child { margin-top: 0; }
+.note > :last-child { margin-bottom: 0; }
+.description { color: var(--muted); overflow-wrap: anywhere; }
 a { color: var(--accent); }
 footer { max-width: 46rem; margin: 2rem auto; padding: 0 1.25rem 3rem;
   font: .8rem/1.5 system-ui, sans-serif; color: var(--muted); }
@@ -89,6 +95,8 @@ pub(crate) struct Sink<'a> {
     order: ReviewOrder,
     heading: String,
     exported_at: DateTime<Utc>,
+    /// The list the page is of, when it is of one.
+    list: Option<ListScope>,
     /// Kept entries not sent yet: they go in batches, so the two threads
     /// do not wake each other for every entry.
     batch: Batch,
@@ -97,7 +105,7 @@ pub(crate) struct Sink<'a> {
 }
 
 /// Kept entries with their posters, sent to the article thread together.
-type Batch = Vec<(Entry, Option<Poster>)>;
+type Batch = Vec<(Entry, Option<Poster>, Option<Place>)>;
 
 /// Entries sent to the article thread at a time, and batches read ahead
 /// of it: enough to keep both threads busy, few enough that memory does
@@ -116,9 +124,9 @@ pub(crate) fn start<'a>(
         .name("html export".into())
         .spawn(move || {
             let mut list = ReviewList::default();
-            for (e, poster) in arrive.into_iter().flatten() {
-                let (body, left_out) = entry(&e, scale, spoilers, poster);
-                list.push(&e, body, left_out);
+            for (e, poster, place) in arrive.into_iter().flatten() {
+                let (body, left_out) = entry(&e, scale, spoilers, poster, place.as_ref());
+                list.push(&e, body, left_out, place.map(|p| p.position));
             }
             list
         })
@@ -131,10 +139,11 @@ pub(crate) fn start<'a>(
         heading: ctx
             .options
             .heading
-            .as_deref()
-            .unwrap_or("My reviews")
-            .to_string(),
+            .clone()
+            .or_else(|| ctx.list.as_ref().map(|l| l.list.name.clone()))
+            .unwrap_or_else(|| "My reviews".to_string()),
         exported_at: ctx.exported_at,
+        list: ctx.list.clone(),
         batch: Vec::with_capacity(BATCH),
         to_render: Some(to_render),
         rendered: Some(rendered),
@@ -159,11 +168,12 @@ impl Sink<'_> {
 
 impl EntrySink for Sink<'_> {
     fn entry(&mut self, e: &Entry, _: &[IncomingWatch], report: &mut ExportReport) -> Result<()> {
-        if ReviewList::keeps(e, report) {
+        let place = self.list.as_ref().and_then(|l| l.place(e.id)).cloned();
+        if ReviewList::keeps(e, place.is_some(), report) {
             // The poster source reads the library, which stays on this
             // thread.
             let poster = self.posters.poster(e);
-            self.batch.push((e.clone(), poster));
+            self.batch.push((e.clone(), poster, place));
             if self.batch.len() == BATCH {
                 self.send_batch()?;
             }
@@ -188,6 +198,7 @@ impl EntrySink for Sink<'_> {
             order,
             heading,
             exported_at,
+            list: scope,
             ..
         } = sink;
         report.written = list.count();
@@ -204,17 +215,34 @@ impl EntrySink for Sink<'_> {
             "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n"
         ));
         h.push_str(&format!("<h1>{}</h1>\n", escape(&heading)));
-        h.push_str(&format!(
-            "<p class=\"meta\">Exported from Watchlog on {} · ratings out of {}</p>\n</header>\n<main>\n",
-            exported_at.format("%Y-%m-%d"),
-            scale.max()
-        ));
+        match &scope {
+            Some(l) => {
+                if let Some(d) = l.list.description.as_deref() {
+                    h.push_str(&format!(
+                        "<div class=\"description\">{}</div>\n",
+                        crate::markdown::render(d)
+                    ));
+                }
+                h.push_str(&format!(
+                    "<p class=\"meta\">{} · a {}list exported from Watchlog on {} · ratings out of {}</p>\n</header>\n<main>\n",
+                    titles(list.count()),
+                    if l.list.ranked { "ranked " } else { "" },
+                    exported_at.format("%Y-%m-%d"),
+                    scale.max()
+                ));
+            }
+            None => h.push_str(&format!(
+                "<p class=\"meta\">Exported from Watchlog on {} · ratings out of {}</p>\n</header>\n<main>\n",
+                exported_at.format("%Y-%m-%d"),
+                scale.max()
+            )),
+        }
         let fail = |e| write_error(ExportFormat::Html, e);
         for section in list.sections(order, scale) {
-            h.push_str(&format!(
-                "<section>\n<h2>{}</h2>\n",
-                escape(&section.heading)
-            ));
+            h.push_str("<section>\n");
+            if !section.heading.is_empty() {
+                h.push_str(&format!("<h2>{}</h2>\n", escape(&section.heading)));
+            }
             out.write_all(h.as_bytes()).map_err(fail)?;
             h.clear();
             for item in &section.items {
@@ -235,11 +263,15 @@ fn entry(
     scale: RatingScale,
     spoilers: SpoilerMode,
     poster: Option<Poster>,
+    place: Option<&Place>,
 ) -> (String, bool) {
     let mut left_out = false;
     let mut h = String::new();
     let name = &e.title.facts.name;
     h.push_str("<article class=\"entry\">\n");
+    if let Some(rank) = place.and_then(|p| p.rank) {
+        h.push_str(&format!("<div class=\"rank\">{rank}</div>\n"));
+    }
     match poster.and_then(data_uri) {
         Some(uri) => h.push_str(&format!(
             "<img class=\"poster\" src=\"{uri}\" alt=\"Poster of {}\">\n",
@@ -256,6 +288,12 @@ fn entry(
     }
     h.push_str("<div class=\"body\">\n");
     h.push_str(&format!("<h3>{}</h3>\n", escape(name)));
+    if let Some(note) = place.and_then(|p| p.note.as_deref()) {
+        h.push_str(&format!(
+            "<div class=\"note\">{}</div>\n",
+            crate::markdown::render(note)
+        ));
+    }
     h.push_str(&format!(
         "<p class=\"facts\">{}</p>\n",
         escape(&facts_line(e))
@@ -300,6 +338,14 @@ fn entry(
     }
     h.push_str("</div>\n</article>\n");
     (h, left_out)
+}
+
+/// "1 title", "12 titles".
+fn titles(n: usize) -> String {
+    match n {
+        1 => "1 title".into(),
+        n => format!("{n} titles"),
+    }
 }
 
 /// Escapes text for HTML content and double-quoted attributes.

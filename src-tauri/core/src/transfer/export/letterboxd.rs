@@ -11,7 +11,7 @@ use super::EntrySink;
 use crate::error::Result;
 use crate::model::{Entry, IncomingWatch, Kind, Role, Status};
 use crate::rating::RatingScale;
-use crate::transfer::{write_error, ExportFormat, ExportReport};
+use crate::transfer::{write_error, Context, ExportFormat, ExportReport, ListScope};
 
 /// Letterboxd's column names, in the order its importer documents.
 pub const COLUMNS: [&str; 12] = [
@@ -29,10 +29,26 @@ pub const COLUMNS: [&str; 12] = [
     "Review",
 ];
 
+/// The columns of Letterboxd's list importer: the film, its place, and
+/// its note on the list (which the importer reads from `Review`).
+pub const LIST_COLUMNS: [&str; 8] = [
+    "Position",
+    "LetterboxdURI",
+    "tmdbID",
+    "imdbID",
+    "Title",
+    "Year",
+    "Directors",
+    "Review",
+];
+
 /// The CSV being written: the header row first, then each entry's rows
-/// as it is read.
+/// as it is read; the rows of a list are written in its order at the end.
 pub(crate) struct Sink<'a> {
     w: csv::Writer<&'a mut dyn Write>,
+    list: Option<ListScope>,
+    /// A list's rows by position, until the end.
+    placed: Vec<(u32, [String; 8])>,
 }
 
 fn fail(e: csv::Error) -> crate::error::Error {
@@ -42,10 +58,18 @@ fn fail(e: csv::Error) -> crate::error::Error {
     )
 }
 
-pub(crate) fn start(out: &mut dyn Write) -> Result<Sink<'_>> {
+pub(crate) fn start<'a>(ctx: &Context, out: &'a mut dyn Write) -> Result<Sink<'a>> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(COLUMNS).map_err(fail)?;
-    Ok(Sink { w })
+    match &ctx.list {
+        Some(_) => w.write_record(LIST_COLUMNS),
+        None => w.write_record(COLUMNS),
+    }
+    .map_err(fail)?;
+    Ok(Sink {
+        w,
+        list: ctx.list.clone(),
+        placed: Vec::new(),
+    })
 }
 
 impl EntrySink for Sink<'_> {
@@ -63,6 +87,33 @@ impl EntrySink for Sink<'_> {
                 report.skip(e, "Letterboxd lists films and miniseries, not specials");
                 return Ok(());
             }
+        }
+        let directors: Vec<&str> = t
+            .people
+            .iter()
+            .filter(|p| p.role == Role::Director)
+            .map(|p| p.name.as_str())
+            .collect();
+        let imdb = t.external_ids.imdb.clone().unwrap_or_default();
+        let tmdb = t.external_ids.tmdb.clone().unwrap_or_default();
+        let year = t.year.map(|y| y.to_string()).unwrap_or_default();
+        // A list names films whatever their status: nothing is logged.
+        if let Some(place) = self.list.as_ref().and_then(|l| l.place(e.id)) {
+            self.placed.push((
+                place.position,
+                [
+                    place.position.to_string(),
+                    t.external_ids.letterboxd.clone().unwrap_or_default(),
+                    tmdb.trim_start_matches("movie/").to_string(),
+                    imdb,
+                    t.name.clone(),
+                    year,
+                    directors.join(", "),
+                    place.note.clone().unwrap_or_default(),
+                ],
+            ));
+            report.written += 1;
+            return Ok(());
         }
         if f.status == Status::PlanToWatch {
             report.skip(
@@ -93,15 +144,6 @@ impl EntrySink for Sink<'_> {
                 }
             }
         };
-        let directors: Vec<&str> = t
-            .people
-            .iter()
-            .filter(|p| p.role == Role::Director)
-            .map(|p| p.name.as_str())
-            .collect();
-        let imdb = t.external_ids.imdb.clone().unwrap_or_default();
-        let tmdb = t.external_ids.tmdb.clone().unwrap_or_default();
-        let year = t.year.map(|y| y.to_string()).unwrap_or_default();
         let tags = f.tags.join(", ");
         let review = f.review.as_deref().map(str::trim).unwrap_or_default();
         if f.review_spoiler && !review.is_empty() {
@@ -143,6 +185,10 @@ impl EntrySink for Sink<'_> {
     }
 
     fn finish(mut self: Box<Self>, _: &mut ExportReport) -> Result<()> {
+        self.placed.sort_by_key(|(p, _)| *p);
+        for (_, row) in std::mem::take(&mut self.placed) {
+            self.w.write_record(row).map_err(fail)?;
+        }
         self.w
             .flush()
             .map_err(|e| write_error(ExportFormat::Letterboxd, e))

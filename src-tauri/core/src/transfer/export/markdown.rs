@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use crate::error::Result;
 use crate::model::{Entry, IncomingWatch};
 use crate::rating::RatingScale;
-use crate::transfer::{write_error, Context, ExportFormat, ExportReport, ReviewOrder, SpoilerMode};
+use crate::transfer::{
+    write_error, Context, ExportFormat, ExportReport, ListScope, Place, ReviewOrder, SpoilerMode,
+};
 
 use super::{facts_line, rating_label, watch_line, EntrySink, ReviewList};
 
@@ -29,6 +31,8 @@ pub(crate) struct Sink<'a> {
     heading: String,
     exported_at: DateTime<Utc>,
     list: ReviewList,
+    /// The list the document is of, when it is of one.
+    scope: Option<ListScope>,
 }
 
 pub(crate) fn start<'a>(ctx: &Context, out: &'a mut dyn Write) -> Sink<'a> {
@@ -40,19 +44,21 @@ pub(crate) fn start<'a>(ctx: &Context, out: &'a mut dyn Write) -> Sink<'a> {
         heading: ctx
             .options
             .heading
-            .as_deref()
-            .unwrap_or("My reviews")
-            .to_string(),
+            .clone()
+            .or_else(|| ctx.list.as_ref().map(|l| l.list.name.clone()))
+            .unwrap_or_else(|| "My reviews".to_string()),
         exported_at: ctx.exported_at,
         list: ReviewList::default(),
+        scope: ctx.list.clone(),
     }
 }
 
 impl EntrySink for Sink<'_> {
     fn entry(&mut self, e: &Entry, _: &[IncomingWatch], report: &mut ExportReport) -> Result<()> {
-        if ReviewList::keeps(e, report) {
-            let (body, left_out) = block(e, self.scale, self.spoilers);
-            self.list.push(e, body, left_out);
+        let place = self.scope.as_ref().and_then(|l| l.place(e.id));
+        if ReviewList::keeps(e, place.is_some(), report) {
+            let (body, left_out) = block(e, self.scale, self.spoilers, place);
+            self.list.push(e, body, left_out, place.map(|p| p.position));
         }
         Ok(())
     }
@@ -65,19 +71,31 @@ impl EntrySink for Sink<'_> {
             heading,
             exported_at,
             list,
+            scope,
             ..
         } = *self;
         report.written = list.count();
         let mut md = String::new();
         md.push_str(&format!("# {}\n\n", escape(&heading)));
+        if let Some(d) = scope.as_ref().and_then(|l| l.list.description.as_deref()) {
+            md.push_str(&crate::markdown::inert_html(d.trim()));
+            md.push_str("\n\n");
+        }
         md.push_str(&format!(
-            "_Exported from Watchlog on {}; ratings out of {}._\n",
+            "_{}Exported from Watchlog on {}; ratings out of {}._\n",
+            match &scope {
+                Some(l) if l.list.ranked => "A ranked list. ",
+                Some(_) => "A list. ",
+                None => "",
+            },
             exported_at.format("%Y-%m-%d"),
             scale.max()
         ));
         let fail = |e| write_error(ExportFormat::Markdown, e);
         for section in list.sections(order, scale) {
-            md.push_str(&format!("\n## {}\n", escape(&section.heading)));
+            if !section.heading.is_empty() {
+                md.push_str(&format!("\n## {}\n", escape(&section.heading)));
+            }
             out.write_all(md.as_bytes()).map_err(fail)?;
             md.clear();
             for item in &section.items {
@@ -91,9 +109,19 @@ impl EntrySink for Sink<'_> {
 
 /// One entry's block; `true` beside it when its spoiler review was left
 /// out.
-fn block(e: &Entry, scale: RatingScale, spoilers: SpoilerMode) -> (String, bool) {
+fn block(
+    e: &Entry,
+    scale: RatingScale,
+    spoilers: SpoilerMode,
+    place: Option<&Place>,
+) -> (String, bool) {
     let mut md = String::new();
-    md.push_str(&format!("\n### {}\n\n", escape(&e.title.facts.name)));
+    // "1\." so the rank is not read as the start of a numbered list.
+    let rank = place
+        .and_then(|p| p.rank)
+        .map(|r| format!("{r}\\. "))
+        .unwrap_or_default();
+    md.push_str(&format!("\n### {rank}{}\n\n", escape(&e.title.facts.name)));
     md.push_str(&escape(&facts_line(e)));
     md.push_str("  \n");
     let mut line: Vec<String> = Vec::new();
@@ -109,6 +137,13 @@ fn block(e: &Entry, scale: RatingScale, spoilers: SpoilerMode) -> (String, bool)
     }
     md.push_str(&line.join(" · "));
     md.push('\n');
+    if let Some(note) = place.and_then(|p| p.note.as_deref()) {
+        let note = crate::markdown::inert_html(note.trim());
+        md.push('\n');
+        for l in note.lines() {
+            md.push_str(&format!("> {l}\n").replace("> \n", ">\n"));
+        }
+    }
     if !e.fields.tags.is_empty() {
         let tags: Vec<String> = e
             .fields

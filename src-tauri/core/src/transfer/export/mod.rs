@@ -69,6 +69,8 @@ pub(crate) struct ReviewItem {
     /// Its spoiler review was left out; noted in the report in the list's
     /// order, as it is written.
     spoiler_left_out: bool,
+    /// Its place on the list the export is of.
+    position: Option<u32>,
 }
 
 /// One section of a review list.
@@ -86,9 +88,10 @@ pub(crate) struct ReviewList {
 
 impl ReviewList {
     /// Whether `e` has anything to show. Entries with neither a rating nor
-    /// a review are reported as skipped.
-    pub fn keeps(e: &Entry, report: &mut ExportReport) -> bool {
-        if e.fields.rating.is_none() && !super::has_review(e) {
+    /// a review are reported as skipped, except on the list an export is
+    /// of (`listed`), where being on it is the point.
+    pub fn keeps(e: &Entry, listed: bool, report: &mut ExportReport) -> bool {
+        if !listed && e.fields.rating.is_none() && !super::has_review(e) {
             report.skip(e, "no rating and no review yet");
             false
         } else {
@@ -97,8 +100,9 @@ impl ReviewList {
     }
 
     /// Adds a kept entry with its block; `spoiler_left_out` when the block
-    /// leaves its spoiler review out.
-    pub fn push(&mut self, e: &Entry, body: String, spoiler_left_out: bool) {
+    /// leaves its spoiler review out; `position`, its place on the list the
+    /// export is of.
+    pub fn push(&mut self, e: &Entry, body: String, spoiler_left_out: bool, position: Option<u32>) {
         self.items.push(ReviewItem {
             entry_id: e.id,
             title: e.title.facts.name.clone(),
@@ -108,6 +112,7 @@ impl ReviewList {
             sort_key: text::sort_key(&e.title.facts.name),
             body,
             spoiler_left_out,
+            position,
         });
     }
 
@@ -116,9 +121,17 @@ impl ReviewList {
         self.items.len()
     }
 
-    /// The entries in `order`, in sections.
+    /// The entries in `order`, in sections; the entries of a list in the
+    /// list's order, in one section without a heading.
     pub fn sections(self, order: ReviewOrder, scale: RatingScale) -> Vec<Section> {
         let mut kept = self.items;
+        if kept.iter().any(|i| i.position.is_some()) {
+            kept.sort_by_key(|i| (i.position.unwrap_or(u32::MAX), i.entry_id));
+            return vec![Section {
+                heading: String::new(),
+                items: kept,
+            }];
+        }
         let by_title = |a: &ReviewItem, b: &ReviewItem| {
             a.sort_key
                 .cmp(&b.sort_key)
