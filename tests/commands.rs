@@ -1331,3 +1331,68 @@ fn deleting_an_entry_leaves_its_lists_and_deleting_a_list_its_entries() {
     let err = invoke(&t.window, "list_detail", json!({ "list": list })).unwrap_err();
     assert_eq!(err["code"], "not_found", "{err}");
 }
+
+/// The list page's Export: the options it sends (the list, no filter, the
+/// review order it does not show) reach the export behind the save dialog,
+/// which writes the list alone, in its order, ranked.
+#[test]
+fn a_list_exports_in_its_order_with_the_options_the_list_page_sends() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.dir();
+    let state = AppState::open(&sandbox.db);
+    let list = {
+        let mut lib = state.library().unwrap();
+        lib.load_sample().unwrap();
+        let list = lib
+            .create_list(&watchlog_core::NewList {
+                name: "Top 10 of 2023".into(),
+                ranked: Some(true),
+                ..Default::default()
+            })
+            .unwrap()
+            .id;
+        lib.put_entries_on_list(list, &[3, 5, 2]).unwrap();
+        lib.reorder_list(list, &[2, 3, 5]).unwrap();
+        list
+    };
+    let options: watchlog_core::transfer::ExportOptions = serde_json::from_value(json!({
+        "filter": {
+            "statuses": [], "min_rating": null, "max_rating": null, "platform": null, "tag": null,
+            "finished_from": null, "finished_to": null, "only_with_review": false
+        },
+        "scale": null, "order": "rating", "spoilers": "hide", "heading": null,
+        "list": list, "exported_at": null
+    }))
+    .expect("the list page's options decode");
+    let out = dir.join("top-10.md");
+    let posters = watchlog_core::posters::PosterCache::new(dir.join("posters"));
+    let report = watchlog_app::commands::transfer::export_to(
+        &state,
+        &posters,
+        watchlog_core::transfer::ExportFormat::Markdown,
+        &options,
+        &out,
+    )
+    .unwrap();
+    assert_eq!(report.written, 3, "{report:?}");
+    let md = std::fs::read_to_string(&out).unwrap();
+    let names: Vec<String> = {
+        let lib = state.reader().unwrap();
+        [2, 3, 5]
+            .iter()
+            .map(|&id| lib.entry(id).unwrap().title.facts.name)
+            .collect()
+    };
+    let at: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            md.find(&format!("### {}\\. {n}", i + 1))
+                .unwrap_or_else(|| panic!("{n} is not ranked {} in:\n{md}", i + 1))
+        })
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "{names:?} out of order:\n{md}"
+    );
+}
