@@ -74,6 +74,17 @@ const COMMANDS: &[&str] = &[
     "unmark_episodes",
     "start_rewatch",
     "annotate_episode",
+    "lists",
+    "lists_of_entry",
+    "list_detail",
+    "create_list",
+    "update_list",
+    "delete_list",
+    "put_on_list",
+    "put_entries_on_list",
+    "set_list_note",
+    "take_from_list",
+    "reorder_list",
 ];
 
 fn main() {

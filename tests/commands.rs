@@ -1122,3 +1122,277 @@ fn the_apps_webhook_listener_follows_its_setting_and_records_a_finished_film() {
         "the listener let go of its port"
     );
 }
+
+/// The names of a list's items, in order, as `list_detail` answers.
+fn item_names(detail: &Value) -> Vec<String> {
+    detail["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a list detail has items: {detail}"))
+        .iter()
+        .map(|i| i["entry"]["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn item_ids(detail: &Value) -> Vec<i64> {
+    detail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["entry"]["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// A ranked list made, filled, reordered and trimmed through the commands
+/// the list page and the library's menus call, with the core's refusals
+/// coming back in its own words.
+#[test]
+fn lists_are_made_filled_reordered_and_trimmed_through_ipc() {
+    let t = app();
+    invoke(&t.window, "load_sample", json!({})).unwrap();
+
+    let made = invoke(
+        &t.window,
+        "create_list",
+        json!({ "list": { "name": "Top 10 of 2023", "description": "The *best*.", "ranked": true } }),
+    )
+    .expect("create_list");
+    let list = made["id"].as_i64().unwrap();
+    assert_eq!(made["ranked"], json!(true));
+    assert_eq!(made["items"], json!(0));
+
+    // The name is taken in any case; the message is the core's.
+    let err = invoke(
+        &t.window,
+        "create_list",
+        json!({ "list": { "name": "top 10 OF 2023" } }),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        json!({ "code": "conflict", "message": "there is already a list called 'top 10 OF 2023'" })
+    );
+    let err = invoke(
+        &t.window,
+        "create_list",
+        json!({ "list": { "name": "  " } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["field"], "name", "{err}");
+
+    for entry in [1, 2, 3] {
+        invoke(
+            &t.window,
+            "put_on_list",
+            json!({ "list": list, "entry": entry }),
+        )
+        .expect("put_on_list");
+    }
+    let err = invoke(
+        &t.window,
+        "put_on_list",
+        json!({ "list": list, "entry": 2 }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "conflict", "{err}");
+    // At a position: on top.
+    let detail = invoke(
+        &t.window,
+        "put_on_list",
+        json!({ "list": list, "entry": 5, "position": 1 }),
+    )
+    .unwrap();
+    assert_eq!(item_ids(&detail), [5, 1, 2, 3]);
+
+    // A selection: those on the list already stay where they are.
+    let put = invoke(
+        &t.window,
+        "put_entries_on_list",
+        json!({ "list": list, "entries": [3, 4, 1] }),
+    )
+    .unwrap();
+    assert_eq!(
+        (put["added"].clone(), put["already"].clone()),
+        (json!(1), json!(2))
+    );
+    assert_eq!(put["list"]["items"], json!(5));
+
+    let detail = invoke(
+        &t.window,
+        "reorder_list",
+        json!({ "list": list, "order": [4, 3, 5, 1, 2] }),
+    )
+    .expect("reorder_list");
+    assert_eq!(item_ids(&detail), [4, 3, 5, 1, 2]);
+    assert_eq!(detail["items"][0]["position"], json!(1));
+    assert_eq!(detail["description_html"], "<p>The <em>best</em>.</p>\n");
+    let err = invoke(
+        &t.window,
+        "reorder_list",
+        json!({ "list": list, "order": [4, 3, 5, 1] }),
+    )
+    .unwrap_err();
+    assert_eq!(err["field"], "order", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was moved"),
+        "{err}"
+    );
+    assert_eq!(
+        item_ids(&invoke(&t.window, "list_detail", json!({ "list": list })).unwrap()),
+        [4, 3, 5, 1, 2],
+        "a refused reorder moved something"
+    );
+
+    let detail = invoke(
+        &t.window,
+        "set_list_note",
+        json!({ "list": list, "entry": 3, "note": "the finale!" }),
+    )
+    .unwrap();
+    assert_eq!(detail["items"][1]["note"], "the finale!");
+    let detail = invoke(
+        &t.window,
+        "take_from_list",
+        json!({ "list": list, "entry": 5 }),
+    )
+    .expect("take_from_list");
+    assert_eq!(item_ids(&detail), [4, 3, 1, 2]);
+    assert_eq!(
+        detail["items"][2]["position"],
+        json!(3),
+        "positions close up"
+    );
+
+    // The editor's "Lists" control and the library's list filter.
+    let of = invoke(&t.window, "lists_of_entry", json!({ "entry": 3 })).unwrap();
+    assert_eq!(of[0]["name"], "Top 10 of 2023");
+    assert_eq!(
+        invoke(&t.window, "lists_of_entry", json!({ "entry": 5 })).unwrap(),
+        json!([])
+    );
+    let page = invoke(
+        &t.window,
+        "list_page",
+        json!({ "query": { "status": null, "platform": null, "search": null, "sort": "title", "reverse": false, "limit": 50, "list": list } }),
+    )
+    .unwrap();
+    assert_eq!(page["rows"].as_array().unwrap().len(), 4, "{page}");
+
+    let updated = invoke(
+        &t.window,
+        "update_list",
+        json!({ "list": list, "patch": { "name": "Best of 2023", "description": null } }),
+    )
+    .expect("update_list");
+    assert_eq!(updated["name"], "Best of 2023");
+    assert_eq!(updated["description"], json!(null));
+    assert_eq!(updated["ranked"], json!(true), "a key not sent is kept");
+}
+
+/// Deleting an entry takes it off its lists and leaves the lists; deleting
+/// a list leaves its entries in the library.
+#[test]
+fn deleting_an_entry_leaves_its_lists_and_deleting_a_list_its_entries() {
+    let t = app();
+    invoke(&t.window, "load_sample", json!({})).unwrap();
+    let list = invoke(
+        &t.window,
+        "create_list",
+        json!({ "list": { "name": "Comfort rewatches" } }),
+    )
+    .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    invoke(
+        &t.window,
+        "put_entries_on_list",
+        json!({ "list": list, "entries": [2, 1, 3] }),
+    )
+    .unwrap();
+    let before = invoke(&t.window, "list_detail", json!({ "list": list })).unwrap();
+    let names = item_names(&before);
+
+    invoke(&t.window, "delete_entry", json!({ "id": 1 })).unwrap();
+    let lists = invoke(&t.window, "lists", json!({})).unwrap();
+    assert_eq!(lists.as_array().unwrap().len(), 1, "{lists}");
+    assert_eq!(lists[0]["items"], json!(2));
+    let after = invoke(&t.window, "list_detail", json!({ "list": list })).unwrap();
+    assert_eq!(item_names(&after), [names[0].clone(), names[2].clone()]);
+
+    invoke(&t.window, "delete_list", json!({ "list": list })).unwrap();
+    assert_eq!(invoke(&t.window, "lists", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        invoke(&t.window, "status_counts", json!({})).unwrap()["all"],
+        13,
+        "deleting a list deleted entries"
+    );
+    let err = invoke(&t.window, "list_detail", json!({ "list": list })).unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
+}
+
+/// The list page's Export: the options it sends (the list, no filter, the
+/// review order it does not show) reach the export behind the save dialog,
+/// which writes the list alone, in its order, ranked.
+#[test]
+fn a_list_exports_in_its_order_with_the_options_the_list_page_sends() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.dir();
+    let state = AppState::open(&sandbox.db);
+    let list = {
+        let mut lib = state.library().unwrap();
+        lib.load_sample().unwrap();
+        let list = lib
+            .create_list(&watchlog_core::NewList {
+                name: "Top 10 of 2023".into(),
+                ranked: Some(true),
+                ..Default::default()
+            })
+            .unwrap()
+            .id;
+        lib.put_entries_on_list(list, &[3, 5, 2]).unwrap();
+        lib.reorder_list(list, &[2, 3, 5]).unwrap();
+        list
+    };
+    let options: watchlog_core::transfer::ExportOptions = serde_json::from_value(json!({
+        "filter": {
+            "statuses": [], "min_rating": null, "max_rating": null, "platform": null, "tag": null,
+            "finished_from": null, "finished_to": null, "only_with_review": false
+        },
+        "scale": null, "order": "rating", "spoilers": "hide", "heading": null,
+        "list": list, "exported_at": null
+    }))
+    .expect("the list page's options decode");
+    let out = dir.join("top-10.md");
+    let posters = watchlog_core::posters::PosterCache::new(dir.join("posters"));
+    let report = watchlog_app::commands::transfer::export_to(
+        &state,
+        &posters,
+        watchlog_core::transfer::ExportFormat::Markdown,
+        &options,
+        &out,
+    )
+    .unwrap();
+    assert_eq!(report.written, 3, "{report:?}");
+    let md = std::fs::read_to_string(&out).unwrap();
+    let names: Vec<String> = {
+        let lib = state.reader().unwrap();
+        [2, 3, 5]
+            .iter()
+            .map(|&id| lib.entry(id).unwrap().title.facts.name)
+            .collect()
+    };
+    let at: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            md.find(&format!("### {}\\. {n}", i + 1))
+                .unwrap_or_else(|| panic!("{n} is not ranked {} in:\n{md}", i + 1))
+        })
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "{names:?} out of order:\n{md}"
+    );
+}

@@ -97,6 +97,17 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::episodes::unmark_episodes,
         commands::episodes::start_rewatch,
         commands::episodes::annotate_episode,
+        commands::lists::lists,
+        commands::lists::lists_of_entry,
+        commands::lists::list_detail,
+        commands::lists::create_list,
+        commands::lists::update_list,
+        commands::lists::delete_list,
+        commands::lists::put_on_list,
+        commands::lists::put_entries_on_list,
+        commands::lists::set_list_note,
+        commands::lists::take_from_list,
+        commands::lists::reorder_list,
     ])
 }
 

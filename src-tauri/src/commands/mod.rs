@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod episodes;
 pub mod import;
 pub mod library;
+pub mod lists;
 pub mod matching;
 pub mod posters;
 pub mod run_slot;

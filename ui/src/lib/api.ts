@@ -55,6 +55,11 @@ import type { EpisodeRef } from './bindings/EpisodeRef';
 import type { Rating } from './bindings/Rating';
 import type { UpNextQuery } from './bindings/UpNextQuery';
 import type { UpNextRow } from './bindings/UpNextRow';
+import type { ListDetail } from './bindings/ListDetail';
+import type { ListPatch } from './bindings/ListPatch';
+import type { ListPut } from './bindings/ListPut';
+import type { ListSummary } from './bindings/ListSummary';
+import type { NewList } from './bindings/NewList';
 
 /** What a rewatch records (mirrors the core's `ViewingDetails`). */
 export interface ViewingDetails {
@@ -288,6 +293,30 @@ export const api = {
   /** A watched episode's own rating and note; `null` clears each. */
   annotateEpisode: (id: number, episode: EpisodeRef, rating: Rating | null, note: string | null) =>
     call<null>('annotate_episode', { id, episode, rating, note }),
+  /** Every list, by name, with its count. */
+  lists: () => call<ListSummary[]>('lists'),
+  /** The lists an entry is on, by name. */
+  listsOfEntry: (entry: number) => call<ListSummary[]>('lists_of_entry', { entry }),
+  /** A list with its description rendered (sanitised by the core) and its items in order. */
+  listDetail: (list: number) => call<ListDetail>('list_detail', { list }),
+  /** Makes an empty list; a taken or empty name is refused by the core. */
+  createList: (list: NewList) => call<ListSummary>('create_list', { list }),
+  /** Changes the keys present in `patch`; `description: null` empties it. */
+  updateList: (list: number, patch: ListPatch) => call<ListSummary>('update_list', { list, patch }),
+  /** Deletes a list; its entries stay in the library. */
+  deleteList: (list: number) => call<null>('delete_list', { list }),
+  /** Puts one entry on a list, at the end or at `position` (1 is the top); already on it is a `conflict`. */
+  putOnList: (list: number, entry: number, position: number | null = null) =>
+    call<ListDetail>('put_on_list', { list, entry, position }),
+  /** Puts several entries at the end of a list; those on it already stay, and are counted. */
+  putEntriesOnList: (list: number, entries: number[]) => call<ListPut>('put_entries_on_list', { list, entries }),
+  /** An item's note on a list; `null` or blank removes it. */
+  setListNote: (list: number, entry: number, note: string | null) =>
+    call<ListDetail>('set_list_note', { list, entry, note }),
+  /** Takes an entry off a list; it stays in the library. */
+  takeFromList: (list: number, entry: number) => call<ListDetail>('take_from_list', { list, entry }),
+  /** The whole new order of a list's entries (each id once). */
+  reorderList: (list: number, order: number[]) => call<ListDetail>('reorder_list', { list, order }),
 };
 
 /** The app's event for a background refresh of the airing shows that changed the library. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { blankExportForm, exportOptions, exportPercent, exportProgressText, FORMATS, isReviewList } from './exportForm';
+import {
+  blankExportForm,
+  exportOptions,
+  exportPercent,
+  exportProgressText,
+  FORMATS,
+  isReviewList,
+  LIST_FORMATS,
+  listExportOptions,
+} from './exportForm';
 import { FIVE, TEN } from './ratingTables.fixture';
 
 describe('exportOptions', () => {
@@ -72,5 +81,21 @@ describe('export progress', () => {
     expect(exportProgressText(null)).toBe('Starting…');
     expect(exportProgressText({ done: 12_000, total: 100_000 })).toBe('12,000 of 100,000 titles');
     expect(exportProgressText({ done: 1, total: 1 })).toBe('1 of 1 title');
+  });
+});
+
+describe('listExportOptions', () => {
+  it('exports the whole list, whatever the library filters were, in the format and spoiler choice picked', () => {
+    const form = { ...blankExportForm(), format: 'markdown' as const, statuses: ['completed' as const], tag: 'comfort', minRating: '8', spoilers: 'omit' as const };
+    const o = listExportOptions(form, 7, TEN);
+    expect(o.list).toBe(7);
+    const unfiltered = exportOptions(blankExportForm(), TEN);
+    if (!unfiltered.ok) throw new Error('a blank form is refused');
+    expect(o.filter).toEqual(unfiltered.options.filter);
+    expect(o.spoilers).toBe('omit');
+  });
+
+  it('offers the formats a list exports to, HTML first', () => {
+    expect(LIST_FORMATS.map((f) => f.value)).toEqual(['html', 'markdown', 'letterboxd']);
   });
 });

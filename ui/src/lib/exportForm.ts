@@ -20,6 +20,13 @@ export const FORMATS: Array<{ value: ExportFormat; label: string; about: string 
   { value: 'letterboxd', label: 'Letterboxd', about: 'Letterboxd’s import file: watched films and miniseries only; the report lists what it cannot hold.' },
 ];
 
+/** The formats one of the user's lists exports to, in its order with its notes. */
+export const LIST_FORMATS: Array<{ value: ExportFormat; label: string; about: string }> = [
+  { value: 'html', label: 'Web page', about: 'The list as one self-contained page to share or print: its titles in order, with your notes.' },
+  { value: 'markdown', label: 'Markdown', about: 'The list as a text document for notes apps, blogs and forums, in order with your notes.' },
+  { value: 'letterboxd', label: 'Letterboxd list', about: 'Letterboxd’s list import file: the list’s films and miniseries in order; the report names what it cannot hold.' },
+];
+
 /** Review lists (Markdown, HTML) are the formats order and spoilers apply to. */
 export function isReviewList(f: ExportFormat): boolean {
   return f === 'html' || f === 'markdown';
@@ -96,6 +103,19 @@ export function exportOptions(form: ExportForm, ratings: RatingTable): ExportVal
       exported_at: null,
     },
   };
+}
+
+/**
+ * The options for exporting one list: the whole list (the library's
+ * filters and review order do not apply to it), in `form`'s format and
+ * spoiler choice.
+ */
+export function listExportOptions(form: ExportForm, list: number, ratings: RatingTable): ExportOptions {
+  const blank = blankExportForm();
+  const r = exportOptions({ ...blank, format: form.format, spoilers: form.spoilers }, ratings);
+  // A blank form has nothing to refuse.
+  if (!r.ok) throw new Error('a blank export form was refused');
+  return { ...r.options, list };
 }
 
 /** How far a running export is, in whole percent (0 before the first report). */

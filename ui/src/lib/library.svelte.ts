@@ -1,5 +1,6 @@
 /** The library's view (tab, platform, sort, layout), remembered across starts. */
 import type { SortKey } from './bindings/SortKey';
+import { NO_SELECTION, type Selection } from './listOrder';
 import { parseView, serializeView, VIEW_STORAGE_KEY, type LibraryView } from './query';
 
 function load(): LibraryView {
@@ -20,6 +21,12 @@ class LibraryStore {
    * which listing, so coming back lands in the same place. Not saved to disk.
    */
   scrolled: { key: string; top: number } | null = null;
+  /** The cards picked with Ctrl/Cmd- or Shift-click, for "Add to list". */
+  selection = $state<Selection>(NO_SELECTION);
+
+  clearSelection(): void {
+    this.selection = NO_SELECTION;
+  }
 
   set(patch: Partial<LibraryView>): void {
     this.view = { ...this.view, ...patch };

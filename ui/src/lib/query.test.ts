@@ -34,6 +34,7 @@ describe('buildQuery', () => {
       country: 'KR',
       genre: 'Romance',
       tag: 'comfort',
+      list: 7,
       favorite: true,
       onMyServices: true,
       yearMin: 2015,
@@ -50,6 +51,7 @@ describe('buildQuery', () => {
       country: 'KR',
       genre: 'Romance',
       tag: 'comfort',
+      list: 7,
       favorite: true,
       on_my_services: true,
       year_min: 2015,
@@ -73,6 +75,12 @@ describe('buildQuery', () => {
   it('trims the search text and keeps Hangul as typed', () => {
     expect(buildQuery(DEFAULT_VIEW, '  사운드트랙 ').search).toBe('사운드트랙');
     expect(buildQuery(DEFAULT_VIEW, '   ').search).toBeNull();
+  });
+
+  it('asks for a list only when one is picked', () => {
+    expect(buildQuery(DEFAULT_VIEW, '').list).toBeUndefined();
+    expect(buildQuery({ ...DEFAULT_VIEW, list: 4 }, '').list).toBe(4);
+    expect(hasFilters({ ...DEFAULT_VIEW, list: 4 })).toBe(true);
   });
 
   it('treats a blank platform as no filter', () => {
@@ -112,6 +120,7 @@ describe('saved view', () => {
       country: 'JP',
       genre: 'Mystery',
       tag: null,
+      list: 3,
       favorite: true,
       onMyServices: false,
       yearMin: 2010,
@@ -134,6 +143,8 @@ describe('saved view', () => {
     );
     expect(parseView(JSON.stringify({ tab: 'on_hold' }))).toEqual({ ...DEFAULT_VIEW, tab: 'on_hold' });
     expect(parseView(JSON.stringify({ yearMin: 'soon', ratingMax: 101, ratingMin: 2.5 }))).toEqual(DEFAULT_VIEW);
+    expect(parseView(JSON.stringify({ list: 'Top 10' }))).toEqual(DEFAULT_VIEW);
+    expect(parseView(JSON.stringify({ list: 0 }))).toEqual(DEFAULT_VIEW);
   });
 });
 

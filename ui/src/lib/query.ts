@@ -16,6 +16,8 @@ export interface LibraryView {
   country: string | null;
   genre: string | null;
   tag: string | null;
+  /** Only the entries on this list (its id). */
+  list: number | null;
   /** Only favourites. */
   favorite: boolean;
   /** Only titles on a service the user subscribes to. */
@@ -48,6 +50,7 @@ const NO_FILTERS = {
   country: null,
   genre: null,
   tag: null,
+  list: null,
   favorite: false,
   onMyServices: false,
   yearMin: null,
@@ -92,6 +95,7 @@ export function buildQuery(
     country: blankToNull(view.country) ?? undefined,
     genre: blankToNull(view.genre) ?? undefined,
     tag: blankToNull(view.tag) ?? undefined,
+    list: view.list ?? undefined,
     favorite: view.favorite ? true : undefined,
     on_my_services: view.onMyServices ? true : undefined,
     year_min: view.yearMin ?? undefined,
@@ -112,6 +116,7 @@ export function hasFilters(view: LibraryView): boolean {
     view.country !== null ||
     view.genre !== null ||
     view.tag !== null ||
+    view.list !== null ||
     view.favorite ||
     view.onMyServices ||
     view.yearMin !== null ||
@@ -167,6 +172,7 @@ export function parseView(raw: string | null): LibraryView {
     country: text(d.country),
     genre: text(d.genre),
     tag: text(d.tag),
+    list: int(d.list, 1, Number.MAX_SAFE_INTEGER),
     favorite: d.favorite === true,
     onMyServices: d.onMyServices === true,
     yearMin: int(d.yearMin, 1800, 3000),
@@ -186,6 +192,7 @@ export function serializeView(view: LibraryView): string {
     country: view.country,
     genre: view.genre,
     tag: view.tag,
+    list: view.list,
     favorite: view.favorite,
     onMyServices: view.onMyServices,
     yearMin: view.yearMin,

@@ -12,14 +12,15 @@ import type { RatingTable } from './bindings/RatingTable';
 import type { Recovery } from './bindings/Recovery';
 import type { Settings } from './bindings/Settings';
 import type { StatusCounts } from './bindings/StatusCounts';
+import { lists } from './lists.svelte';
 import { loadRatingTable } from './rating';
 import { applyTheme } from './theme';
 import { toasts } from './toasts.svelte';
 
-export type Page = 'upnext' | 'calendar' | 'library' | 'matches' | 'stats' | 'settings';
+export type Page = 'upnext' | 'calendar' | 'library' | 'list' | 'matches' | 'stats' | 'settings';
 
 /** The pages an entry can be opened from, beside which the editor slides in. */
-const ENTRY_PAGES: Page[] = ['upnext', 'calendar', 'library', 'matches'];
+const ENTRY_PAGES: Page[] = ['upnext', 'calendar', 'library', 'list', 'matches'];
 
 const ZERO: StatusCounts = { all: 0, plan_to_watch: 0, watching: 0, completed: 0, on_hold: 0, dropped: 0 };
 
@@ -33,6 +34,8 @@ class AppState {
   /** Up next is home; an empty library opens on the library's first steps instead. */
   page = $state<Page>('upnext');
   openEntryId = $state<number | null>(null);
+  /** The list whose page is shown (page `list`). */
+  openListId = $state<number | null>(null);
   addOpen = $state(false);
   /** Bumped whenever the library changes; lists re-query on it. */
   revision = $state(0);
@@ -70,6 +73,7 @@ class AppState {
         api.getSettings().then(async (s) => [s, await loadRatingTable(s.rating_scale)] as const),
         api.listPlatforms(),
         api.statusCounts(),
+        lists.refresh(),
       ]);
       this.settings = settings;
       this.ratings = ratings;
@@ -106,6 +110,8 @@ class AppState {
     this.revision++;
     void this.refreshCounts();
     void this.refreshPlatforms();
+    // An import brings lists; a deleted entry leaves its lists shorter.
+    void lists.refresh();
   }
 
   /**
@@ -157,6 +163,13 @@ class AppState {
   go(page: Page): void {
     if (page !== this.page) this.openEntryId = null;
     this.page = page;
+  }
+
+  /** Shows a list's page. */
+  openList(id: number): void {
+    if (this.page !== 'list' || this.openListId !== id) this.openEntryId = null;
+    this.openListId = id;
+    this.page = 'list';
   }
 }
 
