@@ -364,7 +364,7 @@ impl Library {
             Some(i) => {
                 if note.is_none() && position.is_none() {
                     return Err(Error::Conflict(format!(
-                        "entry {entry} is already on '{}' (at {}); give --position to move it or --note to change its note",
+                        "entry {entry} is already on '{}' (at {}); give it a position to move it, or a note",
                         summary.name,
                         i + 1
                     )));
