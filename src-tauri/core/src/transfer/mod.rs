@@ -12,6 +12,7 @@
 pub mod export;
 pub mod ics;
 pub mod import;
+pub mod year;
 
 use std::fmt;
 use std::io::{self, Write};
