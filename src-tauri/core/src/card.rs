@@ -230,7 +230,7 @@ pub fn year_card_svg(
         let _ = write!(
             s,
             r#"<text x="70" y="{}" font-size="32" fill="{FG}">{}</text>"#,
-            740 + i as u32 * 46,
+            720 + i as u32 * 48,
             escape(f)
         );
     }
@@ -245,8 +245,8 @@ pub fn year_card_svg(
             poster(&mut s, p, &t.name, (x, 950), (172, 258), i);
             let _ = write!(
                 s,
-                r#"<text x="{x}" y="1250" font-size="24" font-weight="600" fill="{FG}">{}</text><text x="{x}" y="1284" font-size="24" fill="{ACCENT}">{}</text>"#,
-                escape(&fit(&t.name, 13)),
+                r#"<text x="{x}" y="1250" font-size="22" font-weight="600" fill="{FG}">{}</text><text x="{x}" y="1284" font-size="24" fill="{ACCENT}">{}</text>"#,
+                escape(&fit(&t.name, 12)),
                 escape(&rating_label(t.rating, scale))
             );
         }

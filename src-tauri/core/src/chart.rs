@@ -28,17 +28,30 @@ pub fn bar_chart(
             .margin(8)
             .x_label_area_size(26)
             .y_label_area_size(40)
-            .build_cartesian_2d((0..labels.len()).into_segmented(), 0f64..top)
+            // An integer range ends inclusive: 0..n-1 is n segments.
+            .build_cartesian_2d(
+                (0..labels.len().saturating_sub(1)).into_segmented(),
+                0f64..top,
+            )
             .map_err(drawing)?;
         let label_of = |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
             _ => String::new(),
         };
+        // Counts get whole ticks only: "0.5 titles" is no amount.
+        let counts = values.iter().all(|v| v.fract() == 0.0);
+        let ticks = if counts {
+            (top.floor() as usize + 1).clamp(2, 6)
+        } else {
+            5
+        };
         let whole = |v: &f64| {
-            if top <= 10.0 && v.fract() != 0.0 {
-                format!("{v:.1}")
-            } else {
+            if v.fract() == 0.0 {
                 format!("{v:.0}")
+            } else if counts {
+                String::new()
+            } else {
+                format!("{v:.1}")
             }
         };
         chart
@@ -49,7 +62,7 @@ pub fn bar_chart(
             .axis_style(axis.mix(0.6))
             .x_labels(labels.len())
             .x_label_formatter(&label_of)
-            .y_labels(5)
+            .y_labels(ticks)
             .y_label_formatter(&whole)
             .label_style(("sans-serif", 13, &axis))
             .draw()

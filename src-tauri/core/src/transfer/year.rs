@@ -48,8 +48,43 @@ pub fn best_rated_posters(
         .collect()
 }
 
+/// The year's page as text with the numbers it holds. `title` defaults
+/// to [`default_title`].
+pub fn render_page(
+    lib: &Library,
+    year: i32,
+    title: Option<&str>,
+    posters: &dyn PosterSource,
+) -> Result<(YearReview, String)> {
+    // One snapshot for the numbers, the settings and the posters' entries.
+    let _snapshot = lib.snapshot()?;
+    let review = lib.year_review(year)?;
+    let scale = lib.settings()?.rating_scale;
+    let images = best_rated_posters(lib, &review, posters);
+    let title = title.map_or_else(|| default_title(year), str::to_string);
+    let today = chrono::Local::now().date_naive();
+    let html = page(&review, &title, &images, scale, today)?;
+    Ok((review, html))
+}
+
+/// The year's PNG card with the numbers it shows.
+pub fn render_card(
+    lib: &Library,
+    year: i32,
+    title: Option<&str>,
+    posters: &dyn PosterSource,
+) -> Result<(YearReview, Vec<u8>)> {
+    let _snapshot = lib.snapshot()?;
+    let review = lib.year_review(year)?;
+    let scale = lib.settings()?.rating_scale;
+    let images = best_rated_posters(lib, &review, posters);
+    let title = title.map_or_else(|| default_title(year), str::to_string);
+    let png = card::year_card(&review, &title, &images, scale)?;
+    Ok((review, png))
+}
+
 /// Writes the year's page to `path`, atomically; returns the numbers it
-/// holds. `title` defaults to [`default_title`].
+/// holds.
 pub fn export_page(
     lib: &Library,
     year: i32,
@@ -58,12 +93,7 @@ pub fn export_page(
     path: &Path,
 ) -> Result<YearReview> {
     lib.refuse_own_files(path, "the year in review")?;
-    let review = lib.year_review(year)?;
-    let scale = lib.settings()?.rating_scale;
-    let images = best_rated_posters(lib, &review, posters);
-    let title = title.map_or_else(|| default_title(year), str::to_string);
-    let today = chrono::Local::now().date_naive();
-    let html = page(&review, &title, &images, scale, today)?;
+    let (review, html) = render_page(lib, year, title, posters)?;
     save_to_path(lib, path, "the year in review", html.as_bytes())?;
     Ok(review)
 }
@@ -77,11 +107,7 @@ pub fn export_card(
     path: &Path,
 ) -> Result<YearReview> {
     lib.refuse_own_files(path, "the year in review card")?;
-    let review = lib.year_review(year)?;
-    let scale = lib.settings()?.rating_scale;
-    let images = best_rated_posters(lib, &review, posters);
-    let title = title.map_or_else(|| default_title(year), str::to_string);
-    let png = card::year_card(&review, &title, &images, scale)?;
+    let (review, png) = render_card(lib, year, title, posters)?;
     save_to_path(lib, path, "the year in review card", &png)?;
     Ok(review)
 }
@@ -259,6 +285,11 @@ fn charts(h: &mut String, r: &YearReview) -> Result<()> {
             (0x5a, 0x8f, 0x3c),
         ),
     ] {
+        // A chart of nothing but zeros says nothing (a year of films has
+        // no episodes).
+        if values.iter().all(|v| *v == 0.0) {
+            continue;
+        }
         let svg = chart::bar_chart(&labels, values, (720, 220), colour)?;
         h.push_str(&format!(
             "<figure class=\"chart\" data-chart=\"{id}\">\n<figcaption>{caption}</figcaption>\n{}\n</figure>\n",
