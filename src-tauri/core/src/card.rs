@@ -30,8 +30,9 @@ pub const HEIGHT: u32 = 1350;
 const MAX_SIDE: u32 = 4096;
 
 /// Families tried in order; a character none of them has is looked for in
-/// every installed font.
-const FONTS: &str = "'Noto Sans', 'Noto Sans CJK KR', 'DejaVu Sans', sans-serif";
+/// every installed font. The CJK face comes first: it has Latin too, so a
+/// title mixing Hangul and Latin is set in one face, not two.
+const FONTS: &str = "'Noto Sans CJK KR', 'Noto Sans', 'DejaVu Sans', sans-serif";
 
 const BG_TOP: &str = "#1f1d1b";
 const BG_BOTTOM: &str = "#3a1f17";
