@@ -68,7 +68,8 @@ struct Library2023 {
 
 /// Five finishes in 2023 (two of them rewatches), one in 2021, 2022 and
 /// 2024 each, and a show whose episodes are watched from 31 December 2022
-/// to 1 January 2024 with a run of four days in July.
+/// to 1 January 2024 (the last at an instant that is already 2024 in the
+/// viewer's zone) with a run of four days in July.
 fn library() -> Library2023 {
     let sandbox = Sandbox::new();
     let mut lib = Library::open(&sandbox.db).unwrap();
@@ -225,6 +226,15 @@ fn library() -> Library2023 {
         )
         .unwrap_or_else(|e| panic!("marking E{n} on {on}: {e}"));
     }
+    // 31 December at 15:30 UTC is already 1 January in Seoul, the viewer's
+    // zone: the watch belongs to 2024.
+    lib.mark_episode(
+        show,
+        EpisodeRef::new(1, 9).unwrap(),
+        WatchedWhen::At("2023-12-31T15:30:00Z".parse().unwrap()),
+        &clock(),
+    )
+    .unwrap();
     Library2023 {
         _sandbox: sandbox,
         lib,
@@ -257,7 +267,7 @@ fn every_figure_of_a_year() {
     );
     assert_eq!(
         r.episodes_watched, 6,
-        "E2 to E7: E1 was in 2022, E8 in 2024"
+        "E2 to E7: E1 was in 2022, E8 and E9 in 2024 on the viewer's days"
     );
     // Episodes 4×60 + 50 in July and 60 in November; films 106 and 120
     // (The Quiet Girl has no runtime); series finishes add nothing.
@@ -344,12 +354,15 @@ fn the_years_around_it_and_an_empty_year() {
     let l = library();
     let r2024 = l.lib.year_review(2024).unwrap();
     assert_eq!(r2024.titles_finished, 1);
-    assert_eq!(r2024.episodes_watched, 1);
     assert_eq!(
-        r2024.hours_watched, 2.6,
-        "E8's 60 minutes and the film's 95"
+        r2024.episodes_watched, 2,
+        "E8, and E9 watched on 1 January in Seoul"
     );
-    assert_eq!(r2024.days_watched, 2);
+    assert_eq!(
+        r2024.hours_watched, 3.6,
+        "E8's and E9's 60 minutes and the film's 95"
+    );
+    assert_eq!(r2024.days_watched, 2, "1 January and 1 February");
     let r2022 = l.lib.year_review(2022).unwrap();
     assert_eq!(
         (r2022.titles_finished, r2022.new_titles),

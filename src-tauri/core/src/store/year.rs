@@ -79,7 +79,7 @@ impl Library {
 
         // Every viewing with a finish day, by entry: the year's finishes
         // among them, and what tells a rewatch from a first time.
-        let mut finished_before: HashMap<i64, Vec<(NaiveDate, i64)>> = HashMap::new();
+        let mut finished_viewings: HashMap<i64, Vec<(NaiveDate, i64)>> = HashMap::new();
         let mut finishes: Vec<Finish> = Vec::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -91,7 +91,7 @@ impl Library {
             while let Some(r) = rows.next()? {
                 let (id, entry): (i64, i64) = (r.get(0)?, r.get(1)?);
                 let on: NaiveDate = r.get(2)?;
-                finished_before.entry(entry).or_default().push((on, id));
+                finished_viewings.entry(entry).or_default().push((on, id));
                 if on.year() == year {
                     finishes.push(Finish {
                         entry,
@@ -140,7 +140,7 @@ impl Library {
                     .optional()?
                     .flatten();
                 if let Some(on) = on {
-                    finished_before
+                    finished_viewings
                         .entry(entry)
                         .or_default()
                         .push((on, CURRENT));
@@ -151,7 +151,7 @@ impl Library {
         let rewatches = finishes
             .iter()
             .filter(|f| {
-                finished_before.get(&f.entry).is_some_and(|earlier| {
+                finished_viewings.get(&f.entry).is_some_and(|earlier| {
                     earlier
                         .iter()
                         .any(|&(on, order)| (on, order) < (f.on, f.order))

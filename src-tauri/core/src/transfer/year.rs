@@ -92,6 +92,7 @@ pub fn export_page(
     posters: &dyn PosterSource,
     path: &Path,
 ) -> Result<YearReview> {
+    // Refused before the work, not only when the file is written.
     lib.refuse_own_files(path, "the year in review")?;
     let (review, html) = render_page(lib, year, title, posters)?;
     save_to_path(lib, path, "the year in review", html.as_bytes())?;
@@ -106,6 +107,7 @@ pub fn export_card(
     posters: &dyn PosterSource,
     path: &Path,
 ) -> Result<YearReview> {
+    // Refused before the work, not only when the file is written.
     lib.refuse_own_files(path, "the year in review card")?;
     let (review, png) = render_card(lib, year, title, posters)?;
     save_to_path(lib, path, "the year in review card", &png)?;
