@@ -308,6 +308,49 @@ fn export_to_a_path_reports_rows() {
     assert!(!html.contains("the final song"), "omitted spoiler leaked");
 }
 
+/// Stats › Year in review: the command answers the core's numbers for a
+/// year, refuses an impossible one by field, and the export writes the
+/// page and the card where the dialog would have put them.
+#[test]
+fn the_year_in_review_through_ipc_and_its_exports() {
+    let t = app();
+    invoke(&t.window, "load_sample", json!({})).unwrap();
+    let r = invoke(&t.window, "year_review", json!({ "year": 2023 })).unwrap();
+    assert_eq!(r["year"], 2023);
+    assert_eq!(r["titles_finished"], 2, "{r}");
+    assert_eq!(r["months"].as_array().unwrap().len(), 12);
+    let e = invoke(&t.window, "year_review", json!({ "year": 0 })).unwrap_err();
+    assert_eq!(e["code"], "invalid_input", "{e}");
+    assert_eq!(e["field"], "year", "{e}");
+    let empty = invoke(&t.window, "year_review", json!({ "year": 1999 })).unwrap();
+    assert_eq!(empty["days_watched"], 0);
+
+    let sandbox = Sandbox::new();
+    let state = AppState::open(&sandbox.db);
+    state.library().unwrap().load_sample().unwrap();
+    let posters = watchlog_core::posters::PosterCache::new(sandbox.dir().join("posters"));
+    let page = sandbox.dir().join("2023.html");
+    let written = watchlog_app::commands::transfer::export_year_to(
+        &state, &posters, 2023, false, None, &page,
+    )
+    .unwrap();
+    assert_eq!(written.titles_finished, 2);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<h1>My 2023 in review</h1>"));
+    assert!(!html.to_ascii_lowercase().contains("<script"));
+    let card = sandbox.dir().join("2023.png");
+    watchlog_app::commands::transfer::export_year_to(
+        &state,
+        &posters,
+        2023,
+        true,
+        Some("Mine"),
+        &card,
+    )
+    .unwrap();
+    assert!(std::fs::read(&card).unwrap().starts_with(b"\x89PNG\r\n"));
+}
+
 /// The export dialog's Cancel reaches the app through its capability;
 /// with no export running there is nothing to stop.
 #[test]

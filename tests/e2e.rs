@@ -259,6 +259,75 @@ async fn sample_library_and_a_hostile_review() {
     app.quit().await;
 }
 
+/// Stats › Year in review in the real webview: the year the page opens on
+/// (the latest with a finish, as the sample has none in this year, 2025),
+/// its figures and month charts drawn under the strict CSP, and the empty
+/// year said in words.
+#[tokio::test]
+async fn the_year_in_review_page() {
+    if !tools_present() {
+        return;
+    }
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    // The sample's last finish is in January 2024; now is fixed a year on.
+    let app = App::start_with(&home, &[("WATCHLOG_NOW", "2025-06-01T12:00:00Z")]).await;
+    app.click("sample-button").await;
+    app.eventually("the sample library is loaded", || async {
+        app.count("entry-card").await >= 12
+    })
+    .await;
+    app.click("stats-nav").await;
+    app.click("stats-tab-year").await;
+    app.wait_for("year-tile").await;
+    assert_eq!(
+        app.value("year-picker").await,
+        "2024",
+        "the latest year with a finish"
+    );
+    app.fill("year-picker", "2023").await;
+    app.eventually("2023 is shown", || async {
+        texts(&app, "[data-testid=year-tile]")
+            .await
+            .iter()
+            .any(|t| t.starts_with("Titles finished 2 ") && t.contains("2 new"))
+    })
+    .await;
+    app.eventually("the hours chart has drawn", || async {
+        app.driver
+            .execute(
+                "const c = document.querySelector('[data-testid=chart-year-hours] canvas');
+                 return !!c && c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v !== 0);",
+                vec![],
+            )
+            .await
+            .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true))
+    })
+    .await;
+    dismiss_toasts(&app).await;
+    painted(&app).await;
+    app.screenshot("year-in-review").await;
+    let best = texts(&app, "[data-testid=year-best] .name").await;
+    assert_eq!(best, ["Shoplifters", "Soundtrack #2"], "best rated first");
+
+    let years = js(
+        &app,
+        "return [...document.querySelectorAll('[data-testid=year-picker] option')].map(o => o.value);",
+    )
+    .await;
+    assert_eq!(
+        years,
+        serde_json::json!(["2025", "2024", "2023", "2022", "2021", "2020", "2019"]),
+        "from the first finish to this year"
+    );
+    app.fill("year-picker", "2025").await;
+    assert_eq!(
+        app.text("year-empty").await,
+        "Nothing was watched in 2025 yet."
+    );
+    app.quit().await;
+}
+
 fn chrono_today() -> String {
     chrono::Local::now()
         .date_naive()

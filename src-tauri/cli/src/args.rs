@@ -58,8 +58,8 @@ pub enum Command {
     Calendar(crate::episodes::CalendarArgs),
     /// Record another viewing (a rewatch), or start one with --start.
     Rewatch(RewatchArgs),
-    /// Numbers about the whole library.
-    Stats,
+    /// Numbers about the whole library, or with --year one year in review.
+    Stats(StatsArgs),
     /// Check the library file; exits 1 if SQLite finds it damaged.
     Doctor,
     /// List and edit platforms (streaming services and other ways of watching).
@@ -69,7 +69,8 @@ pub enum Command {
     Settings(SettingsArgs),
     /// Load the sample library into an empty library.
     Sample,
-    /// Export the library or your reviews: JSON, CSV, Markdown, HTML, Letterboxd.
+    /// Export the library or your reviews: JSON, CSV, Markdown, HTML,
+    /// Letterboxd; or a year in review as a web page or a PNG card.
     Export(crate::transfer::ExportArgs),
     /// Your lists: `lists` shows them; `lists add`, `put`, `take`, `show`,
     /// `edit`, `delete`.
@@ -103,6 +104,14 @@ pub enum Command {
     /// Development tools: `dev generate` builds a large sample library.
     #[command(subcommand)]
     Dev(crate::dev::DevCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// One calendar year in review: titles finished (new and rewatched),
+    /// episodes and hours, best rated, favourites, streaks, month by month.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
 }
 
 #[derive(Debug, Args)]

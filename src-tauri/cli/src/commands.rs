@@ -41,7 +41,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Next(a) => crate::episodes::next(&db, &out, a),
         Command::Calendar(a) => crate::episodes::calendar(&db, &out, a),
         Command::Rewatch(a) => rewatch(&db, &out, a),
-        Command::Stats => existing(&db, |lib| out.stats(&lib.stats()?, &lib.settings()?)),
+        Command::Stats(a) => existing(&db, |lib| match a.year {
+            None => out.stats(&lib.stats()?, &lib.settings()?),
+            Some(year) => out.year_review(&lib.year_review(year)?, &lib.settings()?),
+        }),
         Command::Doctor => doctor(&db, &out),
         Command::Platform(p) => platform(&db, &out, p),
         Command::Settings(a) => settings(&db, &out, a),

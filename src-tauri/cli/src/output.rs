@@ -13,7 +13,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use watchlog_core::clock::Clock;
 use watchlog_core::{
     CalendarItem, CalendarQuery, Entry, EntrySummary, EpisodeProgress, LibraryInfo, Platform,
-    Rating, RatingScale, Role, Settings, Stats, UpNextRow, UpNextSection,
+    Rating, RatingScale, Role, Settings, Stats, UpNextRow, UpNextSection, YearReview,
 };
 
 use crate::error::CliError;
@@ -180,6 +180,122 @@ impl Out {
                     .iter()
                     .map(|c| (c.label.as_str(), c.count)),
             ));
+        }
+        emit(&out)
+    }
+
+    /// One year for people: the figures, best rated, favourites and the
+    /// months as bars; an empty year says so.
+    pub fn year_review(&self, r: &YearReview, settings: &Settings) -> Result {
+        if self.json {
+            return json(r);
+        }
+        let mut out = format!("{} in review\n", r.year);
+        if r.days_watched == 0 {
+            out.push_str(&watchlog_core::transfer::year::nothing_watched(r.year));
+            out.push('\n');
+            return emit(&out);
+        }
+        let plural =
+            |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut kv = Kv::new(14);
+        kv.line(
+            "Finished",
+            format!(
+                "{} ({} new · {} rewatched)",
+                plural(r.titles_finished, "title", "titles"),
+                r.new_titles,
+                r.rewatches
+            ),
+        );
+        kv.line(
+            "Watched",
+            format!(
+                "{} · {} hours · {} with a watch",
+                plural(r.episodes_watched, "episode", "episodes"),
+                r.hours_watched,
+                plural(r.days_watched, "day", "days")
+            ),
+        );
+        if let Some(s) = &r.longest_streak {
+            kv.line(
+                "Longest run",
+                format!(
+                    "{} in a row ({} to {})",
+                    plural(s.days, "day", "days"),
+                    s.first,
+                    s.last
+                ),
+            );
+        }
+        if let Some(m) = &r.busiest_month {
+            kv.line(
+                "Busiest month",
+                format!(
+                    "{} ({} hours · {} finished · {})",
+                    m.month,
+                    m.hours,
+                    m.finished,
+                    plural(m.episodes, "episode", "episodes")
+                ),
+            );
+        }
+        if let Some(f) = &r.first_finish {
+            kv.line(
+                "First finish",
+                format!("{} {} ({})", f.on, f.name, f.entry_id),
+            );
+        }
+        if let Some(f) = &r.last_finish {
+            kv.line(
+                "Last finish",
+                format!("{} {} ({})", f.on, f.name, f.entry_id),
+            );
+        }
+        let counts = |v: &[watchlog_core::Count]| {
+            v.iter()
+                .map(|c| format!("{} {}", c.label, c.count))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        };
+        kv.line("Countries", counts(&r.top_countries));
+        kv.line("Platforms", counts(&r.top_platforms));
+        kv.line("Genres", counts(&r.top_genres));
+        out.push_str(&kv.0);
+        if !r.best_rated.is_empty() {
+            out.push_str("\nBest rated\n");
+            for t in &r.best_rated {
+                let _ = writeln!(
+                    out,
+                    "  {:>7}  {} ({}, finished {})",
+                    format!(
+                        "{}/{}",
+                        t.rating.format_in(settings.rating_scale),
+                        settings.rating_scale.max()
+                    ),
+                    t.name,
+                    t.entry_id,
+                    t.finished_on
+                );
+            }
+        }
+        out.push_str("\nHours per month\n");
+        let hours: Vec<(String, u32)> = r
+            .months
+            .iter()
+            .map(|m| (m.month.clone(), (m.hours * 10.0).round() as u32))
+            .collect();
+        // Bars of tenths of an hour, labelled with the hours themselves.
+        for (line, m) in bars(hours.iter().map(|(l, n)| (l.as_str(), *n)))
+            .lines()
+            .zip(&r.months)
+        {
+            let bar = line.rsplit_once(' ').map_or(line, |(b, _)| b);
+            let _ = writeln!(
+                out,
+                "{bar} {} h · {} finished · {} episodes",
+                m.hours, m.finished, m.episodes
+            );
         }
         emit(&out)
     }

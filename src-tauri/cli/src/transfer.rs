@@ -27,16 +27,59 @@ use crate::output::Out;
 
 type Result<T = (), E = CliError> = std::result::Result<T, E>;
 
+/// What `export` writes: the library in a format, a year in review (no
+/// format of the library but a page or card of its numbers), or one list
+/// (its page, or its card).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportWhat {
+    Format(ExportFormat),
+    Year,
+    List,
+}
+
+fn export_what(text: &str) -> std::result::Result<ExportWhat, String> {
+    if text.trim().eq_ignore_ascii_case("year") {
+        return Ok(ExportWhat::Year);
+    }
+    if text.trim().eq_ignore_ascii_case("list") {
+        return Ok(ExportWhat::List);
+    }
+    text.parse::<ExportFormat>()
+        .map(ExportWhat::Format)
+        .map_err(|_| {
+            format!(
+                "'{}' is not an export format (use one of: {}, year, list)",
+                text.trim(),
+                ExportFormat::ALL.map(ExportFormat::as_str).join(", ")
+            )
+        })
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// watchlog-json (everything, imports back), csv (a spreadsheet),
     /// markdown or html (your reviews as a document or a web page),
-    /// letterboxd (Letterboxd's import CSV: films and miniseries).
-    #[arg(value_parser = core_word::<ExportFormat>)]
-    pub format: ExportFormat,
+    /// letterboxd (Letterboxd's import CSV: films and miniseries),
+    /// year (a year in review as a web page, or a card with --png; needs --year),
+    /// list LIST (one list as a web page, or a card with --png).
+    #[arg(value_name = "FORMAT", value_parser = export_what)]
+    pub format: ExportWhat,
+    /// `export list`: the list, by its id or name.
+    #[arg(value_name = "LIST")]
+    pub target: Option<String>,
     /// Write to this file instead of stdout (replaced only once complete).
     #[arg(long, short, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// `export year`: the calendar year to review.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// Write a PNG card (1080×1350) instead of a page; needs --out.
+    #[arg(long)]
+    pub png: bool,
+    /// The page's or card's heading [default: "My reviews"; for a year,
+    /// "My YEAR in review"].
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
     /// Only these statuses; repeat the flag or separate with commas.
     #[arg(long, value_name = "S", value_delimiter = ',', value_parser = core_word::<Status>)]
     pub status: Vec<Status>,
@@ -91,6 +134,28 @@ pub enum BackupCommand {
 }
 
 pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
+    let format = match a.format {
+        ExportWhat::Year => return export_year(db, out, a),
+        ExportWhat::List => return export_list(db, out, a),
+        ExportWhat::Format(f) => f,
+    };
+    if let Some(extra) = &a.target {
+        return Err(CliError::bad_input(format!(
+            "'{extra}': only `export list LIST` takes a second word"
+        )));
+    }
+    if a.png {
+        return Err(CliError::bad_input(format!(
+            "--png makes a card, and {format} has none; `export year --year YEAR --png` or \
+             `export list LIST --png` makes one"
+        )));
+    }
+    if let Some(year) = a.year {
+        return Err(CliError::bad_input(format!(
+            "--year is for `export year`; to export what was finished in {year}, use \
+             --finished-from {year}-01-01 --finished-to {year}-12-31"
+        )));
+    }
     if let (Some(from), Some(to)) = (a.finished_from, a.finished_to) {
         if to < from {
             return Err(CliError::bad_input(format!(
@@ -127,6 +192,7 @@ pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
                 .as_deref()
                 .map(|l| lib.find_list(l).map(|l| l.id))
                 .transpose()?,
+            heading: a.title.clone(),
             ..Default::default()
         };
         // The HTML page embeds cached posters; without a cache folder every
@@ -141,12 +207,11 @@ pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
             None => &transfer::NoPosters,
         };
         let report = match &a.out {
-            Some(path) => transfer::export_to_path(lib, a.format, &options, posters, path)?,
+            Some(path) => transfer::export_to_path(lib, format, &options, posters, path)?,
             None => {
                 let stdout = std::io::stdout();
                 let mut w = std::io::BufWriter::new(stdout.lock());
-                let report =
-                    transfer::export_with_posters(lib, a.format, &options, posters, &mut w)?;
+                let report = transfer::export_with_posters(lib, format, &options, posters, &mut w)?;
                 w.flush().map_err(|e| {
                     CliError::failure(format!("could not write the export to stdout: {e}"))
                 })?;
@@ -157,6 +222,135 @@ pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
         // With --out, stdout is free for the report as JSON.
         if out.json && a.out.is_some() {
             json(&report)?;
+        }
+        Ok(())
+    })
+}
+
+/// `export year`: the year's page (to stdout or a file) or its PNG card
+/// (to a file), with a line on stderr of what was written.
+fn export_year(db: &Path, out: &Out, a: ExportArgs) -> Result {
+    let year = a.year.ok_or_else(|| {
+        CliError::bad_input("export year needs the year to review: --year YEAR (e.g. --year 2023)")
+    })?;
+    if let Some(flag) = library_filter(&a) {
+        return Err(CliError::bad_input(format!(
+            "{flag} filters the library's exports; a year in review holds the whole year"
+        )));
+    }
+    if let Some(extra) = &a.target {
+        return Err(CliError::bad_input(format!(
+            "'{extra}': `export year` takes its year as --year"
+        )));
+    }
+    if a.png && a.out.is_none() {
+        return Err(CliError::bad_input(
+            "--png writes an image: give its file with --out FILE.png",
+        ));
+    }
+    existing(db, |lib| {
+        // Posters of the best rated come from the cache; without one they
+        // get placeholders.
+        let cache = crate::posters::cache_of(lib, db).ok();
+        let cached;
+        let posters: &dyn PosterSource = match &cache {
+            Some(cache) => {
+                cached = CachedPosters::new(lib, cache);
+                &cached
+            }
+            None => &transfer::NoPosters,
+        };
+        let title = a.title.as_deref();
+        let review = match (&a.out, a.png) {
+            (Some(path), true) => transfer::year::export_card(lib, year, title, posters, path)?,
+            (Some(path), false) => transfer::year::export_page(lib, year, title, posters, path)?,
+            (None, _) => {
+                let (review, html) = transfer::year::render_page(lib, year, title, posters)?;
+                print(&html)?;
+                review
+            }
+        };
+        let what = if a.png { "card" } else { "page" };
+        let to = a
+            .out
+            .as_deref()
+            .map_or_else(String::new, |p| format!(" to {}", p.display()));
+        eprintln!(
+            "Exported the {year} in review {what} ({} titles finished, {} episodes){to}",
+            review.titles_finished, review.episodes_watched
+        );
+        if out.json && a.out.is_some() {
+            json(&review)?;
+        }
+        Ok(())
+    })
+}
+
+/// The first of the library export's filters `a` sets, which a year in
+/// review or a list does not take.
+fn library_filter(a: &ExportArgs) -> Option<&'static str> {
+    [
+        ("--status", !a.status.is_empty()),
+        ("--min-rating", a.min_rating.is_some()),
+        ("--max-rating", a.max_rating.is_some()),
+        ("--platform", a.platform.is_some()),
+        ("--tag", a.tag.is_some()),
+        ("--list", a.list.is_some()),
+        ("--finished-from", a.finished_from.is_some()),
+        ("--finished-to", a.finished_to.is_some()),
+        ("--with-review", a.with_review),
+    ]
+    .into_iter()
+    .find_map(|(flag, set)| set.then_some(flag))
+}
+
+/// `export list LIST`: the list's page (as `export html --list LIST`), or
+/// with --png its card (to a file).
+fn export_list(db: &Path, out: &Out, mut a: ExportArgs) -> Result {
+    let Some(list) = a.target.take() else {
+        return Err(CliError::bad_input(
+            "export list needs the list: `export list LIST` (its id or name; `watchlog lists` shows them)",
+        ));
+    };
+    if let Some(flag) = library_filter(&a) {
+        return Err(CliError::bad_input(format!(
+            "{flag} filters the library's exports; a list's export holds the list"
+        )));
+    }
+    if a.year.is_some() {
+        return Err(CliError::bad_input("--year is for `export year`"));
+    }
+    if !a.png {
+        a.format = ExportWhat::Format(ExportFormat::Html);
+        a.list = Some(list);
+        return export(db, out, a);
+    }
+    let Some(path) = a.out.clone() else {
+        return Err(CliError::bad_input(
+            "--png writes an image: give its file with --out FILE.png",
+        ));
+    };
+    existing(db, |lib| {
+        let l = lib.find_list(&list)?;
+        // The posters come from the cache; without one they get placeholders.
+        let cache = crate::posters::cache_of(lib, db).ok();
+        let cached;
+        let posters: &dyn PosterSource = match &cache {
+            Some(cache) => {
+                cached = CachedPosters::new(lib, cache);
+                &cached
+            }
+            None => &transfer::NoPosters,
+        };
+        transfer::list_card::export_card(lib, l.id, a.title.as_deref(), posters, &path)?;
+        eprintln!(
+            "Exported the card of '{}' ({} titles) to {}",
+            l.name,
+            l.items,
+            path.display()
+        );
+        if out.json {
+            json(&l)?;
         }
         Ok(())
     })

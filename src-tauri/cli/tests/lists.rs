@@ -144,3 +144,51 @@ fn bad_list_input_is_refused_and_changes_nothing() {
     let err = lib.refused(&["lists", "add", "comfort", "--json"], 2, "already");
     assert!(err.contains("\"code\""), "{err}");
 }
+
+/// `export list LIST --png` writes a portrait card; without --png, the
+/// list's page. Its refusals change nothing and write no file.
+#[test]
+fn a_list_exports_as_a_card_and_a_page() {
+    let lib = sample();
+    let e: Vec<String> = entry_ids(&lib).iter().map(|i| i.to_string()).collect();
+    lib.ok(&["lists", "add", "나의 최고", "--ranked"]);
+    for id in &e[..4] {
+        lib.ok(&["lists", "put", "나의 최고", id]);
+    }
+    let png = lib.sandbox.file("top.png");
+    let (_, said) = lib.ok_with_stderr(&[
+        "export",
+        "list",
+        "나의 최고",
+        "--png",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    assert!(said.contains("(4 titles)"), "{said}");
+    let img = image::open(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (1080, 1350));
+    let page = lib.sandbox.file("top.html");
+    lib.ok_with_stderr(&["export", "list", "1", "--out", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<title>나의 최고</title>"), "the list's page");
+    let nowhere = lib.sandbox.file("no.png");
+    let out = nowhere.to_str().unwrap();
+    lib.refused(
+        &["export", "list", "--png", "--out", out],
+        2,
+        "needs the list",
+    );
+    lib.refused(&["export", "list", "1", "--png"], 2, "--out");
+    lib.refused(
+        &["export", "list", "Nope", "--png", "--out", out],
+        2,
+        "no list called",
+    );
+    lib.refused(
+        &["export", "list", "1", "--status", "completed"],
+        2,
+        "holds the list",
+    );
+    lib.refused(&["export", "csv", "1"], 2, "second word");
+    assert!(!nowhere.exists());
+}

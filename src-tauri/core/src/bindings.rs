@@ -26,6 +26,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     Platform::export_all(&cfg)?;
     Settings::export_all(&cfg)?;
     Stats::export_all(&cfg)?;
+    YearReview::export_all(&cfg)?;
     // Library listings at scale: pages with cursors, filter-chip counts.
     ListPage::export_all(&cfg)?;
     Facets::export_all(&cfg)?;

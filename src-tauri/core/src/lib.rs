@@ -6,7 +6,9 @@
 pub mod backup;
 #[cfg(feature = "ts")]
 pub mod bindings;
+pub mod card;
 pub mod catalog;
+pub mod chart;
 pub mod clock;
 pub mod devdata;
 pub mod error;

@@ -5,7 +5,7 @@ use tauri_plugin_opener::OpenerExt;
 use watchlog_core::{
     markdown, Entry, EntryPatch, EntryPreview, ErrorPayload, Facets, LibraryInfo, ListPage,
     ListQuery, NewEntry, Platform, RatingScale, RatingTable, Settings, Stats, StatusCounts,
-    TitleFacts, ViewingDetails,
+    TitleFacts, ViewingDetails, YearReview,
 };
 
 use crate::error::{Arg, CommandError, CommandResult};
@@ -187,6 +187,12 @@ pub async fn load_sample(state: State<'_, AppState>) -> CommandResult<usize> {
 #[tauri::command]
 pub async fn stats(state: State<'_, AppState>) -> CommandResult<Stats> {
     Ok(state.reader()?.stats()?)
+}
+
+/// One calendar year in review (Stats › Year in review).
+#[tauri::command]
+pub async fn year_review(state: State<'_, AppState>, year: i32) -> CommandResult<YearReview> {
+    Ok(state.reader()?.year_review(year)?)
 }
 
 /// Opens a web link from a review in the user's browser. Only http(s) and

@@ -15,7 +15,7 @@ use watchlog_core::progress::CancelToken;
 use watchlog_core::transfer::{
     self, ExportFormat, ExportOptions, ExportProgress, ExportReport, ExportRun,
 };
-use watchlog_core::Library;
+use watchlog_core::{Library, YearReview};
 
 use crate::commands::posters::PosterState;
 use crate::commands::run_slot::RunSlot;
@@ -116,6 +116,75 @@ fn run_export(
     Ok(transfer::export_to_path_with(
         lib, format, options, &run, path,
     )?)
+}
+
+/// Asks where to save, then writes the year in review there: its web page,
+/// or with `png` its card. `None`: the dialog was cancelled. The year is
+/// checked first, so a bad one is refused before any dialog opens.
+#[tauri::command]
+pub async fn export_year<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    posters: State<'_, PosterState>,
+    year: i32,
+    png: bool,
+    title: Option<String>,
+) -> CommandResult<Option<YearReview>> {
+    state.reader()?.year_review(year)?;
+    let (kind, extension) = if png {
+        ("PNG image", "png")
+    } else {
+        ("Web page", "html")
+    };
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Save the year in review")
+        .set_file_name(transfer::year::file_name(year, extension))
+        .add_filter(kind, &[extension])
+        .blocking_save_file();
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    let path = dialog_path(path)?;
+    let lib = state.own_connection()?;
+    let cache = posters.cache().clone();
+    // Drawing the charts and the card is work for a worker thread.
+    tauri::async_runtime::spawn_blocking(move || {
+        write_year(&lib, &cache, year, png, title.as_deref(), &path)
+    })
+    .await
+    .map_err(|e| CommandError::new("internal", format!("the export stopped: {e}")))?
+    .map(Some)
+}
+
+/// The year's export once a path is known; the integration tests call it
+/// directly since a native dialog cannot be driven from them.
+pub fn export_year_to(
+    state: &AppState,
+    posters: &PosterCache,
+    year: i32,
+    png: bool,
+    title: Option<&str>,
+    path: &std::path::Path,
+) -> CommandResult<YearReview> {
+    write_year(&state.own_connection()?, posters, year, png, title, path)
+}
+
+fn write_year(
+    lib: &Library,
+    posters: &PosterCache,
+    year: i32,
+    png: bool,
+    title: Option<&str>,
+    path: &std::path::Path,
+) -> CommandResult<YearReview> {
+    let source = CachedPosters::new(lib, posters);
+    Ok(if png {
+        transfer::year::export_card(lib, year, title, &source, path)?
+    } else {
+        transfer::year::export_page(lib, year, title, &source, path)?
+    })
 }
 
 /// Takes a backup into the `backups` folder beside the library, keeping

@@ -29,6 +29,7 @@ import type { RatingScale } from './bindings/RatingScale';
 import type { RatingTable } from './bindings/RatingTable';
 import type { Settings } from './bindings/Settings';
 import type { Stats } from './bindings/Stats';
+import type { YearReview } from './bindings/YearReview';
 import type { StatusCounts } from './bindings/StatusCounts';
 import type { TitleFacts } from './bindings/TitleFacts';
 import type { BackupFile } from './bindings/BackupFile';
@@ -172,6 +173,14 @@ export const api = {
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
   loadSample: () => call<number>('load_sample'),
   stats: () => call<Stats>('stats'),
+  /** One calendar year in review; a year outside the core's range is a `year` field error. */
+  yearReview: (year: number) => call<YearReview>('year_review', { year }),
+  /**
+   * Asks where to save, then writes the year in review there: the web page,
+   * or with `png` the card. `null` when the dialog was cancelled.
+   */
+  exportYear: (year: number, png: boolean, title: string | null = null) =>
+    call<YearReview | null>('export_year', { year, png, title }),
   /** Opens an http(s) or mailto link in the user's browser. */
   openUrl: (url: string) => call<null>('open_url', { url }),
   /** Catalogue search; `request` comes back so a late, older answer can be dropped. A newer search rejects this one with code `cancelled`. */

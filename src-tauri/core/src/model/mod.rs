@@ -716,6 +716,92 @@ pub struct Stats {
     pub rating_by_platform: Vec<Measure>,
 }
 
+/// One calendar year of watching: the year in review the app shows, that
+/// `watchlog stats --year` prints and the exported page and card carry.
+///
+/// A *finish* is a viewing finished in the year: the entry's current one or
+/// an earlier one (`viewings`), so a title finished twice counts twice. It
+/// is a rewatch when the same entry has a viewing finished before it.
+/// Days are the viewer's calendar days, as the history files them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct YearReview {
+    pub year: i32,
+    /// Viewings finished in the year; `new_titles + rewatches`.
+    pub titles_finished: u32,
+    /// Finishes of a title for the first time.
+    pub new_titles: u32,
+    /// Finishes of a title already finished before.
+    pub rewatches: u32,
+    /// Episodes whose watch falls on a day of the year.
+    pub episodes_watched: u32,
+    /// Those episodes' runtimes (the episode's, else the title's) and the
+    /// runtimes of the films finished, where known.
+    pub hours_watched: f64,
+    /// Days of the year with any watch: an episode or a finish. Zero means
+    /// nothing was watched that year.
+    pub days_watched: u32,
+    /// The best-rated titles finished in the year, best first.
+    pub best_rated: Vec<YearTitle>,
+    /// Countries, platforms and genres of the finishes, most first.
+    pub top_countries: Vec<Count>,
+    pub top_platforms: Vec<Count>,
+    pub top_genres: Vec<Count>,
+    /// January to December, always twelve.
+    pub months: Vec<YearMonth>,
+    /// The month with the most hours (then the most watches), the earliest
+    /// of equals; none in an empty year.
+    pub busiest_month: Option<YearMonth>,
+    /// The longest run of days in a row with a watch, the earliest of
+    /// equals.
+    pub longest_streak: Option<Streak>,
+    pub first_finish: Option<YearFinish>,
+    pub last_finish: Option<YearFinish>,
+}
+
+/// One month of a [`YearReview`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct YearMonth {
+    /// "YYYY-MM".
+    pub month: String,
+    pub finished: u32,
+    pub episodes: u32,
+    pub hours: f64,
+}
+
+/// Days in a row with a watch, from `first` to `last`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Streak {
+    pub days: u32,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+/// A title finished on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct YearFinish {
+    pub entry_id: i64,
+    pub name: String,
+    pub on: NaiveDate,
+}
+
+/// One of a year's best-rated titles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct YearTitle {
+    pub entry_id: i64,
+    pub name: String,
+    pub original_name: Option<String>,
+    pub rating: Rating,
+    /// Its last finish in the year.
+    pub finished_on: NaiveDate,
+    /// The cached poster's id for the app's poster protocol, when cached.
+    pub poster: Option<String>,
+}
+
 /// One labelled amount with the number of things it was computed from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

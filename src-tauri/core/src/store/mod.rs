@@ -21,6 +21,7 @@ mod search;
 mod settings;
 mod stats;
 mod upnext;
+mod year;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,6 +37,7 @@ pub use import::Scratch;
 pub use query::{mark, MARK_END, MARK_START};
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
 pub use upnext::{calendar_sql, up_next_params, up_next_sql};
+pub use year::YEARS;
 
 /// An open Watchlog library.
 pub struct Library {

@@ -12,6 +12,8 @@
 pub mod export;
 pub mod ics;
 pub mod import;
+pub mod list_card;
+pub mod year;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -25,7 +25,9 @@ use super::{facts_line, rating_label, watch_line, EntrySink, ReviewList};
 /// embedded images the page itself carries.
 pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const STYLE: &str = r#"
+/// The look every exported page shares: the review page and the year in
+/// review (which adds its own rules after these).
+pub(crate) const STYLE: &str = r#"
 :root {
   color-scheme: light dark;
   --bg: #fbfaf7; --fg: #1f1d1a; --muted: #6b665e; --rule: #e4e0d8;
@@ -202,18 +204,7 @@ impl EntrySink for Sink<'_> {
             ..
         } = sink;
         report.written = list.count();
-        let mut h = String::new();
-        h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        h.push_str(&format!(
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
-        ));
-        h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        h.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
-        h.push_str("<meta name=\"generator\" content=\"Watchlog\">\n");
-        h.push_str(&format!("<title>{}</title>\n", escape(&heading)));
-        h.push_str(&format!(
-            "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n"
-        ));
+        let mut h = page_head(&heading, "");
         h.push_str(&format!("<h1>{}</h1>\n", escape(&heading)));
         match &scope {
             Some(l) => {
@@ -254,6 +245,24 @@ impl EntrySink for Sink<'_> {
         h.push_str("</main>\n<footer>Made with Watchlog.</footer>\n</body>\n</html>\n");
         out.write_all(h.as_bytes()).map_err(fail)
     }
+}
+
+/// A page up to its `<header>`: the doctype, the policy, the shared style
+/// with `extra_style` after it, and `title`.
+pub(crate) fn page_head(title: &str, extra_style: &str) -> String {
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str(&format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+    ));
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
+    h.push_str("<meta name=\"generator\" content=\"Watchlog\">\n");
+    h.push_str(&format!("<title>{}</title>\n", escape(title)));
+    h.push_str(&format!(
+        "<style>{STYLE}{extra_style}</style>\n</head>\n<body>\n<header>\n"
+    ));
+    h
 }
 
 /// One entry's `<article>`; `true` beside it when its spoiler review was
@@ -366,7 +375,7 @@ pub(crate) fn escape(text: &str) -> String {
 
 /// A `data:` URI for a poster in a format every browser shows. Anything
 /// else (SVG could carry script) gets the placeholder instead.
-fn data_uri(p: Poster) -> Option<String> {
+pub(crate) fn data_uri(p: Poster) -> Option<String> {
     let mime = p.mime.trim().to_ascii_lowercase();
     let allowed = [
         "image/jpeg",
