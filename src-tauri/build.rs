@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "export_library",
     "export_cancel",
     "export_year",
+    "export_list_card",
     "backup_now",
     "list_backups",
     "restore_backup",

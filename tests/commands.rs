@@ -1439,3 +1439,31 @@ fn a_list_exports_in_its_order_with_the_options_the_list_page_sends() {
         "{names:?} out of order:\n{md}"
     );
 }
+
+/// The list page's "Image to post" writes the list's card once a path is
+/// chosen; an unknown list is refused by the command before any dialog.
+#[test]
+fn a_list_saves_as_a_card() {
+    let sandbox = Sandbox::new();
+    let state = AppState::open(&sandbox.db);
+    let list = {
+        let mut lib = state.library().unwrap();
+        lib.load_sample().unwrap();
+        let list = lib
+            .create_list(&watchlog_core::NewList {
+                name: "나의 최고".into(),
+                ..Default::default()
+            })
+            .unwrap()
+            .id;
+        lib.put_entries_on_list(list, &[1, 2]).unwrap();
+        list
+    };
+    let posters = watchlog_core::posters::PosterCache::new(sandbox.dir().join("posters"));
+    let card = sandbox.dir().join("card.png");
+    watchlog_app::commands::transfer::export_list_card_to(&state, &posters, list, &card).unwrap();
+    assert!(std::fs::read(&card).unwrap().starts_with(b"\x89PNG\r\n"));
+    let t = app();
+    let e = invoke(&t.window, "export_list_card", json!({ "list": 999 })).unwrap_err();
+    assert_eq!(e["code"], "not_found", "{e}");
+}

@@ -56,6 +56,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::transfer::export_library,
         commands::transfer::export_cancel,
         commands::transfer::export_year,
+        commands::transfer::export_list_card,
         commands::transfer::backup_now,
         commands::transfer::list_backups,
         commands::transfer::restore_backup,

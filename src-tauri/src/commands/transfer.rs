@@ -187,6 +187,60 @@ fn write_year(
     })
 }
 
+/// Asks where to save, then writes one list's PNG card there (its name,
+/// count and first ten with posters). `false` when the dialog was
+/// cancelled. An unknown list is refused before any dialog opens.
+#[tauri::command]
+pub async fn export_list_card<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    posters: State<'_, PosterState>,
+    list: i64,
+) -> CommandResult<bool> {
+    let summary = state.reader()?.list_summary(list)?;
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Save the list as an image")
+        .set_file_name(transfer::list_card::file_name(&summary.name))
+        .add_filter("PNG image", &["png"])
+        .blocking_save_file();
+    let Some(path) = picked else {
+        return Ok(false);
+    };
+    let path = dialog_path(path)?;
+    let lib = state.own_connection()?;
+    let cache = posters.cache().clone();
+    // Drawing the card is work for a worker thread.
+    tauri::async_runtime::spawn_blocking(move || export_list_card_with(&lib, &cache, list, &path))
+        .await
+        .map_err(|e| CommandError::new("internal", format!("the export stopped: {e}")))??;
+    Ok(true)
+}
+
+/// The list's card once a path is known; the integration tests call it
+/// directly since a native dialog cannot be driven from them.
+pub fn export_list_card_to(
+    state: &AppState,
+    posters: &PosterCache,
+    list: i64,
+    path: &std::path::Path,
+) -> CommandResult<()> {
+    export_list_card_with(&state.own_connection()?, posters, list, path)
+}
+
+fn export_list_card_with(
+    lib: &Library,
+    posters: &PosterCache,
+    list: i64,
+    path: &std::path::Path,
+) -> CommandResult<()> {
+    let source = CachedPosters::new(lib, posters);
+    Ok(transfer::list_card::export_card(
+        lib, list, None, &source, path,
+    )?)
+}
+
 /// Takes a backup into the `backups` folder beside the library, keeping
 /// the newest few.
 #[tauri::command]

@@ -181,6 +181,11 @@ export const api = {
    */
   exportYear: (year: number, png: boolean, title: string | null = null) =>
     call<YearReview | null>('export_year', { year, png, title }),
+  /**
+   * Asks where to save, then writes one list's PNG card there. `false`
+   * when the dialog was cancelled.
+   */
+  exportListCard: (list: number) => call<boolean>('export_list_card', { list }),
   /** Opens an http(s) or mailto link in the user's browser. */
   openUrl: (url: string) => call<null>('open_url', { url }),
   /** Catalogue search; `request` comes back so a late, older answer can be dropped. A newer search rejects this one with code `cancelled`. */
