@@ -1441,7 +1441,7 @@ fn a_list_exports_in_its_order_with_the_options_the_list_page_sends() {
 }
 
 /// The list page's "Image to post" writes the list's card once a path is
-/// chosen; an unknown list is refused by the command before any dialog.
+/// chosen; an unknown list is refused and writes nothing.
 #[test]
 fn a_list_saves_as_a_card() {
     let sandbox = Sandbox::new();
@@ -1463,7 +1463,9 @@ fn a_list_saves_as_a_card() {
     let card = sandbox.dir().join("card.png");
     watchlog_app::commands::transfer::export_list_card_to(&state, &posters, list, &card).unwrap();
     assert!(std::fs::read(&card).unwrap().starts_with(b"\x89PNG\r\n"));
-    let t = app();
-    let e = invoke(&t.window, "export_list_card", json!({ "list": 999 })).unwrap_err();
-    assert_eq!(e["code"], "not_found", "{e}");
+    let gone = sandbox.dir().join("gone.png");
+    let e = watchlog_app::commands::transfer::export_list_card_to(&state, &posters, 999, &gone)
+        .unwrap_err();
+    assert_eq!(e.0.code, "not_found", "{}", e.0.message);
+    assert!(!gone.exists());
 }
