@@ -18,7 +18,7 @@ use watchlog_core::transfer::PosterSource;
 use watchlog_core::transfer::{
     self, ExportFilter, ExportFormat, ExportOptions, ExportReport, ReviewOrder, SpoilerMode,
 };
-use watchlog_core::{Rating, Status};
+use watchlog_core::{Library, Rating, Status};
 
 use crate::args::{core_word, date};
 use crate::commands::existing;
@@ -195,35 +195,27 @@ pub fn export(db: &Path, out: &Out, a: ExportArgs) -> Result {
             heading: a.title.clone(),
             ..Default::default()
         };
-        // The HTML page embeds cached posters; without a cache folder every
-        // entry gets its placeholder.
-        let cache = crate::posters::cache_of(lib, db).ok();
-        let cached;
-        let posters: &dyn PosterSource = match &cache {
-            Some(cache) => {
-                cached = CachedPosters::new(lib, cache);
-                &cached
+        with_posters(lib, db, |posters| {
+            let report = match &a.out {
+                Some(path) => transfer::export_to_path(lib, format, &options, posters, path)?,
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut w = std::io::BufWriter::new(stdout.lock());
+                    let report =
+                        transfer::export_with_posters(lib, format, &options, posters, &mut w)?;
+                    w.flush().map_err(|e| {
+                        CliError::failure(format!("could not write the export to stdout: {e}"))
+                    })?;
+                    report
+                }
+            };
+            eprint!("{}", report_text(&report, a.out.as_deref()));
+            // With --out, stdout is free for the report as JSON.
+            if out.json && a.out.is_some() {
+                json(&report)?;
             }
-            None => &transfer::NoPosters,
-        };
-        let report = match &a.out {
-            Some(path) => transfer::export_to_path(lib, format, &options, posters, path)?,
-            None => {
-                let stdout = std::io::stdout();
-                let mut w = std::io::BufWriter::new(stdout.lock());
-                let report = transfer::export_with_posters(lib, format, &options, posters, &mut w)?;
-                w.flush().map_err(|e| {
-                    CliError::failure(format!("could not write the export to stdout: {e}"))
-                })?;
-                report
-            }
-        };
-        eprint!("{}", report_text(&report, a.out.as_deref()));
-        // With --out, stdout is free for the report as JSON.
-        if out.json && a.out.is_some() {
-            json(&report)?;
-        }
-        Ok(())
+            Ok(())
+        })
     })
 }
 
@@ -249,40 +241,33 @@ fn export_year(db: &Path, out: &Out, a: ExportArgs) -> Result {
         ));
     }
     existing(db, |lib| {
-        // Posters of the best rated come from the cache; without one they
-        // get placeholders.
-        let cache = crate::posters::cache_of(lib, db).ok();
-        let cached;
-        let posters: &dyn PosterSource = match &cache {
-            Some(cache) => {
-                cached = CachedPosters::new(lib, cache);
-                &cached
+        with_posters(lib, db, |posters| {
+            let title = a.title.as_deref();
+            let review = match (&a.out, a.png) {
+                (Some(path), true) => transfer::year::export_card(lib, year, title, posters, path)?,
+                (Some(path), false) => {
+                    transfer::year::export_page(lib, year, title, posters, path)?
+                }
+                (None, _) => {
+                    let (review, html) = transfer::year::render_page(lib, year, title, posters)?;
+                    print(&html)?;
+                    review
+                }
+            };
+            let what = if a.png { "card" } else { "page" };
+            let to = a
+                .out
+                .as_deref()
+                .map_or_else(String::new, |p| format!(" to {}", p.display()));
+            eprintln!(
+                "Exported the {year} in review {what} ({} titles finished, {} episodes){to}",
+                review.titles_finished, review.episodes_watched
+            );
+            if out.json && a.out.is_some() {
+                json(&review)?;
             }
-            None => &transfer::NoPosters,
-        };
-        let title = a.title.as_deref();
-        let review = match (&a.out, a.png) {
-            (Some(path), true) => transfer::year::export_card(lib, year, title, posters, path)?,
-            (Some(path), false) => transfer::year::export_page(lib, year, title, posters, path)?,
-            (None, _) => {
-                let (review, html) = transfer::year::render_page(lib, year, title, posters)?;
-                print(&html)?;
-                review
-            }
-        };
-        let what = if a.png { "card" } else { "page" };
-        let to = a
-            .out
-            .as_deref()
-            .map_or_else(String::new, |p| format!(" to {}", p.display()));
-        eprintln!(
-            "Exported the {year} in review {what} ({} titles finished, {} episodes){to}",
-            review.titles_finished, review.episodes_watched
-        );
-        if out.json && a.out.is_some() {
-            json(&review)?;
-        }
-        Ok(())
+            Ok(())
+        })
     })
 }
 
@@ -332,28 +317,34 @@ fn export_list(db: &Path, out: &Out, mut a: ExportArgs) -> Result {
     };
     existing(db, |lib| {
         let l = lib.find_list(&list)?;
-        // The posters come from the cache; without one they get placeholders.
-        let cache = crate::posters::cache_of(lib, db).ok();
-        let cached;
-        let posters: &dyn PosterSource = match &cache {
-            Some(cache) => {
-                cached = CachedPosters::new(lib, cache);
-                &cached
+        with_posters(lib, db, |posters| {
+            transfer::list_card::export_card(lib, l.id, a.title.as_deref(), posters, &path)?;
+            eprintln!(
+                "Exported the card of '{}' ({} titles) to {}",
+                l.name,
+                l.items,
+                path.display()
+            );
+            if out.json {
+                json(&l)?;
             }
-            None => &transfer::NoPosters,
-        };
-        transfer::list_card::export_card(lib, l.id, a.title.as_deref(), posters, &path)?;
-        eprintln!(
-            "Exported the card of '{}' ({} titles) to {}",
-            l.name,
-            l.items,
-            path.display()
-        );
-        if out.json {
-            json(&l)?;
-        }
-        Ok(())
+            Ok(())
+        })
     })
+}
+
+/// Runs `f` with the posters the pages and cards embed: the poster
+/// cache's, or without a cache folder none (every title gets its
+/// placeholder).
+fn with_posters<T>(
+    lib: &Library,
+    db: &Path,
+    f: impl FnOnce(&dyn PosterSource) -> Result<T>,
+) -> Result<T> {
+    match crate::posters::cache_of(lib, db).ok() {
+        Some(cache) => f(&CachedPosters::new(lib, &cache)),
+        None => f(&transfer::NoPosters),
+    }
 }
 
 /// The report for people: what was written, then every row left out or

@@ -183,48 +183,33 @@ fn figures(h: &mut String, r: &YearReview) {
             escape(&shown)
         ));
     };
-    figure(
-        "Titles finished",
-        "titles_finished",
-        r.titles_finished.to_string(),
-        r.titles_finished.to_string(),
-        String::new(),
-    );
-    figure(
-        "New",
-        "new_titles",
-        r.new_titles.to_string(),
-        r.new_titles.to_string(),
-        String::new(),
-    );
-    figure(
-        "Rewatched",
-        "rewatches",
-        r.rewatches.to_string(),
-        r.rewatches.to_string(),
-        String::new(),
-    );
-    figure(
-        "Episodes watched",
-        "episodes_watched",
-        r.episodes_watched.to_string(),
-        r.episodes_watched.to_string(),
-        String::new(),
-    );
-    figure(
-        "Hours watched",
-        "hours_watched",
-        r.hours_watched.to_string(),
-        r.hours_watched.to_string(),
-        String::new(),
-    );
-    figure(
-        "Days with a watch",
-        "days_watched",
-        r.days_watched.to_string(),
-        r.days_watched.to_string(),
-        String::new(),
-    );
+    // The counts shown as they are.
+    for (label, key, value) in [
+        (
+            "Titles finished",
+            "titles_finished",
+            r.titles_finished.to_string(),
+        ),
+        ("New", "new_titles", r.new_titles.to_string()),
+        ("Rewatched", "rewatches", r.rewatches.to_string()),
+        (
+            "Episodes watched",
+            "episodes_watched",
+            r.episodes_watched.to_string(),
+        ),
+        (
+            "Hours watched",
+            "hours_watched",
+            r.hours_watched.to_string(),
+        ),
+        (
+            "Days with a watch",
+            "days_watched",
+            r.days_watched.to_string(),
+        ),
+    ] {
+        figure(label, key, value.clone(), value, String::new());
+    }
     if let Some(s) = &r.longest_streak {
         figure(
             "Longest streak",
