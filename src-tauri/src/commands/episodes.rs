@@ -64,21 +64,19 @@ pub async fn export_calendar<R: tauri::Runtime>(
     state: State<'_, AppState>,
     query: Arg<CalendarQuery>,
 ) -> CommandResult<Option<usize>> {
-    use tauri_plugin_dialog::DialogExt;
     let query = query.get()?;
     let clock = Clock::system();
     let items = state.reader()?.calendar(&query, &clock)?;
-    let picked = app
-        .dialog()
-        .file()
-        .set_title("Export the calendar")
-        .set_file_name("watchlog-calendar.ics")
-        .add_filter("iCalendar", &["ics"])
-        .blocking_save_file();
+    let picked = super::transfer::save_dialog(
+        &app,
+        "Export the calendar",
+        "watchlog-calendar.ics".into(),
+        "iCalendar",
+        "ics",
+    )?;
     let Some(path) = picked else {
         return Ok(None);
     };
-    let path = super::transfer::dialog_path(path)?;
     let ics = watchlog_core::transfer::ics::calendar_ics(&items, clock.now());
     let lib = state.own_connection()?;
     watchlog_core::transfer::save_to_path(&lib, &path, "the calendar", ics.as_bytes())?;

@@ -40,22 +40,21 @@ pub async fn export_library<R: Runtime>(
     options: ExportOptions,
     on_progress: Channel<ExportProgress>,
 ) -> CommandResult<Option<ExportReport>> {
-    let picked = app
-        .dialog()
-        .file()
-        .set_title("Export")
-        .set_file_name(format.suggested_file_name())
-        .add_filter(format.file_kind(), &[format.extension()])
-        .blocking_save_file();
+    let picked = save_dialog(
+        &app,
+        "Export",
+        format.suggested_file_name(),
+        format.file_kind(),
+        format.extension(),
+    )?;
     let Some(path) = picked else {
         return Ok(None);
     };
-    let path = dialog_path(path)?;
     let lib = state.own_connection()?;
     let cache = posters.cache().clone();
     let cancel = EXPORT.start("an export is running already")?;
     let token = cancel.clone();
-    let task = tauri::async_runtime::spawn_blocking(move || {
+    let result = on_worker(move || {
         let progress = |done: usize, total: usize| {
             let _ = on_progress.send(ExportProgress {
                 done: done as u32,
@@ -71,12 +70,10 @@ pub async fn export_library<R: Runtime>(
             Some(&progress),
             Some(&token),
         )
-    });
-    let result = task
-        .await
-        .map_err(|e| CommandError::new("internal", format!("the export stopped: {e}")));
+    })
+    .await;
     EXPORT.finish(&cancel);
-    result?.map(Some)
+    result.map(Some)
 }
 
 /// Stops the running export; its file is not written. `false` when none
@@ -136,26 +133,22 @@ pub async fn export_year<R: Runtime>(
     } else {
         ("Web page", "html")
     };
-    let picked = app
-        .dialog()
-        .file()
-        .set_title("Save the year in review")
-        .set_file_name(transfer::year::file_name(year, extension))
-        .add_filter(kind, &[extension])
-        .blocking_save_file();
+    let picked = save_dialog(
+        &app,
+        "Save the year in review",
+        transfer::year::file_name(year, extension),
+        kind,
+        extension,
+    )?;
     let Some(path) = picked else {
         return Ok(None);
     };
-    let path = dialog_path(path)?;
     let lib = state.own_connection()?;
     let cache = posters.cache().clone();
     // Drawing the charts and the card is work for a worker thread.
-    tauri::async_runtime::spawn_blocking(move || {
-        write_year(&lib, &cache, year, png, title.as_deref(), &path)
-    })
-    .await
-    .map_err(|e| CommandError::new("internal", format!("the export stopped: {e}")))?
-    .map(Some)
+    on_worker(move || write_year(&lib, &cache, year, png, title.as_deref(), &path))
+        .await
+        .map(Some)
 }
 
 /// The year's export once a path is known; the integration tests call it
@@ -198,23 +191,20 @@ pub async fn export_list_card<R: Runtime>(
     list: i64,
 ) -> CommandResult<bool> {
     let summary = state.reader()?.list_summary(list)?;
-    let picked = app
-        .dialog()
-        .file()
-        .set_title("Save the list as an image")
-        .set_file_name(transfer::list_card::file_name(&summary.name))
-        .add_filter("PNG image", &["png"])
-        .blocking_save_file();
+    let picked = save_dialog(
+        &app,
+        "Save the list as an image",
+        transfer::list_card::file_name(&summary.name),
+        "PNG image",
+        "png",
+    )?;
     let Some(path) = picked else {
         return Ok(false);
     };
-    let path = dialog_path(path)?;
     let lib = state.own_connection()?;
     let cache = posters.cache().clone();
     // Drawing the card is work for a worker thread.
-    tauri::async_runtime::spawn_blocking(move || export_list_card_with(&lib, &cache, list, &path))
-        .await
-        .map_err(|e| CommandError::new("internal", format!("the export stopped: {e}")))??;
+    on_worker(move || export_list_card_with(&lib, &cache, list, &path)).await?;
     Ok(true)
 }
 
@@ -304,6 +294,33 @@ pub async fn library_recovery(state: State<'_, AppState>) -> CommandResult<Optio
 pub async fn dismiss_recovery(state: State<'_, AppState>) -> CommandResult<()> {
     state.dismiss_recovery();
     Ok(())
+}
+
+/// Asks where to save a file of one kind; `None` when the user cancels.
+pub(crate) fn save_dialog<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    file_name: String,
+    kind: &str,
+    extension: &str,
+) -> CommandResult<Option<PathBuf>> {
+    app.dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(file_name)
+        .add_filter(kind, &[extension])
+        .blocking_save_file()
+        .map(dialog_path)
+        .transpose()
+}
+
+/// Runs an export's work on a worker thread, off the async runtime.
+async fn on_worker<T: Send + 'static>(
+    work: impl FnOnce() -> CommandResult<T> + Send + 'static,
+) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| CommandError::new("internal", format!("the export stopped: {e}")))?
 }
 
 pub(crate) fn dialog_path(p: tauri_plugin_dialog::FilePath) -> CommandResult<PathBuf> {

@@ -56,15 +56,11 @@ pub fn render_page(
     title: Option<&str>,
     posters: &dyn PosterSource,
 ) -> Result<(YearReview, String)> {
-    // One snapshot for the numbers, the settings and the posters' entries.
-    let _snapshot = lib.snapshot()?;
-    let review = lib.year_review(year)?;
-    let scale = lib.settings()?.rating_scale;
-    let images = best_rated_posters(lib, &review, posters);
-    let title = title.map_or_else(|| default_title(year), str::to_string);
-    let today = chrono::Local::now().date_naive();
-    let html = page(&review, &title, &images, scale, today)?;
-    Ok((review, html))
+    // "Today" as every time rule sees it (WATCHLOG_NOW and TZ honoured).
+    let today = crate::clock::Clock::system().today();
+    drawn(lib, year, title, posters, |review, title, images, scale| {
+        page(review, title, images, scale, today)
+    })
 }
 
 /// The year's PNG card with the numbers it shows.
@@ -74,13 +70,26 @@ pub fn render_card(
     title: Option<&str>,
     posters: &dyn PosterSource,
 ) -> Result<(YearReview, Vec<u8>)> {
+    drawn(lib, year, title, posters, card::year_card)
+}
+
+/// What the page and the card share: the year's numbers, the best rated
+/// posters, the user's scale and the heading, read in one snapshot, then
+/// handed to `draw`.
+fn drawn<T>(
+    lib: &Library,
+    year: i32,
+    title: Option<&str>,
+    posters: &dyn PosterSource,
+    draw: impl FnOnce(&YearReview, &str, &[Option<Poster>], RatingScale) -> Result<T>,
+) -> Result<(YearReview, T)> {
     let _snapshot = lib.snapshot()?;
     let review = lib.year_review(year)?;
     let scale = lib.settings()?.rating_scale;
     let images = best_rated_posters(lib, &review, posters);
     let title = title.map_or_else(|| default_title(year), str::to_string);
-    let png = card::year_card(&review, &title, &images, scale)?;
-    Ok((review, png))
+    let drawn = draw(&review, &title, &images, scale)?;
+    Ok((review, drawn))
 }
 
 /// Writes the year's page to `path`, atomically; returns the numbers it
