@@ -1,6 +1,6 @@
 //! Reading and editing the library: entries, platforms, settings, stats.
 
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use watchlog_core::{
     markdown, Entry, EntryPatch, EntryPreview, ErrorPayload, Facets, LibraryInfo, ListPage,
@@ -174,8 +174,11 @@ pub async fn save_settings<R: Runtime>(
     settings: Arg<Settings>,
 ) -> CommandResult<Settings> {
     let saved = state.library()?.save_settings(&settings.get()?)?;
-    // The webhook listener follows its port (it reads the settings itself).
+    // The webhook listener follows its port (it reads the settings itself),
+    // and the catalogue the language.
     crate::webhooks::restart(&app);
+    app.state::<crate::commands::catalog::CatalogState>()
+        .forget();
     Ok(saved)
 }
 
