@@ -182,6 +182,14 @@ pub async fn save_settings<R: Runtime>(
     Ok(saved)
 }
 
+/// The system's language, if Watchlog speaks it: what "System" in the
+/// language picker means. Read from the process's locale variables, which
+/// a Korean desktop sets even where the webview reports English.
+#[tauri::command]
+pub async fn system_language() -> CommandResult<Option<String>> {
+    Ok(watchlog_core::language::system().map(str::to_string))
+}
+
 #[tauri::command]
 pub async fn load_sample(state: State<'_, AppState>) -> CommandResult<usize> {
     Ok(state.library()?.load_sample()?)

@@ -69,6 +69,7 @@ class AppState {
 
   async init(): Promise<void> {
     const clock = this.syncClock();
+    const system = api.systemLanguage().catch(() => null);
     try {
       const [[settings, ratings], platforms, counts] = await Promise.all([
         api.getSettings().then(async (s) => [s, await loadRatingTable(s.rating_scale)] as const),
@@ -79,7 +80,7 @@ class AppState {
       this.settings = settings;
       this.ratings = ratings;
       applyTheme(settings.theme);
-      setLanguage(settings.language);
+      setLanguage(settings.language, await system);
       this.platforms = platforms;
       this.counts = counts;
       if (counts.all === 0 && this.page === 'upnext') this.page = 'library';

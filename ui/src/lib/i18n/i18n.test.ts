@@ -23,10 +23,14 @@ describe('t', () => {
   });
 
   it('follows the system for no choice or one it does not know', () => {
-    setLanguage('ja');
+    setLanguage('ja', null);
     setLanguage(null);
     expect(locale()).toBe('en');
+    setLanguage(null, 'zh-Hant');
+    expect(locale()).toBe('zh-Hant');
     setLanguage('xx');
+    expect(locale()).toBe('zh-Hant');
+    setLanguage(null, 'tlh');
     expect(locale()).toBe('en');
   });
 });

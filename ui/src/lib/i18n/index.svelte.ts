@@ -7,9 +7,9 @@
 import i18next, { type TFunction } from 'i18next';
 import ICU from 'i18next-icu';
 import { en, NAMESPACES, type Namespace } from './resources';
-import { FALLBACK, isLanguage, matchLanguage, type Language } from './languages';
+import { FALLBACK, isLanguage, type Language } from './languages';
 
-export { LANGUAGES, matchLanguage, type Language } from './languages';
+export { LANGUAGES, type Language } from './languages';
 
 const CACHE_KEY = 'watchlog.language';
 
@@ -29,11 +29,6 @@ function resourcesOf(): Record<string, Record<string, Record<string, unknown>>> 
   return out;
 }
 
-/** The language the system asks for (the webview reports the OS locale). */
-export function systemLanguage(): Language {
-  return matchLanguage(typeof navigator === 'undefined' ? '' : navigator.language);
-}
-
 function cached(): Language | null {
   try {
     const v = localStorage.getItem(CACHE_KEY);
@@ -43,16 +38,22 @@ function cached(): Language | null {
   }
 }
 
-const current = $state<{ lang: Language; choice: Language | null }>({
+const current = $state<{ lang: Language; choice: Language | null; system: Language }>({
   lang: FALLBACK,
   choice: null,
+  system: FALLBACK,
 });
+
+/** The system's language as the core reads it; English until it answers. */
+export function systemLanguage(): Language {
+  return current.system;
+}
 
 void i18next.use(ICU).init({
   resources: resourcesOf(),
   ns: NAMESPACES,
   defaultNS: 'common',
-  lng: cached() ?? systemLanguage(),
+  lng: cached() ?? FALLBACK,
   fallbackLng: FALLBACK,
   initAsync: false,
   returnNull: false,
@@ -78,13 +79,15 @@ export function languageChoice(): Language | null {
 }
 
 /**
- * Shows the app in `choice`, or in the system's language for `null`.
- * The choice is cached so the next start paints in it before the backend
- * answers (the setting itself lives in the library's settings).
+ * Shows the app in `choice`, or in the system's language for `null`
+ * (`system`, when given, is the core's answer to what that is). The
+ * language shown is cached so the next start paints in it before the
+ * backend answers; the choice itself lives in the library's settings.
  */
-export function setLanguage(choice: string | null): void {
+export function setLanguage(choice: string | null, system?: string | null): void {
+  if (system !== undefined) current.system = isLanguage(system) ? system : FALLBACK;
   const picked = isLanguage(choice) ? choice : null;
-  const lang = picked ?? systemLanguage();
+  const lang = picked ?? current.system;
   current.choice = picked;
   if (lang !== current.lang) {
     void i18next.changeLanguage(lang);
@@ -92,8 +95,7 @@ export function setLanguage(choice: string | null): void {
   }
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
   try {
-    if (picked) localStorage.setItem(CACHE_KEY, picked);
-    else localStorage.removeItem(CACHE_KEY);
+    localStorage.setItem(CACHE_KEY, lang);
   } catch {
     // Storage may be off; the setting still holds for this run.
   }

@@ -1,6 +1,9 @@
 /**
- * The languages the UI speaks, each named in itself for the picker, and
- * how a system language ("ko-KR", "zh-TW", "pt-PT") maps onto one of them.
+ * The languages the UI speaks, each named in itself for the picker. Which
+ * one "the system's" is comes from the core (`system_language`), which
+ * reads the desktop's locale; the core also checks a saved choice against
+ * its own copy of this list, and a core test holds both to the locale
+ * folders here.
  */
 export const LANGUAGES = [
   { code: 'en', name: 'English' },
@@ -19,29 +22,4 @@ export const FALLBACK: Language = 'en';
 
 export function isLanguage(code: string | null | undefined): code is Language {
   return LANGUAGES.some((l) => l.code === code);
-}
-
-/**
- * The UI language for a BCP 47 tag from the system. Chinese picks its
- * script from the tag (or the region that implies it); Portuguese of any
- * region gets the Brazilian translation, the only one there is.
- */
-export function matchLanguage(tag: string | null | undefined): Language {
-  if (!tag) return FALLBACK;
-  // POSIX locales ("ko_KR.UTF-8") reach the webview as-is on some systems.
-  const clean = tag.replace(/[.@].*$/, '').replace(/_/g, '-');
-  let locale: Intl.Locale;
-  try {
-    locale = new Intl.Locale(clean);
-  } catch {
-    return FALLBACK;
-  }
-  const lang = locale.language.toLowerCase();
-  if (lang === 'zh') {
-    const script = locale.maximize().script;
-    return script === 'Hant' ? 'zh-Hant' : 'zh-Hans';
-  }
-  if (lang === 'pt') return 'pt-BR';
-  if (lang === 'in') return 'id';
-  return isLanguage(lang) ? lang : FALLBACK;
 }
