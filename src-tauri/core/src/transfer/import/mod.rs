@@ -100,9 +100,12 @@ impl Import {
         let files = input::gather(path)?;
         // A folder's files are named inside it: when none of them is an
         // export, the message names the folder the user chose instead.
-        let folder = path
-            .is_dir()
-            .then(|| path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()));
+        let folder = path.is_dir().then(|| {
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        });
         let (format, parsed) = formats::read(format, files, opts, folder.as_deref())?;
         Ok(Import { format, parsed })
     }
