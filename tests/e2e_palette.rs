@@ -183,6 +183,43 @@ async fn the_palette_reaches_an_entry_and_a_page_by_keyboard() {
     })
     .await;
 
+    // The Stats page's own tab: asked for again after a click moved off it,
+    // it shows again.
+    for _ in 0..2 {
+        ctrl_k(&app).await;
+        app.eventually("the palette opens", || async {
+            focused(&app).await == "palette-input"
+        })
+        .await;
+        type_text(&app, "year in").await;
+        app.eventually("Go to Year in review is the first row", || async {
+            first_option(&app).await.1 == "year"
+        })
+        .await;
+        press(&app, Key::Enter).await;
+        app.eventually("the year in review shows", || async {
+            app.wait_for("stats-tab-year")
+                .await
+                .attr("aria-selected")
+                .await
+                .unwrap()
+                .as_deref()
+                == Some("true")
+        })
+        .await;
+        app.click("stats-tab-library").await;
+        app.eventually("a click still moves to the other tab", || async {
+            app.wait_for("stats-tab-library")
+                .await
+                .attr("aria-selected")
+                .await
+                .unwrap()
+                .as_deref()
+                == Some("true")
+        })
+        .await;
+    }
+
     // Arrows move the active row; Enter picks the one moved to.
     ctrl_k(&app).await;
     app.eventually("the palette opens", || async {
