@@ -62,6 +62,7 @@ const COMMANDS: &[&str] = &[
     "cancel_poster_fetch",
     "prune_posters",
     "import_pick",
+    "import_drop",
     "import_preview",
     "import_apply",
     "import_cancel",

@@ -85,6 +85,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::posters::cancel_poster_fetch,
         commands::posters::prune_posters,
         commands::import::import_pick,
+        commands::import::import_drop,
         commands::import::import_preview,
         commands::import::import_apply,
         commands::import::import_cancel,

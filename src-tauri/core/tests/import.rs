@@ -2009,3 +2009,41 @@ fn loose_watches_go_through_a_watchlog_export() {
         .unwrap()
         .contains("loose_watches"));
 }
+
+/// What a person drops or picks by mistake: a folder with no export in it,
+/// an empty folder, a file of no service. Each gets a message naming what
+/// was chosen (nothing is read into a library before the format is known).
+#[test]
+fn a_folder_or_file_that_is_no_export_is_refused_by_name() {
+    let sandbox = Sandbox::new();
+
+    let holiday = sandbox.file("Holiday photos");
+    std::fs::create_dir(&holiday).unwrap();
+    std::fs::write(holiday.join("notes.txt"), "packing list: socks, charger\n").unwrap();
+    let e = Import::read(None, &holiday).unwrap_err();
+    assert_eq!(e.code(), "invalid_input", "{e}");
+    let e = e.to_string();
+    assert!(
+        e.contains("none of the files in the folder Holiday photos is an export"),
+        "a folder without an export is named as a folder: {e}"
+    );
+
+    let empty = sandbox.file("Empty");
+    std::fs::create_dir(&empty).unwrap();
+    let e = Import::read(None, &empty).unwrap_err().to_string();
+    assert!(e.contains("the folder Empty holds no files"), "{e}");
+
+    let e = Import::read(None, &holiday.join("notes.txt"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("cannot tell which service notes.txt comes from"),
+        "a file of no known service is named: {e}"
+    );
+
+    // An unpacked export is a folder too, and is read as one.
+    if let Some(letterboxd) = fixture("letterboxd") {
+        let i = Import::read(None, &letterboxd).unwrap();
+        assert_eq!(i.format(), ImportFormat::Letterboxd);
+    }
+}

@@ -1,6 +1,8 @@
 //! Importing from other services in the app. The file is picked in a
 //! native dialog opened here, in Rust, and kept here: the webview only ever
-//! sees its name. The flow is pick → preview (a dry run) → apply (with an
+//! sees its name. A file dropped on the window is the exception: the drop
+//! event gives the webview its path, and `import_drop` takes it from there.
+//! The flow is pick → preview (a dry run) → apply (with an
 //! automatic backup, progress on a channel and a cancel flag) → optionally
 //! undo, which restores the backup with the library closed meanwhile.
 //!
@@ -73,6 +75,26 @@ pub async fn import_pick<R: Runtime>(app: AppHandle<R>) -> CommandResult<Option<
         .unwrap_or_default();
     set_picked(path);
     Ok(Some(name))
+}
+
+/// Takes the file dropped on the window as the one to import; returns its
+/// name. The drop event hands the webview the path, so it comes back here;
+/// what it holds (a folder, no export at all) is for the preview to say,
+/// through the core's reading of it.
+#[tauri::command]
+pub async fn import_drop(path: PathBuf) -> CommandResult<String> {
+    if !path.is_absolute() {
+        return Err(CommandError::new(
+            "invalid_input",
+            "a dropped file arrives with its full path; this one has none",
+        ));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    set_picked(path);
+    Ok(name)
 }
 
 /// Sets the file to import without a dialog (the integration tests, which

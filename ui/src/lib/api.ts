@@ -257,6 +257,8 @@ export const api = {
   prunePosters: (maxBytes: number | null) => call<PruneReport>('prune_posters', { maxBytes }),
   /** Opens the file dialog for an import; the picked file's name, or `null` if cancelled. */
   importPick: () => call<string | null>('import_pick'),
+  /** Takes a file dropped on the window (its full path, from the drop event) as the one to import; its name. */
+  importDrop: (path: string) => call<string>('import_drop', { path }),
   /**
    * What importing the picked file would do (`null` format: detect it). Nothing changes.
    * A file that needs a choice (a Netflix profile, a date order) rejects with code `needs_choice`.

@@ -38,6 +38,11 @@ class AppState {
   /** The list whose page is shown (page `list`). */
   openListId = $state<number | null>(null);
   addOpen = $state(false);
+  /**
+   * The Stats page's tab to show. A new object each time it is asked for,
+   * so asking for the tab already asked for shows it again.
+   */
+  statsTab = $state<{ tab: 'library' | 'year' }>({ tab: 'library' });
   /** Bumped whenever the library changes; lists re-query on it. */
   revision = $state(0);
   /** True once the first counts have arrived (avoids flashing the empty state). */
@@ -167,7 +172,15 @@ class AppState {
 
   go(page: Page): void {
     if (page !== this.page) this.openEntryId = null;
+    // Stats opens on the whole library unless a tab is asked for (`showStats`).
+    if (page === 'stats' && this.page !== 'stats') this.statsTab = { tab: 'library' };
     this.page = page;
+  }
+
+  /** Shows the Stats page on one of its tabs. */
+  showStats(tab: 'library' | 'year'): void {
+    this.go('stats');
+    this.statsTab = { tab };
   }
 
   /** Shows a list's page. */

@@ -4,9 +4,13 @@
  * held to it by `catalog.test.ts`. Register a new namespace here.
  */
 import common from './locales/en/common.json';
+import palette from './locales/en/palette.json';
+import drop from './locales/en/drop.json';
 
 export const en = {
   common,
+  palette,
+  drop,
 };
 
 export type Namespace = keyof typeof en;

@@ -12,21 +12,28 @@ use crate::error::{Error, Result};
 use crate::model::{ImportFormat, ParsedExport, ReadOptions};
 
 /// Reads an export's files in `format`, or in the format detected from
-/// their content when `format` is `None`.
+/// their content when `format` is `None`. `folder` names the folder the
+/// files were gathered from, if they were, for the messages.
 pub(super) fn read(
     format: Option<ImportFormat>,
     files: Vec<SourceFile>,
     opts: &ReadOptions,
+    folder: Option<&str>,
 ) -> Result<(ImportFormat, ParsedExport)> {
     // Zips among the files (or as the one file) are unpacked, guarded by
     // one budget for the whole import.
     let files = unpack(files)?;
     if files.is_empty() {
-        return Err(Error::invalid("there are no files in this export"));
+        return Err(Error::invalid(match folder {
+            Some(name) => format!(
+                "the folder {name} holds no files; choose an export (a .zip, .csv or .json file) or the folder it was unpacked into"
+            ),
+            None => "there are no files in this export".to_string(),
+        }));
     }
     let format = match format {
         Some(f) => f,
-        None => detect(&files)?,
+        None => detect(&files, folder)?,
     };
     let parsed = match format {
         ImportFormat::WatchlogJson => ParsedExport {
@@ -63,18 +70,23 @@ fn single<'a>(files: &'a [SourceFile], ext: &[&str]) -> Result<&'a SourceFile> {
 }
 
 /// Which format a set of files is, from their content (names only help).
-fn detect(files: &[SourceFile]) -> Result<ImportFormat> {
+fn detect(files: &[SourceFile], folder: Option<&str>) -> Result<ImportFormat> {
     for f in files {
         if let Some(found) = detect_one(f) {
             return Ok(found);
         }
     }
+    let formats = ImportFormat::ALL.map(ImportFormat::as_str).join(", ");
+    if let Some(name) = folder {
+        return Err(Error::invalid(format!(
+            "none of the files in the folder {name} is an export Watchlog can read ({formats}); choose the export's own file or folder, or choose its format"
+        )));
+    }
     Err(Error::invalid(format!(
-        "Watchlog cannot tell which service {} comes from; choose the format ({})",
+        "Watchlog cannot tell which service {} comes from; choose the format ({formats})",
         files
             .first()
             .map_or("this export".to_string(), |f| f.name.clone()),
-        ImportFormat::ALL.map(ImportFormat::as_str).join(", ")
     )))
 }
 

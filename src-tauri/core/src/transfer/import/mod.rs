@@ -97,7 +97,17 @@ impl Import {
         path: &Path,
         opts: &ReadOptions,
     ) -> Result<Import> {
-        Import::from_files_with(format, input::gather(path)?, opts)
+        let files = input::gather(path)?;
+        // A folder's files are named inside it: when none of them is an
+        // export, the message names the folder the user chose instead.
+        let folder = path.is_dir().then(|| {
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        });
+        let (format, parsed) = formats::read(format, files, opts, folder.as_deref())?;
+        Ok(Import { format, parsed })
     }
 
     /// [`Import::read`] for files already in memory (a zip among them is
@@ -112,7 +122,7 @@ impl Import {
         files: Vec<SourceFile>,
         opts: &ReadOptions,
     ) -> Result<Import> {
-        let (format, parsed) = formats::read(format, files, opts)?;
+        let (format, parsed) = formats::read(format, files, opts, None)?;
         Ok(Import { format, parsed })
     }
 
