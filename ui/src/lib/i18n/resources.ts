@@ -4,9 +4,11 @@
  * held to it by `catalog.test.ts`. Register a new namespace here.
  */
 import common from './locales/en/common.json';
+import lists from './locales/en/lists.json';
 
 export const en = {
   common,
+  lists,
 };
 
 export type Namespace = keyof typeof en;
