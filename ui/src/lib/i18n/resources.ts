@@ -5,10 +5,16 @@
  */
 import common from './locales/en/common.json';
 import lists from './locales/en/lists.json';
+import upnext from './locales/en/upnext.json';
+import calendar from './locales/en/calendar.json';
+import airing from './locales/en/airing.json';
 
 export const en = {
   common,
   lists,
+  upnext,
+  calendar,
+  airing,
 };
 
 export type Namespace = keyof typeof en;
