@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLanguage } from './i18n';
 import {
   addDays,
   addMonths,
@@ -6,12 +7,16 @@ import {
   bySeason,
   checkAction,
   countdown,
+  firstDayOfWeek,
   monthGrid,
   nextEpisodeText,
   seasonAction,
+  weekLocale,
   weekOf,
   weekStart,
 } from './airing';
+
+afterEach(() => setLanguage('en'));
 
 describe('countdown', () => {
   const now = new Date('2026-12-02T12:00:00Z');
@@ -29,6 +34,31 @@ describe('countdown', () => {
   it('says now once the time has come', () => {
     expect(countdown(now, now)).toBe('now');
     expect(countdown(later(-60_000), now)).toBe('now');
+  });
+  it('counts down in the shown language', () => {
+    setLanguage('ko');
+    expect(countdown(later(20 * 60_000), now)).toBe('20분 후');
+    expect(countdown(later(2 * 86_400_000), now)).toBe('2일 후');
+    setLanguage('pt-BR');
+    expect(countdown(later(30 * 3_600_000), now)).toBe('em 1 dia');
+    expect(countdown(now, now)).toBe('agora');
+  });
+});
+
+describe('the first day of the week', () => {
+  it('follows the shown language, refined by the system region when it is that language', () => {
+    expect(weekLocale('en', 'en-GB')).toBe('en-GB');
+    expect(weekLocale('en', 'ko-KR')).toBe('en');
+    expect(weekLocale('zh-Hant', 'zh-TW')).toBe('zh-TW');
+    expect(weekLocale('ko', 'ko_KR.UTF-8')).toBe('ko-KR');
+    expect(weekLocale('es', '')).toBe('es');
+  });
+  it('is the locale’s own, Monday where it is not known', () => {
+    // Node knows the week's data (`Intl.Locale#getWeekInfo`), as recent webviews do.
+    expect(firstDayOfWeek('en-US')).toBe(7);
+    expect(firstDayOfWeek('en-GB')).toBe(1);
+    expect(firstDayOfWeek('es')).toBe(1);
+    expect(firstDayOfWeek('not a locale')).toBe(1);
   });
 });
 
@@ -162,5 +192,11 @@ describe('nextEpisodeText', () => {
     expect(nextEpisodeText(next('2026-12-03T12:00:00Z', null), now, '2026-12-02', 'en-GB')).toBe('S1E5 · Thu');
     expect(nextEpisodeText(next(null, '2026-12-05'), now, '2026-12-02', 'en-GB')).toBe('S1E5 · Sat');
     expect(nextEpisodeText(next(null, '2026-12-24'), now, '2026-12-02', 'en-GB')).toBe('S1E5 · 24 Dec');
+  });
+  it('names the day in the shown language when no locale is given', () => {
+    setLanguage('ja');
+    expect(nextEpisodeText(next(null, '2026-12-05'), now, '2026-12-02')).toBe('S1E5 · 土');
+    setLanguage('es');
+    expect(nextEpisodeText(next(null, '2026-12-24'), now, '2026-12-02')).toBe('S1E5 · 24 dic');
   });
 });

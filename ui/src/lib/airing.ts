@@ -7,18 +7,21 @@
  * viewer's zone; month and weekday names come from `Intl.DateTimeFormat`.
  */
 import type { EpisodeRef } from './bindings/EpisodeRef';
-
 import type { NextEpisode } from './bindings/NextEpisode';
+import { locale as shownLocale, matchLanguage, t } from './i18n';
 
-/** "in 2 days", "in 5 h", "in 20 min" until `at`; "now" once it has passed. */
+/**
+ * "in 2 days", "in 5 h", "in 20 min" until `at`; "now" once it has passed.
+ * Worded by the messages rather than `Intl.RelativeTimeFormat`, whose
+ * short English ("in 5 hr.") is not the app's; each language has its own.
+ */
 export function countdown(at: Date, now: Date): string {
   const minutes = Math.round((at.getTime() - now.getTime()) / 60_000);
-  if (minutes <= 0) return 'now';
-  if (minutes < 60) return `in ${minutes} min`;
+  if (minutes <= 0) return t('airing:now');
+  if (minutes < 60) return t('airing:inMinutes', { count: minutes });
   const hours = Math.round(minutes / 60);
-  if (hours < 24) return `in ${hours} h`;
-  const days = Math.round(hours / 24);
-  return days === 1 ? 'in 1 day' : `in ${days} days`;
+  if (hours < 24) return t('airing:inHours', { count: hours });
+  return t('airing:inDays', { count: Math.round(hours / 24) });
 }
 
 /** The ISO day of a local date. */
@@ -49,12 +52,23 @@ export function addMonths(day: string, n: number): string {
 }
 
 /**
- * The first day of the week in the viewer's locale, 1 (Monday) to 7
- * (Sunday), where the webview knows it; Monday otherwise.
+ * The locale whose week a calendar in the shown language follows: the
+ * system's own tag when it is that language (its region says whether the
+ * week starts on Sunday or Monday: en-US or en-GB), else the language.
  */
-export function firstDayOfWeek(locale?: string): number {
+export function weekLocale(shown: string = shownLocale(), system?: string): string {
+  const tag = system ?? (typeof navigator === 'undefined' ? '' : navigator.language);
+  return tag && matchLanguage(tag) === shown ? tag.replace(/[.@].*$/, '').replace(/_/g, '-') : shown;
+}
+
+/**
+ * The first day of the week in `locale` (by default the shown language's,
+ * as `weekLocale` picks it), 1 (Monday) to 7 (Sunday), where the webview
+ * knows it; Monday otherwise.
+ */
+export function firstDayOfWeek(locale: string = weekLocale()): number {
   try {
-    const l = new Intl.Locale(locale ?? navigator.language) as Intl.Locale & {
+    const l = new Intl.Locale(locale) as Intl.Locale & {
       weekInfo?: { firstDay: number };
       getWeekInfo?: () => { firstDay: number };
     };
@@ -194,7 +208,12 @@ export function episodeCode(season: number | null, number: number | null): strin
  * core's now and today, as Up next's countdowns are; an episode with no
  * date is shown as aired, as the core counts it.
  */
-export function nextEpisodeText(next: NextEpisode, now: Date, today: string | null, locale?: string): string {
+export function nextEpisodeText(
+  next: NextEpisode,
+  now: Date,
+  today: string | null,
+  locale: string = shownLocale(),
+): string {
   const code = episodeCode(next.season, next.number);
   let at: Date | null = null;
   if (next.airstamp !== null) {

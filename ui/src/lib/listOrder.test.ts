@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ListPut } from './bindings/ListPut';
 import type { ListSummary } from './bindings/ListSummary';
+import { setLanguage } from './i18n';
 import { isOwnSlot, keyMove, moveBy, moveToSlot, NO_SELECTION, putReport, sameOrder, selectClick, slotAt } from './listOrder';
 
 describe('moveToSlot', () => {
@@ -111,5 +112,16 @@ describe('putReport', () => {
     expect(putReport(put(1, 2))).toBe('Added 1 to “Top 10 of 2023”, 2 were already on the list.');
     expect(putReport(put(0, 1))).toBe('It was already on “Top 10 of 2023”.');
     expect(putReport(put(0, 4))).toBe('All 4 were already on “Top 10 of 2023”.');
+  });
+
+  afterEach(() => setLanguage('en'));
+
+  it('says it in the shown language, with its own plural forms', () => {
+    setLanguage('es');
+    expect(putReport(put(1, 0))).toBe('Se agregó 1 título a “Top 10 of 2023”.');
+    expect(putReport(put(3, 1))).toBe('Se agregaron 3 títulos a “Top 10 of 2023”; 1 ya estaba en la lista.');
+    setLanguage('ko');
+    expect(putReport(put(0, 1))).toBe('이미 ‘Top 10 of 2023’에 있어요.');
+    expect(putReport(put(0, 4))).toBe('4개 모두 이미 ‘Top 10 of 2023’에 있어요.');
   });
 });

@@ -7,6 +7,7 @@
  * new order to `reorder_list` and shows its answer.
  */
 import type { ListPut } from './bindings/ListPut';
+import { t } from './i18n';
 
 /**
  * `order` with `id` taken out and put back at `slot`, a gap between items
@@ -118,11 +119,7 @@ export function selectClick(
 
 /** "Added 3 to “Top 10”, 1 was already on the list": what putting a selection on a list did. */
 export function putReport(put: ListPut): string {
-  const name = `“${put.list.name}”`;
-  if (put.added === 0) {
-    return put.already === 1 ? `It was already on ${name}.` : `All ${put.already} were already on ${name}.`;
-  }
-  const added = `Added ${put.added} to ${name}`;
-  if (put.already === 0) return `${added}.`;
-  return `${added}, ${put.already} ${put.already === 1 ? 'was' : 'were'} already on the list.`;
+  const vars = { list: put.list.name, added: put.added, already: put.already };
+  if (put.added === 0) return t('lists:put.none', vars);
+  return put.already === 0 ? t('lists:put.added', vars) : t('lists:put.addedSome', vars);
 }

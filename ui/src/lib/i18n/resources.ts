@@ -4,13 +4,21 @@
  * held to it by `catalog.test.ts`. Register a new namespace here.
  */
 import common from './locales/en/common.json';
-import palette from './locales/en/palette.json';
+import airing from './locales/en/airing.json';
+import calendar from './locales/en/calendar.json';
 import drop from './locales/en/drop.json';
+import lists from './locales/en/lists.json';
+import palette from './locales/en/palette.json';
+import upnext from './locales/en/upnext.json';
 
 export const en = {
   common,
-  palette,
+  airing,
+  calendar,
   drop,
+  lists,
+  palette,
+  upnext,
 };
 
 export type Namespace = keyof typeof en;
