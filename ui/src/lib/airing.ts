@@ -8,7 +8,7 @@
  */
 import type { EpisodeRef } from './bindings/EpisodeRef';
 import type { NextEpisode } from './bindings/NextEpisode';
-import { locale as shownLocale, matchLanguage, t } from './i18n';
+import { locale as shownLocale, t } from './i18n';
 
 /**
  * "in 2 days", "in 5 h", "in 20 min" until `at`; "now" once it has passed.
@@ -57,8 +57,11 @@ export function addMonths(day: string, n: number): string {
  * week starts on Sunday or Monday: en-US or en-GB), else the language.
  */
 export function weekLocale(shown: string = shownLocale(), system?: string): string {
-  const tag = system ?? (typeof navigator === 'undefined' ? '' : navigator.language);
-  return tag && matchLanguage(tag) === shown ? tag.replace(/[.@].*$/, '').replace(/_/g, '-') : shown;
+  const tag = (system ?? (typeof navigator === 'undefined' ? '' : navigator.language))
+    .replace(/[.@].*$/, '')
+    .replace(/_/g, '-');
+  const primary = (t: string) => t.split('-')[0].toLowerCase();
+  return tag && primary(tag) === primary(shown) ? tag : shown;
 }
 
 /**
