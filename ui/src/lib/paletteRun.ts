@@ -5,7 +5,7 @@
 import { api } from './api';
 import { exportDialog } from './exportDialog.svelte';
 import { formatBytes } from './format';
-import { setLanguage, t } from './i18n';
+import { t } from './i18n';
 import { importDialog } from './importDialog.svelte';
 import { library } from './library.svelte';
 import { lists } from './lists.svelte';
@@ -61,7 +61,9 @@ export async function runCommand(c: Command): Promise<void> {
       await app.saveSettings({ ...app.settings, theme: c.theme });
       return;
     case 'language':
-      setLanguage(c.language);
+      // Saved like the theme: the setting outlives a restart and the
+      // catalogues are asked in it.
+      await app.saveSettings({ ...app.settings, language: c.language });
       return;
   }
 }
