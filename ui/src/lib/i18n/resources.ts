@@ -4,9 +4,13 @@
  * held to it by `catalog.test.ts`. Register a new namespace here.
  */
 import common from './locales/en/common.json';
+import library from './locales/en/library.json';
+import filters from './locales/en/filters.json';
 
 export const en = {
   common,
+  library,
+  filters,
 };
 
 export type Namespace = keyof typeof en;
