@@ -5,6 +5,7 @@
  */
 import { Channel, invoke as tauriInvoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { t } from './i18n';
 import type { CatalogRef } from './bindings/CatalogRef';
 import type { CatalogStatus } from './bindings/CatalogStatus';
 import type { Details } from './bindings/Details';
@@ -114,7 +115,7 @@ export function toApiError(e: unknown): ApiError {
   }
   if (e instanceof Error) return new ApiError('app', e.message);
   if (typeof e === 'string' && e.trim() !== '') return new ApiError('app', e);
-  return new ApiError('app', 'Something went wrong, and the app did not say what.');
+  return new ApiError('app', t('app:unknownError'));
 }
 
 export type Invoke = <T>(cmd: string, args?: Record<string, unknown>) => Promise<T>;

@@ -4,13 +4,15 @@
  * same and different titles look different.
  */
 
+import { locale } from './i18n';
+
 const CJK = /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const MINOR_WORDS = new Set(['the', 'a', 'an', 'of', 'on', 'in', 'to', 'and', 'at', 'for']);
 
 function graphemes(text: string): string[] {
   if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
-    const seg = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const seg = new Intl.Segmenter(locale(), { granularity: 'grapheme' });
     return Array.from(seg.segment(text), (s) => s.segment);
   }
   return Array.from(text);

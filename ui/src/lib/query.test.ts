@@ -8,6 +8,7 @@ import {
   hasFilters,
   parseYearRange,
   directionLabel,
+  emptyState,
   parseView,
   serializeView,
   type LibraryView,
@@ -109,6 +110,38 @@ describe('directionLabel', () => {
     expect(directionLabel('title', true)).toBe('Z → A');
     expect(directionLabel('rating', false)).toBe('Highest first');
     expect(directionLabel('finished', true)).toBe('Oldest first');
+  });
+});
+
+describe('emptyState', () => {
+  it('says the whole library is empty and offers a way to start', () => {
+    expect(emptyState(DEFAULT_VIEW, '')).toEqual({
+      message: 'Your library is empty. Add a title or import from another service.',
+      action: 'start',
+    });
+  });
+
+  it('speaks of each status in a sentence of its own', () => {
+    expect(emptyState({ ...DEFAULT_VIEW, tab: 'on_hold' }, '')).toEqual({ message: 'Nothing is on hold.', action: null });
+    expect(emptyState({ ...DEFAULT_VIEW, tab: 'watching' }, '  ').message).toBe('You aren’t watching anything right now.');
+    const sentences = (['plan_to_watch', 'watching', 'completed', 'on_hold', 'dropped'] as const).map(
+      (tab) => emptyState({ ...DEFAULT_VIEW, tab }, '').message,
+    );
+    expect(new Set(sentences).size).toBe(5);
+    for (const m of sentences) {
+      expect(m).toMatch(/^[A-Z].*\.$/);
+      expect(m).not.toMatch(/titles? yet|all titles/i);
+    }
+  });
+
+  it('blames the filters, the search or both, and offers to clear just those', () => {
+    const filtered: LibraryView = { ...DEFAULT_VIEW, tab: 'completed', country: 'KR' };
+    expect(emptyState(filtered, '')).toEqual({ message: 'Nothing matches these filters.', action: 'clear-filters' });
+    expect(emptyState(DEFAULT_VIEW, ' 사운드 ')).toEqual({ message: 'Nothing matches “사운드”.', action: 'clear-search' });
+    expect(emptyState(filtered, 'sound')).toEqual({
+      message: 'Nothing matches “sound” with these filters.',
+      action: 'clear-both',
+    });
   });
 });
 

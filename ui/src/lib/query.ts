@@ -5,6 +5,7 @@
 import type { ListQuery } from './bindings/ListQuery';
 import type { SortKey } from './bindings/SortKey';
 import type { Status } from './bindings/Status';
+import { t } from './i18n';
 
 export type Tab = 'all' | Status;
 export type Layout = 'grid' | 'list';
@@ -36,13 +37,10 @@ export interface LibraryView {
 export const TABS: Tab[] = ['all', 'plan_to_watch', 'watching', 'completed', 'on_hold', 'dropped'];
 export const SORT_KEYS: SortKey[] = ['added', 'title', 'year', 'rating', 'finished'];
 
-export const SORT_LABELS: Record<SortKey, string> = {
-  added: 'Date added',
-  title: 'Title',
-  year: 'Year',
-  rating: 'Rating',
-  finished: 'Date finished',
-};
+/** A sort key's name in the shown language. */
+export function sortLabel(key: SortKey): string {
+  return t(`library:sort.${key}`);
+}
 
 /** Every filter chip off. */
 const NO_FILTERS = {
@@ -138,16 +136,39 @@ export function clearFilters(view: LibraryView): LibraryView {
 export function directionLabel(sort: SortKey | null, reverse: boolean): string {
   switch (sort) {
     case null:
-      return reverse ? 'Weakest match first' : 'Best match first';
+      return reverse ? t('library:direction.weakestMatch') : t('library:direction.bestMatch');
     case 'title':
-      return reverse ? 'Z → A' : 'A → Z';
+      return reverse ? t('library:direction.zToA') : t('library:direction.aToZ');
     case 'rating':
-      return reverse ? 'Lowest first' : 'Highest first';
+      return reverse ? t('library:direction.lowest') : t('library:direction.highest');
     case 'year':
     case 'added':
     case 'finished':
-      return reverse ? 'Oldest first' : 'Newest first';
+      return reverse ? t('library:direction.oldest') : t('library:direction.newest');
   }
+}
+
+/**
+ * What an empty listing offers: clearing what narrowed it, or (for the
+ * whole library) adding a title or importing one.
+ */
+export type EmptyAction = 'clear-search' | 'clear-filters' | 'clear-both' | 'start' | null;
+
+/**
+ * The sentence shown when the library answered a view with no rows, and the
+ * way out of it. Only for an answer: a listing still loading shows
+ * placeholders instead.
+ */
+export function emptyState(view: LibraryView, search: string): { message: string; action: EmptyAction } {
+  const query = search.trim();
+  const filtered = hasFilters(view);
+  if (query !== '' && filtered) {
+    return { message: t('library:empty.searchAndFilters', { query }), action: 'clear-both' };
+  }
+  if (query !== '') return { message: t('library:empty.search', { query }), action: 'clear-search' };
+  if (filtered) return { message: t('library:empty.filters'), action: 'clear-filters' };
+  if (view.tab === 'all') return { message: t('library:empty.library'), action: 'start' };
+  return { message: t(`library:empty.status.${view.tab}`), action: null };
 }
 
 export const VIEW_STORAGE_KEY = 'watchlog.libraryView';
@@ -241,7 +262,7 @@ export function parseYearRange(
   };
   const min = read(from);
   const max = read(to);
-  if (min === undefined || max === undefined) return { ok: false, error: 'Enter a four-digit year, like 2016.' };
-  if (min !== null && max !== null && min > max) return { ok: false, error: 'The first year is after the last.' };
+  if (min === undefined || max === undefined) return { ok: false, error: t('filters:year.notAYear') };
+  if (min !== null && max !== null && min > max) return { ok: false, error: t('filters:year.backwards') };
   return { ok: true, min, max };
 }

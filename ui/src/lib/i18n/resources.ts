@@ -5,19 +5,27 @@
  */
 import common from './locales/en/common.json';
 import airing from './locales/en/airing.json';
+import app from './locales/en/app.json';
 import calendar from './locales/en/calendar.json';
 import drop from './locales/en/drop.json';
+import filters from './locales/en/filters.json';
+import library from './locales/en/library.json';
 import lists from './locales/en/lists.json';
 import palette from './locales/en/palette.json';
+import sidebar from './locales/en/sidebar.json';
 import upnext from './locales/en/upnext.json';
 
 export const en = {
   common,
   airing,
+  app,
   calendar,
   drop,
+  filters,
+  library,
   lists,
   palette,
+  sidebar,
   upnext,
 };
 
