@@ -4,9 +4,11 @@
  * held to it by `catalog.test.ts`. Register a new namespace here.
  */
 import common from './locales/en/common.json';
+import add from './locales/en/add.json';
 
 export const en = {
   common,
+  add,
 };
 
 export type Namespace = keyof typeof en;
