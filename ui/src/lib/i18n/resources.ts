@@ -5,10 +5,14 @@
  */
 import common from './locales/en/common.json';
 import add from './locales/en/add.json';
+import entry from './locales/en/entry.json';
+import rating from './locales/en/rating.json';
 
 export const en = {
   common,
   add,
+  entry,
+  rating,
 };
 
 export type Namespace = keyof typeof en;
