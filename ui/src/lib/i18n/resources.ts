@@ -6,12 +6,14 @@
 import common from './locales/en/common.json';
 import add from './locales/en/add.json';
 import entry from './locales/en/entry.json';
+import catalog from './locales/en/catalog.json';
 import rating from './locales/en/rating.json';
 
 export const en = {
   common,
   add,
   entry,
+  catalog,
   rating,
 };
 
