@@ -407,8 +407,21 @@ async fn add_from_the_catalogue_in_one_step() {
     let app = App::start_with(&home, &[("WATCHLOG_TVMAZE_URL", tvmaze.base.as_str())]).await;
 
     app.click("add-button").await;
-    // The catalogue tab is the dialog's first face; typing searches.
-    app.fill("catalog-query", "robot").await;
+    // The catalogue tab is the dialog's first face, with the keyboard in its
+    // search box (not on the close button): typing at once searches.
+    app.eventually("the search box has the keyboard", || async {
+        js(&app, "return document.activeElement?.dataset.testid ?? '';")
+            .await
+            .as_str()
+            == Some("catalog-query")
+    })
+    .await;
+    app.driver
+        .action_chain()
+        .send_keys("robot")
+        .perform()
+        .await
+        .unwrap();
     app.eventually("the three recorded results are listed", || async {
         app.count("catalog-result").await == 3
     })

@@ -8,6 +8,7 @@
 import { api } from './api';
 import type { RatingScale } from './bindings/RatingScale';
 import type { RatingTable } from './bindings/RatingTable';
+import { t } from './i18n';
 
 export type RatingStep = RatingTable['steps'][number];
 
@@ -42,8 +43,10 @@ export function formatRating(stored: number | null | undefined, table: RatingTab
 /** "8.5 / 10", "4.5 / 5 stars", "85 / 100". */
 export function ratingLabel(stored: number | null | undefined, table: RatingTable): string {
   const step = stepOf(stored, table);
-  if (!step) return 'Not rated';
-  return table.scale === '5' ? `${step.label} / ${table.max_label} stars` : `${step.label} / ${table.max_label}`;
+  if (!step) return t('rating:notRated');
+  return table.scale === '5'
+    ? t('rating:ofStars', { value: step.label, max: table.max_label })
+    : `${step.label} / ${table.max_label}`;
 }
 
 export type ParsedRating = { ok: true; value: number | null } | { ok: false; error: string };
@@ -51,11 +54,12 @@ export type ParsedRating = { ok: true; value: number | null } | { ok: false; err
 /**
  * Reads a rating typed in the table's scale: the text must be one of the
  * scale's labels ("8.5", "4.5", "85"; a comma may be the decimal mark).
- * Empty text means no rating.
+ * Empty text means no rating. The advice is the UI's own words for the
+ * scale, in the shown language (the table's `hint` is the core's English).
  */
 export function parseRating(text: string, table: RatingTable): ParsedRating {
   const typed = text.trim().replace(',', '.');
   if (typed === '') return { ok: true, value: null };
   const step = table.steps.find((s) => s.label === typed);
-  return step ? { ok: true, value: step.stored } : { ok: false, error: `Enter ${table.hint}.` };
+  return step ? { ok: true, value: step.stored } : { ok: false, error: t(`rating:enter.${table.scale}`) };
 }

@@ -4,27 +4,35 @@
  * held to it by `catalog.test.ts`. Register a new namespace here.
  */
 import common from './locales/en/common.json';
+import add from './locales/en/add.json';
 import airing from './locales/en/airing.json';
 import app from './locales/en/app.json';
 import calendar from './locales/en/calendar.json';
+import catalog from './locales/en/catalog.json';
 import drop from './locales/en/drop.json';
+import entry from './locales/en/entry.json';
 import filters from './locales/en/filters.json';
 import library from './locales/en/library.json';
 import lists from './locales/en/lists.json';
 import palette from './locales/en/palette.json';
+import rating from './locales/en/rating.json';
 import sidebar from './locales/en/sidebar.json';
 import upnext from './locales/en/upnext.json';
 
 export const en = {
   common,
+  add,
   airing,
   app,
   calendar,
+  catalog,
   drop,
+  entry,
   filters,
   library,
   lists,
   palette,
+  rating,
   sidebar,
   upnext,
 };
