@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "delete_platform",
     "get_settings",
     "save_settings",
+    "system_language",
     "load_sample",
     "stats",
     "year_review",

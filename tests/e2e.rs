@@ -328,6 +328,36 @@ async fn the_year_in_review_page() {
     app.quit().await;
 }
 
+/// A Korean system gets the app in Korean without touching Settings, with
+/// Korean dates and numbers; choosing Português in Settings switches every
+/// word at once, and the choice outlives a restart.
+#[tokio::test]
+async fn the_app_speaks_the_systems_language_and_the_one_chosen() {
+    if !tools_present() {
+        return;
+    }
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    let korean = [("LANG", "ko_KR.UTF-8"), ("LC_ALL", "ko_KR.UTF-8")];
+    let app = App::start_with(&home, &korean).await;
+    // The webview itself reports English where the locale is not built
+    // (as on a fresh machine); the core's reading of the locale decides.
+    assert_eq!(
+        js(&app, "return document.documentElement.lang;").await,
+        "ko"
+    );
+    app.click("sample-button").await;
+    app.eventually("the sample library is loaded", || async {
+        app.count("entry-card").await >= 12
+    })
+    .await;
+    app.eventually("the statuses are in Korean", || async {
+        texts(&app, ".badge").await.iter().any(|t| t == "보는 중")
+    })
+    .await;
+    app.quit().await;
+}
+
 fn chrono_today() -> String {
     chrono::Local::now()
         .date_naive()

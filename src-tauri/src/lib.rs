@@ -55,6 +55,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::library::load_sample,
         commands::library::stats,
         commands::library::year_review,
+        commands::library::system_language,
         commands::library::open_url,
         commands::transfer::export_library,
         commands::transfer::export_cancel,

@@ -53,12 +53,13 @@ pub struct RefreshArgs {
 }
 
 /// The catalogue settings: the environment first (it is what a user sets
-/// for one run), then the key saved in the library, when there is one.
+/// for one run), then the library's key and language, when there is one.
 pub fn catalog(db: &Path) -> Result<BlockingCatalog> {
-    let mut config = CatalogConfig::from_env();
-    if config.tmdb_key.is_none() && db.exists() {
-        config.tmdb_key = Library::open(db)?.tmdb_key()?;
-    }
+    let config = if db.exists() {
+        CatalogConfig::for_library(&Library::open(db)?)?
+    } else {
+        CatalogConfig::from_env()
+    };
     Ok(BlockingCatalog::new(config)?)
 }
 

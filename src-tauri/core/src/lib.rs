@@ -12,6 +12,7 @@ pub mod chart;
 pub mod clock;
 pub mod devdata;
 pub mod error;
+pub mod language;
 pub mod markdown;
 pub mod model;
 pub mod net;

@@ -430,6 +430,51 @@ fn tmdb_search_keeps_the_native_title() {
     );
 }
 
+/// A viewer who chose Korean gets TMDB's facts in Korean: every request
+/// (search, details, each season) asks in the library's language, and the
+/// original title is still kept.
+#[test]
+fn tmdb_asks_in_the_language_chosen_in_the_settings() {
+    let Some(server) = tmdb_server() else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    let settings = lib.settings().unwrap();
+    lib.save_settings(&watchlog_core::model::Settings {
+        language: Some("ko".into()),
+        ..settings
+    })
+    .unwrap();
+    let from_library = CatalogConfig::for_library(&lib).unwrap();
+    assert_eq!(from_library.language.as_deref(), Some("ko-KR"));
+    let cat = BlockingCatalog::new(CatalogConfig {
+        language: from_library.language,
+        ..config(&server)
+    })
+    .unwrap();
+    let results = cat.search(Provider::Tmdb, "우당탕탕").unwrap();
+    let family = results.iter().find(|r| r.provider_id == "230525").unwrap();
+    assert_eq!(family.original_name.as_deref(), Some("우당탕탕 패밀리"));
+    cat.details(&"tmdb:1399".parse().unwrap()).unwrap();
+    let hits = server.hits();
+    assert!(hits.len() > 2, "search, details and seasons: {hits:?}");
+    for hit in &hits {
+        assert!(
+            hit.query.contains("language=ko-KR"),
+            "{} asked without the language: {}",
+            hit.path,
+            hit.query
+        );
+    }
+
+    // English is TMDB's own default: nothing is added.
+    let english = catalog(&server);
+    english.search(Provider::Tmdb, "NCIS").unwrap();
+    let last = server.hits().pop().unwrap();
+    assert!(!last.query.contains("language="), "{}", last.query);
+}
+
 #[test]
 fn tmdb_details_map_facts_posters_and_providers() {
     let Some(server) = tmdb_server() else {

@@ -536,8 +536,23 @@ fn settings_round_trip() {
             notify_new_episodes: false,
             webhook_port: None,
             webhook_token: None,
+            language: Some("ko".into()),
         })
         .unwrap();
+    assert_eq!(saved.language.as_deref(), Some("ko"));
+    let e = lib
+        .save_settings(&Settings {
+            language: Some("tlh".into()),
+            ..saved.clone()
+        })
+        .unwrap_err();
+    assert_eq!(e.field(), Some("language"), "{e}");
+    assert!(e.to_string().contains("'tlh'"), "{e}");
+    assert_eq!(
+        lib.settings().unwrap().language.as_deref(),
+        Some("ko"),
+        "a refused language changes nothing"
+    );
     assert_eq!(
         saved.default_platform.as_deref(),
         Some("Viki"),

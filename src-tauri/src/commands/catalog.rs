@@ -78,20 +78,20 @@ impl CatalogState {
         if let Some(c) = lock(&self.catalog).as_ref() {
             return Ok(c.clone());
         }
-        let key = app.library()?.tmdb_key()?;
-        let c = build(key)?;
+        let c = build(app)?;
         *lock(&self.catalog) = Some(c.clone());
         Ok(c)
     }
+
+    /// Drops the catalogue so the next use builds it from the settings
+    /// again (a new language).
+    pub(crate) fn forget(&self) {
+        *lock(&self.catalog) = None;
+    }
 }
 
-/// `$WATCHLOG_TMDB_KEY` wins over the saved key (it is what a user sets for
-/// one run, and what tests use); the addresses come from the environment.
-fn build(saved_key: Option<String>) -> CommandResult<Catalog> {
-    let mut config = CatalogConfig::from_env();
-    if config.tmdb_key.is_none() {
-        config.tmdb_key = saved_key;
-    }
+fn build(app: &AppState) -> CommandResult<Catalog> {
+    let config = CatalogConfig::for_library(&*app.reader()?)?;
     Ok(Catalog::with_client(HttpClient::shared()?, config))
 }
 
@@ -271,12 +271,8 @@ pub async fn set_tmdb_key(
     catalog_state: State<'_, CatalogState>,
     key: Option<String>,
 ) -> CommandResult<CatalogStatus> {
-    let saved = {
-        let mut lib = state.library()?;
-        lib.set_tmdb_key(key.as_deref())?;
-        lib.tmdb_key()?
-    };
-    let catalog = build(saved)?;
+    state.library()?.set_tmdb_key(key.as_deref())?;
+    let catalog = build(&state)?;
     let status = CatalogStatus {
         tmdb_key_set: catalog.config().tmdb_key.is_some(),
     };

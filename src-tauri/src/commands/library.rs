@@ -1,6 +1,6 @@
 //! Reading and editing the library: entries, platforms, settings, stats.
 
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use watchlog_core::{
     markdown, BulkChange, BulkOutcome, Entry, EntryPatch, EntryPreview, ErrorPayload, Facets,
@@ -197,9 +197,20 @@ pub async fn save_settings<R: Runtime>(
     settings: Arg<Settings>,
 ) -> CommandResult<Settings> {
     let saved = state.library()?.save_settings(&settings.get()?)?;
-    // The webhook listener follows its port (it reads the settings itself).
+    // The webhook listener follows its port (it reads the settings itself),
+    // and the catalogue the language.
     crate::webhooks::restart(&app);
+    app.state::<crate::commands::catalog::CatalogState>()
+        .forget();
     Ok(saved)
+}
+
+/// The system's language, if Watchlog speaks it: what "System" in the
+/// language picker means. Read from the process's locale variables, which
+/// a Korean desktop sets even where the webview reports English.
+#[tauri::command]
+pub async fn system_language() -> CommandResult<Option<String>> {
+    Ok(watchlog_core::language::system().map(str::to_string))
 }
 
 #[tauri::command]

@@ -175,6 +175,7 @@ export const api = {
   stats: () => call<Stats>('stats'),
   /** One calendar year in review; a year outside the core's range is a `year` field error. */
   yearReview: (year: number) => call<YearReview>('year_review', { year }),
+  systemLanguage: () => call<string | null>('system_language'),
   /**
    * Asks where to save, then writes the year in review there: the web page,
    * or with `png` the card. `null` when the dialog was cancelled.

@@ -2,58 +2,60 @@
 import type { Kind } from './bindings/Kind';
 import type { Status } from './bindings/Status';
 import type { Role } from './bindings/Role';
+import { locale, t } from './i18n';
 
 /** The statuses and kinds in the order the UI lists them. */
 export const STATUSES: Status[] = ['plan_to_watch', 'watching', 'completed', 'on_hold', 'dropped'];
 export const KINDS: Kind[] = ['series', 'miniseries', 'film', 'special'];
 
-export const STATUS_LABELS: Record<Status, string> = {
-  plan_to_watch: 'Plan to watch',
-  watching: 'Watching',
-  completed: 'Completed',
-  on_hold: 'On hold',
-  dropped: 'Dropped',
-};
-
-export const KIND_LABELS: Record<Kind, string> = {
-  series: 'Series',
-  miniseries: 'Miniseries',
-  film: 'Film',
-  special: 'Special',
-};
-
-export const ROLE_LABELS: Record<Role, string> = {
-  writer: 'Writer',
-  director: 'Director',
-  cast: 'Cast',
-};
-
 /**
- * The user's locale for numbers. A bare POSIX locale (no LANG set) reads
- * as one that groups nothing; counts in the tens of thousands want
- * grouping, so that case falls back to English.
+ * A record whose every value is read through `t()` when looked up, so
+ * `STATUS_LABELS[s]` in a template repaints when the language changes.
  */
-export function numberLocale(): string | undefined {
-  const lang = typeof navigator === 'undefined' ? '' : (navigator.language ?? '');
-  return lang === '' || /^(c|posix)$/i.test(lang) || /posix/i.test(lang) ? 'en' : undefined;
+function labels<K extends string>(keys: readonly K[], message: (k: K) => string): Record<K, string> {
+  const out = {} as Record<K, string>;
+  for (const k of keys) Object.defineProperty(out, k, { get: () => message(k), enumerable: true });
+  return out;
 }
 
-let counter: Intl.NumberFormat | null = null;
+export const STATUS_LABELS = labels(STATUSES, (s) => t(`common:status.${s}`));
+export const KIND_LABELS = labels(KINDS, (k) => t(`common:kind.${k}`));
+export const ROLE_LABELS = labels<Role>(['writer', 'director', 'cast'], (r) => t(`common:role.${r}`));
+
+/**
+ * The locale for `Intl` formatting: the language the UI is shown in, so
+ * dates and numbers read the way its words do (a bare POSIX system
+ * locale, which groups nothing, never reaches here).
+ */
+export function numberLocale(): string {
+  return locale();
+}
+
+/** One `Intl` formatter per language, made on first use. */
+function perLocale<T>(make: (locale: string) => T): () => T {
+  const made = new Map<string, T>();
+  return () => {
+    const l = locale();
+    let f = made.get(l);
+    if (!f) made.set(l, (f = make(l)));
+    return f;
+  };
+}
+
+const counter = perLocale((l) => new Intl.NumberFormat(l));
 
 /** "100,000" (or the locale's own grouping): counts of titles. */
 export function formatCount(n: number): string {
-  counter ??= new Intl.NumberFormat(numberLocale());
-  return counter.format(n);
+  return counter().format(n);
 }
 
-let regionNames: Intl.DisplayNames | null = null;
+const regionNames = perLocale((l) => new Intl.DisplayNames(l, { type: 'region' }));
 
-/** "South Korea" for "KR"; the code itself when the name is unknown. */
+/** "South Korea" for "KR" (대한민국 in Korean); the code itself when unknown. */
 export function countryName(code: string | null | undefined): string {
   if (!code) return '';
   try {
-    regionNames ??= new Intl.DisplayNames(undefined, { type: 'region' });
-    return regionNames.of(code.toUpperCase()) ?? code;
+    return regionNames().of(code.toUpperCase()) ?? code;
   } catch {
     return code;
   }
@@ -66,7 +68,7 @@ export function yearCountry(year: number | null, country: string | null): string
 
 /** "3 / 16", "3 eps" when the total is unknown. */
 export function progressText(progress: number, episodes: number | null): string {
-  return episodes ? `${progress} / ${episodes}` : `${progress} ep${progress === 1 ? '' : 's'}`;
+  return episodes ? `${progress} / ${episodes}` : t('common:episodesShort', { count: progress });
 }
 
 /** A calendar date ("2023-12-27") in the user's locale, without time-zone shifts. */
@@ -75,7 +77,7 @@ export function formatDate(date: string | null | undefined): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
   if (!m) return date;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return d.toLocaleDateString(locale(), { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
 /** A viewing's dates, "1 Mar 2024 → 5 Mar 2024"; an unknown start is "—", an open end "…". */
@@ -105,7 +107,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function timeAgo(iso: string, now: number = Date.now()): string {
   const ms = now - Date.parse(iso);
   if (!Number.isFinite(ms)) return '';
-  const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  const format = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
   for (const [unit, size] of UNITS) {
     if (Math.abs(ms) >= size) return format.format(-Math.round(ms / size), unit);
   }

@@ -15,6 +15,7 @@ import type { StatusCounts } from './bindings/StatusCounts';
 import { lists } from './lists.svelte';
 import { loadRatingTable } from './rating';
 import { applyTheme } from './theme';
+import { setLanguage } from './i18n';
 import { toasts } from './toasts.svelte';
 
 export type Page = 'upnext' | 'calendar' | 'library' | 'list' | 'matches' | 'stats' | 'settings';
@@ -25,7 +26,7 @@ const ENTRY_PAGES: Page[] = ['upnext', 'calendar', 'library', 'list', 'matches']
 const ZERO: StatusCounts = { all: 0, plan_to_watch: 0, watching: 0, completed: 0, on_hold: 0, dropped: 0 };
 
 class AppState {
-  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [], notify_new_episodes: false, webhook_port: null, webhook_token: null });
+  settings = $state<Settings>({ rating_scale: '10', theme: 'system', default_platform: null, allowed_hosts: [], notify_new_episodes: false, webhook_port: null, webhook_token: null, language: null });
   /** How ratings show in the user's scale; null only until the first table arrives. */
   ratings = $state<RatingTable | null>(null);
   platforms = $state<Platform[]>([]);
@@ -68,6 +69,7 @@ class AppState {
 
   async init(): Promise<void> {
     const clock = this.syncClock();
+    const system = api.systemLanguage().catch(() => null);
     try {
       const [[settings, ratings], platforms, counts] = await Promise.all([
         api.getSettings().then(async (s) => [s, await loadRatingTable(s.rating_scale)] as const),
@@ -78,6 +80,7 @@ class AppState {
       this.settings = settings;
       this.ratings = ratings;
       applyTheme(settings.theme);
+      setLanguage(settings.language, await system);
       this.platforms = platforms;
       this.counts = counts;
       if (counts.all === 0 && this.page === 'upnext') this.page = 'library';
@@ -141,6 +144,7 @@ class AppState {
     const before = this.settings;
     this.settings = next;
     applyTheme(next.theme);
+    setLanguage(next.language);
     void this.followScale();
     try {
       this.settings = await api.saveSettings(next);
@@ -149,6 +153,7 @@ class AppState {
     } catch (e) {
       this.settings = before;
       applyTheme(before.theme);
+      setLanguage(before.language);
       void this.followScale();
       toasts.error(e);
       return false;

@@ -264,6 +264,9 @@ pub struct CatalogConfig {
     /// A v3 API key (sent as `api_key`) or a v4 read-access token (sent as
     /// `Authorization: Bearer`); told apart by shape.
     pub tmdb_key: Option<String>,
+    /// TMDB's `language` ("ko-KR"): names and overviews come translated
+    /// where TMDB has them; `None` leaves TMDB's default (English).
+    pub language: Option<String>,
     /// How long an identical request is answered from memory.
     pub cache_ttl: Duration,
     pub net: NetConfig,
@@ -276,6 +279,7 @@ impl Default for CatalogConfig {
             tmdb_url: DEFAULT_TMDB_URL.into(),
             tmdb_image_url: DEFAULT_TMDB_IMAGE_URL.into(),
             tmdb_key: None,
+            language: None,
             cache_ttl: Duration::from_secs(300),
             net: NetConfig::default(),
         }
@@ -304,6 +308,7 @@ impl CatalogConfig {
             cfg.tmdb_url = u;
         }
         cfg.tmdb_key = var(TMDB_KEY_ENV);
+        cfg.language = crate::language::catalog_tag(None).map(str::to_string);
         let timeout = var(NET_TIMEOUT_ENV)
             .and_then(|v| v.parse::<f64>().ok())
             .filter(|s| s.is_finite() && *s > 0.0 && *s <= 600.0);
@@ -312,6 +317,20 @@ impl CatalogConfig {
             cfg.net.connect_timeout = cfg.net.connect_timeout.min(cfg.net.timeout);
         }
         cfg
+    }
+
+    /// [`CatalogConfig::from_env`], then the library's own: its saved TMDB
+    /// key when the environment gives none (a key set for one run wins),
+    /// and the language chosen in its settings.
+    pub fn for_library(lib: &crate::store::Library) -> Result<Self> {
+        let mut cfg = Self::from_env();
+        if cfg.tmdb_key.is_none() {
+            cfg.tmdb_key = lib.tmdb_key()?;
+        }
+        if let Some(choice) = lib.settings()?.language {
+            cfg.language = crate::language::catalog_tag(Some(&choice)).map(str::to_string);
+        }
+        Ok(cfg)
     }
 }
 

@@ -263,8 +263,18 @@ fn auth(catalog: &Catalog) -> Result<Auth<'_>> {
     }
 }
 
-/// `url` with the credential attached, and the options to send it with.
-fn authorised<'a>(url: String, auth: &Auth<'a>) -> (String, RequestOptions<'a>) {
+/// `url` with the viewer's language and the credential attached, and the
+/// options to send it with. Every TMDB request passes here, so all of them
+/// ask in one language (and the response cache, keyed by URL, keeps
+/// languages apart).
+fn authorised<'a>(catalog: &Catalog, url: String, auth: &Auth<'a>) -> (String, RequestOptions<'a>) {
+    let url = match catalog.config().language.as_deref() {
+        Some(lang) => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}language={}", encode(lang))
+        }
+        None => url,
+    };
     match *auth {
         Auth::ApiKey(k) => {
             let sep = if url.contains('?') { '&' } else { '?' };
@@ -353,7 +363,7 @@ async fn search_page<T: serde::de::DeserializeOwned>(
         base(catalog),
         encode(query)
     );
-    let (url, opts) = authorised(url, &auth);
+    let (url, opts) = authorised(catalog, url, &auth);
     let (status, body, html) = catalog.fetch(&url, opts).await?;
     if !(200..300).contains(&status) {
         return Err(status_error(status, &body, "search results", opts.secret));
@@ -399,7 +409,7 @@ pub(super) async fn details(catalog: &Catalog, id: &str) -> Result<Details> {
         "{}/tv/{id}?append_to_response=external_ids,credits,watch/providers",
         base(catalog)
     );
-    let (url, opts) = authorised(url, &auth);
+    let (url, opts) = authorised(catalog, url, &auth);
     let (status, body, html) = catalog.fetch(&url, opts).await?;
     if !(200..300).contains(&status) {
         return Err(status_error(
@@ -459,7 +469,7 @@ async fn film_details(catalog: &Catalog, id: &str) -> Result<Details> {
         "{}/movie/{id}?append_to_response=credits,watch/providers",
         base(catalog)
     );
-    let (url, opts) = authorised(url, &auth);
+    let (url, opts) = authorised(catalog, url, &auth);
     let (status, body, html) = catalog.fetch(&url, opts).await?;
     if !(200..300).contains(&status) {
         return Err(status_error(
@@ -526,7 +536,7 @@ pub(super) async fn find(catalog: &Catalog, source: &str, id: &str) -> Result<Fo
         base(catalog),
         encode(id)
     );
-    let (url, opts) = authorised(url, &auth);
+    let (url, opts) = authorised(catalog, url, &auth);
     let (status, body, html) = catalog.fetch(&url, opts).await?;
     if !(200..300).contains(&status) {
         return Err(status_error(
@@ -563,7 +573,7 @@ pub(super) async fn find(catalog: &Catalog, source: &str, id: &str) -> Result<Fo
 pub(super) async fn show_ids(catalog: &Catalog, id: &str) -> Result<ExternalIds> {
     let auth = auth(catalog)?;
     let url = format!("{}/tv/{id}/external_ids", base(catalog));
-    let (url, opts) = authorised(url, &auth);
+    let (url, opts) = authorised(catalog, url, &auth);
     let (status, body, html) = catalog.fetch(&url, opts).await?;
     if !(200..300).contains(&status) {
         return Err(status_error(
@@ -599,7 +609,11 @@ async fn episodes(
 ) -> Result<Vec<Episode>> {
     let mut out = Vec::new();
     for &n in seasons {
-        let (url, opts) = authorised(format!("{}/tv/{id}/season/{n}", base(catalog)), auth);
+        let (url, opts) = authorised(
+            catalog,
+            format!("{}/tv/{id}/season/{n}", base(catalog)),
+            auth,
+        );
         let (status, body, html) = catalog.fetch(&url, opts).await?;
         if !(200..300).contains(&status) {
             return Ok(Vec::new());

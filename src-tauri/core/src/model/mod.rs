@@ -675,6 +675,10 @@ pub struct Settings {
     /// set.
     #[serde(default)]
     pub webhook_token: Option<String>,
+    /// The language the app speaks and asks the catalogues in, one of
+    /// `language::LANGUAGES`; `None` follows the system's.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// One labelled number in a breakdown.

@@ -28,6 +28,12 @@ impl Library {
                 "notify_new_episodes" => s.notify_new_episodes = value == "1",
                 "webhook_port" => s.webhook_port = value.parse().ok(),
                 "webhook_token" => s.webhook_token = Some(value),
+                "language" => {
+                    s.language = crate::language::checked(Some(&value))
+                        .ok()
+                        .flatten()
+                        .map(str::to_string)
+                }
                 _ => {}
             }
         }
@@ -39,6 +45,7 @@ impl Library {
     pub fn save_settings(&mut self, s: &Settings) -> Result<Settings> {
         let hosts = crate::net::checked_hosts(&s.allowed_hosts)
             .map_err(|m| Error::invalid_field("allowed_hosts", m))?;
+        let language = crate::language::checked(s.language.as_deref())?;
         let before = self.settings()?;
         let notify_was = before.notify_new_episodes;
         if s.webhook_port.is_some_and(|p| p < 1024) {
@@ -97,6 +104,7 @@ impl Library {
         let port = s.webhook_port.map(|p| p.to_string());
         put("webhook_port", port.as_deref())?;
         put("webhook_token", token.as_deref())?;
+        put("language", language)?;
         if s.notify_new_episodes && !notify_was {
             // Only episodes that air from now on are announced, not every
             // one that aired while the setting was off.

@@ -26,4 +26,9 @@ webhook_port: number | null,
  * The secret the webhook addresses carry; made when a port is first
  * set.
  */
-webhook_token: string | null, };
+webhook_token: string | null, 
+/**
+ * The language the app speaks and asks the catalogues in, one of
+ * `language::LANGUAGES`; `None` follows the system's.
+ */
+language: string | null, };

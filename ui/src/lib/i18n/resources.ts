@@ -1,0 +1,13 @@
+/**
+ * The English messages, one file per part of the app. English is the
+ * source: its shape types every `t()` key, and the other languages are
+ * held to it by `catalog.test.ts`. Register a new namespace here.
+ */
+import common from './locales/en/common.json';
+
+export const en = {
+  common,
+};
+
+export type Namespace = keyof typeof en;
+export const NAMESPACES = Object.keys(en) as Namespace[];
