@@ -4,9 +4,11 @@
  * held to it by `catalog.test.ts`. Register a new namespace here.
  */
 import common from './locales/en/common.json';
+import bulk from './locales/en/bulk.json';
 
 export const en = {
   common,
+  bulk,
 };
 
 export type Namespace = keyof typeof en;
