@@ -1477,9 +1477,8 @@ fn a_list_saves_as_a_card() {
 fn bulk_change_delete_and_undo_through_commands() {
     let t = app();
     invoke(&t.window, "load_sample", json!({})).unwrap();
-    let status_of = |id: i64| {
-        invoke(&t.window, "get_entry", json!({ "id": id })).unwrap()["fields"]["status"].clone()
-    };
+    let status_of =
+        |id: i64| invoke(&t.window, "get_entry", json!({ "id": id })).unwrap()["status"].clone();
     let before = [status_of(1), status_of(2)];
 
     let out = invoke(
