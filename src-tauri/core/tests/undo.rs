@@ -118,7 +118,7 @@ fn full_entry(lib: &mut Library) -> (i64, i64) {
         .map(|n| {
             (
                 EpisodeRef::new(1, n).unwrap(),
-                Some(Utc.with_ymd_and_hms(2024, 1, n as u32, 21, 0, 0).unwrap()),
+                Some(Utc.with_ymd_and_hms(2024, 1, n, 21, 0, 0).unwrap()),
             )
         })
         .collect();
