@@ -238,7 +238,14 @@ fn a_bulk_change_applies_every_rule_and_undoes_whole() {
         );
         assert_eq!(e.fields.progress, e.title.facts.episodes.unwrap_or(0));
     }
-    assert_eq!(lib.list_detail(list.id).unwrap().items.len(), 3);
+    let on_list: Vec<i64> = lib
+        .list_detail(list.id)
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.entry.id)
+        .collect();
+    assert_eq!(on_list, ids, "on the list in the selection's order");
 
     lib.undo(out.undo.id).unwrap();
     let after: Vec<_> = ids.iter().map(|&id| lib.entry(id).unwrap()).collect();

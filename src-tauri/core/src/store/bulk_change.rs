@@ -17,9 +17,9 @@ impl Library {
     /// or a change one entry cannot take (a platform name too long, a tag
     /// too long) changes nothing. The step takes the whole change back.
     pub fn bulk_change(&mut self, ids: &[i64], change: &BulkChange) -> Result<BulkOutcome> {
-        let mut ids = ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
+        // In the order given: a list takes them in the selection's order.
+        let mut seen = std::collections::HashSet::new();
+        let ids: Vec<i64> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
         if ids.is_empty() {
             return Err(Error::invalid("select at least one title to change"));
         }
