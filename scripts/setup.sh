@@ -11,6 +11,9 @@ packages=(
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver
   chromium
+  # rusqlite's session feature (undo) generates its SQLite bindings with
+  # bindgen, which needs libclang.
+  libclang-dev
   # Hangul, kana and hanzi, and Thai: a fresh Debian has no font for
   # either, and Korean or Thai titles would render as empty boxes.
   fonts-noto-cjk fonts-noto-core

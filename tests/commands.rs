@@ -1469,3 +1469,68 @@ fn a_list_saves_as_a_card() {
     assert_eq!(e.0.code, "not_found", "{}", e.0.message);
     assert!(!gone.exists());
 }
+
+/// A selection changed in bulk and deleted through the commands, each
+/// taken back by the step its answer carries; a second undo is refused in
+/// words, and a bulk change with an unknown id changes nothing.
+#[test]
+fn bulk_change_delete_and_undo_through_commands() {
+    let t = app();
+    invoke(&t.window, "load_sample", json!({})).unwrap();
+    let status_of =
+        |id: i64| invoke(&t.window, "get_entry", json!({ "id": id })).unwrap()["status"].clone();
+    let before = [status_of(1), status_of(2)];
+
+    let out = invoke(
+        &t.window,
+        "bulk_change",
+        json!({ "ids": [1, 2], "change": { "status": "dropped", "add_tags": ["later"] } }),
+    )
+    .unwrap();
+    assert_eq!(out["report"]["changed"], 2, "{out}");
+    assert_eq!(out["undo"]["label"], "Changed 2 titles");
+    assert_eq!(status_of(1), "dropped");
+    let step = out["undo"]["id"].clone();
+    let undone = invoke(&t.window, "undo", json!({ "step": step })).unwrap();
+    assert_eq!(undone["id"], step);
+    assert_eq!([status_of(1), status_of(2)], before);
+    let again = invoke(&t.window, "undo", json!({ "step": step })).unwrap_err();
+    assert_eq!(again["code"], "already_undone", "{again}");
+    assert_eq!(again["message"], "That change was already undone.");
+
+    let bad = invoke(
+        &t.window,
+        "bulk_change",
+        json!({ "ids": [1, 999], "change": { "status": "dropped" } }),
+    )
+    .unwrap_err();
+    assert_eq!(bad["code"], "not_found", "{bad}");
+    assert_eq!([status_of(1), status_of(2)], before, "nothing changed");
+    let shape = invoke(
+        &t.window,
+        "bulk_change",
+        json!({ "ids": [1], "change": { "status": "someday" } }),
+    )
+    .unwrap_err();
+    assert_eq!(shape["code"], "invalid_input", "{shape}");
+
+    let deleted = invoke(&t.window, "delete_entries", json!({ "ids": [1, 2, 3] })).unwrap();
+    assert_eq!(deleted["label"], "Deleted 3 titles");
+    assert_eq!(
+        invoke(&t.window, "status_counts", json!({})).unwrap()["all"],
+        11
+    );
+    invoke(&t.window, "undo", json!({ "step": deleted["id"] })).unwrap();
+    assert_eq!(
+        invoke(&t.window, "status_counts", json!({})).unwrap()["all"],
+        14
+    );
+    let one = invoke(&t.window, "delete_entry", json!({ "id": 1 })).unwrap();
+    assert!(
+        one["label"]
+            .as_str()
+            .unwrap()
+            .starts_with("Deleted \u{201c}"),
+        "{one}"
+    );
+}

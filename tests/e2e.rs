@@ -2074,3 +2074,132 @@ async fn a_ranked_list_is_made_filled_reordered_and_exported() {
     );
     app.quit().await;
 }
+
+/// The status of an entry as the library file holds it.
+fn stored_status(home: &Home, id: i64) -> watchlog_core::Status {
+    let lib = watchlog_core::Library::open(home.library()).unwrap();
+    lib.entry(id).unwrap().fields.status
+}
+
+/// Two cards picked and set to Dropped from the selection bar in one call,
+/// taken back by the toast's Undo (the old statuses in the file and on the
+/// cards); an entry deleted from its editor and brought back by Ctrl+Z.
+#[tokio::test]
+async fn a_bulk_change_and_a_delete_are_undone() {
+    use thirtyfour::prelude::*;
+    use watchlog_core::Status;
+    if !tools_present() {
+        return;
+    }
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    let app = App::start(&home).await;
+    app.click("sample-button").await;
+    app.eventually("the sample library is loaded", || async {
+        app.count("entry-card").await >= 12
+    })
+    .await;
+    let card = |id: i64| format!("[data-testid=entry-card][data-entry-id=\"{id}\"]");
+    let label = |s: Status| match s {
+        Status::PlanToWatch => "Plan to watch",
+        Status::Watching => "Watching",
+        Status::Completed => "Completed",
+        Status::OnHold => "On hold",
+        Status::Dropped => "Dropped",
+    };
+    let ids = [1, 2];
+    let before = ids.map(|id| stored_status(&home, id));
+    assert!(
+        before.iter().all(|s| *s != Status::Dropped),
+        "the sample's first two are not dropped: {before:?}"
+    );
+    for id in ids {
+        let el = app.wait_for(&card(id)).await;
+        ctrl_click(&app, &el).await;
+    }
+    assert_eq!(app.text("selection-count").await, "2 selected");
+    app.fill("bulk-status", "dropped").await;
+    app.eventually("both are dropped in the file", || async {
+        ids.iter()
+            .all(|&id| stored_status(&home, id) == Status::Dropped)
+    })
+    .await;
+    app.eventually("the cards say so", || async {
+        let mut all = true;
+        for id in ids {
+            all &= app.text(&card(id)).await.contains("Dropped");
+        }
+        all
+    })
+    .await;
+    let toast = texts(&app, "[data-testid=toast]").await;
+    assert!(
+        toast.iter().any(|t| t.contains("Changed 2 titles.")),
+        "{toast:?}"
+    );
+    app.click("toast-action").await;
+    app.eventually("the old statuses are back in the file", || async {
+        ids.map(|id| stored_status(&home, id)) == before
+    })
+    .await;
+    app.eventually("and on the cards", || async {
+        let mut all = true;
+        for (id, s) in ids.iter().zip(before) {
+            all &= app.text(&card(*id)).await.contains(label(s));
+        }
+        all
+    })
+    .await;
+    assert_eq!(app.count("toast-action").await, 0, "an Undo runs once");
+
+    // Deleted from its editor, back with Ctrl+Z while the toast shows.
+    app.click("selection-clear").await;
+    dismiss_toasts(&app).await;
+    let third = app.wait_for(&card(3)).await;
+    into_view(&app, &third).await;
+    third.click().await.unwrap();
+    let name = watchlog_core::Library::open(home.library())
+        .unwrap()
+        .entry(3)
+        .unwrap()
+        .title
+        .facts
+        .name;
+    app.eventually("its editor is open", || async {
+        app.count("entry-title").await == 1 && app.text("entry-title").await == name
+    })
+    .await;
+    app.click("delete-entry").await;
+    app.click("confirm-delete").await;
+    app.eventually("the entry is deleted", || async {
+        app.count(&card(3)).await == 0
+    })
+    .await;
+    assert!(watchlog_core::Library::open(home.library())
+        .unwrap()
+        .entry(3)
+        .is_err());
+    let toast = texts(&app, "[data-testid=toast]").await;
+    assert!(
+        toast
+            .iter()
+            .any(|t| t.contains(&format!("Deleted “{name}”."))),
+        "{toast:?}"
+    );
+    js(&app, "document.activeElement?.blur(); return true;").await;
+    app.driver
+        .action_chain()
+        .key_down(Key::Control)
+        .send_keys("z")
+        .key_up(Key::Control)
+        .perform()
+        .await
+        .unwrap();
+    app.eventually("the entry is back", || async {
+        app.count(&card(3)).await == 1
+    })
+    .await;
+    let lib = watchlog_core::Library::open(home.library()).unwrap();
+    assert_eq!(lib.entry(3).unwrap().title.facts.name, name);
+    app.quit().await;
+}

@@ -47,6 +47,10 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     NewList::export_all(&cfg)?;
     ListPatch::export_all(&cfg)?;
     ListPut::export_all(&cfg)?;
+    // Undo and bulk changes of a selection.
+    UndoStep::export_all(&cfg)?;
+    BulkChange::export_all(&cfg)?;
+    BulkOutcome::export_all(&cfg)?;
     // Exports and backups.
     crate::transfer::ExportOptions::export_all(&cfg)?;
     crate::transfer::ExportReport::export_all(&cfg)?;

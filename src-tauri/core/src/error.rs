@@ -95,6 +95,10 @@ pub enum Error {
     )]
     Busy,
 
+    /// An undo that cannot be done; nothing was changed.
+    #[error("{0}")]
+    Undo(UndoRefusal),
+
     /// An unexpected SQLite failure.
     #[error("database error: {0}")]
     Database(rusqlite::Error),
@@ -116,6 +120,7 @@ impl Error {
             Error::Cancelled(_) => "cancelled",
             Error::DiskFull => "disk_full",
             Error::Busy => "busy",
+            Error::Undo(r) => r.code(),
             Error::Database(_) => "database",
         }
     }
@@ -143,6 +148,32 @@ impl Error {
         Error::Io {
             context: context.into(),
             source,
+        }
+    }
+}
+
+/// Why a change cannot be taken back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UndoRefusal {
+    /// The step was taken back before.
+    #[error("That change was already undone.")]
+    AlreadyUndone,
+    /// No such step: never made, or too old to be kept (a library keeps
+    /// its last few, and forgets them when it is closed).
+    #[error("That change can no longer be undone.")]
+    Unknown,
+    /// What the step changed was changed again since (by this face or the
+    /// other); `what` names it ("“Move to Heaven”", "One of the 3 titles").
+    #[error("{what} was changed since, so it can't be undone; nothing was changed.")]
+    ChangedSince { what: String },
+}
+
+impl UndoRefusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            UndoRefusal::AlreadyUndone => "already_undone",
+            UndoRefusal::Unknown => "undo_unknown",
+            UndoRefusal::ChangedSince { .. } => "changed_since",
         }
     }
 }

@@ -3,9 +3,9 @@
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use watchlog_core::{
-    markdown, Entry, EntryPatch, EntryPreview, ErrorPayload, Facets, LibraryInfo, ListPage,
-    ListQuery, NewEntry, Platform, RatingScale, RatingTable, Settings, Stats, StatusCounts,
-    TitleFacts, ViewingDetails, YearReview,
+    markdown, BulkChange, BulkOutcome, Entry, EntryPatch, EntryPreview, ErrorPayload, Facets,
+    LibraryInfo, ListPage, ListQuery, NewEntry, Platform, RatingScale, RatingTable, Settings,
+    Stats, StatusCounts, TitleFacts, UndoStep, ViewingDetails, YearReview,
 };
 
 use crate::error::{Arg, CommandError, CommandResult};
@@ -108,9 +108,32 @@ pub async fn add_episode(state: State<'_, AppState>, id: i64) -> CommandResult<E
     Ok(state.library()?.add_episode(id)?)
 }
 
+/// Deletes an entry; the step the answer carries takes it back (`undo`).
 #[tauri::command]
-pub async fn delete_entry(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
+pub async fn delete_entry(state: State<'_, AppState>, id: i64) -> CommandResult<UndoStep> {
     Ok(state.library()?.delete_entry(id)?)
+}
+
+/// Deletes a selection, all or none, as one step.
+#[tauri::command]
+pub async fn delete_entries(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<UndoStep> {
+    Ok(state.library()?.delete_entries(&ids)?)
+}
+
+/// One change to every entry of a selection, in one transaction.
+#[tauri::command]
+pub async fn bulk_change(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+    change: Arg<BulkChange>,
+) -> CommandResult<BulkOutcome> {
+    Ok(state.library()?.bulk_change(&ids, &change.get()?)?)
+}
+
+/// Takes back a step a delete or a bulk change returned.
+#[tauri::command]
+pub async fn undo(state: State<'_, AppState>, step: u64) -> CommandResult<UndoStep> {
+    Ok(state.library()?.undo(step)?)
 }
 
 #[tauri::command]

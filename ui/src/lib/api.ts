@@ -41,6 +41,9 @@ import type { ImportReport } from './bindings/ImportReport';
 import type { ReadOptions } from './bindings/ReadOptions';
 import type { Prefer } from './bindings/Prefer';
 import type { UndoReport } from './bindings/UndoReport';
+import type { UndoStep } from './bindings/UndoStep';
+import type { BulkChange } from './bindings/BulkChange';
+import type { BulkOutcome } from './bindings/BulkOutcome';
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { ExportOptions } from './bindings/ExportOptions';
 import type { ExportProgress } from './bindings/ExportProgress';
@@ -158,7 +161,14 @@ export const api = {
   checkTitle: (id: number, facts: TitleFacts) => call<ErrorPayload[]>('check_title', { id, facts }),
   updateTitle: (id: number, facts: TitleFacts) => call<Entry>('update_title', { id, facts }),
   addEpisode: (id: number) => call<Entry>('add_episode', { id }),
-  deleteEntry: (id: number) => call<null>('delete_entry', { id }),
+  /** Deletes an entry; the step takes it back through `undo`. */
+  deleteEntry: (id: number) => call<UndoStep>('delete_entry', { id }),
+  /** Deletes a selection, all or none, as one step. */
+  deleteEntries: (ids: number[]) => call<UndoStep>('delete_entries', { ids }),
+  /** One change to every entry of a selection, in one transaction and one step. */
+  bulkChange: (ids: number[], change: BulkChange) => call<BulkOutcome>('bulk_change', { ids, change }),
+  /** Takes back a step a delete or a bulk change returned. */
+  undo: (step: number) => call<UndoStep>('undo', { step }),
   addViewing: (id: number, viewing: ViewingDetails) => call<Entry>('add_viewing', { id, viewing }),
   deleteViewing: (viewingId: number) => call<Entry>('delete_viewing', { viewingId }),
   /** Sanitised HTML from the core's Markdown renderer. */

@@ -123,3 +123,30 @@ export function putReport(put: ListPut): string {
   if (put.added === 0) return t('lists:put.none', vars);
   return put.already === 0 ? t('lists:put.added', vars) : t('lists:put.addedSome', vars);
 }
+
+/**
+ * Shift+arrow from `from` to `to`: the run from the anchor to `to` is
+ * picked in place of the run from the anchor to `from`, so the selection
+ * grows and shrinks with the keys; entries picked apart (Ctrl-click) stay.
+ * With nothing anchored yet, `from` is the anchor.
+ */
+export function selectMove(
+  sel: Selection,
+  from: number,
+  to: number,
+  idAt: (index: number) => number | undefined,
+): Selection {
+  const anchor = sel.anchor ?? from;
+  const run = (a: number, b: number) => {
+    const out: number[] = [];
+    for (let i = Math.min(a, b); i <= Math.max(a, b); i++) {
+      const id = idAt(i);
+      if (id !== undefined) out.push(id);
+    }
+    return out;
+  };
+  const old = sel.anchor === null ? [] : run(anchor, from);
+  const ids = sel.ids.filter((id) => !old.includes(id));
+  for (const id of run(anchor, to)) if (!ids.includes(id)) ids.push(id);
+  return { ids, anchor };
+}

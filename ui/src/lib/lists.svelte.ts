@@ -7,6 +7,7 @@ import { api } from './api';
 import type { ListSummary } from './bindings/ListSummary';
 import { putReport } from './listOrder';
 import { toasts } from './toasts.svelte';
+import { offerUndo } from './undo';
 
 /** What the list dialog is doing: making a list (then handing it on), or editing one. */
 export type ListDialog =
@@ -41,11 +42,15 @@ class ListsStore {
    */
   async putEntries(list: ListSummary, entries: number[]): Promise<boolean> {
     try {
-      const r = await api.putEntriesOnList(list.id, entries);
-      toasts.show(putReport(r));
-      void this.refresh();
-      // A library filtered by this list, or the list's page, shows them.
-      this.changes++;
+      // Through a bulk change, so the toast can take it back.
+      const out = await api.bulkChange(entries, { list: list.id });
+      const shown = () => {
+        void this.refresh();
+        // A library filtered by this list, or the list's page, shows them.
+        this.changes++;
+      };
+      offerUndo(putReport(out.report.list!), out.undo, shown);
+      shown();
       return true;
     } catch (e) {
       toasts.error(e);

@@ -20,6 +20,8 @@ mod import;
 pub use import::*;
 mod lists;
 pub use lists::*;
+mod undo;
+pub use undo::*;
 
 /// Declares a string-valued enum once: its serde names, its parser (which
 /// accepts `-` or `_` and any case) and its list of values.

@@ -4,11 +4,12 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::search;
+use super::undo::Described;
 use super::Library;
 use crate::error::{Error, ErrorPayload, Result};
 use crate::model::{
     rating_10, Entry, EntryFields, EntryPatch, EntryPreview, ExternalIds, NewEntry, Person, Status,
-    StatusCounts, SubScores, Title, TitleFacts, Viewing, ViewingDetails, WatchedWhen,
+    StatusCounts, SubScores, Title, TitleFacts, UndoStep, Viewing, ViewingDetails, WatchedWhen,
     MAX_TAG_CHARS,
 };
 use crate::rating::Rating;
@@ -466,23 +467,59 @@ impl Library {
         self.entry(id)
     }
 
-    /// Deletes an entry with its title, viewings and tags.
-    pub fn delete_entry(&mut self, id: i64) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        let title_id: i64 = tx
-            .query_row("SELECT title_id FROM entries WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .ok_or(Error::NotFound { what: "entry", id })?;
-        search::remove(&tx, id)?;
-        tx.execute("DELETE FROM titles WHERE id = ?1", [title_id])?;
-        tx.execute(
-            "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)",
-            [],
+    /// Deletes an entry with its title, viewings and tags; the step takes
+    /// it back.
+    pub fn delete_entry(&mut self, id: i64) -> Result<UndoStep> {
+        self.delete_entries(&[id])
+    }
+
+    /// Deletes several entries with their titles, viewings and tags, all
+    /// or none: an unknown id deletes nothing. The step takes them all
+    /// back.
+    pub fn delete_entries(&mut self, ids: &[i64]) -> Result<UndoStep> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Err(Error::invalid("no entries were given to delete"));
+        }
+        let (_, step) = self.record(
+            |tx| {
+                let mut names = Vec::with_capacity(ids.len());
+                for &id in &ids {
+                    let (title_id, name): (i64, String) = tx
+                        .prepare_cached(
+                            "SELECT e.title_id, t.name FROM entries e
+                             JOIN titles t ON t.id = e.title_id WHERE e.id = ?1",
+                        )?
+                        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?
+                        .ok_or(Error::NotFound { what: "entry", id })?;
+                    search::remove(tx, id)?;
+                    tx.prepare_cached("DELETE FROM titles WHERE id = ?1")?
+                        .execute([title_id])?;
+                    names.push(name);
+                }
+                tx.execute(
+                    "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM entry_tags)",
+                    [],
+                )?;
+                Ok(names)
+            },
+            |names| match names.as_slice() {
+                [one] => Described {
+                    label: format!("Deleted \u{201c}{one}\u{201d}"),
+                    subject: format!("\u{201c}{one}\u{201d}"),
+                    entries: ids.clone(),
+                },
+                many => Described {
+                    label: format!("Deleted {} titles", many.len()),
+                    subject: format!("One of the {} titles", many.len()),
+                    entries: ids.clone(),
+                },
+            },
         )?;
-        tx.commit()?;
-        Ok(())
+        Ok(step)
     }
 
     /// Records another viewing (a rewatch) of an entry.

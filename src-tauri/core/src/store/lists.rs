@@ -191,6 +191,37 @@ fn entry_exists(conn: &Connection, id: i64) -> Result<()> {
     }
 }
 
+/// `put_entries_on_list` inside `tx`, which a bulk change shares.
+pub(super) fn put_entries_in(tx: &Transaction, list: i64, entries: &[i64]) -> Result<ListPut> {
+    summary_of(tx, list)?;
+    let mut items = items_of(tx, list)?;
+    let mut on: HashSet<i64> = items.iter().map(|s| s.entry_id).collect();
+    let now = Utc::now();
+    let (mut added, mut already) = (0, 0);
+    for &entry in entries {
+        entry_exists(tx, entry)?;
+        if on.insert(entry) {
+            items.push(Stored {
+                entry_id: entry,
+                note: None,
+                added_at: now,
+            });
+            added += 1;
+        } else {
+            already += 1;
+        }
+    }
+    if added > 0 {
+        write_items(tx, list, &items)?;
+        touch(tx, list, now)?;
+    }
+    Ok(ListPut {
+        added,
+        already,
+        list: summary_of(tx, list)?,
+    })
+}
+
 /// The error for a position outside 1..=`max` on `name`.
 fn out_of_range(position: u32, name: &str, len: usize, max: usize) -> Error {
     let holds = match len {
@@ -402,35 +433,9 @@ impl Library {
     /// they are. All or none: an unknown entry changes nothing.
     pub fn put_entries_on_list(&mut self, list: i64, entries: &[i64]) -> Result<ListPut> {
         let tx = self.conn.transaction()?;
-        summary_of(&tx, list)?;
-        let mut items = items_of(&tx, list)?;
-        let mut on: HashSet<i64> = items.iter().map(|s| s.entry_id).collect();
-        let now = Utc::now();
-        let (mut added, mut already) = (0, 0);
-        for &entry in entries {
-            entry_exists(&tx, entry)?;
-            if on.insert(entry) {
-                items.push(Stored {
-                    entry_id: entry,
-                    note: None,
-                    added_at: now,
-                });
-                added += 1;
-            } else {
-                already += 1;
-            }
-        }
-        if added > 0 {
-            write_items(&tx, list, &items)?;
-            touch(&tx, list, now)?;
-        }
-        let summary = summary_of(&tx, list)?;
+        let put = put_entries_in(&tx, list, entries)?;
         tx.commit()?;
-        Ok(ListPut {
-            added,
-            already,
-            list: summary,
-        })
+        Ok(put)
     }
 
     /// Takes an entry off a list; the entry stays in the library.

@@ -4,6 +4,7 @@
 
 mod backup;
 mod bulk;
+mod bulk_change;
 mod entries;
 mod entry_stream;
 mod episodes;
@@ -20,6 +21,7 @@ mod schema;
 mod search;
 mod settings;
 mod stats;
+mod undo;
 mod upnext;
 mod year;
 
@@ -43,6 +45,8 @@ pub use year::YEARS;
 pub struct Library {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The last changes that can still be taken back (`undo`).
+    undo: undo::UndoStack,
 }
 
 impl std::fmt::Debug for Library {
@@ -93,6 +97,7 @@ impl Library {
         let mut lib = Library {
             conn,
             path: Some(path.to_path_buf()),
+            undo: undo::UndoStack::default(),
         };
         lib.configure()?;
         lib.migrate()?;
@@ -110,6 +115,7 @@ impl Library {
         let mut lib = Library {
             conn: Connection::open_in_memory()?,
             path: None,
+            undo: undo::UndoStack::default(),
         };
         lib.configure()?;
         lib.migrate()?;

@@ -7,6 +7,7 @@ import common from './locales/en/common.json';
 import add from './locales/en/add.json';
 import airing from './locales/en/airing.json';
 import app from './locales/en/app.json';
+import bulk from './locales/en/bulk.json';
 import calendar from './locales/en/calendar.json';
 import catalog from './locales/en/catalog.json';
 import drop from './locales/en/drop.json';
@@ -24,6 +25,7 @@ export const en = {
   add,
   airing,
   app,
+  bulk,
   calendar,
   catalog,
   drop,
