@@ -4,9 +4,11 @@
  * held to it by `catalog.test.ts`. Register a new namespace here.
  */
 import common from './locales/en/common.json';
+import desktop from './locales/en/desktop.json';
 
 export const en = {
   common,
+  desktop,
 };
 
 export type Namespace = keyof typeof en;
