@@ -93,6 +93,9 @@ const COMMANDS: &[&str] = &[
     "set_list_note",
     "take_from_list",
     "reorder_list",
+    "take_links",
+    "read_link",
+    "open_log_folder",
 ];
 
 fn main() {

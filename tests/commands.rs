@@ -23,6 +23,7 @@ fn app() -> TestApp {
         .manage(AppState::open(&sandbox.db))
         .manage(watchlog_app::commands::catalog::CatalogState::default())
         .manage(watchlog_app::webhooks::WebhookState::default())
+        .manage(watchlog_app::links::LinkState::default())
         .build(tauri::generate_context!())
         .expect("the app builds on the mock runtime");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -1533,4 +1534,61 @@ fn bulk_change_delete_and_undo_through_commands() {
             .starts_with("Deleted \u{201c}"),
         "{one}"
     );
+
+/// What the app does with a watchlog:// link, from the moment the desktop
+/// hands it over: it waits until the UI takes it (once), the core reads it,
+/// and a bad one is an error saying why while the library stays as it was.
+/// (The hand-over itself, a second launch forwarded over D-Bus, is the
+/// end-to-end test `a_link_from_a_second_launch_asks_before_adding`.)
+#[test]
+fn links_wait_for_the_ui_and_the_core_reads_them() {
+    let t = app();
+    watchlog_app::links::receive(
+        t.window.app_handle(),
+        [
+            "watchlog://add?tmdb=movie/603".to_string(),
+            "watchlog://add?tvmaze=abc".to_string(),
+        ],
+    );
+    let taken = invoke(&t.window, "take_links", json!({})).expect("take_links");
+    assert_eq!(
+        taken,
+        json!(["watchlog://add?tmdb=movie/603", "watchlog://add?tvmaze=abc"])
+    );
+    let again = invoke(&t.window, "take_links", json!({})).expect("take_links");
+    assert_eq!(again, json!([]), "a link is handed out once");
+
+    let film = invoke(
+        &t.window,
+        "read_link",
+        json!({ "link": "watchlog://add?tmdb=movie/603" }),
+    )
+    .expect("a good link is read");
+    assert_eq!(film, json!({ "provider": "tmdb", "id": "movie/603" }));
+    let show = invoke(
+        &t.window,
+        "read_link",
+        json!({ "link": "watchlog://add?tmdb=tv/1399" }),
+    )
+    .expect("a good link is read");
+    assert_eq!(show, json!({ "provider": "tmdb", "id": "1399" }));
+
+    for (link, says) in [
+        ("watchlog://add?tvmaze=abc", "'abc' is not a TVmaze show id"),
+        (
+            "watchlog://add?tmdb=person/1",
+            "'person/1' is not a TMDB id",
+        ),
+        ("watchlog://add?imdb=tt1", "'imdb' is not a catalogue"),
+        ("watchlog://delete?tvmaze=1", "can only add a show"),
+        ("https://www.tvmaze.com/shows/82", "is not a Watchlog link"),
+    ] {
+        let err = invoke(&t.window, "read_link", json!({ "link": link }))
+            .expect_err("a bad link is refused");
+        assert_eq!(err["code"], "invalid_input", "{link}: {err}");
+        let message = err["message"].as_str().unwrap();
+        assert!(message.contains(says), "{link}: {message}");
+    }
+    let info = invoke(&t.window, "library_info", json!({})).expect("library_info");
+    assert_eq!(info["entries"], 0, "reading links changes nothing: {info}");
 }

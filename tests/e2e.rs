@@ -10,7 +10,7 @@ use support::hostile::{
     assert_inert, assert_no_sideways_scroll, shows_text, watch_violations, Canary, HostileLibrary,
     Payloads,
 };
-use support::{tools_present, App, Home};
+use support::{app_log, launch_again, tools_present, App, Home, SessionBus};
 use watchlog_testkit::tvmaze::Tvmaze;
 use watchlog_testkit::{fixtures, Reply, Server};
 
@@ -468,6 +468,131 @@ async fn add_from_the_catalogue_in_one_step() {
     let recorded: serde_json::Value =
         fixtures::json("catalog/tvmaze/shows_1871_episodes.json").unwrap();
     assert_eq!(episodes as usize, recorded.as_array().unwrap().len());
+}
+
+/// A watchlog:// link opened on the desktop starts the app a second time
+/// with the link as its argument; single-instance hands it to the running
+/// app over a private session bus and the second launch exits. A bad link
+/// is a toast saying why; a good one shows the show from the catalogue and
+/// adds it only on Add. The log file records both links, and the webhook
+/// token (set in the library before the start) appears nowhere in it.
+#[tokio::test]
+async fn a_link_from_a_second_launch_asks_before_adding() {
+    if !tools_present() {
+        return;
+    }
+    let Some(bus) = SessionBus::start() else {
+        return;
+    };
+    let Some(tvmaze) = tvmaze_server() else {
+        return;
+    };
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    let token = "e2e0secret0webhook0token0never0logged0";
+    let webhook_port = support::free_port();
+    {
+        std::fs::create_dir_all(home.library().parent().unwrap()).unwrap();
+        let mut lib = watchlog_core::Library::open(&home.library()).unwrap();
+        let mut settings = lib.settings().unwrap();
+        settings.webhook_port = Some(webhook_port);
+        settings.webhook_token = Some(token.into());
+        lib.save_settings(&settings).unwrap();
+    }
+    let env = [
+        ("WATCHLOG_TVMAZE_URL", tvmaze.base.as_str()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str()),
+    ];
+    let app = App::start_with(&home, &env).await;
+    // A media server's request carries the token in its address.
+    {
+        use std::io::{Read, Write};
+        let mut media_server = std::net::TcpStream::connect(("127.0.0.1", webhook_port)).unwrap();
+        write!(
+            media_server,
+            "POST /webhooks/plex?token={token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        media_server.read_to_string(&mut answer).unwrap();
+    }
+
+    let (status, printed) = launch_again(&home, &env, &["watchlog://add?tvmaze=abc"]);
+    assert!(
+        status.success(),
+        "the second launch should hand over and exit: {status}\n{printed}"
+    );
+    app.eventually("a toast says why the link is refused", || async {
+        app.count("toast").await == 1
+            && app
+                .text("toast")
+                .await
+                .contains("'abc' is not a TVmaze show id")
+    })
+    .await;
+    assert_eq!(
+        app.count("link-show-name").await,
+        0,
+        "a bad link shows no show"
+    );
+    dismiss_toasts(&app).await;
+
+    launch_again(&home, &env, &["watchlog://add?tvmaze=1871"]);
+    app.eventually("the link's show is shown for confirmation", || async {
+        app.count("link-show-name").await == 1 && app.text("link-show-name").await == "Mr. Robot"
+    })
+    .await;
+    app.screenshot("add-from-a-link").await;
+    app.click("link-cancel").await;
+    app.eventually("Cancel closes the dialog", || async {
+        app.count("link-show-name").await == 0
+    })
+    .await;
+    assert_eq!(app.count("entry-card").await, 0, "Cancel adds nothing");
+
+    launch_again(&home, &env, &["watchlog://add?tvmaze=1871"]);
+    app.eventually("the show is asked about again", || async {
+        app.count("link-show-name").await == 1
+    })
+    .await;
+    app.click("link-add").await;
+    app.eventually("the editor shows the added show", || async {
+        app.count("entry-title").await == 1 && app.text("entry-title").await == "Mr. Robot"
+    })
+    .await;
+    app.quit().await;
+
+    let db = rusqlite::Connection::open(home.library()).unwrap();
+    let ids: Vec<String> = db
+        .prepare("SELECT value FROM external_ids WHERE provider = 'tvmaze'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids, ["1871"], "only the confirmed link added a show");
+
+    let log = app_log(&home);
+    assert!(
+        log.contains("starting with the library"),
+        "the log file: {log}"
+    );
+    assert!(
+        log.contains("watchlog link(s) received"),
+        "the log file: {log}"
+    );
+    assert!(
+        log.contains("a watchlog link was refused: 'abc' is not a TVmaze show id"),
+        "the log file: {log}"
+    );
+    assert!(
+        log.contains("webhook POST /webhooks/plex"),
+        "the log file: {log}"
+    );
+    assert!(
+        !log.contains(token),
+        "the webhook token reached the log: {log}"
+    );
 }
 
 /// The evening's questions: what to watch next and when the next one airs.

@@ -5,6 +5,8 @@
 mod airing;
 pub mod commands;
 pub mod error;
+pub mod links;
+pub mod logs;
 pub mod state;
 pub mod webhooks;
 
@@ -116,6 +118,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::lists::set_list_note,
         commands::lists::take_from_list,
         commands::lists::reorder_list,
+        links::take_links,
+        links::read_link,
+        logs::open_log_folder,
     ])
 }
 
@@ -123,7 +128,10 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
 pub fn run() {
     let builder = tauri::Builder::default()
         // First, so a second launch hands over to the running window before
-        // anything else starts.
+        // anything else starts. With its `deep-link` feature it passes a
+        // watchlog:// argument on to the deep-link plugin, which `links`
+        // listens to. Without a D-Bus session bus it lets every launch run
+        // on its own rather than fail.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.unminimize();
@@ -131,12 +139,19 @@ pub fn run() {
                 let _ = w.set_focus();
             }
         }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(logs::plugin())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let path = library_path(app.handle())?;
+            log::info!(
+                "Watchlog {} starting with the library {}",
+                app.package_info().version,
+                path.display()
+            );
             let state = AppState::open(&path);
             app.manage(commands::posters::PosterState::for_library(&state));
             app.manage(state);
@@ -144,6 +159,8 @@ pub fn run() {
             app.manage(webhooks::WebhookState::default());
             airing::start(app.handle());
             webhooks::restart(app.handle());
+            app.manage(links::LinkState::default());
+            links::start(app.handle());
             Ok(())
         });
     // The poster protocol serves cached thumbnails to the webview.

@@ -75,7 +75,9 @@ pub fn restart<R: Runtime>(app: &AppHandle<R>) {
     let path = state.path().to_path_buf();
     let app = app.clone();
     std::thread::spawn(move || {
-        listener.run(&path, &token, |_, answer| {
+        // The line comes with the token cut out; the log scrubs it again.
+        listener.run(&path, &token, |line, answer| {
+            log::info!("webhook {line}: {} {}", answer.status, answer.message);
             if answer.recorded {
                 let _ = app.emit(RECORDED_EVENT, answer.message.clone());
             }

@@ -54,7 +54,7 @@ fn which(tool: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(tool)).find(|p| p.is_file())
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -450,4 +450,100 @@ impl Drop for App {
         // Reached only when a test panicked before `quit`.
         stop(&mut self.tauri_driver);
     }
+}
+
+/// A private D-Bus session bus (`dbus-daemon --session`), which
+/// single-instance needs to find the running app; stopped when dropped.
+/// `None` (the test is skipped, or fails on CI) when dbus-daemon is missing.
+pub struct SessionBus {
+    daemon: Child,
+    pub address: String,
+}
+
+impl SessionBus {
+    pub fn start() -> Option<SessionBus> {
+        use std::io::BufRead;
+        let Some(exe) = which("dbus-daemon") else {
+            let why = "this end-to-end test needs dbus-daemon (Debian's dbus)";
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{why}");
+            }
+            eprintln!("skipping: {why}");
+            return None;
+        };
+        let mut daemon = Command::new(exe)
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start dbus-daemon");
+        let mut address = String::new();
+        std::io::BufReader::new(daemon.stdout.take().unwrap())
+            .read_line(&mut address)
+            .expect("dbus-daemon prints its address");
+        let address = address.trim().to_string();
+        assert!(!address.is_empty(), "dbus-daemon printed no address");
+        Some(SessionBus { daemon, address })
+    }
+}
+
+impl Drop for SessionBus {
+    fn drop(&mut self) {
+        // dbus-daemon has no children to orphan; a plain kill is enough.
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+/// Launches the app binary a second time, as a desktop does for a link,
+/// with `args`, the home's folders and `env`; returns its exit status and
+/// what it printed. A second launch that finds the first hands its
+/// arguments over and exits.
+pub fn launch_again(
+    home: &Home,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (std::process::ExitStatus, String) {
+    let out = home.dir.path().join("second-launch.log");
+    let log = std::fs::File::create(&out).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watchlog-app"))
+        .args(args)
+        .env("XDG_DATA_HOME", home.dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.dir.path().join("config"))
+        .env("XDG_CACHE_HOME", home.dir.path().join("cache"))
+        .env_remove("WATCHLOG_DB")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("launch the app again");
+    // A launch that did not hand over would open a second window and run
+    // on: that is the failure, so it is stopped and reported, not waited on.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            stop(&mut child);
+            panic!(
+                "the second launch did not hand over and exit; it printed:\n{}",
+                std::fs::read_to_string(&out).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (status, std::fs::read_to_string(&out).unwrap_or_default())
+}
+
+/// The text of the app's log files in `home`.
+pub fn app_log(home: &Home) -> String {
+    let dir = home.dir.path().join("data/app.watchlog.desktop/logs");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+    }
+    text
 }

@@ -20,6 +20,7 @@ pub mod posters;
 pub mod progress;
 pub mod rating;
 pub mod sample;
+pub mod secrets;
 mod staging;
 pub mod store;
 pub mod text;

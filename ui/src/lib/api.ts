@@ -345,7 +345,23 @@ export const api = {
   takeFromList: (list: number, entry: number) => call<ListDetail>('take_from_list', { list, entry }),
   /** The whole new order of a list's entries (each id once). */
   reorderList: (list: number, order: number[]) => call<ListDetail>('reorder_list', { list, order }),
+  /** The watchlog:// links received and not yet taken, oldest first; each comes once. */
+  takeLinks: () => call<string[]>('take_links'),
+  /** The show a watchlog:// link names; a bad link rejects with a message saying why. */
+  readLink: (link: string) => call<CatalogRef>('read_link', { link }),
+  /** Opens the app's log folder in the file manager. */
+  openLogFolder: () => call<void>('open_log_folder'),
 };
+
+/** The app's event for a watchlog:// link waiting to be taken. */
+const LINK_WAITING = 'link-waiting';
+
+/** Calls `handler` each time a watchlog:// link arrives. Returns the function that stops listening. */
+export function onLinkWaiting(handler: () => void): () => void {
+  const stop = listen(LINK_WAITING, () => handler());
+  stop.catch((e) => console.warn('cannot listen for links', e));
+  return () => void stop.then((unlisten) => unlisten()).catch(() => {});
+}
 
 /** The app's event for a background refresh of the airing shows that changed the library. */
 const AIRING_CHANGED = 'airing-changed';

@@ -11,6 +11,7 @@
 //! wrong shape is a clear `bad_response` error.
 
 pub mod blocking;
+mod link;
 mod match_all;
 mod matching;
 mod refresh;
@@ -30,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::model::{ExternalIds, Kind, TitleFacts};
 use crate::net::{HttpClient, NetConfig, NetErrorKind, RateLimit, RequestOptions};
 
+pub use link::{parse_link, CatalogLink, LINK_SCHEME};
 pub use match_all::{
     anything_to_match, match_all, pick, MatchProgress, MatchRun, MatchSelection, MatchedAs,
     MatchedTitle,
@@ -255,8 +257,9 @@ pub struct CatalogStatus {
     pub tmdb_key_set: bool,
 }
 
-/// Where the catalogues are and how to reach them.
-#[derive(Debug, Clone)]
+/// Where the catalogues are and how to reach them. `Debug` hides the key
+/// (see [`crate::secrets`]).
+#[derive(Clone)]
 pub struct CatalogConfig {
     pub tvmaze_url: String,
     pub tmdb_url: String,
@@ -270,6 +273,29 @@ pub struct CatalogConfig {
     /// How long an identical request is answered from memory.
     pub cache_ttl: Duration,
     pub net: NetConfig,
+}
+
+impl fmt::Debug for CatalogConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let CatalogConfig {
+            tvmaze_url,
+            tmdb_url,
+            tmdb_image_url,
+            tmdb_key,
+            cache_ttl,
+            net,
+            language,
+        } = self;
+        f.debug_struct("CatalogConfig")
+            .field("tvmaze_url", tvmaze_url)
+            .field("tmdb_url", tmdb_url)
+            .field("tmdb_image_url", tmdb_image_url)
+            .field("tmdb_key", &crate::secrets::redacted(tmdb_key))
+            .field("cache_ttl", cache_ttl)
+            .field("net", net)
+            .field("language", language)
+            .finish()
+    }
 }
 
 impl Default for CatalogConfig {

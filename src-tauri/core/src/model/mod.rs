@@ -652,8 +652,8 @@ pub struct Platform {
 }
 
 /// The user's preferences, stored in the library file so the CLI and the app
-/// agree.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// agree. `Debug` hides the webhook token (see [`crate::secrets`]).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct Settings {
     pub rating_scale: RatingScale,
@@ -679,6 +679,32 @@ pub struct Settings {
     /// `language::LANGUAGES`; `None` follows the system's.
     #[serde(default)]
     pub language: Option<String>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Taken apart whole, so a new field cannot be left out unseen.
+        let Settings {
+            rating_scale,
+            theme,
+            default_platform,
+            allowed_hosts,
+            notify_new_episodes,
+            webhook_port,
+            webhook_token,
+            language,
+        } = self;
+        f.debug_struct("Settings")
+            .field("rating_scale", rating_scale)
+            .field("theme", theme)
+            .field("default_platform", default_platform)
+            .field("allowed_hosts", allowed_hosts)
+            .field("notify_new_episodes", notify_new_episodes)
+            .field("webhook_port", webhook_port)
+            .field("webhook_token", &crate::secrets::redacted(webhook_token))
+            .field("language", language)
+            .finish()
+    }
 }
 
 /// One labelled number in a breakdown.

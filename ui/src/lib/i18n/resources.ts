@@ -10,6 +10,7 @@ import app from './locales/en/app.json';
 import bulk from './locales/en/bulk.json';
 import calendar from './locales/en/calendar.json';
 import catalog from './locales/en/catalog.json';
+import desktop from './locales/en/desktop.json';
 import drop from './locales/en/drop.json';
 import entry from './locales/en/entry.json';
 import filters from './locales/en/filters.json';
@@ -28,6 +29,7 @@ export const en = {
   bulk,
   calendar,
   catalog,
+  desktop,
   drop,
   entry,
   filters,
