@@ -1534,6 +1534,7 @@ fn bulk_change_delete_and_undo_through_commands() {
             .starts_with("Deleted \u{201c}"),
         "{one}"
     );
+}
 
 /// What the app does with a watchlog:// link, from the moment the desktop
 /// hands it over: it waits until the UI takes it (once), the core reads it,

@@ -4,7 +4,7 @@ import type { Theme } from "./Theme";
 
 /**
  * The user's preferences, stored in the library file so the CLI and the app
- * agree.
+ * agree. `Debug` hides the webhook token (see [`crate::secrets`]).
  */
 export type Settings = { rating_scale: RatingScale, theme: Theme, default_platform: string | null, 
 /**
