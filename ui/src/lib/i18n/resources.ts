@@ -18,6 +18,7 @@ import library from './locales/en/library.json';
 import lists from './locales/en/lists.json';
 import palette from './locales/en/palette.json';
 import rating from './locales/en/rating.json';
+import settings from './locales/en/settings.json';
 import sidebar from './locales/en/sidebar.json';
 import upnext from './locales/en/upnext.json';
 
@@ -37,6 +38,7 @@ export const en = {
   lists,
   palette,
   rating,
+  settings,
   sidebar,
   upnext,
 };
