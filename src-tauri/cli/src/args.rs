@@ -101,7 +101,14 @@ pub enum Command {
     /// The poster cache: fetch posters, show its status, prune it to a size.
     #[command(subcommand)]
     Posters(crate::posters::PostersCommand),
-    /// Development tools: `dev generate` builds a large sample library.
+    /// Print the shell completion script for bash, zsh, fish, elvish or
+    /// powershell (the .deb installs them already).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Development tools: `dev generate` builds a large sample library;
+    /// `dev man` writes the man pages.
     #[command(subcommand)]
     Dev(crate::dev::DevCommand),
 }

@@ -22,6 +22,10 @@ use crate::output::Out;
 type Result<T, E = CliError> = std::result::Result<T, E>;
 
 pub fn run(cli: Cli) -> Result<()> {
+    // Needs no library, so it works where none can be found.
+    if let Command::Completions { shell } = cli.command {
+        return completions(shell);
+    }
     let db = resolve_db(cli.db)?;
     let out = Out { json: cli.json };
     match cli.command {
@@ -64,6 +68,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::ServeWebhooks(a) => crate::webhooks::serve(&db, a),
         Command::Posters(c) => crate::posters::run(&db, &out, c),
         Command::Dev(c) => crate::dev::run(&db, &out, c),
+        Command::Completions { .. } => unreachable!("answered before the library is looked for"),
     }
 }
 
@@ -428,4 +433,11 @@ fn settings(db: &Path, out: &Out, a: SettingsArgs) -> Result<()> {
         }
         out.settings(&saved)
     })
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "watchlog", &mut script);
+    crate::output::emit(&String::from_utf8_lossy(&script))
 }

@@ -18,6 +18,13 @@ pub enum DevCommand {
     /// Build a large library (statuses, ratings, reviews, dates) from real
     /// catalogue rows, in one transaction, into an empty library.
     Generate(GenerateArgs),
+    /// Write the man pages (watchlog.1 and one per command) into a folder,
+    /// as the .deb installs them.
+    Man {
+        /// The folder to write into; made if missing.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +49,18 @@ pub struct GenerateArgs {
 
 pub fn run(db: &Path, out: &Out, cmd: DevCommand) -> Result {
     match cmd {
+        DevCommand::Man { out: folder } => {
+            let failed = |e: std::io::Error| {
+                CliError::failure(format!(
+                    "could not write the man pages into {}: {e}",
+                    folder.display()
+                ))
+            };
+            std::fs::create_dir_all(&folder).map_err(failed)?;
+            let cmd = <crate::args::Cli as clap::CommandFactory>::command();
+            clap_mangen::generate_to(cmd, &folder).map_err(failed)?;
+            emit(&format!("Wrote the man pages into {}\n", folder.display()))
+        }
         DevCommand::Generate(a) => {
             let datasets = a
                 .datasets

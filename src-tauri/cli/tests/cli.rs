@@ -677,3 +677,45 @@ fn doctor_moves_a_damaged_library_aside_and_offers_the_newest_good_backup() {
     let out = lib.cmd(&["list", "--json"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Soundtrack #2"));
 }
+
+/// What the .deb installs beside the app: completions and man pages made
+/// from the same definition as the parser, so they name every command. A
+/// completion needs no library, and neither makes one.
+#[test]
+fn completions_and_man_pages_name_every_command() {
+    let lib = new_lib();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = lib.ok(&["completions", shell]);
+        for command in [
+            "import",
+            "export",
+            "lists",
+            "next",
+            "calendar",
+            "serve-webhooks",
+        ] {
+            assert!(
+                script.contains(command),
+                "the {shell} completion should offer `{command}`"
+            );
+        }
+    }
+    assert!(!lib.db().exists(), "completions made a library file");
+
+    let (code, _, err) = lib.run(&["completions", "tcsh"]);
+    assert_eq!(code, 2, "an unknown shell is bad input");
+    assert_one_line_error(&err, "tcsh", "completions tcsh");
+
+    let man = lib.home().join("man");
+    lib.ok(&["dev", "man", "--out", man.to_str().unwrap()]);
+    let page = std::fs::read_to_string(man.join("watchlog.1")).unwrap();
+    assert!(
+        page.contains(".TH watchlog 1"),
+        "not a man page: {page:.200}"
+    );
+    let import = std::fs::read_to_string(man.join("watchlog-import.1")).unwrap();
+    assert!(
+        import.contains("\\-\\-apply"),
+        "watchlog-import.1 lacks --apply"
+    );
+}
