@@ -84,7 +84,7 @@ fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" ./scripts/fuzz.sh
 
 deb: setup ui
-	ui/node_modules/.bin/tauri build --bundles deb
+	./scripts/deb.sh
 
 clean:
 	cargo clean
