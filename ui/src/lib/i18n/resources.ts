@@ -16,6 +16,7 @@ import entry from './locales/en/entry.json';
 import filters from './locales/en/filters.json';
 import library from './locales/en/library.json';
 import lists from './locales/en/lists.json';
+import match from './locales/en/match.json';
 import palette from './locales/en/palette.json';
 import rating from './locales/en/rating.json';
 import settings from './locales/en/settings.json';
@@ -36,6 +37,7 @@ export const en = {
   filters,
   library,
   lists,
+  match,
   palette,
   rating,
   settings,
