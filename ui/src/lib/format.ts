@@ -49,6 +49,13 @@ export function formatCount(n: number): string {
   return counter().format(n);
 }
 
+const decimal = perLocale((l) => new Intl.NumberFormat(l, { maximumFractionDigits: 1 }));
+
+/** "8.5", "1,234.5" (or the locale's own marks): hours, ratings and averages, to one decimal. */
+export function formatDecimal(n: number): string {
+  return decimal().format(n);
+}
+
 const regionNames = perLocale((l) => new Intl.DisplayNames(l, { type: 'region' }));
 
 /** "South Korea" for "KR" (대한민국 in Korean); the code itself when unknown. */

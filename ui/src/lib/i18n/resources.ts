@@ -20,6 +20,7 @@ import palette from './locales/en/palette.json';
 import rating from './locales/en/rating.json';
 import settings from './locales/en/settings.json';
 import sidebar from './locales/en/sidebar.json';
+import stats from './locales/en/stats.json';
 import upnext from './locales/en/upnext.json';
 
 export const en = {
@@ -40,6 +41,7 @@ export const en = {
   rating,
   settings,
   sidebar,
+  stats,
   upnext,
 };
 
