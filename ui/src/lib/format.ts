@@ -87,6 +87,22 @@ export function formatDate(date: string | null | undefined): string {
   return d.toLocaleDateString(locale(), { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
+/** "2023-03" by name in the user's locale: "March", or "Mar" when `short`; anything else as it is. */
+export function monthName(month: string, width: 'long' | 'short' = 'long'): string {
+  const m = /^(\d{4})-(\d{2})/.exec(month);
+  const n = m ? Number(m[2]) : 0;
+  if (!m || n < 1 || n > 12) return month;
+  return new Date(Number(m[1]), n - 1, 1, 12).toLocaleDateString(locale(), { month: width });
+}
+
+/** "2023-03-05" as a day and month ("Mar 5", 3月5日), for a page that already names the year. */
+export function formatDayMonth(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  if (!m) return date;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12);
+  return d.toLocaleDateString(locale(), { day: 'numeric', month: 'short' });
+}
+
 /** A viewing's dates, "1 Mar 2024 → 5 Mar 2024"; an unknown start is "—", an open end "…". */
 export function viewingDates(v: { started_on: string | null; finished_on: string | null }): string {
   return `${formatDate(v.started_on) || '—'} → ${formatDate(v.finished_on) || '…'}`;

@@ -18,6 +18,7 @@ import library from './locales/en/library.json';
 import lists from './locales/en/lists.json';
 import palette from './locales/en/palette.json';
 import rating from './locales/en/rating.json';
+import review from './locales/en/review.json';
 import settings from './locales/en/settings.json';
 import sidebar from './locales/en/sidebar.json';
 import stats from './locales/en/stats.json';
@@ -39,6 +40,7 @@ export const en = {
   lists,
   palette,
   rating,
+  review,
   settings,
   sidebar,
   stats,
