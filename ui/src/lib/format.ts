@@ -49,6 +49,13 @@ export function formatCount(n: number): string {
   return counter().format(n);
 }
 
+const decimal = perLocale((l) => new Intl.NumberFormat(l, { maximumFractionDigits: 1 }));
+
+/** "8.5", "1,234.5" (or the locale's own marks): hours, ratings and averages, to one decimal. */
+export function formatDecimal(n: number): string {
+  return decimal().format(n);
+}
+
 const regionNames = perLocale((l) => new Intl.DisplayNames(l, { type: 'region' }));
 
 /** "South Korea" for "KR" (대한민국 in Korean); the code itself when unknown. */
@@ -78,6 +85,22 @@ export function formatDate(date: string | null | undefined): string {
   if (!m) return date;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return d.toLocaleDateString(locale(), { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** "2023-03" by name in the user's locale: "March", or "Mar" when `short`; anything else as it is. */
+export function monthName(month: string, width: 'long' | 'short' = 'long'): string {
+  const m = /^(\d{4})-(\d{2})/.exec(month);
+  const n = m ? Number(m[2]) : 0;
+  if (!m || n < 1 || n > 12) return month;
+  return new Date(Number(m[1]), n - 1, 1, 12).toLocaleDateString(locale(), { month: width });
+}
+
+/** "2023-03-05" as a day and month ("Mar 5", 3月5日), for a page that already names the year. */
+export function formatDayMonth(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  if (!m) return date;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12);
+  return d.toLocaleDateString(locale(), { day: 'numeric', month: 'short' });
 }
 
 /** A viewing's dates, "1 Mar 2024 → 5 Mar 2024"; an unknown start is "—", an open end "…". */

@@ -1,8 +1,11 @@
 /**
  * What the Stats screen charts, shaped from the core's `Stats`: pure data,
- * so it is tested without a canvas. `Chart.svelte` draws each spec.
+ * so it is tested without a canvas. `Chart.svelte` draws each spec. Titles
+ * are read in the current language each time the specs are made.
  */
 import type { Stats } from './bindings/Stats';
+import { formatDecimal } from './format';
+import { t } from './i18n';
 
 export interface ChartSpec {
   id: string;
@@ -11,7 +14,7 @@ export interface ChartSpec {
   horizontal: boolean;
   labels: string[];
   values: number[];
-  /** Appended to values in tooltips. */
+  /** What the values count, for tooltips: `titles`, `episodes`, `hours`, or a suffix shown as is. */
   unit: string;
 }
 
@@ -20,6 +23,9 @@ export const MONTHS_SHOWN = 24;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** The core's bucket names ("8.5") with the locale's decimal mark; anything else as it is. */
+const ratingLabel = (label: string) => (/^\d+(\.\d+)?$/.test(label) ? formatDecimal(Number(label)) : label);
+
 export function chartSpecs(stats: Stats): ChartSpec[] {
   const finished = stats.finished_per_month.slice(-MONTHS_SHOWN);
   const hours = stats.hours_per_month.slice(-MONTHS_SHOWN);
@@ -27,15 +33,15 @@ export function chartSpecs(stats: Stats): ChartSpec[] {
   const specs: ChartSpec[] = [
     {
       id: 'ratings',
-      title: 'Ratings (out of 10)',
+      title: t('stats:chart.ratings'),
       horizontal: false,
-      labels: stats.rating_distribution.map((c) => c.label),
+      labels: stats.rating_distribution.map((c) => ratingLabel(c.label)),
       values: stats.rating_distribution.map((c) => c.count),
       unit: 'titles',
     },
     {
       id: 'finished',
-      title: 'Titles finished per month',
+      title: t('stats:chart.finished'),
       horizontal: false,
       labels: finished.map((c) => c.label),
       values: finished.map((c) => c.count),
@@ -43,7 +49,7 @@ export function chartSpecs(stats: Stats): ChartSpec[] {
     },
     {
       id: 'hours',
-      title: 'Hours watched per month',
+      title: t('stats:chart.hours'),
       horizontal: false,
       labels: hours.map((m) => m.label),
       values: hours.map((m) => round1(m.value)),
@@ -51,7 +57,7 @@ export function chartSpecs(stats: Stats): ChartSpec[] {
     },
     {
       id: 'genres',
-      title: 'Top genres',
+      title: t('stats:chart.genres'),
       horizontal: true,
       labels: genres.map((c) => c.label),
       values: genres.map((c) => c.count),
@@ -59,7 +65,7 @@ export function chartSpecs(stats: Stats): ChartSpec[] {
     },
     {
       id: 'platform-rating',
-      title: 'Average rating by platform',
+      title: t('stats:chart.platformRating'),
       horizontal: true,
       labels: stats.rating_by_platform.map((m) => m.label),
       values: stats.rating_by_platform.map((m) => round1(m.value)),

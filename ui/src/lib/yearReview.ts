@@ -7,6 +7,8 @@
 import type { Stats } from './bindings/Stats';
 import type { YearReview } from './bindings/YearReview';
 import type { ChartSpec } from './statsCharts';
+import { monthName } from './format';
+import { t } from './i18n';
 
 /** The years a finish falls in, from the core's months ("YYYY-MM"). */
 function yearsFinished(stats: Pick<Stats, 'finished_per_month'>): number[] {
@@ -41,12 +43,9 @@ export function isEmptyYear(review: YearReview): boolean {
   return review.days_watched === 0;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "2023-03" → "Mar"; anything else as it is. */
+/** "2023-03" → "Mar" (3月 in Japanese); anything else as it is. */
 export function shortMonth(month: string): string {
-  const m = Number(month.slice(5, 7));
-  return MONTHS[m - 1] ?? month;
+  return monthName(month, 'short');
 }
 
 /** The month-by-month charts; one with nothing but zeros is left out. */
@@ -55,7 +54,7 @@ export function monthCharts(review: YearReview): ChartSpec[] {
   const specs: ChartSpec[] = [
     {
       id: 'year-hours',
-      title: 'Hours watched',
+      title: t('review:chart.hours'),
       horizontal: false,
       labels,
       values: review.months.map((m) => m.hours),
@@ -63,7 +62,7 @@ export function monthCharts(review: YearReview): ChartSpec[] {
     },
     {
       id: 'year-finished',
-      title: 'Titles finished',
+      title: t('review:chart.finished'),
       horizontal: false,
       labels,
       values: review.months.map((m) => m.finished),
@@ -71,7 +70,7 @@ export function monthCharts(review: YearReview): ChartSpec[] {
     },
     {
       id: 'year-episodes',
-      title: 'Episodes watched',
+      title: t('review:chart.episodes'),
       horizontal: false,
       labels,
       values: review.months.map((m) => m.episodes),

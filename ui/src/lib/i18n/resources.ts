@@ -19,8 +19,10 @@ import lists from './locales/en/lists.json';
 import match from './locales/en/match.json';
 import palette from './locales/en/palette.json';
 import rating from './locales/en/rating.json';
+import review from './locales/en/review.json';
 import settings from './locales/en/settings.json';
 import sidebar from './locales/en/sidebar.json';
+import stats from './locales/en/stats.json';
 import upnext from './locales/en/upnext.json';
 
 export const en = {
@@ -40,8 +42,10 @@ export const en = {
   match,
   palette,
   rating,
+  review,
   settings,
   sidebar,
+  stats,
   upnext,
 };
 
