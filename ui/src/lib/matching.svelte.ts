@@ -12,6 +12,7 @@ import type { MatchRun } from './bindings/MatchRun';
 import type { Unmatched } from './bindings/Unmatched';
 import { app } from './state.svelte';
 import { toasts } from './toasts.svelte';
+import { t } from './i18n';
 
 class Matching {
   rows = $state<Unmatched[]>([]);
@@ -56,7 +57,7 @@ class Matching {
       this.progress = null;
       this.last = e.payload;
       if (e.payload.matched > 0) app.changed();
-      if (e.payload.offline) toasts.show('Offline: the shows not matched yet wait until the catalogue can be reached.');
+      if (e.payload.offline) toasts.show(t('match:offline'));
       void this.load();
     });
   }
@@ -80,7 +81,7 @@ class Matching {
   async pick(id: number, show: CatalogRef): Promise<boolean> {
     try {
       const entry = await api.matchPick(id, show);
-      toasts.show(`${entry.title.name}: matched`);
+      toasts.show(t('match:picked', { name: entry.title.name }));
       app.changed();
       await this.load();
       return true;
