@@ -28,7 +28,7 @@ for path in usr/bin/watchlog-app usr/bin/watchlog \
   usr/share/zsh/vendor-completions/_watchlog \
   usr/share/fish/vendor_completions.d/watchlog.fish \
   usr/share/man/man1/watchlog.1.gz usr/share/man/man1/watchlog-import.1.gz; do
-  grep -q " \./$path\$" <<<"$listing" || { echo "deb: $path is missing from $deb" >&2; exit 1; }
+  grep -qE " (\./)?$path\$" <<<"$listing" || { echo "deb: $path is missing from $deb" >&2; exit 1; }
 done
 unpacked=$(mktemp -d)
 trap 'rm -rf "$unpacked"' EXIT
