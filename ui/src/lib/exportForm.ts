@@ -10,21 +10,41 @@ import type { RatingTable } from './bindings/RatingTable';
 import type { ReviewOrder } from './bindings/ReviewOrder';
 import type { SpoilerMode } from './bindings/SpoilerMode';
 import type { Status } from './bindings/Status';
+import { t } from './i18n';
 import { parseRating } from './rating';
 
-export const FORMATS: Array<{ value: ExportFormat; label: string; about: string }> = [
-  { value: 'html', label: 'Web page', about: 'Your ratings and reviews as one self-contained page to share or print. Spoilers stay hidden until opened.' },
-  { value: 'markdown', label: 'Markdown', about: 'Your ratings and reviews as a text document for notes apps, blogs and forums.' },
-  { value: 'csv', label: 'CSV', about: 'One row per title for spreadsheets. Watchlog can read it back.' },
-  { value: 'watchlog-json', label: 'Watchlog JSON', about: 'Everything, without loss: the file to keep or to move your library to another computer.' },
-  { value: 'letterboxd', label: 'Letterboxd', about: 'Letterboxd’s import file: watched films and miniseries only; the report lists what it cannot hold.' },
+/** A format as the dialog offers it; its words follow the language shown. */
+export interface FormatChoice {
+  value: ExportFormat;
+  readonly label: string;
+  readonly about: string;
+}
+
+function choice(value: ExportFormat, label: () => string, about: () => string): FormatChoice {
+  return {
+    value,
+    get label() {
+      return label();
+    },
+    get about() {
+      return about();
+    },
+  };
+}
+
+export const FORMATS: FormatChoice[] = [
+  choice('html', () => t('export:format.html'), () => t('export:format.htmlAbout')),
+  choice('markdown', () => t('export:format.markdown'), () => t('export:format.markdownAbout')),
+  choice('csv', () => t('export:format.csv'), () => t('export:format.csvAbout')),
+  choice('watchlog-json', () => t('export:format.json'), () => t('export:format.jsonAbout')),
+  choice('letterboxd', () => t('export:format.letterboxd'), () => t('export:format.letterboxdAbout')),
 ];
 
 /** The formats one of the user's lists exports to, in its order with its notes. */
-export const LIST_FORMATS: Array<{ value: ExportFormat; label: string; about: string }> = [
-  { value: 'html', label: 'Web page', about: 'The list as one self-contained page to share or print: its titles in order, with your notes.' },
-  { value: 'markdown', label: 'Markdown', about: 'The list as a text document for notes apps, blogs and forums, in order with your notes.' },
-  { value: 'letterboxd', label: 'Letterboxd list', about: 'Letterboxd’s list import file: the list’s films and miniseries in order; the report names what it cannot hold.' },
+export const LIST_FORMATS: FormatChoice[] = [
+  choice('html', () => t('export:format.html'), () => t('export:format.listHtmlAbout')),
+  choice('markdown', () => t('export:format.markdown'), () => t('export:format.listMarkdownAbout')),
+  choice('letterboxd', () => t('export:format.listLetterboxd'), () => t('export:format.listLetterboxdAbout')),
 ];
 
 /** Review lists (Markdown, HTML) are the formats order and spoilers apply to. */
@@ -76,10 +96,10 @@ export function exportOptions(form: ExportForm, ratings: RatingTable): ExportVal
   if (!min.ok) errors.minRating = min.error;
   if (!max.ok) errors.maxRating = max.error;
   if (min.ok && max.ok && min.value !== null && max.value !== null && min.value > max.value) {
-    errors.maxRating = 'The highest rating is below the lowest.';
+    errors.maxRating = t('export:filter.highestBelow');
   }
   if (form.finishedFrom && form.finishedTo && form.finishedTo < form.finishedFrom) {
-    errors.finishedTo = 'This day is before the first one.';
+    errors.finishedTo = t('export:filter.untilBefore');
   }
   if (Object.keys(errors).length > 0 || !min.ok || !max.ok) return { ok: false, errors };
   const text = (s: string) => (s.trim() === '' ? null : s.trim());
@@ -126,7 +146,6 @@ export function exportPercent(p: ExportProgress | null): number {
 
 /** The line under the export's progress bar: "12,000 of 100,000 titles". */
 export function exportProgressText(p: ExportProgress | null): string {
-  if (!p) return 'Starting…';
-  const n = (x: number) => x.toLocaleString('en-US');
-  return `${n(p.done)} of ${n(p.total)} ${p.total === 1 ? 'title' : 'titles'}`;
+  if (!p) return t('export:progress.starting');
+  return t('export:progress.count', { done: p.done, total: p.total });
 }

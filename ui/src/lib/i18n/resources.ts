@@ -13,6 +13,7 @@ import catalog from './locales/en/catalog.json';
 import desktop from './locales/en/desktop.json';
 import drop from './locales/en/drop.json';
 import entry from './locales/en/entry.json';
+import exportNs from './locales/en/export.json';
 import filters from './locales/en/filters.json';
 import library from './locales/en/library.json';
 import lists from './locales/en/lists.json';
@@ -36,6 +37,7 @@ export const en = {
   desktop,
   drop,
   entry,
+  export: exportNs,
   filters,
   library,
   lists,
