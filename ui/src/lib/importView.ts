@@ -9,26 +9,40 @@ import type { ImportProgress } from './bindings/ImportProgress';
 import type { Prefer } from './bindings/Prefer';
 import type { ReadOptions } from './bindings/ReadOptions';
 import type { ApiError } from './api';
+import { t } from './i18n';
 
-export const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; label: string }> = [
-  { value: 'auto', label: 'Detect from the file' },
-  { value: 'letterboxd', label: 'Letterboxd (zip or CSV)' },
-  { value: 'trakt', label: 'Trakt (JSON)' },
-  { value: 'imdb', label: 'IMDb ratings or list (CSV)' },
-  { value: 'simkl', label: 'Simkl (CSV or JSON)' },
-  { value: 'mdl', label: 'MyDramaList (community TSV)' },
-  { value: 'tmdb', label: 'TMDB (CSV)' },
-  { value: 'tvtime', label: 'TV Time (GDPR export: zip or folder)' },
-  { value: 'netflix', label: 'Netflix viewing activity or history (CSV)' },
-  { value: 'watchlog-json', label: 'Watchlog JSON' },
-  { value: 'watchlog-csv', label: 'Watchlog CSV' },
+const FORMAT_VALUES: Array<ImportFormat | 'auto'> = [
+  'auto',
+  'letterboxd',
+  'trakt',
+  'imdb',
+  'simkl',
+  'mdl',
+  'tmdb',
+  'tvtime',
+  'netflix',
+  'watchlog-json',
+  'watchlog-csv',
 ];
 
-export const PREFER_CHOICES: Array<{ value: Prefer; label: string }> = [
-  { value: 'newer', label: 'The more recent rating wins' },
-  { value: 'existing', label: 'Keep my ratings' },
-  { value: 'incoming', label: "The file's ratings win" },
-];
+/** The formats offered, "detect" first; labels follow the language shown. */
+export const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; readonly label: string }> = FORMAT_VALUES.map(
+  (value) => ({
+    value,
+    get label() {
+      return t(`import:format.${value}`);
+    },
+  }),
+);
+
+export const PREFER_CHOICES: Array<{ value: Prefer; readonly label: string }> = (
+  ['newer', 'existing', 'incoming'] as const
+).map((value) => ({
+  value,
+  get label() {
+    return t(`import:prefer.${value}`);
+  },
+}));
 
 /** Nothing told to the reader: the core's defaults for every option. */
 export function defaultReadOptions(): ReadOptions {
@@ -42,27 +56,17 @@ export interface ReadChoice {
   choices: string[];
 }
 
-const CHOICE_LABELS: Record<ReadChoice['field'], string> = {
-  profile: 'Profile',
-  date_order: 'Dates are written',
-};
-
-const DATE_ORDER_LABELS: Record<string, string> = {
-  dmy: 'Day first (18/06/20)',
-  mdy: 'Month first (06/18/20)',
-  ymd: 'Year first (2020/06/18)',
-};
-
 /** The choice a failed preview asks for, or `null` when it asks for none. */
 export function readChoice(e: ApiError): ReadChoice | null {
   if (e.code !== 'needs_choice' || !e.choices) return null;
   if (e.field !== 'profile' && e.field !== 'date_order') return null;
-  return { field: e.field, label: CHOICE_LABELS[e.field], choices: e.choices };
+  return { field: e.field, label: t(`import:choice.${e.field}`), choices: e.choices };
 }
 
 /** How one value of a choice reads in the picker. */
 export function choiceLabel(field: ReadChoice['field'], value: string): string {
-  return field === 'date_order' ? (DATE_ORDER_LABELS[value] ?? value) : value;
+  if (field !== 'date_order') return value;
+  return value === 'dmy' || value === 'mdy' || value === 'ymd' ? t(`import:choice.${value}`) : value;
 }
 
 /** `options` with the chosen value set. */
@@ -76,16 +80,8 @@ export function formatArg(v: ImportFormat | 'auto'): ImportFormat | null {
   return v === 'auto' ? null : v;
 }
 
-const ACTION_LABELS: Record<ImportItem['action'], string> = {
-  added: 'Add',
-  updated: 'Update',
-  unchanged: 'Unchanged',
-  ambiguous: 'Ambiguous',
-  skipped: 'Skip',
-};
-
 export function actionLabel(a: ImportItem['action']): string {
-  return ACTION_LABELS[a];
+  return t(`import:action.${a}`);
 }
 
 /** What a report line says beyond its title. */

@@ -15,6 +15,7 @@ import drop from './locales/en/drop.json';
 import entry from './locales/en/entry.json';
 import exportNs from './locales/en/export.json';
 import filters from './locales/en/filters.json';
+import importNs from './locales/en/import.json';
 import library from './locales/en/library.json';
 import lists from './locales/en/lists.json';
 import match from './locales/en/match.json';
@@ -39,6 +40,7 @@ export const en = {
   entry,
   export: exportNs,
   filters,
+  import: importNs,
   library,
   lists,
   match,
