@@ -46,7 +46,7 @@ bindings:
 
 # Refreshes the screenshots in docs/screenshots from the end-to-end run.
 screenshots: setup ui
-	WATCHLOG_SCREENSHOTS=$(CURDIR)/docs/screenshots xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p watchlog-app --test e2e
+	WATCHLOG_SCREENSHOTS=$(CURDIR)/docs/screenshots xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p watchlog-app --test e2e --test e2e_palette
 
 # Opening the app on a 100,000-title library: time to the first painted
 # page and the memory of all the app's processes after 20 far jumps, beside

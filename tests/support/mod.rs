@@ -351,6 +351,16 @@ impl App {
                 Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots")
             });
         std::fs::create_dir_all(&dir).unwrap();
+        // What the page holds now, painted: WebKit hands over the last
+        // frame it drew, which can be one change behind.
+        self.driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .unwrap();
         self.driver
             .screenshot(&dir.join(format!("{name}.png")))
             .await
