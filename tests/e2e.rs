@@ -152,11 +152,7 @@ async fn sample_library_and_a_hostile_review() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let home = Home::new();
     let app = App::start(&home).await;
-    app.click("sample-button").await;
-    app.eventually("the sample library is loaded", || async {
-        app.count("entry-card").await >= 12
-    })
-    .await;
+    app.load_sample().await;
     app.screenshot("library-grid").await;
 
     app.click("entry-card").await;
@@ -254,7 +250,6 @@ async fn sample_library_and_a_hostile_review() {
         serde_json::json!(true),
         "the choice was saved"
     );
-    painted(&app).await;
     app.screenshot("settings-dark").await;
     app.quit().await;
 }
@@ -272,11 +267,7 @@ async fn the_year_in_review_page() {
     let home = Home::new();
     // The sample's last finish is in January 2024; now is fixed a year on.
     let app = App::start_with(&home, &[("WATCHLOG_NOW", "2025-06-01T12:00:00Z")]).await;
-    app.click("sample-button").await;
-    app.eventually("the sample library is loaded", || async {
-        app.count("entry-card").await >= 12
-    })
-    .await;
+    app.load_sample().await;
     app.click("stats-nav").await;
     app.click("stats-tab-year").await;
     app.wait_for("year-tile").await;
@@ -305,7 +296,6 @@ async fn the_year_in_review_page() {
     })
     .await;
     dismiss_toasts(&app).await;
-    painted(&app).await;
     app.screenshot("year-in-review").await;
     let best = texts(&app, "[data-testid=year-best] .name").await;
     assert_eq!(best, ["Shoplifters", "Soundtrack #2"], "best rated first");
@@ -346,11 +336,7 @@ async fn the_app_speaks_the_systems_language_and_the_one_chosen() {
         js(&app, "return document.documentElement.lang;").await == "ko"
     })
     .await;
-    app.click("sample-button").await;
-    app.eventually("the sample library is loaded", || async {
-        app.count("entry-card").await >= 12
-    })
-    .await;
+    app.load_sample().await;
     app.eventually("the statuses are in Korean", || async {
         texts(&app, ".badge").await.iter().any(|t| t == "보는 중")
     })
@@ -366,7 +352,6 @@ async fn the_app_speaks_the_systems_language_and_the_one_chosen() {
     assert_eq!(settings_name().await, "설정");
     // The Hangul must be drawn, not blank boxes: the screenshot is looked
     // at, and the fonts come from scripts/setup.sh alone.
-    painted(&app).await;
     app.screenshot("korean").await;
 
     // Chosen in Settings, Portuguese replaces the system's Korean at once…
@@ -743,13 +728,7 @@ async fn up_next_the_calendar_and_the_episode_list() {
     })
     .await;
     app.eventually("marking moved it to Watching", || async {
-        app.wait_for("status-watching")
-            .await
-            .attr("aria-checked")
-            .await
-            .unwrap()
-            .as_deref()
-            == Some("true")
+        app.attr("status-watching", "aria-checked").await.as_deref() == Some("true")
     })
     .await;
     app.click("close-entry").await;
@@ -776,7 +755,6 @@ async fn up_next_the_calendar_and_the_episode_list() {
     );
     app.eventually("the poster has loaded", || poster_loaded_in(&app, row))
         .await;
-    painted(&app).await;
     app.screenshot("up-next").await;
 
     // The button marks it; the row moves on to what the core says is next.
@@ -814,7 +792,6 @@ async fn up_next_the_calendar_and_the_episode_list() {
         "in 6 days"
     );
     dismiss_toasts(&app).await;
-    painted(&app).await;
     app.screenshot("up-next-waiting").await;
 
     // The calendar's week holds the day episode 4 aired in New York.
@@ -830,7 +807,6 @@ async fn up_next_the_calendar_and_the_episode_list() {
         "today is marked"
     );
     dismiss_toasts(&app).await;
-    painted(&app).await;
     app.screenshot("calendar-week").await;
     app.click("calendar-month").await;
     app.eventually("the month shows July's five episodes", || async {
@@ -839,7 +815,6 @@ async fn up_next_the_calendar_and_the_episode_list() {
     .await;
     assert!(app.text("calendar-title").await.contains("2015"));
     dismiss_toasts(&app).await;
-    painted(&app).await;
     app.screenshot("calendar-month").await;
     app.click("calendar-prev").await;
     app.eventually("June has the premiere", || async {
@@ -870,7 +845,6 @@ async fn up_next_the_calendar_and_the_episode_list() {
     )
     .await;
     dismiss_toasts(&app).await;
-    painted(&app).await;
     app.screenshot("episode-list").await;
 
     // Unchecking episode 4 takes the progress back, and Up next with it.
@@ -891,13 +865,11 @@ async fn up_next_the_calendar_and_the_episode_list() {
     })
     .await;
     dismiss_toasts(&app).await;
-    painted(&app).await;
     app.screenshot("up-next-dark").await;
     app.click("calendar-nav").await;
     app.click("calendar-month").await;
     app.wait_for("calendar-item").await;
     dismiss_toasts(&app).await;
-    painted(&app).await;
     app.screenshot("calendar-dark").await;
 
     // The season's check marks what has aired of it (episode 4 again, in
@@ -986,19 +958,6 @@ async fn poster_loaded(app: &App) -> bool {
     poster_loaded_in(app, "[data-testid=entry-card]").await
 }
 
-/// Waits for two animation frames, so what was loaded is on screen before a
-/// screenshot.
-async fn painted(app: &App) {
-    app.driver
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-            vec![],
-        )
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn a_posters_thumbnail_shows_in_the_grid_and_offline() {
     if !tools_present() {
@@ -1029,7 +988,6 @@ async fn a_posters_thumbnail_shows_in_the_grid_and_offline() {
             .is_ok_and(|r| r.json() == &serde_json::Value::Bool(true))
     })
     .await;
-    painted(&app).await;
     app.screenshot("catalogue-thumbnails").await;
     app.click("[data-testid=catalog-result]:nth-child(2) [data-testid=catalog-add]")
         .await;
@@ -1045,7 +1003,6 @@ async fn a_posters_thumbnail_shows_in_the_grid_and_offline() {
         poster_loaded(&app)
     })
     .await;
-    painted(&app).await;
     app.screenshot("library-posters").await;
     app.quit().await;
 
@@ -1586,7 +1543,6 @@ async fn hostile_text_stays_text_in_the_app() {
         }
         app.wait_for("review-read").await;
         if e.id == 101 {
-            painted(&app).await;
             app.screenshot("hostile-text").await;
         }
         inert("the editor with the review read").await;
@@ -1715,7 +1671,7 @@ async fn open_page(app: &App, page: &std::path::Path) {
     })
     .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    painted(app).await;
+    app.painted().await;
 }
 
 /// The hostile library's review lists as a user would open them: the HTML
@@ -1859,7 +1815,6 @@ async fn imported_shows_are_matched_and_the_ambiguous_one_picked() {
         app.count("unmatched-row").await == 1 && app.count("candidate").await == 2
     })
     .await;
-    painted(&app).await;
     app.screenshot("needs-a-match").await;
     let names = texts(&app, "[data-testid=candidate] .name").await;
     assert_eq!(names, ["Mr. Robot", "Transformers: Robots in Disguise"]);
@@ -1925,7 +1880,7 @@ async fn into_view(app: &App, el: &thirtyfour::WebElement) {
         )
         .await
         .unwrap();
-    painted(app).await;
+    app.painted().await;
 }
 
 /// Clicks `el` with Ctrl held, as picking a second card does.
@@ -1958,11 +1913,7 @@ async fn a_ranked_list_is_made_filled_reordered_and_exported() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let home = Home::new();
     let app = App::start(&home).await;
-    app.click("sample-button").await;
-    app.eventually("the sample library is loaded", || async {
-        app.count("entry-card").await >= 12
-    })
-    .await;
+    app.load_sample().await;
 
     // Made from the sidebar; a taken name is refused in the core's words.
     app.click("new-list").await;
@@ -2199,7 +2150,6 @@ async fn a_ranked_list_is_made_filled_reordered_and_exported() {
         "the description is the core's rendered Markdown"
     );
     dismiss_toasts(&app).await;
-    painted(&app).await;
     app.screenshot("list").await;
 
     // The export flow, opened from the list's page: the list's own formats,
@@ -2208,11 +2158,7 @@ async fn a_ranked_list_is_made_filled_reordered_and_exported() {
     app.click("list-export-html").await;
     app.wait_for("export-list").await;
     assert_eq!(
-        app.wait_for("[id=export-form]")
-            .await
-            .attr("data-list-id")
-            .await
-            .unwrap(),
+        app.attr("[id=export-form]", "data-list-id").await,
         Some(list.to_string())
     );
     assert_eq!(
@@ -2279,11 +2225,7 @@ async fn a_bulk_change_and_a_delete_are_undone() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let home = Home::new();
     let app = App::start(&home).await;
-    app.click("sample-button").await;
-    app.eventually("the sample library is loaded", || async {
-        app.count("entry-card").await >= 12
-    })
-    .await;
+    app.load_sample().await;
     let card = |id: i64| format!("[data-testid=entry-card][data-entry-id=\"{id}\"]");
     let label = |s: Status| match s {
         Status::PlanToWatch => "Plan to watch",

@@ -42,6 +42,15 @@ async fn ctrl_k(app: &App) {
 }
 
 /// The `data-testid` of the focused element, or "" for none.
+/// Ctrl+K, and the palette's field has the keyboard.
+async fn open_palette(app: &App) {
+    ctrl_k(app).await;
+    app.eventually("the palette opens", || async {
+        focused(app).await == "palette-input"
+    })
+    .await;
+}
+
 async fn focused(app: &App) -> String {
     app.driver
         .execute(
@@ -94,11 +103,7 @@ async fn the_palette_reaches_an_entry_and_a_page_by_keyboard() {
     let _serial = ONE_AT_A_TIME.lock().await;
     let home = Home::new();
     let app = App::start(&home).await;
-    app.click("sample-button").await;
-    app.eventually("the sample library is loaded", || async {
-        app.count("entry-card").await >= 12
-    })
-    .await;
+    app.load_sample().await;
 
     // Ctrl+K opens it from inside a text field too, and Esc gives the
     // focus back to that field.
@@ -140,11 +145,7 @@ async fn the_palette_reaches_an_entry_and_a_page_by_keyboard() {
     );
 
     // Part of an entry's title, Enter: its panel opens.
-    ctrl_k(&app).await;
-    app.eventually("the palette opens", || async {
-        focused(&app).await == "palette-input"
-    })
-    .await;
+    open_palette(&app).await;
     type_text(&app, "extraord").await;
     app.eventually("the entry is the first row", || async {
         let (kind, _, text) = first_option(&app).await;
@@ -161,11 +162,7 @@ async fn the_palette_reaches_an_entry_and_a_page_by_keyboard() {
     assert!(!palette_open(&app).await, "picking closes the palette");
 
     // "stats", Enter: the Stats page.
-    ctrl_k(&app).await;
-    app.eventually("the palette opens", || async {
-        focused(&app).await == "palette-input"
-    })
-    .await;
+    open_palette(&app).await;
     type_text(&app, "stats").await;
     app.eventually("Go to Stats is the first row", || async {
         first_option(&app).await.1 == "stats"
@@ -173,24 +170,14 @@ async fn the_palette_reaches_an_entry_and_a_page_by_keyboard() {
     .await;
     press(&app, Key::Enter).await;
     app.eventually("the Stats page shows", || async {
-        app.wait_for("stats-nav")
-            .await
-            .attr("aria-current")
-            .await
-            .unwrap()
-            .as_deref()
-            == Some("page")
+        app.attr("stats-nav", "aria-current").await.as_deref() == Some("page")
     })
     .await;
 
     // The Stats page's own tab: asked for again after a click moved off it,
     // it shows again.
     for _ in 0..2 {
-        ctrl_k(&app).await;
-        app.eventually("the palette opens", || async {
-            focused(&app).await == "palette-input"
-        })
-        .await;
+        open_palette(&app).await;
         type_text(&app, "year in").await;
         app.eventually("Go to Year in review is the first row", || async {
             first_option(&app).await.1 == "year"
@@ -198,22 +185,13 @@ async fn the_palette_reaches_an_entry_and_a_page_by_keyboard() {
         .await;
         press(&app, Key::Enter).await;
         app.eventually("the year in review shows", || async {
-            app.wait_for("stats-tab-year")
-                .await
-                .attr("aria-selected")
-                .await
-                .unwrap()
-                .as_deref()
-                == Some("true")
+            app.attr("stats-tab-year", "aria-selected").await.as_deref() == Some("true")
         })
         .await;
         app.click("stats-tab-library").await;
         app.eventually("a click still moves to the other tab", || async {
-            app.wait_for("stats-tab-library")
+            app.attr("stats-tab-library", "aria-selected")
                 .await
-                .attr("aria-selected")
-                .await
-                .unwrap()
                 .as_deref()
                 == Some("true")
         })
@@ -221,11 +199,7 @@ async fn the_palette_reaches_an_entry_and_a_page_by_keyboard() {
     }
 
     // Arrows move the active row; Enter picks the one moved to.
-    ctrl_k(&app).await;
-    app.eventually("the palette opens", || async {
-        focused(&app).await == "palette-input"
-    })
-    .await;
+    open_palette(&app).await;
     // With nothing typed every action is listed in order, Up next first.
     assert_eq!(first_option(&app).await.1, "page-upnext");
     press(&app, Key::Down).await;
@@ -242,13 +216,7 @@ async fn the_palette_reaches_an_entry_and_a_page_by_keyboard() {
     assert_eq!(active, json!("palette-action-page-calendar"));
     press(&app, Key::Enter).await;
     app.eventually("the Calendar page shows", || async {
-        app.wait_for("calendar-nav")
-            .await
-            .attr("aria-current")
-            .await
-            .unwrap()
-            .as_deref()
-            == Some("page")
+        app.attr("calendar-nav", "aria-current").await.as_deref() == Some("page")
     })
     .await;
     app.quit().await;
@@ -362,12 +330,7 @@ async fn a_dropped_export_opens_its_preview_and_bad_drops_say_why() {
     app.screenshot("drop-preview").await;
     close_import(&app).await;
     assert_eq!(
-        app.wait_for("tab-all")
-            .await
-            .attr("data-count")
-            .await
-            .unwrap()
-            .as_deref(),
+        app.attr("tab-all", "data-count").await.as_deref(),
         Some("0"),
         "a preview imports nothing"
     );
@@ -416,12 +379,7 @@ async fn a_dropped_export_opens_its_preview_and_bad_drops_say_why() {
         .clone();
     assert_eq!(dialog_open, json!(false), "several files open no import");
     assert_eq!(
-        app.wait_for("tab-all")
-            .await
-            .attr("data-count")
-            .await
-            .unwrap()
-            .as_deref(),
+        app.attr("tab-all", "data-count").await.as_deref(),
         Some("0"),
         "nothing was imported"
     );

@@ -344,6 +344,34 @@ impl App {
 
     /// Saves a screenshot into `WATCHLOG_SCREENSHOTS` (if set) or
     /// `target/e2e-screenshots`.
+    /// Returns once the page as it is now has been drawn: two animation
+    /// frames, the first to lay out what changed, the second to paint it.
+    pub async fn painted(&self) {
+        self.driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Loads the sample library from the empty library's button and waits
+    /// for its cards.
+    pub async fn load_sample(&self) {
+        self.click("sample-button").await;
+        self.eventually("the sample library is loaded", || async {
+            self.count("entry-card").await >= 12
+        })
+        .await;
+    }
+
+    /// An attribute of the element `selector` names, once it is there.
+    pub async fn attr(&self, selector: &str, name: &str) -> Option<String> {
+        self.wait_for(selector).await.attr(name).await.unwrap()
+    }
+
     pub async fn screenshot(&self, name: &str) {
         let dir = std::env::var_os("WATCHLOG_SCREENSHOTS")
             .map(PathBuf::from)
@@ -353,14 +381,7 @@ impl App {
         std::fs::create_dir_all(&dir).unwrap();
         // What the page holds now, painted: WebKit hands over the last
         // frame it drew, which can be one change behind.
-        self.driver
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-                vec![],
-            )
-            .await
-            .unwrap();
+        self.painted().await;
         self.driver
             .screenshot(&dir.join(format!("{name}.png")))
             .await
