@@ -14,14 +14,14 @@
 //! binary: one run prints one table.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use rusqlite::types::Value;
 use rusqlite::Connection;
 use watchlog_core::{Library, ListQuery, Rating, SortKey, Status};
 use watchlog_testkit::bench::{ms, one, pair, raw};
-use watchlog_testkit::fixtures;
+
+mod common;
 
 const RUNS: usize = 15;
 
@@ -156,34 +156,8 @@ fn first_50(mut v: Vec<i64>) -> Vec<i64> {
     v
 }
 
-fn library() -> (Option<tempfile::TempDir>, PathBuf) {
-    if let Some(p) = std::env::var_os("LIBRARY_BENCH_DB")
-        .map(PathBuf::from)
-        .filter(|p| p.exists())
-    {
-        return (None, p);
-    }
-    let datasets = fixtures::dir().join("datasets");
-    if !datasets.is_dir() {
-        eprintln!("skipping: the datasets are not at {}", datasets.display());
-        std::process::exit(0);
-    }
-    let n: usize = std::env::var("LIBRARY_BENCH_N")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000);
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let path = dir.path().join("bench.db");
-    let t = Instant::now();
-    let mut lib = Library::open(&path).expect("a new library");
-    lib.generate_sample(&datasets, n, 1)
-        .expect("the library generates");
-    println!("generated {n} titles in {:.1} s", t.elapsed().as_secs_f64());
-    (Some(dir), path)
-}
-
 fn main() {
-    let (_keep, path) = library();
+    let (_keep, path) = common::library("LIBRARY_BENCH_DB", "LIBRARY_BENCH_N");
     let t = Instant::now();
     let lib = Library::open(&path).expect("the library opens");
     let opened = t.elapsed();
