@@ -342,8 +342,6 @@ impl App {
             .len()
     }
 
-    /// Saves a screenshot into `WATCHLOG_SCREENSHOTS` (if set) or
-    /// `target/e2e-screenshots`.
     /// Returns once the page as it is now has been drawn: two animation
     /// frames, the first to lay out what changed, the second to paint it.
     pub async fn painted(&self) {
@@ -372,6 +370,8 @@ impl App {
         self.wait_for(selector).await.attr(name).await.unwrap()
     }
 
+    /// Saves a screenshot into `WATCHLOG_SCREENSHOTS` (if set) or
+    /// `target/e2e-screenshots`.
     pub async fn screenshot(&self, name: &str) {
         let dir = std::env::var_os("WATCHLOG_SCREENSHOTS")
             .map(PathBuf::from)
