@@ -76,6 +76,17 @@ impl Home {
         Home { dir }
     }
 
+    /// The desktop's folders pointed into this home, for every process the
+    /// app is started as.
+    pub fn env(&self) -> [(&'static str, PathBuf); 3] {
+        let at = |sub| self.dir.path().join(sub);
+        [
+            ("XDG_DATA_HOME", at("data")),
+            ("XDG_CONFIG_HOME", at("config")),
+            ("XDG_CACHE_HOME", at("cache")),
+        ]
+    }
+
     pub fn library(&self) -> PathBuf {
         self.dir
             .path()
@@ -143,9 +154,7 @@ impl App {
                 "--native-port",
                 &native_port.to_string(),
             ])
-            .env("XDG_DATA_HOME", home.dir.path().join("data"))
-            .env("XDG_CONFIG_HOME", home.dir.path().join("config"))
-            .env("XDG_CACHE_HOME", home.dir.path().join("cache"))
+            .envs(home.env())
             .env_remove("WATCHLOG_DB")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
@@ -540,9 +549,7 @@ pub fn launch_again(
     let log = std::fs::File::create(&out).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_watchlog-app"))
         .args(args)
-        .env("XDG_DATA_HOME", home.dir.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.dir.path().join("config"))
-        .env("XDG_CACHE_HOME", home.dir.path().join("cache"))
+        .envs(home.env())
         .env_remove("WATCHLOG_DB")
         .envs(env.iter().copied())
         .stdin(Stdio::null())

@@ -37,6 +37,14 @@ fn synced(table: &str) -> bool {
         || table.starts_with("sqlite_"))
 }
 
+/// A session on every synced table of `conn`.
+fn recording(conn: &Connection) -> Session<'_> {
+    let mut s = Session::new(conn).unwrap();
+    s.table_filter(Some(synced));
+    s.attach(None::<&str>).unwrap();
+    s
+}
+
 fn open(path: &Path) -> Connection {
     let conn = Connection::open(path).expect("the library opens raw");
     conn.pragma_update(None, "mmap_size", watchlog_core::store::MMAP_BYTES)
@@ -59,12 +67,7 @@ const EDIT: &str = "UPDATE entries SET rating = ?2, updated_at = ?3 WHERE id = ?
 fn edit(conn: &Connection, id: i64, rating: i64, record: bool) -> Vec<u8> {
     let tx = conn.unchecked_transaction().unwrap();
     let mut out = Vec::new();
-    let session = record.then(|| {
-        let mut s = Session::new(conn).unwrap();
-        s.table_filter(Some(synced));
-        s.attach(None::<&str>).unwrap();
-        s
-    });
+    let session = record.then(|| recording(conn));
     tx.execute(EDIT, rusqlite::params![id, rating, now()])
         .unwrap();
     if let Some(mut s) = session {
@@ -120,12 +123,7 @@ fn copy_rows(conn: &Connection, names: &[String], record: bool) -> Vec<u8> {
     conn.pragma_update(None, "foreign_keys", false).unwrap();
     let tx = conn.unchecked_transaction().unwrap();
     let mut out = Vec::new();
-    let session = record.then(|| {
-        let mut s = Session::new(conn).unwrap();
-        s.table_filter(Some(synced));
-        s.attach(None::<&str>).unwrap();
-        s
-    });
+    let session = record.then(|| recording(conn));
     for n in names {
         tx.execute(
             &format!("INSERT OR REPLACE INTO main.\"{n}\" SELECT * FROM src.\"{n}\""),
@@ -272,7 +270,8 @@ fn main() {
         tx.commit().unwrap();
     }
     let plain_apply = t.elapsed();
-    println!("\n| apply {EDITS} edits from another device | time |");
+    let edits = picked.len();
+    println!("\n| apply {edits} edits from another device | time |");
     println!("|---|---:|");
     println!(
         "| {} changesets, {:.0} KiB in all, one transaction | {} |",
@@ -352,7 +351,7 @@ fn main() {
         rows(&copied)
     );
     println!(
-        "\npeak resident memory, MiB: {memory_start:.0} at start, {memory_capture:.0} after capture, {memory_apply:.0} after the {EDITS} edits applied, {:.0} after the first sync",
+        "\npeak resident memory, MiB: {memory_start:.0} at start, {memory_capture:.0} after capture, {memory_apply:.0} after the {edits} edits applied, {:.0} after the first sync",
         peak_mib()
     );
 }
