@@ -341,26 +341,15 @@ async fn the_app_speaks_the_systems_language_and_the_one_chosen() {
         texts(&app, ".badge").await.iter().any(|t| t == "보는 중")
     })
     .await;
-    // The sidebar may be narrow enough to show icons only; the button's
-    // name is its title then.
-    let settings_name = || {
-        js(
-            &app,
-            "return document.querySelector('[data-testid=settings-nav]').title;",
-        )
-    };
-    assert_eq!(settings_name().await, "설정");
+    assert!(speaks(&app, "ko", "설정").await);
     // The Hangul must be drawn, not blank boxes: the screenshot is looked
     // at, and the fonts come from scripts/setup.sh alone.
     app.screenshot("korean").await;
 
     // Chosen in Settings, Portuguese replaces the system's Korean at once…
-    app.click("settings-nav").await;
-    app.wait_for("language-select").await;
-    choose(&app, "language-select", "pt-BR").await;
+    pick_language(&app, "pt-BR").await;
     app.eventually("the page speaks Portuguese", || async {
-        js(&app, "return document.documentElement.lang;").await == "pt-BR"
-            && settings_name().await == "Configurações"
+        speaks(&app, "pt-BR", "Configurações").await
     })
     .await;
     app.screenshot("settings-language").await;
@@ -368,27 +357,32 @@ async fn the_app_speaks_the_systems_language_and_the_one_chosen() {
 
     // …and is kept: the next start speaks it though the system is Korean.
     let app = App::start_with(&home, &korean).await;
-    let settings_name = || {
-        js(
-            &app,
-            "return document.querySelector('[data-testid=settings-nav]').title;",
-        )
-    };
     app.eventually("the saved language is spoken after a restart", || async {
-        js(&app, "return document.documentElement.lang;").await == "pt-BR"
-            && settings_name().await == "Configurações"
+        speaks(&app, "pt-BR", "Configurações").await
     })
     .await;
     // Back to the system's language.
-    app.click("settings-nav").await;
-    app.wait_for("language-select").await;
-    choose(&app, "language-select", "").await;
+    pick_language(&app, "").await;
     app.eventually("the system's Korean is back", || async {
-        js(&app, "return document.documentElement.lang;").await == "ko"
-            && settings_name().await == "설정"
+        speaks(&app, "ko", "설정").await
     })
     .await;
     app.quit().await;
+}
+
+/// Whether the page is in `lang` and names Settings `settings` in the
+/// sidebar. The sidebar may be narrow enough to show icons only; the
+/// button's name is its title then.
+async fn speaks(app: &App, lang: &str, settings: &str) -> bool {
+    js(app, "return document.documentElement.lang;").await == lang
+        && app.attr("settings-nav", "title").await.as_deref() == Some(settings)
+}
+
+/// Settings › Language: picks `code` ("" for the system's).
+async fn pick_language(app: &App, code: &str) {
+    app.click("settings-nav").await;
+    app.wait_for("language-select").await;
+    choose(app, "language-select", code).await;
 }
 
 /// Picks `value` in the `<select>` with this test id, as a click would.
