@@ -78,13 +78,21 @@ export function progressText(progress: number, episodes: number | null): string 
   return episodes ? `${progress} / ${episodes}` : t('common:episodesShort', { count: progress });
 }
 
-/** A calendar date ("2023-12-27") in the user's locale, without time-zone shifts. */
-export function formatDate(date: string | null | undefined): string {
-  if (!date) return '';
+/**
+ * A calendar date ("2023-12-27") in the user's locale with `options`,
+ * read as a local date so no time zone shifts its day; anything else as it is.
+ */
+function calendarDate(date: string, options: Intl.DateTimeFormatOptions): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
   if (!m) return date;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return d.toLocaleDateString(locale(), { year: 'numeric', month: 'short', day: 'numeric' });
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12);
+  return d.toLocaleDateString(locale(), options);
+}
+
+/** A calendar date ("2023-12-27") in the user's locale. */
+export function formatDate(date: string | null | undefined): string {
+  if (!date) return '';
+  return calendarDate(date, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
 /** "2023-03" by name in the user's locale: "March", or "Mar" when `short`; anything else as it is. */
@@ -97,10 +105,12 @@ export function monthName(month: string, width: 'long' | 'short' = 'long'): stri
 
 /** "2023-03-05" as a day and month ("Mar 5", 3月5日), for a page that already names the year. */
 export function formatDayMonth(date: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
-  if (!m) return date;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12);
-  return d.toLocaleDateString(locale(), { day: 'numeric', month: 'short' });
+  return calendarDate(date, { day: 'numeric', month: 'short' });
+}
+
+/** An instant (RFC 3339) as a date and time, "Mar 5, 2024, 9:41 PM" in the locale's way: when a backup was taken. */
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** A viewing's dates, "1 Mar 2024 → 5 Mar 2024"; an unknown start is "—", an open end "…". */
