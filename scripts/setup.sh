@@ -14,6 +14,8 @@ packages=(
   # rusqlite's session feature (undo) generates its SQLite bindings with
   # bindgen, which needs libclang.
   libclang-dev
+  # Sync is tested end to end through two real Syncthing instances.
+  syncthing
   # Hangul, kana and hanzi, and Thai: a fresh Debian has no font for
   # either, and Korean or Thai titles would render as empty boxes.
   fonts-noto-cjk fonts-noto-core

@@ -22,6 +22,8 @@ mod lists;
 pub use lists::*;
 mod undo;
 pub use undo::*;
+mod sync;
+pub use sync::*;
 
 /// Declares a string-valued enum once: its serde names, its parser (which
 /// accepts `-` or `_` and any case) and its list of values.

@@ -36,7 +36,7 @@ impl Library {
     /// search indexing as `add_entry`, then backdates each. Returns the ids.
     pub fn add_dated_entries(&mut self, items: &[Dated]) -> Result<Vec<i64>> {
         let today = today();
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let mut ids = Vec::with_capacity(items.len());
         for item in items {
             let id = insert_entry(&tx, &item.entry, today)?;
@@ -85,7 +85,7 @@ impl Library {
     /// the history rule has it.
     pub fn add_generated_shows(&mut self, shows: &[GeneratedShow]) -> Result<usize> {
         let recorded = stamp(Utc::now());
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let mut rows = 0;
         for show in shows {
             let title_id: i64 = tx

@@ -228,7 +228,7 @@ impl Library {
 
     /// `add_entry` with "today" given, so status-driven dates are testable.
     pub fn add_entry_on(&mut self, new: &NewEntry, today: NaiveDate) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let id = insert_entry(&tx, new, today)?;
         tx.commit()?;
         Ok(id)
@@ -237,7 +237,7 @@ impl Library {
     /// Adds several entries in one transaction: all of them or none.
     pub fn add_entries(&mut self, new: &[NewEntry]) -> Result<Vec<i64>> {
         let today = today();
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let ids = new
             .iter()
             .map(|n| insert_entry(&tx, n, today))
@@ -335,7 +335,7 @@ impl Library {
         patch: &EntryPatch,
         today: NaiveDate,
     ) -> Result<Entry> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         patch_in(&tx, id, today, Some(WatchedWhen::Unknown), |_, _| {
             Ok(patch.clone())
         })?;
@@ -408,7 +408,7 @@ impl Library {
         if let Some(e) = episodes_error(progress, facts.episodes) {
             return Err(e);
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         if let Some(other) =
             find_by_external_ids(&tx, &facts.external_ids)?.filter(|&other| other != entry_id)
         {
@@ -426,7 +426,7 @@ impl Library {
     /// it was only planned and completing it on the last episode. Read and
     /// written in one transaction, so two quick presses count twice.
     pub fn add_episode(&mut self, id: i64) -> Result<Entry> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let today = today();
         patch_in(
             &tx,
@@ -527,7 +527,7 @@ impl Library {
         let episodes = episodes_of(&self.conn, entry_id)?;
         validate_dates(viewing.started_on, viewing.finished_on)?;
         validate_progress(viewing.progress, episodes)?;
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let platform = resolve_platform(&tx, viewing.platform.as_deref())?;
         tx.execute(
             "INSERT INTO viewings (entry_id, started_on, finished_on, platform_id, progress)
@@ -562,7 +562,7 @@ impl Library {
                 what: "viewing",
                 id: viewing_id,
             })?;
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         tx.execute("DELETE FROM viewings WHERE id = ?1", [viewing_id])?;
         // The viewing's own watches go with it, and with them perhaps the
         // entry's latest watch.

@@ -15,7 +15,7 @@ impl Library {
     /// first record of it, in one transaction; returns the entry id. A show
     /// already in the library (same catalogue id) is a conflict.
     pub fn add_from_catalog(&mut self, details: &Details, fields: &EntryFields) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let new = NewEntry {
             title: details.facts.clone(),
             fields: fields.clone(),
@@ -45,7 +45,7 @@ impl Library {
         let stored = self.entry(entry_id)?;
         let facts = merged(&stored.title.facts, &details.facts, stored.fields.progress);
         let facts = clean_facts(&facts)?;
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         if let Some(other) =
             find_by_external_ids(&tx, &facts.external_ids)?.filter(|&other| other != entry_id)
         {

@@ -197,7 +197,7 @@ impl Library {
         clock: &Clock,
         change: impl FnOnce(&Transaction, &str, &[Listed]) -> Result<()>,
     ) -> Result<Entry> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let (name, list) = listing(&tx, entry_id)?;
         change(&tx, &name, &list)?;
         after_change(&tx, entry_id, when, clock)?;
@@ -220,7 +220,7 @@ impl Library {
                 format!("an episode's note may be at most {MAX_NOTE_CHARS} characters"),
             ));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let (name, _) = listing(&tx, entry_id)?;
         let n = tx.execute(
             "UPDATE episode_watches SET rating = ?4, note = ?5

@@ -57,13 +57,12 @@ impl Library {
         // read through the library (which sees the uncommitted writes: same
         // connection) while the transaction is open. `&mut self` keeps
         // anyone else in this process from using the connection meanwhile.
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.write()?;
         let (out, commit) = f(self, &tx)?;
         if commit {
             tx.commit()?;
-        } else {
-            tx.rollback()?;
         }
+        // Not committed: dropping it rolls back.
         Ok(out)
     }
 

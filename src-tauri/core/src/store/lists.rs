@@ -320,7 +320,7 @@ impl Library {
     pub fn create_list(&mut self, new: &NewList) -> Result<ListSummary> {
         let name = list_name(&new.name)?;
         let description = list_text("description", new.description.as_deref())?;
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         if id_by_name(&tx, &name)?.is_some() {
             return Err(taken(&name));
         }
@@ -339,7 +339,7 @@ impl Library {
 
     /// Renames a list, changes its description or whether it is ranked.
     pub fn update_list(&mut self, id: i64, patch: &ListPatch) -> Result<ListSummary> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let before = summary_of(&tx, id)?;
         let name = match &patch.name {
             Some(n) => list_name(n)?,
@@ -367,7 +367,9 @@ impl Library {
 
     /// Deletes a list; its entries stay in the library.
     pub fn delete_list(&mut self, id: i64) -> Result<()> {
-        let n = self.conn.execute("DELETE FROM lists WHERE id = ?1", [id])?;
+        let tx = self.write()?;
+        let n = tx.execute("DELETE FROM lists WHERE id = ?1", [id])?;
+        tx.commit()?;
         if n == 0 {
             return Err(Error::NotFound { what: "list", id });
         }
@@ -384,7 +386,7 @@ impl Library {
         note: Option<Option<String>>,
         position: Option<u32>,
     ) -> Result<ListDetail> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let summary = summary_of(&tx, list)?;
         entry_exists(&tx, entry)?;
         let note = note.map(|n| list_text("note", n.as_deref())).transpose()?;
@@ -432,7 +434,7 @@ impl Library {
     /// multi-selection in the library); those already on it stay where
     /// they are. All or none: an unknown entry changes nothing.
     pub fn put_entries_on_list(&mut self, list: i64, entries: &[i64]) -> Result<ListPut> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let put = put_entries_in(&tx, list, entries)?;
         tx.commit()?;
         Ok(put)
@@ -440,7 +442,7 @@ impl Library {
 
     /// Takes an entry off a list; the entry stays in the library.
     pub fn take_from_list(&mut self, list: i64, entry: i64) -> Result<ListDetail> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let summary = summary_of(&tx, list)?;
         let mut items = items_of(&tx, list)?;
         let Some(i) = items.iter().position(|s| s.entry_id == entry) else {
@@ -460,7 +462,7 @@ impl Library {
     /// Puts the list's items in `order`, which must name each of them once
     /// (a drag in the app sends the whole new order).
     pub fn reorder_list(&mut self, list: i64, order: &[i64]) -> Result<ListDetail> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let summary = summary_of(&tx, list)?;
         let items = items_of(&tx, list)?;
         let mut by_id: HashMap<i64, Stored> =

@@ -186,7 +186,7 @@ impl Library {
         if episode.number == 0 {
             return Err(Error::invalid("episodes are numbered from 1"));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let mut changed = Vec::new();
         // Under a known entry.
         let pending: Vec<(i64, i64, Option<i64>)> = tx
@@ -262,7 +262,7 @@ impl Library {
     /// catalogue does not know that episode. They stay kept.
     pub fn episode_not_found(&mut self, provider: &str, id: &str) -> Result<()> {
         let now = stamp(Utc::now());
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         tx.execute(
             "UPDATE loose_watches SET tried_at = ?3
              WHERE provider = ?1 AND external_id = ?2 AND placed_at IS NULL",

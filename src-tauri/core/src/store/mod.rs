@@ -21,6 +21,7 @@ mod schema;
 mod search;
 mod settings;
 mod stats;
+mod sync;
 mod undo;
 mod upnext;
 mod year;

@@ -34,12 +34,15 @@ impl Library {
                 "there is already a platform called '{name}'"
             )));
         }
-        self.conn.execute(
+        let tx = self.write()?;
+        tx.execute(
             "INSERT INTO platforms (name, subscribed, position)
              VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM platforms))",
             params![name, subscribed],
         )?;
-        self.platform(self.conn.last_insert_rowid())
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        self.platform(id)
     }
 
     /// Renames a platform and sets its "I subscribe" flag.
@@ -51,18 +54,20 @@ impl Library {
                 "there is already a platform called '{name}' (id {other})"
             )));
         }
-        self.conn.execute(
+        let tx = self.write()?;
+        tx.execute(
             "UPDATE platforms SET name = ?2, subscribed = ?3 WHERE id = ?1",
             params![id, name, subscribed],
         )?;
+        tx.commit()?;
         self.platform(id)
     }
 
     /// Removes a platform; entries that named it keep no platform.
     pub fn delete_platform(&mut self, id: i64) -> Result<()> {
-        let n = self
-            .conn
-            .execute("DELETE FROM platforms WHERE id = ?1", [id])?;
+        let tx = self.write()?;
+        let n = tx.execute("DELETE FROM platforms WHERE id = ?1", [id])?;
+        tx.commit()?;
         if n == 0 {
             return Err(Error::NotFound {
                 what: "platform",

@@ -507,6 +507,75 @@ CREATE INDEX list_items_order ON list_items(list_id, position);
 CREATE INDEX list_items_entry ON list_items(entry_id);
 "#;
 
+/// Sync between devices (docs/ARCHITECTURE.md § "Sync between devices").
+///
+/// `sync_ids` gives each synced row an id two devices cannot both hand out
+/// (a UUIDv7) beside its integer id, which stays what the CLI shows.
+/// `key` is the row's id in `sync_clock`: its own uuid, or for a row first
+/// known on this device under another device's uuid (the same title added
+/// on both before they were linked) the uuid it had here. `local` is NULL
+/// once the row is deleted, so a reused integer id never inherits it.
+///
+/// `sync_clock` holds, per synced row and field, the hybrid logical clock
+/// of the change that set it and the device that made it; field `-` is a
+/// deletion, `+` the row's creation. A field without a row here was set
+/// before this device was linked, at `sync_state.init_hlc`.
+///
+/// `sync_peers` is how far this device has applied each other device's
+/// numbered change files; `sync_log` the merge decisions shown to the user.
+/// `sync_parked` holds rows from other devices whose parent is not here
+/// (an episode ticked there on an entry deleted here), retried after each
+/// file until the parent comes back.
+const V12: &str = r#"
+CREATE TABLE sync_state (
+    key   TEXT PRIMARY KEY,
+    value ANY
+) WITHOUT ROWID, STRICT;
+CREATE TABLE sync_ids (
+    tbl   TEXT NOT NULL,
+    uuid  TEXT NOT NULL,
+    local INTEGER,
+    key   TEXT NOT NULL,
+    PRIMARY KEY (tbl, uuid)
+) WITHOUT ROWID;
+CREATE INDEX sync_ids_local ON sync_ids(tbl, local) WHERE local IS NOT NULL;
+CREATE TABLE sync_clock (
+    tbl    TEXT NOT NULL,
+    key    TEXT NOT NULL,
+    field  TEXT NOT NULL,
+    hlc    INTEGER NOT NULL,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (tbl, key, field)
+) WITHOUT ROWID;
+CREATE INDEX sync_clock_mine ON sync_clock(origin, hlc);
+CREATE TABLE sync_peers (
+    device     TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied    INTEGER NOT NULL DEFAULT 0,
+    hlc        INTEGER NOT NULL DEFAULT 0,
+    changed_at TEXT,
+    problem    TEXT
+);
+CREATE TABLE sync_log (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    device  TEXT NOT NULL,
+    what    TEXT NOT NULL,
+    field   TEXT NOT NULL,
+    kept    TEXT,
+    other   TEXT,
+    outcome TEXT NOT NULL,
+    -- 0: decided here, not yet in a change file; 1: written; NULL: read
+    -- from another device's file.
+    shared  INTEGER
+);
+CREATE TABLE sync_parked (
+    id     INTEGER PRIMARY KEY,
+    header TEXT NOT NULL,
+    row    TEXT NOT NULL
+);
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -521,11 +590,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V9),
         M::up(V10),
         M::up(V11),
+        M::up(V12),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 11;
+pub const LATEST_VERSION: i64 = 12;
 
 #[cfg(test)]
 mod tests {

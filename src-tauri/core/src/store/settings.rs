@@ -77,7 +77,7 @@ impl Library {
             }
             _ => None,
         };
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let put = |k: &str, v: Option<&str>| -> Result<()> {
             match v {
                 Some(v) => tx.execute(

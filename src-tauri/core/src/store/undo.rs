@@ -65,7 +65,8 @@ pub(super) struct Described {
 fn recorded(table: &str) -> bool {
     !(table.starts_with(search::GRAMS)
         || table.starts_with(search::WORDS)
-        || table.starts_with("sqlite_"))
+        || table.starts_with("sqlite_")
+        || table.starts_with("sync_"))
 }
 
 impl Library {
@@ -81,7 +82,7 @@ impl Library {
         let out = {
             // Unchecked: the session and the transaction both borrow the
             // connection.
-            let tx = self.conn.unchecked_transaction()?;
+            let tx = self.write()?;
             let mut session = Session::new(&self.conn)?;
             session.table_filter(Some(recorded));
             session.attach(None::<&str>)?;
@@ -159,7 +160,9 @@ impl Library {
         entries: &[i64],
         subject: &str,
     ) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        // Through the store's write door: the rows an undo restores reach
+        // the other devices like any other change.
+        let tx = self.write()?;
         let conflict = Arc::new(Mutex::new(None::<ConflictType>));
         let seen = Arc::clone(&conflict);
         let applied = tx.apply_strm(

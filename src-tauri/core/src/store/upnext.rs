@@ -343,7 +343,7 @@ impl Library {
     /// Records that these episodes were announced, so each is announced
     /// once.
     pub fn mark_notified(&mut self, episodes: &[AiredEpisode], at: DateTime<Utc>) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         {
             let mut stmt = tx.prepare_cached(
                 "UPDATE episodes SET notified_at = ?4

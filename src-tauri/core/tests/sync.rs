@@ -1,0 +1,550 @@
+//! Sync on real library files through one real folder: three libraries
+//! make seeded random edits (some to the same fields, some with a clock
+//! running hours ahead), sync in random order, and end holding the same
+//! library; change files that are cut short, damaged, from a newer
+//! Watchlog, misplaced or read twice change nothing; a folder that is gone
+//! is said so.
+
+use std::path::Path;
+
+use watchlog_core::{
+    clock::Clock, EntryPatch, EpisodeRef, Library, ListQuery, NewEntry, Status, TitleFacts,
+    WatchedWhen,
+};
+use watchlog_testkit::{sha256, Sandbox};
+
+const NAMES: [&str; 6] = [
+    "Goblin",
+    "Move to Heaven",
+    "Reply 1988",
+    "My Mister",
+    "Signal",
+    "Hospital Playlist",
+];
+const TAGS: [&str; 4] = ["cosy", "rewatch", "tearjerker", "Cosy"];
+
+/// A small seeded generator: the same seed makes the same edits.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+struct Device {
+    sandbox: Sandbox,
+    lib: Library,
+}
+
+fn device(folder: &Path, name: &str) -> Device {
+    let sandbox = Sandbox::new();
+    let mut lib = Library::open(&sandbox.db).unwrap();
+    lib.sync_init(folder, Some(name)).unwrap();
+    Device { sandbox, lib }
+}
+
+fn id_of(lib: &Library, name: &str) -> Option<i64> {
+    lib.list(&ListQuery::default())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == name)
+        .map(|r| r.id)
+}
+
+fn add(lib: &mut Library, name: &str) -> i64 {
+    lib.add_entry(&NewEntry {
+        title: TitleFacts {
+            name: name.into(),
+            year: Some(2016),
+            ..TitleFacts::default()
+        },
+        fields: Default::default(),
+    })
+    .unwrap()
+}
+
+fn patch(json: serde_json::Value) -> EntryPatch {
+    serde_json::from_value(json).unwrap()
+}
+
+/// One random edit; an edit the library refuses (a duplicate) is fine.
+fn edit(rng: &mut Rng, lib: &mut Library) {
+    let name = NAMES[rng.below(NAMES.len())];
+    let Some(id) = id_of(lib, name) else {
+        add(lib, name);
+        return;
+    };
+    let statuses = [
+        "plan_to_watch",
+        "watching",
+        "completed",
+        "on_hold",
+        "dropped",
+    ];
+    let _ = match rng.below(7) {
+        0 => lib
+            .update_entry(
+                id,
+                &patch(serde_json::json!({ "status": statuses[rng.below(5)] })),
+            )
+            .map(drop),
+        1 => lib
+            .update_entry(
+                id,
+                &patch(serde_json::json!({ "rating": 10 * rng.below(11) })),
+            )
+            .map(drop),
+        2 => lib
+            .update_entry(
+                id,
+                &patch(serde_json::json!({ "review": format!("take {}", rng.below(100)) })),
+            )
+            .map(drop),
+        3 => lib.delete_entry(id).map(drop),
+        4 => {
+            let tags: Vec<&str> = TAGS.iter().copied().filter(|_| rng.below(2) == 0).collect();
+            lib.update_entry(id, &patch(serde_json::json!({ "tags": tags })))
+                .map(drop)
+        }
+        5 => lib
+            .mark_episode(
+                id,
+                EpisodeRef::new(1, 1 + rng.below(4) as u32).unwrap(),
+                WatchedWhen::Unknown,
+                &Clock::system(),
+            )
+            .map(drop),
+        _ => lib
+            .update_entry(
+                id,
+                &patch(serde_json::json!({ "notes": format!("n{}", rng.below(9)) })),
+            )
+            .map(drop),
+    };
+}
+
+/// What a library holds, named without its local ids: two libraries are
+/// the same when these are equal.
+fn content(lib: &Library, s: &Sandbox) -> Vec<String> {
+    let _ = lib;
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    let queries = [
+        "SELECT t.kind, t.name, t.sort_name, t.original_name, t.year, e.status, e.rating,
+                e.score_story, e.review, e.review_spoiler, e.notes, p.name, e.progress,
+                e.favorite, e.started_on, e.finished_on, e.added_at, e.updated_at
+         FROM entries e JOIN titles t ON t.id = e.title_id LEFT JOIN platforms p ON p.id = e.platform_id",
+        "SELECT t.name, g.name FROM entry_tags x JOIN entries e ON e.id = x.entry_id
+         JOIN titles t ON t.id = e.title_id JOIN tags g ON g.id = x.tag_id",
+        "SELECT t.name, w.viewing_id IS NULL, w.season, w.number, w.watched_on, w.watched_at,
+                w.rating, w.note, w.recorded_at
+         FROM episode_watches w JOIN entries e ON e.id = w.entry_id JOIN titles t ON t.id = e.title_id",
+        "SELECT name FROM tags",
+        "SELECT name, subscribed FROM platforms",
+        "SELECT count(*) FROM titles",
+    ];
+    let mut out = Vec::new();
+    for q in queries {
+        let mut stmt = conn.prepare(q).unwrap();
+        let n = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        out.push(rows.join("\n"));
+    }
+    out
+}
+
+/// The lines one content has and the other lacks.
+fn differences(a: &[String], b: &[String]) -> String {
+    let lines = |c: &[String]| -> std::collections::BTreeSet<String> {
+        c.iter()
+            .enumerate()
+            .flat_map(|(q, rows)| rows.lines().map(move |l| format!("{q}: {l}")))
+            .collect()
+    };
+    let (a, b) = (lines(a), lines(b));
+    let mut out: Vec<String> = a.difference(&b).map(|l| format!("- {l}")).collect();
+    out.extend(b.difference(&a).map(|l| format!("+ {l}")));
+    out.join("\n")
+}
+
+fn sync_all(devices: &mut [Device]) {
+    // Two rounds: after the first every file is written, after the second
+    // every device has read every other's.
+    for _ in 0..2 {
+        for d in devices.iter_mut() {
+            let report = d.lib.sync_now().unwrap();
+            assert!(report.problems.is_empty(), "{:?}", report.problems);
+        }
+    }
+}
+
+fn converge(seed: u64, skew_hours: i64) {
+    let folder = tempfile::tempdir().unwrap();
+    let mut devices: Vec<Device> = ["laptop", "desktop", "tablet"]
+        .iter()
+        .map(|n| device(folder.path(), n))
+        .collect();
+    // One device's clock runs ahead: its changes carry a later clock
+    // until the others have seen one of them.
+    if skew_hours != 0 {
+        let ahead = (chrono::Utc::now().timestamp_millis() + skew_hours * 3_600_000) << 16;
+        let conn = rusqlite::Connection::open(&devices[2].sandbox.db).unwrap();
+        conn.execute(
+            "UPDATE sync_state SET value = ?1 WHERE key = 'hlc'",
+            [ahead],
+        )
+        .unwrap();
+    }
+    let mut rng = Rng(seed * 2_654_435_761 + 1);
+    for _ in 0..120 {
+        let d = rng.below(devices.len());
+        if rng.below(6) == 0 {
+            devices[d].lib.sync_now().unwrap();
+        } else {
+            edit(&mut rng, &mut devices[d].lib);
+        }
+    }
+    sync_all(&mut devices);
+    let first = content(&devices[0].lib, &devices[0].sandbox);
+    for (i, d) in devices.iter().enumerate().skip(1) {
+        let other = content(&d.lib, &d.sandbox);
+        assert!(
+            other == first,
+            "seed {seed}: library {i} differs from library 0 after every device saw every change:\n{}",
+            differences(&first, &other)
+        );
+    }
+    for d in &devices {
+        assert_eq!(d.lib.integrity_check().unwrap(), vec!["ok".to_string()]);
+    }
+}
+
+#[test]
+fn three_libraries_converge_after_random_edits_in_random_order() {
+    // SYNC_SEEDS runs more of them (`make test-sync-long`).
+    let seeds: u64 = std::env::var("SYNC_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8);
+    let first: u64 = std::env::var("SYNC_FIRST")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    for seed in first..first + seeds {
+        converge(seed, 0);
+    }
+}
+
+#[test]
+fn three_libraries_converge_with_a_clock_hours_ahead() {
+    let seeds: u64 = std::env::var("SYNC_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6);
+    for seed in 1000..1000 + seeds {
+        converge(seed, 5);
+    }
+}
+
+#[test]
+fn an_edit_on_each_side_of_the_same_entry_keeps_both_fields_and_logs_the_clash() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut laptop = device(folder.path(), "laptop");
+    let mut desktop = device(folder.path(), "desktop");
+    let id = add(&mut laptop.lib, "Goblin");
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    let there = id_of(&desktop.lib, "Goblin").expect("the entry crossed");
+    // Offline, both edit: different fields, and the same one.
+    laptop
+        .lib
+        .update_entry(
+            id,
+            &patch(serde_json::json!({ "rating": 90, "review": "laptop" })),
+        )
+        .unwrap();
+    desktop
+        .lib
+        .update_entry(
+            there,
+            &patch(serde_json::json!({ "status": "completed", "review": "desktop" })),
+        )
+        .unwrap();
+    laptop.lib.sync_now().unwrap();
+    let report = desktop.lib.sync_now().unwrap();
+    assert_eq!(report.files_in, 1);
+    laptop.lib.sync_now().unwrap();
+    for (lib, id) in [(&laptop.lib, id), (&desktop.lib, there)] {
+        let e = lib.entry(id).unwrap();
+        assert_eq!(e.fields.status, Status::Completed);
+        assert_eq!(e.fields.rating.map(|r| r.get()), Some(90));
+        // The desktop's review was the later change.
+        assert_eq!(e.fields.review.as_deref(), Some("desktop"));
+    }
+    let log = laptop.lib.sync_status().unwrap().decisions;
+    assert!(
+        log.iter().any(|d| d.field == "review"
+            && d.what == "“Goblin”"
+            && d.kept.as_deref() == Some("desktop")),
+        "{log:?}"
+    );
+    // Found by search on both, with the merged review.
+    for lib in [&laptop.lib, &desktop.lib] {
+        let found = lib
+            .list(&ListQuery {
+                search: Some("desktop".into()),
+                ..ListQuery::default()
+            })
+            .unwrap();
+        assert_eq!(found.len(), 1);
+    }
+}
+
+#[test]
+fn a_delete_wins_over_an_older_edit_and_loses_to_a_newer_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut laptop = device(folder.path(), "laptop");
+    let mut desktop = device(folder.path(), "desktop");
+    let id = add(&mut laptop.lib, "Signal");
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    let there = id_of(&desktop.lib, "Signal").unwrap();
+    // Edited on the desktop, then deleted on the laptop: the delete is later.
+    desktop
+        .lib
+        .update_entry(there, &patch(serde_json::json!({ "rating": 40 })))
+        .unwrap();
+    laptop.lib.delete_entry(id).unwrap();
+    desktop.lib.sync_now().unwrap();
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    assert_eq!(id_of(&laptop.lib, "Signal"), None);
+    assert_eq!(id_of(&desktop.lib, "Signal"), None);
+
+    // Deleted on the laptop, then edited on the desktop: the edit is later
+    // and the entry comes back on both.
+    let id = add(&mut laptop.lib, "Reply 1988");
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    let there = id_of(&desktop.lib, "Reply 1988").unwrap();
+    laptop.lib.delete_entry(id).unwrap();
+    desktop
+        .lib
+        .update_entry(there, &patch(serde_json::json!({ "rating": 100 })))
+        .unwrap();
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    laptop.lib.sync_now().unwrap();
+    let back = id_of(&laptop.lib, "Reply 1988").expect("the newer edit brings it back");
+    assert_eq!(
+        laptop
+            .lib
+            .entry(back)
+            .unwrap()
+            .fields
+            .rating
+            .map(|r| r.get()),
+        Some(100)
+    );
+    assert!(id_of(&desktop.lib, "Reply 1988").is_some());
+}
+
+#[test]
+fn two_libraries_that_both_held_a_title_before_linking_hold_it_once() {
+    let folder = tempfile::tempdir().unwrap();
+    let a = Sandbox::new();
+    let b = Sandbox::new();
+    let mut la = Library::open(&a.db).unwrap();
+    let mut lb = Library::open(&b.db).unwrap();
+    add(&mut la, "My Mister");
+    add(&mut lb, "My Mister");
+    add(&mut lb, "Goblin");
+    la.sync_init(folder.path(), Some("a")).unwrap();
+    lb.sync_init(folder.path(), Some("b")).unwrap();
+    for _ in 0..2 {
+        la.sync_now().unwrap();
+        lb.sync_now().unwrap();
+    }
+    for lib in [&la, &lb] {
+        let names: Vec<String> = lib
+            .list(&ListQuery::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+    assert_eq!(content(&la, &a), content(&lb, &b));
+}
+
+/// The one change file device `d` has written, as bytes and path.
+fn only_file(folder: &Path, d: &Device) -> std::path::PathBuf {
+    let id = d.lib.sync_status().unwrap().device.unwrap().id;
+    let dir = folder.join(id);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wlsync"))
+        .collect();
+    files.sort();
+    files.pop().unwrap()
+}
+
+fn checkpointed_hash(s: &Sandbox) -> String {
+    rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    sha256(&s.db)
+}
+
+#[test]
+fn a_file_cut_short_damaged_newer_or_misplaced_waits_and_changes_nothing() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut laptop = device(folder.path(), "laptop");
+    add(&mut laptop.lib, "Goblin");
+    laptop.lib.sync_now().unwrap();
+    let path = only_file(folder.path(), &laptop);
+    let whole = std::fs::read(&path).unwrap();
+
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (whole[..whole.len() - 20].to_vec(), "not whole yet"),
+        (
+            {
+                let mut b = whole.clone();
+                let at = b.len() - 10;
+                b[at] ^= 0x20;
+                b
+            },
+            "checksum does not match",
+        ),
+        (
+            String::from_utf8(whole.clone())
+                .unwrap()
+                .replacen("\"format\":1", "\"format\":9", 1)
+                .into_bytes(),
+            "newer Watchlog",
+        ),
+        (
+            String::from_utf8(whole.clone())
+                .unwrap()
+                .replacen("\"seq\":1", "\"seq\":7", 1)
+                .into_bytes(),
+            "does not belong where it is",
+        ),
+        (
+            b"PK\x03\x04 not ours".to_vec(),
+            "not a Watchlog change file",
+        ),
+    ];
+    // A fresh library reads the laptop's file #1 each time.
+    for (bytes, words) in cases {
+        let mut fresh = device(folder.path(), "fresh");
+        std::fs::write(&path, &bytes).unwrap();
+        let report = fresh.lib.sync_now().unwrap();
+        assert!(
+            report.problems.iter().any(|p| p.contains(words)),
+            "{words}: {:?}",
+            report.problems
+        );
+        assert_eq!(report.files_in, 0, "{words}");
+        assert_eq!(id_of(&fresh.lib, "Goblin"), None);
+        let status = fresh.lib.sync_status().unwrap();
+        assert!(
+            status
+                .devices
+                .iter()
+                .any(|d| d.problem.as_deref().is_some_and(|p| p.contains(words))),
+            "{words}: {:?}",
+            status.devices
+        );
+        std::fs::write(&path, &whole).unwrap();
+        let report = fresh.lib.sync_now().unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert!(
+            id_of(&fresh.lib, "Goblin").is_some(),
+            "{words}: applied once whole"
+        );
+        std::fs::remove_dir_all(
+            folder
+                .path()
+                .join(fresh.lib.sync_status().unwrap().device.unwrap().id),
+        )
+        .unwrap();
+    }
+    // Read twice: a library that applied #1 and wrote its own first file
+    // is unchanged by syncing again, the same files all there.
+    let mut desktop = device(folder.path(), "desktop");
+    desktop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    let before = checkpointed_hash(&desktop.sandbox);
+    let report = desktop.lib.sync_now().unwrap();
+    assert_eq!((report.files_in, report.written), (0, None));
+    assert_eq!(checkpointed_hash(&desktop.sandbox), before);
+}
+
+#[test]
+fn a_sync_engines_temporary_files_are_not_read() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut laptop = device(folder.path(), "laptop");
+    let mut desktop = device(folder.path(), "desktop");
+    add(&mut laptop.lib, "Goblin");
+    laptop.lib.sync_now().unwrap();
+    let path = only_file(folder.path(), &laptop);
+    let dir = path.parent().unwrap();
+    let half = std::fs::read(&path).unwrap();
+    std::fs::write(dir.join(".syncthing.0000000002.wlsync.tmp"), &half[..40]).unwrap();
+    std::fs::write(dir.join("~syncthing~0000000003.wlsync.tmp"), &half[..40]).unwrap();
+    std::fs::write(dir.join("0000000004.wlsync.partial"), &half[..40]).unwrap();
+    let report = desktop.lib.sync_now().unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.files_in, 1);
+}
+
+#[test]
+fn a_sync_folder_that_is_gone_is_named_and_nothing_changes() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut laptop = device(&folder.path().join("drive"), "laptop");
+    add(&mut laptop.lib, "Goblin");
+    std::fs::remove_dir_all(folder.path().join("drive")).unwrap();
+    let before = checkpointed_hash(&laptop.sandbox);
+    let err = laptop.lib.sync_now().unwrap_err().to_string();
+    assert!(err.contains("is not there"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert_eq!(checkpointed_hash(&laptop.sandbox), before);
+}
+
+#[test]
+fn an_unlinked_library_captures_nothing() {
+    let s = Sandbox::new();
+    let mut lib = Library::open(&s.db).unwrap();
+    add(&mut lib, "Goblin");
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM sync_clock) + (SELECT count(*) FROM sync_ids)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 0);
+    assert!(!lib.sync_status().unwrap().linked);
+    let err = lib.sync_now().unwrap_err().to_string();
+    assert!(err.contains("not linked"), "{err}");
+}
