@@ -75,6 +75,9 @@ pub enum Command {
     /// Your lists: `lists` shows them; `lists add`, `put`, `take`, `show`,
     /// `edit`, `delete`.
     Lists(crate::lists::ListsArgs),
+    /// Keep this library in step with your other computers through a
+    /// sync folder: `sync init FOLDER [--device NAME]`, `sync now`, `sync status`.
+    Sync(crate::sync::SyncArgs),
     /// Copy the library file (SQLite backup API); `backup list` shows the backups.
     Backup(crate::transfer::BackupArgs),
     /// Import from Letterboxd, Trakt, IMDb, Simkl, MyDramaList, TMDB, TV Time

@@ -58,6 +58,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }),
         Command::Export(a) => crate::transfer::export(&db, &out, a),
         Command::Lists(a) => crate::lists::run(&db, &out, a),
+        Command::Sync(a) => crate::sync::run(&db, &out, a),
         Command::Backup(a) => crate::transfer::backup(&db, &out, a),
         Command::Restore { path } => crate::transfer::restore(&db, &out, &path),
         Command::Import(a) => crate::import::import(&db, &out, a),

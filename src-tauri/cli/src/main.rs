@@ -14,6 +14,7 @@ mod lists;
 mod matching;
 mod output;
 mod posters;
+mod sync;
 mod transfer;
 mod webhooks;
 
