@@ -2341,3 +2341,139 @@ async fn a_bulk_change_and_a_delete_are_undone() {
     assert_eq!(lib.entry(3).unwrap().title.facts.name, name);
     app.quit().await;
 }
+
+/// Two computers through one sync folder, in the real webview: the app's
+/// library, linked but empty, syncs on start and shows the laptop's
+/// titles; Settings › Sync names the laptop with its last change; a rating
+/// made on the laptop arrives with "Sync now", and the app's own edit
+/// reaches the laptop. The library files never go into the folder.
+#[tokio::test]
+async fn two_computers_sync_through_a_folder() {
+    if !tools_present() {
+        return;
+    }
+    let _serial = ONE_AT_A_TIME.lock().await;
+    let home = Home::new();
+    let folder = tempfile::tempdir().unwrap();
+    let laptop_dir = tempfile::tempdir().unwrap();
+    let mut laptop = watchlog_core::Library::open(laptop_dir.path().join("watchlog.db")).unwrap();
+    laptop.load_sample().unwrap();
+    laptop.sync_init(folder.path(), Some("laptop")).unwrap();
+    laptop.sync_now().unwrap();
+    std::fs::create_dir_all(home.library().parent().unwrap()).unwrap();
+    watchlog_core::Library::open(home.library())
+        .unwrap()
+        .sync_init(folder.path(), Some("desktop"))
+        .unwrap();
+
+    let app = App::start(&home).await;
+    app.click("library-nav").await;
+    app.eventually("the laptop's titles arrive on start", || async {
+        app.count("entry-card").await > 0
+    })
+    .await;
+
+    // Offline, both rate the same title: the laptop first, the desktop
+    // after. "Sync now" on the desktop keeps the later rating and says so.
+    let rows = laptop.list(&watchlog_core::ListQuery::default()).unwrap();
+    let target = rows
+        .iter()
+        .find(|r| r.name == "Bad Genius")
+        .unwrap()
+        .clone();
+    let rate = |lib: &mut watchlog_core::Library, id: i64, json: serde_json::Value| {
+        lib.update_entry(id, &serde_json::from_value(json).unwrap())
+            .unwrap();
+    };
+    rate(
+        &mut laptop,
+        target.id,
+        serde_json::json!({ "rating": 40, "review": "from the laptop" }),
+    );
+    laptop.sync_now().unwrap();
+    let desktop = home.library();
+    let here = {
+        let mut lib = watchlog_core::Library::open(&desktop).unwrap();
+        let rows = lib.list(&watchlog_core::ListQuery::default()).unwrap();
+        let id = rows.iter().find(|r| r.name == "Bad Genius").unwrap().id;
+        rate(&mut lib, id, serde_json::json!({ "rating": 90 }));
+        id
+    };
+    app.click("settings-nav").await;
+    app.wait_for("sync-section").await;
+    app.eventually("the laptop is listed", || async {
+        app.count("sync-devices").await == 1 && app.text("sync-devices").await.contains("laptop")
+    })
+    .await;
+    app.click("sync-now").await;
+    app.eventually("the clash is in the log", || async {
+        app.count("sync-decisions").await == 1
+            && app.text("sync-decisions").await.contains("Bad Genius")
+    })
+    .await;
+    let lib = watchlog_core::Library::open(&desktop).unwrap();
+    let entry = lib.entry(here).unwrap();
+    assert_eq!(
+        entry.fields.rating.map(|r| r.get()),
+        Some(90),
+        "the later rating"
+    );
+    assert_eq!(
+        entry.fields.review.as_deref(),
+        Some("from the laptop"),
+        "the other field kept"
+    );
+    drop(lib);
+    js(
+        &app,
+        "document.querySelector('[data-testid=sync-section]').scrollIntoView({ block: 'start' }); return true;",
+    )
+    .await;
+    app.screenshot("settings-sync").await;
+
+    // The desktop's rating, written by that sync, reaches the laptop.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        laptop.sync_now().unwrap();
+        let rating = laptop
+            .entry(target.id)
+            .unwrap()
+            .fields
+            .rating
+            .map(|r| r.get());
+        if rating == Some(90) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the desktop's rating never reached the laptop"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(laptop
+        .sync_status()
+        .unwrap()
+        .decisions
+        .iter()
+        .any(|d| d.field == "rating"));
+    for entry in walk(folder.path()) {
+        assert!(
+            !entry.ends_with(".db") && !entry.contains(".db-"),
+            "a library file in the sync folder: {entry}"
+        );
+    }
+    app.quit().await;
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.display().to_string());
+        }
+    }
+    out
+}

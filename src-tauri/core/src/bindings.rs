@@ -57,6 +57,9 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::transfer::ExportProgress::export_all(&cfg)?;
     crate::backup::BackupFile::export_all(&cfg)?;
     crate::backup::Recovery::export_all(&cfg)?;
+    // Sync between devices.
+    crate::model::SyncStatus::export_all(&cfg)?;
+    crate::model::SyncReport::export_all(&cfg)?;
     // Imports.
     crate::model::ImportReport::export_all(&cfg)?;
     crate::model::ImportFormat::export_all(&cfg)?;

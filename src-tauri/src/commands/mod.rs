@@ -12,4 +12,5 @@ pub mod lists;
 pub mod matching;
 pub mod posters;
 pub mod run_slot;
+pub mod sync;
 pub mod transfer;

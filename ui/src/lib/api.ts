@@ -7,6 +7,8 @@ import { Channel, invoke as tauriInvoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { t } from './i18n';
 import type { CatalogRef } from './bindings/CatalogRef';
+import type { SyncReport } from './bindings/SyncReport';
+import type { SyncStatus } from './bindings/SyncStatus';
 import type { CatalogStatus } from './bindings/CatalogStatus';
 import type { Details } from './bindings/Details';
 import type { Provider } from './bindings/Provider';
@@ -246,6 +248,11 @@ export const api = {
     return call<ExportReport | null>('export_library', { format, options, onProgress: channel });
   },
   exportCancel: () => call<boolean>('export_cancel'),
+  syncStatus: () => call<SyncStatus>('sync_status'),
+  /** Links to `folder`, or one picked in a dialog when `null`; `null` back if cancelled. */
+  syncLink: (folder: string | null, device: string | null) =>
+    call<SyncStatus | null>('sync_link', { folder, device }),
+  syncNow: () => call<SyncReport>('sync_now'),
   backupNow: () => call<BackupFile>('backup_now'),
   listBackups: () => call<BackupFile[]>('list_backups'),
   /** Restores a listed backup by name, or one picked in a dialog; `false` if cancelled. */

@@ -26,7 +26,7 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 use super::capture::{forget_local, row_key};
 use super::file::{Header, Row};
 use super::rows::{self, Local};
-use super::spec::{self, Key, Spec, CHILD, CREATED, DELETED};
+use super::spec::{self, Key, Spec, CHILD, CREATED, DELETED, UNLOGGED};
 use crate::error::{Error, Result};
 
 /// What applying one file did.
@@ -366,7 +366,11 @@ fn apply_row(
                     // Both changed it, neither having seen the other's change.
                     if let Some(ours) = mine.get(field.col) {
                         let theirs = &row.f[field.col];
-                        if ours.1 != theirs.2 && ours.0 > seen_of(&ours.1) && before[i] != v {
+                        if ours.1 != theirs.2
+                            && ours.0 > seen_of(&ours.1)
+                            && before[i] != v
+                            && !UNLOGGED.contains(&field.col)
+                        {
                             log(
                                 conn,
                                 me,
@@ -426,7 +430,11 @@ fn apply_row(
                     let ours = &mine[*field];
                     let theirs = &row.f[*field];
                     let here = rows::to_json(row_here[i].clone());
-                    if ours.1 != theirs.2 && ours.0 > seen_of(&ours.1) && here != theirs.0 {
+                    if ours.1 != theirs.2
+                        && ours.0 > seen_of(&ours.1)
+                        && here != theirs.0
+                        && !UNLOGGED.contains(field)
+                    {
                         log(
                             conn,
                             me,

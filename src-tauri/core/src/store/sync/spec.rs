@@ -246,6 +246,10 @@ pub(super) const SPECS: &[Spec] = &[
     },
 ];
 
+/// Fields kept by the same rules but left out of the conflict log: when a
+/// row was last touched is bookkeeping, not something a person decided.
+pub(super) const UNLOGGED: &[&str] = &["updated_at", "recorded_at"];
+
 /// The clock field of a row's deletion.
 pub(super) const DELETED: &str = "-";
 /// The clock field of the latest change to a row it owns (an episode
