@@ -244,8 +244,9 @@ pub(super) fn table_columns(conn: &Connection, table: &str) -> Result<Vec<String
     Ok(names.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The cross-device key of a row named by its local key columns.
-fn key_of(conn: &Connection, spec: &Spec, pk: &[Value]) -> Result<String> {
+/// The cross-device key of a row named by its local key: `[id]` for a
+/// `Row` table, the key columns for a keyed one.
+pub(super) fn key_of(conn: &Connection, spec: &Spec, pk: &[Value]) -> Result<String> {
     match spec.key {
         Key::Row => {
             let Value::Integer(id) = pk[0] else {

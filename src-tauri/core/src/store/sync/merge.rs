@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
-use super::capture::{forget_local, row_key};
+use super::capture::{forget_local, key_of, row_key};
 use super::file::{Header, Row};
 use super::rows::{self, Local};
 use super::spec::{self, Key, Spec, CHILD, CREATED, DELETED, UNLOGGED};
@@ -682,20 +682,9 @@ fn prune_owned(
 
 /// The key a local row's clocks are under.
 fn local_key(conn: &Connection, spec: &Spec, at: &Local) -> Result<String> {
-    match (at, &spec.key) {
-        (Local::Id(id), _) => row_key(conn, spec.table, *id),
-        (Local::Columns(values), Key::Columns(cols)) => {
-            let mut parts = Vec::with_capacity(cols.len());
-            for (c, v) in cols.iter().zip(values) {
-                parts.push(match (c.refs, v) {
-                    (Some(parent), Value::Integer(id)) => row_key(conn, parent, *id)?,
-                    (_, Value::Text(s)) => s.clone(),
-                    (_, other) => format!("{other:?}"),
-                });
-            }
-            Ok(parts.join("/"))
-        }
-        (Local::Columns(_), Key::Row) => unreachable!("columns for a keyed table"),
+    match at {
+        Local::Id(id) => key_of(conn, spec, &[Value::Integer(*id)]),
+        Local::Columns(values) => key_of(conn, spec, values),
     }
 }
 

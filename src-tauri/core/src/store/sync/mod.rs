@@ -398,17 +398,7 @@ fn everything(tx: &Transaction) -> Result<Vec<(String, String)>> {
                     .query_map([], |r| (0..names.len()).map(|i| r.get(i)).collect())?
                     .collect::<rusqlite::Result<_>>()?;
                 for values in rows {
-                    let mut parts = Vec::with_capacity(cols.len());
-                    for (c, v) in cols.iter().zip(values) {
-                        parts.push(match (c.refs, v) {
-                            (Some(parent), rusqlite::types::Value::Integer(id)) => {
-                                capture::row_key(tx, parent, id)?
-                            }
-                            (_, rusqlite::types::Value::Text(s)) => s,
-                            (_, other) => format!("{other:?}"),
-                        });
-                    }
-                    out.push((spec.table.to_string(), parts.join("/")));
+                    out.push((spec.table.to_string(), capture::key_of(tx, spec, &values)?));
                 }
             }
         }
