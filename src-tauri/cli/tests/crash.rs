@@ -193,9 +193,10 @@ fn fixtures() -> &'static Fixtures {
     })
 }
 
-/// Takes schemas 4 to 11 back out of a library: migration 4 only adds the
-/// word index and one covering index, migrations 6 to 11 tables, indexes
-/// and columns (7 two tables, 9 one, 10 indexes alone, 11 two tables; 8 also replaced 6's
+/// Takes schemas 4 to 12 back out of a library: migration 4 only adds the
+/// word index and one covering index, migrations 6 to 12 tables, indexes
+/// and columns (7 two tables, 9 one, 10 indexes alone, 11 two tables, 12
+/// the sync tables; 8 also replaced 6's
 /// `episodes_airdate`, which 6 creates again), so dropping those and
 /// setting `user_version`
 /// to 3 gives the
@@ -208,11 +209,17 @@ fn downgrade_to_v3(path: &Path) {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 11,
-        "the schema moved past version 11: teach downgrade_to_v3 the new migration"
+        version, 12,
+        "the schema moved past version 12: teach downgrade_to_v3 the new migration"
     );
     conn.execute_batch(
-        "DROP TABLE list_items;
+        "DROP TABLE sync_parked;
+         DROP TABLE sync_log;
+         DROP TABLE sync_peers;
+         DROP TABLE sync_clock;
+         DROP TABLE sync_ids;
+         DROP TABLE sync_state;
+         DROP TABLE list_items;
          DROP TABLE lists;
          DROP INDEX entries_tally;
          DROP INDEX entries_watched;
