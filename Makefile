@@ -33,6 +33,13 @@ test-ui:
 test-rust:
 	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace $(CARGO_FEATURES)
 
+# Sync convergence over many more seeded runs than CI's (three libraries,
+# random edits, random sync order, with and without a clock hours ahead).
+SYNC_SEEDS ?= 200
+.PHONY: test-sync-long
+test-sync-long:
+	SYNC_SEEDS=$(SYNC_SEEDS) cargo test -p watchlog-core --test sync three_libraries -- --nocapture
+
 # Everything CI runs, ending with one line of totals.
 test: setup ui
 	./scripts/test.sh
