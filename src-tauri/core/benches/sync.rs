@@ -21,7 +21,7 @@ use rusqlite::session::{ConflictAction, ConflictType, Session};
 use rusqlite::Connection;
 use watchlog_core::model::EntryPatch;
 use watchlog_core::{Library, Rating};
-use watchlog_testkit::bench::{median, ms};
+use watchlog_testkit::bench::{copy_library as copy, median, ms, peak_mib};
 
 mod common;
 
@@ -90,21 +90,6 @@ fn replace(t: ConflictType, _: rusqlite::session::ChangesetItem) -> ConflictActi
         }
         _ => ConflictAction::SQLITE_CHANGESET_OMIT,
     }
-}
-
-/// Peak resident memory of the process so far, MiB.
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-fn copy(from: &Path, to: &Path) {
-    let src = Connection::open(from).unwrap();
-    src.backup(rusqlite::MAIN_DB, to, None).unwrap();
 }
 
 /// The tables to carry, in the file's order.

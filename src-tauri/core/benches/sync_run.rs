@@ -20,27 +20,12 @@ use watchlog_core::transfer::import::input::SourceFile;
 use watchlog_core::transfer::import::{Import, Mode, RunOptions};
 use watchlog_core::transfer::{export_to_path, ExportFormat, ExportOptions, NoPosters};
 use watchlog_core::{ImportFormat, Library, ListQuery};
-use watchlog_testkit::bench::{median, ms};
+use watchlog_testkit::bench::{copy_library as copy, median, ms, peak_mib};
 
 mod common;
 
 const EDITS: usize = 10_000;
 const RUNS: usize = 101;
-
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn copy(from: &Path, to: &Path) {
-    let conn = rusqlite::Connection::open(from).unwrap();
-    conn.execute("VACUUM INTO ?1", [to.to_str().unwrap()])
-        .unwrap();
-}
 
 fn rating(r: u8) -> EntryPatch {
     serde_json::from_value(serde_json::json!({ "rating": r })).unwrap()

@@ -11,6 +11,23 @@ pub fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// The process's peak resident memory so far, in MiB (NaN where
+/// `/proc/self/status` cannot be read).
+pub fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// A consistent copy of a library file, by SQLite's backup API.
+pub fn copy_library(from: &std::path::Path, to: &std::path::Path) {
+    let src = Connection::open(from).unwrap();
+    src.backup(rusqlite::MAIN_DB, to, None).unwrap();
+}
+
 /// Milliseconds with two decimals.
 pub fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)

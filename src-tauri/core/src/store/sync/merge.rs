@@ -209,33 +209,23 @@ fn apply_row(
     let (key, local) = match spec.key {
         Key::Row => match known(conn, spec.table, &row.k)? {
             Some((Some(local), key)) => (key, Some(Local::Id(local))),
-            // Gone here, while another row here is what it names (the title
-            // deleted and added again here, edited there since): one row.
-            Some((None, key)) => match if remote_alive {
-                natural(conn, spec, row)?
-            } else {
-                None
-            } {
-                Some(id) => {
-                    let key = row_key(conn, spec.table, id)?;
-                    remember(conn, spec.table, &row.k, Some(id), &key)?;
-                    (key, Some(Local::Id(id)))
-                }
-                None => (key, None),
-            },
-            None => {
+            // New here, or gone here: another row here may be what it names
+            // (the same title added on both before they were linked; the
+            // title deleted and added again here, edited there since).
+            gone => {
                 let alias = if remote_alive {
                     natural(conn, spec, row)?
                 } else {
                     None
                 };
-                match alias {
-                    Some(id) => {
+                match (alias, gone) {
+                    (Some(id), _) => {
                         let key = row_key(conn, spec.table, id)?;
                         remember(conn, spec.table, &row.k, Some(id), &key)?;
                         (key, Some(Local::Id(id)))
                     }
-                    None => {
+                    (None, Some((_, key))) => (key, None),
+                    (None, None) => {
                         remember(conn, spec.table, &row.k, None, &row.k)?;
                         (row.k.clone(), None)
                     }
