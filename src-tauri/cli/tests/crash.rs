@@ -193,10 +193,11 @@ fn fixtures() -> &'static Fixtures {
     })
 }
 
-/// Takes schemas 4 to 12 back out of a library: migration 4 only adds the
-/// word index and one covering index, migrations 6 to 12 tables, indexes
+/// Takes schemas 4 to 13 back out of a library: migration 4 only adds the
+/// word index and one covering index, migrations 6 to 13 tables, indexes
 /// and columns (7 two tables, 9 one, 10 indexes alone, 11 two tables, 12
-/// the sync tables; 8 also replaced 6's
+/// the sync tables, 13 the kept counts with their view and triggers; 8
+/// also replaced 6's
 /// `episodes_airdate`, which 6 creates again), so dropping those and
 /// setting `user_version`
 /// to 3 gives the
@@ -209,11 +210,24 @@ fn downgrade_to_v3(path: &Path) {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 12,
-        "the schema moved past version 12: teach downgrade_to_v3 the new migration"
+        version, 13,
+        "the schema moved past version 13: teach downgrade_to_v3 the new migration"
     );
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'tally%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for name in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER {name}")).unwrap();
+    }
     conn.execute_batch(
-        "DROP TABLE sync_parked;
+        "DROP VIEW tally_rows;
+         DROP TABLE tally;
+         DROP TABLE tally_paused;
+         DROP TABLE sync_parked;
          DROP TABLE sync_log;
          DROP TABLE sync_peers;
          DROP TABLE sync_clock;

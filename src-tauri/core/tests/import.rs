@@ -1923,12 +1923,17 @@ fn a_big_import_builds_the_listing_indexes_once_and_keeps_them() {
     assert!(matches!(err, watchlog_core::Error::Cancelled(_)), "{err}");
     assert_eq!(schema_indexes(&l.sandbox.db), before, "after a cancel");
     assert_eq!(l.lib.status_counts().unwrap().all, 0);
+    // The kept counts, paused for the import, are as they were and running.
+    assert_eq!(l.lib.integrity_check().unwrap(), ["ok"], "after a cancel");
 
     let r = csv_file(&many_rows(n))
         .run(&mut l.lib, Mode::Apply, &RunOptions::default())
         .unwrap();
     assert_eq!(r.added, n);
     assert_eq!(schema_indexes(&l.sandbox.db), before, "after the import");
+    // Counted once at the end, and running again for the next write.
+    assert_eq!(l.lib.integrity_check().unwrap(), ["ok"], "after the import");
+    assert_eq!(l.lib.stats().unwrap().by_status.completed, n as u32);
     let conn = rusqlite::Connection::open(&l.sandbox.db).unwrap();
     let plan: String = conn
         .query_row(
@@ -1960,6 +1965,8 @@ fn a_big_import_builds_the_listing_indexes_once_and_keeps_them() {
         before,
         "after a small import"
     );
+    assert_eq!(l.lib.integrity_check().unwrap(), ["ok"]);
+    assert_eq!(l.lib.stats().unwrap().titles, n as u32 + 1);
 }
 
 /// The watches TV Time's oldest export names by a TVDB episode id alone go

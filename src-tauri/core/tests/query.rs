@@ -1515,3 +1515,136 @@ fn stats_equal_one_plain_statement_per_figure() {
         assert_eq!(big.stats().unwrap(), stats_by_plain_statements(&raw(&big)));
     }
 }
+
+/// The counts the Stats screen and the chips read are kept by triggers on
+/// every write: after each kind of change (an edit of every counted field,
+/// a catalogue refresh of genres, country, kind and runtime, a platform
+/// deleted, a delete and its undo, a bulk change and its undo, a rewatch)
+/// they agree with counting the rows (`integrity_check` compares them) and
+/// the stats equal one plain statement per figure.
+#[test]
+fn the_kept_counts_follow_every_write() {
+    let (_dir, mut lib) = file_library();
+    if let Some(dir) = datasets() {
+        lib.generate_sample(&dir, 300, 3).unwrap();
+    }
+    let ids = lib
+        .add_entries(&[
+            entry(
+                "Reply 1988",
+                Some(2015),
+                "KR",
+                &["Drama", "comedy"],
+                Status::Completed,
+                Some(100),
+                Some("Netflix"),
+                &["comfort"],
+            ),
+            entry(
+                "Signal",
+                Some(2016),
+                "KR",
+                &["Crime"],
+                Status::PlanToWatch,
+                None,
+                Some("Viki"),
+                &[],
+            ),
+        ])
+        .unwrap();
+    let check = |lib: &Library, after: &str| {
+        assert_eq!(lib.integrity_check().unwrap(), ["ok"], "after {after}");
+        assert_eq!(
+            lib.stats().unwrap(),
+            stats_by_plain_statements(&raw(lib)),
+            "after {after}"
+        );
+        let q = ListQuery {
+            status: Some(Status::Completed),
+            ..Default::default()
+        };
+        let f = lib.facet_counts(&q).unwrap();
+        assert_eq!(f.total, lib.list(&q).unwrap().len() as u32, "after {after}");
+    };
+    check(&lib, "adding");
+
+    let mut f = lib.entry(ids[1]).unwrap().fields;
+    f.status = Status::Completed;
+    f.rating = Some(Rating::new(85).unwrap());
+    f.platform = Some("WeTV".into());
+    f.review = Some("Tense.".into());
+    f.favorite = true;
+    f.progress = 8;
+    f.finished_on = Some(day("2024-02-29"));
+    lib.update_entry(ids[1], &EntryPatch::all(&f)).unwrap();
+    check(&lib, "an edit of every counted field");
+    f.review = None;
+    f.favorite = false;
+    f.rating = None;
+    lib.update_entry(ids[1], &EntryPatch::all(&f)).unwrap();
+    check(&lib, "clearing them");
+
+    let mut facts = lib.entry(ids[0]).unwrap().title.facts;
+    facts.genres = vec!["Romance".into(), "Drama".into(), "Family".into()];
+    facts.country = Some("JP".into());
+    facts.kind = Kind::Miniseries;
+    facts.runtime_minutes = Some(90);
+    lib.update_title(ids[0], &facts).unwrap();
+    check(&lib, "a catalogue refresh");
+
+    lib.add_viewing(
+        ids[0],
+        &watchlog_core::ViewingDetails {
+            started_on: Some(day("2024-03-02")),
+            finished_on: Some(day("2024-03-09")),
+            platform: None,
+            progress: 4,
+        },
+    )
+    .unwrap();
+    check(&lib, "a rewatch");
+
+    let viki = lib
+        .platforms()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "WeTV")
+        .unwrap();
+    lib.delete_platform(viki.id).unwrap();
+    check(&lib, "deleting a platform");
+
+    let step = lib.delete_entries(&ids).unwrap();
+    check(&lib, "deleting");
+    lib.undo(step.id).unwrap();
+    check(&lib, "undoing the delete");
+
+    let all: Vec<i64> = lib
+        .list(&ListQuery::default())
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    let outcome = lib
+        .bulk_change(
+            &all,
+            &watchlog_core::BulkChange {
+                status: Some(Status::Dropped),
+                platform: Some(Some("Netflix".into())),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    check(&lib, "a bulk change");
+    lib.undo(outcome.undo.id).unwrap();
+    check(&lib, "undoing the bulk change");
+
+    // And a count gone wrong is found.
+    raw(&lib)
+        .execute_batch(
+            "UPDATE tally SET n = n + 1 WHERE (dim, status, platform, label) =
+             (SELECT dim, status, platform, label FROM tally WHERE dim = 'genre' LIMIT 1)",
+        )
+        .unwrap();
+    let found = lib.integrity_check().unwrap();
+    assert!(found[0].contains("counts kept"), "{found:?}");
+}

@@ -22,6 +22,7 @@ mod search;
 mod settings;
 mod stats;
 mod sync;
+pub(crate) mod tally;
 mod undo;
 mod upnext;
 mod year;
@@ -178,11 +179,21 @@ impl Library {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    /// SQLite's full integrity check: `["ok"]` or the problems found.
+    /// SQLite's full integrity check, then whether the counts kept on
+    /// write agree with the rows: `["ok"]` or the problems found.
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut found: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
+        if let Some(d) = tally::drift(&self.conn)? {
+            if found == ["ok"] {
+                found.clear();
+            }
+            found.push(format!(
+                "the counts kept for the Stats screen differ from the library's rows ({d})"
+            ));
+        }
+        Ok(found)
     }
 
     /// What `doctor` reports.

@@ -1184,30 +1184,46 @@ impl Library {
         // keep the platform filter, the platform chips the status filter,
         // the total both. One pass of an index that leads with the status
         // and carries the platform, where three counts read it three times.
+        let want_status = q.status.map(|s| s.as_str());
+        let want_platform = match q.platform.as_deref() {
+            Some(p) => Some(platform_id(&self.conn, p)?),
+            None => None,
+        };
+        // Whether every filter but a status and a platform is off for the
+        // chips of `dim`: then they come from the counts kept on write
+        // (`store::tally`), a few thousand rows, instead of the indexes.
+        let kept_counts = |dim: Dim| -> Result<bool> {
+            let others = filtered(self, q, search, &[dim, Dim::Status, Dim::Platform], Use::Count)?;
+            Ok(others.clauses.is_empty())
+        };
         let (total, by_status, platform) = {
             let f = filtered(self, q, search, &[Dim::Status, Dim::Platform], Use::Count)?;
-            let mut sql = String::from("SELECT e.status, e.platform_id, count(*) FROM entries e");
-            if f.title {
-                sql.push_str(" JOIN titles t ON t.id = e.title_id");
-            }
-            f.where_clause(&mut sql);
-            sql.push_str(" GROUP BY e.status, e.platform_id");
-            let status = q.status.map(|s| s.as_str());
-            let platform = match q.platform.as_deref() {
-                Some(p) => Some(platform_id(&self.conn, p)?),
-                None => None,
+            let (sql, params) = if f.clauses.is_empty() {
+                // Each entry counts once for its title's kind.
+                let sql = "SELECT status, nullif(platform, 0), sum(n) FROM tally
+                     WHERE dim = 'kind' GROUP BY status, platform";
+                (sql.to_string(), Vec::new())
+            } else {
+                let mut sql =
+                    String::from("SELECT e.status, e.platform_id, count(*) FROM entries e");
+                if f.title {
+                    sql.push_str(" JOIN titles t ON t.id = e.title_id");
+                }
+                f.where_clause(&mut sql);
+                sql.push_str(" GROUP BY e.status, e.platform_id");
+                (sql, f.params)
             };
             let mut total = 0u32;
             let mut by_status: HashMap<String, u32> = HashMap::new();
             let mut by_platform: HashMap<i64, u32> = HashMap::new();
             let mut stmt = self.conn.prepare_cached(&sql)?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(f.params.iter()))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
             while let Some(r) = rows.next()? {
                 let s: String = r.get(0)?;
                 let p: Option<i64> = r.get(1)?;
                 let n: u32 = r.get(2)?;
-                let status_kept = status.is_none_or(|x| x == s);
-                let platform_kept = platform.is_none_or(|x| p == Some(x));
+                let status_kept = want_status.is_none_or(|x| x == s);
+                let platform_kept = want_platform.is_none_or(|x| p == Some(x));
                 if status_kept && platform_kept {
                     total += n;
                 }
@@ -1239,25 +1255,23 @@ impl Library {
             });
             (total, by_status, named)
         };
-        // Whether every title has its entry (entries.title_id is unique and
-        // must name a title, so equal counts mean one to one). It holds for
-        // any library this store wrote; when it does, a count over all
-        // entries by a title column can read the title side alone.
-        let mut known = None;
-        let mut one_to_one = || -> Result<bool> {
-            if let Some(v) = known {
-                return Ok(v);
-            }
-            let v = self.conn.query_row(
-                "SELECT (SELECT count(*) FROM titles) = (SELECT count(*) FROM entries)",
-                [],
-                |r| r.get(0),
-            )?;
-            known = Some(v);
-            Ok(v)
-        };
         let mut kept_before: Option<(String, Vec<Value>, Kept)> = None;
         let mut group = |dim: Dim| -> Result<Vec<Count>> {
+            if matches!(dim, Dim::Country | Dim::Genre) && kept_counts(dim)? {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT label, sum(n) AS c FROM tally
+                     WHERE dim = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR platform = ?3)
+                     GROUP BY label HAVING c > 0 ORDER BY c DESC, label",
+                )?;
+                let name = if dim == Dim::Country { "country" } else { "genre" };
+                let rows = stmt.query_map(rusqlite::params![name, want_status, want_platform], |r| {
+                    Ok(Count {
+                        label: r.get(0)?,
+                        count: r.get(1)?,
+                    })
+                })?;
+                return Ok(rows.collect::<rusqlite::Result<_>>()?);
+            }
             let f = filtered(self, q, search, &[dim], Use::Count)?;
             let unfiltered = f.clauses.is_empty();
             // The entries the filters keep, joined to `join` (and to their
@@ -1275,13 +1289,6 @@ impl Library {
             let sql = match dim {
                 // Counted above, with the total.
                 Dim::Status | Dim::Platform => return Ok(Vec::new()),
-                // Nothing filtered: the title side alone, through its
-                // country index.
-                Dim::Country if unfiltered && one_to_one()? => {
-                    "SELECT t.country, count(*) AS n FROM titles t WHERE t.country IS NOT NULL
-                     GROUP BY t.country ORDER BY n DESC, t.country"
-                        .to_string()
-                }
                 // A rare filter (a search, a tag, a genre) is a short list
                 // of entries to start from.
                 Dim::Country if f.rare => format!(
@@ -1289,11 +1296,6 @@ impl Library {
                      GROUP BY t.country ORDER BY n DESC, t.country",
                     entries("", true)
                 ),
-                Dim::Genre if unfiltered && one_to_one()? => {
-                    "SELECT g.genre, count(*) AS n FROM title_genres g
-                     GROUP BY g.genre ORDER BY n DESC, g.genre"
-                        .to_string()
-                }
                 Dim::Genre if f.rare => format!(
                     "SELECT g.genre, count(*) AS n{} GROUP BY g.genre ORDER BY n DESC, g.genre",
                     entries(" JOIN title_genres g ON g.title_id = e.title_id", false)

@@ -576,6 +576,178 @@ CREATE TABLE sync_parked (
 );
 "#;
 
+/// Counts kept on write, for the Stats screen and the filter chips
+/// (docs/ARCHITECTURE.md § "Counts kept on write").
+///
+/// `tally_rows` says once what each entry counts for: its title's kind and
+/// country, each genre, its rating, whether it is a favourite or reviewed,
+/// and its episodes and minutes in the month it was finished (`''` when
+/// unfinished), each under the entry's status and platform (0 for none).
+/// `tally` holds those rows grouped. Every change to a row the view reads
+/// is bracketed by triggers: the entry's rows are taken out of `tally`
+/// before the change and put back after it, so `tally` equals the view
+/// grouped after every statement, cascades and undo included, and each
+/// rule lives in the view alone. Every arm joins the title, so an entry
+/// whose title is gone counts for nothing (a title deleted first takes
+/// its entry's rows with it), and a title inserted has no rows to take
+/// out first.
+///
+/// A bulk import that builds its indexes at the end pauses the triggers
+/// (a row in `tally_paused`, inside its transaction) and rebuilds `tally`
+/// from the view when it restores them.
+const V13: &str = r#"
+CREATE VIEW tally_rows AS
+    SELECT e.id AS entry, 'kind' AS dim, e.status, coalesce(e.platform_id, 0) AS platform,
+           t.kind AS label, 0 AS episodes, 0 AS minutes
+    FROM entries e JOIN titles t ON t.id = e.title_id
+    UNION ALL
+    SELECT e.id, 'country', e.status, coalesce(e.platform_id, 0), t.country, 0, 0
+    FROM entries e JOIN titles t ON t.id = e.title_id WHERE t.country IS NOT NULL
+    UNION ALL
+    SELECT e.id, 'genre', e.status, coalesce(e.platform_id, 0), g.genre, 0, 0
+    FROM entries e JOIN titles t ON t.id = e.title_id JOIN title_genres g ON g.title_id = t.id
+    UNION ALL
+    SELECT e.id, 'rating', e.status, coalesce(e.platform_id, 0), e.rating, 0, 0
+    FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.rating IS NOT NULL
+    UNION ALL
+    SELECT e.id, 'favorite', e.status, coalesce(e.platform_id, 0), '', 0, 0
+    FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.favorite = 1
+    UNION ALL
+    SELECT e.id, 'review', e.status, coalesce(e.platform_id, 0), '', 0, 0
+    FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.review IS NOT NULL
+    UNION ALL
+    SELECT e.id, 'watched', e.status, coalesce(e.platform_id, 0),
+           coalesce(substr(e.finished_on, 1, 7), ''),
+           e.progress, e.progress * coalesce(t.runtime_minutes, 0)
+    FROM entries e JOIN titles t ON t.id = e.title_id;
+
+CREATE TABLE tally (
+    dim      TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    platform INTEGER NOT NULL,
+    label    NOT NULL,
+    n        INTEGER NOT NULL,
+    episodes INTEGER NOT NULL,
+    minutes  INTEGER NOT NULL,
+    PRIMARY KEY (dim, status, platform, label)
+) WITHOUT ROWID;
+
+CREATE TABLE tally_paused (id INTEGER PRIMARY KEY CHECK (id = 1));
+
+INSERT INTO tally
+    SELECT dim, status, platform, label, count(*), sum(episodes), sum(minutes)
+    FROM tally_rows GROUP BY dim, status, platform, label;
+
+CREATE TRIGGER tally_entry_insert AFTER INSERT ON entries
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = NEW.id
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_entry_delete BEFORE DELETE ON entries
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = OLD.id
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_entry_before BEFORE UPDATE OF
+    id, title_id, status, platform_id, rating, favorite, review, progress, finished_on ON entries
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.id IS NOT NEW.id
+    OR OLD.title_id IS NOT NEW.title_id OR OLD.status IS NOT NEW.status
+    OR OLD.platform_id IS NOT NEW.platform_id OR OLD.rating IS NOT NEW.rating
+    OR OLD.favorite IS NOT NEW.favorite OR (OLD.review IS NULL) IS NOT (NEW.review IS NULL)
+    OR OLD.progress IS NOT NEW.progress OR OLD.finished_on IS NOT NEW.finished_on) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = OLD.id
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_entry_after AFTER UPDATE OF
+    id, title_id, status, platform_id, rating, favorite, review, progress, finished_on ON entries
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.id IS NOT NEW.id
+    OR OLD.title_id IS NOT NEW.title_id OR OLD.status IS NOT NEW.status
+    OR OLD.platform_id IS NOT NEW.platform_id OR OLD.rating IS NOT NEW.rating
+    OR OLD.favorite IS NOT NEW.favorite OR (OLD.review IS NULL) IS NOT (NEW.review IS NULL)
+    OR OLD.progress IS NOT NEW.progress OR OLD.finished_on IS NOT NEW.finished_on) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = NEW.id
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_title_genres_insert_before BEFORE INSERT ON title_genres
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.title_id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_title_genres_insert_after AFTER INSERT ON title_genres
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.title_id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_title_genres_delete_before BEFORE DELETE ON title_genres
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.title_id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_title_genres_delete_after AFTER DELETE ON title_genres
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.title_id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_title_genres_update_before BEFORE UPDATE OF title_id, genre ON title_genres
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.title_id IS NOT NEW.title_id OR OLD.genre IS NOT NEW.genre) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.title_id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_title_genres_update_after AFTER UPDATE OF title_id, genre ON title_genres
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.title_id IS NOT NEW.title_id OR OLD.genre IS NOT NEW.genre) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.title_id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_titles_insert_after AFTER INSERT ON titles
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_titles_delete_before BEFORE DELETE ON titles
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_titles_update_before BEFORE UPDATE OF id, kind, country, runtime_minutes ON titles
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind OR OLD.country IS NOT NEW.country OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_titles_update_after AFTER UPDATE OF id, kind, country, runtime_minutes ON titles
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind OR OLD.country IS NOT NEW.country OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.id)
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -591,11 +763,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V10),
         M::up(V11),
         M::up(V12),
+        M::up(V13),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 12;
+pub const LATEST_VERSION: i64 = 13;
 
 #[cfg(test)]
 mod tests {

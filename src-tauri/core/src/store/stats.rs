@@ -1,29 +1,20 @@
 //! Numbers about the whole library, for the stats screen and `watchlog stats`.
 //!
-//! Everything is counted from narrow covering indexes (migration 10) in as
-//! few passes as the numbers allow, so the screen costs about what reading
-//! those indexes once costs at 100,000 titles:
-//! - one pass over `entries_tally` gives the counts by status and platform,
-//!   the rating distribution, the averages (overall and per platform), the
-//!   favourites and the episodes watched;
-//! - one pass over `titles_kind_country` gives the counts by kind and
-//!   country (when every title has its entry, which is how the store keeps
-//!   a library; otherwise they are counted through the entries);
-//! - one join of the entries that have progress to the titles that have a
-//!   runtime gives the minutes, in total and per month finished;
-//! - the finished days, the reviews, the genres and the rewatches each read
-//!   an index of their own.
+//! Everything but the rewatches comes from the counts kept on write
+//! (`store::tally`, schema 13): a few thousand rows at any library size,
+//! read in one pass. Counting from the library's own indexes instead cost
+//! about 32 ms at 100,000 titles in a warm process and three times that in
+//! a fresh one, most of it reading the genre index.
 //!
 //! The arithmetic is SQLite's own: integer sums, then the same divisions in
 //! doubles, so every number is exactly what one `avg` or `sum` per figure
-//! gave before.
+//! gives.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::ValueRef;
 
-use super::entries::word;
 use super::query::nocase_cmp;
 use super::Library;
 use crate::error::Result;
@@ -51,46 +42,84 @@ impl Library {
         let mut platforms: HashMap<i64, Tally> = HashMap::new();
         let mut ratings = [0u32; 21];
         let (mut rated, mut rating_sum) = (0u32, 0i64);
-        let (mut favorites, mut episodes) = (0i64, 0i64);
+        let (mut favorites, mut episodes, mut minutes, mut reviews) = (0i64, 0i64, 0i64, 0u32);
+        let mut kinds: BTreeMap<String, u32> = BTreeMap::new();
+        let mut countries: BTreeMap<String, u32> = BTreeMap::new();
+        let mut spellings: Vec<Count> = Vec::new();
+        let mut months: BTreeMap<String, Month> = BTreeMap::new();
         {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT rating, status, platform_id, count(*), favorite, sum(progress)
-                 FROM entries GROUP BY favorite, status, platform_id, rating",
+                "SELECT dim, status, platform, label, n, episodes, minutes FROM tally
+                 WHERE n != 0 ORDER BY dim, label",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let rating: Option<i64> = r.get(0)?;
-                let n: u32 = r.get(3)?;
-                let status: Status = word(r, 1)?;
-                *match status {
-                    Status::PlanToWatch => &mut by_status.plan_to_watch,
-                    Status::Watching => &mut by_status.watching,
-                    Status::Completed => &mut by_status.completed,
-                    Status::OnHold => &mut by_status.on_hold,
-                    Status::Dropped => &mut by_status.dropped,
-                } += n;
-                by_status.all += n;
-                favorites += r.get::<_, i64>(4)? * i64::from(n);
-                episodes += r.get::<_, i64>(5)?;
-                if let Some(platform) = r.get::<_, Option<i64>>(2)? {
-                    let t = platforms.entry(platform).or_default();
-                    t.entries += n;
-                    if let Some(rating) = rating {
-                        t.rated += n;
-                        t.rating_sum += rating * i64::from(n);
+                let n: u32 = r.get(4)?;
+                let platform: i64 = r.get(2)?;
+                let dim: String = r.get(0)?;
+                // Text but for the ratings.
+                let label = || r.get::<_, String>(3);
+                match dim.as_str() {
+                    // Every entry counts once for its title's kind: the
+                    // entries by status and platform.
+                    "kind" => {
+                        let status: Status = super::entries::word(r, 1)?;
+                        *match status {
+                            Status::PlanToWatch => &mut by_status.plan_to_watch,
+                            Status::Watching => &mut by_status.watching,
+                            Status::Completed => &mut by_status.completed,
+                            Status::OnHold => &mut by_status.on_hold,
+                            Status::Dropped => &mut by_status.dropped,
+                        } += n;
+                        by_status.all += n;
+                        if platform != 0 {
+                            platforms.entry(platform).or_default().entries += n;
+                        }
+                        *kinds.entry(label()?).or_default() += n;
                     }
-                }
-                if let Some(rating) = rating {
-                    rated += n;
-                    rating_sum += rating * i64::from(n);
-                    // Buckets of half a point on the 10-point scale, rounding
-                    // half up as the display does.
-                    if let Some(b) = usize::try_from((rating + 2) / 5)
-                        .ok()
-                        .and_then(|i| ratings.get_mut(i))
-                    {
-                        *b += n;
+                    "country" => *countries.entry(label()?).or_default() += n,
+                    "genre" => {
+                        let label = label()?;
+                        match spellings.last_mut() {
+                            Some(c) if c.label == label => c.count += n,
+                            _ => spellings.push(Count { label, count: n }),
+                        }
                     }
+                    "rating" => {
+                        let rating: i64 = r.get(3)?;
+                        rated += n;
+                        rating_sum += rating * i64::from(n);
+                        if platform != 0 {
+                            let t = platforms.entry(platform).or_default();
+                            t.rated += n;
+                            t.rating_sum += rating * i64::from(n);
+                        }
+                        // Buckets of half a point on the 10-point scale,
+                        // rounding half up as the display does.
+                        if let Some(b) = usize::try_from((rating + 2) / 5)
+                            .ok()
+                            .and_then(|i| ratings.get_mut(i))
+                        {
+                            *b += n;
+                        }
+                    }
+                    "favorite" => favorites += i64::from(n),
+                    "review" => reviews += n,
+                    // Each entry's episodes, and its episodes times its
+                    // title's runtime where known, in the month finished
+                    // (no month: not finished).
+                    "watched" => {
+                        let m: i64 = r.get(6)?;
+                        episodes += r.get::<_, i64>(5)?;
+                        minutes += m;
+                        let month = label()?;
+                        if !month.is_empty() {
+                            let month = months.entry(month).or_default();
+                            month.finished += n;
+                            month.minutes += m;
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -151,48 +180,6 @@ impl Library {
                 .then_with(|| nocase_cmp(&x.label, &y.label))
         });
 
-        let one_to_one = self.every_title_has_its_entry(by_status.all)?;
-        let (by_kind, by_country) = self.kinds_and_countries(one_to_one)?;
-
-        // Minutes: each entry's episodes times its title's runtime where it
-        // is known (an unknown runtime counts as none), in total and in the
-        // month the entry was finished. Merged here from two narrow scans
-        // rather than joined in SQL: a join seeks the title of each of the
-        // 100,000 entries, which costs three times both scans.
-        let mut months: BTreeMap<String, Month> = BTreeMap::new();
-        let mut minutes = 0i64;
-        match self.runtimes()? {
-            Some(runtime) => {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT title_id, progress, finished_on FROM entries
-                     WHERE +progress > 0 OR +finished_on IS NOT NULL",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    let title = usize::try_from(r.get::<_, i64>(0)?).unwrap_or(usize::MAX);
-                    let m = r.get::<_, i64>(1)? * runtime.get(title).copied().map_or(0, i64::from);
-                    minutes += m;
-                    if let ValueRef::Text(day) = r.get_ref(2)? {
-                        finished_in(&mut months, day, m);
-                    }
-                }
-            }
-            None => {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT e.finished_on, e.progress * coalesce(t.runtime_minutes, 0)
-                     FROM entries e JOIN titles t ON t.id = e.title_id
-                     WHERE e.progress > 0 OR e.finished_on IS NOT NULL",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    let m: i64 = r.get(1)?;
-                    minutes += m;
-                    if let ValueRef::Text(day) = r.get_ref(0)? {
-                        finished_in(&mut months, day, m);
-                    }
-                }
-            }
-        }
         // Rewatches are few: each with its own progress and finish day, and
         // the runtime of its entry's title.
         {
@@ -229,22 +216,16 @@ impl Library {
             })
             .collect();
 
-        let reviews: u32 = self.conn.query_row(
-            "SELECT count(*) FROM entries WHERE review IS NOT NULL",
-            [],
-            |r| r.get(0),
-        )?;
-        let top_genres = self.top_genres(one_to_one)?;
         let average_rating = (rated > 0).then(|| average(rating_sum, rated));
         Ok(Stats {
             hours_per_month,
-            top_genres,
+            top_genres: top_genres(spellings),
             rating_by_platform: rating_by_platform.into_iter().map(|(_, m)| m).collect(),
             titles: by_status.all,
             by_status,
-            by_kind,
+            by_kind: largest_first(kinds),
             by_platform,
-            by_country,
+            by_country: largest_first(countries),
             rating_distribution,
             average_rating: average_rating.map(|a| round(a, 100.0)),
             episodes_watched: u32::try_from(episodes).unwrap_or(u32::MAX),
@@ -254,132 +235,44 @@ impl Library {
             favorites: u32::try_from(favorites).unwrap_or(u32::MAX),
         })
     }
+}
 
-    /// Entries by their title's kind and by country, largest first and then
-    /// by label.
-    fn kinds_and_countries(&self, one_to_one: bool) -> Result<(Vec<Count>, Vec<Count>)> {
-        if !one_to_one {
-            return Ok((
-                self.counts(
-                    "SELECT t.kind, count(*) FROM entries e JOIN titles t ON t.id = e.title_id
-                     GROUP BY t.kind ORDER BY count(*) DESC, t.kind",
-                )?,
-                self.counts(
-                    "SELECT t.country, count(*) FROM entries e JOIN titles t ON t.id = e.title_id
-                     WHERE t.country IS NOT NULL GROUP BY t.country
-                     ORDER BY count(*) DESC, t.country",
-                )?,
-            ));
-        }
-        let mut kinds: BTreeMap<String, u32> = BTreeMap::new();
-        let mut countries: BTreeMap<String, u32> = BTreeMap::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT kind, country, count(*) FROM titles GROUP BY kind, country")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let n: u32 = r.get(2)?;
-            *kinds.entry(r.get(0)?).or_default() += n;
-            if let Some(country) = r.get::<_, Option<String>>(1)? {
-                *countries.entry(country).or_default() += n;
-            }
-        }
-        // Labels compare as BINARY does (bytes), which is String's order.
-        let largest_first = |m: BTreeMap<String, u32>| {
-            let mut v: Vec<Count> = m
-                .into_iter()
-                .map(|(label, count)| Count { label, count })
-                .collect();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-            v
-        };
-        Ok((largest_first(kinds), largest_first(countries)))
-    }
+/// Counts largest first, then by label as BINARY compares them (bytes),
+/// which is String's order.
+fn largest_first(m: BTreeMap<String, u32>) -> Vec<Count> {
+    let mut v: Vec<Count> = m
+        .into_iter()
+        .map(|(label, count)| Count { label, count })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    v
+}
 
-    /// The twelve most common genres, case folded as NOCASE folds them,
-    /// each named by its smallest spelling, most first and then by name.
-    /// Counted per spelling from the genre index in one pass, then folded
-    /// here, which costs half what grouping by the folded name does in SQL.
-    fn top_genres(&self, one_to_one: bool) -> Result<Vec<Count>> {
-        let spellings = self.counts(if one_to_one {
-            "SELECT genre, count(*) FROM title_genres GROUP BY genre"
-        } else {
-            "SELECT g.genre, count(*) FROM title_genres g
-             JOIN entries e ON e.title_id = g.title_id GROUP BY g.genre"
-        })?;
-        // Each folded name is labelled by its smallest spelling (BINARY,
-        // byte order), as `min(genre)` labels it.
-        let mut folded: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut out: Vec<Count> = Vec::new();
-        for c in spellings {
-            let key = c.label.bytes().map(|b| b.to_ascii_lowercase()).collect();
-            match folded.get(&key) {
-                Some(&i) => {
-                    out[i].count += c.count;
-                    if c.label < out[i].label {
-                        out[i].label = c.label;
-                    }
-                }
-                None => {
-                    folded.insert(key, out.len());
-                    out.push(c);
+/// The twelve most common genres, case folded as NOCASE folds them,
+/// each named by its smallest spelling, most first and then by name.
+fn top_genres(spellings: Vec<Count>) -> Vec<Count> {
+    // Each folded name is labelled by its smallest spelling (BINARY,
+    // byte order), as `min(genre)` labels it.
+    let mut folded: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut out: Vec<Count> = Vec::new();
+    for c in spellings {
+        let key = c.label.bytes().map(|b| b.to_ascii_lowercase()).collect();
+        match folded.get(&key) {
+            Some(&i) => {
+                out[i].count += c.count;
+                if c.label < out[i].label {
+                    out[i].label = c.label;
                 }
             }
+            None => {
+                folded.insert(key, out.len());
+                out.push(c);
+            }
         }
-        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-        out.truncate(12);
-        Ok(out)
     }
-
-    /// Each title's runtime in minutes by title id (0 when unknown), or
-    /// `None` when the ids are too large to index an array by.
-    fn runtimes(&self) -> Result<Option<Vec<u32>>> {
-        const MAX_ID: i64 = 1 << 26;
-        let top: Option<i64> = self
-            .conn
-            .query_row("SELECT max(id) FROM titles", [], |r| r.get(0))?;
-        let Some(top) = top else {
-            return Ok(Some(Vec::new()));
-        };
-        if !(0..MAX_ID).contains(&top) {
-            return Ok(None);
-        }
-        let mut runtime = vec![0u32; top as usize + 1];
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, runtime_minutes FROM titles WHERE runtime_minutes IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let Ok(id) = usize::try_from(r.get::<_, i64>(0)?) else {
-                return Ok(None);
-            };
-            runtime[id] = r.get(1)?;
-        }
-        Ok(Some(runtime))
-    }
-
-    fn counts(&self, sql: &str) -> Result<Vec<Count>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Count {
-                label: r.get(0)?,
-                count: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Whether every title has its entry, given how many entries there are
-    /// (`entries.title_id` is unique and must name a title, so equal counts
-    /// mean one to one). It holds for any library this store wrote; then a
-    /// count over the entries by a title column can read the title side
-    /// alone.
-    fn every_title_has_its_entry(&self, entries: u32) -> Result<bool> {
-        let titles: u32 = self
-            .conn
-            .query_row("SELECT count(*) FROM titles", [], |r| r.get(0))?;
-        Ok(titles == entries)
-    }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    out.truncate(12);
+    out
 }
 
 /// `avg()` of integers as SQLite computes it (the integer sum over the

@@ -61,9 +61,11 @@ pub(super) struct Described {
 }
 
 /// Whether the session records a table: the library's own tables, not the
-/// search indexes (each FTS5 table and its shadow tables) nor SQLite's.
+/// search indexes (each FTS5 table and its shadow tables), the counts its
+/// triggers keep (applying the inverse fires them again) nor SQLite's.
 fn recorded(table: &str) -> bool {
     !(table.starts_with(search::GRAMS)
+        || table.starts_with("tally")
         || table.starts_with(search::WORDS)
         || table.starts_with("sqlite_")
         || table.starts_with("sync_"))
