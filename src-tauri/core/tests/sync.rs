@@ -414,6 +414,69 @@ fn two_libraries_that_both_held_a_title_before_linking_hold_it_once() {
     assert_eq!(content(&la, &a), content(&lb, &b));
 }
 
+#[test]
+fn episodes_ticked_in_the_file_that_deletes_another_show_all_arrive() {
+    // The desktop ticks two episodes of "My Mister"; the laptop, having
+    // read them, ticks three of "Signal" and deletes "My Mister". Applying
+    // that one file, the desktop deletes "My Mister" and its watches go
+    // with it; the new watches take the ids those freed, and the old
+    // watches' deletions, after them in the file, must not take them.
+    let folder = tempfile::tempdir().unwrap();
+    let mut laptop = device(folder.path(), "laptop");
+    let mut desktop = device(folder.path(), "desktop");
+    let mister = add(&mut laptop.lib, "My Mister");
+    let signal = add(&mut laptop.lib, "Signal");
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    let there = id_of(&desktop.lib, "My Mister").unwrap();
+    for n in [1, 2] {
+        desktop
+            .lib
+            .mark_episode(
+                there,
+                EpisodeRef::new(1, n).unwrap(),
+                WatchedWhen::Unknown,
+                &Clock::system(),
+            )
+            .unwrap();
+    }
+    desktop.lib.sync_now().unwrap();
+    laptop.lib.sync_now().unwrap();
+    for n in [1, 2, 3] {
+        laptop
+            .lib
+            .mark_episode(
+                signal,
+                EpisodeRef::new(1, n).unwrap(),
+                WatchedWhen::Unknown,
+                &Clock::system(),
+            )
+            .unwrap();
+    }
+    laptop.lib.delete_entry(mister).unwrap();
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    let watched = |lib: &Library, id: i64| -> Vec<u32> {
+        let mut eps: Vec<u32> = lib
+            .episode_progress(id)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.watched)
+            .map(|e| e.number)
+            .collect();
+        eps.sort_unstable();
+        eps
+    };
+    let signal_there = id_of(&desktop.lib, "Signal").unwrap();
+    assert_eq!(id_of(&desktop.lib, "My Mister"), None);
+    assert_eq!(watched(&desktop.lib, signal_there), vec![1, 2, 3]);
+    assert_eq!(watched(&laptop.lib, signal), vec![1, 2, 3]);
+    assert_eq!(
+        content(&laptop.lib, &laptop.sandbox),
+        content(&desktop.lib, &desktop.sandbox)
+    );
+}
+
 /// The one change file device `d` has written, as bytes and path.
 fn only_file(folder: &Path, d: &Device) -> std::path::PathBuf {
     let id = d.lib.sync_status().unwrap().device.unwrap().id;

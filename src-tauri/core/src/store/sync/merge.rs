@@ -36,8 +36,6 @@ pub(super) struct Applied {
     pub decisions: u32,
     /// Entries whose search rows must follow.
     pub entries: BTreeSet<i64>,
-    /// Tables a deletion here may have cascaded through.
-    pub deleted: bool,
 }
 
 type Clock = (i64, String);
@@ -63,7 +61,7 @@ pub(super) fn apply(conn: &Connection, me: &Me, header: &Header, rows: &[Row]) -
         out.rows += 1;
     }
     retry_parked(conn, me, &mut out)?;
-    collect_orphans(conn, &mut out)?;
+    collect_orphans(conn)?;
     Ok(out)
 }
 
@@ -145,7 +143,7 @@ fn retry_parked(conn: &Connection, me: &Me, out: &mut Applied) -> Result<()> {
 /// Rows that live only while others point at them and no longer have
 /// any here: deleted, with their clocks, as the store does after its own
 /// deletes (no device sends their deletion).
-fn collect_orphans(conn: &Connection, out: &mut Applied) -> Result<()> {
+fn collect_orphans(conn: &Connection) -> Result<()> {
     for spec in spec::SPECS {
         let spec::Lives::WithChildren(unused) = spec.lives else {
             continue;
@@ -182,10 +180,9 @@ fn collect_orphans(conn: &Connection, out: &mut Applied) -> Result<()> {
                     ])?;
                 }
             }
-            forget_local(conn, spec.table, *id)?;
+            forget_with_cascade(conn, spec.table, *id)?;
         }
         conn.execute(&format!("DELETE FROM {} WHERE {unused}", spec.table), [])?;
-        out.deleted = true;
     }
     Ok(())
 }
@@ -470,7 +467,6 @@ fn apply_row(
             }
             touch(conn, spec, &at, out)?;
             delete(conn, spec, &at)?;
-            out.deleted = true;
             conn.prepare_cached(
                 "DELETE FROM sync_clock WHERE tbl = ?1 AND key = ?2 AND field <> ?3",
             )?
@@ -656,7 +652,6 @@ fn prune_owned(
                 if later(tomb, (newest.0, &newest.1)) {
                     touch(conn, child, &at, out)?;
                     delete(conn, child, &at)?;
-                    out.deleted = true;
                     conn.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND key = ?2")?
                         .execute(params![child.table, key])?;
                     conn.prepare_cached(
@@ -770,9 +765,9 @@ fn to_local(
 fn delete(conn: &Connection, spec: &Spec, at: &Local) -> Result<()> {
     match at {
         Local::Id(id) => {
+            forget_with_cascade(conn, spec.table, *id)?;
             conn.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", spec.table))?
                 .execute([id])?;
-            forget_local(conn, spec.table, *id)?;
         }
         Local::Columns(v) => {
             let Key::Columns(kc) = spec.key else {
@@ -788,6 +783,39 @@ fn delete(conn: &Connection, spec: &Spec, at: &Local) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Before a row here is deleted: its uuids, and those of every synced row
+/// the schema's `ON DELETE CASCADE` deletes with it (an entry's viewings
+/// and episode watches), stop naming a row. SQLite gives a freed id to the
+/// next row inserted, so a uuid left on one would name that row: a watch
+/// of another show that the same file adds, which the file's deletion of
+/// a cascaded watch would then delete in its place. The store's own
+/// deletes learn of their cascades through the session (see `capture`);
+/// the merge writes without one, so it asks the schema.
+fn forget_with_cascade(conn: &Connection, table: &str, id: i64) -> Result<()> {
+    for child in spec::SPECS.iter().filter(|s| matches!(s.key, Key::Row)) {
+        let cols: Vec<String> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT \"from\" FROM pragma_foreign_key_list(?1)
+                 WHERE \"table\" = ?2 COLLATE NOCASE AND on_delete = 'CASCADE'",
+            )?;
+            let cols = stmt.query_map([child.table, table], |r| r.get(0))?;
+            cols.collect::<rusqlite::Result<_>>()?
+        };
+        for col in cols {
+            let ids: Vec<i64> = {
+                let mut stmt = conn
+                    .prepare_cached(&format!("SELECT id FROM {} WHERE {col} = ?1", child.table))?;
+                let ids = stmt.query_map([id], |r| r.get(0))?;
+                ids.collect::<rusqlite::Result<_>>()?
+            };
+            for child_id in ids {
+                forget_with_cascade(conn, child.table, child_id)?;
+            }
+        }
+    }
+    forget_local(conn, table, id)
 }
 
 /// Notes the entry a changed row belongs to, for its search rows.
@@ -857,22 +885,6 @@ fn log(
         other,
         outcome
     ])?;
-    Ok(())
-}
-
-/// After deletions that may have cascaded: uuids of rows no longer here
-/// name nothing, so a reused id never inherits them.
-pub(super) fn forget_gone(conn: &Connection) -> Result<()> {
-    for spec in spec::SPECS.iter().filter(|s| matches!(s.key, Key::Row)) {
-        conn.execute(
-            &format!(
-                "UPDATE sync_ids SET local = NULL WHERE tbl = ?1 AND local IS NOT NULL
-                   AND NOT EXISTS (SELECT 1 FROM {} t WHERE t.id = sync_ids.local)",
-                spec.table
-            ),
-            [spec.table],
-        )?;
-    }
     Ok(())
 }
 

@@ -243,9 +243,6 @@ impl Library {
                 now: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             };
             let applied = merge::apply(&tx, &who, &header, &rows)?;
-            if applied.deleted {
-                merge::forget_gone(&tx)?;
-            }
             for &id in &applied.entries {
                 search::reindex(&tx, id)?;
             }
