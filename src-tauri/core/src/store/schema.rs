@@ -587,7 +587,10 @@ CREATE TABLE sync_parked (
 /// is bracketed by triggers: the entry's rows are taken out of `tally`
 /// before the change and put back after it, so `tally` equals the view
 /// grouped after every statement, cascades and undo included, and each
-/// rule lives in the view alone. Every arm joins the title, so an entry
+/// rule lives in the view alone. A change that keeps the entry's status
+/// and platform brackets only the dimensions it touches (an episode ticked
+/// moves its `watched` row alone; a genre added, that genre): the others
+/// would come out as they went in. Every arm joins the title, so an entry
 /// whose title is gone counts for nothing (a title deleted first takes
 /// its entry's rows with it), and a title inserted has no rows to take
 /// out first.
@@ -652,80 +655,86 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
-CREATE TRIGGER tally_entry_before BEFORE UPDATE OF
+CREATE TRIGGER tally_entry_update_before BEFORE UPDATE OF
     id, title_id, status, platform_id, rating, favorite, review, progress, finished_on ON entries
-WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.id IS NOT NEW.id
-    OR OLD.title_id IS NOT NEW.title_id OR OLD.status IS NOT NEW.status
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.id IS NOT NEW.id OR OLD.title_id IS NOT NEW.title_id OR OLD.status IS NOT NEW.status
     OR OLD.platform_id IS NOT NEW.platform_id OR OLD.rating IS NOT NEW.rating
     OR OLD.favorite IS NOT NEW.favorite OR (OLD.review IS NULL) IS NOT (NEW.review IS NULL)
     OR OLD.progress IS NOT NEW.progress OR OLD.finished_on IS NOT NEW.finished_on) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
         FROM tally_rows WHERE entry = OLD.id
+        AND (OLD.id IS NOT NEW.id OR OLD.title_id IS NOT NEW.title_id
+        OR OLD.status IS NOT NEW.status OR OLD.platform_id IS NOT NEW.platform_id
+        OR dim = 'rating' AND OLD.rating IS NOT NEW.rating
+        OR dim = 'favorite' AND OLD.favorite IS NOT NEW.favorite
+        OR dim = 'review' AND (OLD.review IS NULL) IS NOT (NEW.review IS NULL)
+        OR dim = 'watched' AND (OLD.progress IS NOT NEW.progress
+            OR OLD.finished_on IS NOT NEW.finished_on))
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
-CREATE TRIGGER tally_entry_after AFTER UPDATE OF
+CREATE TRIGGER tally_entry_update_after AFTER UPDATE OF
     id, title_id, status, platform_id, rating, favorite, review, progress, finished_on ON entries
-WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.id IS NOT NEW.id
-    OR OLD.title_id IS NOT NEW.title_id OR OLD.status IS NOT NEW.status
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.id IS NOT NEW.id OR OLD.title_id IS NOT NEW.title_id OR OLD.status IS NOT NEW.status
     OR OLD.platform_id IS NOT NEW.platform_id OR OLD.rating IS NOT NEW.rating
     OR OLD.favorite IS NOT NEW.favorite OR (OLD.review IS NULL) IS NOT (NEW.review IS NULL)
     OR OLD.progress IS NOT NEW.progress OR OLD.finished_on IS NOT NEW.finished_on) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
         FROM tally_rows WHERE entry = NEW.id
+        AND (OLD.id IS NOT NEW.id OR OLD.title_id IS NOT NEW.title_id
+        OR OLD.status IS NOT NEW.status OR OLD.platform_id IS NOT NEW.platform_id
+        OR dim = 'rating' AND OLD.rating IS NOT NEW.rating
+        OR dim = 'favorite' AND OLD.favorite IS NOT NEW.favorite
+        OR dim = 'review' AND (OLD.review IS NULL) IS NOT (NEW.review IS NULL)
+        OR dim = 'watched' AND (OLD.progress IS NOT NEW.progress
+            OR OLD.finished_on IS NOT NEW.finished_on))
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
-CREATE TRIGGER tally_title_genres_insert_before BEFORE INSERT ON title_genres
-WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
-    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.title_id)
-        ON CONFLICT DO UPDATE SET n = n + excluded.n,
-            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
-END;
-CREATE TRIGGER tally_title_genres_insert_after AFTER INSERT ON title_genres
+CREATE TRIGGER tally_title_genres_insert AFTER INSERT ON title_genres
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
         FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.title_id)
+        AND (dim = 'genre' AND label = NEW.genre)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
-CREATE TRIGGER tally_title_genres_delete_before BEFORE DELETE ON title_genres
+CREATE TRIGGER tally_title_genres_delete BEFORE DELETE ON title_genres
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
         FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.title_id)
-        ON CONFLICT DO UPDATE SET n = n + excluded.n,
-            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
-END;
-CREATE TRIGGER tally_title_genres_delete_after AFTER DELETE ON title_genres
-WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
-    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.title_id)
+        AND (dim = 'genre' AND label = OLD.genre)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
 CREATE TRIGGER tally_title_genres_update_before BEFORE UPDATE OF title_id, genre ON title_genres
-WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.title_id IS NOT NEW.title_id OR OLD.genre IS NOT NEW.genre) BEGIN
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.title_id IS NOT NEW.title_id OR OLD.genre IS NOT NEW.genre) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
         FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.title_id)
+        AND (dim = 'genre' AND label = OLD.genre)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
 CREATE TRIGGER tally_title_genres_update_after AFTER UPDATE OF title_id, genre ON title_genres
-WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.title_id IS NOT NEW.title_id OR OLD.genre IS NOT NEW.genre) BEGIN
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.title_id IS NOT NEW.title_id OR OLD.genre IS NOT NEW.genre) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
         FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.title_id)
+        AND (dim = 'genre' AND label = NEW.genre)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
-CREATE TRIGGER tally_titles_insert_after AFTER INSERT ON titles
+CREATE TRIGGER tally_titles_insert AFTER INSERT ON titles
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
         FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.id)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
-CREATE TRIGGER tally_titles_delete_before BEFORE DELETE ON titles
+CREATE TRIGGER tally_titles_delete BEFORE DELETE ON titles
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
         FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.id)
@@ -733,16 +742,26 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
 CREATE TRIGGER tally_titles_update_before BEFORE UPDATE OF id, kind, country, runtime_minutes ON titles
-WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind OR OLD.country IS NOT NEW.country OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind OR OLD.country IS NOT NEW.country
+    OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
         FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.id)
+        AND (OLD.id IS NOT NEW.id OR dim = 'kind' AND OLD.kind IS NOT NEW.kind
+        OR dim = 'country' AND OLD.country IS NOT NEW.country
+        OR dim = 'watched' AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
 CREATE TRIGGER tally_titles_update_after AFTER UPDATE OF id, kind, country, runtime_minutes ON titles
-WHEN NOT EXISTS (SELECT 1 FROM tally_paused) AND (OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind OR OLD.country IS NOT NEW.country OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind OR OLD.country IS NOT NEW.country
+    OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
         FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.id)
+        AND (OLD.id IS NOT NEW.id OR dim = 'kind' AND OLD.kind IS NOT NEW.kind
+        OR dim = 'country' AND OLD.country IS NOT NEW.country
+        OR dim = 'watched' AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
