@@ -580,7 +580,8 @@ CREATE TABLE sync_parked (
 /// (docs/ARCHITECTURE.md § "Counts kept on write").
 ///
 /// `tally_rows` says once what each entry counts for: its title's kind and
-/// country, each genre, its rating, whether it is a favourite or reviewed,
+/// country, each genre, its rating (as text, so every label has one type),
+/// whether it is a favourite or reviewed,
 /// and its episodes and minutes in the month it was finished (`''` when
 /// unfinished), each under the entry's status and platform (0 for none).
 /// `tally` holds those rows grouped. Every change to a row the view reads
@@ -600,26 +601,26 @@ CREATE TABLE sync_parked (
 /// from the view when it restores them.
 const V13: &str = r#"
 CREATE VIEW tally_rows AS
-    SELECT e.id AS entry, 'kind' AS dim, e.status, coalesce(e.platform_id, 0) AS platform,
+    SELECT e.id AS entry, t.id AS title, 'kind' AS dim, e.status, coalesce(e.platform_id, 0) AS platform,
            t.kind AS label, 0 AS episodes, 0 AS minutes
     FROM entries e JOIN titles t ON t.id = e.title_id
     UNION ALL
-    SELECT e.id, 'country', e.status, coalesce(e.platform_id, 0), t.country, 0, 0
+    SELECT e.id, t.id, 'country', e.status, coalesce(e.platform_id, 0), t.country, 0, 0
     FROM entries e JOIN titles t ON t.id = e.title_id WHERE t.country IS NOT NULL
     UNION ALL
-    SELECT e.id, 'genre', e.status, coalesce(e.platform_id, 0), g.genre, 0, 0
+    SELECT e.id, t.id, 'genre', e.status, coalesce(e.platform_id, 0), g.genre, 0, 0
     FROM entries e JOIN titles t ON t.id = e.title_id JOIN title_genres g ON g.title_id = t.id
     UNION ALL
-    SELECT e.id, 'rating', e.status, coalesce(e.platform_id, 0), e.rating, 0, 0
+    SELECT e.id, t.id, 'rating', e.status, coalesce(e.platform_id, 0), CAST(e.rating AS TEXT), 0, 0
     FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.rating IS NOT NULL
     UNION ALL
-    SELECT e.id, 'favorite', e.status, coalesce(e.platform_id, 0), '', 0, 0
+    SELECT e.id, t.id, 'favorite', e.status, coalesce(e.platform_id, 0), '', 0, 0
     FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.favorite = 1
     UNION ALL
-    SELECT e.id, 'review', e.status, coalesce(e.platform_id, 0), '', 0, 0
+    SELECT e.id, t.id, 'review', e.status, coalesce(e.platform_id, 0), '', 0, 0
     FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.review IS NOT NULL
     UNION ALL
-    SELECT e.id, 'watched', e.status, coalesce(e.platform_id, 0),
+    SELECT e.id, t.id, 'watched', e.status, coalesce(e.platform_id, 0),
            coalesce(substr(e.finished_on, 1, 7), ''),
            e.progress, e.progress * coalesce(t.runtime_minutes, 0)
     FROM entries e JOIN titles t ON t.id = e.title_id;
@@ -628,7 +629,7 @@ CREATE TABLE tally (
     dim      TEXT NOT NULL,
     status   TEXT NOT NULL,
     platform INTEGER NOT NULL,
-    label    NOT NULL,
+    label    TEXT NOT NULL,
     n        INTEGER NOT NULL,
     episodes INTEGER NOT NULL,
     minutes  INTEGER NOT NULL,
@@ -696,7 +697,7 @@ END;
 CREATE TRIGGER tally_title_genres_insert AFTER INSERT ON title_genres
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.title_id)
+        FROM tally_rows WHERE title = NEW.title_id
         AND (dim = 'genre' AND label = NEW.genre)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
@@ -704,7 +705,7 @@ END;
 CREATE TRIGGER tally_title_genres_delete BEFORE DELETE ON title_genres
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.title_id)
+        FROM tally_rows WHERE title = OLD.title_id
         AND (dim = 'genre' AND label = OLD.genre)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
@@ -713,7 +714,7 @@ CREATE TRIGGER tally_title_genres_update_before BEFORE UPDATE OF title_id, genre
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
     AND (OLD.title_id IS NOT NEW.title_id OR OLD.genre IS NOT NEW.genre) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.title_id)
+        FROM tally_rows WHERE title = OLD.title_id
         AND (dim = 'genre' AND label = OLD.genre)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
@@ -722,7 +723,7 @@ CREATE TRIGGER tally_title_genres_update_after AFTER UPDATE OF title_id, genre O
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
     AND (OLD.title_id IS NOT NEW.title_id OR OLD.genre IS NOT NEW.genre) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.title_id)
+        FROM tally_rows WHERE title = NEW.title_id
         AND (dim = 'genre' AND label = NEW.genre)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
@@ -730,14 +731,14 @@ END;
 CREATE TRIGGER tally_titles_insert AFTER INSERT ON titles
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.id)
+        FROM tally_rows WHERE title = NEW.id
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
 CREATE TRIGGER tally_titles_delete BEFORE DELETE ON titles
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.id)
+        FROM tally_rows WHERE title = OLD.id
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
@@ -746,7 +747,7 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
     AND (OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind OR OLD.country IS NOT NEW.country
     OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = OLD.id)
+        FROM tally_rows WHERE title = OLD.id
         AND (OLD.id IS NOT NEW.id OR dim = 'kind' AND OLD.kind IS NOT NEW.kind
         OR dim = 'country' AND OLD.country IS NOT NEW.country
         OR dim = 'watched' AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)
@@ -758,7 +759,7 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
     AND (OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind OR OLD.country IS NOT NEW.country
     OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
-        FROM tally_rows WHERE entry = (SELECT id FROM entries WHERE title_id = NEW.id)
+        FROM tally_rows WHERE title = NEW.id
         AND (OLD.id IS NOT NEW.id OR dim = 'kind' AND OLD.kind IS NOT NEW.kind
         OR dim = 'country' AND OLD.country IS NOT NEW.country
         OR dim = 'watched' AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)

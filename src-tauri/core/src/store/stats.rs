@@ -86,7 +86,13 @@ impl Library {
                         }
                     }
                     "rating" => {
-                        let rating: i64 = r.get(3)?;
+                        let rating: i64 = label()?.parse().map_err(|_| {
+                            rusqlite::Error::InvalidColumnType(
+                                3,
+                                "label".into(),
+                                rusqlite::types::Type::Text,
+                            )
+                        })?;
                         rated += n;
                         rating_sum += rating * i64::from(n);
                         if platform != 0 {
