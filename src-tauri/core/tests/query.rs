@@ -1519,7 +1519,8 @@ fn stats_equal_one_plain_statement_per_figure() {
 /// The counts the Stats screen and the chips read are kept by triggers on
 /// every write: after each kind of change (an edit of every counted field,
 /// a catalogue refresh of genres, country, kind and runtime, a platform
-/// deleted, a delete and its undo, a bulk change and its undo, a rewatch)
+/// deleted, a delete and its undo, a bulk change of status, platform and
+/// tags and its undo, a rewatch)
 /// they agree with counting the rows (`integrity_check` compares them) and
 /// the stats equal one plain statement per figure.
 #[test]
@@ -1565,6 +1566,13 @@ fn the_kept_counts_follow_every_write() {
         };
         let f = lib.facet_counts(&q).unwrap();
         assert_eq!(f.total, lib.list(&q).unwrap().len() as u32, "after {after}");
+        for t in &f.tag {
+            let tagged = ListQuery {
+                tag: Some(t.label.clone()),
+                ..q.clone()
+            };
+            assert_eq!(t.count, lib.list(&tagged).unwrap().len() as u32, "after {after}");
+        }
     };
     check(&lib, "adding");
 
@@ -1630,6 +1638,8 @@ fn the_kept_counts_follow_every_write() {
             &watchlog_core::BulkChange {
                 status: Some(Status::Dropped),
                 platform: Some(Some("Netflix".into())),
+                add_tags: vec!["late night".into()],
+                remove_tags: vec!["comfort".into()],
                 ..Default::default()
             },
         )

@@ -1257,13 +1257,27 @@ impl Library {
         };
         let mut kept_before: Option<(String, Vec<Value>, Kept)> = None;
         let mut group = |dim: Dim| -> Result<Vec<Count>> {
-            if matches!(dim, Dim::Country | Dim::Genre) && kept_counts(dim)? {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT label, sum(n) AS c FROM tally
-                     WHERE dim = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR platform = ?3)
-                     GROUP BY label HAVING c > 0 ORDER BY c DESC, label",
-                )?;
-                let name = if dim == Dim::Country { "country" } else { "genre" };
+            if matches!(dim, Dim::Country | Dim::Genre | Dim::Tag) && kept_counts(dim)? {
+                let (sql, name) = match dim {
+                    // Tags are counted by id, and named as the tag is now.
+                    Dim::Tag => (
+                        "SELECT tg.name, c.n FROM
+                         (SELECT CAST(label AS INTEGER) AS id, sum(n) AS n FROM tally
+                          WHERE dim = ?1 AND (?2 IS NULL OR status = ?2)
+                            AND (?3 IS NULL OR platform = ?3)
+                          GROUP BY label HAVING n > 0) c
+                         JOIN tags tg ON tg.id = c.id ORDER BY c.n DESC, tg.name",
+                        "tag",
+                    ),
+                    _ => (
+                        "SELECT label, sum(n) AS c FROM tally
+                         WHERE dim = ?1 AND (?2 IS NULL OR status = ?2)
+                           AND (?3 IS NULL OR platform = ?3)
+                         GROUP BY label HAVING c > 0 ORDER BY c DESC, label",
+                        if dim == Dim::Country { "country" } else { "genre" },
+                    ),
+                };
+                let mut stmt = self.conn.prepare_cached(sql)?;
                 let rows = stmt.query_map(rusqlite::params![name, want_status, want_platform], |r| {
                     Ok(Count {
                         label: r.get(0)?,
@@ -1300,12 +1314,8 @@ impl Library {
                     "SELECT g.genre, count(*) AS n{} GROUP BY g.genre ORDER BY n DESC, g.genre",
                     entries(" JOIN title_genres g ON g.title_id = e.title_id", false)
                 ),
-                // Tags are few and on few entries: counted by id through
-                // the entry-tag pairs, then named.
-                Dim::Tag if unfiltered => "SELECT tg.name, c.n FROM
-                     (SELECT tag_id AS id, count(*) AS n FROM entry_tags GROUP BY tag_id) c
-                     JOIN tags tg ON tg.id = c.id ORDER BY c.n DESC, tg.name"
-                    .to_string(),
+                // Tags under other filters: counted by id through the
+                // entry-tag pairs of the entries kept, then named.
                 Dim::Tag => format!(
                     "SELECT tg.name, c.n FROM
                      (SELECT et.tag_id AS id, count(*) AS n{} GROUP BY et.tag_id) c

@@ -580,7 +580,8 @@ CREATE TABLE sync_parked (
 /// (docs/ARCHITECTURE.md § "Counts kept on write").
 ///
 /// `tally_rows` says once what each entry counts for: its title's kind and
-/// country, each genre, its rating (as text, so every label has one type),
+/// country, each genre, each tag (by id), its rating (as text, so every
+/// label has one type),
 /// whether it is a favourite or reviewed,
 /// and its episodes and minutes in the month it was finished (`''` when
 /// unfinished), each under the entry's status and platform (0 for none).
@@ -610,6 +611,9 @@ CREATE VIEW tally_rows AS
     UNION ALL
     SELECT e.id, t.id, 'genre', e.status, coalesce(e.platform_id, 0), g.genre, 0, 0
     FROM entries e JOIN titles t ON t.id = e.title_id JOIN title_genres g ON g.title_id = t.id
+    UNION ALL
+    SELECT e.id, t.id, 'tag', e.status, coalesce(e.platform_id, 0), CAST(et.tag_id AS TEXT), 0, 0
+    FROM entries e JOIN titles t ON t.id = e.title_id JOIN entry_tags et ON et.entry_id = e.id
     UNION ALL
     SELECT e.id, t.id, 'rating', e.status, coalesce(e.platform_id, 0), CAST(e.rating AS TEXT), 0, 0
     FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.rating IS NOT NULL
@@ -691,6 +695,40 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
         OR dim = 'review' AND (OLD.review IS NULL) IS NOT (NEW.review IS NULL)
         OR dim = 'watched' AND (OLD.progress IS NOT NEW.progress
             OR OLD.finished_on IS NOT NEW.finished_on))
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_entry_tags_insert AFTER INSERT ON entry_tags
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = NEW.entry_id
+        AND (dim = 'tag' AND label = CAST(NEW.tag_id AS TEXT))
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_entry_tags_delete BEFORE DELETE ON entry_tags
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = OLD.entry_id
+        AND (dim = 'tag' AND label = CAST(OLD.tag_id AS TEXT))
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_entry_tags_update_before BEFORE UPDATE OF entry_id, tag_id ON entry_tags
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.entry_id IS NOT NEW.entry_id OR OLD.tag_id IS NOT NEW.tag_id) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = OLD.entry_id
+        AND (dim = 'tag' AND label = CAST(OLD.tag_id AS TEXT))
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_entry_tags_update_after AFTER UPDATE OF entry_id, tag_id ON entry_tags
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.entry_id IS NOT NEW.entry_id OR OLD.tag_id IS NOT NEW.tag_id) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = NEW.entry_id
+        AND (dim = 'tag' AND label = CAST(NEW.tag_id AS TEXT))
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
