@@ -1648,6 +1648,17 @@ fn the_kept_counts_follow_every_write() {
     lib.undo(outcome.undo.id).unwrap();
     check(&lib, "undoing the bulk change");
 
+    // A title deleted under its entry: the cascade runs after the title's
+    // row is gone, and both halves of the entry's counts still leave.
+    let conn = raw(&lib);
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         DELETE FROM titles WHERE id IN (SELECT title_id FROM entries ORDER BY id DESC LIMIT 3);",
+    )
+    .unwrap();
+    drop(conn);
+    check(&lib, "deleting titles under their entries");
+
     // And a count gone wrong is found.
     raw(&lib)
         .execute_batch(

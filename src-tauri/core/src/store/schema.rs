@@ -592,42 +592,43 @@ CREATE TABLE sync_parked (
 /// rule lives in the view alone. A change that keeps the entry's status
 /// and platform brackets only the dimensions it touches (an episode ticked
 /// moves its `watched` row alone; a genre added, that genre): the others
-/// would come out as they went in. Every arm joins the title, so an entry
-/// whose title is gone counts for nothing (a title deleted first takes
-/// its entry's rows with it), and a title inserted has no rows to take
-/// out first.
+/// would come out as they went in. The title's own dimensions (kind,
+/// country, and the minutes by its runtime) join the title and are moved
+/// by the title's triggers: a title deleted takes them out before its
+/// row goes (the entry's cascade, which runs after, no longer finds them),
+/// and a title inserted after its entry (an undo) puts them in.
 ///
 /// A bulk import that builds its indexes at the end pauses the triggers
 /// (a row in `tally_paused`, inside its transaction) and rebuilds `tally`
 /// from the view when it restores them.
 const V13: &str = r#"
 CREATE VIEW tally_rows AS
-    SELECT e.id AS entry, t.id AS title, 'kind' AS dim, e.status, coalesce(e.platform_id, 0) AS platform,
-           t.kind AS label, 0 AS episodes, 0 AS minutes
-    FROM entries e JOIN titles t ON t.id = e.title_id
+    -- What the entry's title says (its kind and country), and the entry's
+    -- episodes and minutes (by its title's runtime) in the month it was
+    -- finished: one seek of the title for the three.
+    SELECT e.id AS entry, t.id AS title, d.column1 AS dim, e.status,
+           coalesce(e.platform_id, 0) AS platform,
+           CASE d.column1 WHEN 'kind' THEN t.kind WHEN 'country' THEN t.country
+               ELSE coalesce(substr(e.finished_on, 1, 7), '') END AS label,
+           CASE d.column1 WHEN 'watched' THEN e.progress ELSE 0 END AS episodes,
+           CASE d.column1 WHEN 'watched' THEN e.progress * coalesce(t.runtime_minutes, 0)
+               ELSE 0 END AS minutes
+    FROM entries e CROSS JOIN titles t CROSS JOIN (VALUES ('kind'), ('country'), ('watched')) d
+    WHERE t.id = e.title_id AND (d.column1 <> 'country' OR t.country IS NOT NULL)
     UNION ALL
-    SELECT e.id, t.id, 'country', e.status, coalesce(e.platform_id, 0), t.country, 0, 0
-    FROM entries e JOIN titles t ON t.id = e.title_id WHERE t.country IS NOT NULL
+    -- What the entry alone says.
+    SELECT e.id, e.title_id, d.column1, e.status, coalesce(e.platform_id, 0),
+           CASE d.column1 WHEN 'rating' THEN CAST(e.rating AS TEXT) ELSE '' END, 0, 0
+    FROM entries e CROSS JOIN (VALUES ('rating'), ('favorite'), ('review')) d
+    WHERE CASE d.column1 WHEN 'rating' THEN e.rating IS NOT NULL
+        WHEN 'favorite' THEN e.favorite = 1 ELSE e.review IS NOT NULL END
     UNION ALL
-    SELECT e.id, t.id, 'genre', e.status, coalesce(e.platform_id, 0), g.genre, 0, 0
-    FROM entries e JOIN titles t ON t.id = e.title_id JOIN title_genres g ON g.title_id = t.id
+    SELECT e.id, e.title_id, 'genre', e.status, coalesce(e.platform_id, 0), g.genre, 0, 0
+    FROM entries e JOIN title_genres g ON g.title_id = e.title_id
     UNION ALL
-    SELECT e.id, t.id, 'tag', e.status, coalesce(e.platform_id, 0), CAST(et.tag_id AS TEXT), 0, 0
-    FROM entries e JOIN titles t ON t.id = e.title_id JOIN entry_tags et ON et.entry_id = e.id
-    UNION ALL
-    SELECT e.id, t.id, 'rating', e.status, coalesce(e.platform_id, 0), CAST(e.rating AS TEXT), 0, 0
-    FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.rating IS NOT NULL
-    UNION ALL
-    SELECT e.id, t.id, 'favorite', e.status, coalesce(e.platform_id, 0), '', 0, 0
-    FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.favorite = 1
-    UNION ALL
-    SELECT e.id, t.id, 'review', e.status, coalesce(e.platform_id, 0), '', 0, 0
-    FROM entries e JOIN titles t ON t.id = e.title_id WHERE e.review IS NOT NULL
-    UNION ALL
-    SELECT e.id, t.id, 'watched', e.status, coalesce(e.platform_id, 0),
-           coalesce(substr(e.finished_on, 1, 7), ''),
-           e.progress, e.progress * coalesce(t.runtime_minutes, 0)
-    FROM entries e JOIN titles t ON t.id = e.title_id;
+    SELECT e.id, e.title_id, 'tag', e.status, coalesce(e.platform_id, 0),
+           CAST(et.tag_id AS TEXT), 0, 0
+    FROM entries e JOIN entry_tags et ON et.entry_id = e.id;
 
 CREATE TABLE tally (
     dim      TEXT NOT NULL,
@@ -769,14 +770,14 @@ END;
 CREATE TRIGGER tally_titles_insert AFTER INSERT ON titles
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
-        FROM tally_rows WHERE title = NEW.id
+        FROM tally_rows WHERE title = NEW.id AND dim IN ('kind', 'country', 'watched')
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
 CREATE TRIGGER tally_titles_delete BEFORE DELETE ON titles
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
-        FROM tally_rows WHERE title = OLD.id
+        FROM tally_rows WHERE title = OLD.id AND dim IN ('kind', 'country', 'watched')
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
@@ -786,6 +787,7 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
     OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
         FROM tally_rows WHERE title = OLD.id
+        AND dim IN ('kind', 'country', 'watched')
         AND (OLD.id IS NOT NEW.id OR dim = 'kind' AND OLD.kind IS NOT NEW.kind
         OR dim = 'country' AND OLD.country IS NOT NEW.country
         OR dim = 'watched' AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)
@@ -798,6 +800,7 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
     OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
         FROM tally_rows WHERE title = NEW.id
+        AND dim IN ('kind', 'country', 'watched')
         AND (OLD.id IS NOT NEW.id OR dim = 'kind' AND OLD.kind IS NOT NEW.kind
         OR dim = 'country' AND OLD.country IS NOT NEW.country
         OR dim = 'watched' AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)
