@@ -1571,7 +1571,11 @@ fn the_kept_counts_follow_every_write() {
                 tag: Some(t.label.clone()),
                 ..q.clone()
             };
-            assert_eq!(t.count, lib.list(&tagged).unwrap().len() as u32, "after {after}");
+            assert_eq!(
+                t.count,
+                lib.list(&tagged).unwrap().len() as u32,
+                "after {after}"
+            );
         }
     };
     check(&lib, "adding");

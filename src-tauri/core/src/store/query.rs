@@ -1193,7 +1193,13 @@ impl Library {
         // chips of `dim`: then they come from the counts kept on write
         // (`store::tally`), a few thousand rows, instead of the indexes.
         let kept_counts = |dim: Dim| -> Result<bool> {
-            let others = filtered(self, q, search, &[dim, Dim::Status, Dim::Platform], Use::Count)?;
+            let others = filtered(
+                self,
+                q,
+                search,
+                &[dim, Dim::Status, Dim::Platform],
+                Use::Count,
+            )?;
             Ok(others.clauses.is_empty())
         };
         let (total, by_status, platform) = {
@@ -1274,16 +1280,21 @@ impl Library {
                          WHERE dim = ?1 AND (?2 IS NULL OR status = ?2)
                            AND (?3 IS NULL OR platform = ?3)
                          GROUP BY label HAVING c > 0 ORDER BY c DESC, label",
-                        if dim == Dim::Country { "country" } else { "genre" },
+                        if dim == Dim::Country {
+                            "country"
+                        } else {
+                            "genre"
+                        },
                     ),
                 };
                 let mut stmt = self.conn.prepare_cached(sql)?;
-                let rows = stmt.query_map(rusqlite::params![name, want_status, want_platform], |r| {
-                    Ok(Count {
-                        label: r.get(0)?,
-                        count: r.get(1)?,
-                    })
-                })?;
+                let rows =
+                    stmt.query_map(rusqlite::params![name, want_status, want_platform], |r| {
+                        Ok(Count {
+                            label: r.get(0)?,
+                            count: r.get(1)?,
+                        })
+                    })?;
                 return Ok(rows.collect::<rusqlite::Result<_>>()?);
             }
             let f = filtered(self, q, search, &[dim], Use::Count)?;

@@ -581,10 +581,10 @@ CREATE TABLE sync_parked (
 ///
 /// `tally_rows` says once what each entry counts for: its title's kind and
 /// country, each genre, each tag (by id), its rating (as text, so every
-/// label has one type),
-/// whether it is a favourite or reviewed,
-/// and its episodes and minutes in the month it was finished (`''` when
-/// unfinished), each under the entry's status and platform (0 for none).
+/// label has one type), whether it is a favourite or reviewed, and its
+/// episodes and minutes in the month it was finished (`''` when
+/// unfinished), and each rewatch's; each under the entry's status and
+/// platform (0 for none).
 /// `tally` holds those rows grouped. Every change to a row the view reads
 /// is bracketed by triggers: the entry's rows are taken out of `tally`
 /// before the change and put back after it, so `tally` equals the view
@@ -615,6 +615,14 @@ CREATE VIEW tally_rows AS
                ELSE 0 END AS minutes
     FROM entries e CROSS JOIN titles t CROSS JOIN (VALUES ('kind'), ('country'), ('watched')) d
     WHERE t.id = e.title_id AND (d.column1 <> 'country' OR t.country IS NOT NULL)
+    UNION ALL
+    -- Each rewatch: its episodes, and minutes by the title's runtime, in
+    -- the month it was finished.
+    SELECT e.id, t.id, 'rewatch', e.status, coalesce(e.platform_id, 0),
+           coalesce(substr(v.finished_on, 1, 7), ''),
+           v.progress, v.progress * coalesce(t.runtime_minutes, 0)
+    FROM entries e CROSS JOIN titles t CROSS JOIN viewings v
+    WHERE t.id = e.title_id AND v.entry_id = e.id
     UNION ALL
     -- What the entry alone says.
     SELECT e.id, e.title_id, d.column1, e.status, coalesce(e.platform_id, 0),
@@ -733,6 +741,52 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
+CREATE TRIGGER tally_viewings_insert_before BEFORE INSERT ON viewings
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = NEW.entry_id AND dim = 'rewatch'
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_viewings_insert_after AFTER INSERT ON viewings
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = NEW.entry_id AND dim = 'rewatch'
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_viewings_delete_before BEFORE DELETE ON viewings
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry = OLD.entry_id AND dim = 'rewatch'
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_viewings_delete_after AFTER DELETE ON viewings
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry = OLD.entry_id AND dim = 'rewatch'
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_viewings_update_before BEFORE UPDATE OF entry_id, finished_on, progress ON viewings
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.entry_id IS NOT NEW.entry_id OR OLD.finished_on IS NOT NEW.finished_on
+    OR OLD.progress IS NOT NEW.progress) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
+        FROM tally_rows WHERE entry IN (OLD.entry_id, NEW.entry_id) AND dim = 'rewatch'
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
+CREATE TRIGGER tally_viewings_update_after AFTER UPDATE OF entry_id, finished_on, progress ON viewings
+WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
+    AND (OLD.entry_id IS NOT NEW.entry_id OR OLD.finished_on IS NOT NEW.finished_on
+    OR OLD.progress IS NOT NEW.progress) BEGIN
+    INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
+        FROM tally_rows WHERE entry IN (OLD.entry_id, NEW.entry_id) AND dim = 'rewatch'
+        ON CONFLICT DO UPDATE SET n = n + excluded.n,
+            episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
+END;
 CREATE TRIGGER tally_title_genres_insert AFTER INSERT ON title_genres
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
@@ -770,14 +824,14 @@ END;
 CREATE TRIGGER tally_titles_insert AFTER INSERT ON titles
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
-        FROM tally_rows WHERE title = NEW.id AND dim IN ('kind', 'country', 'watched')
+        FROM tally_rows WHERE title = NEW.id AND dim IN ('kind', 'country', 'watched', 'rewatch')
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
 CREATE TRIGGER tally_titles_delete BEFORE DELETE ON titles
 WHEN NOT EXISTS (SELECT 1 FROM tally_paused) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
-        FROM tally_rows WHERE title = OLD.id AND dim IN ('kind', 'country', 'watched')
+        FROM tally_rows WHERE title = OLD.id AND dim IN ('kind', 'country', 'watched', 'rewatch')
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
@@ -787,10 +841,10 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
     OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, -1, -episodes, -minutes
         FROM tally_rows WHERE title = OLD.id
-        AND dim IN ('kind', 'country', 'watched')
+        AND dim IN ('kind', 'country', 'watched', 'rewatch')
         AND (OLD.id IS NOT NEW.id OR dim = 'kind' AND OLD.kind IS NOT NEW.kind
         OR dim = 'country' AND OLD.country IS NOT NEW.country
-        OR dim = 'watched' AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)
+        OR dim IN ('watched', 'rewatch') AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;
@@ -800,10 +854,10 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
     OR OLD.runtime_minutes IS NOT NEW.runtime_minutes) BEGIN
     INSERT INTO tally SELECT dim, status, platform, label, 1, episodes, minutes
         FROM tally_rows WHERE title = NEW.id
-        AND dim IN ('kind', 'country', 'watched')
+        AND dim IN ('kind', 'country', 'watched', 'rewatch')
         AND (OLD.id IS NOT NEW.id OR dim = 'kind' AND OLD.kind IS NOT NEW.kind
         OR dim = 'country' AND OLD.country IS NOT NEW.country
-        OR dim = 'watched' AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)
+        OR dim IN ('watched', 'rewatch') AND OLD.runtime_minutes IS NOT NEW.runtime_minutes)
         ON CONFLICT DO UPDATE SET n = n + excluded.n,
             episodes = episodes + excluded.episodes, minutes = minutes + excluded.minutes;
 END;

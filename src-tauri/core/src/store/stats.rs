@@ -1,8 +1,7 @@
 //! Numbers about the whole library, for the stats screen and `watchlog stats`.
 //!
-//! Everything but the rewatches comes from the counts kept on write
-//! (`store::tally`, schema 13): a few thousand rows at any library size,
-//! read in one pass. Counting from the library's own indexes instead cost
+//! Everything comes from the counts kept on write (`store::tally`,
+//! schema 13): a few thousand rows at any library size, read in one pass. Counting from the library's own indexes instead cost
 //! about 32 ms at 100,000 titles in a warm process and three times that in
 //! a fresh one, most of it reading the genre index.
 //!
@@ -12,8 +11,6 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
-
-use rusqlite::types::ValueRef;
 
 use super::query::nocase_cmp;
 use super::Library;
@@ -114,7 +111,9 @@ impl Library {
                     // Each entry's episodes, and its episodes times its
                     // title's runtime where known, in the month finished
                     // (no month: not finished).
-                    "watched" => {
+                    // Rewatches count as the entries do, each in the month
+                    // it was finished.
+                    "watched" | "rewatch" => {
                         let m: i64 = r.get(6)?;
                         episodes += r.get::<_, i64>(5)?;
                         minutes += m;
@@ -186,24 +185,6 @@ impl Library {
                 .then_with(|| nocase_cmp(&x.label, &y.label))
         });
 
-        // Rewatches are few: each with its own progress and finish day, and
-        // the runtime of its entry's title.
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT v.finished_on, v.progress, v.progress * coalesce(t.runtime_minutes, 0)
-                 FROM viewings v JOIN entries e ON e.id = v.entry_id
-                 JOIN titles t ON t.id = e.title_id",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                episodes += r.get::<_, i64>(1)?;
-                let m: i64 = r.get(2)?;
-                minutes += m;
-                if let ValueRef::Text(day) = r.get_ref(0)? {
-                    finished_in(&mut months, day, m);
-                }
-            }
-        }
         let finished_per_month = months
             .iter()
             .map(|(label, m)| Count {
@@ -289,24 +270,4 @@ fn average(sum: i64, n: u32) -> f64 {
 
 fn round(x: f64, to: f64) -> f64 {
     (x * to).round() / to
-}
-
-/// Counts a title or rewatch finished on `day`, with its minutes, in its
-/// month: `substr(day, 1, 7)`, "YYYY-MM" of a stored day.
-fn finished_in(months: &mut BTreeMap<String, Month>, day: &[u8], minutes: i64) {
-    let day = String::from_utf8_lossy(day);
-    let end = day.char_indices().nth(7).map_or(day.len(), |(i, _)| i);
-    let label = &day[..end];
-    if let Some(month) = months.get_mut(label) {
-        month.finished += 1;
-        month.minutes += minutes;
-    } else {
-        months.insert(
-            label.to_string(),
-            Month {
-                finished: 1,
-                minutes,
-            },
-        );
-    }
 }
