@@ -42,12 +42,12 @@ impl Library {
         let (mut favorites, mut episodes, mut minutes, mut reviews) = (0i64, 0i64, 0i64, 0u32);
         let mut kinds: BTreeMap<String, u32> = BTreeMap::new();
         let mut countries: BTreeMap<String, u32> = BTreeMap::new();
-        let mut spellings: Vec<Count> = Vec::new();
+        let mut spellings: HashMap<String, u32> = HashMap::new();
         let mut months: BTreeMap<String, Month> = BTreeMap::new();
         {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT dim, status, platform, label, n, episodes, minutes FROM tally
-                 WHERE n != 0 ORDER BY dim, label",
+                 WHERE n != 0",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
@@ -75,13 +75,7 @@ impl Library {
                         *kinds.entry(label()?).or_default() += n;
                     }
                     "country" => *countries.entry(label()?).or_default() += n,
-                    "genre" => {
-                        let label = label()?;
-                        match spellings.last_mut() {
-                            Some(c) if c.label == label => c.count += n,
-                            _ => spellings.push(Count { label, count: n }),
-                        }
-                    }
+                    "genre" => *spellings.entry(label()?).or_default() += n,
                     "rating" => {
                         let rating: i64 = label()?.parse().map_err(|_| {
                             rusqlite::Error::InvalidColumnType(
@@ -237,12 +231,13 @@ fn largest_first(m: BTreeMap<String, u32>) -> Vec<Count> {
 
 /// The twelve most common genres, case folded as NOCASE folds them,
 /// each named by its smallest spelling, most first and then by name.
-fn top_genres(spellings: Vec<Count>) -> Vec<Count> {
+fn top_genres(spellings: HashMap<String, u32>) -> Vec<Count> {
     // Each folded name is labelled by its smallest spelling (BINARY,
     // byte order), as `min(genre)` labels it.
     let mut folded: HashMap<Vec<u8>, usize> = HashMap::new();
     let mut out: Vec<Count> = Vec::new();
-    for c in spellings {
+    for (label, count) in spellings {
+        let c = Count { label, count };
         let key = c.label.bytes().map(|b| b.to_ascii_lowercase()).collect();
         match folded.get(&key) {
             Some(&i) => {
