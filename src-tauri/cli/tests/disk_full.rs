@@ -282,3 +282,102 @@ fn posters_cached_onto_a_full_disk_stop_in_words_and_keep_the_rest() {
     );
     assert!(run(&["doctor"]).status.success());
 }
+
+/// A sync folder on a disk that fills up while this device's change file
+/// is written: `sync now` says so in words naming the folder, leaves no
+/// partial or temporary file there, and records nothing as written, so the
+/// edits go out in the next file once there is room and another device
+/// gets them.
+#[test]
+fn a_change_file_onto_a_full_disk_is_said_in_words_and_goes_out_later() {
+    let Some(disk) = SmallDisk::mount("2m") else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let laptop = home.path().join("laptop.db");
+    let desktop = home.path().join("desktop.db");
+    let folder = disk.path("sync");
+    let folder_arg = folder.to_str().unwrap();
+    ok(&laptop, &["sample"]);
+    ok(&laptop, &["sync", "init", folder_arg, "--device", "laptop"]);
+    ok(&laptop, &["sync", "now"]);
+    ok(
+        &desktop,
+        &["sync", "init", folder_arg, "--device", "desktop"],
+    );
+    let status = |db: &Path| -> serde_json::Value {
+        serde_json::from_str(&ok(db, &["sync", "status", "--json"])).unwrap()
+    };
+    let id = status(&laptop)["device"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let own = |disk: &SmallDisk| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(disk.path("sync").join(&id))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(own(&disk), ["0000000001.wlsync"]);
+
+    // Edits made offline: 300 films, a change file of some hundreds of KB.
+    let films = films_csv(home.path(), 300);
+    ok(
+        &laptop,
+        &["import", "letterboxd", films.to_str().unwrap(), "--apply"],
+    );
+    let pending = status(&laptop)["pending"].as_u64().unwrap();
+    assert!(pending >= 300, "{pending} changed rows wait to be written");
+    let library = ok(&laptop, &["list", "--json"]);
+
+    // The folder's disk with 16 KiB left.
+    let filler = disk.path("filler");
+    let free = fs_free(disk.dir.path());
+    std::fs::write(&filler, vec![0u8; free.saturating_sub(16 * 1024) as usize]).unwrap();
+    let out = watchlog(&laptop, &["sync", "now"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("watchlog: the disk holding the sync folder ")
+            && last.contains(folder_arg)
+            && last.contains("is full")
+            && last.contains("go out with the next sync"),
+        "says the sync folder's disk is full, in words: {stderr}"
+    );
+    let out = watchlog(&laptop, &["sync", "now", "--json"]);
+    let payload: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(payload["code"], "disk_full", "{payload}");
+
+    // Nothing partial, nothing temporary, nothing counted as written.
+    assert_eq!(own(&disk), ["0000000001.wlsync"], "no partial file is left");
+    let after = status(&laptop);
+    assert_eq!(after["device"]["files"], 1, "{after}");
+    assert_eq!(after["pending"].as_u64(), Some(pending), "{after}");
+    assert_eq!(ok(&laptop, &["list", "--json"]), library);
+    assert!(ok(&laptop, &["doctor"]).contains("ok"));
+
+    // Room again: the same edits go out as the next number, and arrive.
+    std::fs::remove_file(&filler).unwrap();
+    let wrote = ok(&laptop, &["sync", "now"]);
+    assert!(wrote.contains("Wrote change file 2"), "{wrote}");
+    assert_eq!(own(&disk), ["0000000001.wlsync", "0000000002.wlsync"]);
+    assert_eq!(status(&laptop)["pending"], 0);
+    ok(&desktop, &["sync", "now"]);
+    let names = |db: &Path| -> Vec<String> {
+        let list: serde_json::Value = serde_json::from_str(&ok(db, &["list", "--json"])).unwrap();
+        let mut names: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let arrived = names(&desktop);
+    assert_eq!(arrived, names(&laptop));
+    assert!(arrived.len() >= 300, "{} entries arrived", arrived.len());
+}

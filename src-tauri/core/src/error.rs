@@ -86,6 +86,18 @@ pub enum Error {
     #[error("the disk is full, so nothing was changed; free some space and try again")]
     DiskFull,
 
+    /// The disk holding the sync folder filled up while this device's
+    /// change file was written. The file is not left behind, and the
+    /// library still counts those changes as not written, so they go out
+    /// with the next sync; what the same sync applied from other devices
+    /// before it stays applied.
+    #[error(
+        "the disk holding the sync folder {} is full, so this device's latest changes could not \
+         be written there; they are kept here and go out with the next sync once there is room",
+        folder.display()
+    )]
+    SyncFolderFull { folder: PathBuf },
+
     /// Another Watchlog (the app or the CLI) kept the library's write lock
     /// longer than a write waits for it. Nothing was changed.
     #[error(
@@ -118,7 +130,8 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Network { kind, .. } => kind.code(),
             Error::Cancelled(_) => "cancelled",
-            Error::DiskFull => "disk_full",
+            // The same answer for a face: free some space, try again.
+            Error::DiskFull | Error::SyncFolderFull { .. } => "disk_full",
             Error::Busy => "busy",
             Error::Undo(r) => r.code(),
             Error::Database(_) => "database",

@@ -132,7 +132,9 @@ pub(super) fn devices(folder: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Writes a device's change file `seq`, whole or not at all.
+/// Writes a device's change file `seq`, whole or not at all: on a failure
+/// (a full disk) the temporary file is removed as it is dropped, and the
+/// caller's transaction, which would record the number, is not committed.
 pub(super) fn write(dir: &Path, mut header: Header, rows: &[Row]) -> Result<PathBuf> {
     let mut body = Vec::new();
     for row in rows {
@@ -144,8 +146,12 @@ pub(super) fn write(dir: &Path, mut header: Header, rows: &[Row]) -> Result<Path
     header.blake3 = blake3::hash(&body).to_hex().to_string();
     let target = dir.join(file_name(header.seq));
     let fail = |e: std::io::Error| {
-        if e.raw_os_error() == Some(28) {
-            Error::DiskFull
+        // ENOSPC (ERROR_DISK_FULL on Windows). The folder is named: it is
+        // often on another disk than the library.
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            Error::SyncFolderFull {
+                folder: dir.parent().unwrap_or(dir).to_path_buf(),
+            }
         } else {
             Error::io(format!("cannot write {}", target.display()), e)
         }
