@@ -477,6 +477,211 @@ fn episodes_ticked_in_the_file_that_deletes_another_show_all_arrive() {
     );
 }
 
+/// Sets a device's clock to `days` from now, as if that much time had
+/// passed: every change it makes from then on carries a later clock (the
+/// clock never goes back, and the wall clock is behind it).
+fn days_later(d: &Device, days: i64) {
+    let at = (chrono::Utc::now().timestamp_millis() + days * 86_400_000) << 16;
+    rusqlite::Connection::open(&d.sandbox.db)
+        .unwrap()
+        .execute("UPDATE sync_state SET value = ?1 WHERE key = 'hlc'", [at])
+        .unwrap();
+}
+
+fn edit_of(lib: &mut Library, name: &str, json: serde_json::Value) {
+    let id = id_of(lib, name).unwrap_or_else(|| panic!("{name} is here"));
+    lib.update_entry(id, &patch(json)).unwrap();
+}
+
+fn delete_of(lib: &mut Library, name: &str) {
+    let id = id_of(lib, name).unwrap_or_else(|| panic!("{name} is here"));
+    lib.delete_entry(id).unwrap();
+}
+
+#[test]
+fn a_device_back_after_months_offline_converges_field_by_field() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut laptop = device(folder.path(), "laptop");
+    let mut desktop = device(folder.path(), "desktop");
+    for i in 0..12 {
+        let id = add(&mut laptop.lib, &format!("Show {i}"));
+        laptop
+            .lib
+            .update_entry(id, &patch(serde_json::json!({ "rating": 50 })))
+            .unwrap();
+    }
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    laptop.lib.sync_now().unwrap();
+    assert_eq!(desktop.lib.list(&ListQuery::default()).unwrap().len(), 12);
+
+    // The desktop goes offline. A month in, it still gets edited.
+    days_later(&desktop, 30);
+    edit_of(
+        &mut desktop.lib,
+        "Show 1",
+        serde_json::json!({ "rating": 30 }),
+    );
+    edit_of(
+        &mut desktop.lib,
+        "Show 6",
+        serde_json::json!({ "review": "early" }),
+    );
+
+    // Six months on the laptop, syncing every week into the folder.
+    for week in 1..=26 {
+        days_later(&laptop, 7 * week);
+        edit_of(
+            &mut laptop.lib,
+            "Show 0",
+            serde_json::json!({ "notes": format!("week {week}") }),
+        );
+        match week {
+            5 => {
+                edit_of(
+                    &mut laptop.lib,
+                    "Show 2",
+                    serde_json::json!({ "status": "on_hold" }),
+                );
+                edit_of(
+                    &mut laptop.lib,
+                    "Show 3",
+                    serde_json::json!({ "notes": "first" }),
+                );
+            }
+            9 => {
+                delete_of(&mut laptop.lib, "Show 4");
+                delete_of(&mut laptop.lib, "Show 5");
+            }
+            13 => {
+                edit_of(
+                    &mut laptop.lib,
+                    "Show 1",
+                    serde_json::json!({ "rating": 80 }),
+                );
+                edit_of(
+                    &mut laptop.lib,
+                    "Show 7",
+                    serde_json::json!({ "rating": 90 }),
+                );
+            }
+            17 => {
+                // Deleted in week 9, added again: a new entry, rated anew.
+                let id = add(&mut laptop.lib, "Show 4");
+                laptop
+                    .lib
+                    .update_entry(id, &patch(serde_json::json!({ "rating": 20 })))
+                    .unwrap();
+                delete_of(&mut laptop.lib, "Show 8");
+            }
+            21 => {
+                delete_of(&mut laptop.lib, "Show 6");
+                add(&mut laptop.lib, "New on the laptop");
+                edit_of(
+                    &mut laptop.lib,
+                    "Show 10",
+                    serde_json::json!({ "status": "dropped" }),
+                );
+            }
+            25 => {
+                delete_of(&mut laptop.lib, "Show 9");
+                edit_of(
+                    &mut laptop.lib,
+                    "Show 3",
+                    serde_json::json!({ "notes": "later" }),
+                );
+                edit_of(
+                    &mut laptop.lib,
+                    "Show 11",
+                    serde_json::json!({ "review": "laptop" }),
+                );
+            }
+            _ => {}
+        }
+        let report = laptop.lib.sync_now().unwrap();
+        assert_eq!(report.files_in, 0, "the desktop wrote nothing meanwhile");
+    }
+
+    // Seven months in, the desktop is edited again, offline still.
+    days_later(&desktop, 210);
+    edit_of(
+        &mut desktop.lib,
+        "Show 5",
+        serde_json::json!({ "rating": 60 }),
+    );
+    edit_of(
+        &mut desktop.lib,
+        "Show 7",
+        serde_json::json!({ "status": "watching" }),
+    );
+    edit_of(
+        &mut desktop.lib,
+        "Show 10",
+        serde_json::json!({ "status": "on_hold" }),
+    );
+    edit_of(
+        &mut desktop.lib,
+        "Show 11",
+        serde_json::json!({ "review": "desktop" }),
+    );
+    edit_of(
+        &mut desktop.lib,
+        "Show 3",
+        serde_json::json!({ "review": "desktop" }),
+    );
+    add(&mut desktop.lib, "New on the desktop");
+
+    // Back online: half a year of the laptop's files at once.
+    let back = desktop.lib.sync_now().unwrap();
+    assert_eq!(back.files_in, 26, "{back:?}");
+    assert!(back.problems.is_empty(), "{:?}", back.problems);
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    laptop.lib.sync_now().unwrap();
+
+    for d in [&laptop, &desktop] {
+        assert_eq!(d.lib.integrity_check().unwrap(), vec!["ok".to_string()]);
+    }
+    assert_eq!(
+        content(&laptop.lib, &laptop.sandbox),
+        content(&desktop.lib, &desktop.sandbox),
+        "{}",
+        differences(
+            &content(&laptop.lib, &laptop.sandbox),
+            &content(&desktop.lib, &desktop.sandbox)
+        )
+    );
+    for d in [&laptop, &desktop] {
+        let lib = &d.lib;
+        let entry = |name: &str| lib.entry(id_of(lib, name).unwrap()).unwrap().fields;
+        // The laptop's deletes of entries the desktop did not touch hold;
+        // so does one made after the desktop's early edit.
+        for gone in ["Show 8", "Show 9", "Show 6"] {
+            assert_eq!(id_of(lib, gone), None, "{gone} stays deleted");
+        }
+        // Deleted and added again: the new entry, with its new rating.
+        assert_eq!(entry("Show 4").rating.map(|r| r.get()), Some(20));
+        // Deleted in week 9, rated on the desktop in month 7: it comes back.
+        assert_eq!(entry("Show 5").rating.map(|r| r.get()), Some(60));
+        // The desktop's early rating lost to the laptop's later one.
+        assert_eq!(entry("Show 1").rating.map(|r| r.get()), Some(80));
+        // Field by field: the laptop's rating, the desktop's newer status.
+        let seven = entry("Show 7");
+        assert_eq!(seven.rating.map(|r| r.get()), Some(90));
+        assert_eq!(seven.status, Status::Watching);
+        assert_eq!(entry("Show 10").status, Status::OnHold);
+        assert_eq!(entry("Show 11").review.as_deref(), Some("desktop"));
+        let three = entry("Show 3");
+        assert_eq!(three.notes.as_deref(), Some("later"));
+        assert_eq!(three.review.as_deref(), Some("desktop"));
+        assert_eq!(entry("Show 2").status, Status::OnHold);
+        assert_eq!(entry("Show 0").notes.as_deref(), Some("week 26"));
+        assert!(id_of(lib, "New on the laptop").is_some());
+        assert!(id_of(lib, "New on the desktop").is_some());
+        assert_eq!(lib.list(&ListQuery::default()).unwrap().len(), 11);
+    }
+}
+
 /// The one change file device `d` has written, as bytes and path.
 fn only_file(folder: &Path, d: &Device) -> std::path::PathBuf {
     let id = d.lib.sync_status().unwrap().device.unwrap().id;
