@@ -93,7 +93,7 @@ impl Out {
         ];
         if let Some(r) = f.rating {
             let scale = settings.rating_scale;
-            parts.push(format!("{}/{}", r.format_in(scale), scale.max()));
+            parts.push(r.out_of(scale));
         }
         if let Some(p) = &f.platform {
             parts.push(p.clone());
@@ -682,7 +682,7 @@ pub(crate) fn rating(r: Option<Rating>, scale: RatingScale) -> String {
 
 fn rating_long(r: Option<Rating>, scale: RatingScale) -> String {
     match r {
-        Some(r) => format!("{}/{}", r.format_in(scale), scale.max()),
+        Some(r) => r.out_of(scale),
         None => "not rated".into(),
     }
 }

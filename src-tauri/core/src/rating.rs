@@ -97,6 +97,12 @@ impl Rating {
         f64::from(self.halves_in(scale)) / 2.0
     }
 
+    /// "8.5/10", "4.5/5", "85/100": the value with the scale it is on,
+    /// where a rating is shown on its own (the CLI, the merge log).
+    pub fn out_of(self, scale: RatingScale) -> String {
+        format!("{}/{}", self.format_in(scale), scale.max())
+    }
+
     /// "8.5", "4.5", "85": the value in `scale` without trailing zeros.
     pub fn format_in(self, scale: RatingScale) -> String {
         let h = self.halves_in(scale);

@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use watchlog_core::{
-    clock::Clock, EntryPatch, EpisodeRef, Library, ListQuery, NewEntry, Status, TitleFacts,
-    WatchedWhen,
+    clock::Clock, EntryPatch, EpisodeRef, Library, ListQuery, NewEntry, RatingScale, Status,
+    TitleFacts, WatchedWhen,
 };
 use watchlog_testkit::{sha256, Sandbox};
 
@@ -680,6 +680,74 @@ fn a_device_back_after_months_offline_converges_field_by_field() {
         assert!(id_of(lib, "New on the desktop").is_some());
         assert_eq!(lib.list(&ListQuery::default()).unwrap().len(), 11);
     }
+}
+
+#[test]
+fn the_merge_log_shows_ratings_in_each_devices_own_scale() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut laptop = device(folder.path(), "laptop");
+    let mut desktop = device(folder.path(), "desktop");
+    for (d, scale) in [
+        (&mut laptop, RatingScale::Ten),
+        (&mut desktop, RatingScale::Stars5),
+    ] {
+        let mut s = d.lib.settings().unwrap();
+        s.rating_scale = scale;
+        d.lib.save_settings(&s).unwrap();
+    }
+    let id = add(&mut laptop.lib, "Move to Heaven");
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    let there = id_of(&desktop.lib, "Move to Heaven").unwrap();
+    // Offline on both: the same rating, sub-score and review changed.
+    laptop
+        .lib
+        .update_entry(
+            id,
+            &patch(serde_json::json!({
+                "rating": 90, "scores": { "story": 100 }, "review": "laptop"
+            })),
+        )
+        .unwrap();
+    desktop
+        .lib
+        .update_entry(
+            there,
+            &patch(serde_json::json!({
+                "rating": 70, "scores": { "story": 60 }, "review": "desktop"
+            })),
+        )
+        .unwrap();
+    laptop.lib.sync_now().unwrap();
+    desktop.lib.sync_now().unwrap();
+    laptop.lib.sync_now().unwrap();
+    let logged = |lib: &Library, field: &str| -> (Option<String>, Option<String>) {
+        let log = lib.sync_status().unwrap().decisions;
+        let d = log
+            .iter()
+            .find(|d| d.field == field)
+            .unwrap_or_else(|| panic!("{field} is in the log: {log:?}"));
+        (d.kept.clone(), d.other.clone())
+    };
+    let pair = |a: &str, b: &str| (Some(a.to_string()), Some(b.to_string()));
+    // The desktop's changes were the later ones; each device shows them on
+    // its own scale.
+    assert_eq!(logged(&laptop.lib, "rating"), pair("7/10", "9/10"));
+    assert_eq!(logged(&laptop.lib, "score_story"), pair("6/10", "10/10"));
+    assert_eq!(logged(&desktop.lib, "rating"), pair("3.5/5", "4.5/5"));
+    assert_eq!(logged(&desktop.lib, "score_story"), pair("3/5", "5/5"));
+    // Other values are shown as they are.
+    assert_eq!(logged(&laptop.lib, "review"), pair("desktop", "laptop"));
+    // The log itself keeps the stored values, which is what travels.
+    let stored: String = rusqlite::Connection::open(&laptop.sandbox.db)
+        .unwrap()
+        .query_row(
+            "SELECT kept FROM sync_log WHERE field = 'rating'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, "70");
 }
 
 /// The one change file device `d` has written, as bytes and path.

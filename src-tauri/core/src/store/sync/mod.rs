@@ -21,6 +21,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::{search, Library};
 use crate::error::{Error, Result};
 use crate::model::{SyncDecision, SyncDevice, SyncReport, SyncStatus};
+use crate::rating::{Rating, RatingScale};
 
 /// What a device is called before one of its files has been read.
 const NEW_DEVICE: &str = "a new device";
@@ -142,18 +143,21 @@ impl Library {
                 }
             }
         }
+        let scale = self.settings()?.rating_scale;
         let mut stmt = conn.prepare(
             "SELECT at, device, what, field, kept, other, outcome FROM sync_log ORDER BY id DESC LIMIT ?1",
         )?;
         let decisions = stmt
             .query_map([SHOWN_DECISIONS], |r| {
+                let field: String = r.get(3)?;
+                let shown = |v: Option<String>| v.map(|v| shown_value(&field, v, scale));
                 Ok(SyncDecision {
                     at: r.get(0)?,
                     device: r.get(1)?,
                     what: r.get(2)?,
-                    field: r.get(3)?,
-                    kept: r.get(4)?,
-                    other: r.get(5)?,
+                    kept: shown(r.get(4)?),
+                    other: shown(r.get(5)?),
+                    field,
                     outcome: r.get(6)?,
                 })
             })?
@@ -456,6 +460,28 @@ fn changed_since(tx: &Transaction, me: &str, since: i64) -> Result<Vec<(String, 
         .collect::<rusqlite::Result<_>>()?;
     keys.sort_by_key(|(t, _)| spec::SPECS.iter().position(|s| s.table == t));
     Ok(keys)
+}
+
+/// The fields that hold a rating (0–100 as stored): an entry's rating and
+/// sub-scores, an episode's rating.
+const RATING_FIELDS: [&str; 5] = [
+    "rating",
+    "score_story",
+    "score_acting",
+    "score_music",
+    "score_rewatch",
+];
+
+/// A value in the merge log as the user reads it. The log keeps values as
+/// stored ("90"), and the file that carries a decision to the other
+/// devices carries them so, because each device has its own rating scale:
+/// each shows a rating in its own ("9/10" here, "4.5/5" there) as it reads
+/// the log.
+fn shown_value(field: &str, value: String, scale: RatingScale) -> String {
+    match value.parse::<u8>().ok().map(Rating::new) {
+        Some(Ok(r)) if RATING_FIELDS.contains(&field) => r.out_of(scale),
+        _ => value,
+    }
 }
 
 /// This computer's name, for a device not named.

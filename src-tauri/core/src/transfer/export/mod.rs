@@ -32,7 +32,7 @@ pub fn rating_label(r: Rating, scale: RatingScale) -> String {
             }
             s
         }
-        _ => format!("{}/{}", r.format_in(scale), scale.max()),
+        _ => r.out_of(scale),
     }
 }
 
