@@ -16,9 +16,14 @@
 //!   export or backup run again to the same folder) no temporary file in the
 //!   library's folder or the target's folder.
 //!
+//! `sync now` is killed the same way while it applies another device's
+//! change file of a few thousand edits; see `killed_sync_apply_…` below.
+//!
 //! The short version runs in the normal test suite (3 kills per operation,
-//! 2,000 rows); `WATCHLOG_CRASH_LONG=1` (`make crash`) makes it 20 kills per
-//! operation on 100,000 rows. `WATCHLOG_CRASH_KILLS`, `WATCHLOG_CRASH_ROWS`
+//! 2,000 rows; the change file a sync applies adds 1,000 titles);
+//! `WATCHLOG_CRASH_LONG=1` (`make crash`) makes it 20 kills per operation
+//! on 100,000 rows (3,000 titles in the change file).
+//! `WATCHLOG_CRASH_KILLS`, `WATCHLOG_CRASH_ROWS`, `WATCHLOG_CRASH_SYNC_ROWS`
 //! and `WATCHLOG_CRASH_SEED` override each figure. Each test prints one
 //! summary line (`cargo test -- --nocapture` shows it).
 #![cfg(unix)]
@@ -35,6 +40,9 @@ use sha2::{Digest, Sha256};
 struct Config {
     kills: usize,
     rows: usize,
+    /// Titles the other device adds in the change file a killed sync
+    /// applies (three or so rows each: title, entry, tag).
+    sync_rows: usize,
     seed: u64,
 }
 
@@ -54,6 +62,7 @@ fn config() -> &'static Config {
         Config {
             kills: num("WATCHLOG_CRASH_KILLS", if long { 20 } else { 3 }) as usize,
             rows: num("WATCHLOG_CRASH_ROWS", if long { 100_000 } else { 2_000 }) as usize,
+            sync_rows: num("WATCHLOG_CRASH_SYNC_ROWS", if long { 3_000 } else { 1_000 }) as usize,
             seed: num("WATCHLOG_CRASH_SEED", 1),
         }
     })
@@ -149,21 +158,7 @@ fn fixtures() -> &'static Fixtures {
         let _ = std::fs::remove_dir_all(&f.dir);
         std::fs::create_dir_all(&f.dir).unwrap();
         let root = f.dir.as_path();
-        let rows = config().rows;
-        let mut csv = String::from("title,kind,year,country,status,rating_100,tags,notes\n");
-        let statuses = ["plan-to-watch", "on-hold", "dropped"];
-        for i in 0..rows {
-            csv.push_str(&format!(
-                "Crash test {i},{},{},KR,{},{},t{},note {i} about word{} and more\n",
-                if i % 4 == 0 { "film" } else { "series" },
-                1950 + i % 75,
-                statuses[i % 3],
-                i % 101,
-                i % 7,
-                i % 13,
-            ));
-        }
-        std::fs::write(f.csv(), csv).unwrap();
+        write_csv(&f.csv(), config().rows);
         ok(root, &["--db", "sample/watchlog.db", "sample"]);
         ok(
             root,
@@ -191,6 +186,25 @@ fn fixtures() -> &'static Fixtures {
         downgrade_to_v3(&f.old());
         f
     })
+}
+
+/// A Watchlog CSV of `rows` titles, each with a status, a rating, a tag
+/// and notes.
+fn write_csv(path: &Path, rows: usize) {
+    let mut csv = String::from("title,kind,year,country,status,rating_100,tags,notes\n");
+    let statuses = ["plan-to-watch", "on-hold", "dropped"];
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "Crash test {i},{},{},KR,{},{},t{},note {i} about word{} and more\n",
+            if i % 4 == 0 { "film" } else { "series" },
+            1950 + i % 75,
+            statuses[i % 3],
+            i % 101,
+            i % 7,
+            i % 13,
+        ));
+    }
+    std::fs::write(path, csv).unwrap();
 }
 
 /// Takes schemas 4 to 13 back out of a library: migration 4 only adds the
@@ -750,4 +764,320 @@ fn killed_export_leaves_the_old_file_or_a_whole_export() {
 #[test]
 fn killed_migration_leaves_the_old_schema_or_the_new() {
     crash_test(&MIGRATE);
+}
+
+/// Two libraries linked to one sync folder, as two computers leave them:
+/// the laptop's (`local.db`, the sample library) has applied the desktop's
+/// first change file; the desktop (`peer.db`) has since imported
+/// `sync_rows` titles, and its second file, holding those edits, waits in
+/// the folder for the laptop's next `sync now`.
+struct SyncFixtures {
+    dir: PathBuf,
+    /// The desktop's device id: its folder, and its row in `sync_peers`.
+    peer: String,
+}
+
+impl SyncFixtures {
+    fn local(&self) -> PathBuf {
+        self.dir.join("local.db")
+    }
+    fn peer_db(&self) -> PathBuf {
+        self.dir.join("peer.db")
+    }
+    fn folder(&self) -> PathBuf {
+        self.dir.join("folder")
+    }
+}
+
+fn sync_fixtures() -> &'static SyncFixtures {
+    static FIXTURES: OnceLock<SyncFixtures> = OnceLock::new();
+    FIXTURES.get_or_init(|| {
+        // Its own folder: `fixtures()` clears its folder when first used,
+        // which may be while these are being made.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("crash-sync-fixtures");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        write_csv(&dir.join("peer.csv"), config().sync_rows);
+        let local = ["--db", "local.db"];
+        let peer = ["--db", "peer.db"];
+        let run = |db: [&str; 2], args: &[&str]| ok(&dir, &[&db[..], args].concat());
+        run(local, &["sample"]);
+        run(local, &["sync", "init", "folder", "--device", "laptop"]);
+        run(local, &["sync", "now"]);
+        run(peer, &["sync", "init", "folder", "--device", "desktop"]);
+        run(peer, &["sync", "now"]);
+        run(local, &["sync", "now"]);
+        run(peer, &["import", "watchlog-csv", "peer.csv", "--apply"]);
+        run(peer, &["sync", "now"]);
+        let conn = Connection::open(dir.join("local.db")).unwrap();
+        // The folder named relative to the run's folder (the CLI runs
+        // there), so every run's library is the same before, byte for
+        // byte, and syncs with its own copy of the folder.
+        conn.execute(
+            "UPDATE sync_state SET value = 'folder' WHERE key = 'folder'",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let peer: String = Connection::open(dir.join("peer.db"))
+            .unwrap()
+            .query_row(
+                "SELECT value FROM sync_state WHERE key = 'device'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            file_names(&dir.join("folder").join(&peer)),
+            ["0000000001.wlsync", "0000000002.wlsync"],
+            "the desktop wrote two change files"
+        );
+        SyncFixtures { dir, peer }
+    })
+}
+
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let dest = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// A run folder: `lib/watchlog.db` (the laptop's library) and `folder/`
+/// (its own copy of the sync folder).
+fn sync_setup(run: &Path) {
+    let f = sync_fixtures();
+    base(run, &f.local());
+    copy_tree(&f.folder(), &run.join("folder"));
+}
+
+const SYNC_NOW: Operation = Operation {
+    name: "sync now",
+    args: &["--db", "lib/watchlog.db", "sync", "now", "--json"],
+    setup: sync_setup,
+    changes_library: true,
+    target: None,
+    allowed_in_lib: nothing_else,
+};
+
+/// The number of the desktop's last file the library applied.
+fn peer_applied(db: &Path) -> Result<i64, String> {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| e.to_string())?;
+    conn.query_row(
+        "SELECT applied FROM sync_peers WHERE device = ?1",
+        [&sync_fixtures().peer],
+        |r| r.get(0),
+    )
+    .map_err(|e| format!("no sync_peers row for the desktop: {e}"))
+}
+
+/// What a library holds, named without its local ids, so two devices'
+/// libraries compare: every entry with its title, fields and tags, every
+/// tag, the number of titles.
+fn content(db: &Path) -> Vec<String> {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let queries = [
+        "SELECT t.kind, t.name, t.year, e.status, e.rating, e.review, e.notes, e.progress,
+                e.favorite, (SELECT group_concat(g.name) FROM (SELECT g.name FROM entry_tags x
+                  JOIN tags g ON g.id = x.tag_id WHERE x.entry_id = e.id ORDER BY g.name) g)
+         FROM entries e JOIN titles t ON t.id = e.title_id",
+        "SELECT name FROM tags",
+        "SELECT count(*) FROM titles",
+    ];
+    let mut out = Vec::new();
+    for q in queries {
+        let mut stmt = conn.prepare(q).unwrap();
+        let n = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    out
+}
+
+/// `watchlog sync now` killed with SIGKILL at a seeded moment while it
+/// applies the desktop's change file of a few thousand edits (nearly all
+/// of its run is that apply). After each kill the library must pass the
+/// integrity check and be exactly as before the file (the desktop's file
+/// number 1 recorded as applied) or as the run left alone leaves it (file
+/// 2 recorded): never half of it. Then the next start (`watchlog doctor`)
+/// and a `sync now` must bring it to exactly the state of the run left
+/// alone (the file applied once, never twice) and to the desktop's
+/// content, leaving nothing behind in the library's folder or the sync
+/// folder.
+#[test]
+fn killed_sync_apply_leaves_the_file_unapplied_or_wholly_applied() {
+    let cfg = config();
+    let f = sync_fixtures();
+    let args = SYNC_NOW.args;
+    let peer_content = content(&f.peer_db());
+    let folder_files = files_under(&f.folder());
+    let scratch = tempfile::tempdir().unwrap();
+
+    let reference = scratch.path().join("reference");
+    sync_setup(&reference);
+    let before = logical_hash(&reference.join("lib/watchlog.db")).unwrap();
+    assert_eq!(peer_applied(&reference.join("lib/watchlog.db")), Ok(1));
+    // Kill moments are drawn over the shorter of two unkilled runs, so
+    // that few land after a run has already ended (the first run on a
+    // freshly written fixture is the slower).
+    let again = scratch.path().join("timing");
+    sync_setup(&again);
+    let started = Instant::now();
+    ok(&again, args);
+    let mut duration = started.elapsed();
+    let started = Instant::now();
+    let out = watchlog(&reference, args).output().unwrap();
+    duration = duration.min(started.elapsed());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files_in"], 1, "{report}");
+    assert!(
+        report["written"].is_null(),
+        "nothing of the laptop's to write: {report}"
+    );
+    let edits = report["rows_in"].as_u64().unwrap();
+    let lib = reference.join("lib/watchlog.db");
+    let after = logical_hash(&lib).unwrap();
+    assert_ne!(after, before, "the sync left alone changed the library");
+    assert_eq!(peer_applied(&lib), Ok(2));
+    assert_eq!(content(&lib), peer_content, "the sync left alone converges");
+    // How long a sync takes that has nothing to apply: starting, opening
+    // the library, reading the folder. A kill later than that, with the
+    // library found as before, came while the file was being applied.
+    let started = Instant::now();
+    ok(&reference, args);
+    let idle = started.elapsed();
+
+    let mut rng = Rng::new(cfg.seed, "sync now");
+    let mut failures = Vec::new();
+    let (mut mid_apply, mut before_apply, mut landed_after, mut finished) = (0, 0, 0, 0);
+    for kill in 0..cfg.kills {
+        let run = scratch.path().join(format!("kill-{kill}"));
+        sync_setup(&run);
+        let delay = Duration::from_micros(rng.below(duration.as_micros() as u64));
+        let mut child = watchlog(&run, args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        child.kill().unwrap();
+        if child.wait().unwrap().success() {
+            finished += 1;
+        }
+        let lib = run.join("lib/watchlog.db");
+        let checked = (|| -> Result<Landed, String> {
+            let h = logical_hash(&lib)?;
+            let applied = peer_applied(&lib)?;
+            let landed = match (h == before, h == after, applied) {
+                (true, _, 1) => Landed::Before,
+                (_, true, 2) => Landed::After,
+                (true, _, n) | (_, true, n) => {
+                    return Err(format!(
+                        "the library is whole but records file {n} as applied"
+                    ))
+                }
+                _ => return Err("the library is neither as before the file nor as after it".into()),
+            };
+            let out = watchlog(&run, &["--db", "lib/watchlog.db", "doctor"])
+                .output()
+                .unwrap();
+            if !out.status.success() {
+                return Err(format!(
+                    "`watchlog doctor` failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            let again = watchlog(&run, args).output().unwrap();
+            if !again.status.success() {
+                return Err(format!(
+                    "the next `sync now` failed: {}",
+                    String::from_utf8_lossy(&again.stderr)
+                ));
+            }
+            let report: serde_json::Value =
+                serde_json::from_slice(&again.stdout).map_err(|e| e.to_string())?;
+            let expected = if landed == Landed::Before { 1 } else { 0 };
+            if report["files_in"] != expected {
+                return Err(format!(
+                    "the next `sync now` read {} files, not {expected}",
+                    report["files_in"]
+                ));
+            }
+            if logical_hash(&lib)? != after || peer_applied(&lib)? != 2 {
+                return Err(
+                    "after the next `sync now` the library is not as the sync left alone left it"
+                        .into(),
+                );
+            }
+            if content(&lib) != peer_content {
+                return Err(
+                    "after the next `sync now` the library differs from the desktop's".into(),
+                );
+            }
+            check_leftovers(&run, &SYNC_NOW, &before)?;
+            if files_under(&run.join("folder")) != folder_files {
+                return Err(format!(
+                    "the sync folder changed: {:?}",
+                    files_under(&run.join("folder"))
+                ));
+            }
+            Ok(landed)
+        })();
+        match checked {
+            Ok(Landed::Before) if delay > idle => mid_apply += 1,
+            Ok(Landed::Before) => before_apply += 1,
+            Ok(Landed::After) => landed_after += 1,
+            Err(e) => failures.push(format!("kill {kill} after {delay:?}: {e}")),
+        }
+        let _ = std::fs::remove_dir_all(&run);
+    }
+    eprintln!(
+        "crash: sync now: {} of {} kills survived (killed mid-apply, the file unapplied \
+         {mid_apply}; killed before the apply began {before_apply}; the file wholly applied \
+         {landed_after}; {finished} runs had finished before the kill); unkilled run {:.2} s \
+         applying {edits} rows ({} titles), a sync with nothing to apply {:.3} s, seed {}",
+        cfg.kills - failures.len(),
+        cfg.kills,
+        duration.as_secs_f64(),
+        cfg.sync_rows,
+        idle.as_secs_f64(),
+        cfg.seed,
+    );
+    assert!(
+        failures.is_empty(),
+        "sync now: {} of {} kills found a problem:\n{}",
+        failures.len(),
+        cfg.kills,
+        failures.join("\n")
+    );
 }
