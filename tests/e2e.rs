@@ -2390,7 +2390,6 @@ async fn two_computers_sync_through_a_folder() {
         target.id,
         serde_json::json!({ "rating": 40, "review": "from the laptop" }),
     );
-    laptop.sync_now().unwrap();
     let desktop = home.library();
     let here = {
         let mut lib = watchlog_core::Library::open(&desktop).unwrap();
@@ -2399,6 +2398,9 @@ async fn two_computers_sync_through_a_folder() {
         rate(&mut lib, id, serde_json::json!({ "rating": 90 }));
         id
     };
+    // Written after both edits: the app's watcher may apply it before
+    // "Sync now" is pressed, and the clash is the same either way.
+    laptop.sync_now().unwrap();
     app.click("settings-nav").await;
     app.wait_for("sync-section").await;
     app.eventually("the laptop is listed", || async {
@@ -2411,6 +2413,9 @@ async fn two_computers_sync_through_a_folder() {
             && app.text("sync-decisions").await.contains("Bad Genius")
     })
     .await;
+    // In the library's rating scale (10 by default), not as stored.
+    let log = app.text("sync-decisions").await;
+    assert!(log.contains("9/10") && log.contains("4/10"), "{log}");
     let lib = watchlog_core::Library::open(&desktop).unwrap();
     let entry = lib.entry(here).unwrap();
     assert_eq!(
@@ -2456,6 +2461,29 @@ async fn two_computers_sync_through_a_folder() {
         .decisions
         .iter()
         .any(|d| d.field == "rating"));
+    // Another device's file arriving in the folder is synced within
+    // seconds without "Sync now" (the app's watcher), and the list shows
+    // what it brought.
+    app.click("library-nav").await;
+    app.wait_for("entry-card").await;
+    laptop
+        .add_entry(&watchlog_core::NewEntry {
+            title: watchlog_core::TitleFacts {
+                name: "Arrived by itself".into(),
+                year: Some(2024),
+                ..watchlog_core::TitleFacts::default()
+            },
+            fields: Default::default(),
+        })
+        .unwrap();
+    assert!(laptop.sync_now().unwrap().written.is_some());
+    app.eventually("the laptop's new title shows without Sync now", || async {
+        texts(&app, "[data-testid=entry-card]")
+            .await
+            .iter()
+            .any(|t| t.contains("Arrived by itself"))
+    })
+    .await;
     for entry in walk(folder.path()) {
         assert!(
             !entry.ends_with(".db") && !entry.contains(".db-"),

@@ -8,6 +8,7 @@ pub mod error;
 pub mod links;
 pub mod logs;
 pub mod state;
+pub mod sync_watch;
 pub mod webhooks;
 
 use std::path::PathBuf;
@@ -164,6 +165,8 @@ pub fn run() {
             webhooks::restart(app.handle());
             app.manage(links::LinkState::default());
             links::start(app.handle());
+            app.manage(sync_watch::SyncWatchState::default());
+            sync_watch::restart(app.handle());
             Ok(())
         });
     // The poster protocol serves cached thumbnails to the webview.

@@ -40,8 +40,10 @@ pub async fn sync_link<R: Runtime>(
             None => return Ok(None),
         },
     };
-    let mut lib = state.library()?;
-    Ok(Some(lib.sync_init(&folder, device.as_deref())?))
+    let status = state.library()?.sync_init(&folder, device.as_deref())?;
+    // Watch the folder now linked (and no longer the one before).
+    crate::sync_watch::restart(&app);
+    Ok(Some(status))
 }
 
 /// Applies the other devices' changes and writes this one's.

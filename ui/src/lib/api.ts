@@ -384,6 +384,20 @@ export function onAiringChanged(handler: () => void): () => void {
   return () => void stop.then((unlisten) => unlisten()).catch(() => {});
 }
 
+/** The app's event for a sync it ran because another device's change file arrived. */
+const SYNC_DONE = 'sync-done';
+
+/**
+ * Calls `handler` with the report of each sync the app ran on its own
+ * after another device's change file arrived in the sync folder. Returns
+ * the function that stops listening.
+ */
+export function onSynced(handler: (report: SyncReport) => void): () => void {
+  const stop = listen<SyncReport>(SYNC_DONE, (e) => handler(e.payload));
+  stop.catch((e) => console.warn('cannot listen for syncs', e));
+  return () => void stop.then((unlisten) => unlisten()).catch(() => {});
+}
+
 /**
  * The URL of a cached poster thumbnail, served by the app's `poster:`
  * protocol from an opaque id (no file path). WebKitGTK and macOS use
