@@ -36,6 +36,7 @@ use std::time::{Duration, Instant};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
+use watchlog_testkit::sorted_rows;
 
 struct Config {
     kills: usize,
@@ -901,20 +902,7 @@ fn content(db: &Path) -> Vec<String> {
     ];
     let mut out = Vec::new();
     for q in queries {
-        let mut stmt = conn.prepare(q).unwrap();
-        let n = stmt.column_count();
-        let mut rows: Vec<String> = stmt
-            .query_map([], |r| {
-                Ok((0..n)
-                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
-                    .collect::<Vec<_>>()
-                    .join("|"))
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        rows.sort();
-        out.extend(rows);
+        out.extend(sorted_rows(&conn, q));
     }
     out
 }

@@ -11,7 +11,7 @@ use watchlog_core::{
     clock::Clock, EntryPatch, EpisodeRef, Library, ListQuery, NewEntry, RatingScale, Status,
     TitleFacts, WatchedWhen,
 };
-use watchlog_testkit::{sha256, Sandbox};
+use watchlog_testkit::{sha256, sorted_rows, Sandbox};
 
 const NAMES: [&str; 6] = [
     "Goblin",
@@ -151,20 +151,10 @@ fn content(lib: &Library, s: &Sandbox) -> Vec<String> {
     ];
     let mut out = Vec::new();
     for q in queries {
-        let mut stmt = conn.prepare(q).unwrap();
-        let n = stmt.column_count();
-        let mut rows: Vec<String> = stmt
-            .query_map([], |r| {
-                Ok((0..n)
-                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
-                    .collect::<Vec<_>>()
-                    .join("|"))
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        rows.sort();
-        out.push(rows.join("\n"));
+        out.push(sorted_rows(&conn, q).join(
+            "
+",
+        ));
     }
     out
 }

@@ -17,5 +17,5 @@ pub mod server;
 pub mod strangers;
 pub mod tvmaze;
 
-pub use sandbox::{sha256, Cli, Sandbox};
+pub use sandbox::{sha256, sorted_rows, Cli, Sandbox};
 pub use server::{Reply, Req, Server};

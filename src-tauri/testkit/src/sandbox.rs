@@ -44,6 +44,25 @@ impl Sandbox {
     }
 }
 
+/// Every row `sql` returns, each as its values joined by `|`, sorted: what
+/// two libraries hold can be compared whatever order their rows came in.
+pub fn sorted_rows(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    let mut rows: Vec<String> = stmt
+        .query_map([], |r| {
+            Ok((0..n)
+                .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows.sort();
+    rows
+}
+
 /// The SHA-256 of a file, in hex.
 pub fn sha256(path: &Path) -> String {
     let bytes =
