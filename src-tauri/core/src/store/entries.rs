@@ -540,10 +540,8 @@ impl Library {
                 viewing.progress
             ],
         )?;
-        tx.execute(
-            "UPDATE entries SET updated_at = ?2 WHERE id = ?1",
-            params![entry_id, Utc::now()],
-        )?;
+        tx.prepare_cached("UPDATE entries SET updated_at = ?2 WHERE id = ?1")?
+            .execute(params![entry_id, Utc::now()])?;
         tx.commit()?;
         self.entry(entry_id)
     }
@@ -692,10 +690,8 @@ pub(super) fn patch_in(
         super::history::sync_to_progress(tx, id, new.progress, when)?;
     }
     if write_changes(tx, id, &old, &new)? {
-        tx.execute(
-            "UPDATE entries SET updated_at = ?2 WHERE id = ?1",
-            params![id, Utc::now()],
-        )?;
+        tx.prepare_cached("UPDATE entries SET updated_at = ?2 WHERE id = ?1")?
+            .execute(params![id, Utc::now()])?;
         search::reindex(tx, id)?;
     }
     Ok(())
@@ -753,7 +749,9 @@ fn write_changes(tx: &Transaction, id: i64, old: &EntryFields, new: &EntryFields
     );
     let mut values: Vec<&dyn rusqlite::ToSql> = vec![&id];
     values.extend(sets.iter().map(|(_, v)| v.as_ref()));
-    tx.execute(&sql, values.as_slice())?;
+    // Cached: an edit changes the same few columns again and again, and
+    // preparing the statement compiles the count triggers it fires.
+    tx.prepare_cached(&sql)?.execute(values.as_slice())?;
     Ok(true)
 }
 

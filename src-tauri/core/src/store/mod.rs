@@ -148,9 +148,11 @@ impl Library {
         self.conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         self.conn.busy_handler(Some(wait_for_writer))?;
         // An import reuses a score of prepared statements per row (titles,
-        // entries, tags, ids, search rows); the default cache of 16 would
-        // evict and prepare them again on every row.
-        self.conn.set_prepared_statement_cache_capacity(64);
+        // entries, tags, ids, search rows) and a sync's apply some fifty
+        // across the synced tables; the default cache of 16 would evict and
+        // prepare them again on every row. Preparing a write is not cheap:
+        // SQLite compiles every trigger it fires into it (the kept counts).
+        self.conn.set_prepared_statement_cache_capacity(256);
         // Every write transaction takes the write lock when it begins. A
         // deferred one that reads first and then writes cannot wait for
         // another writer in WAL mode: SQLite fails it at once with "database

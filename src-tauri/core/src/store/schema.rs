@@ -863,6 +863,16 @@ WHEN NOT EXISTS (SELECT 1 FROM tally_paused)
 END;
 "#;
 
+/// `sync_ids_local` holds each row's key too: finding a local row's key
+/// (every captured write, every row a change file carries) then reads the
+/// index alone. Without it the planner, choosing between this index and
+/// the primary key's `tbl` prefix with no statistics, walked every id of
+/// the table.
+const V14: &str = r#"
+DROP INDEX sync_ids_local;
+CREATE INDEX sync_ids_local ON sync_ids(tbl, local, key) WHERE local IS NOT NULL;
+"#;
+
 /// Every migration, oldest first.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -879,11 +889,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V11),
         M::up(V12),
         M::up(V13),
+        M::up(V14),
     ])
 }
 
 /// The schema version this build writes: the number of migrations.
-pub const LATEST_VERSION: i64 = 13;
+pub const LATEST_VERSION: i64 = 14;
 
 #[cfg(test)]
 mod tests {

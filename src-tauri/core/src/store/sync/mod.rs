@@ -246,10 +246,20 @@ impl Library {
                 base: (state::int(&tx, state::INIT_HLC)?, me.to_string()),
                 now: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             };
+            // Entries above every id the search index holds have no rows
+            // in it yet: theirs are added in bulk without first deleting.
+            let indexed: i64 = tx
+                .query_row(
+                    "SELECT rowid FROM entry_search ORDER BY rowid DESC LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(0);
             let applied = merge::apply(&tx, &who, &header, &rows)?;
-            for &id in &applied.entries {
-                search::reindex(&tx, id)?;
-            }
+            let (fresh, changed): (Vec<i64>, Vec<i64>) =
+                applied.entries.iter().partition(|&&id| id > indexed);
+            search::reindex_many(&tx, &fresh, &changed)?;
             // What the other device decided, unless this one decided the
             // same clash itself.
             for d in &header.decisions {
