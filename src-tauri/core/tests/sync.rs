@@ -405,6 +405,49 @@ fn two_libraries_that_both_held_a_title_before_linking_hold_it_once() {
 }
 
 #[test]
+fn two_copies_of_a_library_with_two_titles_of_one_name_pair_each_with_its_copy() {
+    // Two films called "Home" from one year, neither with a catalogue id:
+    // the name alone cannot tell them apart. The library is copied to a
+    // second computer and both are linked; each "Home" must stay one entry
+    // on both, and a rating given to one must land on that one.
+    let folder = tempfile::tempdir().unwrap();
+    let a = Sandbox::new();
+    let b = Sandbox::new();
+    let (first, second) = {
+        let mut la = Library::open(&a.db).unwrap();
+        add(&mut la, "Goblin");
+        (add(&mut la, "Home"), add(&mut la, "Home"))
+    };
+    std::fs::copy(&a.db, &b.db).unwrap();
+    let mut la = Library::open(&a.db).unwrap();
+    let mut lb = Library::open(&b.db).unwrap();
+    la.sync_init(folder.path(), Some("a")).unwrap();
+    lb.sync_init(folder.path(), Some("b")).unwrap();
+    la.sync_now().unwrap();
+    lb.sync_now().unwrap();
+    la.update_entry(first, &patch(serde_json::json!({ "rating": 20 })))
+        .unwrap();
+    la.update_entry(second, &patch(serde_json::json!({ "rating": 80 })))
+        .unwrap();
+    for _ in 0..2 {
+        la.sync_now().unwrap();
+        lb.sync_now().unwrap();
+    }
+    let rows = |lib: &Library| -> Vec<(i64, String, Option<u8>)> {
+        lib.list(&ListQuery::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.id, r.name, r.rating.map(|x| x.get())))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(rows(&lb).len(), 3, "{:?}", rows(&lb));
+    assert_eq!(rows(&la), rows(&lb));
+    assert_eq!(content(&la, &a), content(&lb, &b));
+}
+
+#[test]
 fn episodes_ticked_in_the_file_that_deletes_another_show_all_arrive() {
     // The desktop ticks two episodes of "My Mister"; the laptop, having
     // read them, ticks three of "Signal" and deletes "My Mister". Applying

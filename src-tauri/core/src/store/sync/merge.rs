@@ -237,8 +237,15 @@ fn apply_row(
                     None
                 };
                 match (alias, gone) {
-                    (Some(id), _) => {
-                        let key = row_key(conn, spec.table, id)?;
+                    (Some(id), gone) => {
+                        // A row no device has named here yet takes the
+                        // other device's key, so both name it alike from
+                        // now on (and a third device meeting either finds
+                        // it by that key); one named here keeps its own.
+                        let key = match named(conn, spec.table, id)? {
+                            Some(key) => key,
+                            None => gone.map_or_else(|| row.k.clone(), |(_, key)| key),
+                        };
                         remember(conn, spec.table, &row.k, Some(id), &key)?;
                         (key, Some(Local::Id(id)))
                     }
@@ -763,16 +770,32 @@ fn natural(conn: &Connection, spec: &Spec, row: &Row) -> Result<Option<i64>> {
     // Only as many arguments as the statement takes.
     let mut stmt = conn.prepare_cached(sql)?;
     let n = stmt.parameter_count();
-    let mut found = stmt.query(rusqlite::params_from_iter(&args[..n]))?;
-    let first: Option<i64> = match found.next()? {
-        Some(r) => Some(r.get(0)?),
-        None => None,
-    };
-    // Two or more candidates: none is surely the one.
-    if found.next()?.is_some() {
-        return Ok(None);
+    let mut found: Vec<i64> = stmt
+        .query_map(rusqlite::params_from_iter(&args[..n]), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if found.len() < 2 {
+        return Ok(found.pop());
     }
-    Ok(first)
+    // Several rows here go by that name (two films called "Home" from one
+    // year, neither with a catalogue id). Two copies of one library meeting
+    // send them in id order, and each takes the first of them here that no
+    // device has named yet, so each pairs with its own copy. When every
+    // one is named, none is surely the one: the row is new here.
+    found.sort_unstable();
+    for id in found {
+        if named(conn, spec.table, id)?.is_none() {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
+}
+
+/// The key a row here goes by, once a device has named it.
+fn named(conn: &Connection, table: &str, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT key FROM sync_ids WHERE tbl = ?1 AND local = ?2 LIMIT 1")?
+        .query_row(params![table, id], |r| r.get(0))
+        .optional()?)
 }
 
 /// A field's value from another device as this library holds it: a
