@@ -405,7 +405,7 @@ fn two_libraries_that_both_held_a_title_before_linking_hold_it_once() {
 }
 
 #[test]
-fn two_copies_of_a_library_with_two_titles_of_one_name_pair_each_with_its_copy() {
+fn titles_of_one_name_stay_apart_when_copies_meet_and_when_a_new_device_joins() {
     // Two films called "Home" from one year, neither with a catalogue id:
     // the name alone cannot tell them apart. The library is copied to a
     // second computer and both are linked; each "Home" must stay one entry
@@ -445,6 +445,17 @@ fn two_copies_of_a_library_with_two_titles_of_one_name_pair_each_with_its_copy()
     assert_eq!(rows(&lb).len(), 3, "{:?}", rows(&lb));
     assert_eq!(rows(&la), rows(&lb));
     assert_eq!(content(&la, &a), content(&lb, &b));
+    // A third computer, empty, reads both: it too holds two of "Home".
+    let c = Sandbox::new();
+    let mut lc = Library::open(&c.db).unwrap();
+    lc.sync_init(folder.path(), Some("c")).unwrap();
+    lc.sync_now().unwrap();
+    let names = |lib: &Library| -> Vec<(String, Option<u8>)> {
+        let mut v: Vec<_> = rows(lib).into_iter().map(|(_, n, r)| (n, r)).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&lc), names(&la));
 }
 
 #[test]

@@ -867,10 +867,13 @@ END;
 /// (every captured write, every row a change file carries) then reads the
 /// index alone. Without it the planner, choosing between this index and
 /// the primary key's `tbl` prefix with no statistics, walked every id of
-/// the table.
+/// the table. `sync_ids_key` finds the uuids that go by one key, for a row
+/// another device sent that is new here: without it each such row read
+/// every id of its table, and a first sync of 20,000 titles took minutes.
 const V14: &str = r#"
 DROP INDEX sync_ids_local;
 CREATE INDEX sync_ids_local ON sync_ids(tbl, local, key) WHERE local IS NOT NULL;
+CREATE INDEX sync_ids_key ON sync_ids(tbl, key);
 "#;
 
 /// Every migration, oldest first.

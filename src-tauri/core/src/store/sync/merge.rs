@@ -232,7 +232,7 @@ fn apply_row(
             // title deleted and added again here, edited there since).
             gone => {
                 let alias = if remote_alive {
-                    natural(conn, spec, row)?
+                    natural(conn, spec, header, row)?
                 } else {
                     None
                 };
@@ -597,7 +597,7 @@ fn apply_row(
                 Key::Row => {
                     let id = conn.last_insert_rowid();
                     conn.prepare_cached(
-                        "UPDATE sync_ids SET local = ?3 WHERE tbl = ?1 AND (uuid = ?2 OR key = ?2)",
+                        "UPDATE sync_ids SET local = ?3 WHERE tbl = ?1 AND key = ?2",
                     )?
                     .execute(params![spec.table, key, id])?;
                     Local::Id(id)
@@ -739,7 +739,7 @@ fn remember(
 }
 
 /// The row here that another device's new row is, by what names it.
-fn natural(conn: &Connection, spec: &Spec, row: &Row) -> Result<Option<i64>> {
+fn natural(conn: &Connection, spec: &Spec, header: &Header, row: &Row) -> Result<Option<i64>> {
     if spec.table == "titles" {
         for (provider, value) in &row.ids {
             let found = conn
@@ -773,16 +773,31 @@ fn natural(conn: &Connection, spec: &Spec, row: &Row) -> Result<Option<i64>> {
     let mut found: Vec<i64> = stmt
         .query_map(rusqlite::params_from_iter(&args[..n]), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    if found.len() < 2 {
-        return Ok(found.pop());
+    // A row the sending device made itself, under another key, is another
+    // of its rows, not this one: two films called "Home" from one year,
+    // neither with a catalogue id, are two rows there and stay two here.
+    let mut open = Vec::with_capacity(found.len());
+    for id in found.drain(..) {
+        let sent_by_them = conn
+            .prepare_cached(
+                "SELECT 1 FROM sync_ids i JOIN sync_clock c
+                   ON c.tbl = i.tbl AND c.key = i.key AND c.field = ?3
+                 WHERE i.tbl = ?1 AND i.local = ?2 AND c.origin = ?4",
+            )?
+            .exists(params![spec.table, id, CREATED, header.device])?;
+        if !sent_by_them {
+            open.push(id);
+        }
     }
-    // Several rows here go by that name (two films called "Home" from one
-    // year, neither with a catalogue id). Two copies of one library meeting
+    if open.len() < 2 {
+        return Ok(open.pop());
+    }
+    // Several rows here go by that name. Two copies of one library meeting
     // send them in id order, and each takes the first of them here that no
     // device has named yet, so each pairs with its own copy. When every
     // one is named, none is surely the one: the row is new here.
-    found.sort_unstable();
-    for id in found {
+    open.sort_unstable();
+    for id in open {
         if named(conn, spec.table, id)?.is_none() {
             return Ok(Some(id));
         }
