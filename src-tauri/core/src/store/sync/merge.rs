@@ -597,7 +597,11 @@ fn apply_row(
                 Key::Row => {
                     let id = conn.last_insert_rowid();
                     conn.prepare_cached(
-                        "UPDATE sync_ids SET local = ?3 WHERE tbl = ?1 AND key = ?2",
+                        // By the key's index, named: with no statistics the
+                        // planner took the primary key's `tbl` prefix and
+                        // read every uuid of the table for each new row.
+                        "UPDATE sync_ids INDEXED BY sync_ids_key SET local = ?3
+                         WHERE tbl = ?1 AND key = ?2",
                     )?
                     .execute(params![spec.table, key, id])?;
                     Local::Id(id)
