@@ -279,6 +279,10 @@ pub async fn restore_backup<R: Runtime>(
     backup::check_backup(&source)?;
     state.with_library_closed(|path| backup::restore(path, &source))?;
     state.dismiss_recovery();
+    // The restored library may be linked to another sync folder, or to
+    // none, and may listen for webhooks on another port.
+    crate::sync_watch::restart(&app);
+    crate::webhooks::restart(&app);
     Ok(true)
 }
 

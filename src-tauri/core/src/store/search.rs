@@ -20,6 +20,16 @@ pub(super) const WORDS: &str = "entry_words";
 /// The trigram index (substrings in any script).
 pub(super) const GRAMS: &str = "entry_search";
 
+/// The synced columns whose text the search rows hold, beside the title's
+/// people (not synced): what [`reindex`] reads. Sync rewrites an entry's
+/// search rows only when another device changed one of these.
+pub(super) const SEARCHED: &[(&str, &str)] = &[
+    ("titles", "name"),
+    ("titles", "original_name"),
+    ("entries", "review"),
+    ("entries", "notes"),
+];
+
 /// Rewrites one entry's rows in both search indexes. Called inside the same
 /// transaction as every write that changes what is searchable.
 pub(super) fn reindex(tx: &Transaction, entry_id: i64) -> Result<()> {

@@ -28,7 +28,7 @@ use super::file::{Header, Row};
 use super::rows::{self, Local};
 use super::spec::{self, Key, Spec, CHILD, CREATED, DELETED, UNLOGGED};
 use crate::error::{Error, Result};
-use crate::store::tally;
+use crate::store::{search, tally};
 
 /// What applying one file did.
 #[derive(Default)]
@@ -365,7 +365,9 @@ fn apply_row(
     )?;
     match (local, alive) {
         (Some(at), true) => {
-            let mut changed = false;
+            // Whether the search rows of the entry must follow: a rating
+            // changed elsewhere leaves them as they are.
+            let mut searched = false;
             let fields: Vec<&spec::Field> = spec
                 .fields
                 .iter()
@@ -410,11 +412,11 @@ fn apply_row(
                     if before[i] == v {
                         continue;
                     }
+                    searched |= search::SEARCHED.contains(&(spec.table, field.col));
                     sets.push(format!("{} = ?{}", field.col, sets.len() + 1));
                     args.push(v);
                 }
                 if !sets.is_empty() {
-                    changed = true;
                     let (filter, keys) = match &at {
                         Local::Id(id) => (
                             format!("id = ?{}", args.len() + 1),
@@ -476,7 +478,7 @@ fn apply_row(
                     }
                 }
             }
-            if changed {
+            if searched {
                 touch(conn, spec, &at, out)?;
             }
             for field in &wins {
@@ -903,14 +905,7 @@ fn touch(conn: &Connection, spec: &Spec, at: &Local, out: &mut Applied) -> Resul
             .prepare_cached("SELECT id FROM entries WHERE title_id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()?,
-        ("external_ids", Local::Columns(v)) => conn
-            .prepare_cached("SELECT id FROM entries WHERE title_id = ?1")?
-            .query_row([&v[0]], |r| r.get(0))
-            .optional()?,
-        ("entry_tags", Local::Columns(v)) => match v[0] {
-            Value::Integer(id) => Some(id),
-            _ => None,
-        },
+        // Nothing else is searched (`search::SEARCHED`).
         _ => None,
     };
     out.entries.extend(entry);
