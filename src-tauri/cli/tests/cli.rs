@@ -417,7 +417,7 @@ fn doctor_reports_the_library() {
     let d = lib.json(&["doctor"]);
     assert_eq!(d["path"], lib.db().display().to_string());
     assert_eq!(d["schema_version"], 14);
-    assert_eq!(d["supported_version"], 13);
+    assert_eq!(d["supported_version"], 14);
     assert_eq!(d["integrity"], serde_json::json!(["ok"]));
     assert_eq!(d["entries"], 14);
     assert_eq!(
