@@ -268,13 +268,17 @@ pub(super) fn key_of(conn: &Connection, spec: &Spec, pk: &[Value]) -> Result<Str
     }
 }
 
-/// The key of a local row, handing it a new uuid the first time.
-pub(super) fn row_key(conn: &Connection, table: &str, id: i64) -> Result<String> {
-    if let Some(key) = conn
+/// The key a local row goes by, once a device has named it.
+pub(super) fn named(conn: &Connection, table: &str, id: i64) -> Result<Option<String>> {
+    Ok(conn
         .prepare_cached("SELECT key FROM sync_ids WHERE tbl = ?1 AND local = ?2 LIMIT 1")?
         .query_row(params![table, id], |r| r.get(0))
-        .optional()?
-    {
+        .optional()?)
+}
+
+/// The key of a local row, handing it a new uuid the first time.
+pub(super) fn row_key(conn: &Connection, table: &str, id: i64) -> Result<String> {
+    if let Some(key) = named(conn, table, id)? {
         return Ok(key);
     }
     // A row that is the same thing on every device (a title by kind,

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
-use super::capture::{forget_local, key_of, row_key};
+use super::capture::{forget_local, key_of, named, row_key};
 use super::file::{Header, Row};
 use super::rows::{self, Local};
 use super::spec::{self, Key, Spec, CHILD, CREATED, DELETED, UNLOGGED};
@@ -179,11 +179,7 @@ fn collect_orphans(conn: &Connection) -> Result<()> {
             continue;
         }
         for id in &ids {
-            let key: Option<String> = conn
-                .prepare_cached("SELECT key FROM sync_ids WHERE tbl = ?1 AND local = ?2 LIMIT 1")?
-                .query_row(params![spec.table, id], |r| r.get(0))
-                .optional()?;
-            if let Some(key) = key {
+            if let Some(key) = named(conn, spec.table, *id)? {
                 conn.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND key = ?2")?
                     .execute(params![spec.table, key])?;
                 // The rows that go with it, keyed under it.
@@ -809,14 +805,6 @@ fn natural(conn: &Connection, spec: &Spec, header: &Header, row: &Row) -> Result
         }
     }
     Ok(None)
-}
-
-/// The key a row here goes by, once a device has named it.
-fn named(conn: &Connection, table: &str, id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT key FROM sync_ids WHERE tbl = ?1 AND local = ?2 LIMIT 1")?
-        .query_row(params![table, id], |r| r.get(0))
-        .optional()?)
 }
 
 /// A field's value from another device as this library holds it: a
